@@ -1,0 +1,3 @@
+from sentra.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""Government agencies and councils that own records: each sits at a region."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sentra.core.models import TimeStampedModel
+
+
+class AgencyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Kemenperin / Ditjen IKMA")
+    PROVINCE_INDUSTRY = "province_industry", _("Disperindag(kop) Provinsi")
+    REGENCY_INDUSTRY = "regency_industry", _("Dinas Perindustrian Kabupaten/Kota")
+    DEKRANAS = "dekranas", _("Dekranas / Dekranasda")
+    DPMD = "dpmd", _("DPMD")
+    COOPERATIVES = "cooperatives", _("Dinas Koperasi dan UKM")
+    TOURISM = "tourism", _("Dinas Pariwisata")
+    PLANNING = "planning", _("Bapelitbang / Bappeda")
+    COMMUNICATIONS = "communications", _("Diskominfo")
+    OTHER = "other", _("Lainnya")
+
+
+class Agency(TimeStampedModel):
+    """An agency (instansi, dinas, OPD) or crafts council, placed at the region it serves.
+
+    The ministry sits at no region; a province's Disperindag at the province code; a regency's dinas
+    at the regency code. Records owned by an agency are scoped by that region (part 2).
+    """
+
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
+    kind = models.CharField(_("jenis"), max_length=30, choices=AgencyKind.choices, db_index=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("wilayah"),
+    )
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "region"],
+                name="agencies_agency_name_region",
+                violation_error_message=_("Instansi dengan nama ini sudah ada di wilayah tersebut."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

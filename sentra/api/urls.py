@@ -1,0 +1,30 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from sentra.core.errors import DomainError
+
+from . import imports, regions, registry
+
+api = NinjaAPI(
+    title="Sentra API",
+    version="1",
+    description="API Sentra: wilayah, KBLI, registri IKM dan sentra IKM.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(
+        request,
+        {"detail": exc.message, "code": exc.code, "errors": [e.__dict__ for e in exc.errors]},
+        status=400,
+    )
+
+
+api.add_router("/regions", regions.router)
+api.add_router("/", registry.router)
+api.add_router("/imports", imports.router)

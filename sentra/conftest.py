@@ -1,0 +1,47 @@
+"""Shared test setup: the real reference data, loaded once per session, and fixed personas."""
+
+import pytest
+
+from sentra.regions.services import reference_load
+
+# A real slice of the hierarchy, from the shipped Kemendagri data (never invented codes).
+KALTIM = "64"
+PPU = "64.09"  # Kabupaten Penajam Paser Utara
+PENAJAM = "64.09.01"  # Kecamatan Penajam
+SALOLOANG = "64.09.01.1001"
+KUDUS = "33.19"  # Kabupaten Kudus, Jawa Tengah
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        reference_load()
+
+
+@pytest.fixture
+def ministry_agency(db):
+    from sentra.registry.tests.factories import AgencyFactory
+
+    return AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region=None)
+
+
+@pytest.fixture
+def regency_agency(db):
+    from sentra.registry.tests.factories import AgencyFactory
+
+    return AgencyFactory(
+        name="Dinas Perindustrian, Perdagangan dan UKM Kab. Penajam Paser Utara",
+        kind="regency_industry",
+        region_id=PPU,
+    )
+
+
+@pytest.fixture
+def user(db, django_user_model):
+    return django_user_model.objects.create_user(username="petugas", password="rahasia-sekali-123")
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,58 @@
+"""Abstract bases shared by every domain, and the background job record."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Job(models.Model):
+    """A unit of long-running work (an import, an export) whose progress a user can watch.
+
+    Runs in a thread of the web process by default, or on a Celery worker when
+    SENTRA_BROKER_URL is set; either way progress is written here and polled by the page.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        SUCCEEDED = "succeeded", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("jenis"), max_length=50)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveBigIntegerField(_("kemajuan"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), default=0)
+    params = models.JSONField(_("parameter"), default=dict, blank=True)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pekerjaan latar")
+        verbose_name_plural = _("pekerjaan latar")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.SUCCEEDED else 0
+        return min(100, int(self.progress * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

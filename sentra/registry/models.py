@@ -1,0 +1,310 @@
+"""Registries: IKM units (Enterprise), sentra IKM (Centre) with their legal basis, and products."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sentra.core.models import TimeStampedModel
+
+from .choices import CentreStatus, CertificationKind, DecreeKind, EnterpriseStatus, MarketReach, SizeClass
+
+nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus terdiri dari 13 angka."), code="nib_format")
+
+MINIMUM_CENTRE_MEMBERS = 5  # PP 29/2018 Pasal 1: a sentra IKM has at least 5 business units
+
+
+class RegionPlacedModel(TimeStampedModel):
+    """A record placed in a village and owned by an agency.
+
+    province_code and regency_code copy the village code's prefixes so that lists of a province
+    or a regency, sorted by name, are served by one composite index even at 4.4 million rows.
+    Services set them from the village; nothing else writes them.
+    """
+
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan")
+    )
+    province_code = models.CharField(_("kode provinsi"), max_length=2, editable=False)
+    regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5, editable=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi pemilik")
+    )
+
+    class Meta:
+        abstract = True
+
+    def place_in(self, village_code: str) -> None:
+        self.village_id = village_code
+        self.province_code = village_code[:2]
+        self.regency_code = village_code[:5]
+
+
+class Enterprise(RegionPlacedModel):
+    """An IKM unit (unit usaha industri kecil/menengah).
+
+    Investment excludes land and buildings, as Permenperin 64/2016 counts it; size_class is derived
+    from workers and investment by registry.services.enterprise_size_class and stored for filtering.
+    """
+
+    name = models.CharField(_("nama usaha"), max_length=200)
+    owner_name = models.CharField(_("nama pemilik"), max_length=150, blank=True)
+    nib = models.CharField(
+        _("NIB"),
+        max_length=13,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[nib_validator],
+        help_text=_("Nomor Induk Berusaha, 13 angka."),
+    )
+    kbli = models.ForeignKey(
+        "regions.Kbli", on_delete=models.PROTECT, related_name="+", verbose_name=_("KBLI")
+    )
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-11.5), MaxValueValidator(6.5)],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(94.5), MaxValueValidator(141.5)],
+    )
+    workers = models.PositiveIntegerField(_("tenaga kerja"), default=0)
+    investment = models.PositiveBigIntegerField(
+        _("nilai investasi (Rp)"), default=0, help_text=_("Tidak termasuk tanah dan bangunan.")
+    )
+    production_capacity = models.DecimalField(
+        _("kapasitas produksi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    capacity_unit = models.CharField(_("satuan kapasitas"), max_length=30, blank=True)
+    production_value = models.PositiveBigIntegerField(
+        _("nilai produksi per tahun (Rp)"), null=True, blank=True
+    )
+    year_started = models.PositiveSmallIntegerField(
+        _("tahun mulai"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    size_class = models.CharField(_("skala"), max_length=10, choices=SizeClass.choices, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = _("IKM")
+        verbose_name_plural = _("IKM")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["province_code", "name", "id"], name="enterprise_province_name"),
+            models.Index(fields=["regency_code", "name", "id"], name="enterprise_regency_name"),
+            models.Index(fields=["name", "id"], name="enterprise_name"),
+            models.Index(fields=["kbli", "regency_code"], name="enterprise_kbli_regency"),
+            models.Index(fields=["name", "village"], name="enterprise_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Certification(models.Model):
+    """A certificate held by an enterprise: halal, SNI, PIRT or HKI/merek."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("jenis"), max_length=10, choices=CertificationKind.choices)
+    number = models.CharField(_("nomor"), max_length=100)
+    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        ordering = ["kind", "issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "number"], name="certification_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class Decree(TimeStampedModel):
+    """The legal act that designates one or more sentra (SK Bupati/Walikota, Perbup, Perda…).
+
+    One decree often designates several centres at once: PPU's SK 518/176/2020 designates nine.
+    """
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=DecreeKind.choices)
+    number = models.CharField(_("nomor"), max_length=100, help_text=_("Misalnya 518/176/2020."))
+    issued_on = models.DateField(_("tanggal"))
+    signatory = models.CharField(_("penanda tangan"), max_length=150, blank=True)
+    title = models.CharField(_("tentang"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah penerbit")
+    )
+    scan = models.FileField(_("pindaian dokumen"), upload_to="decrees/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("dasar hukum")
+        verbose_name_plural = _("dasar hukum")
+        ordering = ["-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "number"],
+                name="decree_unique_number",
+                violation_error_message=_(
+                    "Dasar hukum dengan jenis dan nomor ini sudah ada di wilayah tersebut."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} No. {self.number}"
+
+
+class Centre(RegionPlacedModel):
+    """A sentra IKM: at least five units making similar products from similar raw materials in one place.
+
+    `village` is the main village (it places the centre in a region); `villages` lists every
+    village it spans, the main one included.
+    """
+
+    name = models.CharField(_("nama sentra"), max_length=200)
+    commodity = models.CharField(_("komoditas"), max_length=150)
+    kbli = models.ForeignKey(
+        "regions.Kbli", on_delete=models.PROTECT, related_name="+", verbose_name=_("KBLI")
+    )
+    raw_material = models.CharField(_("bahan baku"), max_length=200, blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
+    villages = models.ManyToManyField(
+        "regions.Region", through="CentreVillage", related_name="+", verbose_name=_("desa/kelurahan")
+    )
+    members = models.ManyToManyField(
+        Enterprise, through="CentreMembership", related_name="centres", verbose_name=_("anggota")
+    )
+    decree = models.ForeignKey(
+        Decree,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="centres",
+        verbose_name=_("dasar hukum"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CentreStatus.choices, default=CentreStatus.PROPOSED
+    )
+    proposed_on = models.DateField(_("tanggal diusulkan"), null=True, blank=True)
+    designated_on = models.DateField(_("tanggal ditetapkan"), null=True, blank=True)
+    developing_on = models.DateField(_("tanggal berkembang"), null=True, blank=True)
+    self_reliant_on = models.DateField(_("tanggal mandiri"), null=True, blank=True)
+    board_chair = models.CharField(_("ketua pengurus"), max_length=150, blank=True)
+    board_members = models.TextField(_("susunan pengurus"), blank=True)
+    upt_name = models.CharField(_("UPT"), max_length=200, blank=True)
+    has_gapura = models.BooleanField(_("gapura"), default=False)
+    has_logo = models.BooleanField(_("logo"), default=False)
+    has_showroom = models.BooleanField(_("showroom"), default=False)
+    facilities = models.TextField(_("sarana dan prasarana"), blank=True)
+    is_desa_wisata = models.BooleanField(_("desa wisata"), default=False)
+    is_desa_pengrajin = models.BooleanField(_("desa pengrajin"), default=False)
+
+    class Meta:
+        verbose_name = _("sentra IKM")
+        verbose_name_plural = _("sentra IKM")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["province_code", "name"], name="centre_province_name"),
+            models.Index(fields=["regency_code", "name"], name="centre_regency_name"),
+            models.Index(fields=["name", "village"], name="centre_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CentreVillage(models.Model):
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="village_links")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "village"], name="centre_village_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} @ {self.village_id}"
+
+
+class CentreMembership(models.Model):
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    joined_on = models.DateField(_("tanggal bergabung"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "enterprise"], name="centre_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ∈ {self.centre_id}"
+
+
+class Product(RegionPlacedModel):
+    """A product of an enterprise and/or a centre, for the catalogue and market linkage."""
+
+    name = models.CharField(_("nama produk"), max_length=200)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("IKM"),
+    )
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("sentra"),
+    )
+    kbli = models.ForeignKey(
+        "regions.Kbli",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("KBLI"),
+    )
+    description = models.TextField(_("deskripsi"), blank=True)
+    price_min = models.PositiveBigIntegerField(_("harga terendah (Rp)"), null=True, blank=True)
+    price_max = models.PositiveBigIntegerField(_("harga tertinggi (Rp)"), null=True, blank=True)
+    market_reach = models.CharField(
+        _("jangkauan pasar"), max_length=10, choices=MarketReach.choices, default=MarketReach.LOCAL
+    )
+    photo = models.ImageField(_("foto"), upload_to="products/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False) | models.Q(centre__isnull=False),
+                name="product_has_maker",
+                violation_error_message=_("Produk harus terkait dengan IKM atau sentra."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_min__isnull=True)
+                | models.Q(price_max__isnull=True)
+                | models.Q(price_min__lte=models.F("price_max")),
+                name="product_price_range",
+                violation_error_message=_("Harga terendah tidak boleh melebihi harga tertinggi."),
+            ),
+        ]
+        indexes = [models.Index(fields=["regency_code", "name"], name="product_regency_name")]
+
+    def __str__(self) -> str:
+        return self.name

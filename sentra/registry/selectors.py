@@ -1,0 +1,163 @@
+"""Reads over the registries: filtered lists (web, API, exports share them) and details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from sentra.regions.codes import normalise_code
+from sentra.regions.selectors import region_filter_q
+
+from .models import Centre, Enterprise, Product
+
+
+@dataclass
+class RegistryFilter:
+    """The filters every registry list accepts. `region` is a code at any level, dotted or not."""
+
+    q: str = ""
+    region: str = ""
+    kbli: str = ""
+    status: str = ""
+    size_class: str = ""
+    market_reach: str = ""
+    sort: str = ""
+
+
+def _apply_region(qs: QuerySet, region: str) -> QuerySet:
+    code = normalise_code(region) if region else None
+    if not code:
+        return qs
+    # Province and regency use the denormalised columns, whose composite indexes also serve
+    # the default sort by name; districts and villages are small ranges on the village code.
+    if len(code) == 2:
+        return qs.filter(province_code=code)
+    if len(code) == 5:
+        return qs.filter(regency_code=code)
+    return qs.filter(region_filter_q("village_id", code))
+
+
+def _apply_kbli(qs: QuerySet, kbli: str) -> QuerySet:
+    kbli = kbli.strip()
+    if not kbli.isdigit():
+        return qs
+    if len(kbli) == 5:
+        return qs.filter(kbli_id=kbli)
+    return qs.filter(kbli_id__gte=kbli, kbli_id__lt=kbli + ":")  # ':' sorts right after '9'
+
+
+def _apply_sort(qs: QuerySet, sort: str, allowed: dict[str, list[str]]) -> QuerySet:
+    return qs.order_by(*allowed.get(sort, allowed[""]))
+
+
+ENTERPRISE_SORTS = {
+    "": ["name", "id"],
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "workers": ["workers", "id"],
+    "-workers": ["-workers", "-id"],
+    "investment": ["investment", "id"],
+    "-investment": ["-investment", "-id"],
+    "year_started": ["year_started", "id"],
+    "-year_started": ["-year_started", "-id"],
+    "-updated": ["-updated_at", "-id"],
+}
+
+
+def enterprise_list(*, filters: RegistryFilter) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("kbli", "village")
+    qs = _apply_region(qs, filters.region)
+    qs = _apply_kbli(qs, filters.kbli)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.size_class:
+        qs = qs.filter(size_class=filters.size_class)
+    if q := filters.q.strip():
+        if q.isdigit() and len(q) == 13:
+            qs = qs.filter(nib=q)
+        else:
+            qs = qs.filter(Q(name__icontains=q) | Q(owner_name__icontains=q))
+    return _apply_sort(qs, filters.sort, ENTERPRISE_SORTS)
+
+
+def enterprise_get(*, pk: int) -> Enterprise | None:
+    return (
+        Enterprise.objects.select_related("kbli", "village", "agency")
+        .prefetch_related("certifications", "centres", "products")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+CENTRE_SORTS = {
+    "": ["name", "id"],
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "members": ["member_count", "id"],
+    "-members": ["-member_count", "-id"],
+    "designated_on": ["designated_on", "id"],
+    "-designated_on": ["-designated_on", "-id"],
+}
+
+
+def centre_list(*, filters: RegistryFilter) -> QuerySet[Centre]:
+    qs = Centre.objects.select_related("kbli", "village", "decree").annotate(
+        member_count=Count("memberships")
+    )
+    code = normalise_code(filters.region) if filters.region else None
+    if code and len(code) > 5:
+        # A centre spanning several villages is found from any of them.
+        qs = qs.filter(village_links__in=_village_links_in(code)).distinct()
+    else:
+        qs = _apply_region(qs, filters.region)
+    qs = _apply_kbli(qs, filters.kbli)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if q := filters.q.strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(commodity__icontains=q) | Q(raw_material__icontains=q))
+    return _apply_sort(qs, filters.sort, CENTRE_SORTS)
+
+
+def _village_links_in(code: str):
+    from .models import CentreVillage
+
+    return CentreVillage.objects.filter(region_filter_q("village_id", code))
+
+
+def centre_get(*, pk: int) -> Centre | None:
+    return (
+        Centre.objects.select_related("kbli", "village", "decree", "agency")
+        .prefetch_related("village_links__village", "memberships__enterprise", "products")
+        .annotate(member_count=Count("memberships"))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+PRODUCT_SORTS = {
+    "": ["name", "id"],
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "price": ["price_min", "id"],
+    "-price": ["-price_max", "-id"],
+}
+
+
+def product_list(*, filters: RegistryFilter) -> QuerySet[Product]:
+    qs = Product.objects.select_related("enterprise", "centre", "kbli", "village")
+    qs = _apply_region(qs, filters.region)
+    qs = _apply_kbli(qs, filters.kbli)
+    if filters.market_reach:
+        qs = qs.filter(market_reach=filters.market_reach)
+    if q := filters.q.strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
+    return _apply_sort(qs, filters.sort, PRODUCT_SORTS)
+
+
+def product_get(*, pk: int) -> Product | None:
+    return (
+        Product.objects.select_related("enterprise", "centre", "kbli", "village", "agency")
+        .filter(pk=pk)
+        .first()
+    )

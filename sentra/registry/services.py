@@ -1,0 +1,309 @@
+"""Writes to the registries. Every create and update of an enterprise, centre or product goes here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sentra.agencies.models import Agency
+from sentra.core.errors import DomainError, FieldError
+from sentra.core.validation import full_clean_or_raise
+from sentra.regions.models import Kbli, Region
+
+from .choices import SizeClass
+from .models import (
+    MINIMUM_CENTRE_MEMBERS,
+    Centre,
+    CentreMembership,
+    CentreVillage,
+    Decree,
+    Enterprise,
+    Product,
+)
+
+SMALL_INVESTMENT_LIMIT = 1_000_000_000  # Rp1 miliar
+MEDIUM_INVESTMENT_LIMIT = 15_000_000_000  # Rp15 miliar
+SMALL_WORKFORCE_LIMIT = 19
+
+
+def enterprise_size_class(*, workers: int, investment: int) -> SizeClass:
+    """Permenperin 64/M-IND/PER/7/2016: workforce and investment excluding land and buildings.
+
+    kecil: ≤ 19 workers and investment < Rp1 M. menengah: ≤ 19 workers and ≥ Rp1 M, or ≥ 20 workers
+    and ≤ Rp15 M. besar: ≥ 20 workers and > Rp15 M.
+    """
+    if workers <= SMALL_WORKFORCE_LIMIT:
+        return SizeClass.SMALL if investment < SMALL_INVESTMENT_LIMIT else SizeClass.MEDIUM
+    return SizeClass.MEDIUM if investment <= MEDIUM_INVESTMENT_LIMIT else SizeClass.LARGE
+
+
+def _require_village(code: str | None, field: str = "village") -> str:
+    if not code or not Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists():
+        raise DomainError(
+            _("Wilayah tidak valid."),
+            code="unknown_village",
+            errors=[
+                FieldError(
+                    field,
+                    _("Kode desa/kelurahan %(code)s tidak dikenal.") % {"code": code},
+                    "unknown_village",
+                )
+            ],
+        )
+    return code
+
+
+def _require_kbli(code: str | None, *, field: str = "kbli", required: bool = True) -> str | None:
+    if not code and not required:
+        return None
+    if not code or not Kbli.objects.filter(code=code, level=5).exists():
+        raise DomainError(
+            _("KBLI tidak valid."),
+            code="unknown_kbli",
+            errors=[
+                FieldError(
+                    field,
+                    _("Kode KBLI 2020 5 digit %(code)s tidak dikenal.") % {"code": code},
+                    "unknown_kbli",
+                )
+            ],
+        )
+    return code
+
+
+def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "owner_name",
+    "nib",
+    "address",
+    "latitude",
+    "longitude",
+    "workers",
+    "investment",
+    "production_capacity",
+    "capacity_unit",
+    "production_value",
+    "year_started",
+    "status",
+)
+
+
+@transaction.atomic
+def enterprise_create(*, agency: Agency, village_code: str, kbli_code: str, **data: Any) -> Enterprise:
+    enterprise = Enterprise(agency=agency)
+    return _enterprise_save(enterprise, village_code=village_code, kbli_code=kbli_code, data=data)
+
+
+@transaction.atomic
+def enterprise_update(
+    *, enterprise: Enterprise, village_code: str | None = None, kbli_code: str | None = None, **data: Any
+) -> Enterprise:
+    return _enterprise_save(
+        enterprise,
+        village_code=village_code or enterprise.village_id,
+        kbli_code=kbli_code or enterprise.kbli_id,
+        data=data,
+    )
+
+
+def _enterprise_save(enterprise: Enterprise, *, village_code: str, kbli_code: str, data: dict) -> Enterprise:
+    _assign(enterprise, data, ENTERPRISE_FIELDS)
+    if enterprise.nib == "":
+        enterprise.nib = None
+    enterprise.place_in(_require_village(village_code))
+    enterprise.kbli_id = _require_kbli(kbli_code)
+    enterprise.size_class = enterprise_size_class(
+        workers=enterprise.workers or 0, investment=enterprise.investment or 0
+    )
+    full_clean_or_raise(enterprise)
+    enterprise.save()
+    return enterprise
+
+
+CENTRE_FIELDS = (
+    "name",
+    "commodity",
+    "raw_material",
+    "description",
+    "status",
+    "proposed_on",
+    "designated_on",
+    "developing_on",
+    "self_reliant_on",
+    "board_chair",
+    "board_members",
+    "upt_name",
+    "has_gapura",
+    "has_logo",
+    "has_showroom",
+    "facilities",
+    "is_desa_wisata",
+    "is_desa_pengrajin",
+    "decree",
+)
+
+
+@transaction.atomic
+def centre_create(
+    *, agency: Agency, village_codes: list[str], kbli_code: str, member_ids: Iterable[int] = (), **data: Any
+) -> Centre:
+    centre = Centre(agency=agency)
+    return _centre_save(
+        centre, village_codes=village_codes, kbli_code=kbli_code, member_ids=member_ids, data=data
+    )
+
+
+@transaction.atomic
+def centre_update(
+    *,
+    centre: Centre,
+    village_codes: list[str] | None = None,
+    kbli_code: str | None = None,
+    member_ids: Iterable[int] | None = None,
+    **data: Any,
+) -> Centre:
+    return _centre_save(
+        centre,
+        village_codes=village_codes if village_codes is not None else centre_village_codes(centre),
+        kbli_code=kbli_code or centre.kbli_id,
+        member_ids=member_ids,
+        data=data,
+    )
+
+
+def centre_village_codes(centre: Centre) -> list[str]:
+    return list(centre.village_links.order_by("id").values_list("village_id", flat=True))
+
+
+def _centre_save(centre: Centre, *, village_codes, kbli_code, member_ids, data) -> Centre:
+    if not village_codes:
+        raise DomainError(
+            _("Sentra harus berada di minimal satu desa/kelurahan."),
+            code="no_village",
+            errors=[FieldError("villages", _("Pilih minimal satu desa/kelurahan."), "required")],
+        )
+    codes = list(dict.fromkeys(_require_village(code, "villages") for code in village_codes))
+    _assign(centre, data, CENTRE_FIELDS)
+    centre.place_in(codes[0])
+    centre.kbli_id = _require_kbli(kbli_code)
+    full_clean_or_raise(centre)
+    centre.save()
+    CentreVillage.objects.filter(centre=centre).exclude(village_id__in=codes).delete()
+    existing = set(CentreVillage.objects.filter(centre=centre).values_list("village_id", flat=True))
+    CentreVillage.objects.bulk_create(
+        [CentreVillage(centre=centre, village_id=c) for c in codes if c not in existing]
+    )
+    if member_ids is not None:
+        centre_set_members(centre=centre, enterprise_ids=member_ids)
+    return centre
+
+
+def centre_set_members(*, centre: Centre, enterprise_ids: Iterable[int]) -> None:
+    ids = set(enterprise_ids)
+    found = set(Enterprise.objects.filter(id__in=ids).values_list("id", flat=True))
+    if missing := ids - found:
+        raise DomainError(
+            _("Anggota tidak ditemukan."),
+            code="unknown_member",
+            errors=[
+                FieldError(
+                    "members", _("IKM dengan id %(ids)s tidak ada.") % {"ids": sorted(missing)}, "unknown"
+                )
+            ],
+        )
+    CentreMembership.objects.filter(centre=centre).exclude(enterprise_id__in=ids).delete()
+    existing = set(CentreMembership.objects.filter(centre=centre).values_list("enterprise_id", flat=True))
+    CentreMembership.objects.bulk_create(
+        [CentreMembership(centre=centre, enterprise_id=i) for i in sorted(ids - existing)]
+    )
+
+
+def centre_warnings(*, member_count: int) -> list[str]:
+    """Non-blocking remarks on a centre; fewer than five members is allowed but flagged."""
+    if member_count < MINIMUM_CENTRE_MEMBERS:
+        return [
+            _(
+                "Sentra ini baru memiliki %(count)d anggota; "
+                "PP 29/2018 mensyaratkan minimal %(min)d unit usaha."
+            )
+            % {"count": member_count, "min": MINIMUM_CENTRE_MEMBERS}
+        ]
+    return []
+
+
+DECREE_FIELDS = ("kind", "number", "issued_on", "signatory", "title", "scan")
+
+
+@transaction.atomic
+def decree_create(*, region_code: str, **data: Any) -> Decree:
+    decree = Decree(region_id=region_code)
+    _assign(decree, data, DECREE_FIELDS)
+    full_clean_or_raise(decree)
+    decree.save()
+    return decree
+
+
+def decree_get_or_create(*, region_code: str, kind: str, number: str, **data: Any) -> Decree:
+    existing = Decree.objects.filter(region_id=region_code, kind=kind, number=number).first()
+    return existing or decree_create(region_code=region_code, kind=kind, number=number, **data)
+
+
+PRODUCT_FIELDS = ("name", "description", "price_min", "price_max", "market_reach", "photo")
+
+
+@transaction.atomic
+def product_create(
+    *,
+    agency: Agency,
+    enterprise: Enterprise | None = None,
+    centre: Centre | None = None,
+    kbli_code: str | None = None,
+    **data: Any,
+) -> Product:
+    product = Product(agency=agency)
+    return _product_save(product, enterprise=enterprise, centre=centre, kbli_code=kbli_code, data=data)
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    enterprise: Enterprise | None = None,
+    centre: Centre | None = None,
+    kbli_code: str | None = None,
+    **data: Any,
+) -> Product:
+    return _product_save(
+        product,
+        enterprise=enterprise or product.enterprise,
+        centre=centre or product.centre,
+        kbli_code=kbli_code or product.kbli_id,
+        data=data,
+    )
+
+
+def _product_save(product: Product, *, enterprise, centre, kbli_code, data) -> Product:
+    if enterprise is None and centre is None:
+        raise DomainError(
+            _("Produk harus terkait dengan IKM atau sentra."),
+            code="no_maker",
+            errors=[FieldError("enterprise", _("Pilih IKM atau sentra pembuat produk."), "required")],
+        )
+    _assign(product, data, PRODUCT_FIELDS)
+    product.enterprise, product.centre = enterprise, centre
+    product.place_in((enterprise or centre).village_id)
+    product.kbli_id = _require_kbli(kbli_code or (enterprise or centre).kbli_id, required=False)
+    full_clean_or_raise(product)
+    product.save()
+    return product
