@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import dashboard
+from .views import dashboard, maps, registry
 
 app_name = "web"
 
@@ -10,4 +10,25 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("impor/", include("sentra.web.urls_imports")),
+    path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
+    path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
+    path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
+    # IKM
+    path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
+    path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
+    path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
+    path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
+    path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),
+    # Sentra IKM
+    path("sentra/", registry.registry_list, {"entity_key": "centre"}, name="centre_list"),
+    path("sentra/ekspor/", registry.registry_export, {"entity_key": "centre"}, name="centre_export"),
+    path("sentra/baru/", registry.centre_form, name="centre_create"),
+    path("sentra/<int:pk>/", registry.centre_detail, name="centre_detail"),
+    path("sentra/<int:pk>/ubah/", registry.centre_form, name="centre_edit"),
+    # Produk
+    path("produk/", registry.registry_list, {"entity_key": "product"}, name="product_list"),
+    path("produk/ekspor/", registry.registry_export, {"entity_key": "product"}, name="product_export"),
+    path("produk/baru/", registry.product_form, name="product_create"),
+    path("produk/<int:pk>/", registry.product_detail, name="product_detail"),
+    path("produk/<int:pk>/ubah/", registry.product_form, name="product_edit"),
 ]

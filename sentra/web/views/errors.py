@@ -1,4 +1,8 @@
+"""Error pages. The 500 page is rendered without context processors or the database."""
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 def forbidden(request, exception=None):
@@ -10,4 +14,5 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "web/errors/500.html", status=500)
+    template = loader.get_template("web/errors/500.html")
+    return HttpResponseServerError(template.render({}))

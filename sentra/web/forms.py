@@ -1,0 +1,166 @@
+"""Forms of the registry pages. They only parse input; the services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sentra.agencies.models import Agency
+from sentra.core.errors import DomainError
+from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
+
+# Service field names that the forms show under another name.
+FIELD_ALIASES = {"village": "village_code", "kbli": "kbli_code", "villages": "village_codes", "__all__": None}
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """Show a DomainError's field errors next to their fields, the rest at the top of the form."""
+    placed = False
+    for item in error.errors:
+        name = FIELD_ALIASES.get(item.field, item.field)
+        if name in form.fields:
+            form.add_error(name, item.message)
+            placed = True
+        else:
+            form.add_error(None, item.message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari"), required=False)
+    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13)
+    kbli = forms.CharField(label=_("KBLI"), required=False, max_length=5)
+    status = forms.CharField(required=False)
+    size_class = forms.ChoiceField(
+        label=_("Skala"), required=False, choices=[("", _("Semua skala")), *SizeClass.choices]
+    )
+    market_reach = forms.ChoiceField(
+        label=_("Jangkauan pasar"), required=False, choices=[("", _("Semua")), *MarketReach.choices]
+    )
+    sort = forms.CharField(required=False)
+
+
+class AgencyField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Agency.objects.order_by("name"), label=_("Instansi pemilik"), **kwargs)
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Nama usaha"), max_length=200)
+    owner_name = forms.CharField(label=_("Nama pemilik"), max_length=150, required=False)
+    nib = forms.CharField(label=_("NIB"), max_length=13, required=False, help_text=_("13 angka."))
+    village_code = forms.CharField(
+        label=_("Kode desa/kelurahan"), max_length=13, help_text=_("Misalnya 64.09.01.1001.")
+    )
+    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5)
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
+    workers = forms.IntegerField(label=_("Tenaga kerja"), min_value=0, initial=0)
+    investment = forms.IntegerField(label=_("Nilai investasi (Rp)"), min_value=0, initial=0)
+    production_capacity = forms.DecimalField(
+        label=_("Kapasitas produksi"), max_digits=14, decimal_places=2, required=False
+    )
+    capacity_unit = forms.CharField(label=_("Satuan kapasitas"), max_length=30, required=False)
+    production_value = forms.IntegerField(
+        label=_("Nilai produksi per tahun (Rp)"), min_value=0, required=False
+    )
+    year_started = forms.IntegerField(label=_("Tahun mulai"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=EnterpriseStatus.choices)
+    agency = AgencyField()
+
+    SERVICE_FIELDS = (
+        "name",
+        "owner_name",
+        "nib",
+        "address",
+        "latitude",
+        "longitude",
+        "workers",
+        "investment",
+        "production_capacity",
+        "capacity_unit",
+        "production_value",
+        "year_started",
+        "status",
+    )
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.replace("\n", ",").split(",") if c.strip()]
+
+
+class CentreForm(forms.Form):
+    name = forms.CharField(label=_("Nama sentra"), max_length=200)
+    commodity = forms.CharField(label=_("Komoditas"), max_length=150)
+    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5)
+    village_codes = forms.CharField(
+        label=_("Kode desa/kelurahan"),
+        help_text=_("Satu atau lebih, dipisah koma; yang pertama adalah desa utama."),
+    )
+    member_ids = forms.CharField(
+        label=_("Anggota (ID IKM)"), required=False, help_text=_("ID IKM dipisah koma.")
+    )
+    raw_material = forms.CharField(label=_("Bahan baku"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Keterangan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=CentreStatus.choices)
+    proposed_on = forms.DateField(
+        label=_("Tanggal diusulkan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    designated_on = forms.DateField(
+        label=_("Tanggal ditetapkan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    board_chair = forms.CharField(label=_("Ketua pengurus"), max_length=150, required=False)
+    upt_name = forms.CharField(label=_("UPT"), max_length=200, required=False)
+    has_gapura = forms.BooleanField(label=_("Gapura"), required=False)
+    has_logo = forms.BooleanField(label=_("Logo"), required=False)
+    has_showroom = forms.BooleanField(label=_("Showroom"), required=False)
+    is_desa_wisata = forms.BooleanField(label=_("Desa wisata"), required=False)
+    is_desa_pengrajin = forms.BooleanField(label=_("Desa pengrajin"), required=False)
+    agency = AgencyField()
+
+    SERVICE_FIELDS = (
+        "name",
+        "commodity",
+        "raw_material",
+        "description",
+        "status",
+        "proposed_on",
+        "designated_on",
+        "board_chair",
+        "upt_name",
+        "has_gapura",
+        "has_logo",
+        "has_showroom",
+        "is_desa_wisata",
+        "is_desa_pengrajin",
+    )
+
+    def clean_village_codes(self):
+        return _codes(self.cleaned_data["village_codes"])
+
+    def clean_member_ids(self):
+        ids = _codes(self.cleaned_data.get("member_ids") or "")
+        if not all(i.isdigit() for i in ids):
+            raise forms.ValidationError(_("ID anggota harus berupa angka, dipisah koma."))
+        return [int(i) for i in ids]
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Nama produk"), max_length=200)
+    enterprise_id = forms.IntegerField(label=_("ID IKM pembuat"), required=False)
+    centre_id = forms.IntegerField(label=_("ID sentra pembuat"), required=False)
+    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5, required=False)
+    description = forms.CharField(
+        label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    price_min = forms.IntegerField(label=_("Harga terendah (Rp)"), min_value=0, required=False)
+    price_max = forms.IntegerField(label=_("Harga tertinggi (Rp)"), min_value=0, required=False)
+    market_reach = forms.ChoiceField(label=_("Jangkauan pasar"), choices=MarketReach.choices)
+    agency = AgencyField()
+
+    SERVICE_FIELDS = ("name", "description", "price_min", "price_max", "market_reach")

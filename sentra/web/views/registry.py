@@ -1,0 +1,452 @@
+"""List, detail, create, edit and export pages of the three registries (IKM, sentra, produk)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from sentra.core.errors import DomainError
+from sentra.core.exports import Column, csv_response, xlsx_response
+from sentra.regions.codes import normalise_code
+from sentra.regions.selectors import region_children, region_path
+from sentra.registry import selectors, services
+from sentra.registry.choices import CentreStatus, EnterpriseStatus
+from sentra.registry.models import Centre, Enterprise
+
+from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, add_domain_errors
+
+PER_PAGE = 25
+COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows, so a filter matching millions of rows stays cheap."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+@dataclass
+class Entity:
+    key: str  # url prefix: enterprise, centre, product
+    title: Any
+    list_fn: Any
+    get_fn: Any
+    statuses: list = field(default_factory=list)
+    sorts: list = field(default_factory=list)  # (sort key, column label)
+    columns: list[Column] = field(default_factory=list)
+    filters: tuple = ("q", "region", "kbli", "status")
+
+
+def _village_name(obj) -> str:
+    return obj.village.name if obj.village_id else ""
+
+
+ENTERPRISE_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Nama usaha", lambda o: o.name),
+    Column("Nama pemilik", lambda o: o.owner_name),
+    Column("NIB", lambda o: o.nib),
+    Column("KBLI", lambda o: o.kbli_id),
+    Column("Kode desa", lambda o: o.village_id),
+    Column("Desa/kelurahan", _village_name),
+    Column("Alamat", lambda o: o.address),
+    Column("Lintang", lambda o: o.latitude),
+    Column("Bujur", lambda o: o.longitude),
+    Column("Tenaga kerja", lambda o: o.workers),
+    Column("Investasi (Rp)", lambda o: o.investment),
+    Column("Tahun mulai", lambda o: o.year_started),
+    Column("Skala", lambda o: o.get_size_class_display()),
+    Column("Status", lambda o: o.get_status_display()),
+]
+CENTRE_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Nama sentra", lambda o: o.name),
+    Column("Komoditas", lambda o: o.commodity),
+    Column("KBLI", lambda o: o.kbli_id),
+    Column("Kode desa", lambda o: o.village_id),
+    Column("Desa/kelurahan", _village_name),
+    Column("Jumlah anggota", lambda o: o.member_count),
+    Column("Status", lambda o: o.get_status_display()),
+    Column("Dasar hukum", lambda o: str(o.decree) if o.decree_id else ""),
+    Column("Tanggal ditetapkan", lambda o: o.designated_on),
+]
+PRODUCT_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Nama produk", lambda o: o.name),
+    Column("IKM", lambda o: o.enterprise.name if o.enterprise_id else ""),
+    Column("Sentra", lambda o: o.centre.name if o.centre_id else ""),
+    Column("KBLI", lambda o: o.kbli_id),
+    Column("Kode desa", lambda o: o.village_id),
+    Column("Harga terendah (Rp)", lambda o: o.price_min),
+    Column("Harga tertinggi (Rp)", lambda o: o.price_max),
+    Column("Jangkauan pasar", lambda o: o.get_market_reach_display()),
+]
+
+ENTITIES = {
+    "enterprise": Entity(
+        key="enterprise",
+        title=gettext_lazy("IKM"),
+        list_fn=selectors.enterprise_list,
+        get_fn=selectors.enterprise_get,
+        statuses=EnterpriseStatus.choices,
+        sorts=[
+            ("name", gettext_lazy("Nama usaha")),
+            ("workers", gettext_lazy("Tenaga kerja")),
+            ("investment", gettext_lazy("Investasi")),
+            ("year_started", gettext_lazy("Tahun mulai")),
+        ],
+        columns=ENTERPRISE_COLUMNS,
+        filters=("q", "region", "kbli", "status", "size_class"),
+    ),
+    "centre": Entity(
+        key="centre",
+        title=gettext_lazy("Sentra IKM"),
+        list_fn=selectors.centre_list,
+        get_fn=selectors.centre_get,
+        statuses=CentreStatus.choices,
+        sorts=[
+            ("name", gettext_lazy("Nama sentra")),
+            ("members", gettext_lazy("Anggota")),
+            ("designated_on", gettext_lazy("Ditetapkan")),
+        ],
+        columns=CENTRE_COLUMNS,
+    ),
+    "product": Entity(
+        key="product",
+        title=gettext_lazy("Produk"),
+        list_fn=selectors.product_list,
+        get_fn=selectors.product_get,
+        sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
+        columns=PRODUCT_COLUMNS,
+        filters=("q", "region", "kbli", "market_reach"),
+    ),
+}
+
+
+def _effective_region(params) -> str:
+    """The most specific of the cascading selects, else the code text field.
+
+    A lower level counts only while it lies inside the level above: after the province changes,
+    the stale regency still sent by the form is ignored.
+    """
+    chosen = ""
+    for name in ("prov", "kab", "kec", "desa"):
+        value = params.get(name, "").strip()
+        if not value or (chosen and not value.startswith(chosen + ".")):
+            break
+        chosen = value
+    return chosen or params.get("region", "").strip()
+
+
+def _filters(entity: Entity, request) -> tuple[selectors.RegistryFilter, FilterForm]:
+    form = FilterForm(request.GET)
+    form.is_valid()
+    data = {
+        k: (form.cleaned_data.get(k) or "")
+        for k in ("q", "kbli", "status", "size_class", "market_reach", "sort")
+    }
+    data["region"] = _effective_region(request.GET)
+    data = {k: v for k, v in data.items() if k in entity.filters or k == "sort"}
+    return selectors.RegistryFilter(**data), form
+
+
+def _region_selects(region: str) -> list[dict]:
+    """The cascading selects for the current region filter: each level's options and selection."""
+    code = normalise_code(region) if region else None
+    path = region_path(code=code) if code else []
+    selected = [r.code for r in path]
+    levels = [("prov", _("Provinsi"), None)]
+    names = [("kab", _("Kabupaten/Kota")), ("kec", _("Kecamatan")), ("desa", _("Desa/Kelurahan"))]
+    for (name, label), parent in zip(names, selected, strict=False):
+        levels.append((name, label, parent))
+    selects = []
+    for i, (name, label, parent) in enumerate(levels):
+        selects.append(
+            {
+                "name": name,
+                "label": label,
+                "options": list(region_children(code=parent).values_list("code", "name")),
+                "selected": selected[i] if i < len(selected) else "",
+            }
+        )
+    return selects
+
+
+@login_required
+@require_GET
+def registry_list(request, entity_key: str):
+    entity = ENTITIES[entity_key]
+    filters, form = _filters(entity, request)
+    paginator = CappedPaginator(entity.list_fn(filters=filters), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "entity": entity,
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "paginator": paginator,
+        "count_cap": COUNT_CAP,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort_headers": [
+            {
+                "key": key,
+                "label": label,
+                "active": filters.sort in (key, f"-{key}"),
+                "descending": filters.sort == f"-{key}",
+                "next": f"-{key}" if filters.sort == key else key,
+            }
+            for key, label in entity.sorts
+        ],
+        "region_selects": _region_selects(filters.region),
+    }
+    rows_template = f"web/registry/{entity.key}_rows.html"
+    if request.htmx and request.htmx.target == "rows":
+        return render(request, "web/registry/_rows.html", {**context, "rows_template": rows_template})
+    return render(request, "web/registry/list.html", {**context, "rows_template": rows_template})
+
+
+@login_required
+@require_GET
+def registry_export(request, entity_key: str):
+    entity = ENTITIES[entity_key]
+    filters, _form = _filters(entity, request)
+    objects = entity.list_fn(filters=filters).iterator(chunk_size=2000)
+    name = f"sentra-{entity.key}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(name, objects, entity.columns, sheet_title=str(entity.title))
+    return csv_response(name, objects, entity.columns)
+
+
+def _get_or_404(entity: Entity, pk: int):
+    obj = entity.get_fn(pk=pk)
+    if obj is None:
+        raise Http404
+    return obj
+
+
+@login_required
+@require_GET
+def enterprise_detail(request, pk: int):
+    enterprise = _get_or_404(ENTITIES["enterprise"], pk)
+    return render(
+        request,
+        "web/registry/enterprise_detail.html",
+        {
+            "obj": enterprise,
+            "entity": ENTITIES["enterprise"],
+            "path": region_path(code=enterprise.village_id),
+        },
+    )
+
+
+@login_required
+@require_GET
+def centre_detail(request, pk: int):
+    centre = _get_or_404(ENTITIES["centre"], pk)
+    return render(
+        request,
+        "web/registry/centre_detail.html",
+        {
+            "obj": centre,
+            "entity": ENTITIES["centre"],
+            "path": region_path(code=centre.village_id),
+            "warnings": services.centre_warnings(member_count=centre.member_count),
+        },
+    )
+
+
+@login_required
+@require_GET
+def product_detail(request, pk: int):
+    product = _get_or_404(ENTITIES["product"], pk)
+    return render(
+        request,
+        "web/registry/product_detail.html",
+        {"obj": product, "entity": ENTITIES["product"], "path": region_path(code=product.village_id)},
+    )
+
+
+def _service_data(form, names) -> dict:
+    return {name: form.cleaned_data.get(name) for name in names}
+
+
+def _initial(obj, names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
+
+def _form_page(request, entity: Entity, form, obj=None):
+    return render(request, "web/registry/form.html", {"form": form, "entity": entity, "obj": obj})
+
+
+@login_required
+def enterprise_form(request, pk: int | None = None):
+    entity = ENTITIES["enterprise"]
+    obj = _get_or_404(entity, pk) if pk else None
+    if request.method == "POST":
+        form = EnterpriseForm(request.POST)
+        if form.is_valid():
+            data = _service_data(form, EnterpriseForm.SERVICE_FIELDS)
+            data["nib"] = data["nib"] or None
+            data["owner_name"] = data["owner_name"] or ""
+            data["workers"] = data["workers"] or 0
+            data["investment"] = data["investment"] or 0
+            try:
+                if obj is None:
+                    obj = services.enterprise_create(
+                        agency=form.cleaned_data["agency"],
+                        village_code=form.cleaned_data["village_code"].strip(),
+                        kbli_code=form.cleaned_data["kbli_code"].strip(),
+                        **data,
+                    )
+                else:
+                    obj.agency = form.cleaned_data["agency"]
+                    obj = services.enterprise_update(
+                        enterprise=obj,
+                        village_code=form.cleaned_data["village_code"].strip(),
+                        kbli_code=form.cleaned_data["kbli_code"].strip(),
+                        **data,
+                    )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Data IKM “%(name)s” tersimpan.") % {"name": obj.name})
+                return redirect("web:enterprise_detail", pk=obj.pk)
+    else:
+        initial = {}
+        if obj is not None:
+            initial = _initial(obj, EnterpriseForm.SERVICE_FIELDS)
+            initial.update(village_code=obj.village_id, kbli_code=obj.kbli_id, agency=obj.agency_id)
+        form = EnterpriseForm(initial=initial)
+    return _form_page(request, entity, form, obj)
+
+
+@login_required
+def centre_form(request, pk: int | None = None):
+    entity = ENTITIES["centre"]
+    obj = _get_or_404(entity, pk) if pk else None
+    if request.method == "POST":
+        form = CentreForm(request.POST)
+        if form.is_valid():
+            data = _service_data(form, CentreForm.SERVICE_FIELDS)
+            for name in ("raw_material", "description", "board_chair", "upt_name"):
+                data[name] = data[name] or ""
+            try:
+                if obj is None:
+                    obj = services.centre_create(
+                        agency=form.cleaned_data["agency"],
+                        village_codes=form.cleaned_data["village_codes"],
+                        kbli_code=form.cleaned_data["kbli_code"].strip(),
+                        member_ids=form.cleaned_data["member_ids"],
+                        **data,
+                    )
+                else:
+                    obj.agency = form.cleaned_data["agency"]
+                    obj = services.centre_update(
+                        centre=obj,
+                        village_codes=form.cleaned_data["village_codes"],
+                        kbli_code=form.cleaned_data["kbli_code"].strip(),
+                        member_ids=form.cleaned_data["member_ids"],
+                        **data,
+                    )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Data sentra “%(name)s” tersimpan.") % {"name": obj.name})
+                return redirect("web:centre_detail", pk=obj.pk)
+    else:
+        initial = {}
+        if obj is not None:
+            initial = _initial(obj, CentreForm.SERVICE_FIELDS)
+            initial.update(
+                village_codes=", ".join(services.centre_village_codes(obj)),
+                member_ids=", ".join(str(m.enterprise_id) for m in obj.memberships.all()),
+                kbli_code=obj.kbli_id,
+                agency=obj.agency_id,
+            )
+        form = CentreForm(initial=initial)
+    return _form_page(request, entity, form, obj)
+
+
+@login_required
+def product_form(request, pk: int | None = None):
+    entity = ENTITIES["product"]
+    obj = _get_or_404(entity, pk) if pk else None
+    if request.method == "POST":
+        form = ProductForm(request.POST)
+        if form.is_valid():
+            data = _service_data(form, ProductForm.SERVICE_FIELDS)
+            data["description"] = data["description"] or ""
+            enterprise = centre = None
+            if eid := form.cleaned_data.get("enterprise_id"):
+                enterprise = Enterprise.objects.filter(pk=eid).first()
+                if enterprise is None:
+                    form.add_error("enterprise_id", _("IKM dengan ID ini tidak ada."))
+            if cid := form.cleaned_data.get("centre_id"):
+                centre = Centre.objects.filter(pk=cid).first()
+                if centre is None:
+                    form.add_error("centre_id", _("Sentra dengan ID ini tidak ada."))
+            if not form.errors:
+                try:
+                    kbli = (form.cleaned_data.get("kbli_code") or "").strip() or None
+                    if obj is None:
+                        obj = services.product_create(
+                            agency=form.cleaned_data["agency"],
+                            enterprise=enterprise,
+                            centre=centre,
+                            kbli_code=kbli,
+                            **data,
+                        )
+                    else:
+                        obj.agency = form.cleaned_data["agency"]
+                        obj = services.product_update(
+                            product=obj, enterprise=enterprise, centre=centre, kbli_code=kbli, **data
+                        )
+                except DomainError as error:
+                    add_domain_errors(form, error)
+                else:
+                    messages.success(request, _("Data produk “%(name)s” tersimpan.") % {"name": obj.name})
+                    return redirect("web:product_detail", pk=obj.pk)
+    else:
+        initial = {}
+        if obj is not None:
+            initial = _initial(obj, ProductForm.SERVICE_FIELDS)
+            initial.update(
+                enterprise_id=obj.enterprise_id,
+                centre_id=obj.centre_id,
+                kbli_code=obj.kbli_id,
+                agency=obj.agency_id,
+            )
+        form = ProductForm(initial=initial)
+    return _form_page(request, entity, form, obj)
+
+
+@login_required
+@require_GET
+def region_selects(request):
+    """The cascading province → village selects, re-rendered (htmx) after one of them changes."""
+    return render(
+        request,
+        "web/registry/_region_selects.html",
+        {"region_selects": _region_selects(_effective_region(request.GET))},
+    )
