@@ -80,17 +80,17 @@ ENTERPRISE_COLUMNS = [
 ]  # fmt: skip
 TIMESTAMP = "2026-01-01 00:00:00"
 
-# The import template's Indonesian headers, used until sentra/registry/imports.py provides them
-# (see csv_headers()). Keys are Enterprise fields / import keys.
+# The import template's Indonesian headers (sentra/registry/imports.py ENTERPRISE_COLUMNS), by the
+# generated field they carry. csv_headers() checks them against the import engine.
 FALLBACK_HEADERS = {
     "name": "nama_usaha",
     "owner_name": "nama_pemilik",
     "nib": "nib",
-    "village": "kode_desa",
+    "village": "kode_wilayah",
     "kbli": "kbli",
     "address": "alamat",
     "workers": "tenaga_kerja",
-    "investment": "nilai_investasi",
+    "investment": "investasi",
     "year_started": "tahun_mulai",
     "status": "status",
 }
@@ -473,15 +473,15 @@ def analyze() -> None:
 
 
 def csv_headers() -> dict[str, str]:
-    """Import keys → template headers, from the import engine when it has landed."""
+    """Generated field → template header; fails loudly if the import engine renamed a column."""
     try:
-        from sentra.registry import imports  # noqa: F401  (lands with the import engine)
-    except ImportError:
+        from sentra.registry.imports import ENTERPRISE_COLUMNS as IMPORT_COLUMNS
+    except ImportError:  # the import engine has not landed
         return dict(FALLBACK_HEADERS)
-    for attr in ("ENTERPRISE_HEADERS", "HEADERS", "ENTERPRISE_COLUMNS", "COLUMNS"):
-        value = getattr(imports, attr, None)
-        if isinstance(value, dict):
-            return dict(value)
+    keys = {column.key for column in IMPORT_COLUMNS}
+    missing = sorted(set(FALLBACK_HEADERS.values()) - keys)
+    if missing:
+        raise SystemExit(f"the import template has no column(s) {missing}: update bench/generate.py")
     return dict(FALLBACK_HEADERS)
 
 
@@ -494,8 +494,13 @@ def write_csv(path: Path, rows: int, seed: int = 7, *, maker: RowMaker | None = 
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([headers.get(k, FALLBACK_HEADERS[k]) for k in keys])
+        seen: set[tuple[str, str]] = set()  # the import refuses two NIB-less units with one name/village
         for rec in maker.records(rows):
-            _, village, name, owner, nib, kbli, address, workers, investment, year, _size, status = rec
+            i, village, name, owner, nib, kbli, address, workers, investment, year, _size, status = rec
+            if not nib:
+                if (name.casefold(), village) in seen:
+                    name = f"{name} {i}"
+                seen.add((name.casefold(), village))
             writer.writerow(
                 [name, owner, nib or "", village, kbli, address, workers, investment, year, status]
             )
