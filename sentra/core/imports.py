@@ -1,0 +1,719 @@
+"""The generic import engine: read a CSV or XLSX file row by row, validate it all, then write it all.
+
+An import is two passes over the file. Pass 1 validates every row in memory against lookup tables
+the schema loads once (valid codes, existing natural keys) and collects every problem. Pass 2 runs
+only when pass 1 found no error and the caller asked to commit: it reads the file again and writes in
+batches inside one transaction. Rows are streamed in both passes (csv module, openpyxl read_only), so
+memory grows only with the lookup tables and the set of natural keys seen, never with whole rows.
+
+Encoding: CSV files must be UTF-8 (with or without BOM). We do not guess cp1252 or latin-1: a wrong
+guess silently corrupts names (é → Ã©) and such damage is found months later; an `encoding` error
+telling the user to save as "CSV UTF-8" costs one minute. UTF-16 (Excel's "Unicode Text") is named
+explicitly in the message.
+
+Schemas (what the columns mean and how rows are written) live with their domain, for example
+sentra.registry.imports; this module knows nothing about enterprises.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+ProgressCallback = Callable[[int, int], None]
+
+# Past this many listed problems the report keeps counting but stops listing, so a file of a million
+# bad rows cannot exhaust memory; the count stays exact.
+MAX_LISTED_ISSUES = 10_000
+PROGRESS_EVERY = 2_000
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, .doc
+
+
+# ---------------------------------------------------------------------------------------------------
+# Problems and the report
+
+
+@dataclass
+class RowError:
+    """One problem. `row` is the spreadsheet row (the header is row 1); None for a file-level problem."""
+
+    row: int | None
+    column: str
+    value: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def error(self, row: int | None, column: str, value: Any, code: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ISSUES:
+            self.errors.append(RowError(row, column, _shorten(cell_text(value)), code, str(message)))
+
+    def warn(self, row: int | None, column: str, value: Any, code: str, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED_ISSUES:
+            self.warnings.append(RowError(row, column, _shorten(cell_text(value)), code, str(message)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "rows_total": self.rows_total,
+            "created": self.created,
+            "updated": self.updated,
+            "committed": self.committed,
+            "ok": self.ok,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        report = cls(kind=data["kind"])
+        for name in ("rows_total", "created", "updated", "committed", "error_count", "warning_count"):
+            setattr(report, name, data.get(name, getattr(report, name)))
+        report.errors = [RowError(**e) for e in data.get("errors", [])]
+        report.warnings = [RowError(**w) for w in data.get("warnings", [])]
+        return report
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report_csv(report: ImportReport | dict[str, Any]) -> str:
+    """Errors then warnings as CSV (UTF-8 with BOM so Excel opens it right), for download."""
+    if isinstance(report, dict):
+        report = ImportReport.from_dict(report)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["jenis", "baris", "kolom", "nilai", "kode", "keterangan"])
+    for label, issues in (("galat", report.errors), ("peringatan", report.warnings)):
+        for issue in issues:
+            writer.writerow(
+                [
+                    label,
+                    "" if issue.row is None else issue.row,
+                    issue.column,
+                    _defuse(issue.value),
+                    issue.code,
+                    issue.message,
+                ]
+            )
+    return out.getvalue()
+
+
+def _defuse(text: str) -> str:
+    # The value came from an uploaded file; echoing "=HYPERLINK(...)" back into a CSV that the user
+    # opens in Excel would execute it.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _looks_numeric(text) else text
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d[\d.,]*", text))
+
+
+class ImportFileError(Exception):
+    """A problem with the file as a whole; reported as one RowError with row None."""
+
+    def __init__(self, code: str, message: str, column: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.column, self.value = code, message, column, value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells
+
+
+class CellError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text, whatever the reader produced (CSV gives str, XLSX gives int/float/datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+
+
+def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = None) -> int | None:
+    """Whole numbers as Indonesians write them: 1500000, 1.500.000, "Rp 1.500.000"."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CellError("not_integer", _("Harus bilangan bulat."))
+        number = int(value)
+    else:
+        text = re.sub(r"^rp\.?\s*", "", str(value).strip().lower()).replace(" ", "")
+        if _THOUSANDS_DOT.match(text):
+            text = text.replace(".", "")
+        elif _THOUSANDS_COMMA.match(text):
+            text = text.replace(",", "")
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError("not_integer", _("Harus bilangan bulat, misalnya 1500000 atau 1.500.000."))
+        number = int(text)
+    if minimum is not None and number < minimum:
+        raise CellError("out_of_range", _("Tidak boleh kurang dari %(min)s.") % {"min": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError("out_of_range", _("Tidak boleh lebih dari %(max)s.") % {"max": maximum})
+    return number
+
+
+def parse_decimal(
+    value: Any,
+    *,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    places: int = 2,
+    max_digits: int = 14,
+) -> Decimal | None:
+    """Decimals with a point or a decimal comma (-1,2345 or -1.2345); rounded to `places`."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError("not_number", _("Harus berupa angka, misalnya 1,25 atau 1.25.")) from None
+    if not number.is_finite():
+        raise CellError("not_number", _("Harus berupa angka, misalnya 1,25 atau 1.25."))
+    number = number.quantize(Decimal(1).scaleb(-places))
+    if len(number.as_tuple().digits) > max_digits:
+        raise CellError("out_of_range", _("Angka terlalu besar."))
+    if minimum is not None and number < minimum:
+        raise CellError("out_of_range", _("Tidak boleh kurang dari %(min)s.") % {"min": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError("out_of_range", _("Tidak boleh lebih dari %(max)s.") % {"max": maximum})
+    return number
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """ISO dates (2020-03-31) or Indonesian day-first dates (31/03/2020, 31-03-2020)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError("invalid_date", _("Tanggal tidak dikenali; tulis 2020-03-31 atau 31/03/2020."))
+
+
+def parse_choice(value: Any, choices: Any) -> str | None:
+    """A TextChoices value given as its code ("active") or its Indonesian label ("Aktif")."""
+    if is_blank(value):
+        return None
+    wanted = normalise_header(str(value))
+    for code, label in choices.choices:
+        if wanted in (normalise_header(code), normalise_header(str(label))):
+            return code
+    allowed = ", ".join(str(label) for _code, label in choices.choices)
+    raise CellError(
+        "invalid_choice", _("Pilihan tidak dikenal; gunakan salah satu: %(allowed)s.") % {"allowed": allowed}
+    )
+
+
+def parse_text(value: Any, *, max_length: int) -> str:
+    text = cell_text(value)
+    if len(text) > max_length:
+        raise CellError("too_long", _("Paling banyak %(max)d karakter.") % {"max": max_length})
+    return text
+
+
+def normalise_header(text: str) -> str:
+    """'Nama Usaha', ' nama_usaha ', 'NAMA-USAHA' → 'nama_usaha'."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().lower()).strip("_")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schemas
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    description: str
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def text(self, key: str) -> str:
+        return cell_text(self.values.get(key))
+
+
+class ImportSchema:
+    """What a kind of import means. Subclasses fill in the columns and the four hooks."""
+
+    kind: str = ""
+    title: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def missing_columns(self, present: set[str]) -> list[str]:
+        """Required columns absent from the header (a list of alternatives is written 'a/b')."""
+        return []
+
+    def prepare(self, present: set[str]) -> None:
+        """Load the lookup tables pass 1 and pass 2 need. Called once, before pass 1."""
+
+    def check(self, row: Row, report: ImportReport) -> Any:
+        """Validate one row, adding errors and warnings; return its natural key (or None)."""
+        raise NotImplementedError
+
+    def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
+        """(column, message) for a row whose natural key already appeared in the file."""
+        return "", _("Data ini sudah ada di baris %(row)d.") % {"row": first_row}
+
+    def finish_check(self, report: ImportReport) -> None:
+        """Checks that need the whole file (warnings on totals). Called after pass 1."""
+
+    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+        """Pass 2: write every row (all valid), counting created/updated into the report."""
+        raise NotImplementedError
+
+    def column_keys(self) -> dict[str, str]:
+        """Normalised header or alias → column key."""
+        mapping: dict[str, str] = {}
+        for column in self.columns:
+            mapping[normalise_header(column.key)] = column.key
+            for alias in column.aliases:
+                mapping[normalise_header(alias)] = column.key
+        return mapping
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading files
+
+
+@dataclass
+class SheetReader:
+    """Streams (row_number, cells) from a CSV or XLSX file; the first row is the header."""
+
+    path: Path
+    file_type: str  # "csv" or "xlsx"
+
+    def estimated_rows(self) -> int:
+        if self.file_type == "xlsx":
+            workbook = _open_workbook(self.path)
+            try:
+                sheet = workbook.worksheets[0]
+                return max((sheet.max_row or 1) - 1, 0)
+            finally:
+                workbook.close()
+        # Counting newlines is far faster than parsing; quoted multi-line cells make it an estimate.
+        count = 0
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                count += chunk.count(b"\n")
+        return max(count, 1)
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        if self.file_type == "xlsx":
+            yield from self._xlsx_rows()
+        else:
+            yield from self._csv_rows()
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        with self.path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+            number = 0
+            try:
+                first = text.readline()
+                delimiter = ";" if first.count(";") > first.count(",") else ","
+                reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
+                for number, cells in enumerate(reader, start=1):  # noqa: B007 - read after the loop
+                    yield number, cells
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    "encoding",
+                    _(
+                        "Berkas bukan teks UTF-8 (masalah sekitar baris %(row)d). Simpan ulang dari "
+                        'Excel dengan pilihan "CSV UTF-8 (Comma delimited)", atau unggah sebagai .xlsx.'
+                    )
+                    % {"row": number + 1},
+                ) from None
+            except csv.Error as exc:
+                raise ImportFileError(
+                    "file_type",
+                    _("Berkas CSV tidak dapat dibaca (baris %(row)d): %(detail)s.")
+                    % {"row": number + 1, "detail": exc},
+                ) from None
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        workbook = _open_workbook(self.path)
+        try:
+            sheet = workbook.worksheets[0]
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(cells)
+        finally:
+            workbook.close()
+
+
+def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+class _Workbook:
+    """An openpyxl read-only workbook opened from a file handle, so that the file name (an upload may
+    be called anything) plays no part; closing it closes both."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        self.handle = path.open("rb")
+        try:
+            # data_only=False keeps formulas as "=..." text so they can be refused, not silently
+            # replaced by whatever value Excel last cached.
+            self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=False)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+            self.handle.close()
+            raise ImportFileError(
+                "file_type", _("Berkas .xlsx rusak atau bukan buku kerja Excel; simpan ulang sebagai .xlsx.")
+            ) from None
+
+    @property
+    def worksheets(self):
+        return self.book.worksheets
+
+    def close(self) -> None:
+        self.book.close()
+        self.handle.close()
+
+
+def _open_workbook(path: Path) -> _Workbook:
+    return _Workbook(path)
+
+
+def sniff(path: Path, *, max_bytes: int | None = None) -> SheetReader:
+    """Decide CSV or XLSX from the content, never from the file name, and refuse what is neither."""
+    size = path.stat().st_size
+    limit = settings.SENTRA_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    if size > limit:
+        raise ImportFileError(
+            "too_large",
+            _("Berkas berukuran %(size)s MB, melebihi batas %(limit)s MB; pecah menjadi beberapa berkas.")
+            % {"size": _megabytes(size), "limit": _megabytes(limit)},
+        )
+    if size == 0:
+        raise ImportFileError("empty", _("Berkas kosong."))
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if head.startswith(XLSX_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                is_workbook = "xl/workbook.xml" in archive.namelist()
+        except zipfile.BadZipFile:
+            raise ImportFileError("file_type", _("Berkas .xlsx rusak; simpan ulang sebagai .xlsx.")) from None
+        if not is_workbook:
+            raise ImportFileError(
+                "file_type", _("Berkas ZIP ini bukan buku kerja Excel (.xlsx); unggah .xlsx atau .csv.")
+            )
+        return SheetReader(path, "xlsx")
+    if head.startswith(OLE_MAGIC):
+        raise ImportFileError(
+            "file_type",
+            _("Format Excel lama (.xls) tidak didukung; buka di Excel lalu simpan sebagai .xlsx."),
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(
+            "encoding",
+            _('Berkas berformat UTF-16 ("Unicode Text"); simpan ulang sebagai "CSV UTF-8" atau .xlsx.'),
+        )
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        raise ImportFileError("file_type", _("Berkas bukan CSV atau XLSX; unggah .csv atau .xlsx."))
+    return SheetReader(path, "csv")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The engine
+
+
+def run_import(
+    *,
+    path: Path | str,
+    schema: ImportSchema,
+    commit: bool = False,
+    on_progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
+) -> ImportReport:
+    """Validate the whole file, then write it in one transaction if `commit` and nothing failed.
+
+    Never raises for a bad file: every problem, file-level or per cell, ends up in the report.
+    """
+    report = ImportReport(kind=schema.kind)
+    path = Path(path)
+    try:
+        reader = sniff(path, max_bytes=max_bytes)
+        total = reader.estimated_rows() * (2 if commit else 1)
+        progress = _Progress(on_progress, total)
+        columns = _check_file(reader, schema, report, progress)
+        if columns is None:
+            return report
+        schema.finish_check(report)
+        if not report.ok or not commit:
+            progress.done()
+            return report
+        progress.total = report.rows_total * 2
+        try:
+            with transaction.atomic():
+                schema.write(_data_rows(reader, columns), report, progress.step)
+        except DatabaseError as exc:
+            report.created = report.updated = 0
+            report.error(
+                None,
+                "",
+                "",
+                "write_failed",
+                _("Gagal menyimpan; tidak ada data yang ditulis: %(e)s") % {"e": exc},
+            )
+            return report
+        report.committed = True
+        progress.done()
+    except ImportFileError as exc:
+        report.created = report.updated = 0
+        report.error(None, exc.column, exc.value, exc.code, exc.message)
+    return report
+
+
+class _Progress:
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.count = callback, total, 0
+
+    def step(self) -> None:
+        self.count += 1
+        if self.callback and self.count % PROGRESS_EVERY == 0:
+            self.total = max(self.total, self.count)
+            self.callback(self.count, self.total)
+
+    def done(self) -> None:
+        if self.callback:
+            self.callback(self.total or self.count, self.total or self.count)
+
+
+def _header(reader: SheetReader) -> tuple[int, list[Any]]:
+    for number, cells in reader.rows():
+        if any(not is_blank(c) for c in cells):
+            return number, cells
+    raise ImportFileError("empty", _("Berkas tidak berisi baris judul kolom maupun data."))
+
+
+def _map_columns(schema: ImportSchema, header: list[Any]) -> list[str | None]:
+    """Position → column key (None for an empty trailing header); raises on unknown or duplicates."""
+    known = schema.column_keys()
+    positions: list[str | None] = []
+    unknown: list[str] = []
+    seen: set[str] = set()
+    duplicated: list[str] = []
+    for cell in header:
+        title = cell_text(cell)
+        if not title:
+            positions.append(None)
+            continue
+        key = known.get(normalise_header(title))
+        if key is None:
+            unknown.append(title)
+        elif key in seen:
+            duplicated.append(title)
+        seen.add(key or "")
+        positions.append(key)
+    if unknown:
+        raise ImportFileError(
+            "unknown_columns",
+            _("Kolom tidak dikenal: %(cols)s. Gunakan judul kolom dari templat.")
+            % {"cols": ", ".join(unknown)},
+            column=", ".join(unknown),
+        )
+    if duplicated:
+        raise ImportFileError(
+            "duplicate_columns",
+            _("Kolom muncul lebih dari sekali: %(cols)s.") % {"cols": ", ".join(duplicated)},
+            column=", ".join(duplicated),
+        )
+    missing = schema.missing_columns(seen)
+    if missing:
+        raise ImportFileError(
+            "missing_columns",
+            _("Kolom wajib tidak ada: %(cols)s.") % {"cols": ", ".join(missing)},
+            column=", ".join(missing),
+        )
+    return positions
+
+
+def _data_rows(reader: SheetReader, positions: list[str | None]) -> Iterator[Row]:
+    header_seen = False
+    for number, cells in reader.rows():
+        if not header_seen:
+            header_seen = any(not is_blank(c) for c in cells)
+            continue
+        if all(is_blank(c) for c in cells):
+            continue
+        values: dict[str, Any] = {}
+        for index, cell in enumerate(cells):
+            key = positions[index] if index < len(positions) else None
+            if key is not None:
+                values[key] = cell.strip() if isinstance(cell, str) else cell
+        yield Row(number, values)
+
+
+def _check_file(
+    reader: SheetReader, schema: ImportSchema, report: ImportReport, progress: _Progress
+) -> list[str | None] | None:
+    _number, header = _header(reader)
+    positions = _map_columns(schema, header)
+    present = {key for key in positions if key}
+    schema.prepare(present)
+    # natural key → (hash of the whole row << 32 | first row number): one int per key, so a million
+    # keys cost tens of megabytes, and identical rows are told apart from conflicting ones.
+    seen: dict[Any, int] = {}
+    for row in _data_rows(reader, positions):
+        report.rows_total += 1
+        progress.step()
+        for key, value in row.values.items():
+            if isinstance(value, str) and value.startswith("="):
+                report.error(
+                    row.number, key, value, "formula", _("Rumus tidak diperbolehkan; isi nilainya saja.")
+                )
+        key = schema.check(row, report)
+        if key is None:
+            continue
+        fingerprint = hash(tuple(sorted((k, cell_text(v)) for k, v in row.values.items()))) & 0xFFFFFFFFFFFF
+        if key in seen:
+            first = seen[key] & 0xFFFFFFFF
+            if seen[key] >> 32 == fingerprint:
+                report.error(
+                    row.number,
+                    "",
+                    "",
+                    "duplicate_row",
+                    _("Baris ini sama persis dengan baris %(row)d.") % {"row": first},
+                )
+            else:
+                column, message = schema.duplicate_key_message(first)
+                report.error(row.number, column, row.text(column) if column else "", "duplicate_key", message)
+        else:
+            seen[key] = fingerprint << 32 | row.number
+    if report.rows_total == 0:
+        raise ImportFileError("empty", _("Berkas hanya berisi judul kolom, tanpa baris data."))
+    return positions
+
+
+# ---------------------------------------------------------------------------------------------------
+# Templates
+
+
+def template_rows(schema: ImportSchema) -> list[list[str]]:
+    return [[c.key for c in schema.columns]]
+
+
+def template_csv(schema: ImportSchema) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out).writerow([c.key for c in schema.columns])
+    return out.getvalue()
+
+
+def template_xlsx(schema: ImportSchema) -> bytes:
+    """A workbook whose first sheet is the (empty) data sheet and second the column guide."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    data.title = "Data"
+    data.append([c.key for c in schema.columns])
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    data.freeze_panes = "A2"
+    guide = workbook.create_sheet("Petunjuk")
+    guide.append(["kolom", "keterangan", "contoh"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in schema.columns:
+        guide.append([column.key, str(column.description), column.example])
+    guide.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,310 @@
+"""Enterprise and centre imports: a corpus of bad files, each with its exact errors, and good files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from sentra.registry.imports import import_centres, import_enterprises
+from sentra.registry.models import Centre, CentreMembership, Decree, Enterprise
+from sentra.registry.tests.factories import EnterpriseFactory
+
+HEADER = "nama_usaha,nama_pemilik,nib,kbli,kode_wilayah,tenaga_kerja,investasi,status"
+GOOD = [
+    "UD Amplang Saloloang,Siti Aminah,9120001234567,10794,64.09.01.1001,4,50.000.000,Aktif",
+    "CV Kerupuk Penajam,Budi,9120001234568,10794,6409011002,25,2000000000,aktif",
+    "Tenun Sarung Samarinda,Rahma,,13121,64.09.01.1001,3,10000000,",
+]
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def xlsx(tmp_path: Path, rows: list[list], name: str = "data.xlsx") -> Path:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Enterprise.objects.count(),
+        Centre.objects.count(),
+        CentreMembership.objects.count(),
+        Decree.objects.count(),
+    )
+
+
+def codes(report) -> list[tuple]:
+    return [(e.row, e.column, e.code) for e in report.errors]
+
+
+def test_good_csv_dry_run_writes_nothing_and_commit_writes(tmp_path, ministry_agency):
+    path = write(tmp_path, "\n".join([HEADER, *GOOD]) + "\n")
+    report = import_enterprises(path=path)
+    assert report.ok and report.rows_total == 3 and not report.committed
+    assert counts() == (0, 0, 0, 0)
+    report = import_enterprises(path=path, commit=True)
+    assert report.ok and report.committed and (report.created, report.updated) == (3, 0)
+    unit = Enterprise.objects.get(nib="9120001234568")
+    assert (unit.village_id, unit.regency_code, unit.size_class) == ("64.09.01.1002", "64.09", "medium")
+    assert unit.agency == ministry_agency
+    assert Enterprise.objects.get(nib="9120001234567").investment == 50_000_000
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path, ministry_agency):
+    path = write(tmp_path, "\n".join([HEADER, *GOOD]) + "\n")
+    import_enterprises(path=path, commit=True)
+    changed = "\n".join([HEADER, GOOD[0].replace(",4,", ",30,"), GOOD[1], GOOD[2].replace("Rahma", "Rahmah")])
+    report = import_enterprises(path=write(tmp_path, changed, "again.csv"), commit=True)
+    assert (report.created, report.updated) == (0, 3)
+    assert Enterprise.objects.count() == 3
+    assert Enterprise.objects.get(nib="9120001234567").workers == 30
+    assert Enterprise.objects.get(name="Tenun Sarung Samarinda").owner_name == "Rahmah"
+
+
+def test_semicolon_delimiter_bom_and_decimal_comma(tmp_path, ministry_agency):
+    text = "\ufeffNama Usaha;KBLI;Kode Wilayah;Lintang;Bujur\nUD Amplang;10794;64.09.01.1001;-1,25;116,7\n"
+    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    assert report.ok, report.errors
+    unit = Enterprise.objects.get()
+    assert (str(unit.latitude), str(unit.longitude)) == ("-1.250000", "116.700000")
+
+
+def test_xlsx_detected_by_content_not_name(tmp_path, ministry_agency):
+    path = xlsx(
+        tmp_path,
+        [
+            ["nama_usaha", "kbli", "kode_wilayah", "nib"],
+            ["UD Amplang", 10794, "64.09.01.1001", 9120001234567],
+        ],
+        name="upload.csv",
+    )
+    report = import_enterprises(path=path, commit=True)
+    assert report.ok, report.errors
+    assert Enterprise.objects.get().nib == "9120001234567"
+
+
+def test_names_resolved_with_the_gazetteer(tmp_path, ministry_agency):
+    text = (
+        "nama_usaha,kbli,desa,kecamatan,kabupaten_kota,provinsi\n"
+        "UD Amplang,10794,Saloloang,Penajam,Penajam Paser Utara,Kalimantan Timur\n"
+    )
+    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    assert report.ok, report.errors
+    assert Enterprise.objects.get().village_id == "64.09.01.1002"  # Salo Loang in the Kemendagri data
+
+
+def test_unresolvable_names_are_errors(tmp_path, ministry_agency):
+    text = (
+        "nama_usaha,kbli,desa,kecamatan,kabupaten_kota\n"
+        "UD A,10794,Desa Yang Tidak Ada Sama Sekali,Penajam,Penajam Paser Utara\n"
+        "UD B,10794,,,\n"
+    )
+    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    assert [(r, c) for r, c, _code in codes(report)] == [(2, "desa"), (3, "desa")]
+    assert codes(report)[1][2] == "required"
+    assert codes(report)[0][2] in ("region_not_found", "region_ambiguous", "region_contradictory")
+    assert counts() == (0, 0, 0, 0)
+
+
+# The corpus: (file content, expected [(row, column, code)]). Every file leaves the database unchanged.
+ROW_CORPUS = {
+    "bad_values": (
+        HEADER + "\n"
+        "UD A,,123,10794,64.09.01.1001,4,0,Aktif\n"
+        "UD B,,9120001234590,99999,64.09.01.9999,-1,abc,Bangkrut\n"
+        ",,9120001234591,107,desa-x,1.5,0,\n",
+        [
+            (2, "nib", "nib_format"),
+            (3, "kbli", "unknown_kbli"),
+            (3, "kode_wilayah", "unknown_village"),
+            (3, "tenaga_kerja", "out_of_range"),
+            (3, "investasi", "not_integer"),
+            (3, "status", "invalid_choice"),
+            (4, "nama_usaha", "required"),
+            (4, "kbli", "unknown_kbli"),
+            (4, "kode_wilayah", "invalid_region_code"),
+            (4, "tenaga_kerja", "not_integer"),
+        ],
+    ),
+    "not_a_village": (
+        "nama_usaha,kbli,kode_wilayah\nUD A,10794,64.09\n",
+        [(2, "kode_wilayah", "not_village")],
+    ),
+    "duplicates": (
+        HEADER + "\n" + GOOD[0] + "\n" + GOOD[0] + "\n" + GOOD[0].replace("Siti", "Ani") + "\n",
+        [(3, "", "duplicate_row"), (4, "nib", "duplicate_key")],
+    ),
+    "formula": (
+        "nama_usaha,kbli,kode_wilayah,tenaga_kerja\nUD A,10794,64.09.01.1001,=1+1\n",
+        [(2, "tenaga_kerja", "formula"), (2, "tenaga_kerja", "not_integer")],
+    ),
+    "coordinates": (
+        "nama_usaha,kbli,kode_wilayah,lintang,bujur,tahun_mulai\nUD A,10794,64.09.01.1001,45,10,1800\n",
+        [(2, "lintang", "out_of_range"), (2, "bujur", "out_of_range"), (2, "tahun_mulai", "out_of_range")],
+    ),
+}
+
+FILE_CORPUS = {
+    "empty": (b"", "empty"),
+    "header_only": (b"nama_usaha,kbli,kode_wilayah\n", "empty"),
+    "blank_lines": (b"\n\n,,\n", "empty"),
+    "latin1": ("nama_usaha,kbli,kode_wilayah\nCaf\u00e9,10794,64.09.01.1001\n".encode("cp1252"), "encoding"),
+    "utf16": ("nama_usaha,kbli\n".encode("utf-16"), "encoding"),
+    "pdf": (b"%PDF-1.4 binary\x00\x01", "file_type"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00", "file_type"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "file_type"),
+    "zip_not_xlsx": (None, "file_type"),
+    "missing": (b"nama_usaha,tenaga_kerja\nUD A,4\n", "missing_columns"),
+    "unknown": (
+        b"nama_usaha,kbli,kode_wilayah,warna_favorit\nUD A,10794,64.09.01.1001,biru\n",
+        "unknown_columns",
+    ),
+    "dup_header": (
+        b"nama_usaha,kbli,kode_wilayah,Nama Usaha\nA,10794,64.09.01.1001,B\n",
+        "duplicate_columns",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROW_CORPUS))
+def test_row_corpus_reports_exact_errors_and_writes_nothing(tmp_path, ministry_agency, name):
+    EnterpriseFactory(nib="9120009999999")
+    before = counts()
+    text, expected = ROW_CORPUS[name]
+    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    assert codes(report) == expected
+    assert all(e.message for e in report.errors)
+    assert not report.committed and counts() == before
+
+
+@pytest.mark.parametrize("name", sorted(FILE_CORPUS))
+def test_file_corpus_gives_one_clear_message(tmp_path, ministry_agency, name):
+    content, code = FILE_CORPUS[name]
+    if content is None:
+        buffer = io.BytesIO()
+        import zipfile
+
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("hello.txt", "hi")
+        content = buffer.getvalue()
+    report = import_enterprises(path=write(tmp_path, content, name + ".xlsx"), commit=True)
+    assert codes(report) == [(None, report.errors[0].column, code)]
+    assert report.errors[0].message
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_too_large(tmp_path, ministry_agency, settings):
+    settings.SENTRA_IMPORT_MAX_BYTES = 10
+    report = import_enterprises(path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True)
+    assert codes(report) == [(None, "", "too_large")]
+
+
+def test_one_bad_row_blocks_the_whole_file(tmp_path, ministry_agency):
+    text = "\n".join([HEADER, *GOOD, "UD X,,1,10794,64.09.01.1001,1,1,"])
+    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    assert codes(report) == [(5, "nib", "nib_format")]
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_xlsx_formula_is_refused(tmp_path, ministry_agency):
+    path = xlsx(
+        tmp_path,
+        [["nama_usaha", "kbli", "kode_wilayah", "investasi"], ["UD A", "10794", "64.09.01.1001", "=A1*2"]],
+    )
+    report = import_enterprises(path=path, commit=True)
+    assert codes(report)[0] == (2, "investasi", "formula")
+    assert counts() == (0, 0, 0, 0)
+
+
+CENTRE_HEADER = (
+    "nama_sentra,komoditas,kbli,kode_wilayah,jenis_dasar_hukum,nomor_dasar_hukum,"
+    "tanggal_dasar_hukum,nib_anggota"
+)
+
+
+def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency):
+    members = [EnterpriseFactory(nib=f"912000000000{i}") for i in range(3)]
+    nibs = ";".join(m.nib for m in members)
+    text = (
+        CENTRE_HEADER + "\n"
+        f'Sentra Amplang,Amplang,10794,"64.09.01.1001;64.09.01.1002",SK Bupati,518/176/2020,'
+        f'31/03/2020,"{nibs}"\n'
+        f'Sentra Kelapa,Kelapa,10421,64.09.01.1001,sk_bupati,518/176/2020,2020-03-31,"{nibs}"\n'
+    )
+    path = write(tmp_path, text)
+    report = import_centres(path=path, commit=True)
+    assert report.ok and report.committed, report.errors
+    assert [(w.row, w.code) for w in report.warnings] == [(2, "few_members"), (3, "few_members")]
+    centre = Centre.objects.get(name="Sentra Amplang")
+    assert sorted(centre.village_links.values_list("village_id", flat=True)) == [
+        "64.09.01.1001",
+        "64.09.01.1002",
+    ]
+    assert centre.memberships.count() == 3 and centre.status == "designated"
+    assert Decree.objects.count() == 1 and centre.decree.region_id == "64.09"
+    again = import_centres(path=path, commit=True)
+    assert (again.created, again.updated) == (0, 2)
+    assert counts()[1:] == (2, 6, 1)
+
+
+def test_centre_corpus(tmp_path, ministry_agency):
+    text = (
+        CENTRE_HEADER + "\n"
+        "Sentra A,,10794,64.09.01.1001;99.99.99.9999,,518/1/2020,,9999999999999\n"
+        "Sentra A,Amplang,10794,64.09.01.1001,Surat Sakti,518/2/2020,kemarin,\n"
+    )
+    before = counts()
+    report = import_centres(path=write(tmp_path, text), commit=True)
+    assert codes(report) == [
+        (2, "komoditas", "required"),
+        (2, "kode_wilayah", "unknown_village"),
+        (2, "jenis_dasar_hukum", "required"),
+        (2, "tanggal_dasar_hukum", "required"),
+        (2, "nib_anggota", "unknown_member"),
+        (3, "jenis_dasar_hukum", "invalid_choice"),
+        (3, "tanggal_dasar_hukum", "invalid_date"),
+    ]
+    assert counts() == before
+
+
+def test_cli_dry_run_commit_and_exit_code(tmp_path, ministry_agency, capsys):
+    good = write(tmp_path, "\n".join([HEADER, *GOOD]), "good.csv")
+    call_command("import", "enterprises", str(good))
+    assert Enterprise.objects.count() == 0
+    call_command("import", "enterprises", str(good), "--commit", "--agency", str(ministry_agency.pk))
+    assert Enterprise.objects.count() == 3
+    bad = write(tmp_path, "nama_usaha,kbli,kode_wilayah\nUD,1,64\n", "bad.csv")
+    with pytest.raises(SystemExit) as caught:
+        call_command("import", "enterprises", str(bad), "--commit")
+    assert caught.value.code == 1
+    out = capsys.readouterr().out
+    assert "baris 2 [kbli] '1' unknown_kbli" in out and "not_village" in out
+    assert Enterprise.objects.count() == 3
+
+
+def test_cli_writes_templates(tmp_path, ministry_agency):
+    out = tmp_path / "templat.xlsx"
+    call_command("import", "template", "enterprises", str(out))
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert [c.value for c in sheet[1]][:4] == ["nama_usaha", "nama_pemilik", "nib", "kbli"]
+    csv_out = tmp_path / "templat.csv"
+    call_command("import", "template", "centres", str(csv_out))
+    assert csv_out.read_text(encoding="utf-8-sig").startswith("nama_sentra,komoditas,kbli")
+
+
+def test_default_agency_is_created_when_missing(tmp_path, db):
+    report = import_enterprises(path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True)
+    assert report.ok
+    assert Enterprise.objects.first().agency.name == "Direktorat Jenderal IKMA"
