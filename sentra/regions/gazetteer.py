@@ -1,0 +1,633 @@
+"""The gazetteer: free-text Indonesian place names to Kemendagri region codes.
+
+Everything is answered from dict indexes built once per process (about 92,000 names), so a query
+costs a handful of dict lookups. Candidates come from the exact compact key first, then a "loose"
+key that folds old spellings and doubled letters; only when that fails is a fuzzy comparison made,
+and only against the few dozen children of a region the rest of the address already pinned down.
+
+An address is read as a set of mentions (comma parts, or name spans found inside one part). Every
+candidate region is scored by how many mentions its own ancestor chain explains; the best chain
+wins only if no other chain explains the text as well (ambiguous) and no mention names a region
+outside it (contradictory), so the caller is never handed a silent guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .codes import normalise_code
+
+SEGMENT_LENGTHS = (2, 5, 8, 13)
+LEVEL_BY_LENGTH = {2: 1, 5: 2, 8: 3, 13: 4}
+
+# Match qualities: a loose-key hit must lose to an exact hit of another region, while the tie
+# margin still treats "Salo Loang" and "Saloloang" as the same name.
+Q_EXACT = 1.0
+Q_LOOSE = 0.93
+Q_WRONG_KIND = 0.9  # "Kab. Bontang" for Kota Bontang
+Q_WRONG_LEVEL = 0.85  # "Kab. Waru" for Kecamatan Waru
+Q_FUZZY = 0.9  # times the similarity ratio
+TIE_MARGIN = 0.03
+FUZZY_THRESHOLD = 0.8
+MAX_CANDIDATES = 10
+
+# Words that announce the level of the name that follows: (level, regency kind).
+KEYWORDS: dict[str, tuple[int, str | None]] = {
+    "desa": (4, None),
+    "ds": (4, None),
+    "kel": (4, None),
+    "kelurahan": (4, None),
+    "kec": (3, None),
+    "kecamatan": (3, None),
+    "distrik": (3, None),
+    "kab": (2, "kabupaten"),
+    "kabupaten": (2, "kabupaten"),
+    "kota": (2, "kota"),
+    "kodya": (2, "kota"),
+    "kotamadya": (2, "kota"),
+    "prov": (1, None),
+    "prop": (1, None),
+    "provinsi": (1, None),
+    "propinsi": (1, None),
+}
+# Parts of an address below the village (streets, RT/RW, hamlets) or above the country's regions.
+NOISE_WORDS = frozenset(
+    "jl jln jalan rt rw no nomor gg gang blok komplek kompleks komp perum perumahan dusun dsn "
+    "lingkungan lingk kode kodepos indonesia".split()
+)
+ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan"}
+PROVINCE_ALIASES = {
+    "11": ["nad", "nanggroe aceh darussalam"],
+    "12": ["sumut"],
+    "13": ["sumbar"],
+    "16": ["sumsel"],
+    "19": ["babel", "bangka belitung"],
+    "21": ["kepri"],
+    "31": ["dki", "dki jakarta", "jakarta"],
+    "32": ["jabar"],
+    "33": ["jateng"],
+    "34": ["diy", "yogyakarta", "jogja", "jogjakarta"],
+    "35": ["jatim"],
+    "52": ["ntb"],
+    "53": ["ntt"],
+    "61": ["kalbar"],
+    "62": ["kalteng"],
+    "63": ["kalsel"],
+    "64": ["kaltim"],
+    "65": ["kaltara"],
+    "71": ["sulut"],
+    "72": ["sulteng"],
+    "73": ["sulsel"],
+    "74": ["sultra"],
+    "76": ["sulbar"],
+}
+
+_ASCII_DROP = re.compile(r"[\"'`]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"(.)\1+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# Old (pre-1972 and Dutch) spellings folded onto the modern ones; "y" and "j" are merged because
+# the old "j" is today's "y" while the old "dj" became today's "j".
+_OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("ch", "kh"), ("y", "j"))
+_SPLIT_PARTS = re.compile(r"[,;\n|]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces; apostrophes join ("Ra'as" → "raas")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_ALNUM.sub(" ", _ASCII_DROP.sub("", ascii_text)).strip()
+
+
+def loose_key(compact: str) -> str:
+    for old, new in _OLD_SPELLINGS:
+        compact = compact.replace(old, new)
+    return _DOUBLED.sub(r"\1", compact)
+
+
+def _level(code: str) -> int:
+    return LEVEL_BY_LENGTH[len(code)]
+
+
+def _chain(code: str) -> list[str]:
+    return [code[:n] for n in SEGMENT_LENGTHS if n <= len(code)]
+
+
+def _inside(code: str, within: str) -> bool:
+    return code == within or code.startswith(within + ".")
+
+
+@dataclass
+class Candidate:
+    code: str
+    level: int
+    name: str
+    path: list[str]
+    score: float
+
+
+@dataclass
+class Resolution:
+    query: str
+    status: str  # "resolved" | "ambiguous" | "contradictory" | "not_found"
+    best: Candidate | None
+    candidates: list[Candidate]
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "status": self.status,
+            "best": asdict(self.best) if self.best else None,
+            "candidates": [asdict(c) for c in self.candidates],
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class _Mention:
+    text: str
+    compact: str
+    loose: str
+    hint_level: int | None = None
+    hint_kind: str | None = None
+    cands: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Reading:
+    """One interpretation: the region `code` and which mention explains which of its ancestors."""
+
+    code: str
+    assigned: dict[int, str]
+    quality: float
+    conflicts: list[int]
+
+    @property
+    def rank(self) -> tuple:
+        return (len(self.assigned), -len(self.conflicts), round(self.quality, 2), len(self.code))
+
+
+class Gazetteer:
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        self.names: dict[str, str] = {}
+        self.children: dict[str | None, list[str]] = {}
+        self._by_compact: dict[str, list[str]] = {}
+        self._by_loose: dict[str, list[str]] = {}
+        self._fuzzy_key: dict[str, str] = {}
+        self._kind: dict[str, str] = {}
+        for code, name in rows:
+            self.names[code] = name
+            parent = code[: SEGMENT_LENGTHS[SEGMENT_LENGTHS.index(len(code)) - 1]] if len(code) > 2 else None
+            self.children.setdefault(parent, []).append(code)
+            aliases = self._aliases(code, name)
+            self._fuzzy_key[code] = loose_key(aliases[0].replace(" ", ""))
+            for alias in aliases:
+                compact = alias.replace(" ", "")
+                for index, key in ((self._by_compact, compact), (self._by_loose, loose_key(compact))):
+                    codes = index.setdefault(key, [])
+                    if code not in codes:
+                        codes.append(code)
+        for codes in self.children.values():
+            codes.sort()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str]]) -> Gazetteer:
+        """Build from (code, name) pairs at every level, e.g. straight from the reference CSVs."""
+        return cls(rows)
+
+    @classmethod
+    def from_csv(cls, directory: Path) -> Gazetteer:
+        def rows():
+            for filename in ("provinces.csv", "regencies.csv", "districts.csv", "villages.csv"):
+                with (directory / filename).open(encoding="utf-8", newline="") as handle:
+                    for row in csv.DictReader(handle):
+                        yield row["code"], row["name"]
+
+        return cls(rows())
+
+    def _aliases(self, code: str, name: str) -> list[str]:
+        base = normalise(name)
+        aliases = [base]
+        if len(code) == 5:
+            kind = "kota" if base.startswith("kota ") else "kabupaten"
+            self._kind[code] = kind
+            short = base.removeprefix(kind + " ").removeprefix("administrasi ")
+            aliases.insert(0, short)
+        elif len(code) == 2:
+            aliases += PROVINCE_ALIASES.get(code, [])
+        if "(" in name:
+            aliases.append(normalise(_PARENTHESES.sub(" ", name)))
+        if "/" in name:
+            aliases += [normalise(part) for part in name.split("/")]
+        return [a for a in dict.fromkeys(aliases) if a]
+
+    # --- parsing ------------------------------------------------------------------------------
+
+    def _lookup(self, words: list[str], hint_level: int | None, hint_kind: str | None) -> dict[str, float]:
+        compact = "".join(words)
+        found: dict[str, float] = {}
+        for code in self._by_loose.get(loose_key(compact), ()):
+            found[code] = Q_LOOSE
+        for code in self._by_compact.get(compact, ()):
+            found[code] = Q_EXACT
+        if hint_level is None or not found:
+            return found
+        at_level = {c: q for c, q in found.items() if _level(c) == hint_level}
+        if not at_level:
+            return {c: q * Q_WRONG_LEVEL for c, q in found.items()}
+        if hint_kind and hint_level == 2:
+            at_level = {c: q if self._kind[c] == hint_kind else q * Q_WRONG_KIND for c, q in at_level.items()}
+        return at_level
+
+    def _mention(self, words: list[str], hint: tuple[int, str | None] | None) -> _Mention:
+        compact = "".join(words)
+        level, kind = hint or (None, None)
+        mention = _Mention(" ".join(words), compact, loose_key(compact), level, kind)
+        mention.cands = self._lookup(words, level, kind)
+        return mention
+
+    def _parse_part(self, words: list[str]) -> list[_Mention]:
+        words = [ABBREVIATIONS.get(w, w) for w in words]
+        if not words or words[0] in NOISE_WORDS or all(w.isdigit() for w in words):
+            return []
+        hint = KEYWORDS.get(words[0])
+        if hint and len(words) > 1:
+            mention = self._mention(words[1:], hint)
+            # "Kota Baru" is also a village name: the keyword may belong to the name.
+            for code, q in self._lookup(words, None, None).items():
+                if q > mention.cands.get(code, 0.0):
+                    mention.cands[code] = q
+            if mention.cands:
+                return [mention]
+        else:
+            mention = self._mention(words, None)
+            if mention.cands or len(words) == 1:
+                return [mention]
+        return self._split_spans(words)
+
+    def _split_spans(self, words: list[str]) -> list[_Mention]:
+        """Read "Desa Api-Api Kec. Waru Kab. PPU" or "Saloloang Penajam" without commas: longest
+        known name first, keywords as hints, unknown words kept together for the fuzzy step."""
+        mentions: list[_Mention] = []
+        unknown: list[str] = []
+        i = 0
+        while i < len(words):
+            hint = KEYWORDS.get(words[i])
+            start = i + 1 if hint and i + 1 < len(words) else i
+            for end in range(len(words), start, -1):
+                cands = self._lookup(words[start:end], *(hint or (None, None)))
+                if cands:
+                    if unknown:
+                        mentions.append(self._mention(unknown, None))
+                        unknown = []
+                    mention = self._mention(words[start:end], hint)
+                    mentions.append(mention)
+                    i = end
+                    break
+            else:
+                if words[i] not in KEYWORDS:
+                    unknown.append(words[i])
+                i += 1
+        if unknown:
+            mentions.append(self._mention(unknown, None))
+        return mentions
+
+    def _parse(self, text: str) -> list[_Mention]:
+        mentions: list[_Mention] = []
+        for part in _SPLIT_PARTS.split(text):
+            mentions += self._parse_part(normalise(part).split())
+        return mentions
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _readings(self, mentions: list[_Mention], *, within: str | None, level: int | None) -> list[_Reading]:
+        leaves: set[str] = set()
+        for mention in mentions:
+            leaves.update(mention.cands)
+        if within:
+            leaves = {c for c in leaves if _inside(c, within)}
+        best: dict[str, _Reading] = {}
+        for leaf in leaves:
+            chain = _chain(leaf)
+            options = [
+                [(node, m.cands[node]) for node in reversed(chain) if node in m.cands] for m in mentions
+            ]
+            assigned, quality = _assign(options)
+            if not assigned:
+                continue
+            code = max(assigned.values(), key=len)
+            if within and not _inside(code, within):
+                continue
+            if level is not None:
+                if _level(code) < level:
+                    continue
+                code = code[: SEGMENT_LENGTHS[level - 1]]
+            conflicts = [i for i, m in enumerate(mentions) if m.cands and i not in assigned]
+            reading = _Reading(code, assigned, quality, conflicts)
+            if code not in best or reading.rank > best[code].rank:
+                best[code] = reading
+        return sorted(best.values(), key=lambda r: r.rank, reverse=True)
+
+    def _fuzzy(self, mentions: list[_Mention], readings: list[_Reading], within: str | None) -> bool:
+        """Compare unexplained mentions with the neighbourhood of the best readings only."""
+        anchors: list[tuple[str | None, dict[int, str]]]
+        if readings:
+            top = len(readings[0].assigned)
+            anchors = [(r.code, r.assigned) for r in readings[:3] if len(r.assigned) == top]
+        else:
+            anchors = [(within, {})]
+        added = False
+        for anchor, assigned in anchors:
+            targets = self._neighbourhood(anchor)
+            used = set(assigned.values())
+            for i, mention in enumerate(mentions):
+                if i in assigned or len(mention.loose) < 3:
+                    continue
+                pool = [c for c in targets if c not in used]
+                if mention.hint_level:
+                    pool = [c for c in pool if _level(c) == mention.hint_level] or pool
+                for code, ratio in self._similar(mention.loose, pool):
+                    q = Q_FUZZY * ratio
+                    if q > mention.cands.get(code, 0.0):
+                        mention.cands[code] = q
+                        added = True
+        return added
+
+    def _neighbourhood(self, code: str | None) -> list[str]:
+        if code is None:
+            return self.children.get(None, []) + [
+                r for p in self.children.get(None, []) for r in self.children[p]
+            ]
+        below = list(self.children.get(code, []))
+        if len(code) < 8:
+            below += [g for c in below for g in self.children.get(c, [])]
+        return _chain(code) + below
+
+    def _similar(self, key: str, codes: list[str]) -> list[tuple[str, float]]:
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(key)
+        slack = max(2, len(key) // 4)
+        found = []
+        for code in codes:
+            other = self._fuzzy_key[code]
+            if abs(len(other) - len(key)) > slack:
+                continue
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= FUZZY_THRESHOLD:
+                found.append((code, ratio))
+        found.sort(key=lambda item: -item[1])
+        return found[:3]
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def resolve(self, text: str, *, level: int | None = None, within: str | None = None) -> Resolution:
+        query = text
+        if level is not None and level not in LEVEL_BY_LENGTH.values():
+            return Resolution(query, "not_found", None, [], _("Tingkat wilayah harus 1 sampai 4."))
+        if within is not None:
+            within = normalise_code(within)
+            if within is None or within not in self.names:
+                return Resolution(query, "not_found", None, [], _("Kode wilayah pembatas tidak dikenal."))
+        code = normalise_code(text)
+        if code is not None:
+            return self._resolve_code(query, code, level=level, within=within)
+
+        mentions = self._parse(text)
+        if not mentions:
+            return Resolution(query, "not_found", None, [], _("Tidak ada nama wilayah dalam teks."))
+        readings = self._readings(mentions, within=within, level=level)
+        needs_fuzzy = not readings or readings[0].conflicts or len(readings[0].assigned) < len(mentions)
+        if needs_fuzzy:
+            base = readings or self._readings(mentions, within=within, level=None)
+            if self._fuzzy(mentions, base, within):
+                readings = self._readings(mentions, within=within, level=level)
+        return self._answer(query, mentions, readings, level=level)
+
+    def _resolve_code(self, query: str, code: str, *, level: int | None, within: str | None) -> Resolution:
+        if code not in self.names:
+            return Resolution(
+                query, "not_found", None, [], _("Kode wilayah %(code)s tidak dikenal.") % {"code": code}
+            )
+        if within and not _inside(code, within):
+            return Resolution(
+                query,
+                "contradictory",
+                None,
+                [self._candidate(code, 1.0)],
+                _("%(region)s tidak berada di wilayah %(within)s.")
+                % {"region": self._label(code), "within": self._label(within)},
+            )
+        if level is not None and _level(code) != level:
+            if _level(code) < level:
+                return Resolution(
+                    query,
+                    "not_found",
+                    None,
+                    [self._candidate(code, 1.0)],
+                    _("Kode %(code)s bukan kode tingkat yang diminta.") % {"code": code},
+                )
+            code = code[: SEGMENT_LENGTHS[level - 1]]
+        return Resolution(
+            query, "resolved", self._candidate(code, 1.0), [], _("Kode wilayah dikenali langsung.")
+        )
+
+    def _answer(
+        self, query: str, mentions: list[_Mention], readings: list[_Reading], *, level: int | None
+    ) -> Resolution:
+        total = len(mentions)
+
+        def score(reading: _Reading) -> float:
+            return min(1.0, reading.quality / total)
+
+        if not readings:
+            texts = ", ".join(f"'{m.text}'" for m in mentions)
+            if level is not None:
+                reason = _("Tidak ada wilayah tingkat %(level)s yang cocok dengan %(texts)s.") % {
+                    "level": self._level_label(level),
+                    "texts": texts,
+                }
+            else:
+                reason = _("Tidak ada wilayah yang cocok dengan %(texts)s.") % {"texts": texts}
+            return Resolution(query, "not_found", None, [], reason)
+
+        top = readings[0]
+        tied = [
+            r
+            for r in readings
+            if len(r.assigned) == len(top.assigned)
+            and len(r.conflicts) == len(top.conflicts)
+            and r.quality >= top.quality - TIE_MARGIN
+        ]
+        if top.conflicts:
+            ordered = sorted(readings, key=lambda r: (len(r.assigned), len(r.code), r.quality), reverse=True)
+            first = ordered[0]
+            return Resolution(
+                query,
+                "contradictory",
+                None,
+                [self._candidate(r.code, score(r)) for r in ordered[:MAX_CANDIDATES]],
+                self._contradiction(first, mentions),
+            )
+        if len(tied) > 1:
+            shown = tied[:MAX_CANDIDATES]
+            listing = "; ".join(self._label_with_context(r.code) for r in shown[:5])
+            return Resolution(
+                query,
+                "ambiguous",
+                None,
+                [self._candidate(r.code, score(r)) for r in shown],
+                _(
+                    "'%(text)s' cocok dengan %(count)d wilayah: %(listing)s. "
+                    "Sebutkan tingkatnya (Desa/Kel., Kec., Kab./Kota) atau wilayah induknya agar pasti."
+                )
+                % {"text": query.strip(), "count": len(tied), "listing": listing},
+            )
+        # Regions containing the answer are not alternatives to it.
+        others = [self._candidate(r.code, score(r)) for r in readings[1:] if not _inside(top.code, r.code)][
+            : MAX_CANDIDATES - 1
+        ]
+        unexplained = [m.text for i, m in enumerate(mentions) if i not in top.assigned]
+        reason = _("Cocok dengan %(region)s.") % {"region": self._label_with_context(top.code)}
+        if unexplained:
+            reason += " " + _("Bagian yang tidak dikenali: %(parts)s.") % {
+                "parts": ", ".join(f"'{t}'" for t in unexplained)
+            }
+        if top.quality < len(top.assigned):
+            reason += " " + _("Sebagian nama dicocokkan dengan ejaan atau ketikan yang mirip.")
+        return Resolution(query, "resolved", self._candidate(top.code, score(top)), others, reason)
+
+    def _contradiction(self, reading: _Reading, mentions: list[_Mention]) -> str:
+        parts = []
+        for i in reading.conflicts:
+            mention = mentions[i]
+            named = max(mention.cands, key=lambda c: (mention.cands[c], -len(c)))
+            same_level = reading.code[: len(named)] if len(named) < len(reading.code) else None
+            if same_level and same_level != named:
+                parts.append(
+                    _("%(region)s berada di %(actual)s, bukan di %(named)s.")
+                    % {
+                        "region": self._label(reading.code),
+                        "actual": self._label(same_level),
+                        "named": self._label(named),
+                    }
+                )
+            else:
+                parts.append(
+                    _("'%(text)s' tidak berada di %(region)s.")
+                    % {"text": mention.text, "region": self._label_with_context(reading.code)}
+                )
+        return _("Alamat saling bertentangan: ") + " ".join(parts)
+
+    def _candidate(self, code: str, score: float) -> Candidate:
+        return Candidate(
+            code=code,
+            level=_level(code),
+            name=self.names[code],
+            path=[self.names[c] for c in _chain(code)],
+            score=round(score, 3),
+        )
+
+    @staticmethod
+    def _level_label(level: int) -> str:
+        return {1: _("provinsi"), 2: _("kabupaten/kota"), 3: _("kecamatan"), 4: _("desa/kelurahan")}[level]
+
+    def _label(self, code: str) -> str:
+        name = self.names[code]
+        match len(code):
+            case 2:
+                return _("Provinsi %(name)s") % {"name": name}
+            case 5:
+                return name
+            case 8:
+                return _("Kecamatan %(name)s") % {"name": name}
+        kind = _("Kelurahan") if code[9] == "1" else _("Desa")
+        return f"{kind} {name}"
+
+    def _label_with_context(self, code: str) -> str:
+        chain = _chain(code)
+        if len(chain) == 1:
+            return self._label(code)
+        context = ", ".join(self._label(c) for c in reversed(chain[1:-1]))
+        context = context or self._label(chain[0])
+        return f"{self._label(code)} ({context})"
+
+
+def _assign(options: list[list[tuple[str, float]]]) -> tuple[dict[int, str], float]:
+    """Give each mention at most one node of the chain, no node twice, maximising (count, quality)."""
+    if all(len(o) <= 1 for o in options):
+        assigned: dict[int, str] = {}
+        taken: dict[str, int] = {}
+        quality = 0.0
+        simple = True
+        for i, opts in enumerate(options):
+            if opts:
+                node = opts[0][0]
+                if node in taken:
+                    simple = False
+                    break
+                taken[node] = i
+                assigned[i] = node
+                quality += opts[0][1]
+        if simple:
+            return assigned, quality
+
+    # Options come deepest first; on equal count and quality the deeper reading wins, so that
+    # "Penajam" may still be the kelurahan when the kecamatan of the same name is not written.
+    best: tuple[int, float, int, dict[int, str]] = (0, 0.0, 0, {})
+
+    def walk(i: int, used: frozenset[str], chosen: dict[int, str], quality: float) -> None:
+        nonlocal best
+        if i == len(options):
+            depth = sum(len(node) for node in chosen.values())
+            if (len(chosen), quality, depth) > best[:3]:
+                best = (len(chosen), quality, depth, dict(chosen))
+            return
+        for node, q in options[i]:
+            if node not in used:
+                chosen[i] = node
+                walk(i + 1, used | {node}, chosen, quality + q)
+                del chosen[i]
+        walk(i + 1, used, chosen, quality)
+
+    walk(0, frozenset(), {}, 0.0)
+    return best[3], best[1]
+
+
+_instance: Gazetteer | None = None
+_lock = threading.Lock()
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built from the Region table on first use."""
+    global _instance
+    if _instance is None:
+        with _lock:
+            if _instance is None:
+                from .models import Region
+
+                _instance = Gazetteer.from_rows(
+                    Region.objects.values_list("code", "name").iterator(chunk_size=10_000)
+                )
+    return _instance
+
+
+def reset_gazetteer() -> None:
+    """Forget the cached gazetteer, e.g. after the reference data changed or between tests."""
+    global _instance
+    _instance = None
+
+
+def resolve_place(text: str, *, level: int | None = None, within: str | None = None) -> Resolution:
+    return get_gazetteer().resolve(text, level=level, within=within)
