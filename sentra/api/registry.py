@@ -1,3 +1,618 @@
-from ninja import Router
+"""Registry endpoints: enterprises (IKM), centres (sentra IKM), products and agencies.
+
+A thin layer: lists go through registry.selectors with the same filters as the web pages, writes
+through registry.services, whose DomainError the API turns into a 400 (see api/urls.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
+
+from sentra.agencies.models import Agency, AgencyKind
+from sentra.core.errors import DomainError, FieldError
+from sentra.regions.codes import normalise_code
+from sentra.regions.selectors import region_filter_q
+from sentra.registry import selectors, services
+from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
+from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
 
 router = Router(tags=["registri"])
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+# Counting every match of a broad filter at 4.4 million rows costs a full index scan per page;
+# past this many matches the count is reported as "at least" (count_exact = false).
+COUNT_LIMIT = 10_000
+
+T = TypeVar("T")
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+class ListFilters(Schema):
+    q: str = Field("", description="Cari nama (IKM: juga pemilik atau NIB 13 angka).")
+    region: str = Field("", description="Kode wilayah di tingkat mana pun, mis. 64.09 atau 6409.")
+    kbli: str = Field("", description="Awalan kode KBLI 2020, mis. 10 atau 10794.")
+    status: str = ""
+    size_class: str = ""
+    market_reach: str = ""
+    sort: str = ""
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
+
+    def registry_filter(self) -> selectors.RegistryFilter:
+        return selectors.RegistryFilter(
+            q=self.q,
+            region=self.region,
+            kbli=self.kbli,
+            status=self.status,
+            size_class=self.size_class,
+            market_reach=self.market_reach,
+            sort=self.sort,
+        )
+
+
+class Page(BaseModel, Generic[T]):
+    count: int = Field(description=f"Jumlah hasil; bila count_exact false, paling sedikit {COUNT_LIMIT}.")
+    count_exact: bool
+    page: int
+    page_size: int
+    results: list[T]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _estimated_rows(model) -> int | None:
+    """PostgreSQL's planner estimate of a table's rows, or None where there is none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] >= 0 else None
+
+
+def _count(qs: QuerySet, *, unfiltered: bool) -> tuple[int, bool]:
+    if unfiltered:
+        # Fast path: the whole table. An exact count(*) of 4.4 million rows takes a second on
+        # PostgreSQL, the planner's estimate nothing; small tables are counted exactly.
+        estimate = _estimated_rows(qs.model)
+        if estimate is not None and estimate > COUNT_LIMIT:
+            return estimate, False
+    capped = qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    if capped > COUNT_LIMIT:
+        return COUNT_LIMIT, False
+    return capped, True
+
+
+def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
+    page_size = min(filters.page_size, MAX_PAGE_SIZE)
+    unfiltered = not any(
+        (
+            filters.q.strip(),
+            filters.region,
+            filters.kbli,
+            filters.status,
+            filters.size_class,
+            filters.market_reach,
+        )
+    )
+    count, exact = _count(qs, unfiltered=unfiltered)
+    start = (filters.page - 1) * page_size
+    return {
+        "count": count,
+        "count_exact": exact,
+        "page": filters.page,
+        "page_size": page_size,
+        "results": list(qs[start : start + page_size]),
+    }
+
+
+def _agency_or_error(agency_id: int) -> Agency:
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is None:
+        raise DomainError(
+            _("Instansi tidak dikenal."),
+            code="unknown_agency",
+            errors=[
+                FieldError(
+                    "agency_id", _("Instansi dengan id %(id)s tidak ada.") % {"id": agency_id}, "unknown"
+                )
+            ],
+        )
+    return agency
+
+
+def _same_agency(current_id: int, agency_id: int | None) -> None:
+    # Ownership decides who may edit a record (part 2), so moving it is not an ordinary update.
+    if agency_id is not None and agency_id != current_id:
+        raise DomainError(
+            _("Instansi pemilik tidak dapat diubah."),
+            code="agency_change",
+            errors=[FieldError("agency_id", _("Instansi pemilik tidak dapat diubah."), "read_only")],
+        )
+
+
+def _get_or_error(model, pk: int | None, field: str):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise DomainError(
+            _("Data terkait tidak ditemukan."),
+            code="unknown_reference",
+            errors=[FieldError(field, _("Data dengan id %(id)s tidak ada.") % {"id": pk}, "unknown")],
+        )
+    return obj
+
+
+# --- agencies -----------------------------------------------------------------------------------
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: AgencyKind
+    region: str | None = Field(None, alias="region_id")
+
+
+class AgencyFilters(Schema):
+    q: str = ""
+    region: str = Field("", description="Kode wilayah; instansi di wilayah itu dan di bawahnya.")
+    kind: str = ""
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
+
+
+@router.get("/agencies", response=Page[AgencyOut], summary="Daftar instansi")
+def agency_list(request, filters: Query[AgencyFilters]):
+    qs = Agency.objects.order_by("name", "id")
+    if q := filters.q.strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    if filters.region and (code := normalise_code(filters.region)):
+        qs = qs.filter(region_filter_q("region_id", code))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    page_size = min(filters.page_size, MAX_PAGE_SIZE)
+    start = (filters.page - 1) * page_size
+    return {
+        "count": qs.count(),  # a few thousand agencies at most
+        "count_exact": True,
+        "page": filters.page,
+        "page_size": page_size,
+        "results": list(qs[start : start + page_size]),
+    }
+
+
+@router.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, summary="Detail instansi")
+def agency_detail(request, agency_id: int):
+    return get_object_or_404(Agency, pk=agency_id)
+
+
+# --- enterprises --------------------------------------------------------------------------------
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    owner_name: str
+    nib: str | None
+    kbli: str = Field(alias="kbli_id")
+    kbli_title: str = Field(alias="kbli.title")
+    village: str = Field(alias="village_id")
+    village_name: str = Field(alias="village.name")
+    province_code: str
+    regency_code: str
+    agency_id: int
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    workers: int
+    investment: int
+    production_capacity: Decimal | None
+    capacity_unit: str
+    production_value: int | None
+    year_started: int | None
+    size_class: SizeClass
+    status: EnterpriseStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class EnterpriseIn(Schema):
+    agency_id: int = Field(description="Instansi pemilik data.")
+    village: str = Field(description="Kode desa/kelurahan, mis. 64.09.01.1001.")
+    kbli: str = Field(description="Kode KBLI 2020 5 angka.")
+    name: str
+    owner_name: str = ""
+    nib: str | None = Field(None, description="Nomor Induk Berusaha, 13 angka.")
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    workers: int = 0
+    investment: int = Field(0, description="Rupiah, tidak termasuk tanah dan bangunan.")
+    production_capacity: Decimal | None = None
+    capacity_unit: str = ""
+    production_value: int | None = None
+    year_started: int | None = None
+    status: EnterpriseStatus = EnterpriseStatus.ACTIVE
+
+
+class EnterprisePatch(Schema):
+    village: str | None = None
+    kbli: str | None = None
+    name: str | None = None
+    owner_name: str | None = None
+    nib: str | None = None
+    address: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    workers: int | None = None
+    investment: int | None = None
+    production_capacity: Decimal | None = None
+    capacity_unit: str | None = None
+    production_value: int | None = None
+    year_started: int | None = None
+    status: EnterpriseStatus | None = None
+
+
+def _enterprise_or_404(enterprise_id: int) -> Enterprise:
+    enterprise = selectors.enterprise_get(pk=enterprise_id)
+    if enterprise is None:
+        get_object_or_404(Enterprise, pk=enterprise_id)  # raises Http404 with the usual body
+    return enterprise
+
+
+@router.get("/enterprises", response=Page[EnterpriseOut], summary="Daftar IKM")
+def enterprise_list(request, filters: Query[ListFilters]):
+    return _paginate(selectors.enterprise_list(filters=filters.registry_filter()), filters)
+
+
+@router.get(
+    "/enterprises/{enterprise_id}", response={200: EnterpriseOut, 404: ErrorOut}, summary="Detail IKM"
+)
+def enterprise_detail(request, enterprise_id: int):
+    return _enterprise_or_404(enterprise_id)
+
+
+@router.post("/enterprises", response={201: EnterpriseOut, 400: dict}, summary="Tambah IKM")
+def enterprise_create(request, payload: EnterpriseIn):
+    data = payload.dict()
+    agency = _agency_or_error(data.pop("agency_id"))
+    enterprise = services.enterprise_create(
+        agency=agency, village_code=data.pop("village"), kbli_code=data.pop("kbli"), **data
+    )
+    return 201, selectors.enterprise_get(pk=enterprise.pk)
+
+
+def _enterprise_update(enterprise_id: int, data: dict[str, Any]):
+    enterprise = _enterprise_or_404(enterprise_id)
+    _same_agency(enterprise.agency_id, data.pop("agency_id", None))
+    services.enterprise_update(
+        enterprise=enterprise,
+        village_code=data.pop("village", None),
+        kbli_code=data.pop("kbli", None),
+        **data,
+    )
+    return selectors.enterprise_get(pk=enterprise_id)
+
+
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut},
+    summary="Ubah sebagian data IKM",
+)
+def enterprise_patch(request, enterprise_id: int, payload: EnterprisePatch):
+    return _enterprise_update(enterprise_id, payload.dict(exclude_unset=True))
+
+
+@router.put(
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut},
+    summary="Ganti data IKM",
+)
+def enterprise_put(request, enterprise_id: int, payload: EnterpriseIn):
+    return _enterprise_update(enterprise_id, payload.dict())
+
+
+# --- centres ------------------------------------------------------------------------------------
+
+
+class VillageOut(Schema):
+    code: str
+    name: str
+
+
+class DecreeOut(Schema):
+    id: int
+    kind: str
+    number: str
+    issued_on: date
+    signatory: str
+    title: str
+    region: str = Field(alias="region_id")
+
+
+class CentreOut(Schema):
+    id: int
+    name: str
+    commodity: str
+    kbli: str = Field(alias="kbli_id")
+    kbli_title: str = Field(alias="kbli.title")
+    village: str = Field(alias="village_id", description="Desa/kelurahan utama.")
+    villages: list[VillageOut]
+    province_code: str
+    regency_code: str
+    agency_id: int
+    member_count: int
+    warnings: list[str]
+    status: CentreStatus
+    decree: DecreeOut | None
+    raw_material: str
+    description: str
+    proposed_on: date | None
+    designated_on: date | None
+    developing_on: date | None
+    self_reliant_on: date | None
+    board_chair: str
+    board_members: str
+    upt_name: str
+    has_gapura: bool
+    has_logo: bool
+    has_showroom: bool
+    facilities: str
+    is_desa_wisata: bool
+    is_desa_pengrajin: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_villages(obj: Centre) -> list[dict[str, str]]:
+        # village_links__village is prefetched by the list and the detail: no query per centre.
+        return [{"code": link.village.code, "name": link.village.name} for link in obj.village_links.all()]
+
+    @staticmethod
+    def resolve_warnings(obj: Centre) -> list[str]:
+        return services.centre_warnings(member_count=obj.member_count)
+
+
+class CentreIn(Schema):
+    agency_id: int = Field(description="Instansi pemilik data.")
+    name: str
+    commodity: str
+    kbli: str
+    villages: list[str] = Field(description="Kode desa/kelurahan; yang pertama adalah desa utama.")
+    members: list[int] = Field(default_factory=list, description="Id IKM anggota.")
+    decree_id: int | None = None
+    raw_material: str = ""
+    description: str = ""
+    status: CentreStatus = CentreStatus.PROPOSED
+    proposed_on: date | None = None
+    designated_on: date | None = None
+    developing_on: date | None = None
+    self_reliant_on: date | None = None
+    board_chair: str = ""
+    board_members: str = ""
+    upt_name: str = ""
+    has_gapura: bool = False
+    has_logo: bool = False
+    has_showroom: bool = False
+    facilities: str = ""
+    is_desa_wisata: bool = False
+    is_desa_pengrajin: bool = False
+
+
+class CentrePatch(Schema):
+    name: str | None = None
+    commodity: str | None = None
+    kbli: str | None = None
+    villages: list[str] | None = None
+    members: list[int] | None = None
+    decree_id: int | None = None
+    raw_material: str | None = None
+    description: str | None = None
+    status: CentreStatus | None = None
+    proposed_on: date | None = None
+    designated_on: date | None = None
+    developing_on: date | None = None
+    self_reliant_on: date | None = None
+    board_chair: str | None = None
+    board_members: str | None = None
+    upt_name: str | None = None
+    has_gapura: bool | None = None
+    has_logo: bool | None = None
+    has_showroom: bool | None = None
+    facilities: str | None = None
+    is_desa_wisata: bool | None = None
+    is_desa_pengrajin: bool | None = None
+
+
+def _centre_or_404(centre_id: int) -> Centre:
+    centre = selectors.centre_get(pk=centre_id)
+    if centre is None:
+        get_object_or_404(Centre, pk=centre_id)
+    return centre
+
+
+def _centre_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    if "decree_id" in data:
+        data["decree"] = _get_or_error(Decree, data.pop("decree_id"), "decree_id")
+    if "villages" in data:
+        data["village_codes"] = data.pop("villages")
+    if "members" in data:
+        data["member_ids"] = data.pop("members")
+    if "kbli" in data:
+        data["kbli_code"] = data.pop("kbli")
+    return data
+
+
+@router.get("/centres", response=Page[CentreOut], summary="Daftar sentra IKM")
+def centre_list(request, filters: Query[ListFilters]):
+    # One query for every listed centre's villages, the village names joined in.
+    villages = Prefetch(
+        "village_links", queryset=CentreVillage.objects.select_related("village").order_by("id")
+    )
+    qs = selectors.centre_list(filters=filters.registry_filter()).prefetch_related(villages)
+    return _paginate(qs, filters)
+
+
+@router.get("/centres/{centre_id}", response={200: CentreOut, 404: ErrorOut}, summary="Detail sentra IKM")
+def centre_detail(request, centre_id: int):
+    return _centre_or_404(centre_id)
+
+
+@router.post("/centres", response={201: CentreOut, 400: dict}, summary="Tambah sentra IKM")
+def centre_create(request, payload: CentreIn):
+    data = _centre_kwargs(payload.dict())
+    agency = _agency_or_error(data.pop("agency_id"))
+    centre = services.centre_create(agency=agency, **data)
+    return 201, selectors.centre_get(pk=centre.pk)
+
+
+def _centre_update(centre_id: int, data: dict[str, Any]):
+    centre = _centre_or_404(centre_id)
+    _same_agency(centre.agency_id, data.pop("agency_id", None))
+    services.centre_update(centre=centre, **_centre_kwargs(data))
+    return selectors.centre_get(pk=centre_id)
+
+
+@router.patch(
+    "/centres/{centre_id}",
+    response={200: CentreOut, 400: dict, 404: ErrorOut},
+    summary="Ubah sebagian data sentra IKM",
+)
+def centre_patch(request, centre_id: int, payload: CentrePatch):
+    return _centre_update(centre_id, payload.dict(exclude_unset=True))
+
+
+@router.put(
+    "/centres/{centre_id}",
+    response={200: CentreOut, 400: dict, 404: ErrorOut},
+    summary="Ganti data sentra IKM",
+)
+def centre_put(request, centre_id: int, payload: CentreIn):
+    return _centre_update(centre_id, payload.dict())
+
+
+# --- products -----------------------------------------------------------------------------------
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    enterprise_id: int | None
+    centre_id: int | None
+    kbli: str | None = Field(None, alias="kbli_id")
+    village: str = Field(alias="village_id")
+    province_code: str
+    regency_code: str
+    agency_id: int
+    description: str
+    price_min: int | None
+    price_max: int | None
+    market_reach: MarketReach
+    photo: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_photo(obj: Product) -> str | None:
+        return obj.photo.url if obj.photo else None
+
+
+class ProductIn(Schema):
+    agency_id: int = Field(description="Instansi pemilik data.")
+    name: str
+    enterprise_id: int | None = Field(None, description="IKM pembuat; isi ini dan/atau centre_id.")
+    centre_id: int | None = None
+    kbli: str | None = Field(None, description="Bawaan: KBLI IKM atau sentra pembuat.")
+    description: str = ""
+    price_min: int | None = None
+    price_max: int | None = None
+    market_reach: MarketReach = MarketReach.LOCAL
+
+
+class ProductPatch(Schema):
+    name: str | None = None
+    enterprise_id: int | None = None
+    centre_id: int | None = None
+    kbli: str | None = None
+    description: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    market_reach: MarketReach | None = None
+
+
+def _product_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+    if "enterprise_id" in data:
+        data["enterprise"] = _get_or_error(Enterprise, data.pop("enterprise_id"), "enterprise_id")
+    if "centre_id" in data:
+        data["centre"] = _get_or_error(Centre, data.pop("centre_id"), "centre_id")
+    if "kbli" in data:
+        data["kbli_code"] = data.pop("kbli")
+    return data
+
+
+def _product_or_404(product_id: int) -> Product:
+    product = selectors.product_get(pk=product_id)
+    if product is None:
+        get_object_or_404(Product, pk=product_id)
+    return product
+
+
+@router.get("/products", response=Page[ProductOut], summary="Daftar produk")
+def product_list(request, filters: Query[ListFilters]):
+    return _paginate(selectors.product_list(filters=filters.registry_filter()), filters)
+
+
+@router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut}, summary="Detail produk")
+def product_detail(request, product_id: int):
+    return _product_or_404(product_id)
+
+
+@router.post("/products", response={201: ProductOut, 400: dict}, summary="Tambah produk")
+def product_create(request, payload: ProductIn):
+    data = _product_kwargs(payload.dict())
+    agency = _agency_or_error(data.pop("agency_id"))
+    product = services.product_create(agency=agency, **data)
+    return 201, selectors.product_get(pk=product.pk)
+
+
+def _product_update(product_id: int, data: dict[str, Any]):
+    product = _product_or_404(product_id)
+    _same_agency(product.agency_id, data.pop("agency_id", None))
+    services.product_update(product=product, **_product_kwargs(data))
+    return selectors.product_get(pk=product_id)
+
+
+@router.patch(
+    "/products/{product_id}",
+    response={200: ProductOut, 400: dict, 404: ErrorOut},
+    summary="Ubah sebagian data produk",
+)
+def product_patch(request, product_id: int, payload: ProductPatch):
+    return _product_update(product_id, payload.dict(exclude_unset=True))
+
+
+@router.put(
+    "/products/{product_id}",
+    response={200: ProductOut, 400: dict, 404: ErrorOut},
+    summary="Ganti data produk",
+)
+def product_put(request, product_id: int, payload: ProductIn):
+    return _product_update(product_id, payload.dict())
