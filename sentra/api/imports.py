@@ -1,3 +1,129 @@
-from ninja import Router
+"""Import endpoints at /api/v1/imports: templates, upload (dry run or commit), job status.
 
-router = Router(tags=["placeholder"])
+Small files are answered in the request (200 with the full report); files larger than
+SENTRA_IMPORT_BACKGROUND_BYTES return 202 with a job id to poll at /imports/jobs/{id}.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from sentra.core.imports import report_csv, template_csv, template_xlsx
+from sentra.registry.imports import SCHEMAS, import_job_for, import_schema, import_upload
+
+router = Router(tags=["impor"])
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class IssueOut(Schema):
+    row: int | None
+    column: str
+    value: str
+    code: str
+    message: str
+
+
+class ReportOut(Schema):
+    kind: str
+    rows_total: int
+    created: int
+    updated: int
+    committed: bool
+    ok: bool
+    error_count: int
+    warning_count: int
+    errors: list[IssueOut]
+    warnings: list[IssueOut]
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    total: int
+    percent: int
+    finished: bool
+    report: ReportOut | None = None
+    error: str | None = None
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+def _job_out(job) -> dict:
+    result = job.result or {}
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.is_finished,
+        "report": result if "rows_total" in result else None,
+        "error": result.get("error"),
+    }
+
+
+def _unknown_kind() -> Status:
+    return Status(
+        404, {"detail": _("Jenis impor tidak dikenal; gunakan %(kinds)s.") % {"kinds": ", ".join(SCHEMAS)}}
+    )
+
+
+@router.get(
+    "/templates/{kind}.{fmt}",
+    response={200: None, 404: MessageOut},
+    summary="Unduh templat impor (xlsx atau csv)",
+)
+def template(request, kind: str, fmt: str):
+    if kind not in SCHEMAS or fmt not in ("xlsx", "csv"):
+        return _unknown_kind()
+    schema = import_schema(kind)
+    if fmt == "csv":
+        response = HttpResponse(template_csv(schema), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(template_xlsx(schema), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.{fmt}"'
+    return response
+
+
+@router.post(
+    "/{kind}",
+    response={200: JobOut, 202: JobOut, 404: MessageOut},
+    summary="Impor IKM (enterprises) atau sentra (centres) dari CSV/XLSX",
+    description=(
+        "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan."
+    ),
+)
+def upload(request, kind: str, file: File[UploadedFile], commit: bool = False):
+    if kind not in SCHEMAS:
+        return _unknown_kind()
+    job = import_upload(kind=kind, upload=file, commit=commit, user=request.user)
+    return Status(200 if job.is_finished else 202, _job_out(job))
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, 404: MessageOut}, summary="Status dan hasil impor")
+def job_status(request, job_id: int):
+    job = import_job_for(pk=job_id, user=request.user)
+    if job is None:
+        return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
+    return Status(200, _job_out(job))
+
+
+@router.get(
+    "/jobs/{job_id}/errors.csv", response={200: None, 404: MessageOut}, summary="Galat impor sebagai CSV"
+)
+def job_errors_csv(request, job_id: int):
+    job = import_job_for(pk=job_id, user=request.user)
+    if job is None or "rows_total" not in (job.result or {}):
+        return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
+    response = HttpResponse(report_csv(job.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="galat-impor-{job.pk}.csv"'
+    return response

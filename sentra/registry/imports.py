@@ -705,3 +705,87 @@ def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallba
     finally:
         path.unlink(missing_ok=True)
     return report.as_dict()
+
+
+JOB_RUNNER = "sentra.registry.imports.run_import_job"
+JOB_KIND_PREFIX = "import_"
+
+
+def _job_kind(kind: str) -> str:
+    return JOB_KIND_PREFIX + kind
+
+
+def import_upload(*, kind: str, upload: Any, commit: bool, user: Any = None, agency: Agency | None = None):
+    """Import an uploaded file for the web and the API; returns the Job that holds (or will hold) the report.
+
+    Small files are imported in the request and the returned job is already finished, so the web
+    and the API show every result, and offer its errors CSV, the same way. Files larger than
+    SENTRA_IMPORT_BACKGROUND_BYTES become a background job (sentra.core.jobs).
+    """
+    import uuid
+
+    from django.conf import settings
+
+    from sentra.core.jobs import job_start
+    from sentra.core.models import Job
+
+    import_schema(kind)  # unknown kind → ValueError before anything is stored
+    params = {
+        "kind": kind,
+        "commit": bool(commit),
+        "agency_id": agency.pk if agency else None,
+        "filename": str(getattr(upload, "name", ""))[:200],
+    }
+    owner = user if getattr(user, "is_authenticated", False) else None
+    if upload.size > settings.SENTRA_IMPORT_MAX_BYTES:
+        # Refused before a byte is copied to disk.
+        report = ImportReport(kind=kind)
+        report.error(
+            None,
+            "",
+            "",
+            "too_large",
+            _("Berkas melebihi batas %(limit)s MB; pecah menjadi beberapa berkas.")
+            % {"limit": settings.SENTRA_IMPORT_MAX_BYTES // (1024 * 1024)},
+        )
+        return Job.objects.create(
+            kind=_job_kind(kind),
+            status=Job.Status.SUCCEEDED,
+            params=params,
+            result=report.as_dict(),
+            created_by=owner,
+            finished_at=timezone.now(),
+        )
+    directory = Path(settings.DATA_DIR) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{uuid.uuid4().hex}.upload"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    params["path"] = str(path)
+    if upload.size > settings.SENTRA_IMPORT_BACKGROUND_BYTES:
+        return job_start(kind=_job_kind(kind), runner=JOB_RUNNER, params=params, user=owner)
+    try:
+        report = import_file(kind=kind, path=path, commit=commit, agency=agency)
+    finally:
+        path.unlink(missing_ok=True)
+    return Job.objects.create(
+        kind=_job_kind(kind),
+        status=Job.Status.SUCCEEDED,
+        params=params,
+        result=report.as_dict(),
+        progress=report.rows_total,
+        total=report.rows_total,
+        created_by=owner,
+        finished_at=timezone.now(),
+    )
+
+
+def import_job_for(*, pk: int, user: Any):
+    """An import job the user may see: their own, or any for staff."""
+    from sentra.core.models import Job
+
+    jobs = Job.objects.filter(pk=pk, kind__startswith=JOB_KIND_PREFIX)
+    if not getattr(user, "is_staff", False):
+        jobs = jobs.filter(created_by_id=getattr(user, "pk", None))
+    return jobs.first()
