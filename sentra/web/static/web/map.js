@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#eef2f7", "#c9d9ec", "#9dbde0", "#6b9bcf", "#3f77b5", "#1f5596", "#0b3a6f"];
+  var PALETTE = ["#fbfaf4", "#c9d9ec", "#9dbde0", "#6b9bcf", "#3f77b5", "#1f5596", "#0b3a6f"];
 
   function fmt(n) {
     return Number(n || 0).toLocaleString("id-ID");
@@ -71,7 +71,7 @@
       var bounds = breaks(values);
       layer = L.geoJSON(data, {
         style: function (f) {
-          return { fillColor: colour(f.properties.centres, bounds), fillOpacity: 0.9, color: "#ffffff", weight: 1 };
+          return { fillColor: colour(f.properties.centres, bounds), fillOpacity: 0.95, color: "#7f93a8", weight: 0.8 };
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
