@@ -1,0 +1,580 @@
+"""Demo data: the real facts of demo_facts.py plus reproducible generated registries on real regions.
+
+`demo_rows` is the pure generator (no database: it reads the shipped village list), so the
+benchmark can stream millions of rows to a CSV from it; `demo_generate` writes them with
+bulk_create in batches; `demo_run` is what `sentra demo` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from sentra.agencies.models import Agency
+from sentra.agencies.services import agency_get_or_create
+from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
+
+from . import demo_facts as facts
+from .choices import CentreStatus, EnterpriseStatus
+from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
+from .services import centre_create, decree_get_or_create, enterprise_create, enterprise_size_class
+
+# size → (enterprises, centres). National matches Kemenperin's ~4.4 M IKM and ~10,500 sentra (2020).
+SIZES: dict[str, tuple[int, int]] = {
+    "small": (2_000, 60),
+    "regional": (50_000, 600),
+    "national": (4_400_000, 10_500),
+}
+BATCH_SIZE = 5_000
+REAL_MEMBERS_PER_CENTRE = 6
+
+# Share of IKM units per province, in percent. Java's three big provinces are BPS IMK 2022
+# (Jateng 20.6, Jatim 20.2, Jabar 15.4) and Java's total 62.2 (Kemenperin, Aug 2022); the split of
+# the rest is a rough guess by population and known craft centres, for demo purposes only.
+PROVINCE_WEIGHTS: dict[str, float] = {
+    "33": 20.6, "35": 20.2, "32": 15.4, "31": 2.0, "34": 2.3, "36": 1.7,  # Java: 62.2
+    "11": 2.0, "12": 3.6, "13": 2.5, "14": 1.2, "15": 1.0, "16": 2.0, "17": 0.5, "18": 2.5,
+    "19": 0.4, "21": 0.4, "51": 2.6, "52": 3.0, "53": 2.5, "61": 1.5, "62": 0.6, "63": 1.6,
+    "64": 0.8, "65": 0.2, "71": 0.8, "72": 1.0, "73": 3.5, "74": 1.0, "75": 0.6, "76": 0.5,
+    "81": 0.4, "82": 0.3, "91": 0.15, "92": 0.15, "93": 0.1, "94": 0.1, "95": 0.1, "96": 0.1,
+}  # fmt: skip
+JAVA = frozenset({"31", "32", "33", "34", "35", "36"})
+
+# (KBLI 2020, weight %, product word for names, commodity of a sentra). Food ≈ 37 % and
+# wood/bamboo/rattan ≈ 14 % as in BPS IMK 2022; the rest roughly follows IKM profiles.
+KBLI_WEIGHTS: list[tuple[str, float, str, str]] = [
+    ("10710", 7.0, "Roti", "Roti dan kue"),
+    ("10794", 7.0, "Kerupuk", "Kerupuk dan keripik"),
+    ("10792", 4.0, "Kue", "Kue basah"),
+    ("10392", 3.5, "Tahu", "Tahu"),
+    ("10391", 3.5, "Tempe", "Tempe"),
+    ("10722", 2.5, "Gula Merah", "Gula merah"),
+    ("10750", 2.5, "Katering", "Makanan olahan"),
+    ("10211", 2.0, "Ikan Asin", "Ikan asin"),
+    ("10799", 2.0, "Makanan", "Makanan olahan lainnya"),
+    ("10421", 1.0, "Kopra", "Kopra"),
+    ("11040", 1.0, "Minuman", "Minuman ringan"),
+    ("10771", 1.0, "Kecap", "Kecap"),
+    ("16291", 4.0, "Anyaman", "Anyaman rotan dan bambu"),
+    ("16101", 4.0, "Kayu", "Penggergajian kayu"),
+    ("16293", 3.0, "Ukir", "Ukiran kayu"),
+    ("16294", 2.0, "Perabot Dapur", "Alat dapur kayu dan bambu"),
+    ("16299", 1.0, "Kerajinan Kayu", "Kerajinan kayu"),
+    ("31001", 5.0, "Mebel", "Mebel kayu"),
+    ("31002", 1.0, "Mebel Rotan", "Mebel rotan"),
+    ("14111", 8.0, "Konveksi", "Konveksi"),
+    ("13134", 2.0, "Batik", "Batik"),
+    ("13121", 1.5, "Tenun", "Tenun"),
+    ("13122", 1.0, "Tenun Ikat", "Tenun ikat"),
+    ("15201", 1.5, "Sepatu", "Alas kaki"),
+    ("15121", 1.0, "Tas Kulit", "Barang kulit"),
+    ("23921", 5.0, "Bata", "Batu bata"),
+    ("23922", 2.0, "Genteng", "Genteng"),
+    ("23951", 2.0, "Batako", "Barang dari semen"),
+    ("25932", 2.0, "Pandai Besi", "Perkakas logam"),
+    ("25119", 2.0, "Las", "Barang logam"),
+    ("18111", 1.5, "Percetakan", "Percetakan"),
+    ("32909", 1.5, "Kerajinan", "Kerajinan lainnya"),
+    ("12011", 0.5, "Rokok", "Rokok kretek tangan"),
+]
+
+BUSINESS_FORMS = ["UD", "CV", "IKM", "Usaha", "Home Industri", "KUB", "Rumah Produksi", ""]
+BUSINESS_WORDS = [
+    "Berkah", "Sejahtera", "Maju Jaya", "Barokah", "Sumber Rezeki", "Mandiri", "Lestari", "Makmur",
+    "Sari", "Jaya Abadi", "Bunda", "Putra", "Putri", "Sentosa", "Mulia", "Harapan", "Karya",
+    "Sinar", "Cahaya", "Tunas", "Mekar", "Rukun", "Amanah", "Nusantara", "Bintang", "Sumber Jaya",
+    "Kencana", "Mitra", "Sakinah", "Al Hikmah", "Rejeki", "Melati", "Mawar", "Anggrek", "Kenanga",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Siti", "Sri", "Dewi", "Nur", "Ani", "Rina", "Wati", "Yuni", "Endang", "Sumiati", "Aminah",
+    "Fatimah", "Rahmawati", "Lestari", "Ratna", "Budi", "Agus", "Slamet", "Joko", "Bambang",
+    "Hendra", "Andi", "Rudi", "Wahyu", "Eko", "Dedi", "Ahmad", "Muhammad", "Yusuf", "Imam",
+    "Hasan", "Made", "Ketut", "Nyoman", "Wayan", "Putu", "Yohanes", "Maria", "Daeng", "Teuku",
+]  # fmt: skip
+LAST_NAMES = [
+    "Susanto", "Wijaya", "Hidayat", "Saputra", "Setiawan", "Kurniawan", "Pratama", "Santoso",
+    "Nugroho", "Rahman", "Hakim", "Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak",
+    "Sinaga", "Tanjung", "Manurung", "Gunawan", "Purnomo", "Wibowo", "Hartono", "Suryadi",
+    "Rahayu", "Handayani", "Yulianti", "Mulyani", "Pangaribuan", "Daulay", "Pasaribu", "Ginting",
+    "Tarigan", "Sembiring", "Nainggolan", "Latuconsina", "Mandagi", "Tambunan", "",
+]  # fmt: skip
+STREETS = [
+    "Jl. Merdeka", "Jl. Pahlawan", "Jl. Sudirman", "Jl. Diponegoro", "Jl. Kartini", "Jl. Veteran",
+    "Jl. Pemuda", "Jl. Masjid", "Jl. Pasar", "Jl. Raya", "Jl. Poros Desa", "Jl. Kenanga",
+]  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def villages_by_province() -> dict[str, list[tuple[str, str]]]:
+    """(code, name) of every village in the shipped Kemendagri list, by province code."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with (DATA_DIR / "regions" / "villages.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            grouped[row["code"][:2]].append((row["code"], row["name"]))
+    return dict(grouped)
+
+
+def demo_nib(*, seed: int, index: int) -> str:
+    """A unique 13-digit NIB for generated row `index`: 9, two digits of the seed, ten scrambled.
+
+    Multiplying by a number prime to 10 permutes 0…10¹⁰−1, so indexes never collide and the NIBs
+    do not look sequential.
+    """
+    return f"9{seed % 100:02d}{(index * 6_364_136_223 + seed) % 10**10:010d}"
+
+
+def _pick_workers(rng: random.Random) -> tuple[int, int]:
+    roll = rng.random()
+    if roll < 0.60:
+        workers = rng.randint(1, 4)
+        investment = rng.randrange(5, 150) * 1_000_000
+    elif roll < 0.95:
+        workers = rng.randint(5, 19)
+        investment = rng.randrange(50, 700, 5) * 1_000_000
+    elif roll < 0.995:
+        workers = rng.randint(20, 99)
+        investment = rng.randrange(800, 12_000, 50) * 1_000_000
+    else:
+        workers = rng.randint(100, 300)
+        investment = rng.randrange(5_000, 20_000, 100) * 1_000_000
+    return workers, investment
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}".strip()
+
+
+def _enterprise_row(
+    rng: random.Random, *, seed: int, index: int, village: tuple[str, str], kbli: tuple[str, float, str, str]
+) -> dict[str, Any]:
+    code, village_name = village
+    owner = _person(rng)
+    form = rng.choice(BUSINESS_FORMS)
+    word = rng.choice(BUSINESS_WORDS) if rng.random() < 0.75 else owner.split()[0]
+    workers, investment = _pick_workers(rng)
+    roll = rng.random()
+    status = (
+        EnterpriseStatus.ACTIVE
+        if roll < 0.90
+        else EnterpriseStatus.INACTIVE
+        if roll < 0.97
+        else EnterpriseStatus.CLOSED
+    )
+    return {
+        "nib": demo_nib(seed=seed, index=index),
+        "name": " ".join(p for p in (form, kbli[2], word) if p),
+        "owner_name": owner,
+        "kbli": kbli[0],
+        "village": code,
+        "province_code": code[:2],
+        "regency_code": code[:5],
+        "address": f"{rng.choice(STREETS)} No. {rng.randint(1, 150)}, {village_name}",
+        "workers": workers,
+        "investment": investment,
+        "size_class": str(enterprise_size_class(workers=workers, investment=investment)),
+        "year_started": rng.randint(1985, 2025),
+        "status": str(status),
+    }
+
+
+def demo_rows(*, enterprises: int, centres: int, seed: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield ("centre", row) and ("enterprise", row) pairs, reproducibly from `seed`. No database.
+
+    Each centre comes first, followed by its 5–12 members (same KBLI, same village; their rows
+    carry "centre": the centre's index); then the unattached enterprises up to `enterprises` in
+    all. Provinces follow PROVINCE_WEIGHTS, KBLI codes KBLI_WEIGHTS, villages are uniform within
+    the province. Enterprise rows hold model field values plus "kbli" and "village" codes.
+    """
+    rng = random.Random(seed)
+    villages = villages_by_province()
+    provinces = [p for p in PROVINCE_WEIGHTS if p in villages]
+    province_weights = [PROVINCE_WEIGHTS[p] for p in provinces]
+    kbli_weights = [k[1] for k in KBLI_WEIGHTS]
+    index = 0
+    for centre_index in range(centres):
+        if index >= enterprises:
+            break
+        province = rng.choices(provinces, province_weights)[0]
+        village = rng.choice(villages[province])
+        kbli = rng.choices(KBLI_WEIGHTS, kbli_weights)[0]
+        roll = rng.random()
+        status = (
+            CentreStatus.PROPOSED
+            if roll < 0.25
+            else CentreStatus.DESIGNATED
+            if roll < 0.75
+            else CentreStatus.DEVELOPING
+            if roll < 0.95
+            else CentreStatus.SELF_RELIANT
+        )
+        year = rng.randint(2008, 2024)
+        proposed_on = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+        yield (
+            "centre",
+            {
+                "index": centre_index,
+                "name": f"Sentra {kbli[3]} {village[1]}",
+                "commodity": kbli[3],
+                "kbli": kbli[0],
+                "village": village[0],
+                "province_code": village[0][:2],
+                "regency_code": village[0][:5],
+                "status": str(status),
+                "proposed_on": proposed_on,
+                "chair": _person(rng),
+            },
+        )
+        for _ in range(min(rng.randint(5, 12), enterprises - index)):
+            row = _enterprise_row(rng, seed=seed, index=index, village=village, kbli=kbli)
+            row["centre"] = centre_index
+            yield "enterprise", row
+            index += 1
+    while index < enterprises:
+        province = rng.choices(provinces, province_weights)[0]
+        kbli = rng.choices(KBLI_WEIGHTS, kbli_weights)[0]
+        row = _enterprise_row(rng, seed=seed, index=index, village=rng.choice(villages[province]), kbli=kbli)
+        row["centre"] = None
+        yield "enterprise", row
+        index += 1
+
+
+def enterprise_rows(*, count: int, seed: int, centres: int = 0) -> Iterator[dict[str, Any]]:
+    """Only the enterprise rows of demo_rows, e.g. to write a CSV for an import benchmark."""
+    for kind, row in demo_rows(enterprises=count, centres=centres, seed=seed):
+        if kind == "enterprise":
+            yield row
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unresolved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # persona, username, agency
+
+
+def _resolve(text: str, *, level: int, report: DemoReport) -> str | None:
+    from sentra.regions.gazetteer import resolve_place  # lazy: builds its index on first use
+
+    resolution = resolve_place(text, level=level)
+    if resolution.status == "resolved" and resolution.best is not None:
+        return resolution.best.code
+    report.unresolved.append(f"{text} → {resolution.status}: {resolution.reason}")
+    return None
+
+
+def _demo_agencies(report: DemoReport) -> dict[str, Agency]:
+    agencies: dict[str, Agency] = {}
+    for name, short_name, kind, place, level in facts.AGENCIES:
+        region = _resolve(place, level=level, report=report) if place else None
+        if place and region is None:
+            continue  # reported; an agency placed at a guessed region would scope the wrong data
+        before = Agency.objects.count()
+        agencies[name] = agency_get_or_create(name=name, kind=kind, region_code=region, short_name=short_name)
+        report.created["agencies"] += Agency.objects.count() - before
+    return agencies
+
+
+def _province_agencies(agencies: dict[str, Agency], report: DemoReport) -> dict[str, int]:
+    """The owner of generated records in each province: its real Disperindag(kop) where the facts
+    name one, else a generic provincial Disperindag."""
+    from sentra.regions.models import Region
+
+    owners = {a.region_id: a.pk for a in agencies.values() if a.kind == "province_industry" and a.region_id}
+    for province in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"):
+        if province.code not in owners:
+            agency = Agency.objects.filter(
+                name=f"Disperindag Provinsi {province.name}", region=province
+            ).first()
+            if agency is None:
+                agency = agency_get_or_create(
+                    name=f"Disperindag Provinsi {province.name}",
+                    kind="province_industry",
+                    region_code=province.code,
+                    short_name="Disperindag",
+                )
+                report.created["agencies"] += 1
+            owners[province.code] = agency.pk
+    return owners
+
+
+def _real_members(
+    *, centre: Centre, villages: list[str], agency: Agency, seed: int, report: DemoReport
+) -> None:
+    """Generated member units for a real sentra, so it meets the five-unit minimum."""
+    rng = random.Random(f"{seed}:{centre.name}:{centre.village_id}")
+    kbli = next(
+        (k for k in KBLI_WEIGHTS if k[0] == centre.kbli_id), (centre.kbli_id, 0, centre.commodity, "")
+    )
+    from sentra.regions.models import Region
+
+    names = dict(Region.objects.filter(code__in=villages).values_list("code", "name"))
+    member_ids = []
+    for i in range(REAL_MEMBERS_PER_CENTRE):
+        village = villages[i % len(villages)]
+        row = _enterprise_row(rng, seed=seed, index=i, village=(village, names[village]), kbli=kbli)
+        # NIB space 8…: never collides with the generated 9… rows.
+        nib = f"8{centre.pk % 10**6:06d}{i:06d}"
+        existing = Enterprise.objects.filter(nib=nib).first()
+        if existing is None:
+            existing = enterprise_create(
+                agency=agency,
+                village_code=village,
+                kbli_code=centre.kbli_id,
+                name=row["name"],
+                owner_name=row["owner_name"],
+                nib=nib,
+                address=row["address"],
+                workers=min(row["workers"], 19),
+                investment=min(row["investment"], 900_000_000),
+                year_started=row["year_started"],
+            )
+            report.created["enterprises"] += 1
+        member_ids.append(existing.pk)
+    existing_links = set(
+        CentreMembership.objects.filter(centre=centre).values_list("enterprise_id", flat=True)
+    )
+    CentreMembership.objects.bulk_create(
+        [CentreMembership(centre=centre, enterprise_id=pk) for pk in member_ids if pk not in existing_links]
+    )
+
+
+def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Decree | None, seed, report):
+    centre = Centre.objects.filter(name=spec["name"], village_id=villages[0]).first()
+    if centre is None:
+        data = {
+            "name": spec["name"],
+            "commodity": spec["commodity"],
+            "raw_material": spec.get("raw_material", ""),
+            "description": spec.get("description", ""),
+            "status": spec.get("status", CentreStatus.DESIGNATED),
+            "decree": decree,
+        }
+        if decree is not None:
+            data["designated_on"] = decree.issued_on
+        if spec.get("proposed_on"):
+            data["proposed_on"] = spec["proposed_on"]
+        centre = centre_create(agency=agency, village_codes=villages, kbli_code=spec["kbli"], **data)
+        report.created["centres"] += 1
+    _real_members(centre=centre, villages=villages, agency=agency, seed=seed, report=report)
+    return centre
+
+
+@transaction.atomic
+def demo_real_facts(*, seed: int, report: DemoReport) -> dict[str, Agency]:
+    """Agencies, the PPU decree and its nine sentra, Tarakan and Balikpapan, each place resolved."""
+    agencies = _demo_agencies(report)
+    ppu_agency = agencies.get(facts.PPU_AGENCY)
+    ppu = _resolve(facts.PPU_DECREE["place"], level=2, report=report)
+    decree = None
+    if ppu is not None:
+        spec = {k: v for k, v in facts.PPU_DECREE.items() if k != "place"}
+        before = Decree.objects.count()
+        decree = decree_get_or_create(region_code=ppu, **spec)
+        report.created["decrees"] += Decree.objects.count() - before
+    for spec in facts.PPU_CENTRES:
+        villages = [
+            code
+            for village, district in spec["villages"]
+            if (code := _resolve(f"{village}, Kecamatan {district}, {facts.PPU}", level=4, report=report))
+        ]
+        if not villages or ppu_agency is None:
+            report.notes.append(f"{spec['name']} ({facts.PPU}) tidak dibuat: tidak ada desa yang dikenali.")
+            continue
+        if len(villages) < len(spec["villages"]):
+            report.notes.append(f"{spec['name']}: hanya desa yang dikenali yang dicatat.")
+        _real_centre(spec=spec, villages=villages, agency=ppu_agency, decree=decree, seed=seed, report=report)
+    for spec in facts.OTHER_CENTRES:
+        villages = [
+            code
+            for village in spec["villages"]
+            if (code := _resolve(f"{village}, {spec['regency']}", level=4, report=report))
+        ]
+        agency = agencies.get(spec["agency"])
+        if not villages or agency is None:
+            report.notes.append(
+                f"{spec['name']} ({spec['regency']}) tidak dibuat: "
+                "lokasinya tidak dikenali sebagai desa/kelurahan."
+            )
+            continue
+        _real_centre(spec=spec, villages=villages, agency=agency, decree=None, seed=seed, report=report)
+    return agencies
+
+
+def demo_generate(
+    *, size: str = "small", seed: int = 2026, stdout: TextIO | None = None, report: DemoReport | None = None
+) -> DemoReport:
+    """Write the generated registries for `size` with bulk_create in batches (no per-row full_clean).
+
+    Rows are valid by construction (real village and KBLI codes, 13-digit NIBs). Running it again
+    with the same seed finds its first NIB and writes nothing.
+    """
+    enterprises_total, centres_total = SIZES[size]
+    report = report or DemoReport()
+    out = stdout or sys.stdout
+    if Enterprise.objects.filter(nib=demo_nib(seed=seed, index=0)).exists():
+        report.notes.append(f"Data contoh seed {seed} sudah ada; tidak ditulis ulang.")
+        return report
+    owners = _province_agencies(_demo_agencies_by_name(), report)
+    decrees: dict[str, int] = {}
+    centre_rows: dict[int, dict] = {}
+    pending_enterprises: list[tuple[Enterprise, int | None]] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal written
+        with transaction.atomic():
+            new_centres = [c for c in centre_rows.values() if "pk" not in c]
+            for row in new_centres:
+                if row["status"] != CentreStatus.PROPOSED and row["regency_code"] not in decrees:
+                    decrees[row["regency_code"]] = _regency_decree(row, len(decrees) + 1)
+                    report.created["decrees"] += 1
+            objects = [_centre_object(row, owners, decrees) for row in new_centres]
+            Centre.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            for row, obj in zip(new_centres, objects, strict=True):
+                row["pk"] = obj.pk
+            CentreVillage.objects.bulk_create(
+                [CentreVillage(centre_id=obj.pk, village_id=obj.village_id) for obj in objects],
+                batch_size=BATCH_SIZE,
+            )
+            Enterprise.objects.bulk_create([e for e, _ in pending_enterprises], batch_size=BATCH_SIZE)
+            CentreMembership.objects.bulk_create(
+                [
+                    CentreMembership(centre_id=centre_rows[c]["pk"], enterprise_id=e.pk)
+                    for e, c in pending_enterprises
+                    if c is not None
+                ],
+                batch_size=BATCH_SIZE,
+            )
+        report.created["centres"] += len(new_centres)
+        report.created["enterprises"] += len(pending_enterprises)
+        written += len(pending_enterprises)
+        pending_enterprises.clear()
+        # Only the centre the stream is still adding members to is needed after a flush.
+        for key in [k for k in centre_rows if k != last_centre]:
+            del centre_rows[key]
+        if enterprises_total >= 100_000:
+            out.write(f"  {written:,} / {enterprises_total:,} IKM\n")
+
+    last_centre = None
+    for kind, row in demo_rows(enterprises=enterprises_total, centres=centres_total, seed=seed):
+        if kind == "centre":
+            centre_rows[row["index"]] = row
+            last_centre = row["index"]
+            continue
+        pending_enterprises.append((_enterprise_object(row, owners), row["centre"]))
+        if len(pending_enterprises) >= BATCH_SIZE:
+            flush()
+    if pending_enterprises or centre_rows:
+        flush()
+    return report
+
+
+def _demo_agencies_by_name() -> dict[str, Agency]:
+    return {a.name: a for a in Agency.objects.filter(name__in=[a[0] for a in facts.AGENCIES])}
+
+
+def _enterprise_object(row: dict[str, Any], owners: dict[str, int]) -> Enterprise:
+    return Enterprise(
+        name=row["name"],
+        owner_name=row["owner_name"],
+        nib=row["nib"],
+        kbli_id=row["kbli"],
+        village_id=row["village"],
+        province_code=row["province_code"],
+        regency_code=row["regency_code"],
+        agency_id=owners[row["province_code"]],
+        address=row["address"],
+        workers=row["workers"],
+        investment=row["investment"],
+        size_class=row["size_class"],
+        year_started=row["year_started"],
+        status=row["status"],
+    )
+
+
+def _regency_decree(row: dict[str, Any], number: int) -> int:
+    is_city = int(row["regency_code"][3:5]) >= 71  # kota are numbered 71–99
+    issued_on = row["proposed_on"] + timedelta(days=180)
+    # get_or_create: another seed may already have issued this number in this regency.
+    decree, _ = Decree.objects.get_or_create(
+        kind="sk_walikota" if is_city else "sk_bupati",
+        number=f"530/{number}/{issued_on.year}",
+        region_id=row["regency_code"],
+        defaults={"issued_on": issued_on, "title": "Penetapan sentra IKM (data contoh)"},
+    )
+    return decree.pk
+
+
+def _centre_object(row: dict[str, Any], owners: dict[str, int], decrees: dict[str, int]) -> Centre:
+    designated = row["status"] != CentreStatus.PROPOSED
+    decree_id = decrees.get(row["regency_code"]) if designated else None
+    designated_on = row["proposed_on"] + timedelta(days=180) if designated else None
+    return Centre(
+        name=row["name"],
+        commodity=row["commodity"],
+        kbli_id=row["kbli"],
+        village_id=row["village"],
+        province_code=row["province_code"],
+        regency_code=row["regency_code"],
+        agency_id=owners[row["province_code"]],
+        status=row["status"],
+        proposed_on=row["proposed_on"],
+        designated_on=designated_on,
+        developing_on=(
+            designated_on + timedelta(days=730)
+            if row["status"] in (CentreStatus.DEVELOPING, CentreStatus.SELF_RELIANT)
+            else None
+        ),
+        self_reliant_on=(
+            designated_on + timedelta(days=1460) if row["status"] == CentreStatus.SELF_RELIANT else None
+        ),
+        board_chair=row["chair"],
+        decree_id=decree_id,
+    )
+
+
+def demo_users(*, agencies: dict[str, Agency], report: DemoReport) -> None:
+    """One login per persona (password DEMO_PASSWORD); existing users keep their password."""
+    User = get_user_model()
+    for persona, username, agency_name in facts.PERSONAS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            is_admin = agency_name is None
+            user = User(
+                username=username, is_staff=is_admin or username == "kemenperin", is_superuser=is_admin
+            )
+            user.set_password(facts.DEMO_PASSWORD)
+            user.save()
+            report.created["users"] += 1
+        agency = agencies.get(agency_name) if agency_name else None
+        report.users.append((persona, username, str(agency) if agency else "—"))
+
+
+def demo_run(*, size: str = "small", seed: int = 2026, stdout: TextIO | None = None) -> DemoReport:
+    """Everything `sentra demo` does; safe to run again."""
+    out = stdout or sys.stdout
+    report = DemoReport()
+    if not reference_is_loaded():
+        out.write("Memuat data referensi wilayah dan KBLI…\n")
+        reference_load()
+        from sentra.regions.gazetteer import reset_gazetteer
+
+        reset_gazetteer()  # it may have been built from the empty table
+    agencies = demo_real_facts(seed=seed, report=report)
+    demo_generate(size=size, seed=seed, stdout=out, report=report)
+    demo_users(agencies=agencies, report=report)
+    return report
