@@ -1,0 +1,84 @@
+"""Import pages: choose IKM or sentra, upload, dry run or import, watch a background job, read the report."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from sentra.core.imports import report_csv, template_csv, template_xlsx
+from sentra.registry.imports import SCHEMAS, import_job_for, import_schema, import_upload
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND_CHOICES = [("enterprises", _("IKM (unit usaha)")), ("centres", _("Sentra IKM"))]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Jenis data"), choices=KIND_CHOICES, widget=forms.RadioSelect, initial="enterprises"
+    )
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_upload(
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            commit=request.POST.get("action") == "commit",
+            user=request.user,
+        )
+        return redirect("web:import_job", job_id=job.pk)
+    return render(request, "web/imports/upload.html", {"form": form, "kinds": KIND_CHOICES})
+
+
+def _job_or_404(request: HttpRequest, job_id: int):
+    job = import_job_for(pk=job_id, user=request.user)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    result = job.result or {}
+    context = {
+        "job": job,
+        "report": result if "rows_total" in result else None,
+        "kind_label": dict(KIND_CHOICES).get(job.params.get("kind", ""), ""),
+        "commit": job.params.get("commit", False),
+        "filename": job.params.get("filename", ""),
+    }
+    # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger.
+    template = "web/imports/_status.html" if request.htmx else "web/imports/job.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    if "rows_total" not in (job.result or {}):
+        raise Http404
+    response = HttpResponse(report_csv(job.result), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="galat-impor-{job.pk}.csv"'
+    return response
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in SCHEMAS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    schema = import_schema(kind)
+    if fmt == "csv":
+        response = HttpResponse(template_csv(schema), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(template_xlsx(schema), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.{fmt}"'
+    return response
