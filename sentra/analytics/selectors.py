@@ -69,3 +69,13 @@ def national_totals() -> NationalTotals:
         products=Product.objects.count(),
         by_region=by_region,
     )
+
+
+DASHBOARD_CACHE_SECONDS = 120
+
+
+def cached(key: str, compute, timeout: int = DASHBOARD_CACHE_SECONDS):
+    """Aggregates over millions of rows are computed at most once per `timeout` seconds."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(f"sentra:analytics:{key}", compute, timeout)

@@ -25,3 +25,16 @@ def test_totals_by_province_and_regency(django_assert_max_num_queries):
 
     totals = national_totals()
     assert (totals.enterprises, totals.centres, totals.workers) == (4, 2, 22)
+
+
+def test_cached_totals_are_reused():
+    from django.core.cache import cache
+
+    from sentra.analytics.selectors import cached
+
+    cache.clear()
+    calls = []
+    assert cached("test", lambda: calls.append(1) or 5) == 5
+    assert cached("test", lambda: calls.append(1) or 6) == 5
+    assert calls == [1]
+    cache.clear()

@@ -12,6 +12,7 @@ import os
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from sentra.conftest import SALOLOANG
@@ -84,6 +85,7 @@ def test_dashboard_map_and_search(logged_in, live_server):
     EnterpriseFactory(name="Amplang Bu Siti Penajam", village_id=SALOLOANG)
     EnterpriseFactory(name="Batik Kudus Kulon", village_id="33.19.01.2001")
     CentreFactory(village_id=SALOLOANG)
+    cache.clear()  # logging in already showed (and cached) the empty dashboard
     page = logged_in
 
     page.goto(live_server.url + reverse("web:dashboard"))
@@ -126,9 +128,36 @@ def _import_page_exists() -> bool:
     return True
 
 
-@pytest.mark.skipif(
-    not _import_page_exists(),
-    reason="TODO: the import pages (web:import_upload, another engineer's work) have not landed yet",
+BAD_IMPORT = (
+    "nama_usaha,kbli,kode_wilayah\n"
+    "UD Amplang,99999,64.09.01.1001\n"
+    ",10794,64.09.01.1001\n"
+    "CV Kerupuk,10794,99.99.99.9999\n"
 )
-def test_todo_import_upload_lists_every_error(logged_in, live_server, tmp_path):
-    pytest.skip("TODO: write the upload-with-errors step once the import page's form is known")
+
+
+@pytest.mark.skipif(
+    not _import_page_exists(), reason="the import pages (web:import_upload) are not in this checkout"
+)
+def test_import_upload_lists_every_error(logged_in, live_server):
+    from sentra.registry.models import Enterprise
+    from sentra.registry.tests.factories import AgencyFactory
+
+    AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region=None)
+    page = logged_in
+    page.click("nav.main-nav >> text=Impor")
+    page.wait_for_selector("input[type=file]")
+    page.check("input[name=kind][value=enterprises]")
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "ikm.csv", "mimeType": "text/csv", "buffer": BAD_IMPORT.encode()}]
+    )
+    page.click("button[value=commit]")
+    status = page.locator("#import-status")
+    status.locator(".alert-error").wait_for(timeout=30_000)
+    assert "3 galat" in status.locator(".alert-error").inner_text()
+    rows = status.locator("tbody tr")
+    assert rows.count() == 3
+    text = status.inner_text()
+    for expected in ("99999", "Nama usaha wajib diisi.", "99.99.99.9999"):
+        assert expected in text
+    assert Enterprise.objects.count() == 0

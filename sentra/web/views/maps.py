@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from sentra.analytics.selectors import province_totals, regency_totals
+from sentra.analytics.selectors import cached, province_totals, regency_totals
 from sentra.regions.codes import normalise_code
 
 GEO_DIR = Path(__file__).resolve().parents[2] / "regions" / "data" / "geo"
@@ -47,7 +47,7 @@ def _collection(features, totals) -> HttpResponse:
 @gzip_page
 @cache_control(private=True, max_age=300)
 def provinces_geojson(request):
-    return _collection(_features("provinces.geojson"), province_totals())
+    return _collection(_features("provinces.geojson"), cached("provinces", province_totals))
 
 
 @login_required
@@ -63,4 +63,5 @@ def regencies_geojson(request, code: str):
     ]
     if not features:
         raise Http404
-    return _collection(features, regency_totals(province_code=province))
+    totals = cached(f"regencies:{province}", lambda: regency_totals(province_code=province))
+    return _collection(features, totals)

@@ -27,6 +27,7 @@ from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, add_dom
 
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row; CSV has no limit
 
 
 class CappedPaginator(Paginator):
@@ -231,11 +232,12 @@ def registry_list(request, entity_key: str):
 def registry_export(request, entity_key: str):
     entity = ENTITIES[entity_key]
     filters, _form = _filters(entity, request)
-    objects = entity.list_fn(filters=filters).iterator(chunk_size=2000)
+    qs = entity.list_fn(filters=filters)
     name = f"sentra-{entity.key}"
     if request.GET.get("format") == "xlsx":
+        objects = qs[:XLSX_MAX_ROWS].iterator(chunk_size=2000)
         return xlsx_response(name, objects, entity.columns, sheet_title=str(entity.title))
-    return csv_response(name, objects, entity.columns)
+    return csv_response(name, qs.iterator(chunk_size=2000), entity.columns)
 
 
 def _get_or_404(entity: Entity, pk: int):
