@@ -553,7 +553,9 @@ def run_import(
         report.committed = True
         progress.done()
     except ImportFileError as exc:
-        report.created = report.updated = 0
+        # A broken file is one message: row errors found before the break would only distract.
+        report.created = report.updated = report.error_count = report.warning_count = 0
+        report.errors, report.warnings = [], []
         report.error(None, exc.column, exc.value, exc.code, exc.message)
     return report
 

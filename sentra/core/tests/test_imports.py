@@ -1,0 +1,173 @@
+"""The generic import engine: cell parsing, file sniffing, header mapping, progress, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sentra.core.imports import (
+    CellError,
+    Column,
+    ImportReport,
+    ImportSchema,
+    cell_text,
+    normalise_header,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    report_csv,
+    run_import,
+    template_csv,
+    template_xlsx,
+)
+
+
+class EchoSchema(ImportSchema):
+    """A schema with no database: counts rows, keys on `kode`, refuses a negative `jumlah`."""
+
+    kind = "echo"
+    columns = (Column("kode", "Kode"), Column("jumlah", "Jumlah", aliases=("qty",)))
+
+    def __init__(self) -> None:
+        self.written: list[tuple] = []
+
+    def missing_columns(self, present):
+        return [] if "kode" in present else ["kode"]
+
+    def check(self, row, report):
+        try:
+            parse_int(row.get("jumlah"))
+        except CellError as exc:
+            report.error(row.number, "jumlah", row.get("jumlah"), exc.code, exc.message)
+            return None
+        return row.text("kode")
+
+    def write(self, rows, report, on_row):
+        for row in rows:
+            on_row()
+            self.written.append((row.number, row.text("kode"), parse_int(row.get("jumlah"))))
+            report.created += 1
+
+
+def write(tmp_path: Path, content: str | bytes) -> Path:
+    path = tmp_path / "f"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1500000", 1500000),
+        ("1.500.000", 1500000),
+        ("Rp 1.500.000", 1500000),
+        ("1,500,000", 1500000),
+        (12.0, 12),
+        (7, 7),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_int_accepts_indonesian_thousands(text, expected):
+    assert parse_int(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("1,5", "not_integer"), ("abc", "not_integer"), ("-3", "out_of_range")]
+)
+def test_parse_int_errors(text, code):
+    with pytest.raises(CellError) as caught:
+        parse_int(text)
+    assert caught.value.code == code
+
+
+def test_parse_decimal_point_or_comma():
+    assert parse_decimal("-1,25", places=6) == Decimal("-1.250000")
+    assert parse_decimal("116.7", places=2) == Decimal("116.70")
+    with pytest.raises(CellError):
+        parse_decimal("1,2,3")
+    with pytest.raises(CellError):
+        parse_decimal("NaN")
+
+
+def test_parse_date_formats():
+    expected = dt.date(2020, 3, 31)
+    for value in ("2020-03-31", "31/03/2020", "31-03-2020", dt.datetime(2020, 3, 31)):
+        assert parse_date(value) == expected
+    with pytest.raises(CellError):
+        parse_date("31 Maret 2020")
+
+
+def test_cell_text_and_headers():
+    assert cell_text(9120001234567.0) == "9120001234567"
+    assert cell_text(dt.datetime(2020, 1, 2)) == "2020-01-02"
+    assert normalise_header("  Nama Usaha ") == normalise_header("NAMA-USAHA") == "nama_usaha"
+
+
+def test_dry_run_and_commit_with_progress(tmp_path, db):
+    path = write(tmp_path, "Kode;QTY\n" + "".join(f"k{i};{i}\n" for i in range(5000)))
+    seen: list[tuple[int, int]] = []
+    schema = EchoSchema()
+    report = run_import(path=path, schema=schema, on_progress=lambda d, t: seen.append((d, t)))
+    assert report.ok and report.rows_total == 5000 and not report.committed and schema.written == []
+    assert seen[-1][0] == seen[-1][1] and seen[0][0] == 2000
+    seen.clear()
+    report = run_import(path=path, schema=schema, commit=True, on_progress=lambda d, t: seen.append((d, t)))
+    assert report.committed and report.created == 5000 and schema.written[0] == (2, "k0", 0)
+    assert seen[-1] == (10000, 10000) and [d for d, _t in seen] == sorted(d for d, _t in seen)
+
+
+def test_blank_rows_are_skipped_and_row_numbers_are_spreadsheet_rows(tmp_path):
+    path = write(tmp_path, "kode,jumlah\n\na,1\n,\nb,-1\n")
+    report = run_import(path=path, schema=EchoSchema())
+    assert report.rows_total == 2
+    assert [(e.row, e.column, e.code) for e in report.errors] == [(5, "jumlah", "out_of_range")]
+
+
+def test_errors_stop_the_write(tmp_path):
+    schema = EchoSchema()
+    report = run_import(path=write(tmp_path, "kode,jumlah\na,1\nb,x\n"), schema=schema, commit=True)
+    assert not report.committed and schema.written == [] and report.error_count == 1
+
+
+def test_duplicates_identical_and_conflicting(tmp_path):
+    report = run_import(path=write(tmp_path, "kode,jumlah\na,1\na,1\na,2\n"), schema=EchoSchema())
+    assert [(e.row, e.code) for e in report.errors] == [(3, "duplicate_row"), (4, "duplicate_key")]
+    assert "baris 2" in report.errors[0].message
+
+
+def test_non_utf8_late_in_the_file_is_an_encoding_error(tmp_path):
+    content = ("kode,jumlah\n" + "".join(f"k{i},1\n" for i in range(3000)) + "x,y\n").encode() + "é,1\n".encode("cp1252")
+    report = run_import(path=write(tmp_path, content), schema=EchoSchema(), commit=True)
+    assert [(e.row, e.code) for e in report.errors] == [(None, "encoding")]
+    assert "UTF-8" in report.errors[0].message
+
+
+def test_listing_is_capped_but_counting_is_exact(tmp_path, monkeypatch):
+    monkeypatch.setattr("sentra.core.imports.MAX_LISTED_ISSUES", 3)
+    report = run_import(
+        path=write(tmp_path, "kode,jumlah\n" + "".join(f"k{i},x\n" for i in range(10))), schema=EchoSchema()
+    )
+    assert report.error_count == 10 and len(report.errors) == 3
+
+
+def test_report_round_trip_and_csv_defuses_formulas():
+    report = ImportReport(kind="echo")
+    report.error(2, "jumlah", '=HYPERLINK("x")', "formula", "Rumus tidak diperbolehkan.")
+    report.warn(3, "kode", "-5", "note", "Catatan.")
+    again = ImportReport.from_dict(report.as_dict())
+    assert again.as_dict() == report.as_dict()
+    lines = report_csv(report.as_dict()).lstrip("\ufeff").splitlines()
+    assert lines[0] == "jenis,baris,kolom,nilai,kode,keterangan"
+    assert (
+        lines[1].startswith("galat,2,jumlah,\"'=HYPERLINK")
+        and lines[2] == "peringatan,3,kode,-5,note,Catatan."
+    )
+
+
+def test_templates_have_the_column_keys():
+    assert template_csv(EchoSchema()).lstrip("\ufeff").strip() == "kode,jumlah"
+    assert template_xlsx(EchoSchema())[:4] == b"PK\x03\x04"
