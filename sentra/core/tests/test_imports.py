@@ -140,7 +140,9 @@ def test_duplicates_identical_and_conflicting(tmp_path):
 
 
 def test_non_utf8_late_in_the_file_is_an_encoding_error(tmp_path):
-    content = ("kode,jumlah\n" + "".join(f"k{i},1\n" for i in range(3000)) + "x,y\n").encode() + "é,1\n".encode("cp1252")
+    content = (
+        "kode,jumlah\n" + "".join(f"k{i},1\n" for i in range(3000)) + "x,y\n"
+    ).encode() + "é,1\n".encode("cp1252")
     report = run_import(path=write(tmp_path, content), schema=EchoSchema(), commit=True)
     assert [(e.row, e.code) for e in report.errors] == [(None, "encoding")]
     assert "UTF-8" in report.errors[0].message
