@@ -37,7 +37,7 @@ Q_WRONG_KIND = 0.9  # "Kab. Bontang" for Kota Bontang
 Q_WRONG_LEVEL = 0.85  # "Kab. Waru" for Kecamatan Waru
 Q_FUZZY = 0.9  # times the similarity ratio
 TIE_MARGIN = 0.03
-FUZZY_THRESHOLD = 0.8
+FUZZY_THRESHOLD = 0.84
 MAX_CANDIDATES = 10
 
 # Words that announce the level of the name that follows: (level, regency kind).
@@ -93,7 +93,7 @@ PROVINCE_ALIASES = {
 
 _ASCII_DROP = re.compile(r"[\"'`]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED = re.compile(r"([^i])\1+")  # not "i": Roman numerals tell "Julu II" from "Julu III"
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # Old (pre-1972 and Dutch) spellings folded onto the modern ones; "y" and "j" are merged because
 # the old "j" is today's "y" while the old "dj" became today's "j".
@@ -255,7 +255,7 @@ class Gazetteer:
         mention.cands = self._lookup(words, level, kind)
         return mention
 
-    def _parse_part(self, words: list[str]) -> list[_Mention]:
+    def _parse_part(self, words: list[str], *, alone: bool) -> list[_Mention]:
         words = [ABBREVIATIONS.get(w, w) for w in words]
         if not words or words[0] in NOISE_WORDS or all(w.isdigit() for w in words):
             return []
@@ -266,11 +266,13 @@ class Gazetteer:
             for code, q in self._lookup(words, None, None).items():
                 if q > mention.cands.get(code, 0.0):
                     mention.cands[code] = q
-            if mention.cands:
+            if mention.cands or not (alone or any(w in KEYWORDS for w in words[2:])):
                 return [mention]
         else:
             mention = self._mention(words, None)
-            if mention.cands or len(words) == 1:
+            # A comma part with no keyword inside is one name, perhaps misspelt: splitting it would
+            # turn "Kampung Tngah" into a real "Kampung" somewhere else.
+            if mention.cands or len(words) == 1 or not (alone or any(w in KEYWORDS for w in words[1:])):
                 return [mention]
         return self._split_spans(words)
 
@@ -303,8 +305,9 @@ class Gazetteer:
 
     def _parse(self, text: str) -> list[_Mention]:
         mentions: list[_Mention] = []
-        for part in _SPLIT_PARTS.split(text):
-            mentions += self._parse_part(normalise(part).split())
+        parts = _SPLIT_PARTS.split(text)
+        for part in parts:
+            mentions += self._parse_part(normalise(part).split(), alone=len(parts) == 1)
         return mentions
 
     # --- reading ------------------------------------------------------------------------------
@@ -339,38 +342,66 @@ class Gazetteer:
 
     def _fuzzy(self, mentions: list[_Mention], readings: list[_Reading], within: str | None) -> bool:
         """Compare unexplained mentions with the neighbourhood of the best readings only."""
-        anchors: list[tuple[str | None, dict[int, str]]]
+        anchors: dict[str | None, dict[int, str]] = {}
         if readings:
+            # The best reading, and for every mention the best reading that uses it, so that one
+            # common village name with dozens of namesakes cannot crowd out the regency's reading.
+            # The shallowest such reading has the widest neighbourhood.
+            anchors[readings[0].code] = readings[0].assigned
+            for i in range(len(mentions)):
+                using = [r for r in readings if i in r.assigned]
+                if using:
+                    widest = min(using, key=lambda r: (-len(r.assigned), len(r.code)))
+                    anchors.setdefault(widest.code, widest.assigned)
             top = len(readings[0].assigned)
-            anchors = [(r.code, r.assigned) for r in readings[:3] if len(r.assigned) == top]
+            for reading in readings[:20]:
+                if len(reading.assigned) == top:
+                    anchors.setdefault(reading.code, reading.assigned)
         else:
-            anchors = [(within, {})]
+            anchors[within] = {}
         added = False
-        for anchor, assigned in anchors:
-            targets = self._neighbourhood(anchor)
+        for n, (anchor, assigned) in enumerate(anchors.items()):
             used = set(assigned.values())
+            scopes = [self._neighbourhood(anchor)]
+            if anchor and len(anchor) > 5 and n < 4:
+                scopes.append(self._neighbourhood(anchor[:5]))
+            regency = anchor[:5] if anchor and len(anchor) >= 5 else None
             for i, mention in enumerate(mentions):
                 if i in assigned or len(mention.loose) < 3:
                     continue
-                pool = [c for c in targets if c not in used]
-                if mention.hint_level:
-                    pool = [c for c in pool if _level(c) == mention.hint_level] or pool
-                for code, ratio in self._similar(mention.loose, pool):
-                    q = Q_FUZZY * ratio
-                    if q > mention.cands.get(code, 0.0):
-                        mention.cands[code] = q
-                        added = True
+                # A name that really exists in this regency is a contradiction to report, not a
+                # typo to fix by picking a similar name where the address says it should be.
+                if regency and any(
+                    c.startswith(regency) for c in mention.cands if mention.cands[c] >= Q_LOOSE
+                ):
+                    continue
+                for targets in scopes:
+                    pool = [c for c in targets if c not in used]
+                    if mention.hint_level:
+                        pool = [c for c in pool if _level(c) == mention.hint_level] or pool
+                    found = self._similar(mention.loose, pool)
+                    for code, ratio in found:
+                        q = Q_FUZZY * ratio
+                        if q > mention.cands.get(code, 0.0):
+                            mention.cands[code] = q
+                            added = True
+                    if found:
+                        break
         return added
 
     def _neighbourhood(self, code: str | None) -> list[str]:
+        """The region's chain, its siblings when it is a village, and two levels below it."""
         if code is None:
             return self.children.get(None, []) + [
                 r for p in self.children.get(None, []) for r in self.children[p]
             ]
+        near = _chain(code)
+        if len(code) == 13:
+            near += self.children.get(code[:8], [])
         below = list(self.children.get(code, []))
         if len(code) < 8:
             below += [g for c in below for g in self.children.get(c, [])]
-        return _chain(code) + below
+        return near + below
 
     def _similar(self, key: str, codes: list[str]) -> list[tuple[str, float]]:
         matcher = SequenceMatcher(None, autojunk=False)
@@ -410,7 +441,7 @@ class Gazetteer:
         readings = self._readings(mentions, within=within, level=level)
         needs_fuzzy = not readings or readings[0].conflicts or len(readings[0].assigned) < len(mentions)
         if needs_fuzzy:
-            base = readings or self._readings(mentions, within=within, level=None)
+            base = self._readings(mentions, within=within, level=None) if level else readings
             if self._fuzzy(mentions, base, within):
                 readings = self._readings(mentions, within=within, level=level)
         return self._answer(query, mentions, readings, level=level)
@@ -495,6 +526,24 @@ class Gazetteer:
                 % {"text": query.strip(), "count": len(tied), "listing": listing},
             )
         # Regions containing the answer are not alternatives to it.
+        blocking = [
+            m.text
+            for i, m in enumerate(mentions)
+            if i not in top.assigned and not m.cands and (m.hint_level or 5) >= _level(top.code)
+        ]
+        if blocking:
+            # An unknown name that may be the very region asked for: show the reading, don't pick it.
+            return Resolution(
+                query,
+                "not_found",
+                None,
+                [self._candidate(r.code, score(r)) for r in readings[:MAX_CANDIDATES]],
+                _("%(parts)s tidak dikenali; yang cocok hanya bagian lain alamat: %(region)s.")
+                % {
+                    "parts": ", ".join(f"'{t}'" for t in blocking),
+                    "region": self._label_with_context(top.code),
+                },
+            )
         others = [self._candidate(r.code, score(r)) for r in readings[1:] if not _inside(top.code, r.code)][
             : MAX_CANDIDATES - 1
         ]
