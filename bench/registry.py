@@ -319,7 +319,7 @@ def run_phase(phase: str, db: str, args) -> dict:
     command += ["--rows", str(args.rows), "--seed", str(args.seed), "--requests", str(args.requests)]
     if name == "import":
         command += ["--import-rows", rows]
-        if args.skip_raw or rows != str(args.import_rows):
+        if args.skip_raw:
             command.append("--skip-raw")
     if args.force:
         command.append("--force")
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.skip_list:
             results.append(run_phase("list", db, args))
         if not args.skip_import:
-            for rows in (args.import_rows, args.small_import_rows):
+            for rows in (args.small_import_rows, args.import_rows):
                 results.append(run_phase(f"import:{rows}", db, args))
     text = report(results)
     print(text)
