@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
@@ -198,15 +199,16 @@ def demo_rows(*, enterprises: int, centres: int, seed: int) -> Iterator[tuple[st
     rng = random.Random(seed)
     villages = villages_by_province()
     provinces = [p for p in PROVINCE_WEIGHTS if p in villages]
-    province_weights = [PROVINCE_WEIGHTS[p] for p in provinces]
-    kbli_weights = [k[1] for k in KBLI_WEIGHTS]
+    # Cumulative weights once, not per draw: the national run draws millions of times.
+    province_weights = list(accumulate(PROVINCE_WEIGHTS[p] for p in provinces))
+    kbli_weights = list(accumulate(k[1] for k in KBLI_WEIGHTS))
     index = 0
     for centre_index in range(centres):
         if index >= enterprises:
             break
-        province = rng.choices(provinces, province_weights)[0]
+        province = rng.choices(provinces, cum_weights=province_weights)[0]
         village = rng.choice(villages[province])
-        kbli = rng.choices(KBLI_WEIGHTS, kbli_weights)[0]
+        kbli = rng.choices(KBLI_WEIGHTS, cum_weights=kbli_weights)[0]
         roll = rng.random()
         status = (
             CentreStatus.PROPOSED
@@ -240,8 +242,8 @@ def demo_rows(*, enterprises: int, centres: int, seed: int) -> Iterator[tuple[st
             yield "enterprise", row
             index += 1
     while index < enterprises:
-        province = rng.choices(provinces, province_weights)[0]
-        kbli = rng.choices(KBLI_WEIGHTS, kbli_weights)[0]
+        province = rng.choices(provinces, cum_weights=province_weights)[0]
+        kbli = rng.choices(KBLI_WEIGHTS, cum_weights=kbli_weights)[0]
         row = _enterprise_row(rng, seed=seed, index=index, village=rng.choice(villages[province]), kbli=kbli)
         row["centre"] = None
         yield "enterprise", row
