@@ -8,7 +8,7 @@ from sentra.regions.services import reference_load
 KALTIM = "64"
 PPU = "64.09"  # Kabupaten Penajam Paser Utara
 PENAJAM = "64.09.01"  # Kecamatan Penajam
-SALOLOANG = "64.09.01.1001"
+SALOLOANG = "64.09.01.1002"  # Salo Loang
 KUDUS = "33.19"  # Kabupaten Kudus, Jawa Tengah
 
 
@@ -22,7 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def ministry_agency(db):
     from sentra.registry.tests.factories import AgencyFactory
 
-    return AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region=None)
+    return AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region_id=None)
 
 
 @pytest.fixture
