@@ -269,14 +269,28 @@ def parse_date(value: Any) -> dt.date | None:
     raise CellError("invalid_date", _("Tanggal tidak dikenali; tulis 2020-03-31 atau 31/03/2020."))
 
 
+_CHOICE_MAPS: dict[tuple[Any, str], dict[str, str]] = {}
+
+
 def parse_choice(value: Any, choices: Any) -> str | None:
     """A TextChoices value given as its code ("active") or its Indonesian label ("Aktif")."""
     if is_blank(value):
         return None
-    wanted = normalise_header(str(value))
-    for code, label in choices.choices:
-        if wanted in (normalise_header(code), normalise_header(str(label))):
-            return code
+    from django.utils.translation import get_language
+
+    # Labels are lazy translations; resolving them for every row of a million-row file costs more
+    # than the rest of the row, so the lookup is built once per choices class and language.
+    key = (choices, get_language() or "")
+    mapping = _CHOICE_MAPS.get(key)
+    if mapping is None:
+        mapping = {}
+        for code, label in choices.choices:
+            mapping[normalise_header(code)] = code
+            mapping.setdefault(normalise_header(str(label)), code)
+        _CHOICE_MAPS[key] = mapping
+    found = mapping.get(normalise_header(str(value)))
+    if found is not None:
+        return found
     allowed = ", ".join(str(label) for _code, label in choices.choices)
     raise CellError(
         "invalid_choice", _("Pilihan tidak dikenal; gunakan salah satu: %(allowed)s.") % {"allowed": allowed}
