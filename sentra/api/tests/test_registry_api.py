@@ -270,7 +270,7 @@ def centres(agency, enterprises):
         status="designated",
         decree=decree,
         designated_on="2020-06-11",
-        villages=[SALOLOANG, "64.09.01.1002"],
+        villages=[SALOLOANG, "64.09.01.1001"],
     )
     for i in range(5):
         CentreMembership.objects.create(
@@ -290,13 +290,13 @@ def test_centre_list_and_filters(auth_client, centres):
     body = auth_client.get(f"{API}/centres").json()
     assert body["count"] == 2
     kelapa = next(r for r in body["results"] if r["name"] == "Sentra Kelapa Penajam")
-    assert [v["code"] for v in kelapa["villages"]] == [SALOLOANG, "64.09.01.1002"]
+    assert [v["code"] for v in kelapa["villages"]] == [SALOLOANG, "64.09.01.1001"]
     assert kelapa["member_count"] == 5 and kelapa["warnings"] == []
     assert kelapa["decree"]["number"] == "518/176/2020"
     batik = next(r for r in body["results"] if r["name"] == "Sentra Batik Waru")
     assert batik["member_count"] == 0 and len(batik["warnings"]) == 1
 
-    assert names(auth_client.get(f"{API}/centres?region=64.09.01.1002")) == ["Sentra Kelapa Penajam"]
+    assert names(auth_client.get(f"{API}/centres?region=64.09.01.1001")) == ["Sentra Kelapa Penajam"]
     assert names(auth_client.get(f"{API}/centres?region=64.09.02")) == ["Sentra Batik Waru"]
     assert set(names(auth_client.get(f"{API}/centres?region=64.09"))) == {
         "Sentra Kelapa Penajam",
@@ -336,7 +336,7 @@ def test_centre_create_and_update(auth_client, agency, enterprises):
     assert body["member_count"] == 1 and len(body["warnings"]) == 1
     assert body["decree"]["id"] == decree.pk and body["villages"][0]["code"] == SALOLOANG
 
-    response = patch(auth_client, f"{API}/centres/{body['id']}", {"villages": [SALOLOANG, "64.09.01.1002"]})
+    response = patch(auth_client, f"{API}/centres/{body['id']}", {"villages": [SALOLOANG, "64.09.01.1001"]})
     assert response.status_code == 200, response.content
     assert len(response.json()["villages"]) == 2 and response.json()["member_count"] == 1
 

@@ -25,7 +25,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     owner_name = factory.Faker("name", locale="id_ID")
     nib = factory.Sequence(lambda n: f"{9120000000000 + n}")
     kbli_id = "10794"
-    village_id = "64.09.01.1001"
+    village_id = "64.09.01.1002"
     province_code = factory.LazyAttribute(lambda o: o.village_id[:2])
     regency_code = factory.LazyAttribute(lambda o: o.village_id[:5])
     agency = factory.SubFactory(AgencyFactory)
@@ -43,7 +43,7 @@ class CentreFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sentra Kelapa {n}")
     commodity = "Kelapa dan kerajinannya"
     kbli_id = "10421"
-    village_id = "64.09.01.1001"
+    village_id = "64.09.01.1002"
     province_code = factory.LazyAttribute(lambda o: o.village_id[:2])
     regency_code = factory.LazyAttribute(lambda o: o.village_id[:5])
     agency = factory.SubFactory(AgencyFactory)
