@@ -357,7 +357,7 @@ def test_centre_create_and_edit(auth_client, regency_agency):
         "name": "Sentra Amplang",
         "commodity": "Amplang",
         "kbli_code": "10794",
-        "village_codes": f"{SALOLOANG}, 64.09.01.1002",
+        "village_codes": f"{SALOLOANG}, 64.09.01.1001",
         "member_ids": ", ".join(str(m.pk) for m in members),
         "status": "proposed",
         "agency": regency_agency.pk,
