@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -661,9 +662,12 @@ def _check_file(
     positions = _map_columns(schema, header)
     present = {key for key in positions if key}
     schema.prepare(present)
-    # natural key → (hash of the whole row << 32 | first row number): one int per key, so a million
-    # keys cost tens of megabytes, and identical rows are told apart from conflicting ones.
-    seen: dict[Any, int] = {}
+    # 8-byte hash of the natural key → (hash of the whole row << 32 | first row number). Keeping a
+    # hash instead of the key itself bounds each entry (two ints and a dict slot, ~100-120 bytes
+    # whatever the key's length) but memory still grows with the number of distinct keys. Two
+    # different keys sharing a 64-bit hash (odds ~n²/2⁶⁵, ~3e-8 at a million rows) would be reported
+    # as a duplicate, never silently merged: the import then refuses the file.
+    seen: dict[int, int] = {}
     for row in _data_rows(reader, positions):
         report.rows_total += 1
         progress.step()
@@ -672,9 +676,10 @@ def _check_file(
                 report.error(
                     row.number, key, value, "formula", _("Rumus tidak diperbolehkan; isi nilainya saja.")
                 )
-        key = schema.check(row, report)
-        if key is None:
+        natural = schema.check(row, report)
+        if natural is None:
             continue
+        key = _key_hash(natural)
         fingerprint = hash(tuple(sorted((k, cell_text(v)) for k, v in row.values.items()))) & 0xFFFFFFFFFFFF
         if key in seen:
             first = seen[key] & 0xFFFFFFFF
@@ -694,6 +699,11 @@ def _check_file(
     if report.rows_total == 0:
         raise ImportFileError("empty", _("Berkas hanya berisi judul kolom, tanpa baris data."))
     return positions
+
+
+def _key_hash(key: Any) -> int:
+    """A natural key (a tuple of str/None) as a stable 64-bit int (blake2b, not the salted hash())."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little")
 
 
 # ---------------------------------------------------------------------------------------------------
