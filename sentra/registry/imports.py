@@ -42,7 +42,7 @@ from sentra.regions.models import Kbli, Region
 
 from .choices import CentreStatus, DecreeKind, EnterpriseStatus
 from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
-from .services import centre_warnings, enterprise_size_class
+from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class
 
 BATCH_SIZE = 2_000
 MAX_INT = 2_147_483_647
@@ -407,21 +407,7 @@ class _EnterpriseInserter:
     engine's transaction, so an error still leaves nothing written.
     """
 
-    ROW_FIELDS = (
-        "name",
-        "owner_name",
-        "nib",
-        "address",
-        "latitude",
-        "longitude",
-        "workers",
-        "investment",
-        "production_capacity",
-        "capacity_unit",
-        "production_value",
-        "year_started",
-        "status",
-    )
+    ROW_FIELDS = ENTERPRISE_FIELDS
 
     def __init__(self, *, agency_id: int) -> None:
         self.connection = connections[router.db_for_write(Enterprise)]

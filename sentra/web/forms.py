@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
+from sentra.registry.services import ENTERPRISE_FIELDS
 
 # Service field names that the forms show under another name.
 FIELD_ALIASES = {"village": "village_code", "kbli": "kbli_code", "villages": "village_codes", "__all__": None}
@@ -71,21 +72,7 @@ class EnterpriseForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=EnterpriseStatus.choices)
     agency = AgencyField()
 
-    SERVICE_FIELDS = (
-        "name",
-        "owner_name",
-        "nib",
-        "address",
-        "latitude",
-        "longitude",
-        "workers",
-        "investment",
-        "production_capacity",
-        "capacity_unit",
-        "production_value",
-        "year_started",
-        "status",
-    )
+    SERVICE_FIELDS = ENTERPRISE_FIELDS
 
 
 def _codes(text: str) -> list[str]:
