@@ -164,6 +164,18 @@ def _field(row: Row, report: ImportReport | None, column: str, parse: Callable[[
 # ---------------------------------------------------------------------------------------------------
 # Enterprises
 
+# Names above the village, read by the gazetteer when no region code is given; both schemas take them.
+PARENT_PLACE_COLUMNS = (
+    Column("kecamatan", _l("Nama kecamatan."), "Penajam"),
+    Column(
+        "kabupaten_kota",
+        _l("Nama kabupaten/kota."),
+        "Penajam Paser Utara",
+        aliases=("kabupaten", "kota", "kab_kota"),
+    ),
+    Column("provinsi", _l("Nama provinsi."), "Kalimantan Timur"),
+)
+
 ENTERPRISE_COLUMNS = (
     Column("nama_usaha", _l("Nama usaha (wajib), paling banyak 200 karakter."), "UD Amplang Saloloang"),
     Column("nama_pemilik", _l("Nama pemilik."), "Siti Aminah"),
@@ -185,14 +197,7 @@ ENTERPRISE_COLUMNS = (
         "Saloloang",
         aliases=("kelurahan", "desa_kelurahan"),
     ),
-    Column("kecamatan", _l("Nama kecamatan."), "Penajam"),
-    Column(
-        "kabupaten_kota",
-        _l("Nama kabupaten/kota."),
-        "Penajam Paser Utara",
-        aliases=("kabupaten", "kota", "kab_kota"),
-    ),
-    Column("provinsi", _l("Nama provinsi."), "Kalimantan Timur"),
+    *PARENT_PLACE_COLUMNS,
     Column("alamat", _l("Alamat."), "Jl. Propinsi Km 1"),
     Column("lintang", _l("Lintang (derajat desimal, -11,5 s.d. 6,5)."), "-1,2534", aliases=("latitude",)),
     Column("bujur", _l("Bujur (derajat desimal, 94,5 s.d. 141,5)."), "116,7021", aliases=("longitude",)),
@@ -501,14 +506,7 @@ CENTRE_COLUMNS = (
         "Saloloang",
         aliases=("kelurahan", "desa_kelurahan"),
     ),
-    Column("kecamatan", _l("Nama kecamatan."), "Penajam"),
-    Column(
-        "kabupaten_kota",
-        _l("Nama kabupaten/kota."),
-        "Penajam Paser Utara",
-        aliases=("kabupaten", "kota", "kab_kota"),
-    ),
-    Column("provinsi", _l("Nama provinsi."), "Kalimantan Timur"),
+    *PARENT_PLACE_COLUMNS,
     Column("status", _l("Diusulkan, Ditetapkan, Berkembang, atau Mandiri."), "Ditetapkan"),
     Column("jenis_dasar_hukum", _l("SK Bupati, SK Walikota, Peraturan Bupati, …"), "SK Bupati"),
     Column("nomor_dasar_hukum", _l("Nomor dasar hukum."), "518/176/2020"),
