@@ -1,14 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import dashboard, maps, registry
+from .views import auth, dashboard, maps, registry
 
 app_name = "web"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("masuk/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("masuk/", auth.LoginView.as_view(), name="login"),
+    path("keluar/", auth.LogoutView.as_view(), name="logout"),
     path("impor/", include("sentra.web.urls_imports")),
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
