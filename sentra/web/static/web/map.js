@@ -53,16 +53,29 @@
       return btn;
     };
 
+    // Built with DOM calls and element.style (CSSOM), never style="…" markup: the
+    // Content-Security-Policy (style-src 'self') blocks inline style attributes.
+    function legendRow(colour, label) {
+      var row = document.createElement("div");
+      var swatch = document.createElement("i");
+      swatch.style.background = colour;
+      row.appendChild(swatch);
+      row.appendChild(document.createTextNode(label));
+      legendDiv.appendChild(row);
+    }
+
     function drawLegend(bounds) {
-      var html = "<strong>" + ds.labelLegend + "</strong>";
-      html += '<div><i style="background:' + PALETTE[0] + '"></i>0</div>';
+      legendDiv.textContent = "";
+      var title = document.createElement("strong");
+      title.textContent = ds.labelLegend;
+      legendDiv.appendChild(title);
+      legendRow(PALETTE[0], "0");
       for (var i = 0; i < bounds.length; i++) {
         var lo = bounds[i] + 1;
         var hi = bounds[i + 1];
-        html += '<div><i style="background:' + PALETTE[Math.min(i + 1, PALETTE.length - 1)] + '"></i>' +
-          (hi ? (lo === hi ? fmt(lo) : fmt(lo) + "–" + fmt(hi)) : fmt(lo) + "+") + "</div>";
+        legendRow(PALETTE[Math.min(i + 1, PALETTE.length - 1)],
+          hi ? (lo === hi ? fmt(lo) : fmt(lo) + "–" + fmt(hi)) : fmt(lo) + "+");
       }
-      legendDiv.innerHTML = html;
     }
 
     function render(data, onClick) {
