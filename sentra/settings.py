@@ -34,16 +34,29 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("SENTRA_DEBUG", "false")
+# Production mode: secrets and database must come from the environment (a missing one is a startup
+# error, never a silent development default), cookies are Secure and HTTP is redirected to HTTPS.
+PRODUCTION = envbool("SENTRA_PRODUCTION", "false")
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("SENTRA_SECRET_KEY", "DATABASE_URL", "SENTRA_ALLOWED_HOSTS")
+        if not os.getenv(name, "").strip()
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"{', '.join(_missing)} must be set when SENTRA_PRODUCTION=true")
 DATA_DIR = Path(os.getenv("SENTRA_DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.getenv("SENTRA_SECRET_KEY", "")
+SECRET_KEY = os.getenv("SENTRA_SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if envbool("SENTRA_PRODUCTION", "false"):
-        raise ImproperlyConfigured("SENTRA_SECRET_KEY must be set when SENTRA_PRODUCTION=true")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # nosec B105: never used in production
 
-ALLOWED_HOSTS = os.getenv("SENTRA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.getenv("SENTRA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if host.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files (no CDN, no inline script: see the CSP)
     "sentra.core",
     "sentra.regions",
     "sentra.agencies",
@@ -68,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sentra.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sentra.core.middleware.LanguageMiddleware",
@@ -115,12 +130,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id for new and changed passwords; the PBKDF2 hashers stay so that existing hashes still
+# verify (Django re-hashes them with Argon2 at the next successful login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login rate limit (sentra.core.security): failures per username (case-insensitive) and per address
+# within the lockout period, after which attempts are refused for that period.
+SENTRA_LOGIN_MAX_FAILURES = envint("SENTRA_LOGIN_MAX_FAILURES", "5")
+SENTRA_LOGIN_MAX_FAILURES_PER_IP = envint("SENTRA_LOGIN_MAX_FAILURES_PER_IP", "20")
+SENTRA_LOGIN_LOCKOUT_MINUTES = envint("SENTRA_LOGIN_LOCKOUT_MINUTES", "15")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -146,8 +174,32 @@ WHITENOISE_USE_FINDERS = True
 SENTRA_IMPORT_MAX_BYTES = envint("SENTRA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
 # Above this many bytes, web and API imports run as a background job instead of in the request.
 SENTRA_IMPORT_BACKGROUND_BYTES = envint("SENTRA_IMPORT_BACKGROUND_BYTES", str(256 * 1024))
+# Request bodies other than uploaded files (forms, JSON) are capped at 10 MB; uploaded files above
+# 2 MB are streamed to a temporary file instead of memory. At most 10 files per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Cookies and security headers. The Content-Security-Policy and Permissions-Policy headers come from
+# sentra.core.middleware.ContentSecurityPolicyMiddleware.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the template (hx-headers), never from the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and envbool("SENTRA_SSL_REDIRECT", "true")
+SECURE_HSTS_SECONDS = envint("SENTRA_HSTS_SECONDS", str(365 * 24 * 3600)) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SENTRA_HSTS_INCLUDE_SUBDOMAINS", "false")
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto (and, for the login rate
+# limit, the last X-Forwarded-For entry). Only set this when the proxy overwrites those headers.
+SENTRA_BEHIND_PROXY = envbool("SENTRA_BEHIND_PROXY", "false")
+if SENTRA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Background jobs: in-process threads by default; Celery workers when a broker is configured.
 SENTRA_BROKER_URL = os.getenv("SENTRA_BROKER_URL", "")

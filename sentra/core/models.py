@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +57,27 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the rate limit in sentra.core.security.
+
+    In the database rather than a process cache because the app runs under several gunicorn
+    workers. Only failures are stored; rows older than the window are deleted as new ones arrive.
+    """
+
+    username = models.CharField(_("nama pengguna"), max_length=150)  # case-folded
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kegagalan masuk")
+        verbose_name_plural = _("kegagalan masuk")
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="core_loginfail_user_idx"),
+            models.Index(fields=["ip", "created_at"], name="core_loginfail_ip_idx"),
+            models.Index(fields=["created_at"], name="core_loginfail_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip} ({self.created_at:%Y-%m-%d %H:%M:%S})"

@@ -1,12 +1,49 @@
-"""Login and logout pages."""
+"""Login and logout pages.
+
+Logins are rate limited by sentra.core.security: once a username or an address has too many recent
+failures, the form is refused (HTTP 429) with one message that does not tell whether the account
+exists, and the password is not even checked.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from sentra.core import security
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    locked = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = security.client_ip(self.request) if self.request else None
+        if security.login_is_locked(username, ip):
+            self.locked = True
+            raise ValidationError(security.lockout_message(), code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            if username is not None and self.cleaned_data.get("password") is not None:
+                security.login_failure_record(username, ip)
+            raise
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = RateLimitedAuthenticationForm
+
+    def form_valid(self, form):
+        security.login_failures_clear(form.get_user().get_username())
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked:
+            response.status_code = 429
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
