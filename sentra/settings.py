@@ -50,7 +50,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.getenv("SENTRA_SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # nosec B105: never used in production
+    # Development only: production mode refused to start above (bandit B105 is a false positive here).
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # nosec B105
 
 ALLOWED_HOSTS = [
     host.strip()
