@@ -161,3 +161,72 @@ def test_import_upload_lists_every_error(logged_in, live_server):
     for expected in ("99999", "Nama usaha wajib diisi.", "99.99.99.9999"):
         assert expected in text
     assert Enterprise.objects.count() == 0
+
+
+@pytest.fixture
+def csp_violations(browser_page):
+    """Every Content-Security-Policy violation the browser reports, from the console and from the
+    securitypolicyviolation event (init scripts run outside the page's policy)."""
+    seen: list[str] = []
+    browser_page.on(
+        "console",
+        lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    browser_page.add_init_script(
+        """document.addEventListener('securitypolicyviolation', e => {
+            (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI + ' '
+                + (e.sourceFile || '') + ':' + e.lineNumber);
+        });"""
+    )
+
+    def collect(page) -> list[str]:
+        return seen + page.evaluate("window.__csp || []")
+
+    return collect
+
+
+def test_no_csp_violation_on_the_dashboard_map_lists_and_api_docs(
+    live_server, reference, browser_page, django_user_model, csp_violations
+):
+    from sentra.registry.tests.factories import CentreFactory, EnterpriseFactory
+
+    # A superuser sees every page whatever the scoping rules; this test is about the browser's policy.
+    django_user_model.objects.create_superuser(username="admin", password=PASSWORD)
+    enterprise = EnterpriseFactory(name="Amplang Bu Siti Penajam", village_id=SALOLOANG)
+    CentreFactory(village_id=SALOLOANG)
+    cache.clear()
+    page = browser_page
+    page.goto(live_server.url + reverse("web:login"))
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + reverse("web:dashboard"))
+    assert csp_violations(page) == []
+    response = page.goto(live_server.url + reverse("web:dashboard"))
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    page.wait_for_selector(".map-legend i")  # the legend swatches are coloured through the CSSOM
+    assert page.locator(".map-legend i").first.evaluate("e => getComputedStyle(e).backgroundColor") != (
+        "rgba(0, 0, 0, 0)"
+    )
+    assert csp_violations(page) == []
+
+    page.goto(live_server.url + reverse("web:enterprise_list"))
+    page.fill("#id_q", "amplang")  # an htmx request swaps the rows in
+    page.wait_for_selector("#rows tbody tr")
+    assert csp_violations(page) == []
+
+    page.goto(live_server.url + reverse("web:enterprise_detail", args=[enterprise.pk]))
+    page.wait_for_load_state("networkidle")
+    assert csp_violations(page) == []
+
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector("#swagger-ui .information-container", timeout=30_000)
+    assert "Sentra" in page.locator("#swagger-ui .information-container").inner_text()
+    assert csp_violations(page) == []
+
+    # The policy is enforced and the check above would notice: an inline style is refused and reported.
+    page.goto(live_server.url + reverse("web:dashboard"))
+    page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<i style="color: red">x</i>')""")
+    page.wait_for_function("(window.__csp || []).length > 0")
+    assert any("style-src" in v for v in csp_violations(page))
