@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -99,6 +101,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 # the old "j" is today's "y" while the old "dj" became today's "j".
 _OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("ch", "kh"), ("y", "j"))
 _SPLIT_PARTS = re.compile(r"[,;\n|]+")
+_DEEPEST_FIRST = {length: [n for n in reversed(SEGMENT_LENGTHS) if n <= length] for length in SEGMENT_LENGTHS}
 
 
 def normalise(text: str) -> str:
@@ -107,10 +110,27 @@ def normalise(text: str) -> str:
     return _NON_ALNUM.sub(" ", _ASCII_DROP.sub("", ascii_text)).strip()
 
 
+@lru_cache(maxsize=65_536)
 def loose_key(compact: str) -> str:
     for old, new in _OLD_SPELLINGS:
         compact = compact.replace(old, new)
     return _DOUBLED.sub(r"\1", compact)
+
+
+_ALPHABET = {char: i for i, char in enumerate("abcdefghijklmnopqrstuvwxyz0123456789")}
+
+
+def _letter_mask(key: str) -> int:
+    """A bit per (letter, occurrence): "anna" sets a#1, n#1, n#2, a#2. The AND of two masks has one
+    bit per letter the two words share, counted with multiplicity."""
+    mask = 0
+    seen: dict[str, int] = {}
+    for char in key:
+        occurrence = seen.get(char, 0)
+        seen[char] = occurrence + 1
+        # Keys are [a-z0-9]; anything else shares one bit, which only weakens the bound.
+        mask |= 1 << (occurrence * 37 + _ALPHABET.get(char, 36))
+    return mask
 
 
 def _level(code: str) -> int:
@@ -171,33 +191,53 @@ class _Reading:
     quality: float
     conflicts: list[int]
 
-    @property
-    def rank(self) -> tuple:
-        return (len(self.assigned), -len(self.conflicts), round(self.quality, 2), len(self.code))
+    rank: tuple = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Compared many times while readings are ranked: computed once.
+        self.rank = (len(self.assigned), -len(self.conflicts), round(self.quality, 2), len(self.code))
 
 
 class Gazetteer:
     def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
         self.names: dict[str, str] = {}
-        self.children: dict[str | None, list[str]] = {}
+        self.children: dict[str | None, tuple[str, ...]] = {}
+        children: dict[str | None, list[str]] = {}
+        signatures: dict[str, tuple[str, int, int]] = {}
         self._by_compact: dict[str, list[str]] = {}
         self._by_loose: dict[str, list[str]] = {}
         self._fuzzy_key: dict[str, str] = {}
+        # (length, multiset bit mask) of each fuzzy key: the bit count of two masks ANDed is the
+        # number of letters the keys share, i.e. exactly difflib's quick_ratio numerator.
+        self._fuzzy_sig: dict[str, tuple[int, int]] = {}
         self._kind: dict[str, str] = {}
+        self._near_cache: dict[str | None | tuple[str | None, int], tuple[str, ...]] = {}
         for code, name in rows:
             self.names[code] = name
             parent = code[: SEGMENT_LENGTHS[SEGMENT_LENGTHS.index(len(code)) - 1]] if len(code) > 2 else None
-            self.children.setdefault(parent, []).append(code)
+            children.setdefault(parent, []).append(code)
             aliases = self._aliases(code, name)
-            self._fuzzy_key[code] = loose_key(aliases[0].replace(" ", ""))
+            fuzzy_key = loose_key(aliases[0].replace(" ", ""))
+            signature = signatures.get(fuzzy_key)
+            if signature is None:  # namesakes share one key and one signature
+                signature = signatures[fuzzy_key] = (
+                    sys.intern(fuzzy_key),
+                    len(fuzzy_key),
+                    _letter_mask(fuzzy_key),
+                )
+            self._fuzzy_key[code] = signature[0]
+            self._fuzzy_sig[code] = signature[1:]
             for alias in aliases:
                 compact = alias.replace(" ", "")
                 for index, key in ((self._by_compact, compact), (self._by_loose, loose_key(compact))):
                     codes = index.setdefault(key, [])
                     if code not in codes:
                         codes.append(code)
-        for codes in self.children.values():
-            codes.sort()
+        # Tuples of strings are smaller than lists and untracked by the garbage collector, so the
+        # ~200,000 index entries do not slow every full collection of the process.
+        self.children = {parent: tuple(sorted(codes)) for parent, codes in children.items()}
+        self._by_compact = {key: tuple(codes) for key, codes in self._by_compact.items()}
+        self._by_loose = {key: tuple(codes) for key, codes in self._by_loose.items()}
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str]]) -> Gazetteer:
@@ -318,13 +358,28 @@ class Gazetteer:
             leaves.update(mention.cands)
         if within:
             leaves = {c for c in leaves if _inside(c, within)}
+        # Which mentions name a region, so that a leaf's chain costs one lookup per level.
+        hits: dict[str, list[tuple[int, float]]] = {}
+        for i, mention in enumerate(mentions):
+            for node, q in mention.cands.items():
+                hits.setdefault(node, []).append((i, q))
+        named = [i for i, m in enumerate(mentions) if m.cands]
         best: dict[str, _Reading] = {}
-        for leaf in leaves:
-            chain = _chain(leaf)
-            options = [
-                [(node, m.cands[node]) for node in reversed(chain) if node in m.cands] for m in mentions
+        for leaf in sorted(leaves):
+            found = [
+                (i, node, q)
+                for node in [leaf[:n] for n in _DEEPEST_FIRST[len(leaf)]]
+                for i, q in hits.get(node, ())
             ]
-            assigned, quality = _assign(options)
+            if len(found) == 1:
+                # Most leaves are a namesake that nothing else in the address supports.
+                i, node, quality = found[0]
+                assigned = {i: node}
+            else:
+                options: list[list[tuple[str, float]]] = [[] for _ in mentions]
+                for i, node, q in found:
+                    options[i].append((node, q))
+                assigned, quality = _assign(options)
             if not assigned:
                 continue
             code = max(assigned.values(), key=len)
@@ -334,11 +389,12 @@ class Gazetteer:
                 if _level(code) < level:
                     continue
                 code = code[: SEGMENT_LENGTHS[level - 1]]
-            conflicts = [i for i, m in enumerate(mentions) if m.cands and i not in assigned]
+            conflicts = [i for i in named if i not in assigned]
             reading = _Reading(code, assigned, quality, conflicts)
             if code not in best or reading.rank > best[code].rank:
                 best[code] = reading
-        return sorted(best.values(), key=lambda r: r.rank, reverse=True)
+        # Ties in rank keep code order, so the answer does not depend on the hash seed of the process.
+        return sorted(sorted(best.values(), key=lambda r: r.code), key=lambda r: r.rank, reverse=True)
 
     def _fuzzy(self, mentions: list[_Mention], readings: list[_Reading], within: str | None) -> bool:
         """Compare unexplained mentions with the neighbourhood of the best readings only."""
@@ -360,11 +416,14 @@ class Gazetteer:
         else:
             anchors[within] = {}
         added = False
+        # Several anchors share neighbourhoods (and every regency scope is tried for several
+        # anchors): each name is compared with each region once per query.
+        memos: dict[str, dict[str, float]] = {}
         for n, (anchor, assigned) in enumerate(anchors.items()):
             used = set(assigned.values())
-            scopes = [self._neighbourhood(anchor)]
+            scopes = [anchor]
             if anchor and len(anchor) > 5 and n < 4:
-                scopes.append(self._neighbourhood(anchor[:5]))
+                scopes.append(anchor[:5])
             regency = anchor[:5] if anchor and len(anchor) >= 5 else None
             for i, mention in enumerate(mentions):
                 if i in assigned or len(mention.loose) < 3:
@@ -375,11 +434,14 @@ class Gazetteer:
                     c.startswith(regency) for c in mention.cands if mention.cands[c] >= Q_LOOSE
                 ):
                     continue
-                for targets in scopes:
-                    pool = [c for c in targets if c not in used]
+                for scope in scopes:
+                    pool = self._neighbourhood(scope)
                     if mention.hint_level:
-                        pool = [c for c in pool if _level(c) == mention.hint_level] or pool
-                    found = self._similar(mention.loose, pool)
+                        # The named level, unless none of it is left to compare with.
+                        at_level = self._neighbourhood(scope, mention.hint_level)
+                        if any(c not in used for c in at_level):
+                            pool = at_level
+                    found = self._similar(mention.loose, pool, memos.setdefault(mention.loose, {}), used)
                     for code, ratio in found:
                         q = Q_FUZZY * ratio
                         if q > mention.cands.get(code, 0.0):
@@ -389,34 +451,76 @@ class Gazetteer:
                         break
         return added
 
-    def _neighbourhood(self, code: str | None) -> list[str]:
-        """The region's chain, its siblings when it is a village, and two levels below it."""
-        if code is None:
-            return self.children.get(None, []) + [
-                r for p in self.children.get(None, []) for r in self.children[p]
-            ]
-        near = _chain(code)
-        if len(code) == 13:
-            near += self.children.get(code[:8], [])
-        below = list(self.children.get(code, []))
-        if len(code) < 8:
-            below += [g for c in below for g in self.children.get(c, [])]
-        return near + below
+    def _neighbourhood(self, code: str | None, level: int | None = None) -> Sequence[str]:
+        """The region's chain, its siblings when it is a village, and two levels below it; only the
+        regions at `level` when given."""
+        if code is not None and len(code) == 13:
+            near: Sequence[str] = _chain(code) + list(self.children.get(code[:8], ()))
+            if level is None:
+                return near
+            return [c for c in near if len(c) == SEGMENT_LENGTHS[level - 1]]
+        # Above the village there are at most ~7,300 neighbourhoods (times five levels asked):
+        # keep them once built.
+        if level is not None:
+            key = (code, level)
+            near = self._near_cache.get(key)
+            if near is None:
+                want = SEGMENT_LENGTHS[level - 1]
+                near = tuple(c for c in self._neighbourhood(code) if len(c) == want)
+                self._near_cache[key] = near
+            return near
+        near = self._near_cache.get(code)
+        if near is None:
+            if code is None:
+                provinces = self.children.get(None, ())
+                near = provinces + tuple(r for p in provinces for r in self.children[p])
+            else:
+                below = self.children.get(code, ())
+                if len(code) < 8:
+                    below += tuple(g for c in below for g in self.children.get(c, ()))
+                near = tuple(_chain(code)) + below
+            self._near_cache[code] = near
+        return near
 
-    def _similar(self, key: str, codes: list[str]) -> list[tuple[str, float]]:
-        matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(key)
-        slack = max(2, len(key) // 4)
+    def _similar(
+        self,
+        key: str,
+        codes: Iterable[str],
+        memo: dict[str, float] | None = None,
+        skip: set[str] | frozenset[str] = frozenset(),
+    ) -> list[tuple[str, float]]:
+        """The three codes whose fuzzy key has the highest SequenceMatcher ratio to `key` (at least
+        FUZZY_THRESHOLD). The ratio is only computed where the length slack and difflib's own upper
+        bound (quick_ratio, here a bit count of two letter masks) allow it; `memo` keeps the ratio
+        (0.0 below the threshold) of every code compared."""
+        if memo is None:
+            memo = {}
+        length = len(key)
+        mask = _letter_mask(key)
+        slack = max(2, length // 4)
+        signatures = self._fuzzy_sig
+        matcher: SequenceMatcher | None = None
         found = []
         for code in codes:
-            other = self._fuzzy_key[code]
-            if abs(len(other) - len(key)) > slack:
+            if skip and code in skip:
                 continue
-            matcher.set_seq1(other)
-            if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= FUZZY_THRESHOLD:
+            ratio = memo.get(code)
+            if ratio is None:
+                ratio = 0.0
+                other_length, other_mask = signatures[code]
+                if (
+                    abs(other_length - length) <= slack
+                    and 2.0 * (mask & other_mask).bit_count() / (length + other_length) >= FUZZY_THRESHOLD
+                ):
+                    if matcher is None:
+                        matcher = SequenceMatcher(None, autojunk=False)
+                        matcher.set_seq2(key)
+                    matcher.set_seq1(self._fuzzy_key[code])
+                    ratio = matcher.ratio()
+                    if ratio < FUZZY_THRESHOLD:
+                        ratio = 0.0
+                memo[code] = ratio
+            if ratio:
                 found.append((code, ratio))
         found.sort(key=lambda item: -item[1])
         return found[:3]
@@ -438,13 +542,24 @@ class Gazetteer:
         mentions = self._parse(text)
         if not mentions:
             return Resolution(query, "not_found", None, [], _("Tidak ada nama wilayah dalam teks."))
-        readings = self._readings(mentions, within=within, level=level)
+        base = self._readings(mentions, within=within, level=None)
+        readings = self._at_level(mentions, base, within=within, level=level)
         needs_fuzzy = not readings or readings[0].conflicts or len(readings[0].assigned) < len(mentions)
-        if needs_fuzzy:
-            base = self._readings(mentions, within=within, level=None) if level else readings
-            if self._fuzzy(mentions, base, within):
-                readings = self._readings(mentions, within=within, level=level)
+        if needs_fuzzy and self._fuzzy(mentions, base, within):
+            base = self._readings(mentions, within=within, level=None)
+            readings = self._at_level(mentions, base, within=within, level=level)
         return self._answer(query, mentions, readings, level=level)
+
+    def _at_level(
+        self, mentions: list[_Mention], base: list[_Reading], *, within: str | None, level: int | None
+    ) -> list[_Reading]:
+        # A village is the deepest level: its readings are the unrestricted readings of villages,
+        # in the same order.
+        if level is None:
+            return base
+        if level == 4:
+            return [r for r in base if len(r.code) == 13]
+        return self._readings(mentions, within=within, level=level)
 
     def _resolve_code(self, query: str, code: str, *, level: int | None, within: str | None) -> Resolution:
         if code not in self.names:
@@ -544,8 +659,9 @@ class Gazetteer:
                     "region": self._label_with_context(top.code),
                 },
             )
-        others = [self._candidate(r.code, score(r)) for r in readings[1:] if not _inside(top.code, r.code)][
-            : MAX_CANDIDATES - 1
+        others = [
+            self._candidate(r.code, score(r))
+            for r in [r for r in readings[1:] if not _inside(top.code, r.code)][: MAX_CANDIDATES - 1]
         ]
         unexplained = [m.text for i, m in enumerate(mentions) if i not in top.assigned]
         reason = _("Cocok dengan %(region)s.") % {"region": self._label_with_context(top.code)}

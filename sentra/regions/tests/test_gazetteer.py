@@ -155,3 +155,91 @@ def test_resolve_place_command_prints_json(db, capsys):
 def test_resolve_place_command_accepts_level_and_within(db, capsys):
     call_command("resolve_place", "Api-Api", "--within", "64.74", "--level", "4")
     assert json.loads(capsys.readouterr().out)["best"]["code"] == API_API_BONTANG
+
+
+def test_names_shared_by_many_villages_list_equal_candidates_in_code_order(gazetteer):
+    """The order of tied candidates must not depend on the process (hash seed, set order)."""
+    result = gazetteer.resolve("Sidorejo")
+    assert result.status == "ambiguous"
+    assert len(result.candidates) == 10
+    assert [c.code for c in result.candidates] == sorted(c.code for c in result.candidates)
+    assert gazetteer.resolve("Sidorejo").as_dict() == result.as_dict()
+
+
+def test_asking_for_a_village_gives_the_same_answer_as_asking_for_any_level(gazetteer):
+    for text in (
+        "Kel. Salolong, Kec. Penajam, Kab. Penajam Paser Utara",
+        "Kel. Salo Loang, Kec. Waru, Kab. Penajam Paser Utara",
+        "Api-Api",
+        "Desa Sidoredjo, Kec. Penajam",
+    ):
+        anywhere = gazetteer.resolve(text)
+        village = gazetteer.resolve(text, level=4)
+        assert (village.status, village.best) == (anywhere.status, anywhere.best), text
+        assert [c.code for c in village.candidates] == [
+            c.code for c in anywhere.candidates if c.level == 4
+        ], text
+
+
+def test_typo_in_the_kecamatan_is_matched_within_the_named_regency(gazetteer):
+    result = gazetteer.resolve("Kel. Salo Loang, Kec. Penajm, Kab. Penajam Paser Utara", level=4)
+    assert (result.status, result.best.code) == ("resolved", SALO_LOANG)
+    assert result.best.score < 1.0
+
+
+def test_typo_with_within_and_old_spelling(gazetteer):
+    result = gazetteer.resolve("Desa Sidoredjo", within="64.09")
+    assert (result.status, result.best.code) == ("resolved", SIDOREJO_PPU)
+
+
+def test_letter_masks_give_difflib_quick_ratio_exactly():
+    from difflib import SequenceMatcher
+
+    from sentra.regions.gazetteer import _letter_mask
+
+    words = [
+        "saloloang",
+        "salolong",
+        "anna",
+        "nana",
+        "a",
+        "tanjungagung",
+        "juluii",
+        "juluiii",
+        "r2d2",
+        "kotabaru",
+    ]
+    for a in words:
+        for b in words:
+            shared = (_letter_mask(a) & _letter_mask(b)).bit_count()
+            assert 2.0 * shared / (len(a) + len(b)) == SequenceMatcher(None, a, b).quick_ratio(), (a, b)
+
+
+def test_similar_keeps_the_three_best_ratios_above_the_threshold_as_a_plain_scan_would(gazetteer):
+    from difflib import SequenceMatcher
+
+    from sentra.regions.gazetteer import FUZZY_THRESHOLD
+
+    pool = list(gazetteer._neighbourhood("64.09"))
+    key = "salolong"
+    expected = []
+    for code in pool:
+        ratio = SequenceMatcher(None, gazetteer._fuzzy_key[code], key, autojunk=False).ratio()
+        if ratio >= FUZZY_THRESHOLD:
+            expected.append((code, ratio))
+    expected.sort(key=lambda item: -item[1])
+    memo: dict[str, float] = {}
+    assert gazetteer._similar(key, pool, memo) == expected[:3]
+    assert SALO_LOANG in dict(expected)
+    # A second scan answers from the memo, and skipped codes are left out.
+    assert gazetteer._similar(key, pool, memo) == expected[:3]
+    assert SALO_LOANG not in dict(gazetteer._similar(key, pool, {}, {SALO_LOANG}))
+
+
+def test_indexes_are_tuples_the_garbage_collector_does_not_track(gazetteer):
+    import gc
+
+    gc.collect()
+    assert isinstance(gazetteer.children["64.09"], tuple)
+    assert not gc.is_tracked(gazetteer.children["64.09"])
+    assert not gc.is_tracked(next(iter(gazetteer._by_loose.values())))
