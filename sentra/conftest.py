@@ -37,8 +37,27 @@ def regency_agency(db):
 
 
 @pytest.fixture
-def user(db, django_user_model):
-    return django_user_model.objects.create_user(username="petugas", password="rahasia-sekali-123")
+def user(db, django_user_model, ministry_agency):
+    """A ministry administrator: sees and may do everything (scoping has its own tests)."""
+    from sentra.accounts.models import Profile, Role
+
+    user = django_user_model.objects.create_user(username="petugas", password="rahasia-sekali-123")
+    Profile.objects.create(user=user, role=Role.MINISTRY_ADMIN, agency=ministry_agency)
+    return user
+
+
+@pytest.fixture
+def system_actor():
+    from sentra.accounts.scope import system_actor
+
+    return system_actor()
+
+
+@pytest.fixture
+def actor(user):
+    from sentra.accounts.scope import actor_for_user
+
+    return actor_for_user(user)
 
 
 @pytest.fixture

@@ -17,13 +17,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import require
 from sentra.agencies.models import Agency, AgencyKind
-from sentra.core.errors import DomainError, FieldError
+from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_filter_q
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
 from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
+
+from .auth import api_actor
 
 router = Router(tags=["registri"])
 
@@ -120,6 +124,24 @@ def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
         "page_size": page_size,
         "results": list(qs[start : start + page_size]),
     }
+
+
+def _agency_or_none(agency_id: int | None) -> Agency | None:
+    """No agency: the caller's own (services.owning_agency decides who may name another)."""
+    return None if agency_id is None else _agency_or_error(agency_id)
+
+
+def _visible_or_error(get_fn, actor, pk: int | None, field: str):
+    if pk is None:
+        return None
+    obj = get_fn(actor=actor, pk=pk)
+    if obj is None:
+        raise DomainError(
+            _("Data terkait tidak ditemukan."),
+            code="unknown_reference",
+            errors=[FieldError(field, _("Data dengan id %(id)s tidak ada.") % {"id": pk}, "unknown")],
+        )
+    return obj
 
 
 def _agency_or_error(agency_id: int) -> Agency:
@@ -235,7 +257,7 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    agency_id: int = Field(description="Instansi pemilik data.")
+    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
     village: str = Field(description="Kode desa/kelurahan, mis. 64.09.01.1001.")
     kbli: str = Field(description="Kode KBLI 2020 5 angka.")
     name: str
@@ -271,45 +293,50 @@ class EnterprisePatch(Schema):
     status: EnterpriseStatus | None = None
 
 
-def _enterprise_or_404(enterprise_id: int) -> Enterprise:
-    enterprise = selectors.enterprise_get(pk=enterprise_id)
+def _enterprise_or_404(actor, enterprise_id: int) -> Enterprise:
+    enterprise = selectors.enterprise_get(actor=actor, pk=enterprise_id)
     if enterprise is None:
-        get_object_or_404(Enterprise, pk=enterprise_id)  # raises Http404 with the usual body
+        raise NotFound
     return enterprise
 
 
 @router.get("/enterprises", response=Page[EnterpriseOut], summary="Daftar IKM")
 def enterprise_list(request, filters: Query[ListFilters]):
-    return _paginate(selectors.enterprise_list(filters=filters.registry_filter()), filters)
+    actor = api_actor(request)
+    require(actor, Action.LIST)
+    return _paginate(selectors.enterprise_list(actor=actor, filters=filters.registry_filter()), filters)
 
 
 @router.get(
     "/enterprises/{enterprise_id}", response={200: EnterpriseOut, 404: ErrorOut}, summary="Detail IKM"
 )
 def enterprise_detail(request, enterprise_id: int):
-    return _enterprise_or_404(enterprise_id)
+    return _enterprise_or_404(api_actor(request), enterprise_id)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, 400: dict}, summary="Tambah IKM")
 def enterprise_create(request, payload: EnterpriseIn):
+    actor = api_actor(request)
     data = payload.dict()
-    agency = _agency_or_error(data.pop("agency_id"))
+    agency = _agency_or_none(data.pop("agency_id"))
     enterprise = services.enterprise_create(
-        agency=agency, village_code=data.pop("village"), kbli_code=data.pop("kbli"), **data
+        actor=actor, agency=agency, village_code=data.pop("village"), kbli_code=data.pop("kbli"), **data
     )
-    return 201, selectors.enterprise_get(pk=enterprise.pk)
+    return 201, selectors.enterprise_get(actor=actor, pk=enterprise.pk)
 
 
-def _enterprise_update(enterprise_id: int, data: dict[str, Any]):
-    enterprise = _enterprise_or_404(enterprise_id)
+def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
+    actor = api_actor(request)
+    enterprise = _enterprise_or_404(actor, enterprise_id)
     _same_agency(enterprise.agency_id, data.pop("agency_id", None))
     services.enterprise_update(
+        actor=actor,
         enterprise=enterprise,
         village_code=data.pop("village", None),
         kbli_code=data.pop("kbli", None),
         **data,
     )
-    return selectors.enterprise_get(pk=enterprise_id)
+    return selectors.enterprise_get(actor=actor, pk=enterprise_id)
 
 
 @router.patch(
@@ -318,7 +345,7 @@ def _enterprise_update(enterprise_id: int, data: dict[str, Any]):
     summary="Ubah sebagian data IKM",
 )
 def enterprise_patch(request, enterprise_id: int, payload: EnterprisePatch):
-    return _enterprise_update(enterprise_id, payload.dict(exclude_unset=True))
+    return _enterprise_update(request, enterprise_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
@@ -327,7 +354,7 @@ def enterprise_patch(request, enterprise_id: int, payload: EnterprisePatch):
     summary="Ganti data IKM",
 )
 def enterprise_put(request, enterprise_id: int, payload: EnterpriseIn):
-    return _enterprise_update(enterprise_id, payload.dict())
+    return _enterprise_update(request, enterprise_id, payload.dict())
 
 
 # --- centres ------------------------------------------------------------------------------------
@@ -392,7 +419,7 @@ class CentreOut(Schema):
 
 
 class CentreIn(Schema):
-    agency_id: int = Field(description="Instansi pemilik data.")
+    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
     name: str
     commodity: str
     kbli: str
@@ -442,14 +469,14 @@ class CentrePatch(Schema):
     is_desa_pengrajin: bool | None = None
 
 
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = selectors.centre_get(pk=centre_id)
+def _centre_or_404(actor, centre_id: int) -> Centre:
+    centre = selectors.centre_get(actor=actor, pk=centre_id)
     if centre is None:
-        get_object_or_404(Centre, pk=centre_id)
+        raise NotFound
     return centre
 
 
-def _centre_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+def _centre_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
     if "decree_id" in data:
         data["decree"] = _get_or_error(Decree, data.pop("decree_id"), "decree_id")
     if "villages" in data:
@@ -467,28 +494,32 @@ def centre_list(request, filters: Query[ListFilters]):
     villages = Prefetch(
         "village_links", queryset=CentreVillage.objects.select_related("village").order_by("id")
     )
-    qs = selectors.centre_list(filters=filters.registry_filter()).prefetch_related(villages)
+    actor = api_actor(request)
+    require(actor, Action.LIST)
+    qs = selectors.centre_list(actor=actor, filters=filters.registry_filter()).prefetch_related(villages)
     return _paginate(qs, filters)
 
 
 @router.get("/centres/{centre_id}", response={200: CentreOut, 404: ErrorOut}, summary="Detail sentra IKM")
 def centre_detail(request, centre_id: int):
-    return _centre_or_404(centre_id)
+    return _centre_or_404(api_actor(request), centre_id)
 
 
 @router.post("/centres", response={201: CentreOut, 400: dict}, summary="Tambah sentra IKM")
 def centre_create(request, payload: CentreIn):
-    data = _centre_kwargs(payload.dict())
-    agency = _agency_or_error(data.pop("agency_id"))
-    centre = services.centre_create(agency=agency, **data)
-    return 201, selectors.centre_get(pk=centre.pk)
+    actor = api_actor(request)
+    data = _centre_kwargs(actor, payload.dict())
+    agency = _agency_or_none(data.pop("agency_id"))
+    centre = services.centre_create(actor=actor, agency=agency, **data)
+    return 201, selectors.centre_get(actor=actor, pk=centre.pk)
 
 
-def _centre_update(centre_id: int, data: dict[str, Any]):
-    centre = _centre_or_404(centre_id)
+def _centre_update(request, centre_id: int, data: dict[str, Any]):
+    actor = api_actor(request)
+    centre = _centre_or_404(actor, centre_id)
     _same_agency(centre.agency_id, data.pop("agency_id", None))
-    services.centre_update(centre=centre, **_centre_kwargs(data))
-    return selectors.centre_get(pk=centre_id)
+    services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data))
+    return selectors.centre_get(actor=actor, pk=centre_id)
 
 
 @router.patch(
@@ -497,7 +528,7 @@ def _centre_update(centre_id: int, data: dict[str, Any]):
     summary="Ubah sebagian data sentra IKM",
 )
 def centre_patch(request, centre_id: int, payload: CentrePatch):
-    return _centre_update(centre_id, payload.dict(exclude_unset=True))
+    return _centre_update(request, centre_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
@@ -506,7 +537,7 @@ def centre_patch(request, centre_id: int, payload: CentrePatch):
     summary="Ganti data sentra IKM",
 )
 def centre_put(request, centre_id: int, payload: CentreIn):
-    return _centre_update(centre_id, payload.dict())
+    return _centre_update(request, centre_id, payload.dict())
 
 
 # --- products -----------------------------------------------------------------------------------
@@ -536,7 +567,7 @@ class ProductOut(Schema):
 
 
 class ProductIn(Schema):
-    agency_id: int = Field(description="Instansi pemilik data.")
+    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
     name: str
     enterprise_id: int | None = Field(None, description="IKM pembuat; isi ini dan/atau centre_id.")
     centre_id: int | None = None
@@ -558,46 +589,52 @@ class ProductPatch(Schema):
     market_reach: MarketReach | None = None
 
 
-def _product_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+def _product_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
     if "enterprise_id" in data:
-        data["enterprise"] = _get_or_error(Enterprise, data.pop("enterprise_id"), "enterprise_id")
+        data["enterprise"] = _visible_or_error(
+            selectors.enterprise_get, actor, data.pop("enterprise_id"), "enterprise_id"
+        )
     if "centre_id" in data:
-        data["centre"] = _get_or_error(Centre, data.pop("centre_id"), "centre_id")
+        data["centre"] = _visible_or_error(selectors.centre_get, actor, data.pop("centre_id"), "centre_id")
     if "kbli" in data:
         data["kbli_code"] = data.pop("kbli")
     return data
 
 
-def _product_or_404(product_id: int) -> Product:
-    product = selectors.product_get(pk=product_id)
+def _product_or_404(actor, product_id: int) -> Product:
+    product = selectors.product_get(actor=actor, pk=product_id)
     if product is None:
-        get_object_or_404(Product, pk=product_id)
+        raise NotFound
     return product
 
 
 @router.get("/products", response=Page[ProductOut], summary="Daftar produk")
 def product_list(request, filters: Query[ListFilters]):
-    return _paginate(selectors.product_list(filters=filters.registry_filter()), filters)
+    actor = api_actor(request)
+    require(actor, Action.LIST)
+    return _paginate(selectors.product_list(actor=actor, filters=filters.registry_filter()), filters)
 
 
 @router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut}, summary="Detail produk")
 def product_detail(request, product_id: int):
-    return _product_or_404(product_id)
+    return _product_or_404(api_actor(request), product_id)
 
 
 @router.post("/products", response={201: ProductOut, 400: dict}, summary="Tambah produk")
 def product_create(request, payload: ProductIn):
-    data = _product_kwargs(payload.dict())
-    agency = _agency_or_error(data.pop("agency_id"))
-    product = services.product_create(agency=agency, **data)
-    return 201, selectors.product_get(pk=product.pk)
+    actor = api_actor(request)
+    data = _product_kwargs(actor, payload.dict())
+    agency = _agency_or_none(data.pop("agency_id"))
+    product = services.product_create(actor=actor, agency=agency, **data)
+    return 201, selectors.product_get(actor=actor, pk=product.pk)
 
 
-def _product_update(product_id: int, data: dict[str, Any]):
-    product = _product_or_404(product_id)
+def _product_update(request, product_id: int, data: dict[str, Any]):
+    actor = api_actor(request)
+    product = _product_or_404(actor, product_id)
     _same_agency(product.agency_id, data.pop("agency_id", None))
-    services.product_update(product=product, **_product_kwargs(data))
-    return selectors.product_get(pk=product_id)
+    services.product_update(actor=actor, product=product, **_product_kwargs(actor, data))
+    return selectors.product_get(actor=actor, pk=product_id)
 
 
 @router.patch(
@@ -606,7 +643,7 @@ def _product_update(product_id: int, data: dict[str, Any]):
     summary="Ubah sebagian data produk",
 )
 def product_patch(request, product_id: int, payload: ProductPatch):
-    return _product_update(product_id, payload.dict(exclude_unset=True))
+    return _product_update(request, product_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
@@ -615,4 +652,4 @@ def product_patch(request, product_id: int, payload: ProductPatch):
     summary="Ganti data produk",
 )
 def product_put(request, product_id: int, payload: ProductIn):
-    return _product_update(product_id, payload.dict())
+    return _product_update(request, product_id, payload.dict())

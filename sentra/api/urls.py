@@ -1,17 +1,18 @@
 """The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from sentra.core.errors import DomainError
 
 from . import imports, regions, registry
+from .auth import api_auth
 
 api = NinjaAPI(
     title="Sentra API",
     version="1",
     description="API Sentra: wilayah, KBLI, registri IKM dan sentra IKM.",
-    auth=django_auth,
+    auth=api_auth,
     urls_namespace="api",
 )
 
@@ -23,6 +24,11 @@ def domain_error(request, exc: DomainError):
         {"detail": exc.message, "code": exc.code, "errors": [e.__dict__ for e in exc.errors]},
         status=400,
     )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden", "code": "forbidden"}, status=403)
 
 
 api.add_router("/regions", regions.router)

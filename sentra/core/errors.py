@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 
 @dataclass
 class FieldError:
@@ -22,3 +25,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotFound(Http404):
+    """The record does not exist or lies outside what the user may read: both answer 404."""
+
+
+class AccessDenied(PermissionDenied):
+    """The user may read the record but not do this to it: 403."""

@@ -21,6 +21,8 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from sentra.accounts.models import Profile
+from sentra.accounts.scope import Channel, system_actor
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
 from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
@@ -123,6 +125,9 @@ def villages_by_province() -> dict[str, list[tuple[str, str]]]:
         for row in csv.DictReader(handle):
             grouped[row["code"][:2]].append((row["code"], row["name"]))
     return dict(grouped)
+
+
+DEMO_ACTOR = system_actor(Channel.CLI, username="sentra demo")
 
 
 def demo_nib(*, seed: int, index: int) -> str:
@@ -333,6 +338,7 @@ def _real_members(
         existing = Enterprise.objects.filter(nib=nib).first()
         if existing is None:
             existing = enterprise_create(
+                actor=DEMO_ACTOR,
                 agency=agency,
                 village_code=village,
                 kbli_code=centre.kbli_id,
@@ -369,7 +375,9 @@ def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Dec
             data["designated_on"] = decree.issued_on
         if spec.get("proposed_on"):
             data["proposed_on"] = spec["proposed_on"]
-        centre = centre_create(agency=agency, village_codes=villages, kbli_code=spec["kbli"], **data)
+        centre = centre_create(
+            actor=DEMO_ACTOR, agency=agency, village_codes=villages, kbli_code=spec["kbli"], **data
+        )
         report.created["centres"] += 1
     _real_members(centre=centre, villages=villages, agency=agency, seed=seed, report=report)
     return centre
@@ -553,16 +561,25 @@ def demo_users(*, agencies: dict[str, Agency], report: DemoReport) -> None:
     """One login per persona (password DEMO_PASSWORD); existing users keep their password."""
     User = get_user_model()
     for persona, username, agency_name in facts.PERSONAS:
+        role = facts.PERSONA_ROLES.get(username)
+        agency = agencies.get(agency_name) if agency_name else None
         user = User.objects.filter(username=username).first()
         if user is None:
-            is_admin = agency_name is None
-            user = User(
-                username=username, is_staff=is_admin or username == "kemenperin", is_superuser=is_admin
-            )
+            is_admin = agency_name is None  # Django admin is for superusers only
+            user = User(username=username, is_staff=is_admin, is_superuser=is_admin)
             user.set_password(facts.DEMO_PASSWORD)
             user.save()
             report.created["users"] += 1
-        agency = agencies.get(agency_name) if agency_name else None
+        if role and agency:
+            Profile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "role": role,
+                    "agency": agency,
+                    "region_id": agency.region_id,
+                    "manages_users": role in ("ministry_admin", "province_officer"),
+                },
+            )
         report.users.append((persona, username, str(agency) if agency else "—"))
 
 

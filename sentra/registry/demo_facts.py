@@ -177,13 +177,25 @@ OTHER_CENTRES: list[dict] = [
     },
 ]
 
+MINISTRY_AGENCY = "Direktorat Jenderal IKMA, Kementerian Perindustrian"
+
 # persona → (username, agency name; None for the superuser)
 PERSONAS: list[tuple[str, str, str | None]] = [
-    ("Kementerian (Ditjen IKMA)", "kemenperin", "Direktorat Jenderal IKMA, Kementerian Perindustrian"),
+    ("Kementerian (Ditjen IKMA)", "kemenperin", MINISTRY_AGENCY),
+    ("Analis kementerian", "analis.ikma", MINISTRY_AGENCY),
     ("Provinsi (Disperindagkop Kaltim)", "disperindag.kaltim", KALTIM_AGENCY),
     ("Kabupaten (Dinas PPU)", "dinas.ppu", PPU_AGENCY),
     ("Pendamping TPL-IKM (PPU)", "tpl.ppu", PPU_AGENCY),
     ("Dekranasda Kutai Timur", "dekranasda.kutim", "Dekranasda Kabupaten Kutai Timur"),
-    ("Administrator", "admin", None),
+    ("Administrator (superuser)", "admin", None),
 ]
+# username → role (accounts.models.Role); the province officer also administers its users
+PERSONA_ROLES = {
+    "kemenperin": "ministry_admin",
+    "analis.ikma": "ministry_analyst",
+    "disperindag.kaltim": "province_officer",
+    "dinas.ppu": "regency_officer",
+    "tpl.ppu": "facilitator",
+    "dekranasda.kutim": "dekranas_officer",
+}
 DEMO_PASSWORD = "sentra-demo-2026"

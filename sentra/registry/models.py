@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sentra.core.models import TimeStampedModel
+from sentra.verification.models import VerifiableModel
 
 from .choices import CentreStatus, CertificationKind, DecreeKind, EnterpriseStatus, MarketReach, SizeClass
 
@@ -15,8 +16,8 @@ nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus terdiri dari 13 angka."
 MINIMUM_CENTRE_MEMBERS = 5  # PP 29/2018 Pasal 1: a sentra IKM has at least 5 business units
 
 
-class RegionPlacedModel(TimeStampedModel):
-    """A record placed in a village and owned by an agency.
+class RegionPlacedModel(TimeStampedModel, VerifiableModel):
+    """A record placed in a village, owned by an agency, and verified level by level.
 
     province_code and regency_code copy the village code's prefixes so that lists of a province
     or a regency, sorted by name, are served by one composite index even at 4.4 million rows.
@@ -35,6 +36,13 @@ class RegionPlacedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
+    URL_NAME = ""  # the web detail page, e.g. "web:enterprise_detail"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.URL_NAME, args=[self.pk])
+
     def place_in(self, village_code: str) -> None:
         self.village_id = village_code
         self.province_code = village_code[:2]
@@ -47,6 +55,8 @@ class Enterprise(RegionPlacedModel):
     Investment excludes land and buildings, as Permenperin 64/2016 counts it; size_class is derived
     from workers and investment by registry.services.enterprise_size_class and stored for filtering.
     """
+
+    URL_NAME = "web:enterprise_detail"
 
     name = models.CharField(_("nama usaha"), max_length=200)
     owner_name = models.CharField(_("nama pemilik"), max_length=150, blank=True)
@@ -108,6 +118,13 @@ class Enterprise(RegionPlacedModel):
             models.Index(fields=["name", "id"], name="enterprise_name"),
             models.Index(fields=["kbli", "regency_code"], name="enterprise_kbli_regency"),
             models.Index(fields=["name", "village"], name="enterprise_natural_key"),
+            # Each level's verification queue: its region's records in one status.
+            models.Index(
+                fields=["regency_code", "verification_status", "name"], name="enterprise_regency_queue"
+            ),
+            models.Index(
+                fields=["province_code", "verification_status", "name"], name="enterprise_province_queue"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +191,8 @@ class Centre(RegionPlacedModel):
     `village` is the main village (it places the centre in a region); `villages` lists every
     village it spans, the main one included.
     """
+
+    URL_NAME = "web:centre_detail"
 
     name = models.CharField(_("nama sentra"), max_length=200)
     commodity = models.CharField(_("komoditas"), max_length=150)
@@ -252,6 +271,8 @@ class CentreMembership(models.Model):
 
 class Product(RegionPlacedModel):
     """A product of an enterprise and/or a centre, for the catalogue and market linkage."""
+
+    URL_NAME = "web:product_detail"
 
     name = models.CharField(_("nama produk"), max_length=200)
     enterprise = models.ForeignKey(

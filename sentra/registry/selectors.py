@@ -1,4 +1,8 @@
-"""Reads over the registries: filtered lists (web, API, exports share them) and details."""
+"""Reads over the registries: filtered lists (web, API, exports share them) and details.
+
+Every read is scoped: a record outside the actor's region is not in any list, and `*_get` returns
+None for it, which every caller answers with 404.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from sentra.accounts.scope import Actor, region_q
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_filter_q
+from sentra.verification.selectors import waiting_q
 
 from .models import Centre, Enterprise, Product
 
@@ -22,6 +28,8 @@ class RegistryFilter:
     status: str = ""
     size_class: str = ""
     market_reach: str = ""
+    verification: str = ""
+    waiting: bool = False  # only what waits for the reader's level (their verification queue)
     sort: str = ""
 
 
@@ -47,6 +55,16 @@ def _apply_kbli(qs: QuerySet, kbli: str) -> QuerySet:
     return qs.filter(kbli_id__gte=kbli, kbli_id__lt=kbli + ":")  # ':' sorts right after '9'
 
 
+def _apply_common(qs: QuerySet, actor: Actor, filters: RegistryFilter) -> QuerySet:
+    """The scope rule first, then the filters every registry shares."""
+    qs = qs.filter(region_q(actor))
+    if filters.verification:
+        qs = qs.filter(verification_status=filters.verification)
+    if filters.waiting:
+        qs = qs.filter(waiting_q(actor))
+    return qs
+
+
 def _apply_sort(qs: QuerySet, sort: str, allowed: dict[str, list[str]]) -> QuerySet:
     return qs.order_by(*allowed.get(sort, allowed[""]))
 
@@ -65,8 +83,8 @@ ENTERPRISE_SORTS = {
 }
 
 
-def enterprise_list(*, filters: RegistryFilter) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.select_related("kbli", "village")
+def enterprise_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Enterprise]:
+    qs = _apply_common(Enterprise.objects.select_related("kbli", "village"), actor, filters)
     qs = _apply_region(qs, filters.region)
     qs = _apply_kbli(qs, filters.kbli)
     if filters.status:
@@ -81,11 +99,11 @@ def enterprise_list(*, filters: RegistryFilter) -> QuerySet[Enterprise]:
     return _apply_sort(qs, filters.sort, ENTERPRISE_SORTS)
 
 
-def enterprise_get(*, pk: int) -> Enterprise | None:
+def enterprise_get(*, actor: Actor, pk: int) -> Enterprise | None:
     return (
         Enterprise.objects.select_related("kbli", "village", "agency")
         .prefetch_related("certifications", "centres", "products")
-        .filter(pk=pk)
+        .filter(region_q(actor), pk=pk)
         .first()
     )
 
@@ -101,10 +119,11 @@ CENTRE_SORTS = {
 }
 
 
-def centre_list(*, filters: RegistryFilter) -> QuerySet[Centre]:
+def centre_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Centre]:
     qs = Centre.objects.select_related("kbli", "village", "decree").annotate(
         member_count=Count("memberships")
     )
+    qs = _apply_common(qs, actor, filters)
     code = normalise_code(filters.region) if filters.region else None
     if code and len(code) > 5:
         # A centre spanning several villages is found from any of them.
@@ -125,12 +144,12 @@ def _village_links_in(code: str):
     return CentreVillage.objects.filter(region_filter_q("village_id", code))
 
 
-def centre_get(*, pk: int) -> Centre | None:
+def centre_get(*, actor: Actor, pk: int) -> Centre | None:
     return (
         Centre.objects.select_related("kbli", "village", "decree", "agency")
         .prefetch_related("village_links__village", "memberships__enterprise", "products")
         .annotate(member_count=Count("memberships"))
-        .filter(pk=pk)
+        .filter(region_q(actor), pk=pk)
         .first()
     )
 
@@ -144,8 +163,9 @@ PRODUCT_SORTS = {
 }
 
 
-def product_list(*, filters: RegistryFilter) -> QuerySet[Product]:
+def product_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Product]:
     qs = Product.objects.select_related("enterprise", "centre", "kbli", "village")
+    qs = _apply_common(qs, actor, filters)
     qs = _apply_region(qs, filters.region)
     qs = _apply_kbli(qs, filters.kbli)
     if filters.market_reach:
@@ -155,9 +175,9 @@ def product_list(*, filters: RegistryFilter) -> QuerySet[Product]:
     return _apply_sort(qs, filters.sort, PRODUCT_SORTS)
 
 
-def product_get(*, pk: int) -> Product | None:
+def product_get(*, actor: Actor, pk: int) -> Product | None:
     return (
         Product.objects.select_related("enterprise", "centre", "kbli", "village", "agency")
-        .filter(pk=pk)
+        .filter(region_q(actor), pk=pk)
         .first()
     )

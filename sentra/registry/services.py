@@ -8,10 +8,15 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, region_q, require_place, require_record
 from sentra.agencies.models import Agency
-from sentra.core.errors import DomainError, FieldError
+from sentra.audit.models import AuditAction
+from sentra.audit.services import record_change, snapshot
+from sentra.core.errors import AccessDenied, DomainError, FieldError
 from sentra.core.validation import full_clean_or_raise
 from sentra.regions.models import Kbli, Region
+from sentra.verification.services import ensure_editable, mark_edited
 
 from .choices import SizeClass
 from .models import (
@@ -74,6 +79,45 @@ def _require_kbli(code: str | None, *, field: str = "kbli", required: bool = Tru
     return code
 
 
+def owning_agency(actor: Actor, agency: Agency | None) -> Agency:
+    """The agency a new record belongs to: the actor's own; only the ministry records for others."""
+    if agency is None:
+        if actor.agency_id is None:
+            raise DomainError(
+                _("Pilih instansi pemilik data."),
+                code="agency_required",
+                errors=[FieldError("agency", _("Instansi pemilik wajib diisi."), "required")],
+            )
+        return Agency.objects.get(pk=actor.agency_id)
+    if actor.is_superuser or actor.is_national or agency.pk == actor.agency_id:
+        return agency
+    raise AccessDenied(_("Anda hanya dapat mencatat data atas nama instansi Anda."))
+
+
+def _created(actor: Actor, record, batch=None) -> None:
+    record_change(actor=actor, action=AuditAction.CREATE, obj=record, batch=batch)
+
+
+def _editing(actor: Actor, record) -> dict:
+    """Checks an edit is allowed and returns the record's state before it, for the history."""
+    require_record(actor, Action.EDIT, record)
+    ensure_editable(record)
+    return snapshot(record)
+
+
+def _edited(actor: Actor, record, before: dict, reason: str = "") -> None:
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=record, before=before, reason=reason)
+
+
+@transaction.atomic
+def record_delete(*, actor: Actor, record, reason: str = "") -> None:
+    """Deletes an enterprise, centre or product; its last state stays in the history."""
+    require_record(actor, Action.DELETE, record)
+    ensure_editable(record)
+    record_change(actor=actor, action=AuditAction.DELETE, obj=record, before=snapshot(record), reason=reason)
+    record.delete()
+
+
 def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
@@ -100,21 +144,35 @@ ENTERPRISE_FIELDS = (
 
 
 @transaction.atomic
-def enterprise_create(*, agency: Agency, village_code: str, kbli_code: str, **data: Any) -> Enterprise:
-    enterprise = Enterprise(agency=agency)
-    return _enterprise_save(enterprise, village_code=village_code, kbli_code=kbli_code, data=data)
+def enterprise_create(
+    *, actor: Actor, village_code: str, kbli_code: str, agency: Agency | None = None, **data: Any
+) -> Enterprise:
+    require_place(actor, Action.CREATE, village_code)
+    enterprise = Enterprise(agency=owning_agency(actor, agency))
+    enterprise = _enterprise_save(enterprise, village_code=village_code, kbli_code=kbli_code, data=data)
+    _created(actor, enterprise)
+    return enterprise
 
 
 @transaction.atomic
 def enterprise_update(
-    *, enterprise: Enterprise, village_code: str | None = None, kbli_code: str | None = None, **data: Any
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    village_code: str | None = None,
+    kbli_code: str | None = None,
+    reason: str = "",
+    **data: Any,
 ) -> Enterprise:
-    return _enterprise_save(
-        enterprise,
-        village_code=village_code or enterprise.village_id,
-        kbli_code=kbli_code or enterprise.kbli_id,
-        data=data,
+    before = _editing(actor, enterprise)
+    village_code = village_code or enterprise.village_id
+    require_place(actor, Action.EDIT, village_code)
+    mark_edited(enterprise)
+    enterprise = _enterprise_save(
+        enterprise, village_code=village_code, kbli_code=kbli_code or enterprise.kbli_id, data=data
     )
+    _edited(actor, enterprise, before, reason)
+    return enterprise
 
 
 def _enterprise_save(enterprise: Enterprise, *, village_code: str, kbli_code: str, data: dict) -> Enterprise:
@@ -156,37 +214,62 @@ CENTRE_FIELDS = (
 
 @transaction.atomic
 def centre_create(
-    *, agency: Agency, village_codes: list[str], kbli_code: str, member_ids: Iterable[int] = (), **data: Any
+    *,
+    actor: Actor,
+    village_codes: list[str],
+    kbli_code: str,
+    member_ids: Iterable[int] = (),
+    agency: Agency | None = None,
+    **data: Any,
 ) -> Centre:
-    centre = Centre(agency=agency)
-    return _centre_save(
-        centre, village_codes=village_codes, kbli_code=kbli_code, member_ids=member_ids, data=data
+    for code in village_codes or []:
+        require_place(actor, Action.CREATE, code)
+    centre = Centre(agency=owning_agency(actor, agency))
+    centre = _centre_save(
+        centre,
+        actor=actor,
+        village_codes=village_codes,
+        kbli_code=kbli_code,
+        member_ids=member_ids,
+        data=data,
     )
+    _created(actor, centre)
+    return centre
 
 
 @transaction.atomic
 def centre_update(
     *,
+    actor: Actor,
     centre: Centre,
     village_codes: list[str] | None = None,
     kbli_code: str | None = None,
     member_ids: Iterable[int] | None = None,
+    reason: str = "",
     **data: Any,
 ) -> Centre:
-    return _centre_save(
+    before = _editing(actor, centre)
+    village_codes = village_codes if village_codes is not None else centre_village_codes(centre)
+    for code in village_codes:
+        require_place(actor, Action.EDIT, code)
+    mark_edited(centre)
+    centre = _centre_save(
         centre,
-        village_codes=village_codes if village_codes is not None else centre_village_codes(centre),
+        actor=actor,
+        village_codes=village_codes,
         kbli_code=kbli_code or centre.kbli_id,
         member_ids=member_ids,
         data=data,
     )
+    _edited(actor, centre, before, reason)
+    return centre
 
 
 def centre_village_codes(centre: Centre) -> list[str]:
     return list(centre.village_links.order_by("id").values_list("village_id", flat=True))
 
 
-def _centre_save(centre: Centre, *, village_codes, kbli_code, member_ids, data) -> Centre:
+def _centre_save(centre: Centre, *, actor: Actor, village_codes, kbli_code, member_ids, data) -> Centre:
     if not village_codes:
         raise DomainError(
             _("Sentra harus berada di minimal satu desa/kelurahan."),
@@ -205,13 +288,15 @@ def _centre_save(centre: Centre, *, village_codes, kbli_code, member_ids, data) 
         [CentreVillage(centre=centre, village_id=c) for c in codes if c not in existing]
     )
     if member_ids is not None:
-        centre_set_members(centre=centre, enterprise_ids=member_ids)
+        centre_set_members(actor=actor, centre=centre, enterprise_ids=member_ids)
     return centre
 
 
-def centre_set_members(*, centre: Centre, enterprise_ids: Iterable[int]) -> None:
+def centre_set_members(*, actor: Actor, centre: Centre, enterprise_ids: Iterable[int]) -> None:
     ids = set(enterprise_ids)
-    found = set(Enterprise.objects.filter(id__in=ids).values_list("id", flat=True))
+    # Members the actor cannot read are reported as missing, like any record outside their scope.
+    visible = Enterprise.objects.filter(region_q(actor), id__in=ids)
+    found = set(visible.values_list("id", flat=True))
     if missing := ids - found:
         raise DomainError(
             _("Anggota tidak ditemukan."),
@@ -265,32 +350,43 @@ PRODUCT_FIELDS = ("name", "description", "price_min", "price_max", "market_reach
 @transaction.atomic
 def product_create(
     *,
-    agency: Agency,
+    actor: Actor,
     enterprise: Enterprise | None = None,
     centre: Centre | None = None,
     kbli_code: str | None = None,
+    agency: Agency | None = None,
     **data: Any,
 ) -> Product:
-    product = Product(agency=agency)
-    return _product_save(product, enterprise=enterprise, centre=centre, kbli_code=kbli_code, data=data)
+    maker = enterprise or centre
+    if maker is not None:
+        require_place(actor, Action.CREATE, maker.village_id)
+    product = Product(agency=owning_agency(actor, agency))
+    product = _product_save(product, enterprise=enterprise, centre=centre, kbli_code=kbli_code, data=data)
+    _created(actor, product)
+    return product
 
 
 @transaction.atomic
 def product_update(
     *,
+    actor: Actor,
     product: Product,
     enterprise: Enterprise | None = None,
     centre: Centre | None = None,
     kbli_code: str | None = None,
+    reason: str = "",
     **data: Any,
 ) -> Product:
-    return _product_save(
-        product,
-        enterprise=enterprise or product.enterprise,
-        centre=centre or product.centre,
-        kbli_code=kbli_code or product.kbli_id,
-        data=data,
+    before = _editing(actor, product)
+    enterprise = enterprise or product.enterprise
+    centre = centre or product.centre
+    require_place(actor, Action.EDIT, (enterprise or centre).village_id)
+    mark_edited(product)
+    product = _product_save(
+        product, enterprise=enterprise, centre=centre, kbli_code=kbli_code or product.kbli_id, data=data
     )
+    _edited(actor, product, before, reason)
+    return product
 
 
 def _product_save(product: Product, *, enterprise, centre, kbli_code, data) -> Product:

@@ -154,13 +154,13 @@ def test_list_query_count_does_not_grow(auth_client, agency, django_assert_max_n
             province_code="64",
             regency_code=PPU,
         )
-    # session + user, count, page; unfiltered lists on PostgreSQL first read the planner's row
-    # estimate; centres add one prefetch of their villages. None of it grows with the rows.
-    with django_assert_max_num_queries(4):
-        assert len(auth_client.get(f"{API}/enterprises?region=64.09").json()["results"]) == 30
-    with django_assert_max_num_queries(6):
-        assert len(auth_client.get(f"{API}/centres").json()["results"]) == 30
+    # session + user + profile (the scope), count, page; unfiltered lists on PostgreSQL first read
+    # the planner's row estimate; centres add one prefetch of their villages. None of it grows.
     with django_assert_max_num_queries(5):
+        assert len(auth_client.get(f"{API}/enterprises?region=64.09").json()["results"]) == 30
+    with django_assert_max_num_queries(7):
+        assert len(auth_client.get(f"{API}/centres").json()["results"]) == 30
+    with django_assert_max_num_queries(6):
         assert len(auth_client.get(f"{API}/products").json()["results"]) == 30
 
 
@@ -220,10 +220,12 @@ def test_enterprise_create_validation(auth_client, agency, extra, field):
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
-def test_enterprise_create_missing_agency_is_rejected(auth_client, agency):
+def test_enterprise_create_without_agency_belongs_to_the_callers_agency(auth_client, user, agency):
     payload = enterprise_payload(agency)
     del payload["agency_id"]
-    assert post(auth_client, f"{API}/enterprises", payload).status_code == 422
+    response = post(auth_client, f"{API}/enterprises", payload)
+    assert response.status_code == 201
+    assert response.json()["agency_id"] == user.profile.agency_id
 
 
 def test_duplicate_nib_is_400(auth_client, agency, enterprises):

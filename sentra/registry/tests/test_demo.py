@@ -166,7 +166,12 @@ def test_database_matches_the_generator():
 def test_demo_users():
     call_command("demo", stdout=StringIO())
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert users["kemenperin"].is_staff and not users["kemenperin"].is_superuser
+    # Django admin is for superusers only; everyone else works in Sentra's own pages.
+    assert not users["kemenperin"].is_staff and not users["kemenperin"].is_superuser
+    assert users["kemenperin"].profile.role == "ministry_admin"
+    assert users["disperindag.kaltim"].profile.region_id == "64"
+    assert users["dinas.ppu"].profile.region_id == "64.09"
+    assert users["tpl.ppu"].profile.role == "facilitator"
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert not users["dinas.ppu"].is_staff
     assert all(users[name].check_password(DEMO_PASSWORD) for name in users)

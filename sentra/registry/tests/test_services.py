@@ -28,8 +28,9 @@ def test_size_class_follows_permenperin_64_2016(workers, investment, expected):
     assert enterprise_size_class(workers=workers, investment=investment) == expected
 
 
-def test_enterprise_create_places_it_in_its_province_and_regency(regency_agency):
+def test_enterprise_create_places_it_in_its_province_and_regency(regency_agency, system_actor):
     enterprise = enterprise_create(
+        actor=system_actor,
         agency=regency_agency,
         village_code="64.09.01.1001",
         kbli_code="10794",
@@ -42,33 +43,47 @@ def test_enterprise_create_places_it_in_its_province_and_regency(regency_agency)
     assert enterprise.size_class == SizeClass.MEDIUM
 
 
-def test_enterprise_create_rejects_a_nib_that_is_not_13_digits(regency_agency):
+def test_enterprise_create_rejects_a_nib_that_is_not_13_digits(regency_agency, system_actor):
     with pytest.raises(DomainError) as caught:
         enterprise_create(
-            agency=regency_agency, village_code="64.09.01.1001", kbli_code="10794", name="X", nib="12345"
+            actor=system_actor,
+            agency=regency_agency,
+            village_code="64.09.01.1001",
+            kbli_code="10794",
+            name="X",
+            nib="12345",
         )
     assert [e.field for e in caught.value.errors] == ["nib"]
 
 
-def test_enterprise_create_rejects_unknown_village_and_non_leaf_kbli(regency_agency):
+def test_enterprise_create_rejects_unknown_village_and_non_leaf_kbli(regency_agency, system_actor):
     with pytest.raises(DomainError) as caught:
-        enterprise_create(agency=regency_agency, village_code="64.09.01.9999", kbli_code="10794", name="X")
+        enterprise_create(
+            actor=system_actor,
+            agency=regency_agency,
+            village_code="64.09.01.9999",
+            kbli_code="10794",
+            name="X",
+        )
     assert caught.value.code == "unknown_village"
     with pytest.raises(DomainError) as caught:
-        enterprise_create(agency=regency_agency, village_code="64.09.01.1001", kbli_code="107", name="X")
+        enterprise_create(
+            actor=system_actor, agency=regency_agency, village_code="64.09.01.1001", kbli_code="107", name="X"
+        )
     assert caught.value.code == "unknown_kbli"
 
 
-def test_enterprise_update_recomputes_size_class(db):
+def test_enterprise_update_recomputes_size_class(db, system_actor):
     enterprise = EnterpriseFactory(workers=3, investment=10_000_000)
-    enterprise_update(enterprise=enterprise, workers=30, investment=20_000_000_000)
+    enterprise_update(actor=system_actor, enterprise=enterprise, workers=30, investment=20_000_000_000)
     enterprise.refresh_from_db()
     assert enterprise.size_class == SizeClass.LARGE
 
 
-def test_centre_spans_several_villages_and_warns_below_five_members(regency_agency):
+def test_centre_spans_several_villages_and_warns_below_five_members(regency_agency, system_actor):
     members = EnterpriseFactory.create_batch(3)
     centre = centre_create(
+        actor=system_actor,
         agency=regency_agency,
         village_codes=["64.09.01.1001", "64.09.01.1002"],
         kbli_code="10421",

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.django_db
         "registry.product",
         "registry.certification",
         "core.job",
+        "audit.auditevent",
+        "accounts.apitoken",
+        "auth.user",
     ],
 )
 def test_admin_changelists(admin_client, label):
@@ -46,3 +49,12 @@ def test_reference_data_is_read_only_in_admin(rf, admin_user):
     region_admin = admin.site._registry[Region]
     assert not region_admin.has_add_permission(request)
     assert not region_admin.has_delete_permission(request)
+
+
+def test_admin_is_for_superusers_only(client, user):
+    """Even a ministry administrator works in Sentra's scoped pages, not in Django admin."""
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from sentra.accounts.scope import actor_for_request
 from sentra.analytics.selectors import cached, province_totals, regency_totals
 from sentra.regions.codes import normalise_code
 
@@ -47,7 +48,10 @@ def _collection(features, totals) -> HttpResponse:
 @gzip_page
 @cache_control(private=True, max_age=300)
 def provinces_geojson(request):
-    return _collection(_features("provinces.geojson"), cached("provinces", province_totals))
+    actor = actor_for_request(request)
+    return _collection(
+        _features("provinces.geojson"), cached("provinces", actor, lambda: province_totals(actor=actor))
+    )
 
 
 @login_required
@@ -55,6 +59,7 @@ def provinces_geojson(request):
 @gzip_page
 @cache_control(private=True, max_age=300)
 def regencies_geojson(request, code: str):
+    actor = actor_for_request(request)
     province = normalise_code(code)
     if not province or len(province) != 2:
         raise Http404
@@ -63,5 +68,7 @@ def regencies_geojson(request, code: str):
     ]
     if not features:
         raise Http404
-    totals = cached(f"regencies:{province}", lambda: regency_totals(province_code=province))
+    totals = cached(
+        f"regencies:{province}", actor, lambda: regency_totals(actor=actor, province_code=province)
+    )
     return _collection(features, totals)

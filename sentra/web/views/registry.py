@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, actor_for_request, require, require_record
+from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
-from sentra.registry.models import Centre, Enterprise
 
 from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, add_domain_errors
 
@@ -194,7 +196,9 @@ def _region_selects(region: str) -> list[dict]:
 def registry_list(request, entity_key: str):
     entity = ENTITIES[entity_key]
     filters, form = _filters(entity, request)
-    paginator = CappedPaginator(entity.list_fn(filters=filters), PER_PAGE)
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    paginator = CappedPaginator(entity.list_fn(actor=actor, filters=filters), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -220,6 +224,7 @@ def registry_list(request, entity_key: str):
             for key, label in entity.sorts
         ],
         "region_selects": _region_selects(filters.region),
+        "can_create": actor.can(Action.CREATE),
     }
     rows_template = f"web/registry/{entity.key}_rows.html"
     if request.htmx and request.htmx.target == "rows":
@@ -232,7 +237,9 @@ def registry_list(request, entity_key: str):
 def registry_export(request, entity_key: str):
     entity = ENTITIES[entity_key]
     filters, _form = _filters(entity, request)
-    qs = entity.list_fn(filters=filters)
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT)
+    qs = entity.list_fn(actor=actor, filters=filters)
     name = f"sentra-{entity.key}"
     if request.GET.get("format") == "xlsx":
         objects = qs[:XLSX_MAX_ROWS].iterator(chunk_size=2000)
@@ -240,8 +247,8 @@ def registry_export(request, entity_key: str):
     return csv_response(name, qs.iterator(chunk_size=2000), entity.columns)
 
 
-def _get_or_404(entity: Entity, pk: int):
-    obj = entity.get_fn(pk=pk)
+def _get_or_404(entity: Entity, pk: int, actor: Actor):
+    obj = entity.get_fn(actor=actor, pk=pk)
     if obj is None:
         raise Http404
     return obj
@@ -250,7 +257,7 @@ def _get_or_404(entity: Entity, pk: int):
 @login_required
 @require_GET
 def enterprise_detail(request, pk: int):
-    enterprise = _get_or_404(ENTITIES["enterprise"], pk)
+    enterprise = _get_or_404(ENTITIES["enterprise"], pk, actor_for_request(request))
     return render(
         request,
         "web/registry/enterprise_detail.html",
@@ -265,7 +272,7 @@ def enterprise_detail(request, pk: int):
 @login_required
 @require_GET
 def centre_detail(request, pk: int):
-    centre = _get_or_404(ENTITIES["centre"], pk)
+    centre = _get_or_404(ENTITIES["centre"], pk, actor_for_request(request))
     return render(
         request,
         "web/registry/centre_detail.html",
@@ -281,7 +288,7 @@ def centre_detail(request, pk: int):
 @login_required
 @require_GET
 def product_detail(request, pk: int):
-    product = _get_or_404(ENTITIES["product"], pk)
+    product = _get_or_404(ENTITIES["product"], pk, actor_for_request(request))
     return render(
         request,
         "web/registry/product_detail.html",
@@ -301,12 +308,26 @@ def _form_page(request, entity: Entity, form, obj=None):
     return render(request, "web/registry/form.html", {"form": form, "entity": entity, "obj": obj})
 
 
+def _limit_agencies(form, actor: Actor):
+    """Only the ministry records on behalf of other agencies; everyone else records as their own."""
+    if not (actor.is_national or actor.is_superuser):
+        form.fields["agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
+        form.fields["agency"].required = False
+        form.fields["agency"].empty_label = None
+    return form
+
+
 @login_required
 def enterprise_form(request, pk: int | None = None):
     entity = ENTITIES["enterprise"]
-    obj = _get_or_404(entity, pk) if pk else None
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor) if pk else None
+    if obj is None:
+        require(actor, Action.CREATE)
+    else:
+        require_record(actor, Action.EDIT, obj)
     if request.method == "POST":
-        form = EnterpriseForm(request.POST)
+        form = _limit_agencies(EnterpriseForm(request.POST), actor)
         if form.is_valid():
             data = _service_data(form, EnterpriseForm.SERVICE_FIELDS)
             data["nib"] = data["nib"] or None
@@ -316,14 +337,15 @@ def enterprise_form(request, pk: int | None = None):
             try:
                 if obj is None:
                     obj = services.enterprise_create(
+                        actor=actor,
                         agency=form.cleaned_data["agency"],
                         village_code=form.cleaned_data["village_code"].strip(),
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
                         **data,
                     )
                 else:
-                    obj.agency = form.cleaned_data["agency"]
                     obj = services.enterprise_update(
+                        actor=actor,
                         enterprise=obj,
                         village_code=form.cleaned_data["village_code"].strip(),
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
@@ -339,16 +361,21 @@ def enterprise_form(request, pk: int | None = None):
         if obj is not None:
             initial = _initial(obj, EnterpriseForm.SERVICE_FIELDS)
             initial.update(village_code=obj.village_id, kbli_code=obj.kbli_id, agency=obj.agency_id)
-        form = EnterpriseForm(initial=initial)
+        form = _limit_agencies(EnterpriseForm(initial=initial), actor)
     return _form_page(request, entity, form, obj)
 
 
 @login_required
 def centre_form(request, pk: int | None = None):
     entity = ENTITIES["centre"]
-    obj = _get_or_404(entity, pk) if pk else None
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor) if pk else None
+    if obj is None:
+        require(actor, Action.CREATE)
+    else:
+        require_record(actor, Action.EDIT, obj)
     if request.method == "POST":
-        form = CentreForm(request.POST)
+        form = _limit_agencies(CentreForm(request.POST), actor)
         if form.is_valid():
             data = _service_data(form, CentreForm.SERVICE_FIELDS)
             for name in ("raw_material", "description", "board_chair", "upt_name"):
@@ -356,6 +383,7 @@ def centre_form(request, pk: int | None = None):
             try:
                 if obj is None:
                     obj = services.centre_create(
+                        actor=actor,
                         agency=form.cleaned_data["agency"],
                         village_codes=form.cleaned_data["village_codes"],
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
@@ -363,8 +391,8 @@ def centre_form(request, pk: int | None = None):
                         **data,
                     )
                 else:
-                    obj.agency = form.cleaned_data["agency"]
                     obj = services.centre_update(
+                        actor=actor,
                         centre=obj,
                         village_codes=form.cleaned_data["village_codes"],
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
@@ -386,26 +414,31 @@ def centre_form(request, pk: int | None = None):
                 kbli_code=obj.kbli_id,
                 agency=obj.agency_id,
             )
-        form = CentreForm(initial=initial)
+        form = _limit_agencies(CentreForm(initial=initial), actor)
     return _form_page(request, entity, form, obj)
 
 
 @login_required
 def product_form(request, pk: int | None = None):
     entity = ENTITIES["product"]
-    obj = _get_or_404(entity, pk) if pk else None
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor) if pk else None
+    if obj is None:
+        require(actor, Action.CREATE)
+    else:
+        require_record(actor, Action.EDIT, obj)
     if request.method == "POST":
-        form = ProductForm(request.POST)
+        form = _limit_agencies(ProductForm(request.POST), actor)
         if form.is_valid():
             data = _service_data(form, ProductForm.SERVICE_FIELDS)
             data["description"] = data["description"] or ""
             enterprise = centre = None
             if eid := form.cleaned_data.get("enterprise_id"):
-                enterprise = Enterprise.objects.filter(pk=eid).first()
+                enterprise = selectors.enterprise_get(actor=actor, pk=eid)
                 if enterprise is None:
                     form.add_error("enterprise_id", _("IKM dengan ID ini tidak ada."))
             if cid := form.cleaned_data.get("centre_id"):
-                centre = Centre.objects.filter(pk=cid).first()
+                centre = selectors.centre_get(actor=actor, pk=cid)
                 if centre is None:
                     form.add_error("centre_id", _("Sentra dengan ID ini tidak ada."))
             if not form.errors:
@@ -413,6 +446,7 @@ def product_form(request, pk: int | None = None):
                     kbli = (form.cleaned_data.get("kbli_code") or "").strip() or None
                     if obj is None:
                         obj = services.product_create(
+                            actor=actor,
                             agency=form.cleaned_data["agency"],
                             enterprise=enterprise,
                             centre=centre,
@@ -420,9 +454,13 @@ def product_form(request, pk: int | None = None):
                             **data,
                         )
                     else:
-                        obj.agency = form.cleaned_data["agency"]
                         obj = services.product_update(
-                            product=obj, enterprise=enterprise, centre=centre, kbli_code=kbli, **data
+                            actor=actor,
+                            product=obj,
+                            enterprise=enterprise,
+                            centre=centre,
+                            kbli_code=kbli,
+                            **data,
                         )
                 except DomainError as error:
                     add_domain_errors(form, error)
@@ -439,7 +477,7 @@ def product_form(request, pk: int | None = None):
                 kbli_code=obj.kbli_id,
                 agency=obj.agency_id,
             )
-        form = ProductForm(initial=initial)
+        form = _limit_agencies(ProductForm(initial=initial), actor)
     return _form_page(request, entity, form, obj)
 
 

@@ -1,0 +1,54 @@
+"""What each role may do. The one table every check in Sentra reads (see accounts/scope.py for where)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+class Action(models.TextChoices):
+    LIST = "list", _("melihat daftar")
+    VIEW = "view", _("melihat detail")
+    CREATE = "create", _("menambah")
+    EDIT = "edit", _("mengubah")
+    DELETE = "delete", _("menghapus")
+    EXPORT = "export", _("mengekspor")
+    IMPORT = "import", _("mengimpor")
+    SUBMIT = "submit", _("mengajukan")
+    VERIFY = "verify", _("memverifikasi")
+    ACCEPT = "accept", _("menerima")
+    RETURN = "return", _("mengembalikan")
+    REOPEN = "reopen", _("membuka kembali")
+    RESTORE = "restore", _("memulihkan versi")
+    ROLLBACK = "rollback", _("membatalkan impor")
+
+
+READ = frozenset({Action.LIST, Action.VIEW, Action.EXPORT})
+WRITE = frozenset({Action.CREATE, Action.EDIT, Action.DELETE, Action.IMPORT, Action.RESTORE, Action.ROLLBACK})
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    # The ministry reads everything, accepts what provinces verified and alone reopens accepted data.
+    Role.MINISTRY_ADMIN: frozenset(Action.values),
+    Role.MINISTRY_ANALYST: READ,
+    # The province oversees its regencies: it verifies (or returns) what they submit.
+    Role.PROVINCE_OFFICER: READ | WRITE | {Action.SUBMIT, Action.VERIFY, Action.RETURN},
+    # The regency records and controls on site, and submits its data upwards.
+    Role.REGENCY_OFFICER: READ | WRITE | {Action.SUBMIT},
+    # A facilitator enters field data for the regency's officer to check and submit.
+    Role.FACILITATOR: READ | {Action.CREATE, Action.EDIT},
+    # Crafts councils record their own programme's data; they change only their agency's records.
+    Role.DEKRANAS_OFFICER: READ | {Action.CREATE, Action.EDIT},
+    Role.VIEWER: READ,
+}
+
+# Roles whose writes are limited to records their own agency owns, not to everything in their region.
+OWN_AGENCY_ONLY = frozenset({Role.DEKRANAS_OFFICER})
+
+# Which roles a user administrator may hand out: never one above their own level.
+NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST})
+
+
+def role_allows(role: str | None, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role or "", frozenset())

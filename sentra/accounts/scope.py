@@ -1,0 +1,170 @@
+"""The scope rule: who may read and change which records. Selectors and services all ask here.
+
+A user reads the records placed inside their region (the whole country when they have none) and
+changes them only where their role allows the action (accounts/permissions.py). A record outside
+what the user may read is reported as not found, never as forbidden, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from sentra.core.errors import AccessDenied, NotFound
+
+from .models import Role
+from .permissions import OWN_AGENCY_ONLY, Action, role_allows
+
+
+class Channel:
+    WEB = "web"
+    API = "api"
+    IMPORT = "import"
+    CLI = "cli"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, through which channel: passed to every selector and service."""
+
+    user_id: int | None
+    username: str
+    role: str | None
+    region_code: str | None  # dotted Kemendagri code; None: the whole country
+    agency_id: int | None
+    channel: str = Channel.WEB
+    ip: str | None = None
+    is_superuser: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None or self.is_superuser
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_code is None
+
+    def can(self, action: str) -> bool:
+        return self.is_superuser or role_allows(self.role, action)
+
+    def with_channel(self, channel: str) -> Actor:
+        return Actor(**{**self.__dict__, "channel": channel})
+
+
+ANONYMOUS = Actor(user_id=None, username="", role=None, region_code=None, agency_id=None)
+
+
+def system_actor(channel: str = Channel.SYSTEM, *, username: str = "sistem") -> Actor:
+    """The platform itself (demo data, reference loads): every right, everywhere."""
+    return Actor(
+        user_id=None,
+        username=username,
+        role=Role.MINISTRY_ADMIN,
+        region_code=None,
+        agency_id=None,
+        channel=channel,
+        is_superuser=True,
+    )
+
+
+def actor_for_user(user, *, channel: str = Channel.WEB, ip: str | None = None) -> Actor:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    profile = getattr(user, "profile", None) if _has_profile(user) else None
+    if profile is None:
+        # A superuser without a profile administers the whole platform; anyone else has no role yet.
+        role = Role.MINISTRY_ADMIN if user.is_superuser else None
+        return Actor(user.pk, user.username, role, None, None, channel, ip, user.is_superuser)
+    return Actor(
+        user_id=user.pk,
+        username=user.username,
+        role=profile.role,
+        region_code=profile.region_id,
+        agency_id=profile.agency_id,
+        channel=channel,
+        ip=ip,
+        is_superuser=user.is_superuser,
+    )
+
+
+def _has_profile(user) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        user.profile  # noqa: B018 - a missing one-to-one raises
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def actor_for_request(request, *, channel: str = Channel.WEB) -> Actor:
+    cached = getattr(request, "_sentra_actor", None)
+    if cached is not None and cached.channel == channel:
+        return cached
+    actor = actor_for_user(
+        getattr(request, "user", None), channel=channel, ip=request.META.get("REMOTE_ADDR")
+    )
+    request._sentra_actor = actor
+    return actor
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def region_q(
+    actor: Actor,
+    *,
+    province: str = "province_code",
+    regency: str = "regency_code",
+    village: str = "village_id",
+) -> Q:
+    """Rows placed inside the actor's region, by the denormalised codes of RegionPlacedModel."""
+    if not actor.is_authenticated:
+        return Q(pk__in=[])
+    code = actor.region_code
+    if code is None:
+        return Q()
+    if len(code) == 2:
+        return Q(**{province: code})
+    if len(code) == 5:
+        return Q(**{regency: code})
+    return Q(**{f"{village}__gte": code, f"{village}__lt": code + "/"})
+
+
+def code_in_scope(actor: Actor, code: str | None) -> bool:
+    """Whether a region code (any level) lies inside the actor's region."""
+    if not actor.is_authenticated:
+        return False
+    if actor.region_code is None:
+        return True
+    return bool(code) and (code == actor.region_code or code.startswith(actor.region_code + "."))
+
+
+def require(actor: Actor, action: str) -> None:
+    """The role must allow the action at all (e.g. analysts never edit)."""
+    if not actor.can(action):
+        raise AccessDenied(
+            _("Peran Anda tidak diizinkan %(action)s data ini.") % {"action": Action(action).label}
+        )
+
+
+def require_record(actor: Actor, action: str, record) -> None:
+    """Checks an action on one record: unreadable → NotFound; readable but not allowed → AccessDenied."""
+    if not code_in_scope(actor, record.village_id):
+        raise NotFound(_("Data tidak ditemukan."))
+    require(actor, action)
+    if action not in (Action.LIST, Action.VIEW, Action.EXPORT) and not actor.is_superuser:
+        if actor.role in OWN_AGENCY_ONLY and record.agency_id != actor.agency_id:
+            raise AccessDenied(_("Data ini milik instansi lain; Anda hanya dapat membacanya."))
+
+
+def require_place(actor: Actor, action: str, village_code: str) -> None:
+    """A new record (or a move) must land inside the actor's region."""
+    require(actor, action)
+    if not code_in_scope(actor, village_code):
+        raise AccessDenied(
+            _("Desa/kelurahan %(code)s berada di luar wilayah kerja Anda.") % {"code": village_code}
+        )

@@ -1,0 +1,89 @@
+"""The history of every change: who, when, through which channel, what changed, and why."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("dibuat")
+    UPDATE = "update", _("diubah")
+    DELETE = "delete", _("dihapus")
+    RESTORE = "restore", _("dipulihkan")
+    SUBMIT = "submit", _("diajukan")
+    VERIFY = "verify", _("diverifikasi")
+    ACCEPT = "accept", _("diterima")
+    RETURN = "return", _("dikembalikan")
+    REOPEN = "reopen", _("dibuka kembali")
+    ROLLBACK = "rollback", _("dibatalkan (impor)")
+
+
+class AuditChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    IMPORT = "import", _("Impor")
+    CLI = "cli", _("Baris perintah")
+    SYSTEM = "system", _("Sistem")
+
+
+class AuditBatch(models.Model):
+    """Changes made together — an import, a bulk action — that can be reviewed and rolled back as one."""
+
+    kind = models.CharField(_("jenis"), max_length=30)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(_("pengguna"), max_length=150, blank=True)
+    channel = models.CharField(_("saluran"), max_length=10, choices=AuditChannel.choices)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    rolled_back_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+    rolled_back_by = models.CharField(_("dibatalkan oleh"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("kelompok perubahan")
+        verbose_name_plural = _("kelompok perubahan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class AuditEvent(models.Model):
+    """One change to one record. `changes` maps each changed field to [before, after];
+    `snapshot` is the whole record after the change (before it, for a delete), for restoring."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(_("pengguna"), max_length=150, blank=True)
+    channel = models.CharField(_("saluran"), max_length=10, choices=AuditChannel.choices)
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    action = models.CharField(_("aksi"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("jenis data"), max_length=50)
+    object_id = models.BigIntegerField(_("id data"))
+    object_repr = models.CharField(_("data"), max_length=200)
+    region_code = models.CharField(_("kode wilayah"), max_length=13, blank=True)
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+    snapshot = models.JSONField(_("keadaan"), default=dict, blank=True)
+    reason = models.CharField(_("alasan"), max_length=500, blank=True)
+    batch = models.ForeignKey(
+        AuditBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("kelompok"),
+    )
+
+    class Meta:
+        verbose_name = _("riwayat perubahan")
+        verbose_name_plural = _("riwayat perubahan")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_event_object")]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.get_action_display()}"

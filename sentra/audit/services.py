@@ -1,0 +1,176 @@
+"""Writing history: every service that changes a record calls `record_change` in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, require_record
+from sentra.core.errors import DomainError
+
+from .models import AuditAction, AuditBatch, AuditEvent
+
+# Bookkeeping columns whose change is not a change of the data.
+IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
+
+
+def object_type(obj_or_model) -> str:
+    return obj_or_model._meta.label_lower
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The record's own columns as JSON values (foreign keys by id), without bookkeeping columns."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in IGNORED_FIELDS:
+            continue
+        data[field.attname] = _json_value(getattr(obj, field.attname))
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
+    before, after = before or {}, after or {}
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def batch_start(*, actor: Actor, kind: str, description: str = "") -> AuditBatch:
+    return AuditBatch.objects.create(
+        kind=kind,
+        description=description[:300],
+        user_id=actor.user_id,
+        username=actor.username,
+        channel=actor.channel,
+    )
+
+
+def record_change(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    reason: str = "",
+    batch: AuditBatch | None = None,
+) -> AuditEvent | None:
+    """Records one change; an update that changed nothing leaves no trace."""
+    after = None if action == AuditAction.DELETE else snapshot(obj)
+    changes = diff(before, after)
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    return AuditEvent.objects.create(
+        user_id=actor.user_id,
+        username=actor.username,
+        channel=actor.channel,
+        ip=actor.ip,
+        action=action,
+        object_type=object_type(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        region_code=getattr(obj, "village_id", "") or "",
+        changes=changes,
+        snapshot=before if action == AuditAction.DELETE else after,
+        reason=reason[:500],
+        batch=batch,
+    )
+
+
+def _apply(obj: models.Model, values: dict[str, Any]) -> None:
+    for field in obj._meta.concrete_fields:
+        if field.attname in values and not field.primary_key:
+            value = values[field.attname]
+            if value is not None and isinstance(field, models.DateTimeField | models.DateField):
+                value = field.to_python(value)
+            setattr(obj, field.attname, value)
+
+
+@transaction.atomic
+def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> models.Model:
+    """Brings a record back to its state after `event`; the restore is itself recorded."""
+    from django.apps import apps
+
+    model = apps.get_model(event.object_type)
+    obj = model.objects.select_for_update().filter(pk=event.object_id).first()
+    if obj is None:
+        raise DomainError(_("Data ini sudah dihapus dan tidak dapat dipulihkan di sini."), code="gone")
+    require_record(actor, Action.RESTORE, obj)
+    from sentra.verification.services import VERIFICATION_FIELDS, ensure_editable, mark_edited
+
+    ensure_editable(obj)
+    before = snapshot(obj)
+    _apply(obj, {k: v for k, v in event.snapshot.items() if k not in VERIFICATION_FIELDS})
+    mark_edited(obj)
+    obj.full_clean()
+    obj.save()
+    record_change(
+        actor=actor,
+        action=AuditAction.RESTORE,
+        obj=obj,
+        before=before,
+        reason=reason
+        or _("Dipulihkan ke versi %(at)s") % {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")},
+    )
+    return obj
+
+
+@transaction.atomic
+def batch_rollback(*, actor: Actor, batch: AuditBatch, reason: str = "") -> int:
+    """Undoes every change of a batch (an import): created records are deleted, updated ones get
+    their earlier values back. All or nothing; the undo is itself a recorded batch."""
+    from django.apps import apps
+
+    from sentra.verification.services import ensure_editable
+
+    batch = AuditBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.rolled_back_at:
+        raise DomainError(_("Impor ini sudah dibatalkan."), code="already_rolled_back")
+    undo = batch_start(actor=actor, kind="rollback", description=f"{batch.kind} #{batch.pk}")
+    count = 0
+    for event in batch.events.order_by("-id").iterator():
+        model = apps.get_model(event.object_type)
+        obj = model.objects.filter(pk=event.object_id).first()
+        if obj is None:
+            continue  # deleted since; nothing left to undo
+        require_record(actor, Action.ROLLBACK, obj)
+        ensure_editable(obj)
+        if event.action == AuditAction.CREATE:
+            record_change(
+                actor=actor,
+                action=AuditAction.DELETE,
+                obj=obj,
+                before=snapshot(obj),
+                reason=reason,
+                batch=undo,
+            )
+            obj.delete()
+        else:
+            before = snapshot(obj)
+            _apply(obj, {name: values[0] for name, values in event.changes.items()})
+            obj.save()
+            record_change(
+                actor=actor, action=AuditAction.ROLLBACK, obj=obj, before=before, reason=reason, batch=undo
+            )
+        count += 1
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = actor.username
+    batch.save(update_fields=["rolled_back_at", "rolled_back_by"])
+    return count

@@ -1,0 +1,180 @@
+"""Moving records through verification. One set of rules for every verifiable record type.
+
+Who does what (roles in accounts/permissions.py):
+  submit   draft/returned → submitted   regency officer (or anyone with SUBMIT) in their region
+  verify   submitted → verified         province officer in their province, or the ministry
+  accept   verified → accepted          the ministry; accepted records are locked
+  return   submitted/verified → returned, with a reason, by the level that would verify/accept
+  reopen   accepted → returned, with a reason, by the ministry — the only way to unlock
+Editing a submitted or verified record sends it back to draft: what was checked has changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, require_record
+from sentra.audit.models import AuditAction
+from sentra.audit.services import batch_start, record_change, snapshot
+from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound
+
+from .models import VerifiableModel, VerificationStatus
+
+S = VerificationStatus
+VERIFICATION_FIELDS = frozenset(
+    {"verification_status", "submitted_by_id", "submitted_at", "verified_at", "accepted_at", "return_reason"}
+)
+
+UPDATE_FIELDS = (
+    "verification_status",
+    "submitted_by",
+    "submitted_at",
+    "verified_at",
+    "accepted_at",
+    "return_reason",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    audit_action: str
+    sources: frozenset[str]
+    target: str
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    "submit": Transition(Action.SUBMIT, AuditAction.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
+    "verify": Transition(Action.VERIFY, AuditAction.VERIFY, frozenset({S.SUBMITTED}), S.VERIFIED),
+    "accept": Transition(Action.ACCEPT, AuditAction.ACCEPT, frozenset({S.VERIFIED}), S.ACCEPTED),
+    "return": Transition(
+        Action.RETURN, AuditAction.RETURN, frozenset({S.SUBMITTED, S.VERIFIED}), S.RETURNED, True
+    ),
+    "reopen": Transition(Action.REOPEN, AuditAction.REOPEN, frozenset({S.ACCEPTED}), S.RETURNED, True),
+}
+
+
+def ensure_editable(record: VerifiableModel) -> None:
+    if record.is_locked:
+        raise DomainError(
+            _("Data ini sudah diterima kementerian dan terkunci. Minta pembukaan kembali untuk mengubahnya."),
+            code="locked",
+        )
+
+
+def mark_edited(record: VerifiableModel) -> None:
+    """Called by services before saving an edit: a checked record must be checked again."""
+    if record.verification_status in (S.SUBMITTED, S.VERIFIED):
+        record.verification_status = S.DRAFT
+        record.verified_at = None
+
+
+def _check(actor: Actor, transition: Transition, record: VerifiableModel, reason: str) -> None:
+    require_record(actor, transition.action, record)
+    if record.verification_status not in transition.sources:
+        raise DomainError(
+            _("Data “%(name)s” berstatus %(status)s; tidak dapat %(action)s.")
+            % {
+                "name": record,
+                "status": record.get_verification_status_display(),
+                "action": Action(transition.action).label,
+            },
+            code="invalid_transition",
+        )
+    if transition.needs_reason and not reason.strip():
+        raise DomainError(
+            _("Tuliskan alasannya."),
+            code="reason_required",
+            errors=[FieldError("reason", _("Alasan wajib diisi."), "required")],
+        )
+
+
+def _apply(actor: Actor, transition: Transition, record: VerifiableModel, reason: str) -> None:
+    now = timezone.now()
+    record.verification_status = transition.target
+    if transition.target == S.SUBMITTED:
+        record.submitted_by_id = actor.user_id
+        record.submitted_at = now
+        record.return_reason = ""
+    elif transition.target == S.VERIFIED:
+        record.verified_at = now
+    elif transition.target == S.ACCEPTED:
+        record.accepted_at = now
+    elif transition.target == S.RETURNED:
+        record.return_reason = reason.strip()[:500]
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def transition(*, actor: Actor, name: str, record: VerifiableModel, reason: str = "", batch=None) -> None:
+    step = TRANSITIONS[name]
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    _check(actor, step, record, reason)
+    before = snapshot(record)
+    _apply(actor, step, record, reason)
+    record.save(update_fields=[*UPDATE_FIELDS, "updated_at"])
+    record_change(
+        actor=actor, action=step.audit_action, obj=record, before=before, reason=reason, batch=batch
+    )
+    _notify(actor, step, record, reason)
+
+
+def bulk_transition(
+    *, actor: Actor, name: str, records: Iterable[VerifiableModel], reason: str = ""
+) -> BulkResult:
+    """Applies one step to many records; each succeeds or fails on its own, and the result says which."""
+    result = BulkResult()
+    batch = None
+    for record in records:
+        try:
+            if batch is None:
+                batch = batch_start(actor=actor, kind=f"bulk_{name}")
+            transition(actor=actor, name=name, record=record, reason=reason, batch=batch)
+        except DomainError as error:
+            result.failed.append((record.pk, error.message))
+        except (AccessDenied, NotFound) as error:
+            result.failed.append((record.pk, str(error)))
+        else:
+            result.done.append(record.pk)
+    return result
+
+
+def _notify(actor: Actor, step: Transition, record: VerifiableModel, reason: str) -> None:
+    from sentra.accounts.services import notify
+
+    if step.target == S.SUBMITTED or not record.submitted_by_id or record.submitted_by_id == actor.user_id:
+        return
+    label = record._meta.verbose_name
+    if step.target == S.RETURNED:
+        message = _("%(kind)s “%(name)s” dikembalikan oleh %(who)s: %(reason)s")
+    else:
+        message = _("%(kind)s “%(name)s” %(status)s oleh %(who)s.")
+    notify(
+        user_id=record.submitted_by_id,
+        message=message
+        % {
+            "kind": str(label).capitalize(),
+            "name": record,
+            "who": actor.username,
+            "reason": reason,
+            "status": record.get_verification_status_display().lower(),
+        },
+        link=_record_link(record),
+    )
+
+
+def _record_link(record) -> str:
+    get_url = getattr(record, "get_absolute_url", None)
+    return get_url() if get_url else ""
