@@ -69,7 +69,10 @@ def browser_page():
 
 @pytest.fixture
 def logged_in(live_server, reference, browser_page, django_user_model):
-    django_user_model.objects.create_user(username="petugas", password=PASSWORD)
+    from sentra.accounts.models import Profile, Role
+
+    user = django_user_model.objects.create_user(username="petugas", password=PASSWORD)
+    Profile.objects.create(user=user, role=Role.MINISTRY_ADMIN)
     page = browser_page
     page.goto(live_server.url + reverse("web:login"))
     page.fill("#id_username", "petugas")
