@@ -9,6 +9,7 @@ urlpatterns = [
     path("masuk/", auth.LoginView.as_view(), name="login"),
     path("keluar/", auth.LogoutView.as_view(), name="logout"),
     path("impor/", include("sentra.web.urls_imports")),
+    path("akun/", include("sentra.web.urls_accounts")),
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
