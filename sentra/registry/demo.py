@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import random
 import sys
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, TextIO
@@ -497,8 +498,31 @@ def _demo_agencies_by_name() -> dict[str, Agency]:
     return {a.name: a for a in Agency.objects.filter(name__in=[a[0] for a in facts.AGENCIES])}
 
 
+# Most demo data has passed verification; the rest fills every level's queue. Out of 20 records:
+DEMO_VERIFICATION = (
+    ["accepted"] * 13 + ["verified"] * 2 + ["submitted"] * 2 + ["draft"] * 2 + ["returned"] * 1
+)
+
+
+def _demo_verification(key: str) -> dict[str, Any]:
+    """A stable verification state for a generated record (the same on every run of a seed)."""
+    status = DEMO_VERIFICATION[zlib.crc32(key.encode()) % len(DEMO_VERIFICATION)]
+    moment = datetime(2026, 1, 15, tzinfo=UTC)
+    state: dict[str, Any] = {"verification_status": status}
+    if status != "draft":
+        state["submitted_at"] = moment
+    if status in ("verified", "accepted"):
+        state["verified_at"] = moment + timedelta(days=7)
+    if status == "accepted":
+        state["accepted_at"] = moment + timedelta(days=21)
+    if status == "returned":
+        state["return_reason"] = "Koordinat dan jumlah tenaga kerja belum sesuai hasil kunjungan lapangan."
+    return state
+
+
 def _enterprise_object(row: dict[str, Any], owners: dict[str, int]) -> Enterprise:
     return Enterprise(
+        **_demo_verification(row["nib"] or row["name"]),
         name=row["name"],
         owner_name=row["owner_name"],
         nib=row["nib"],
@@ -534,6 +558,7 @@ def _centre_object(row: dict[str, Any], owners: dict[str, int], decrees: dict[st
     decree_id = decrees.get(row["regency_code"]) if designated else None
     designated_on = row["proposed_on"] + timedelta(days=180) if designated else None
     return Centre(
+        **_demo_verification(row["name"] + row["village"]),
         name=row["name"],
         commodity=row["commodity"],
         kbli_id=row["kbli"],
