@@ -125,6 +125,7 @@ def phase_list(args) -> dict:
         load_seconds = round(time.perf_counter() - started, 1)
     else:
         load_seconds = None  # reused
+    from sentra.accounts.scope import system_actor
     from sentra.registry.selectors import RegistryFilter, enterprise_list
 
     user, _ = get_user_model().objects.get_or_create(
@@ -151,7 +152,7 @@ def phase_list(args) -> dict:
         return response
 
     for label, (code, count) in pick_regions().items():
-        qs = enterprise_list(filters=RegistryFilter(region=code))
+        qs = enterprise_list(actor=system_actor(), filters=RegistryFilter(region=code))
         page_sql, page_params = qs[:50].query.sql_with_params()
         count_sql, count_params = qs.order_by().values("pk")[:10_001].query.sql_with_params()
         count_sql = f"SELECT COUNT(*) FROM ({count_sql}) capped"
