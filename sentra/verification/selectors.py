@@ -10,16 +10,23 @@ from sentra.accounts.scope import Actor
 from .models import VerificationStatus as S
 
 
-def waiting_q(actor: Actor) -> Q:
+def waiting_statuses(actor: Actor) -> list[str]:
     """Statuses the actor is expected to act on next: the ministry accepts what provinces verified,
     the province verifies what regencies submitted, the regency submits its drafts and returned data."""
     if actor.can(Action.ACCEPT):
-        return Q(verification_status=S.VERIFIED)
+        return [S.VERIFIED]
     if actor.can(Action.VERIFY):
-        return Q(verification_status=S.SUBMITTED)
+        return [S.SUBMITTED]
     if actor.can(Action.SUBMIT):
-        return Q(verification_status__in=[S.DRAFT, S.RETURNED])
-    return Q(pk__in=[])
+        return [S.DRAFT, S.RETURNED]
+    return []
+
+
+def waiting_q(actor: Actor) -> Q:
+    statuses = waiting_statuses(actor)
+    if not statuses:
+        return Q(pk__in=[])
+    return Q(verification_status__in=statuses)
 
 
 def queue(*, actor: Actor, qs: QuerySet) -> QuerySet:

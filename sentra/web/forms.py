@@ -9,6 +9,8 @@ from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
 from sentra.registry.services import ENTERPRISE_FIELDS
+from sentra.verification.models import VerificationStatus
+from sentra.verification.services import TRANSITIONS
 
 # Service field names that the forms show under another name.
 FIELD_ALIASES = {"village": "village_code", "kbli": "kbli_code", "villages": "village_codes", "__all__": None}
@@ -40,7 +42,40 @@ class FilterForm(forms.Form):
     market_reach = forms.ChoiceField(
         label=_("Jangkauan pasar"), required=False, choices=[("", _("Semua")), *MarketReach.choices]
     )
+    verification = forms.ChoiceField(
+        label=_("Status verifikasi"),
+        required=False,
+        choices=[("", _("Semua status verifikasi")), *VerificationStatus.choices],
+    )
     sort = forms.CharField(required=False)
+
+
+class ReasonForm(forms.Form):
+    """The optional (or, for return and reopen, required) reason of a delete, restore or step."""
+
+    reason = forms.CharField(label=_("Alasan"), max_length=500, required=False)
+
+
+class BulkTransitionForm(forms.Form):
+    jenis = forms.CharField(max_length=10)
+    action = forms.ChoiceField(choices=[(name, name) for name in TRANSITIONS])
+    reason = forms.CharField(label=_("Alasan"), max_length=500, required=False)
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    MAX_IDS = 500
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer may be posted; the selector decides which of them the user may touch.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+    def clean_ids(self):
+        ids = self.cleaned_data["ids"]
+        if not ids:
+            raise forms.ValidationError(_("Pilih sedikitnya satu data."))
+        if len(ids) > self.MAX_IDS:
+            raise forms.ValidationError(_("Paling banyak %(n)s data sekaligus.") % {"n": self.MAX_IDS})
+        return ids
 
 
 class AgencyField(forms.ModelChoiceField):

@@ -1,8 +1,30 @@
 from django.urls import include, path
 
-from .views import auth, dashboard, maps, registry
+from .views import auth, dashboard, history, maps, notifications, registry, workflow
 
 app_name = "web"
+
+
+def record_pages(prefix: str, key: str) -> list:
+    """Delete, verification steps, history and restore: the same for every registry type."""
+    kwargs = {"entity_key": key}
+    return [
+        path(f"{prefix}/<int:pk>/hapus/", registry.registry_delete, kwargs, name=f"{key}_delete"),
+        path(
+            f"{prefix}/<int:pk>/verifikasi/<str:name>/",
+            workflow.record_transition,
+            kwargs,
+            name=f"{key}_transition",
+        ),
+        path(f"{prefix}/<int:pk>/riwayat/", history.record_history, kwargs, name=f"{key}_history"),
+        path(
+            f"{prefix}/<int:pk>/riwayat/<int:event_id>/pulihkan/",
+            history.record_restore,
+            kwargs,
+            name=f"{key}_restore",
+        ),
+    ]
+
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -13,22 +35,28 @@ urlpatterns = [
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
+    path("verifikasi/", workflow.verification_queue, name="verification_queue"),
+    path("verifikasi/massal/", workflow.verification_bulk, name="verification_bulk"),
+    path("notifikasi/", notifications.notification_list, name="notifications"),
     # IKM
     path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
     path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
     path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
     path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
     path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),
+    *record_pages("ikm", "enterprise"),
     # Sentra IKM
     path("sentra/", registry.registry_list, {"entity_key": "centre"}, name="centre_list"),
     path("sentra/ekspor/", registry.registry_export, {"entity_key": "centre"}, name="centre_export"),
     path("sentra/baru/", registry.centre_form, name="centre_create"),
     path("sentra/<int:pk>/", registry.centre_detail, name="centre_detail"),
     path("sentra/<int:pk>/ubah/", registry.centre_form, name="centre_edit"),
+    *record_pages("sentra", "centre"),
     # Produk
     path("produk/", registry.registry_list, {"entity_key": "product"}, name="product_list"),
     path("produk/ekspor/", registry.registry_export, {"entity_key": "product"}, name="product_export"),
     path("produk/baru/", registry.product_form, name="product_create"),
     path("produk/<int:pk>/", registry.product_detail, name="product_detail"),
     path("produk/<int:pk>/ubah/", registry.product_form, name="product_edit"),
+    *record_pages("produk", "product"),
 ]

@@ -10,22 +10,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
-from sentra.core.errors import DomainError
+from sentra.core.errors import AccessDenied, DomainError, NotFound
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
+from sentra.verification.models import VerificationStatus
+from sentra.verification.services import TRANSITIONS, ensure_editable
 
-from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, add_domain_errors
+from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, ReasonForm, add_domain_errors
 
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
@@ -46,14 +49,22 @@ class CappedPaginator(Paginator):
 
 @dataclass
 class Entity:
-    key: str  # url prefix: enterprise, centre, product
+    key: str  # url name prefix: enterprise, centre, product
     title: Any
+    slug: str  # the `jenis` of the verification queue and the path prefix: ikm, sentra, produk
     list_fn: Any
     get_fn: Any
     statuses: list = field(default_factory=list)
     sorts: list = field(default_factory=list)  # (sort key, column label)
     columns: list[Column] = field(default_factory=list)
-    filters: tuple = ("q", "region", "kbli", "status")
+    filters: tuple = ("q", "region", "kbli", "status", "verification")
+
+    def url(self, page: str, *args) -> str:
+        return reverse(f"web:{self.key}_{page}", args=args)
+
+    @property
+    def list_url(self) -> str:
+        return self.url("list")
 
 
 def _village_name(obj) -> str:
@@ -105,6 +116,7 @@ ENTITIES = {
     "enterprise": Entity(
         key="enterprise",
         title=gettext_lazy("IKM"),
+        slug="ikm",
         list_fn=selectors.enterprise_list,
         get_fn=selectors.enterprise_get,
         statuses=EnterpriseStatus.choices,
@@ -115,11 +127,12 @@ ENTITIES = {
             ("year_started", gettext_lazy("Tahun mulai")),
         ],
         columns=ENTERPRISE_COLUMNS,
-        filters=("q", "region", "kbli", "status", "size_class"),
+        filters=("q", "region", "kbli", "status", "size_class", "verification"),
     ),
     "centre": Entity(
         key="centre",
         title=gettext_lazy("Sentra IKM"),
+        slug="sentra",
         list_fn=selectors.centre_list,
         get_fn=selectors.centre_get,
         statuses=CentreStatus.choices,
@@ -133,11 +146,12 @@ ENTITIES = {
     "product": Entity(
         key="product",
         title=gettext_lazy("Produk"),
+        slug="produk",
         list_fn=selectors.product_list,
         get_fn=selectors.product_get,
         sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
         columns=PRODUCT_COLUMNS,
-        filters=("q", "region", "kbli", "market_reach"),
+        filters=("q", "region", "kbli", "market_reach", "verification"),
     ),
 }
 
@@ -162,7 +176,7 @@ def _filters(entity: Entity, request) -> tuple[selectors.RegistryFilter, FilterF
     form.is_valid()
     data = {
         k: (form.cleaned_data.get(k) or "")
-        for k in ("q", "kbli", "status", "size_class", "market_reach", "sort")
+        for k in ("q", "kbli", "status", "size_class", "market_reach", "verification", "sort")
     }
     data["region"] = _effective_region(request.GET)
     data = {k: v for k, v in data.items() if k in entity.filters or k == "sort"}
@@ -225,6 +239,7 @@ def registry_list(request, entity_key: str):
         ],
         "region_selects": _region_selects(filters.region),
         "can_create": actor.can(Action.CREATE),
+        "verification_choices": VerificationStatus.choices,
     }
     rows_template = f"web/registry/{entity.key}_rows.html"
     if request.htmx and request.htmx.target == "rows":
@@ -254,6 +269,68 @@ def _get_or_404(entity: Entity, pk: int, actor: Actor):
     return obj
 
 
+# --- what the user may do to one record -------------------------------------------------------------
+
+TRANSITION_LABELS = {
+    "submit": gettext_lazy("Ajukan"),
+    "verify": gettext_lazy("Verifikasi"),
+    "accept": gettext_lazy("Terima"),
+    "return": gettext_lazy("Kembalikan"),
+    "reopen": gettext_lazy("Buka kembali"),
+}
+
+
+def allowed(actor: Actor, action: str, obj) -> bool:
+    try:
+        require_record(actor, action, obj)
+    except (AccessDenied, NotFound):
+        return False
+    return True
+
+
+def record_actions(actor: Actor, entity: Entity, obj) -> dict:
+    """The buttons a detail page shows: exactly the steps and changes the user may make now."""
+    transitions = [
+        {
+            "name": name,
+            "label": TRANSITION_LABELS[name],
+            "needs_reason": step.needs_reason,
+            "url": entity.url("transition", obj.pk, name),
+        }
+        for name, step in TRANSITIONS.items()
+        if obj.verification_status in step.sources and allowed(actor, step.action, obj)
+    ]
+    editable = not obj.is_locked
+    return {
+        "transitions": transitions,
+        "edit_url": entity.url("edit", obj.pk) if editable and allowed(actor, Action.EDIT, obj) else "",
+        "delete_url": entity.url("delete", obj.pk) if editable and allowed(actor, Action.DELETE, obj) else "",
+        "history_url": entity.url("history", obj.pk),
+    }
+
+
+def _detail_context(request, entity: Entity, obj, **extra) -> dict:
+    actor = actor_for_request(request)
+    return {
+        "obj": obj,
+        "entity": entity,
+        "path": region_path(code=obj.village_id),
+        "actions": record_actions(actor, entity, obj),
+        "reason_form": ReasonForm(),
+        **extra,
+    }
+
+
+def _refuse_locked(request, entity: Entity, obj):
+    """An accepted record is not edited: say why on its page instead of showing a form that fails."""
+    try:
+        ensure_editable(obj)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(entity.url("detail", obj.pk))
+    return None
+
+
 @login_required
 @require_GET
 def enterprise_detail(request, pk: int):
@@ -261,11 +338,7 @@ def enterprise_detail(request, pk: int):
     return render(
         request,
         "web/registry/enterprise_detail.html",
-        {
-            "obj": enterprise,
-            "entity": ENTITIES["enterprise"],
-            "path": region_path(code=enterprise.village_id),
-        },
+        _detail_context(request, ENTITIES["enterprise"], enterprise),
     )
 
 
@@ -276,12 +349,12 @@ def centre_detail(request, pk: int):
     return render(
         request,
         "web/registry/centre_detail.html",
-        {
-            "obj": centre,
-            "entity": ENTITIES["centre"],
-            "path": region_path(code=centre.village_id),
-            "warnings": services.centre_warnings(member_count=centre.member_count),
-        },
+        _detail_context(
+            request,
+            ENTITIES["centre"],
+            centre,
+            warnings=services.centre_warnings(member_count=centre.member_count),
+        ),
     )
 
 
@@ -290,9 +363,7 @@ def centre_detail(request, pk: int):
 def product_detail(request, pk: int):
     product = _get_or_404(ENTITIES["product"], pk, actor_for_request(request))
     return render(
-        request,
-        "web/registry/product_detail.html",
-        {"obj": product, "entity": ENTITIES["product"], "path": region_path(code=product.village_id)},
+        request, "web/registry/product_detail.html", _detail_context(request, ENTITIES["product"], product)
     )
 
 
@@ -326,6 +397,8 @@ def enterprise_form(request, pk: int | None = None):
         require(actor, Action.CREATE)
     else:
         require_record(actor, Action.EDIT, obj)
+        if refused := _refuse_locked(request, entity, obj):
+            return refused
     if request.method == "POST":
         form = _limit_agencies(EnterpriseForm(request.POST), actor)
         if form.is_valid():
@@ -374,6 +447,8 @@ def centre_form(request, pk: int | None = None):
         require(actor, Action.CREATE)
     else:
         require_record(actor, Action.EDIT, obj)
+        if refused := _refuse_locked(request, entity, obj):
+            return refused
     if request.method == "POST":
         form = _limit_agencies(CentreForm(request.POST), actor)
         if form.is_valid():
@@ -427,6 +502,8 @@ def product_form(request, pk: int | None = None):
         require(actor, Action.CREATE)
     else:
         require_record(actor, Action.EDIT, obj)
+        if refused := _refuse_locked(request, entity, obj):
+            return refused
     if request.method == "POST":
         form = _limit_agencies(ProductForm(request.POST), actor)
         if form.is_valid():
@@ -490,3 +567,26 @@ def region_selects(request):
         "web/registry/_region_selects.html",
         {"region_selects": _region_selects(_effective_region(request.GET))},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_delete(request, entity_key: str, pk: int):
+    """GET: the confirmation page; POST: deletes (the last state stays in the history)."""
+    entity = ENTITIES[entity_key]
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor)
+    require_record(actor, Action.DELETE, obj)
+    if refused := _refuse_locked(request, entity, obj):
+        return refused
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        name = str(obj)
+        try:
+            services.record_delete(actor=actor, record=obj, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(entity.url("detail", pk))
+        messages.success(request, _("“%(name)s” telah dihapus.") % {"name": name})
+        return redirect(entity.url("list"))
+    return render(request, "web/registry/delete.html", {"obj": obj, "entity": entity, "form": form})

@@ -1,0 +1,94 @@
+"""A record's history page (who, when, through which channel, what changed) and restoring a version."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import actor_for_request
+from sentra.audit.selectors import event_get, history_for
+from sentra.audit.services import restore_version
+from sentra.core.errors import DomainError
+
+from ..forms import ReasonForm
+from .registry import ENTITIES, _get_or_404, allowed
+
+HISTORY_PER_PAGE = 20
+
+
+def field_labels(model) -> dict[str, tuple[str, dict]]:
+    """attname → (verbose name, choice labels) for every column, to show changes as people read them."""
+    labels = {}
+    for field in model._meta.concrete_fields:
+        labels[field.attname] = (str(field.verbose_name), {k: str(v) for k, v in field.flatchoices})
+    return labels
+
+
+def _show(value, choices: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    return choices.get(value, str(value))
+
+
+def change_rows(event, labels) -> list[dict]:
+    rows = []
+    for name, pair in (event.changes or {}).items():
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        label, choices = labels.get(name, (name, {}))
+        rows.append({"field": label, "before": _show(before, choices), "after": _show(after, choices)})
+    return rows
+
+
+@login_required
+@require_GET
+def record_history(request, entity_key: str, pk: int):
+    entity = ENTITIES[entity_key]
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor)
+    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = field_labels(type(obj))
+    can_restore = not obj.is_locked and allowed(actor, Action.RESTORE, obj)
+    events = [
+        {
+            "event": event,
+            "changes": change_rows(event, labels),
+            "restore_url": entity.url("restore", obj.pk, event.pk)
+            if can_restore and event.action != "delete"
+            else "",
+        }
+        for event in page.object_list
+    ]
+    return render(
+        request,
+        "web/history/history.html",
+        {"obj": obj, "entity": entity, "page": page, "paginator": paginator, "events": events},
+    )
+
+
+@login_required
+@require_POST
+def record_restore(request, entity_key: str, pk: int, event_id: int):
+    entity = ENTITIES[entity_key]
+    actor = actor_for_request(request)
+    obj = _get_or_404(entity, pk, actor)
+    event = event_get(actor=actor, obj=obj, event_id=event_id)
+    if event is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        restore_version(actor=actor, event=event, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Versi sebelumnya telah dipulihkan."))
+    return redirect(entity.url("history", pk))
