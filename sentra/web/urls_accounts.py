@@ -1,4 +1,4 @@
-"""Account pages under /akun/: own account, API tokens, notifications, user administration."""
+"""Account pages under /akun/: own account and API tokens, user administration."""
 
 from django.urls import path
 
@@ -6,4 +6,10 @@ from .views import accounts
 
 urlpatterns = [
     path("", accounts.account, name="account"),
+    path("token/", accounts.token_create, name="token_create"),
+    path("token/<int:pk>/cabut/", accounts.token_revoke, name="token_revoke"),
+    path("pengguna/", accounts.user_list, name="user_list"),
+    path("pengguna/baru/", accounts.user_create, name="user_create"),
+    path("pengguna/<int:pk>/", accounts.user_edit, name="user_edit"),
+    path("pengguna/<int:pk>/nonaktifkan/", accounts.user_deactivate, name="user_deactivate"),
 ]
