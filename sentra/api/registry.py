@@ -26,6 +26,7 @@ from sentra.regions.selectors import region_filter_q
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
 from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
+from sentra.verification.models import VerificationStatus
 
 from .auth import api_actor
 
@@ -50,6 +51,8 @@ class ListFilters(Schema):
     status: str = ""
     size_class: str = ""
     market_reach: str = ""
+    verification: VerificationStatus | None = Field(None, description="Status verifikasi.")
+    waiting: bool = Field(False, description="Hanya data yang menunggu tindakan tingkat Anda.")
     sort: str = ""
     page: int = Field(1, ge=1)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
@@ -62,6 +65,8 @@ class ListFilters(Schema):
             status=self.status,
             size_class=self.size_class,
             market_reach=self.market_reach,
+            verification=self.verification or "",
+            waiting=self.waiting,
             sort=self.sort,
         )
 
@@ -113,6 +118,8 @@ def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
             filters.status,
             filters.size_class,
             filters.market_reach,
+            filters.verification,
+            filters.waiting,
         )
     )
     count, exact = _count(qs, unfiltered=unfiltered)
@@ -254,6 +261,11 @@ class EnterpriseOut(Schema):
     status: EnterpriseStatus
     created_at: datetime
     updated_at: datetime
+    verification_status: VerificationStatus
+    return_reason: str
+    submitted_at: datetime | None
+    verified_at: datetime | None
+    accepted_at: datetime | None
 
 
 class EnterpriseIn(Schema):
@@ -357,6 +369,17 @@ def enterprise_put(request, enterprise_id: int, payload: EnterpriseIn):
     return _enterprise_update(request, enterprise_id, payload.dict())
 
 
+@router.delete(
+    "/enterprises/{enterprise_id}",
+    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    summary="Hapus IKM",
+)
+def enterprise_delete(request, enterprise_id: int, reason: str = ""):
+    actor = api_actor(request)
+    services.record_delete(actor=actor, record=_enterprise_or_404(actor, enterprise_id), reason=reason)
+    return 204, None
+
+
 # --- centres ------------------------------------------------------------------------------------
 
 
@@ -407,6 +430,11 @@ class CentreOut(Schema):
     is_desa_pengrajin: bool
     created_at: datetime
     updated_at: datetime
+    verification_status: VerificationStatus
+    return_reason: str
+    submitted_at: datetime | None
+    verified_at: datetime | None
+    accepted_at: datetime | None
 
     @staticmethod
     def resolve_villages(obj: Centre) -> list[dict[str, str]]:
@@ -540,6 +568,17 @@ def centre_put(request, centre_id: int, payload: CentreIn):
     return _centre_update(request, centre_id, payload.dict())
 
 
+@router.delete(
+    "/centres/{centre_id}",
+    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    summary="Hapus sentra IKM",
+)
+def centre_delete(request, centre_id: int, reason: str = ""):
+    actor = api_actor(request)
+    services.record_delete(actor=actor, record=_centre_or_404(actor, centre_id), reason=reason)
+    return 204, None
+
+
 # --- products -----------------------------------------------------------------------------------
 
 
@@ -560,6 +599,11 @@ class ProductOut(Schema):
     photo: str | None = None
     created_at: datetime
     updated_at: datetime
+    verification_status: VerificationStatus
+    return_reason: str
+    submitted_at: datetime | None
+    verified_at: datetime | None
+    accepted_at: datetime | None
 
     @staticmethod
     def resolve_photo(obj: Product) -> str | None:
@@ -653,3 +697,14 @@ def product_patch(request, product_id: int, payload: ProductPatch):
 )
 def product_put(request, product_id: int, payload: ProductIn):
     return _product_update(request, product_id, payload.dict())
+
+
+@router.delete(
+    "/products/{product_id}",
+    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    summary="Hapus produk",
+)
+def product_delete(request, product_id: int, reason: str = ""):
+    actor = api_actor(request)
+    services.record_delete(actor=actor, record=_product_or_404(actor, product_id), reason=reason)
+    return 204, None

@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from sentra.core.errors import DomainError
 
-from . import imports, regions, registry
+from . import imports, regions, registry, workflow
 from .auth import api_auth
 
 api = NinjaAPI(
@@ -33,4 +33,7 @@ def permission_denied(request, exc: PermissionDenied):
 
 api.add_router("/regions", regions.router)
 api.add_router("/", registry.router)
+api.add_router("/", workflow.verification_router)
+api.add_router("/", workflow.history_router)
+api.add_router("/", workflow.notifications_router)
 api.add_router("/imports", imports.router)

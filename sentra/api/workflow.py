@@ -1,0 +1,206 @@
+"""Verification, history and notification endpoints for the three registry types.
+
+Every endpoint is scoped through `api_actor`: a record outside the caller's region answers 404,
+a readable record the caller may not act on 403, and a broken rule (a locked record, a step not
+allowed from the record's status, a missing reason) 400 with a stable `code`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from sentra.accounts.models import Notification
+from sentra.accounts.services import notifications_mark_read
+from sentra.audit.models import AuditAction, AuditChannel
+from sentra.audit.selectors import event_get, history_for
+from sentra.audit.services import restore_version
+from sentra.core.errors import NotFound
+from sentra.registry import selectors
+from sentra.verification.services import bulk_transition, transition
+
+from .auth import api_actor
+from .registry import MAX_PAGE_SIZE, CentreOut, EnterpriseOut, ErrorOut, Page, ProductOut
+
+verification_router = Router(tags=["verifikasi"])
+history_router = Router(tags=["riwayat"])
+notifications_router = Router(tags=["notifikasi"])
+
+StepName = Literal["submit", "verify", "accept", "return", "reopen"]
+
+
+class ApiError(Schema):
+    detail: str
+    code: str = ""
+    errors: list[dict[str, Any]] = []
+
+
+class TransitionIn(Schema):
+    action: StepName = Field(description="submit, verify, accept, return atau reopen.")
+    reason: str = Field("", max_length=500, description="Wajib untuk return dan reopen.")
+
+
+class BulkTransitionIn(TransitionIn):
+    ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class BulkFailure(Schema):
+    id: int
+    reason: str
+
+
+class BulkResultOut(Schema):
+    done: list[int]
+    failed: list[BulkFailure]
+
+
+class RestoreIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    username: str
+    channel: AuditChannel
+    action: AuditAction
+    reason: str
+    changes: dict[str, list[Any]] = Field(description="Per kolom: [sebelum, sesudah].")
+    batch_id: int | None
+
+
+class PageFilter(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
+
+
+class NotificationFilter(PageFilter):
+    unread: bool = Field(False, description="Hanya yang belum dibaca.")
+
+
+class NotificationOut(Schema):
+    id: int
+    message: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(None, description="Kosong: semua notifikasi.")
+
+
+class MarkReadOut(Schema):
+    marked: int
+
+
+def _page(qs, filters: PageFilter) -> dict[str, Any]:
+    size = min(filters.page_size, MAX_PAGE_SIZE)
+    start = (filters.page - 1) * size
+    return {
+        "count": qs.count(),
+        "count_exact": True,
+        "page": filters.page,
+        "page_size": size,
+        "results": list(qs[start : start + size]),
+    }
+
+
+def _register(kind: str, label: str, get_fn, list_fn, out) -> None:
+    """The same endpoints for enterprises, centres and products; operation ids stay unique."""
+
+    def get_or_404(actor, pk: int):
+        record = get_fn(actor=actor, pk=pk)
+        if record is None:
+            raise NotFound
+        return record
+
+    errors = {400: ApiError, 403: ApiError, 404: ErrorOut}
+
+    @verification_router.post(
+        f"/{kind}/verification",
+        response={200: BulkResultOut, 400: ApiError},
+        summary=f"Langkah verifikasi massal ({label})",
+        operation_id=f"{kind}_verification_bulk",
+    )
+    def bulk(request, payload: BulkTransitionIn):
+        actor = api_actor(request)
+        ids = list(dict.fromkeys(payload.ids))
+        records = list_fn(actor=actor, filters=selectors.RegistryFilter()).filter(pk__in=ids).order_by("pk")
+        found = {record.pk: record for record in records}
+        result = bulk_transition(
+            actor=actor, name=payload.action, records=found.values(), reason=payload.reason
+        )
+        failed = [{"id": pk, "reason": reason} for pk, reason in result.failed]
+        failed += [{"id": pk, "reason": _("Data tidak ditemukan.")} for pk in ids if pk not in found]
+        return {"done": result.done, "failed": failed}
+
+    @verification_router.post(
+        f"/{kind}/{{record_id}}/verification",
+        response={200: out, **errors},
+        summary=f"Langkah verifikasi ({label})",
+        operation_id=f"{kind}_verification",
+    )
+    def step(request, record_id: int, payload: TransitionIn):
+        actor = api_actor(request)
+        transition(
+            actor=actor, name=payload.action, record=get_or_404(actor, record_id), reason=payload.reason
+        )
+        return get_fn(actor=actor, pk=record_id)
+
+    @history_router.get(
+        f"/{kind}/{{record_id}}/history",
+        response={200: Page[AuditEventOut], 404: ErrorOut},
+        summary=f"Riwayat perubahan ({label})",
+        operation_id=f"{kind}_history",
+    )
+    def history(request, record_id: int, filters: Query[PageFilter]):
+        actor = api_actor(request)
+        return _page(history_for(actor=actor, obj=get_or_404(actor, record_id)), filters)
+
+    @history_router.post(
+        f"/{kind}/{{record_id}}/history/{{event_id}}/restore",
+        response={200: out, **errors},
+        summary=f"Pulihkan versi ({label})",
+        operation_id=f"{kind}_restore",
+    )
+    def restore(request, record_id: int, event_id: int, payload: RestoreIn | None = None):
+        actor = api_actor(request)
+        record = get_or_404(actor, record_id)
+        event = event_get(actor=actor, obj=record, event_id=event_id)
+        if event is None:
+            raise NotFound
+        restore_version(actor=actor, event=event, reason=payload.reason if payload else "")
+        return get_fn(actor=actor, pk=record_id)
+
+
+_register("enterprises", "IKM", selectors.enterprise_get, selectors.enterprise_list, EnterpriseOut)
+_register("centres", "sentra IKM", selectors.centre_get, selectors.centre_list, CentreOut)
+_register("products", "produk", selectors.product_get, selectors.product_list, ProductOut)
+
+
+@notifications_router.get(
+    "/notifications",
+    response=Page[NotificationOut],
+    summary="Notifikasi saya",
+    operation_id="notifications_list",
+)
+def notification_list(request, filters: Query[NotificationFilter]):
+    qs = Notification.objects.filter(user_id=request.user.pk)
+    if filters.unread:
+        qs = qs.filter(read_at=None)
+    return _page(qs, filters)
+
+
+@notifications_router.post(
+    "/notifications/read",
+    response=MarkReadOut,
+    summary="Tandai notifikasi sudah dibaca",
+    operation_id="notifications_mark_read",
+)
+def notification_mark_read(request, payload: MarkReadIn | None = None):
+    ids = payload.ids if payload else None
+    return {"marked": notifications_mark_read(user=request.user, ids=ids)}
