@@ -31,7 +31,8 @@ def _region_inside_q(actor: Actor, field: str) -> Q:
     code = actor.region_code
     if code is None:
         return Q()
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+    # The region itself and everything under it: a range scan on the code, as in accounts/scope.py.
+    return Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
 
 
 def user_list(*, actor: Actor, q: str = "") -> QuerySet:
@@ -44,7 +45,7 @@ def user_list(*, actor: Actor, q: str = "") -> QuerySet:
         if actor.region_code is None:
             return User.objects.none()
         # A regional administrator never sees superusers or national users (their region is null).
-        qs = qs.filter(_region_inside_q(actor, "profile__region_id"), is_superuser=False)
+        qs = qs.filter(_region_inside_q(actor, "profile__region"), is_superuser=False)
     if q := q.strip():
         qs = qs.filter(
             Q(username__icontains=q)
@@ -77,7 +78,7 @@ def assignable_agencies(actor: Actor) -> QuerySet[Agency]:
     if not is_national_admin(actor):
         if actor.region_code is None:
             return Agency.objects.none()
-        qs = qs.filter(_region_inside_q(actor, "region_id"))
+        qs = qs.filter(_region_inside_q(actor, "region"))
     return qs.order_by("region_id", "name")
 
 
