@@ -75,8 +75,8 @@ def export_cells(client, name: str) -> list[str]:
 NUL_STORED_BY_API = pytest.mark.xfail(
     strict=True,
     reason=(
-        "bug: POST /api/v1/enterprises stores a NUL byte in name (201); the web form refuses it, "
-        "and PostgreSQL cannot store NUL in text"
+        "bug: POST /api/v1/enterprises accepts a NUL byte in name: SQLite stores it (201), PostgreSQL "
+        "raises DataError 'text fields cannot contain NUL' (500); the web form refuses it"
     ),
 )
 
