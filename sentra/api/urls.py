@@ -32,8 +32,9 @@ def permission_denied(request, exc: PermissionDenied):
 
 
 api.add_router("/regions", regions.router)
-api.add_router("/", registry.router)
+# Before the registry router: "/enterprises/verification" would otherwise match "/enterprises/{id}".
 api.add_router("/", workflow.verification_router)
+api.add_router("/", registry.router)
 api.add_router("/", workflow.history_router)
 api.add_router("/", workflow.notifications_router)
 api.add_router("/imports", imports.router)
