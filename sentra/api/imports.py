@@ -2,6 +2,8 @@
 
 Small files are answered in the request (200 with the full report); files larger than
 SENTRA_IMPORT_BACKGROUND_BYTES return 202 with a job id to poll at /imports/jobs/{id}.
+Imports run as the caller (their role, region and agency; 403 without the import right). A committed
+import's report carries `batch_id`; POST /imports/batches/{batch_id}/rollback undoes it as a whole.
 """
 
 from __future__ import annotations
@@ -11,8 +13,16 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from sentra.accounts.scope import Channel, actor_for_request
 from sentra.core.imports import report_csv, template_csv, template_xlsx
-from sentra.registry.imports import SCHEMAS, import_job_for, import_schema, import_upload
+from sentra.registry.imports import (
+    SCHEMAS,
+    import_batch_for,
+    import_job_for,
+    import_rollback,
+    import_schema,
+    import_upload,
+)
 
 router = Router(tags=["impor"])
 
@@ -33,6 +43,7 @@ class ReportOut(Schema):
     created: int
     updated: int
     committed: bool
+    batch_id: int | None = None
     ok: bool
     error_count: int
     warning_count: int
@@ -54,6 +65,20 @@ class JobOut(Schema):
 
 class MessageOut(Schema):
     detail: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+class RollbackIn(Schema):
+    reason: str = ""
+
+
+class RollbackOut(Schema):
+    batch_id: int
+    undone: int
 
 
 def _job_out(job) -> dict:
@@ -96,16 +121,18 @@ def template(request, kind: str, fmt: str):
 
 @router.post(
     "/{kind}",
-    response={200: JobOut, 202: JobOut, 404: MessageOut},
+    response={200: JobOut, 202: JobOut, 403: ErrorOut, 404: MessageOut},
     summary="Impor IKM (enterprises) atau sentra (centres) dari CSV/XLSX",
     description=(
-        "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan."
+        "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan. "
+        "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked."
     ),
 )
 def upload(request, kind: str, file: File[UploadedFile], commit: bool = False):
     if kind not in SCHEMAS:
         return _unknown_kind()
-    job = import_upload(kind=kind, upload=file, commit=commit, user=request.user)
+    actor = actor_for_request(request, channel=Channel.IMPORT)
+    job = import_upload(kind=kind, upload=file, commit=commit, actor=actor, user=request.user)
     return Status(200 if job.is_finished else 202, _job_out(job))
 
 
@@ -127,3 +154,21 @@ def job_errors_csv(request, job_id: int):
     response = HttpResponse(report_csv(job.result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="galat-impor-{job.pk}.csv"'
     return response
+
+
+@router.post(
+    "/batches/{batch_id}/rollback",
+    response={200: RollbackOut, 400: ErrorOut, 403: ErrorOut, 404: MessageOut},
+    summary="Batalkan satu impor seluruhnya",
+    description=(
+        "Menghapus data yang dibuat impor dan mengembalikan nilai data yang diubahnya; pembatalan itu "
+        "sendiri tercatat di riwayat. 404 untuk impor yang tidak dapat Anda lihat; 400 already_rolled_back "
+        "bila sudah dibatalkan."
+    ),
+)
+def batch_rollback(request, batch_id: int, payload: RollbackIn | None = None):
+    actor = actor_for_request(request, channel=Channel.API)
+    if import_batch_for(actor=actor, batch_id=batch_id) is None:
+        return Status(404, {"detail": _("Impor tidak ditemukan.")})
+    undone = import_rollback(actor=actor, batch_id=batch_id, reason=payload.reason if payload else "")
+    return Status(200, {"batch_id": batch_id, "undone": undone})

@@ -74,6 +74,7 @@ class ImportReport:
     error_count: int = 0
     warning_count: int = 0
     committed: bool = False
+    batch_id: int | None = None  # the audit batch of a committed import (see audit.models.AuditBatch)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +97,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "committed": self.committed,
+            "batch_id": self.batch_id,
             "ok": self.ok,
             "error_count": self.error_count,
             "warning_count": self.warning_count,
@@ -106,7 +108,15 @@ class ImportReport:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportReport:
         report = cls(kind=data["kind"])
-        for name in ("rows_total", "created", "updated", "committed", "error_count", "warning_count"):
+        for name in (
+            "rows_total",
+            "created",
+            "updated",
+            "committed",
+            "batch_id",
+            "error_count",
+            "warning_count",
+        ):
             setattr(report, name, data.get(name, getattr(report, name)))
         report.errors = [RowError(**e) for e in data.get("errors", [])]
         report.warnings = [RowError(**w) for w in data.get("warnings", [])]
@@ -148,6 +158,11 @@ def _defuse(text: str) -> str:
 
 def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d[\d.,]*", text))
+
+
+class WriteRefused(Exception):
+    """Raised by a schema's `write` after it reported row errors found only while writing (a record
+    locked or moved out of scope since pass 1): the engine rolls the whole transaction back."""
 
 
 class ImportFileError(Exception):
@@ -360,7 +375,9 @@ class ImportSchema:
         """Checks that need the whole file (warnings on totals). Called after pass 1."""
 
     def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
-        """Pass 2: write every row (all valid), counting created/updated into the report."""
+        """Pass 2: write every row (all valid), counting created/updated into the report.
+
+        Runs inside one transaction; raising WriteRefused (after reporting errors) undoes it all."""
         raise NotImplementedError
 
     def column_keys(self) -> dict[str, str]:
@@ -555,8 +572,13 @@ def run_import(
         try:
             with transaction.atomic():
                 schema.write(_data_rows(reader, columns), report, progress.step)
+        except WriteRefused:
+            report.created = report.updated = 0
+            report.batch_id = None
+            return report
         except DatabaseError as exc:
             report.created = report.updated = 0
+            report.batch_id = None
             report.error(
                 None,
                 "",

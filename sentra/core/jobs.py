@@ -47,6 +47,19 @@ def job_start(*, kind: str, runner: str, params: dict[str, Any], user: Any = Non
     return job
 
 
+def job_actor(job: Job, *, channel: str):
+    """The Actor a job runs as: rebuilt from the user who started it, in the thread or on a Celery
+    worker alike, so a job has exactly that user's rights (role, region, agency) at the time it runs.
+    AccessDenied when the job has no user (or the user was deactivated since)."""
+    from sentra.accounts.scope import actor_for_user
+    from sentra.core.errors import AccessDenied
+
+    user = job.created_by
+    if user is None or not user.is_active:
+        raise AccessDenied(_("Pekerjaan ini tidak memiliki pengguna aktif; unggah ulang setelah masuk."))
+    return actor_for_user(user, channel=channel)
+
+
 def _dispatch_to_celery(job_id: int) -> None:
     from sentra.celery import app
 

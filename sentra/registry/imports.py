@@ -3,14 +3,22 @@
 The engine (sentra.core.imports) streams the file; these schemas say what each column means.
 Validation never queries per row: `prepare` loads one set or dict per referenced table (village
 codes, KBLI leaves, existing NIB → id, existing (name, village) → id) and every row is checked
-against them in memory. Enterprises are written with bulk_create / bulk_update in batches; centres,
+against them in memory. Enterprises are written with executemany / bulk_update in batches; centres,
 which number in the thousands nationally, are written one by one with their links.
+
+Every import runs as an Actor (accounts.scope) that needs Action.IMPORT. A row is refused with
+`out_of_scope` when its village lies outside the actor's region, or when it would update a record
+outside that region (or, for own-agency-only roles, another agency's record); with `locked` when it
+would update an accepted record. A committed import is one AuditBatch with one AuditEvent per
+created or updated record, written in bulk, so that it can be rolled back as a whole.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
+from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope, region_q, require
 from sentra.agencies.models import Agency, AgencyKind
+from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
+from sentra.audit.services import batch_rollback, batch_start, diff, record_change, snapshot
+from sentra.core.errors import NotFound
 from sentra.core.imports import (
     CellError,
     Column,
@@ -28,6 +41,7 @@ from sentra.core.imports import (
     ImportSchema,
     ProgressCallback,
     Row,
+    WriteRefused,
     cell_text,
     is_blank,
     parse_choice,
@@ -39,10 +53,12 @@ from sentra.core.imports import (
 )
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
+from sentra.verification.models import VerificationStatus
+from sentra.verification.services import mark_edited
 
 from .choices import CentreStatus, DecreeKind, EnterpriseStatus
 from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
-from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class
+from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class, owning_agency
 
 BATCH_SIZE = 2_000
 MAX_INT = 2_147_483_647
@@ -65,6 +81,130 @@ def default_import_agency() -> Agency:
 def natural_name(name: str) -> str:
     """Names compare case- and space-insensitively: 'UD  Amplang' and 'ud amplang' are one unit."""
     return " ".join(name.split()).casefold()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scope and history
+
+# Whether an existing record may be updated by the importing actor; small ints so that the maps of
+# existing records (millions of entries nationally) stay as small as before: pk << 2 | guard.
+MAY_UPDATE, OUTSIDE, OTHER_AGENCY, LOCKED = 0, 1, 2, 3
+
+
+class _Guard:
+    """The importing actor's rights, asked once per existing record (prepare) and once per row (check)."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.everywhere = actor.is_superuser or actor.is_national
+        self.own_agency_only = not actor.is_superuser and actor.role in OWN_AGENCY_ONLY
+
+    def place(self, village: str | None) -> bool:
+        return self.everywhere or code_in_scope(self.actor, village)
+
+    def record(self, village: str, agency_id: int, status: str) -> int:
+        if not self.place(village):
+            return OUTSIDE
+        if self.own_agency_only and agency_id != self.actor.agency_id:
+            return OTHER_AGENCY
+        if status == VerificationStatus.ACCEPTED:
+            return LOCKED
+        return MAY_UPDATE
+
+    @staticmethod
+    def place_error(report: ImportReport, row: Row, village: str) -> None:
+        column = "kode_wilayah" if row.text("kode_wilayah") else "desa"
+        report.error(
+            row.number,
+            column,
+            row.text(column),
+            "out_of_scope",
+            _("Desa/kelurahan %(code)s berada di luar wilayah kerja Anda.") % {"code": village},
+        )
+
+    @staticmethod
+    def record_error(report: ImportReport, row: Row, column: str, guard: int, kind: str) -> None:
+        if guard == LOCKED:
+            code = "locked"
+            message = _(
+                "%(kind)s ini sudah diterima kementerian dan terkunci; minta pembukaan kembali untuk "
+                "mengubahnya."
+            )
+        elif guard == OTHER_AGENCY:
+            code = "out_of_scope"
+            message = _("%(kind)s ini milik instansi lain; Anda hanya dapat mengubah data instansi Anda.")
+        else:
+            code = "out_of_scope"
+            message = _("%(kind)s ini terdaftar di luar wilayah kerja Anda; Anda tidak dapat mengubahnya.")
+        report.error(row.number, column, row.text(column), code, message % {"kind": kind})
+
+
+def _json(value: Any) -> Any:
+    """A column value as audit.services.snapshot stores it."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# Verification columns of a record the import creates (the database fills them: draft, nothing else).
+NEW_RECORD_STATE = {
+    "verification_status": str(VerificationStatus.DRAFT),
+    "submitted_by_id": None,
+    "submitted_at": None,
+    "verified_at": None,
+    "accepted_at": None,
+    "return_reason": "",
+}
+
+
+class _History:
+    """The import's audit batch and its events, inserted with bulk_create in chunks."""
+
+    def __init__(self, actor: Actor, description: str, model: type) -> None:
+        self.actor = actor
+        self.batch = batch_start(actor=actor, kind="import", description=description)
+        self.object_type = model._meta.label_lower
+        self.pending: list[AuditEvent] = []
+
+    def created(self, pk: int, name: str, village: str, after: dict[str, Any]) -> None:
+        self._add(AuditAction.CREATE, pk, name, village, diff(None, after), after)
+
+    def updated(
+        self, pk: int, name: str, village: str, before: dict[str, Any], after: dict[str, Any]
+    ) -> None:
+        changes = diff(before, after)
+        if changes:  # as record_change: an update that changed nothing leaves no trace
+            self._add(AuditAction.UPDATE, pk, name, village, changes, after)
+
+    def _add(self, action: str, pk: int, name: str, village: str, changes: dict, after: dict) -> None:
+        actor = self.actor
+        self.pending.append(
+            AuditEvent(
+                user_id=actor.user_id,
+                username=actor.username,
+                channel=actor.channel,
+                ip=actor.ip,
+                action=action,
+                object_type=self.object_type,
+                object_id=pk,
+                object_repr=str(name)[:200],
+                region_code=village or "",
+                changes=changes,
+                snapshot=after,
+                batch=self.batch,
+            )
+        )
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            AuditEvent.objects.bulk_create(self.pending, batch_size=500)
+            self.pending = []
 
 
 class _Places:
@@ -230,13 +370,38 @@ ENTERPRISE_FIELDS_BY_COLUMN = {
 PLACE_FIELDS = ("village", "province_code", "regency_code")
 
 
-class EnterpriseSchema(ImportSchema):
+class _RegistrySchema(ImportSchema):
+    """What both registry schemas share: the acting user, the owning agency and the audit batch."""
+
+    model: type = Enterprise
+
+    def __init__(
+        self, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
+    ) -> None:
+        self.actor = actor
+        self.agency = agency
+        self.description = description
+        self.history: _History | None = None
+
+    def begin(self, report: ImportReport) -> _History:
+        """Start the write phase: the audit batch, inside the engine's transaction."""
+        if self.actor is None:
+            raise ValueError("An import that writes needs an actor")
+        self.history = _History(self.actor, self.description or str(self.title), self.model)
+        report.batch_id = self.history.batch.pk
+        return self.history
+
+    def _guard(self) -> _Guard:
+        if self.actor is None:
+            raise ValueError("An import needs an actor")
+        return _Guard(self.actor)
+
+
+class EnterpriseSchema(_RegistrySchema):
     kind = "enterprises"
     title = _l("IKM")
     columns = ENTERPRISE_COLUMNS
-
-    def __init__(self, *, agency: Agency | None = None) -> None:
-        self.agency = agency
+    model = Enterprise
 
     def missing_columns(self, present: set[str]) -> list[str]:
         missing = [c for c in ("nama_usaha", "kbli") if c not in present]
@@ -246,18 +411,25 @@ class EnterpriseSchema(ImportSchema):
 
     def prepare(self, present: set[str]) -> None:
         self.present = present
+        self.guard = self._guard()
         self.places = _Places(present)
         self.kbli: set[str] = set(Kbli.objects.filter(level=5).values_list("code", flat=True))
+        # Values are pk << 2 | guard (may this actor update it?); by_name's are negated when that
+        # record has a NIB (see _existing).
         self.by_nib: dict[str, int] = {}
-        # (name, village) → id, negated when that record has a NIB (see _existing_id)
         self.by_name: dict[tuple[str, str], int] = {}
-        rows = Enterprise.objects.values_list("id", "nib", "name", "village_id").iterator(chunk_size=20_000)
-        for pk, nib, name, village in rows:
+        rows = Enterprise.objects.values_list(
+            "id", "nib", "name", "village_id", "agency_id", "verification_status"
+        ).iterator(chunk_size=20_000)
+        record = self.guard.record
+        for pk, nib, name, village, agency_id, status in rows:
+            value = pk << 2 | record(village, agency_id, status)
             if nib:
-                self.by_nib[nib] = pk
-            self.by_name[(natural_name(name), village)] = -pk if nib else pk
+                self.by_nib[nib] = value
+            self.by_name[(natural_name(name), village)] = -value if nib else value
 
-    def _existing_id(self, nib: str | None, name: str, village: str) -> int | None:
+    def _existing(self, nib: str | None, name: str, village: str) -> int | None:
+        """pk << 2 | guard of the record this row updates, or None for a new record."""
         if nib and nib in self.by_nib:
             return self.by_nib[nib]
         found = self.by_name.get((natural_name(name), village))
@@ -266,6 +438,10 @@ class EnterpriseSchema(ImportSchema):
         if found > 0 or not nib:
             return abs(found)
         return None  # same name and village but another NIB: a different unit
+
+    def _existing_id(self, nib: str | None, name: str, village: str) -> int | None:
+        found = self._existing(nib, name, village)
+        return None if found is None else found >> 2
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
         """Row → field values; errors go to `report`. Returns None when the row has errors."""
@@ -336,6 +512,14 @@ class EnterpriseSchema(ImportSchema):
         data = self.parse(row, report)
         if data is None:
             return None
+        village = data["village"]
+        if not self.guard.place(village):
+            self.guard.place_error(report, row, village)
+        else:
+            found = self._existing(data["nib"], data["name"], village)
+            if found is not None and found & 3:
+                column = "nib" if data["nib"] and data["nib"] in self.by_nib else "nama_usaha"
+                self.guard.record_error(report, row, column, found & 3, _("IKM"))
         return ("nib", data["nib"]) if data["nib"] else ("name", natural_name(data["name"]), data["village"])
 
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
@@ -344,6 +528,7 @@ class EnterpriseSchema(ImportSchema):
         ) % {"row": first_row}
 
     def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+        history = self.begin(report)
         agency = self.agency or default_import_agency()
         update_fields = sorted(
             {
@@ -353,11 +538,11 @@ class EnterpriseSchema(ImportSchema):
                 for f in fields
             }
             | set(PLACE_FIELDS)
-            | {"size_class", "updated_at"}
+            | {"size_class", "updated_at", "verification_status", "verified_at"}
         )
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
-        inserter = _EnterpriseInserter(agency_id=agency.pk)
-        changed: list[Enterprise] = []
+        inserter = _EnterpriseInserter(agency_id=agency.pk, history=history)
+        updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
         for row in rows:
             on_row()
             data = self.parse(row, None)
@@ -374,33 +559,88 @@ class EnterpriseSchema(ImportSchema):
                 workers=enterprise.workers, investment=enterprise.investment
             )
             enterprise.updated_at = timezone.now()
-            changed.append(enterprise)
-            if len(changed) >= BATCH_SIZE:
-                report.updated += self._update(changed, update_fields, both_size_inputs)
-                changed = []
+            report.updated += updater.add(enterprise, row)
         report.created += inserter.flush()
-        if changed:
-            report.updated += self._update(changed, update_fields, both_size_inputs)
+        report.updated += updater.flush()
+        history.flush()
 
-    @staticmethod
-    def _update(objects: list[Enterprise], fields: list[str], both_size_inputs: bool) -> int:
-        if not both_size_inputs:
-            # The size class needs both inputs; take the missing one from the stored record, one query
-            # per batch.
-            stored = dict(
-                (pk, (w, i))
-                for pk, w, i in Enterprise.objects.filter(pk__in=[o.pk for o in objects]).values_list(
-                    "pk", "workers", "investment"
-                )
+
+# Audited columns: what audit.services.snapshot records (no primary key, no bookkeeping timestamps).
+AUDITED_FIELDS = tuple(
+    f.attname
+    for f in Enterprise._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "updated_at")
+)
+
+
+class _EnterpriseUpdater:
+    """Updates existing enterprises with bulk_update in batches, recording before → after per record.
+
+    Each batch reads its records' stored values once (one query): they are the history's "before",
+    they fill the size class when the file carries only one of its inputs, and they are checked again
+    under the write transaction (a record accepted or moved since pass 1 refuses the whole import).
+    An edit of a submitted or verified record sends it back to draft, as verification.mark_edited.
+    """
+
+    def __init__(
+        self,
+        guard: _Guard,
+        history: _History,
+        fields: list[str],
+        both_size_inputs: bool,
+        report: ImportReport,
+    ) -> None:
+        self.guard, self.history, self.fields, self.report = guard, history, fields, report
+        self.both_size_inputs = both_size_inputs
+        self.attnames = [Enterprise._meta.get_field(f).attname for f in fields if f != "updated_at"]
+        self.pending: list[tuple[Enterprise, Row]] = []
+
+    def add(self, enterprise: Enterprise, row: Row) -> int:
+        self.pending.append((enterprise, row))
+        return self.flush() if len(self.pending) >= BATCH_SIZE else 0
+
+    def flush(self) -> int:
+        if not self.pending:
+            return 0
+        pending, self.pending = self.pending, []
+        stored = {
+            values["id"]: values
+            for values in Enterprise.objects.filter(pk__in=[e.pk for e, _row in pending]).values(
+                "id", *AUDITED_FIELDS
             )
-            for obj in objects:
-                workers, investment = stored[obj.pk]
-                obj.size_class = enterprise_size_class(
-                    workers=obj.workers if "workers" in fields else workers,
-                    investment=obj.investment if "investment" in fields else investment,
+        }
+        refused = False
+        for enterprise, row in pending:
+            before = {name: _json(stored[enterprise.pk][name]) for name in AUDITED_FIELDS}
+            guard = self.guard.record(
+                before["village_id"], before["agency_id"], before["verification_status"]
+            )
+            if not self.guard.place(enterprise.village_id):
+                self.guard.place_error(self.report, row, enterprise.village_id)
+                refused = True
+                continue
+            if guard:
+                column = "nib" if enterprise.nib else "nama_usaha"
+                self.guard.record_error(self.report, row, column, guard, _("IKM"))
+                refused = True
+                continue
+            enterprise.verification_status = before["verification_status"]
+            enterprise.verified_at = stored[enterprise.pk]["verified_at"]
+            mark_edited(enterprise)
+            if not self.both_size_inputs:
+                # The size class needs both inputs; the one the file lacks is the stored one.
+                enterprise.size_class = enterprise_size_class(
+                    workers=enterprise.workers if "workers" in self.fields else before["workers"],
+                    investment=enterprise.investment if "investment" in self.fields else before["investment"],
                 )
-        Enterprise.objects.bulk_update(objects, fields, batch_size=500)
-        return len(objects)
+            after = dict(before)
+            for name in self.attnames:
+                after[name] = _json(getattr(enterprise, name))
+            self.history.updated(enterprise.pk, enterprise.name, enterprise.village_id, before, after)
+        if refused:
+            raise WriteRefused
+        Enterprise.objects.bulk_update([e for e, _row in pending], self.fields, batch_size=500)
+        return len(pending)
 
 
 class _EnterpriseInserter:
@@ -410,23 +650,29 @@ class _EnterpriseInserter:
     the values here are already validated by pass 1, so only the few types a driver cannot take as
     they are (datetimes) go through the field's `get_db_prep_save`, once per import. Runs inside the
     engine's transaction, so an error still leaves nothing written.
+
+    After each batch the new ids are read back in one query (ids above the last seen, with this
+    import's creation stamp) and matched to the rows by natural key; each new record's history
+    snapshot is built from the values just inserted, never by reading the record again.
     """
 
     ROW_FIELDS = ENTERPRISE_FIELDS
 
-    def __init__(self, *, agency_id: int) -> None:
+    def __init__(self, *, agency_id: int, history: _History) -> None:
         self.connection = connections[router.db_for_write(Enterprise)]
+        self.history = history
+        self.agency_id = agency_id
         meta = Enterprise._meta
         fields = {f.attname: f for f in meta.concrete_fields}
-        now = timezone.now()
-        stamp = fields["created_at"].get_db_prep_save(now, self.connection)
+        self.now = now = timezone.now()
         self.prefix = (
-            stamp,
+            fields["created_at"].get_db_prep_save(now, self.connection),
             fields["updated_at"].get_db_prep_save(now, self.connection),
             fields["agency_id"].get_db_prep_save(agency_id, self.connection),
         )
         columns = ("created_at", "updated_at", "agency_id", "village_id", "province_code", "regency_code")
         columns += ("kbli_id", "size_class", *self.ROW_FIELDS)
+        self.columns = columns
         # Columns the database fills itself (verification state of a new record) may be left out.
         missing = {
             name
@@ -434,6 +680,8 @@ class _EnterpriseInserter:
             if not (fields[name].has_db_default() or fields[name].null)
         }
         assert not missing, f"_EnterpriseInserter does not fill {sorted(missing)}"
+        unaudited = set(AUDITED_FIELDS) - set(columns) - set(NEW_RECORD_STATE)
+        assert not unaudited, f"_EnterpriseInserter does not record {sorted(unaudited)}"
         quote = self.connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(meta.db_table),
@@ -441,6 +689,7 @@ class _EnterpriseInserter:
             ", ".join(["%s"] * len(columns)),
         )
         self.pending: list[tuple[Any, ...]] = []
+        self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     def add(self, data: dict[str, Any], kbli: str, village: str) -> int:
         """Queue one row; returns the number of rows written now (0 or a batch)."""
@@ -464,8 +713,32 @@ class _EnterpriseInserter:
             return 0
         with self.connection.cursor() as cursor:
             cursor.executemany(self.sql, self.pending)
-        written, self.pending = len(self.pending), []
+        written, pending, self.pending = len(self.pending), self.pending, []
+        self._record(pending)
         return written
+
+    def _record(self, pending: list[tuple[Any, ...]]) -> None:
+        names = self.columns[2:]
+        index = {name: position for position, name in enumerate(self.columns)}
+        nib, name, village = index["nib"], index["name"], index["village_id"]
+        by_key = {(values[nib] or "", values[name], values[village]): values for values in pending}
+        new = (
+            Enterprise.objects.filter(pk__gt=self.high_water, created_at=self.now, agency_id=self.agency_id)
+            .order_by("pk")
+            .values_list("pk", "nib", "name", "village_id")
+        )
+        matched = 0
+        for pk, row_nib, row_name, row_village in new:
+            self.high_water = max(self.high_water, pk)
+            values = by_key.get((row_nib or "", row_name, row_village))
+            if values is None:
+                continue
+            matched += 1
+            after = {n: _json(v) for n, v in zip(names, values[2:], strict=True)}
+            after["agency_id"] = self.agency_id
+            after.update(NEW_RECORD_STATE)
+            self.history.created(pk, row_name, row_village, after)
+        assert matched == len(pending), f"read back {matched} of {len(pending)} new enterprises"
 
 
 def _parse_nib(value: Any) -> str | None:
@@ -528,13 +801,11 @@ CENTRE_COLUMNS = (
 PROVINCIAL_DECREES = {DecreeKind.PERGUB}
 
 
-class CentreSchema(ImportSchema):
+class CentreSchema(_RegistrySchema):
     kind = "centres"
     title = _l("Sentra IKM")
     columns = CENTRE_COLUMNS
-
-    def __init__(self, *, agency: Agency | None = None) -> None:
-        self.agency = agency
+    model = Centre
 
     def missing_columns(self, present: set[str]) -> list[str]:
         missing = [c for c in ("nama_sentra", "komoditas", "kbli") if c not in present]
@@ -544,14 +815,18 @@ class CentreSchema(ImportSchema):
 
     def prepare(self, present: set[str]) -> None:
         self.present = present
+        self.guard = self._guard()
         self.places = _Places(present)
         self.kbli = set(Kbli.objects.filter(level=5).values_list("code", flat=True))
-        self.members: dict[str, int] = dict(
-            Enterprise.objects.filter(nib__isnull=False).values_list("nib", "id").iterator(chunk_size=20_000)
-        )
+        # Members are named by NIB; only enterprises the actor may read can be named.
+        readable = Enterprise.objects.filter(region_q(self.guard.actor), nib__isnull=False)
+        self.members: dict[str, int] = dict(readable.values_list("nib", "id").iterator(chunk_size=20_000))
+        # (name, main village) → pk << 2 | guard
         self.existing: dict[tuple[str, str], int] = {
-            (natural_name(name), village): pk
-            for pk, name, village in Centre.objects.values_list("id", "name", "village_id")
+            (natural_name(name), village): pk << 2 | self.guard.record(village, agency_id, status)
+            for pk, name, village, agency_id, status in Centre.objects.values_list(
+                "id", "name", "village_id", "agency_id", "verification_status"
+            )
         }
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
@@ -650,6 +925,13 @@ class CentreSchema(ImportSchema):
         data = self.parse(row, report)
         if data is None:
             return None
+        outside = [code for code in data["villages"] if not self.guard.place(code)]
+        if outside:
+            self.guard.place_error(report, row, ", ".join(outside))
+        else:
+            found = self.existing.get((natural_name(data["name"]), data["villages"][0]))
+            if found is not None and found & 3:
+                self.guard.record_error(report, row, "nama_sentra", found & 3, _("Sentra"))
         if data["members"] is not None:
             for message in centre_warnings(member_count=len(data["members"])):
                 report.warn(row.number, "nib_anggota", row.text("nib_anggota"), "few_members", message)
@@ -661,15 +943,28 @@ class CentreSchema(ImportSchema):
         }
 
     def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+        history = self.begin(report)
         agency = self.agency or default_import_agency()
         decrees: dict[tuple[str, str, str], Decree] = {}
+        refused = False
         for row in rows:
             on_row()
             data = self.parse(row, None)
             assert data is not None
             villages, members, decree_data = data.pop("villages"), data.pop("members"), data.pop("decree")
-            pk = self.existing.get((natural_name(data["name"]), villages[0]))
-            centre = Centre.objects.get(pk=pk) if pk else Centre(agency=agency)
+            found = self.existing.get((natural_name(data["name"]), villages[0]))
+            pk = None if found is None else found >> 2
+            centre = Centre.objects.select_for_update().get(pk=pk) if pk else Centre(agency=agency)
+            before = None
+            if pk:
+                # Checked again under the write transaction: accepted or moved since pass 1?
+                guard = self.guard.record(centre.village_id, centre.agency_id, centre.verification_status)
+                if guard:
+                    self.guard.record_error(report, row, "nama_sentra", guard, _("Sentra"))
+                    refused = True
+                    continue
+                before = snapshot(centre)
+                mark_edited(centre)
             centre.kbli_id = data.pop("kbli")
             for name, value in data.items():
                 setattr(centre, name, value)
@@ -686,10 +981,18 @@ class CentreSchema(ImportSchema):
             centre.save()
             if pk:
                 report.updated += 1
+                record_change(
+                    actor=history.actor,
+                    action=AuditAction.UPDATE,
+                    obj=centre,
+                    before=before,
+                    batch=history.batch,
+                )
                 CentreVillage.objects.filter(centre=centre).exclude(village_id__in=villages).delete()
             else:
                 report.created += 1
-                self.existing[(natural_name(centre.name), villages[0])] = centre.pk
+                record_change(actor=history.actor, action=AuditAction.CREATE, obj=centre, batch=history.batch)
+                self.existing[(natural_name(centre.name), villages[0])] = centre.pk << 2
             have = set(CentreVillage.objects.filter(centre=centre).values_list("village_id", flat=True))
             CentreVillage.objects.bulk_create(
                 [CentreVillage(centre=centre, village_id=c) for c in villages if c not in have]
@@ -702,6 +1005,8 @@ class CentreSchema(ImportSchema):
                 CentreMembership.objects.bulk_create(
                     [CentreMembership(centre=centre, enterprise_id=i) for i in members if i not in have]
                 )
+        if refused:
+            raise WriteRefused
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -710,59 +1015,104 @@ class CentreSchema(ImportSchema):
 SCHEMAS: dict[str, type[ImportSchema]] = {"enterprises": EnterpriseSchema, "centres": CentreSchema}
 
 
-def import_schema(kind: str, *, agency: Agency | None = None) -> ImportSchema:
+def import_schema(
+    kind: str, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
+) -> ImportSchema:
+    """The schema of a kind of import; an actor is needed only to check or write rows."""
     try:
-        return SCHEMAS[kind](agency=agency)  # type: ignore[call-arg]
+        schema = SCHEMAS[kind]
     except KeyError:
         raise ValueError(f"Unknown import kind {kind!r}; use one of {sorted(SCHEMAS)}") from None
+    return schema(actor=actor, agency=agency, description=description)  # type: ignore[call-arg]
+
+
+def _as_actor(who: Actor | Any) -> Actor:
+    """An Actor as given, or a user's actor on the import channel."""
+    if isinstance(who, Actor):
+        return who
+    return actor_for_user(who, channel=Channel.IMPORT)
+
+
+def import_owner(actor: Actor, agency: Agency | None) -> Agency | None:
+    """The agency that will own created records: registry.services.owning_agency, except that a
+    national actor without an agency of their own gets the default ministry agency (None here,
+    created if needed only when rows are written)."""
+    if agency is None and actor.agency_id is None and (actor.is_national or actor.is_superuser):
+        return None
+    return owning_agency(actor, agency)
 
 
 def import_file(
     *,
     kind: str,
     path: Path | str,
+    actor: Actor | Any,
     commit: bool = False,
     agency: Agency | None = None,
     on_progress: ProgressCallback | None = None,
+    description: str = "",
 ) -> ImportReport:
-    """Import enterprises or centres from a CSV/XLSX file; writes only if `commit` and no error."""
-    return run_import(
-        path=path, schema=import_schema(kind, agency=agency), commit=commit, on_progress=on_progress
-    )
+    """Import enterprises or centres from a CSV/XLSX file as `actor`; writes only if `commit` and no error.
+
+    Raises AccessDenied when the actor may not import (or may not record for `agency`); every
+    problem with the file or its rows is in the report.
+    """
+    actor = _as_actor(actor)
+    require(actor, Action.IMPORT)
+    owner = import_owner(actor, agency)
+    schema = import_schema(kind, actor=actor, agency=owner, description=description or Path(path).name)
+    return run_import(path=path, schema=schema, commit=commit, on_progress=on_progress)
 
 
 def import_enterprises(
     *,
     path: Path | str,
+    actor: Actor | Any,
     commit: bool = False,
     agency: Agency | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    return import_file(kind="enterprises", path=path, commit=commit, agency=agency, on_progress=on_progress)
+    return import_file(
+        kind="enterprises", path=path, actor=actor, commit=commit, agency=agency, on_progress=on_progress
+    )
 
 
 def import_centres(
     *,
     path: Path | str,
+    actor: Actor | Any,
     commit: bool = False,
     agency: Agency | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    return import_file(kind="centres", path=path, commit=commit, agency=agency, on_progress=on_progress)
+    return import_file(
+        kind="centres", path=path, actor=actor, commit=commit, agency=agency, on_progress=on_progress
+    )
 
 
 def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallback) -> dict[str, Any]:
-    """Background-job runner (see sentra.core.jobs): imports the stored upload, then deletes it."""
+    """Background-job runner (see sentra.core.jobs): imports the stored upload as the user who started
+    the job (thread or Celery worker alike), then deletes the upload."""
+    from django.core.exceptions import PermissionDenied
+
+    from sentra.core.errors import DomainError
+    from sentra.core.jobs import job_actor
+
     agency = Agency.objects.filter(pk=params["agency_id"]).first() if params.get("agency_id") else None
     path = Path(params["path"])
     try:
         report = import_file(
             kind=params["kind"],
             path=path,
+            actor=job_actor(job, channel=Channel.IMPORT),
             commit=bool(params.get("commit")),
             agency=agency,
             on_progress=progress,
+            description=params.get("filename", ""),
         )
+    except (PermissionDenied, DomainError) as exc:
+        report = ImportReport(kind=params["kind"])
+        report.error(None, "", "", getattr(exc, "code", "forbidden"), str(exc))
     finally:
         path.unlink(missing_ok=True)
     return report.as_dict()
@@ -776,12 +1126,21 @@ def _job_kind(kind: str) -> str:
     return JOB_KIND_PREFIX + kind
 
 
-def import_upload(*, kind: str, upload: Any, commit: bool, user: Any = None, agency: Agency | None = None):
+def import_upload(
+    *,
+    kind: str,
+    upload: Any,
+    commit: bool,
+    actor: Actor,
+    user: Any = None,
+    agency: Agency | None = None,
+):
     """Import an uploaded file for the web and the API; returns the Job that holds (or will hold) the report.
 
     Small files are imported in the request and the returned job is already finished, so the web
     and the API show every result, and offer its errors CSV, the same way. Files larger than
-    SENTRA_IMPORT_BACKGROUND_BYTES become a background job (sentra.core.jobs).
+    SENTRA_IMPORT_BACKGROUND_BYTES become a background job (sentra.core.jobs), run as `user` again.
+    Raises AccessDenied, before anything is stored, when the actor may not import.
     """
     import uuid
 
@@ -791,6 +1150,8 @@ def import_upload(*, kind: str, upload: Any, commit: bool, user: Any = None, age
     from sentra.core.models import Job
 
     import_schema(kind)  # unknown kind → ValueError before anything is stored
+    require(actor, Action.IMPORT)
+    import_owner(actor, agency)
     params = {
         "kind": kind,
         "commit": bool(commit),
@@ -827,7 +1188,9 @@ def import_upload(*, kind: str, upload: Any, commit: bool, user: Any = None, age
     if upload.size > settings.SENTRA_IMPORT_BACKGROUND_BYTES:
         return job_start(kind=_job_kind(kind), runner=JOB_RUNNER, params=params, user=owner)
     try:
-        report = import_file(kind=kind, path=path, commit=commit, agency=agency)
+        report = import_file(
+            kind=kind, path=path, actor=actor, commit=commit, agency=agency, description=params["filename"]
+        )
     finally:
         path.unlink(missing_ok=True)
     return Job.objects.create(
@@ -850,3 +1213,34 @@ def import_job_for(*, pk: int, user: Any):
     if not getattr(user, "is_staff", False):
         jobs = jobs.filter(created_by_id=getattr(user, "pk", None))
     return jobs.first()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rolling an import back
+
+
+def import_batch_for(*, actor: Actor, batch_id: int) -> AuditBatch | None:
+    """An import's audit batch the actor may see: any for the ministry, their own, or one whose every
+    change lies inside their region. None otherwise, so that the caller answers 404."""
+    batch = AuditBatch.objects.filter(pk=batch_id, kind="import").first()
+    if batch is None or not actor.is_authenticated:
+        return None
+    if actor.is_superuser or actor.is_national or (actor.user_id and batch.user_id == actor.user_id):
+        return batch
+    code = actor.region_code or ""
+    outside = batch.events.exclude(region_code=code).exclude(region_code__startswith=code + ".")
+    return None if outside.exists() else batch
+
+
+def import_rollback(*, actor: Actor, batch_id: int, reason: str = "") -> int:
+    """Undo a committed import as a whole (audit.services.batch_rollback); returns the records undone.
+
+    NotFound for a batch the actor may not see; AccessDenied without Action.ROLLBACK, or when a record
+    of the batch lies outside what the actor may change; DomainError `already_rolled_back` or `locked`.
+    Nothing is undone unless everything is.
+    """
+    batch = import_batch_for(actor=actor, batch_id=batch_id)
+    if batch is None:
+        raise NotFound(_("Impor tidak ditemukan."))
+    require(actor, Action.ROLLBACK)
+    return batch_rollback(actor=actor, batch=batch, reason=reason)

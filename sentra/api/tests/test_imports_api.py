@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import persona
 from sentra.core.jobs import wait_for_jobs
 from sentra.core.models import Job
 from sentra.registry.models import Enterprise
@@ -92,6 +94,8 @@ def test_other_users_jobs_are_hidden(auth_client, django_user_model, client):
     transaction=True,
     available_apps=[
         "sentra.core",
+        "sentra.accounts",
+        "sentra.audit",
         "sentra.agencies",
         "sentra.registry",
         "django.contrib.auth",
@@ -99,10 +103,10 @@ def test_other_users_jobs_are_hidden(auth_client, django_user_model, client):
         "django.contrib.sessions",
     ],
 )
-def test_large_file_becomes_a_background_job(client, django_user_model, settings):
+def test_large_file_becomes_a_background_job(client, settings):
     settings.SENTRA_BROKER_URL = ""
     settings.SENTRA_IMPORT_BACKGROUND_BYTES = 10
-    user = django_user_model.objects.create_user(username="besar", password="rahasia-sekali-789")
+    user = persona(Role.MINISTRY_ADMIN, username="besar")
     client.force_login(user)
     response = client.post(f"{API}/enterprises?commit=true", {"file": upload("a.csv", GOOD)})
     assert response.status_code == 202

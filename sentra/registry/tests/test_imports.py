@@ -49,12 +49,12 @@ def codes(report) -> list[tuple]:
     return [(e.row, e.column, e.code) for e in report.errors]
 
 
-def test_good_csv_dry_run_writes_nothing_and_commit_writes(tmp_path, ministry_agency):
+def test_good_csv_dry_run_writes_nothing_and_commit_writes(tmp_path, ministry_agency, actor):
     path = write(tmp_path, "\n".join([HEADER, *GOOD]) + "\n")
-    report = import_enterprises(path=path)
+    report = import_enterprises(actor=actor, path=path)
     assert report.ok and report.rows_total == 3 and not report.committed
     assert counts() == (0, 0, 0, 0)
-    report = import_enterprises(path=path, commit=True)
+    report = import_enterprises(actor=actor, path=path, commit=True)
     assert report.ok and report.committed and (report.created, report.updated) == (3, 0)
     unit = Enterprise.objects.get(nib="9120001234568")
     assert (unit.village_id, unit.regency_code, unit.size_class) == ("64.09.01.1002", "64.09", "medium")
@@ -62,26 +62,26 @@ def test_good_csv_dry_run_writes_nothing_and_commit_writes(tmp_path, ministry_ag
     assert Enterprise.objects.get(nib="9120001234567").investment == 50_000_000
 
 
-def test_reimport_updates_instead_of_duplicating(tmp_path, ministry_agency):
+def test_reimport_updates_instead_of_duplicating(tmp_path, ministry_agency, actor):
     path = write(tmp_path, "\n".join([HEADER, *GOOD]) + "\n")
-    import_enterprises(path=path, commit=True)
+    import_enterprises(actor=actor, path=path, commit=True)
     changed = "\n".join([HEADER, GOOD[0].replace(",4,", ",30,"), GOOD[1], GOOD[2].replace("Rahma", "Rahmah")])
-    report = import_enterprises(path=write(tmp_path, changed, "again.csv"), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, changed, "again.csv"), commit=True)
     assert (report.created, report.updated) == (0, 3)
     assert Enterprise.objects.count() == 3
     assert Enterprise.objects.get(nib="9120001234567").workers == 30
     assert Enterprise.objects.get(name="Tenun Sarung Samarinda").owner_name == "Rahmah"
 
 
-def test_semicolon_delimiter_bom_and_decimal_comma(tmp_path, ministry_agency):
+def test_semicolon_delimiter_bom_and_decimal_comma(tmp_path, ministry_agency, actor):
     text = "\ufeffNama Usaha;KBLI;Kode Wilayah;Lintang;Bujur\nUD Amplang;10794;64.09.01.1001;-1,25;116,7\n"
-    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
     assert report.ok, report.errors
     unit = Enterprise.objects.get()
     assert (str(unit.latitude), str(unit.longitude)) == ("-1.250000", "116.700000")
 
 
-def test_xlsx_detected_by_content_not_name(tmp_path, ministry_agency):
+def test_xlsx_detected_by_content_not_name(tmp_path, ministry_agency, actor):
     path = xlsx(
         tmp_path,
         [
@@ -90,28 +90,28 @@ def test_xlsx_detected_by_content_not_name(tmp_path, ministry_agency):
         ],
         name="upload.csv",
     )
-    report = import_enterprises(path=path, commit=True)
+    report = import_enterprises(actor=actor, path=path, commit=True)
     assert report.ok, report.errors
     assert Enterprise.objects.get().nib == "9120001234567"
 
 
-def test_names_resolved_with_the_gazetteer(tmp_path, ministry_agency):
+def test_names_resolved_with_the_gazetteer(tmp_path, ministry_agency, actor):
     text = (
         "nama_usaha,kbli,desa,kecamatan,kabupaten_kota,provinsi\n"
         "UD Amplang,10794,Saloloang,Penajam,Penajam Paser Utara,Kalimantan Timur\n"
     )
-    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
     assert report.ok, report.errors
     assert Enterprise.objects.get().village_id == "64.09.01.1002"  # Salo Loang in the Kemendagri data
 
 
-def test_unresolvable_names_are_errors(tmp_path, ministry_agency):
+def test_unresolvable_names_are_errors(tmp_path, ministry_agency, actor):
     text = (
         "nama_usaha,kbli,desa,kecamatan,kabupaten_kota\n"
         "UD A,10794,Desa Yang Tidak Ada Sama Sekali,Penajam,Penajam Paser Utara\n"
         "UD B,10794,,,\n"
     )
-    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
     assert [(r, c) for r, c, _code in codes(report)] == [(2, "desa"), (3, "desa")]
     assert codes(report)[1][2] == "required"
     assert codes(report)[0][2] in ("region_not_found", "region_ambiguous", "region_contradictory")
@@ -179,18 +179,18 @@ FILE_CORPUS = {
 
 
 @pytest.mark.parametrize("name", sorted(ROW_CORPUS))
-def test_row_corpus_reports_exact_errors_and_writes_nothing(tmp_path, ministry_agency, name):
+def test_row_corpus_reports_exact_errors_and_writes_nothing(tmp_path, ministry_agency, name, actor):
     EnterpriseFactory(nib="9120009999999")
     before = counts()
     text, expected = ROW_CORPUS[name]
-    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
     assert codes(report) == expected
     assert all(e.message for e in report.errors)
     assert not report.committed and counts() == before
 
 
 @pytest.mark.parametrize("name", sorted(FILE_CORPUS))
-def test_file_corpus_gives_one_clear_message(tmp_path, ministry_agency, name):
+def test_file_corpus_gives_one_clear_message(tmp_path, ministry_agency, name, actor):
     content, code = FILE_CORPUS[name]
     if content is None:
         buffer = io.BytesIO()
@@ -199,31 +199,31 @@ def test_file_corpus_gives_one_clear_message(tmp_path, ministry_agency, name):
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("hello.txt", "hi")
         content = buffer.getvalue()
-    report = import_enterprises(path=write(tmp_path, content, name + ".xlsx"), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, content, name + ".xlsx"), commit=True)
     assert codes(report) == [(None, report.errors[0].column, code)]
     assert report.errors[0].message
     assert counts() == (0, 0, 0, 0)
 
 
-def test_too_large(tmp_path, ministry_agency, settings):
+def test_too_large(tmp_path, ministry_agency, settings, actor):
     settings.SENTRA_IMPORT_MAX_BYTES = 10
-    report = import_enterprises(path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True)
     assert codes(report) == [(None, "", "too_large")]
 
 
-def test_one_bad_row_blocks_the_whole_file(tmp_path, ministry_agency):
+def test_one_bad_row_blocks_the_whole_file(tmp_path, ministry_agency, actor):
     text = "\n".join([HEADER, *GOOD, "UD X,,1,10794,64.09.01.1001,1,1,"])
-    report = import_enterprises(path=write(tmp_path, text), commit=True)
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
     assert codes(report) == [(5, "nib", "nib_format")]
     assert counts() == (0, 0, 0, 0)
 
 
-def test_xlsx_formula_is_refused(tmp_path, ministry_agency):
+def test_xlsx_formula_is_refused(tmp_path, ministry_agency, actor):
     path = xlsx(
         tmp_path,
         [["nama_usaha", "kbli", "kode_wilayah", "investasi"], ["UD A", "10794", "64.09.01.1001", "=A1*2"]],
     )
-    report = import_enterprises(path=path, commit=True)
+    report = import_enterprises(actor=actor, path=path, commit=True)
     assert codes(report)[0] == (2, "investasi", "formula")
     assert counts() == (0, 0, 0, 0)
 
@@ -234,7 +234,7 @@ CENTRE_HEADER = (
 )
 
 
-def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency):
+def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency, actor):
     members = [EnterpriseFactory(nib=f"912000000000{i}") for i in range(3)]
     nibs = ";".join(m.nib for m in members)
     text = (
@@ -244,7 +244,7 @@ def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency):
         f'Sentra Kelapa,Kelapa,10421,64.09.01.1001,sk_bupati,518/176/2020,2020-03-31,"{nibs}"\n'
     )
     path = write(tmp_path, text)
-    report = import_centres(path=path, commit=True)
+    report = import_centres(actor=actor, path=path, commit=True)
     assert report.ok and report.committed, report.errors
     assert [(w.row, w.code) for w in report.warnings] == [(2, "few_members"), (3, "few_members")]
     centre = Centre.objects.get(name="Sentra Amplang")
@@ -254,19 +254,19 @@ def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency):
     ]
     assert centre.memberships.count() == 3 and centre.status == "designated"
     assert Decree.objects.count() == 1 and centre.decree.region_id == "64.09"
-    again = import_centres(path=path, commit=True)
+    again = import_centres(actor=actor, path=path, commit=True)
     assert (again.created, again.updated) == (0, 2)
     assert counts()[1:] == (2, 6, 1)
 
 
-def test_centre_corpus(tmp_path, ministry_agency):
+def test_centre_corpus(tmp_path, ministry_agency, actor):
     text = (
         CENTRE_HEADER + "\n"
         "Sentra A,,10794,64.09.01.1001;99.99.99.9999,,518/1/2020,,9999999999999\n"
         "Sentra A,Amplang,10794,64.09.01.1001,Surat Sakti,518/2/2020,kemarin,\n"
     )
     before = counts()
-    report = import_centres(path=write(tmp_path, text), commit=True)
+    report = import_centres(actor=actor, path=write(tmp_path, text), commit=True)
     assert codes(report) == [
         (2, "komoditas", "required"),
         (2, "kode_wilayah", "unknown_village"),
@@ -279,15 +279,17 @@ def test_centre_corpus(tmp_path, ministry_agency):
     assert counts() == before
 
 
-def test_cli_dry_run_commit_and_exit_code(tmp_path, ministry_agency, capsys):
+def test_cli_dry_run_commit_and_exit_code(tmp_path, ministry_agency, user, capsys):
     good = write(tmp_path, "\n".join([HEADER, *GOOD]), "good.csv")
-    call_command("import", "enterprises", str(good))
+    call_command("import", "enterprises", str(good), "--as", user.username)
     assert Enterprise.objects.count() == 0
-    call_command("import", "enterprises", str(good), "--commit", "--agency", str(ministry_agency.pk))
+    call_command(
+        "import", "enterprises", str(good), "--commit", "--agency", str(ministry_agency.pk), "--as", "petugas"
+    )
     assert Enterprise.objects.count() == 3
     bad = write(tmp_path, "nama_usaha,kbli,kode_wilayah\nUD,1,64\n", "bad.csv")
     with pytest.raises(SystemExit) as caught:
-        call_command("import", "enterprises", str(bad), "--commit")
+        call_command("import", "enterprises", str(bad), "--commit", "--as-system")
     assert caught.value.code == 1
     out = capsys.readouterr().out
     assert "baris 2 [kbli] '1' unknown_kbli" in out and "not_village" in out
@@ -304,7 +306,9 @@ def test_cli_writes_templates(tmp_path, ministry_agency):
     assert csv_out.read_text(encoding="utf-8-sig").startswith("nama_sentra,komoditas,kbli")
 
 
-def test_default_agency_is_created_when_missing(tmp_path, db):
-    report = import_enterprises(path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True)
+def test_default_agency_is_created_when_missing(tmp_path, db, system_actor):
+    report = import_enterprises(
+        actor=system_actor, path=write(tmp_path, "\n".join([HEADER, *GOOD])), commit=True
+    )
     assert report.ok
     assert Enterprise.objects.first().agency.name == "Direktorat Jenderal IKMA"

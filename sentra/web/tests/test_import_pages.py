@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import persona
 from sentra.core.jobs import wait_for_jobs
 from sentra.core.models import Job
 from sentra.registry.models import Centre, Enterprise
@@ -144,6 +146,8 @@ def test_running_job_polls_with_htmx_and_stops_when_done(auth_client, user):
 # Flushed after the test: everything but the reference data (regions, KBLI) loaded once per session.
 BACKGROUND_APPS = [
     "sentra.core",
+    "sentra.accounts",
+    "sentra.audit",
     "sentra.agencies",
     "sentra.registry",
     "sentra.web",
@@ -158,10 +162,10 @@ BACKGROUND_APPS = [
 
 
 @pytest.mark.django_db(transaction=True, available_apps=BACKGROUND_APPS)
-def test_large_upload_runs_in_the_background(client, django_user_model, settings):
+def test_large_upload_runs_in_the_background(client, settings):
     settings.SENTRA_BROKER_URL = ""
     settings.SENTRA_IMPORT_BACKGROUND_BYTES = 10
-    client.force_login(django_user_model.objects.create_user(username="besar", password="rahasia-sekali-789"))
+    client.force_login(persona(Role.MINISTRY_ADMIN, username="besar"))
     response = client.post(
         reverse("web:import_upload"), {"kind": "enterprises", "file": csv_file(GOOD), "action": "commit"}
     )

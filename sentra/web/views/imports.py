@@ -1,16 +1,34 @@
-"""Import pages: choose IKM or sentra, upload, dry run or import, watch a background job, read the report."""
+"""Import pages: choose IKM or sentra, upload, dry run or import, watch a background job, read the report,
+and roll a committed import back as a whole.
+
+Imports run as the signed-in user (accounts.scope): without the import right the pages answer 403;
+rows outside the user's region are row errors (`out_of_scope`).
+"""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Channel, actor_for_request, require
+from sentra.core.errors import DomainError
 from sentra.core.imports import report_csv, template_csv, template_xlsx
-from sentra.registry.imports import SCHEMAS, import_job_for, import_schema, import_upload
+from sentra.registry.imports import (
+    SCHEMAS,
+    import_batch_for,
+    import_job_for,
+    import_rollback,
+    import_schema,
+    import_upload,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [("enterprises", _("IKM (unit usaha)")), ("centres", _("Sentra IKM"))]
@@ -26,12 +44,15 @@ class ImportForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_request(request, channel=Channel.IMPORT)
+    require(actor, Action.IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_upload(
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             commit=request.POST.get("action") == "commit",
+            actor=actor,
             user=request.user,
         )
         return redirect("web:import_job", job_id=job.pk)
@@ -55,10 +76,56 @@ def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
         "kind_label": dict(KIND_CHOICES).get(job.params.get("kind", ""), ""),
         "commit": job.params.get("commit", False),
         "filename": job.params.get("filename", ""),
+        **_rollback_context(request, result.get("batch_id")),
     }
     # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger.
     template = "web/imports/_status.html" if request.htmx else "web/imports/job.html"
     return render(request, template, context)
+
+
+def _rollback_context(request: HttpRequest, batch_id: int | None) -> dict:
+    """The job's audit batch, and whether this user may roll it back (Action.ROLLBACK, in scope)."""
+    if not batch_id:
+        return {}
+    actor = actor_for_request(request)
+    batch = import_batch_for(actor=actor, batch_id=batch_id)
+    if batch is None:
+        return {}
+    return {"batch": batch, "can_rollback": batch.rolled_back_at is None and actor.can(Action.ROLLBACK)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """GET asks for confirmation (what will be undone); POST undoes the whole import."""
+    actor = actor_for_request(request)
+    batch = import_batch_for(actor=actor, batch_id=batch_id)
+    if batch is None:
+        raise Http404
+    require(actor, Action.ROLLBACK)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if request.method == "POST":
+        try:
+            count = import_rollback(
+                actor=actor, batch_id=batch.pk, reason=request.POST.get("reason", "")[:500]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, gettext("Impor dibatalkan: %(n)d data dikembalikan seperti semula.") % {"n": count}
+            )
+        return redirect(back or "web:import_upload")
+    events = batch.events.values("action").order_by()
+    context = {
+        "batch": batch,
+        "created": events.filter(action="create").count(),
+        "updated": events.filter(action="update").count(),
+        "next": back,
+    }
+    return render(request, "web/imports/rollback.html", context)
 
 
 @login_required

@@ -1,7 +1,16 @@
-"""`sentra import enterprises|centres FILE [--commit] [--agency ID]` and `sentra import template KIND OUT`.
+"""Imports from the command line, as a user.
+
+    sentra import enterprises|centres FILE [--commit] [--agency ID] --as USERNAME
+    sentra import rollback BATCH_ID --as USERNAME
+    sentra import template enterprises|centres OUT.xlsx|OUT.csv
+
+`--as USERNAME` runs the import with that user's role, region and agency, exactly as the web and API
+would (it needs the import right; rows outside the user's region are refused). Operators may use
+`--as-system` instead: every right, everywhere, recorded in the history as "sistem".
 
 A dry run unless --commit. Every problem is printed as row, column, value, code and reason; the
-exit status is 1 when any error was found, so scripts can stop on it.
+exit status is 1 when any error was found, so scripts can stop on it. A committed import prints its
+batch number, which `sentra import rollback` takes.
 """
 
 from __future__ import annotations
@@ -9,46 +18,96 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from sentra.accounts.scope import Actor, Channel, actor_for_user, system_actor
 from sentra.agencies.models import Agency
+from sentra.core.errors import DomainError
 from sentra.core.imports import template_csv, template_xlsx
-from sentra.registry.imports import SCHEMAS, import_file, import_schema
+from sentra.registry.imports import SCHEMAS, import_file, import_rollback, import_schema
 
 
 class Command(BaseCommand):
-    help = "Impor IKM atau sentra dari CSV/XLSX (uji coba kecuali --commit), atau tulis templatnya."
+    help = (
+        "Impor IKM atau sentra dari CSV/XLSX (uji coba kecuali --commit), batalkan impor, "
+        "atau tulis templatnya."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "what", choices=[*SCHEMAS, "template"], help="enterprises, centres, atau template"
+            "what",
+            choices=[*SCHEMAS, "rollback", "template"],
+            help="enterprises, centres, rollback, atau template",
         )
         parser.add_argument(
-            "args", nargs="+", metavar="FILE", help="FILE, atau KIND OUT.xlsx|OUT.csv untuk template"
+            "args",
+            nargs="+",
+            metavar="FILE",
+            help="FILE; BATCH_ID untuk rollback; KIND OUT.xlsx|OUT.csv untuk template",
         )
         parser.add_argument("--commit", action="store_true", help="Tulis ke basis data (bawaan: uji coba).")
-        parser.add_argument("--agency", type=int, help="ID instansi pemilik data (bawaan: Ditjen IKMA).")
+        parser.add_argument(
+            "--agency", type=int, help="ID instansi pemilik data baru (hanya untuk pengguna tingkat pusat)."
+        )
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="Jalankan sebagai pengguna ini: peran dan wilayahnya menentukan hak impor (wajib).",
+        )
+        parser.add_argument(
+            "--as-system",
+            action="store_true",
+            help="Untuk operator: jalankan sebagai sistem (semua hak) alih-alih --as.",
+        )
+        parser.add_argument("--reason", default="", help="Alasan pembatalan (rollback).")
         parser.add_argument("--no-progress", action="store_true", help="Tanpa bilah kemajuan.")
 
-    def handle(
-        self, *args: str, what: str, commit: bool, agency: int | None, no_progress: bool, **options
-    ) -> None:
+    def handle(self, *args: str, what: str, **options) -> None:
         if what == "template":
             self._template(*args)
             return
+        try:
+            if what == "rollback":
+                self._rollback(args, options)
+            else:
+                self._import(what, args, options)
+        except (PermissionDenied, Http404, DomainError) as exc:
+            raise CommandError(str(exc) or _("Tidak diizinkan.")) from exc
+
+    def _actor(self, options, channel: str) -> Actor:
+        username = (options.get("as_user") or "").strip()
+        if options.get("as_system"):
+            if username:
+                raise CommandError(_("Pilih salah satu: --as USERNAME atau --as-system."))
+            return system_actor(channel)
+        if not username:
+            raise CommandError(_("Sebutkan pengguna dengan --as USERNAME (atau --as-system untuk operator)."))
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("Pengguna %(name)s untuk --as tidak dikenal.") % {"name": username})
+        if not user.is_active:
+            raise CommandError(_("Pengguna %(name)s tidak aktif.") % {"name": username})
+        return actor_for_user(user, channel=channel)
+
+    def _import(self, what: str, args: tuple[str, ...], options) -> None:
         if len(args) != 1:
             raise CommandError(_("Sebutkan tepat satu berkas."))
         path = Path(args[0])
         if not path.is_file():
             raise CommandError(_("Berkas %(path)s tidak ada.") % {"path": path})
+        actor = self._actor(options, Channel.IMPORT)
         owner = None
-        if agency is not None:
-            owner = Agency.objects.filter(pk=agency).first()
+        if options["agency"] is not None:
+            owner = Agency.objects.filter(pk=options["agency"]).first()
             if owner is None:
-                raise CommandError(_("Instansi dengan ID %(id)s tidak ada.") % {"id": agency})
-        bar = tqdm(total=0, unit=" baris", disable=no_progress, file=sys.stderr, desc=path.name)
+                raise CommandError(_("Instansi dengan ID %(id)s tidak ada.") % {"id": options["agency"]})
+        bar = tqdm(total=0, unit=" baris", disable=options["no_progress"], file=sys.stderr, desc=path.name)
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -56,7 +115,14 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            report = import_file(kind=what, path=path, commit=commit, agency=owner, on_progress=progress)
+            report = import_file(
+                kind=what,
+                path=path,
+                actor=actor,
+                commit=options["commit"],
+                agency=owner,
+                on_progress=progress,
+            )
         finally:
             bar.close()
         for label, issues in ((_("GALAT"), report.errors), (_("PERINGATAN"), report.warnings)):
@@ -81,6 +147,20 @@ class Command(BaseCommand):
             raise SystemExit(1)
         if not report.committed:
             self.stdout.write(_("Uji coba: tidak ada yang ditulis. Ulangi dengan --commit untuk menyimpan."))
+        elif report.batch_id:
+            self.stdout.write(
+                _("Kelompok perubahan #%(id)d; batalkan dengan: sentra import rollback %(id)d --as …")
+                % {"id": report.batch_id}
+            )
+
+    def _rollback(self, args: tuple[str, ...], options) -> None:
+        if len(args) != 1 or not args[0].isdigit():
+            raise CommandError(_("Gunakan: sentra import rollback BATCH_ID --as USERNAME"))
+        actor = self._actor(options, Channel.CLI)
+        count = import_rollback(actor=actor, batch_id=int(args[0]), reason=options["reason"])
+        self.stdout.write(
+            _("Impor #%(id)s dibatalkan: %(n)d data dikembalikan.") % {"id": args[0], "n": count}
+        )
 
     def _template(self, *args: str) -> None:
         if len(args) != 2 or args[0] not in SCHEMAS:
