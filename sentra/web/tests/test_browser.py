@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 
 from sentra.conftest import SALOLOANG
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -108,13 +110,14 @@ def test_dashboard_map_and_search(logged_in, live_server):
     regencies = page.locator("path.leaflet-interactive").count()
     assert 5 <= regencies <= 15
     page.click(".map-back")
-    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length === 38")
+    # Locator assertions poll without eval(), which the Content-Security-Policy forbids.
+    expect(page.locator("path.leaflet-interactive")).to_have_count(38, timeout=30_000)
 
     # Live search: typing filters the rows without reloading the page.
     page.click("nav.main-nav >> text=IKM")
     page.wait_for_selector("#rows")
     page.fill("#id_q", "amplang")
-    page.wait_for_function("!document.querySelector('#rows').innerText.includes('Batik Kudus Kulon')")
+    expect(page.locator("#rows")).not_to_contain_text("Batik Kudus Kulon", timeout=30_000)
     rows = page.locator("#rows tbody tr")
     assert rows.count() == 1
     assert "Amplang Bu Siti Penajam" in rows.first.inner_text()
