@@ -254,7 +254,8 @@ HUGE = 2**62 + 1
         pytest.param("post", "/api/v1/notifications/read", {"ids": [2**64]}, id="mark-read-huge-id"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="bug: unbounded integers reach the database and raise (500)")
+# Non-strict: SQLite raises OverflowError (500) while PostgreSQL happens to answer some of these cleanly.
+@pytest.mark.xfail(strict=False, reason="bug: unbounded integers reach the database and raise (500)")
 def test_an_absurd_integer_is_a_client_error_not_a_server_error(client, settings, method, path, payload):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     headers = {"HTTP_AUTHORIZATION": auth_headers("ministry_admin")["Authorization"]}

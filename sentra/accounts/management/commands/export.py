@@ -73,7 +73,8 @@ class Command(BaseCommand):
         with path.open("wb") as handle:
             for chunk in response.streaming_content:
                 handle.write(chunk)
-        response.close()
+        # No response.close(): it sends request_finished, which closes the database connection
+        # under a command that is not a request.
         self.stdout.write(
             _("%(n)d baris ditulis ke %(path)s (sebagai %(user)s).")
             % {"n": written, "path": path, "user": actor.username}
