@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import persona
 from sentra.conftest import KUDUS, PPU, SALOLOANG
 from sentra.registry.models import Centre, CentreMembership, Enterprise, Product
 from sentra.registry.tests.factories import CentreFactory, EnterpriseFactory
@@ -400,3 +402,13 @@ def test_product_create_requires_maker(auth_client, regency_agency):
     assert product.enterprise == enterprise and product.regency_code == PPU
     html = auth_client.get(reverse("web:product_detail", args=[product.pk])).content.decode()
     assert "Amplang 250 g" in html
+
+
+def test_a_regency_officers_dashboard_names_their_region_and_counts_only_it(client, regency_agency):
+    EnterpriseFactory(workers=7)
+    EnterpriseFactory(village_id="33.19.01.2001", workers=50)
+    client.force_login(persona(Role.REGENCY_OFFICER, agency=regency_agency))
+    response = client.get(reverse("web:dashboard"))
+    assert "Dasbor Kabupaten Penajam Paser Utara" in response.content.decode()
+    assert response.context["totals"].workers == 7
+    assert [row.code for row in response.context["rows"]] == ["64"]
