@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sentra.core.errors import AccessDenied, NotFound
+from sentra.regions.selectors import region_filter_q
 
 from .models import Role
 from .permissions import OWN_AGENCY_ONLY, Action, role_allows
@@ -38,6 +39,7 @@ class Actor:
     channel: str = Channel.WEB
     ip: str | None = None
     is_superuser: bool = False
+    manages_users: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -87,6 +89,7 @@ def actor_for_user(user, *, channel: str = Channel.WEB, ip: str | None = None) -
         channel=channel,
         ip=ip,
         is_superuser=user.is_superuser,
+        manages_users=profile.manages_users,
     )
 
 
@@ -131,7 +134,7 @@ def region_q(
         return Q(**{province: code})
     if len(code) == 5:
         return Q(**{regency: code})
-    return Q(**{f"{village}__gte": code, f"{village}__lt": code + "/"})
+    return region_filter_q(village, code)
 
 
 def code_in_scope(actor: Actor, code: str | None) -> bool:
@@ -141,6 +144,15 @@ def code_in_scope(actor: Actor, code: str | None) -> bool:
     if actor.region_code is None:
         return True
     return bool(code) and (code == actor.region_code or code.startswith(actor.region_code + "."))
+
+
+def can_manage_users(actor: Actor) -> bool:
+    """Ministry administrators, superusers and anyone whose profile says `manages_users`."""
+    return (
+        actor.is_superuser
+        or actor.role == Role.MINISTRY_ADMIN
+        or (actor.user_id is not None and actor.manages_users)
+    )
 
 
 def require(actor: Actor, action: str) -> None:

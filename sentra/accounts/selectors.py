@@ -10,29 +10,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from sentra.agencies.models import Agency
+from sentra.regions.selectors import region_filter_q
 
 from .models import ApiToken, Role
 from .permissions import NATIONAL_ROLES
-from .scope import Actor
+from .scope import Actor, can_manage_users
 
 
 def is_national_admin(actor: Actor) -> bool:
     return actor.is_superuser or actor.role == Role.MINISTRY_ADMIN
 
 
-def can_manage_users(actor: Actor) -> bool:
-    """Ministry administrators, superusers and anyone whose profile says `manages_users`."""
-    from .services import _can_manage
-
-    return actor.is_authenticated and _can_manage(actor)
-
-
 def _region_inside_q(actor: Actor, field: str) -> Q:
-    code = actor.region_code
-    if code is None:
-        return Q()
-    # The region itself and everything under it: a range scan on the code, as in accounts/scope.py.
-    return Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
+    """The actor's region and everything under it (the whole country for a national actor)."""
+    return Q() if actor.region_code is None else region_filter_q(field, actor.region_code)
 
 
 def user_list(*, actor: Actor, q: str = "") -> QuerySet:

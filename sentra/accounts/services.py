@@ -17,7 +17,7 @@ from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound
 
 from .models import ApiToken, Notification, Profile, Role
 from .permissions import NATIONAL_ROLES
-from .scope import Actor, code_in_scope
+from .scope import Actor, can_manage_users, code_in_scope
 
 # Roles that work inside one region: giving them no region would open the whole country to them.
 REGIONAL_ROLES = frozenset(
@@ -27,17 +27,9 @@ REGIONAL_ROLES = frozenset(
 TOKEN_PREFIX = "sentra_"
 
 
-def _can_manage(actor: Actor) -> bool:
-    if actor.is_superuser or actor.role == Role.MINISTRY_ADMIN:
-        return True
-    from .models import Profile as P
-
-    return bool(actor.user_id) and P.objects.filter(user_id=actor.user_id, manages_users=True).exists()
-
-
 def require_user_admin(actor: Actor, *, role: str, region_code: str | None) -> None:
     """An administrator creates users only inside their own region and never above their level."""
-    if not _can_manage(actor):
+    if not can_manage_users(actor):
         raise AccessDenied(_("Anda tidak berwenang mengelola pengguna."))
     if actor.is_superuser or actor.role == Role.MINISTRY_ADMIN:
         return
@@ -136,7 +128,7 @@ def _audit_profile(actor: Actor, action: str, profile: Profile, before: dict | N
 
 def user_for_change(actor: Actor, user_id: int):
     """The user an administrator may change: outside their scope → NotFound, a superuser → AccessDenied."""
-    from .selectors import can_manage_users, user_get
+    from .selectors import user_get
 
     if not can_manage_users(actor):
         raise AccessDenied(_("Anda tidak berwenang mengelola pengguna."))
