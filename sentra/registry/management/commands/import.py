@@ -18,14 +18,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from sentra.accounts.scope import Actor, Channel, actor_for_user, system_actor
+from sentra.accounts.cli import actor_from_options, add_actor_arguments
+from sentra.accounts.scope import Channel
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.core.imports import template_csv, template_xlsx
@@ -54,17 +54,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agency", type=int, help="ID instansi pemilik data baru (hanya untuk pengguna tingkat pusat)."
         )
-        parser.add_argument(
-            "--as",
-            dest="as_user",
-            metavar="USERNAME",
-            help="Jalankan sebagai pengguna ini: peran dan wilayahnya menentukan hak impor (wajib).",
-        )
-        parser.add_argument(
-            "--as-system",
-            action="store_true",
-            help="Untuk operator: jalankan sebagai sistem (semua hak) alih-alih --as.",
-        )
+        add_actor_arguments(parser, allow_system=True)
         parser.add_argument("--reason", default="", help="Alasan pembatalan (rollback).")
         parser.add_argument("--no-progress", action="store_true", help="Tanpa bilah kemajuan.")
 
@@ -80,28 +70,13 @@ class Command(BaseCommand):
         except (PermissionDenied, Http404, DomainError) as exc:
             raise CommandError(str(exc) or _("Tidak diizinkan.")) from exc
 
-    def _actor(self, options, channel: str) -> Actor:
-        username = (options.get("as_user") or "").strip()
-        if options.get("as_system"):
-            if username:
-                raise CommandError(_("Pilih salah satu: --as USERNAME atau --as-system."))
-            return system_actor(channel)
-        if not username:
-            raise CommandError(_("Sebutkan pengguna dengan --as USERNAME (atau --as-system untuk operator)."))
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(_("Pengguna %(name)s untuk --as tidak dikenal.") % {"name": username})
-        if not user.is_active:
-            raise CommandError(_("Pengguna %(name)s tidak aktif.") % {"name": username})
-        return actor_for_user(user, channel=channel)
-
     def _import(self, what: str, args: tuple[str, ...], options) -> None:
         if len(args) != 1:
             raise CommandError(_("Sebutkan tepat satu berkas."))
         path = Path(args[0])
         if not path.is_file():
             raise CommandError(_("Berkas %(path)s tidak ada.") % {"path": path})
-        actor = self._actor(options, Channel.IMPORT)
+        actor = actor_from_options(options, Channel.IMPORT)
         owner = None
         if options["agency"] is not None:
             owner = Agency.objects.filter(pk=options["agency"]).first()
@@ -156,7 +131,7 @@ class Command(BaseCommand):
     def _rollback(self, args: tuple[str, ...], options) -> None:
         if len(args) != 1 or not args[0].isdigit():
             raise CommandError(_("Gunakan: sentra import rollback BATCH_ID --as USERNAME"))
-        actor = self._actor(options, Channel.CLI)
+        actor = actor_from_options(options, Channel.CLI)
         count = import_rollback(actor=actor, batch_id=int(args[0]), reason=options["reason"])
         self.stdout.write(
             _("Impor #%(id)s dibatalkan: %(n)d data dikembalikan.") % {"id": args[0], "n": count}
