@@ -20,11 +20,11 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
 from sentra.core.errors import AccessDenied, DomainError, NotFound
-from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
+from sentra.registry.exports import export_response
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS, ensure_editable
 
@@ -32,7 +32,6 @@ from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, ReasonF
 
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row; CSV has no limit
 
 
 class CappedPaginator(Paginator):
@@ -56,7 +55,6 @@ class Entity:
     get_fn: Any
     statuses: list = field(default_factory=list)
     sorts: list = field(default_factory=list)  # (sort key, column label)
-    columns: list[Column] = field(default_factory=list)
     filters: tuple = ("q", "region", "kbli", "status", "verification")
 
     def url(self, page: str, *args) -> str:
@@ -66,51 +64,6 @@ class Entity:
     def list_url(self) -> str:
         return self.url("list")
 
-
-def _village_name(obj) -> str:
-    return obj.village.name if obj.village_id else ""
-
-
-ENTERPRISE_COLUMNS = [
-    Column("ID", lambda o: o.pk),
-    Column("Nama usaha", lambda o: o.name),
-    Column("Nama pemilik", lambda o: o.owner_name),
-    Column("NIB", lambda o: o.nib),
-    Column("KBLI", lambda o: o.kbli_id),
-    Column("Kode desa", lambda o: o.village_id),
-    Column("Desa/kelurahan", _village_name),
-    Column("Alamat", lambda o: o.address),
-    Column("Lintang", lambda o: o.latitude),
-    Column("Bujur", lambda o: o.longitude),
-    Column("Tenaga kerja", lambda o: o.workers),
-    Column("Investasi (Rp)", lambda o: o.investment),
-    Column("Tahun mulai", lambda o: o.year_started),
-    Column("Skala", lambda o: o.get_size_class_display()),
-    Column("Status", lambda o: o.get_status_display()),
-]
-CENTRE_COLUMNS = [
-    Column("ID", lambda o: o.pk),
-    Column("Nama sentra", lambda o: o.name),
-    Column("Komoditas", lambda o: o.commodity),
-    Column("KBLI", lambda o: o.kbli_id),
-    Column("Kode desa", lambda o: o.village_id),
-    Column("Desa/kelurahan", _village_name),
-    Column("Jumlah anggota", lambda o: o.member_count),
-    Column("Status", lambda o: o.get_status_display()),
-    Column("Dasar hukum", lambda o: str(o.decree) if o.decree_id else ""),
-    Column("Tanggal ditetapkan", lambda o: o.designated_on),
-]
-PRODUCT_COLUMNS = [
-    Column("ID", lambda o: o.pk),
-    Column("Nama produk", lambda o: o.name),
-    Column("IKM", lambda o: o.enterprise.name if o.enterprise_id else ""),
-    Column("Sentra", lambda o: o.centre.name if o.centre_id else ""),
-    Column("KBLI", lambda o: o.kbli_id),
-    Column("Kode desa", lambda o: o.village_id),
-    Column("Harga terendah (Rp)", lambda o: o.price_min),
-    Column("Harga tertinggi (Rp)", lambda o: o.price_max),
-    Column("Jangkauan pasar", lambda o: o.get_market_reach_display()),
-]
 
 ENTITIES = {
     "enterprise": Entity(
@@ -126,7 +79,6 @@ ENTITIES = {
             ("investment", gettext_lazy("Investasi")),
             ("year_started", gettext_lazy("Tahun mulai")),
         ],
-        columns=ENTERPRISE_COLUMNS,
         filters=("q", "region", "kbli", "status", "size_class", "verification"),
     ),
     "centre": Entity(
@@ -141,7 +93,6 @@ ENTITIES = {
             ("members", gettext_lazy("Anggota")),
             ("designated_on", gettext_lazy("Ditetapkan")),
         ],
-        columns=CENTRE_COLUMNS,
     ),
     "product": Entity(
         key="product",
@@ -150,7 +101,6 @@ ENTITIES = {
         list_fn=selectors.product_list,
         get_fn=selectors.product_get,
         sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
-        columns=PRODUCT_COLUMNS,
         filters=("q", "region", "kbli", "market_reach", "verification"),
     ),
 }
@@ -255,11 +205,8 @@ def registry_export(request, entity_key: str):
     actor = actor_for_request(request)
     require(actor, Action.EXPORT)
     qs = entity.list_fn(actor=actor, filters=filters)
-    name = f"sentra-{entity.key}"
-    if request.GET.get("format") == "xlsx":
-        objects = qs[:XLSX_MAX_ROWS].iterator(chunk_size=2000)
-        return xlsx_response(name, objects, entity.columns, sheet_title=str(entity.title))
-    return csv_response(name, qs.iterator(chunk_size=2000), entity.columns)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return export_response(entity.key, qs, fmt=fmt, title=str(entity.title))
 
 
 def _get_or_404(entity: Entity, pk: int, actor: Actor):

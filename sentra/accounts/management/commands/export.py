@@ -15,11 +15,16 @@ from sentra.accounts.cli import actor_from_options, add_actor_arguments
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import code_in_scope, require
 from sentra.core.errors import AccessDenied
-from sentra.core.exports import csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
+from sentra.registry import selectors
+from sentra.registry.exports import export_response
 from sentra.registry.selectors import RegistryFilter
 
-KINDS = {"enterprises": "enterprise", "centres": "centre", "products": "product"}
+KINDS = {
+    "enterprises": ("enterprise", selectors.enterprise_list, "IKM"),
+    "centres": ("centre", selectors.centre_list, "Sentra IKM"),
+    "products": ("product", selectors.product_list, "Produk"),
+}
 
 
 class Command(BaseCommand):
@@ -32,9 +37,6 @@ class Command(BaseCommand):
         add_actor_arguments(parser)
 
     def handle(self, *args, what: str, out: str, region: str, **options) -> None:
-        # Deferred: the column definitions are shared with the web export.
-        from sentra.web.views.registry import ENTITIES, XLSX_MAX_ROWS
-
         actor = actor_from_options(options)
         path = Path(out)
         suffix = path.suffix.lower()
@@ -54,8 +56,8 @@ class Command(BaseCommand):
             if not code_in_scope(actor, code):
                 raise CommandError(_("Wilayah %(code)s berada di luar wilayah kerja Anda.") % {"code": code})
 
-        entity = ENTITIES[KINDS[what]]
-        qs = entity.list_fn(actor=actor, filters=RegistryFilter(region=code))
+        key, list_fn, title = KINDS[what]
+        qs = list_fn(actor=actor, filters=RegistryFilter(region=code))
         written = 0
 
         def counted(objects):
@@ -64,12 +66,7 @@ class Command(BaseCommand):
                 written += 1
                 yield obj
 
-        name = f"sentra-{entity.key}"
-        if suffix == ".xlsx":
-            objects = counted(qs[:XLSX_MAX_ROWS].iterator(chunk_size=2000))
-            response = xlsx_response(name, objects, entity.columns, sheet_title=str(entity.title))
-        else:
-            response = csv_response(name, counted(qs.iterator(chunk_size=2000)), entity.columns)
+        response = export_response(key, qs, fmt=suffix[1:], title=title, wrap=counted)
         with path.open("wb") as handle:
             for chunk in response.streaming_content:
                 handle.write(chunk)
