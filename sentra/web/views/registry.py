@@ -268,14 +268,24 @@ def _detail_context(request, entity: Entity, obj, **extra) -> dict:
     }
 
 
-def _refuse_locked(request, entity: Entity, obj):
-    """An accepted record is not edited: say why on its page instead of showing a form that fails."""
+def _form_target(request, entity: Entity, pk: int | None, *, action: str = Action.EDIT):
+    """The actor and the record a create/edit/delete page works on, after the checks they share.
+
+    Returns (actor, record or None, refusal): an accepted record is not edited, so the refusal
+    sends the user to its page with the reason instead of showing a form that would fail.
+    """
+    actor = actor_for_request(request)
+    if pk is None:
+        require(actor, Action.CREATE)
+        return actor, None, None
+    obj = _get_or_404(entity, pk, actor)
+    require_record(actor, action, obj)
     try:
         ensure_editable(obj)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(entity.url("detail", obj.pk))
-    return None
+        return actor, obj, redirect(entity.url("detail", obj.pk))
+    return actor, obj, None
 
 
 @login_required
@@ -338,14 +348,9 @@ def _limit_agencies(form, actor: Actor):
 @login_required
 def enterprise_form(request, pk: int | None = None):
     entity = ENTITIES["enterprise"]
-    actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor) if pk else None
-    if obj is None:
-        require(actor, Action.CREATE)
-    else:
-        require_record(actor, Action.EDIT, obj)
-        if refused := _refuse_locked(request, entity, obj):
-            return refused
+    actor, obj, refused = _form_target(request, entity, pk)
+    if refused:
+        return refused
     if request.method == "POST":
         form = _limit_agencies(EnterpriseForm(request.POST), actor)
         if form.is_valid():
@@ -388,14 +393,9 @@ def enterprise_form(request, pk: int | None = None):
 @login_required
 def centre_form(request, pk: int | None = None):
     entity = ENTITIES["centre"]
-    actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor) if pk else None
-    if obj is None:
-        require(actor, Action.CREATE)
-    else:
-        require_record(actor, Action.EDIT, obj)
-        if refused := _refuse_locked(request, entity, obj):
-            return refused
+    actor, obj, refused = _form_target(request, entity, pk)
+    if refused:
+        return refused
     if request.method == "POST":
         form = _limit_agencies(CentreForm(request.POST), actor)
         if form.is_valid():
@@ -443,14 +443,9 @@ def centre_form(request, pk: int | None = None):
 @login_required
 def product_form(request, pk: int | None = None):
     entity = ENTITIES["product"]
-    actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor) if pk else None
-    if obj is None:
-        require(actor, Action.CREATE)
-    else:
-        require_record(actor, Action.EDIT, obj)
-        if refused := _refuse_locked(request, entity, obj):
-            return refused
+    actor, obj, refused = _form_target(request, entity, pk)
+    if refused:
+        return refused
     if request.method == "POST":
         form = _limit_agencies(ProductForm(request.POST), actor)
         if form.is_valid():
@@ -521,10 +516,8 @@ def region_selects(request):
 def registry_delete(request, entity_key: str, pk: int):
     """GET: the confirmation page; POST: deletes (the last state stays in the history)."""
     entity = ENTITIES[entity_key]
-    actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor)
-    require_record(actor, Action.DELETE, obj)
-    if refused := _refuse_locked(request, entity, obj):
+    actor, obj, refused = _form_target(request, entity, pk, action=Action.DELETE)
+    if refused:
         return refused
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
