@@ -24,6 +24,8 @@ from sentra.registry.imports import (
     import_upload,
 )
 
+from .schemas import ErrorOut
+
 router = Router(tags=["impor"])
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,11 +67,6 @@ class JobOut(Schema):
 
 class MessageOut(Schema):
     detail: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class RollbackIn(Schema):

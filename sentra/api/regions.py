@@ -9,6 +9,8 @@ from ninja.responses import Status
 from sentra.regions import selectors
 from sentra.regions.gazetteer import resolve_place
 
+from .schemas import ErrorOut
+
 router = Router(tags=["wilayah"])
 
 
@@ -39,10 +41,6 @@ class ResolutionOut(Schema):
 class KbliOut(Schema):
     code: str
     title: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _region_out(region, *, path: list[str] | None = None) -> dict:

@@ -29,6 +29,7 @@ from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Pr
 from sentra.verification.models import VerificationStatus
 
 from .auth import api_actor
+from .schemas import ErrorOut
 
 router = Router(tags=["registri"])
 
@@ -77,10 +78,6 @@ class Page(BaseModel, Generic[T]):
     page: int
     page_size: int
     results: list[T]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _estimated_rows(model) -> int | None:

@@ -23,19 +23,14 @@ from sentra.registry import selectors
 from sentra.verification.services import bulk_transition, transition
 
 from .auth import api_actor
-from .registry import MAX_PAGE_SIZE, CentreOut, EnterpriseOut, ErrorOut, Page, ProductOut
+from .registry import MAX_PAGE_SIZE, CentreOut, EnterpriseOut, Page, ProductOut
+from .schemas import ApiError, ErrorOut
 
 verification_router = Router(tags=["verifikasi"])
 history_router = Router(tags=["riwayat"])
 notifications_router = Router(tags=["notifikasi"])
 
 StepName = Literal["submit", "verify", "accept", "return", "reopen"]
-
-
-class ApiError(Schema):
-    detail: str
-    code: str = ""
-    errors: list[dict[str, Any]] = []
 
 
 class TransitionIn(Schema):
