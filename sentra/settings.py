@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sentra.audit",
     "sentra.verification",
     "sentra.registry",
+    "sentra.programmes",
     "sentra.analytics",
     "sentra.api",
     "sentra.web",

@@ -164,8 +164,12 @@ def require(actor: Actor, action: str) -> None:
 
 
 def require_record(actor: Actor, action: str, record) -> None:
-    """Checks an action on one record: unreadable → NotFound; readable but not allowed → AccessDenied."""
-    if not code_in_scope(actor, record.village_id):
+    """Checks an action on one record: unreadable → NotFound; readable but not allowed → AccessDenied.
+
+    `record.scope_code` is the region code the record is placed at (a village for the registries,
+    the owning agency's region for plans and budgets; None for national records).
+    """
+    if not code_in_scope(actor, record.scope_code):
         raise NotFound(_("Data tidak ditemukan."))
     require(actor, action)
     if action not in (Action.LIST, Action.VIEW, Action.EXPORT) and not actor.is_superuser:

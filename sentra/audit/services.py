@@ -86,7 +86,7 @@ def record_change(
         object_type=object_type(obj),
         object_id=obj.pk,
         object_repr=str(obj)[:200],
-        region_code=getattr(obj, "village_id", "") or "",
+        region_code=getattr(obj, "scope_code", "") or "",
         changes=changes,
         snapshot=before if action == AuditAction.DELETE else after,
         reason=reason[:500],

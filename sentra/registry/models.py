@@ -43,6 +43,10 @@ class RegionPlacedModel(TimeStampedModel, VerifiableModel):
 
         return reverse(self.URL_NAME, args=[self.pk])
 
+    @property
+    def scope_code(self) -> str:
+        return self.village_id
+
     def place_in(self, village_code: str) -> None:
         self.village_id = village_code
         self.province_code = village_code[:2]

@@ -78,7 +78,11 @@ def mark_edited(record: VerifiableModel) -> None:
 
 def _check(actor: Actor, transition: Transition, record: VerifiableModel, reason: str) -> None:
     require_record(actor, transition.action, record)
-    if record.verification_status not in transition.sources:
+    sources = transition.sources
+    if transition.action == Action.REOPEN:
+        # Some records close before acceptance (a verified month of realisation is a closed period).
+        sources = getattr(record, "REOPENABLE", sources)
+    if record.verification_status not in sources:
         raise DomainError(
             _("Data “%(name)s” berstatus %(status)s; tidak dapat %(action)s.")
             % {

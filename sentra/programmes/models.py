@@ -1,0 +1,450 @@
+"""Plans (Programme → Activity → Output), budget documents (DIPA, pagu, RPD) and monthly realisation.
+
+Every record belongs to the agency that owns it and is placed at that agency's region, so the
+scope rule of part 2 (accounts/scope.py) reads them like the registries: `scope_code` is the code
+it is checked against, and province_code/regency_code serve region_q and the dashboards' GROUP BY.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sentra.core.models import TimeStampedModel
+from sentra.verification.models import VerifiableModel, VerificationStatus
+
+from .choices import AccountGroup, ActivityKind, FundingSource, Month
+
+MONTHS = range(1, 13)
+RPD_FIELDS = tuple(f"m{m:02d}" for m in MONTHS)
+
+DEFAULT_QUARTER_TARGETS = (15, 40, 60, 90)  # SMART/IKPA absorption targets for TW I–IV, in %
+DEFAULT_RPD_WINDOW_MONTHS = [2, 4, 7, 10]  # Kemenkeu: RPD updated in Feb/Apr/Jul/Oct …
+DEFAULT_RPD_WINDOW_LAST_DAY = 14  # … by the 10th working day, about the 14th calendar day
+DEFAULT_LAG_THRESHOLD = 10  # percentage points behind the disbursement plan before a warning
+
+
+def year_validators():
+    return [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class AgencyPlacedModel(TimeStampedModel):
+    """A record owned by an agency for a fiscal year, placed at the agency's region (none: national)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi/satker")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), validators=year_validators())
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("wilayah"),
+    )
+    province_code = models.CharField(_("kode provinsi"), max_length=2, blank=True, editable=False)
+    regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_code(self) -> str | None:
+        return self.region_id
+
+    def place_at_agency(self, agency) -> None:
+        self.agency = agency
+        code = agency.region_id or ""
+        self.region_id = code or None
+        self.province_code = code[:2]
+        self.regency_code = code[:5] if len(code) >= 5 else ""
+
+
+class BudgetPolicy(models.Model):
+    """The control settings of one fiscal year; a year without a row uses the defaults."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("tahun anggaran"), unique=True, validators=year_validators()
+    )
+    target_q1 = models.PositiveSmallIntegerField(
+        _("target penyerapan TW I (%)"), default=DEFAULT_QUARTER_TARGETS[0]
+    )
+    target_q2 = models.PositiveSmallIntegerField(
+        _("target penyerapan TW II (%)"), default=DEFAULT_QUARTER_TARGETS[1]
+    )
+    target_q3 = models.PositiveSmallIntegerField(
+        _("target penyerapan TW III (%)"), default=DEFAULT_QUARTER_TARGETS[2]
+    )
+    target_q4 = models.PositiveSmallIntegerField(
+        _("target penyerapan TW IV (%)"), default=DEFAULT_QUARTER_TARGETS[3]
+    )
+    rpd_window_months = models.JSONField(
+        _("bulan jendela revisi RPD"),
+        default=list,
+        blank=True,
+        help_text=_("Bulan (1–12) ketika RPD boleh direvisi, satu kali per triwulan."),
+    )
+    rpd_window_last_day = models.PositiveSmallIntegerField(
+        _("tanggal terakhir jendela revisi RPD"),
+        default=DEFAULT_RPD_WINDOW_LAST_DAY,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    lag_threshold = models.PositiveSmallIntegerField(
+        _("ambang keterlambatan (poin %)"),
+        default=DEFAULT_LAG_THRESHOLD,
+        validators=[MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("kebijakan pengendalian anggaran")
+        verbose_name_plural = _("kebijakan pengendalian anggaran")
+
+    def __str__(self) -> str:
+        return f"TA {self.fiscal_year}"
+
+    @property
+    def quarter_targets(self) -> tuple[int, int, int, int]:
+        return (self.target_q1, self.target_q2, self.target_q3, self.target_q4)
+
+    @property
+    def window_months(self) -> list[int]:
+        return list(self.rpd_window_months or DEFAULT_RPD_WINDOW_MONTHS)
+
+
+class Programme(AgencyPlacedModel):
+    """A programme of an agency for a fiscal year, e.g. Program Nilai Tambah dan Daya Saing Industri."""
+
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama program"), max_length=250)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        ordering = ["fiscal_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "code"],
+                name="programmes_programme_code",
+                violation_error_message=_("Kode program ini sudah dipakai instansi pada tahun yang sama."),
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "province_code"], name="prog_year_province")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Activity(AgencyPlacedModel, VerifiableModel):
+    """A kegiatan: what is done, where, when, for whom, funded from which source."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="activities", verbose_name=_("program")
+    )
+    code = models.CharField(_("kode kegiatan"), max_length=40)
+    name = models.CharField(_("nama kegiatan"), max_length=250)
+    kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=ActivityKind.choices)
+    funding_source = models.CharField(_("sumber dana"), max_length=15, choices=FundingSource.choices)
+    description = models.TextField(_("uraian"), blank=True)
+    start_date = models.DateField(_("mulai"), null=True, blank=True)
+    end_date = models.DateField(_("selesai"), null=True, blank=True)
+    plan_reference = models.CharField(
+        _("indikator RPJMD/Renstra"),
+        max_length=300,
+        blank=True,
+        help_text=_("Indikator rencana daerah yang didukung kegiatan ini."),
+    )
+    locations = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="+", verbose_name=_("lokasi")
+    )
+    centres = models.ManyToManyField(
+        "registry.Centre", blank=True, related_name="activities", verbose_name=_("sentra penerima")
+    )
+    enterprises = models.ManyToManyField(
+        "registry.Enterprise", blank=True, related_name="activities", verbose_name=_("IKM penerima")
+    )
+
+    URL_NAME = "web:activity_detail"
+
+    class Meta:
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        ordering = ["fiscal_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "code"],
+                name="programmes_activity_code",
+                violation_error_message=_("Kode kegiatan ini sudah dipakai instansi pada tahun yang sama."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "province_code", "regency_code"], name="act_year_place"),
+            models.Index(fields=["fiscal_year", "kind"], name="act_year_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.URL_NAME, args=[self.pk])
+
+
+class Output(models.Model):
+    """A keluaran of an activity: an indicator with a unit and a yearly target. The first is the main one."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
+    indicator = models.CharField(_("indikator keluaran"), max_length=250)
+    unit = models.CharField(_("satuan"), max_length=40)
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("keluaran")
+        verbose_name_plural = _("keluaran")
+        ordering = ["activity_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ({self.target} {self.unit})"
+
+
+class BudgetDocument(AgencyPlacedModel):
+    """A DIPA of one satker for one fiscal year and funding source; revisions keep every version."""
+
+    kind = models.CharField(
+        _("jenis DIPA"),
+        max_length=15,
+        choices=[(s.value, s.label) for s in FundingSource if s in ("apbn", "dekon", "tp")],
+    )
+    number = models.CharField(_("nomor DIPA"), max_length=80)
+    issued_on = models.DateField(_("tanggal DIPA"))
+    revision = models.PositiveSmallIntegerField(_("revisi ke-"), default=0)
+    revision_number = models.CharField(_("nomor revisi"), max_length=80, blank=True)
+    revised_on = models.DateField(_("tanggal revisi"), null=True, blank=True)
+
+    URL_NAME = "web:budget_detail"
+
+    class Meta:
+        verbose_name = _("DIPA")
+        verbose_name_plural = _("DIPA")
+        ordering = ["fiscal_year", "province_code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "kind"],
+                name="programmes_budget_document_one_per_kind",
+                violation_error_message=_(
+                    "Satker ini sudah memiliki DIPA jenis tersebut pada tahun yang sama."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} (rev. {self.revision})" if self.revision else self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.URL_NAME, args=[self.pk])
+
+
+class BudgetDocumentVersion(models.Model):
+    """A frozen copy of a DIPA's lines at one revision, so that any two versions can be compared."""
+
+    document = models.ForeignKey(BudgetDocument, on_delete=models.CASCADE, related_name="versions")
+    revision = models.PositiveSmallIntegerField(_("revisi ke-"))
+    number = models.CharField(_("nomor"), max_length=80)
+    dated = models.DateField(_("tanggal"))
+    lines = models.JSONField(_("rincian pagu"), default=list)  # [{activity, code, account_group, amount}]
+    total = models.BigIntegerField(_("total pagu"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.CharField(_("oleh"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("versi DIPA")
+        verbose_name_plural = _("versi DIPA")
+        ordering = ["document_id", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "revision"], name="programmes_budget_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} (rev. {self.revision})"
+
+
+class BudgetLine(TimeStampedModel):
+    """A pagu: the amount of one activity and spending type in a DIPA."""
+
+    document = models.ForeignKey(BudgetDocument, on_delete=models.CASCADE, related_name="lines")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="budget_lines")
+    account_group = models.CharField(_("jenis belanja"), max_length=2, choices=AccountGroup.choices)
+    amount = models.BigIntegerField(_("pagu (Rp)"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("pagu")
+        verbose_name_plural = _("pagu")
+        ordering = ["document_id", "activity_id", "account_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "activity", "account_group"],
+                name="programmes_budget_line_unique",
+                violation_error_message=_("Pagu kegiatan dan jenis belanja ini sudah ada di DIPA."),
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="programmes_budget_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} / {self.account_group}: Rp{self.amount:,}"
+
+    @property
+    def scope_code(self) -> str | None:
+        return self.document.region_id
+
+
+class DisbursementPlan(TimeStampedModel):
+    """The RPD (DIPA page III) of one budget line: twelve monthly amounts that add up to the pagu.
+
+    One row with a column per month rather than a row per month, so that a revision is one audited
+    change whose history shows every month's before and after.
+    """
+
+    line = models.OneToOneField(BudgetLine, on_delete=models.CASCADE, related_name="plan")
+    m01 = models.BigIntegerField(_("Januari"), default=0)
+    m02 = models.BigIntegerField(_("Februari"), default=0)
+    m03 = models.BigIntegerField(_("Maret"), default=0)
+    m04 = models.BigIntegerField(_("April"), default=0)
+    m05 = models.BigIntegerField(_("Mei"), default=0)
+    m06 = models.BigIntegerField(_("Juni"), default=0)
+    m07 = models.BigIntegerField(_("Juli"), default=0)
+    m08 = models.BigIntegerField(_("Agustus"), default=0)
+    m09 = models.BigIntegerField(_("September"), default=0)
+    m10 = models.BigIntegerField(_("Oktober"), default=0)
+    m11 = models.BigIntegerField(_("November"), default=0)
+    m12 = models.BigIntegerField(_("Desember"), default=0)
+    revised_quarters = models.JSONField(
+        _("triwulan yang sudah direvisi"), default=list, blank=True
+    )  # e.g. [1, 3]: the RPD may be revised once per quarter
+
+    class Meta:
+        verbose_name = _("rencana penarikan dana (RPD)")
+        verbose_name_plural = _("rencana penarikan dana (RPD)")
+
+    def __str__(self) -> str:
+        return f"RPD {self.line}"
+
+    @property
+    def scope_code(self) -> str | None:
+        return self.line.document.region_id
+
+    def months(self) -> list[int]:
+        return [getattr(self, f) for f in RPD_FIELDS]
+
+
+class Realisation(AgencyPlacedModel, VerifiableModel):
+    """One month of an activity: money spent (rupiah), physical progress and output achieved so far.
+
+    physical_progress and output_achieved are cumulative (as reported at the month's end); amount is
+    the month's own spending. A verified or accepted month is a closed period: only a logged reopening
+    (verification's `reopen`) opens it again.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="realisations")
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=Month.choices)
+    amount = models.BigIntegerField(_("realisasi keuangan (Rp)"), validators=[MinValueValidator(0)])
+    physical_progress = models.DecimalField(
+        _("progres fisik (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    output_achieved = models.DecimalField(
+        _("capaian keluaran"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Capaian kumulatif keluaran utama kegiatan, dalam satuannya."),
+    )
+    obstacles = models.CharField(_("kendala"), max_length=500, blank=True)
+
+    URL_NAME = "web:realisation_detail"
+    REOPENABLE = frozenset({VerificationStatus.VERIFIED, VerificationStatus.ACCEPTED})
+
+    class Meta:
+        verbose_name = _("realisasi")
+        verbose_name_plural = _("realisasi")
+        ordering = ["activity_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "month"],
+                name="programmes_realisation_one_per_month",
+                violation_error_message=_("Realisasi bulan ini sudah dicatat untuk kegiatan tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="programmes_realisation_month"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="programmes_realisation_positive"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "province_code", "month"], name="real_year_place")]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} — {Month(self.month).label} {self.fiscal_year}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.URL_NAME, args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.verification_status in self.REOPENABLE
+
+
+class DekonAllocation(TimeStampedModel):
+    """The ministry's deconcentration allocation for a year, split across provinces (DekonShare)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("tahun anggaran"), unique=True, validators=year_validators()
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kementerian")
+    )
+    total = models.BigIntegerField(_("total alokasi (Rp)"), validators=[MinValueValidator(0)])
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("alokasi dekonsentrasi")
+        verbose_name_plural = _("alokasi dekonsentrasi")
+
+    def __str__(self) -> str:
+        return f"Dekon TA {self.fiscal_year}"
+
+    @property
+    def scope_code(self) -> str | None:
+        return None
+
+
+class DekonShare(models.Model):
+    allocation = models.ForeignKey(DekonAllocation, on_delete=models.CASCADE, related_name="shares")
+    province = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("provinsi")
+    )
+    amount = models.BigIntegerField(_("alokasi (Rp)"), validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("alokasi provinsi")
+        verbose_name_plural = _("alokasi provinsi")
+        ordering = ["allocation_id", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "province"], name="programmes_dekon_share_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: Rp{self.amount:,}"
+
+    @property
+    def scope_code(self) -> str | None:
+        return self.province_id

@@ -1,0 +1,466 @@
+"""Reads over plans, budgets and realisation: scoped lists and the budget-control figures.
+
+Every figure is computed from the rows as they are now (no nightly batch): a realisation saved a
+second ago is in the next dashboard. The control figures group a scoped set of activities by a key
+(province, regency, agency, programme, activity type or activity) and read, per group and month, the
+pagu (BudgetLine), the plan (DisbursementPlan, DIPA page III) and the realisation — three GROUP BY
+queries whatever the number of activities.
+
+Definitions (domain-facts §3):
+- absorption (penyerapan) = cumulative realisation to the month / pagu;
+- deviation (deviasi halaman III DIPA, as IKPA) per month = |realisation − RPD| / RPD, averaged over
+  the months so far (a month with no plan and no spending deviates 0, spending without plan 100 %);
+- lag = cumulative plan % − cumulative realisation %, in percentage points; an activity lags when it is
+  above the year's threshold, and "months lagging" counts the consecutive months up to the as-of month;
+- output achievement = the main output's cumulative achievement / its target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from sentra.accounts.scope import Actor, region_q
+from sentra.regions.codes import normalise_code
+from sentra.verification.selectors import waiting_q
+
+from .choices import quarter_of
+from .models import (
+    DEFAULT_LAG_THRESHOLD,
+    DEFAULT_QUARTER_TARGETS,
+    DEFAULT_RPD_WINDOW_LAST_DAY,
+    RPD_FIELDS,
+    Activity,
+    BudgetDocument,
+    BudgetLine,
+    BudgetPolicy,
+    DekonAllocation,
+    DisbursementPlan,
+    Output,
+    Programme,
+    Realisation,
+)
+
+
+def policy_for(fiscal_year: int) -> BudgetPolicy:
+    """The year's control settings; an unsaved default when nobody configured the year."""
+    policy = BudgetPolicy.objects.filter(fiscal_year=fiscal_year).first()
+    if policy is None:
+        policy = BudgetPolicy(
+            fiscal_year=fiscal_year,
+            target_q1=DEFAULT_QUARTER_TARGETS[0],
+            target_q2=DEFAULT_QUARTER_TARGETS[1],
+            target_q3=DEFAULT_QUARTER_TARGETS[2],
+            target_q4=DEFAULT_QUARTER_TARGETS[3],
+            rpd_window_last_day=DEFAULT_RPD_WINDOW_LAST_DAY,
+            lag_threshold=DEFAULT_LAG_THRESHOLD,
+        )
+    return policy
+
+
+def activity_pagu(activity: Activity) -> int:
+    return BudgetLine.objects.filter(activity=activity).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def default_fiscal_year() -> int:
+    return timezone.localdate().year
+
+
+def default_month(fiscal_year: int, today: dt.date | None = None) -> int:
+    """The month a dashboard shows: the current one during the year, December afterwards."""
+    today = today or timezone.localdate()
+    if fiscal_year < today.year:
+        return 12
+    if fiscal_year > today.year:
+        return 1
+    return today.month
+
+
+# --- scoped lists --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanFilter:
+    fiscal_year: int | None = None
+    region: str = ""
+    q: str = ""
+    kind: str = ""
+    funding_source: str = ""
+    agency: int | None = None
+    programme: int | None = None
+    verification: str = ""
+    waiting: bool = False
+
+
+def _scoped(qs: QuerySet, actor: Actor) -> QuerySet:
+    return qs.filter(region_q(actor, village="region_id"))
+
+
+def _region(qs: QuerySet, code: str, prefix: str = "") -> QuerySet:
+    code = normalise_code(code) if code else None
+    if not code:
+        return qs
+    if len(code) == 2:
+        return qs.filter(**{f"{prefix}province_code": code})
+    if len(code) == 5:
+        return qs.filter(**{f"{prefix}regency_code": code})
+    return qs.filter(**{f"{prefix}region_id": code})
+
+
+def programme_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[Programme]:
+    f = filters or PlanFilter()
+    qs = _scoped(Programme.objects.select_related("agency"), actor)
+    if f.fiscal_year:
+        qs = qs.filter(fiscal_year=f.fiscal_year)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(code__icontains=f.q))
+    return _region(qs, f.region).order_by("fiscal_year", "province_code", "code")
+
+
+def programme_get(*, actor: Actor, pk: int) -> Programme | None:
+    return _scoped(Programme.objects.select_related("agency"), actor).filter(pk=pk).first()
+
+
+def activity_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[Activity]:
+    f = filters or PlanFilter()
+    qs = _scoped(Activity.objects.select_related("agency", "programme"), actor)
+    if f.fiscal_year:
+        qs = qs.filter(fiscal_year=f.fiscal_year)
+    for name in ("kind", "funding_source"):
+        if getattr(f, name):
+            qs = qs.filter(**{name: getattr(f, name)})
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.programme:
+        qs = qs.filter(programme_id=f.programme)
+    if f.verification:
+        qs = qs.filter(verification_status=f.verification)
+    if f.waiting:
+        qs = qs.filter(waiting_q(actor))
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(code__icontains=f.q))
+    return _region(qs, f.region).order_by("fiscal_year", "province_code", "regency_code", "code")
+
+
+def activity_get(*, actor: Actor, pk: int) -> Activity | None:
+    return (
+        _scoped(Activity.objects.select_related("agency", "programme"), actor)
+        .prefetch_related("outputs", "locations", "centres", "enterprises")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def budget_document_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[BudgetDocument]:
+    f = filters or PlanFilter()
+    qs = _scoped(BudgetDocument.objects.select_related("agency", "region"), actor)
+    if f.fiscal_year:
+        qs = qs.filter(fiscal_year=f.fiscal_year)
+    if f.funding_source:
+        qs = qs.filter(kind=f.funding_source)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.q:
+        qs = qs.filter(Q(number__icontains=f.q) | Q(agency__name__icontains=f.q))
+    qs = qs.annotate(total=Sum("lines__amount"))
+    return _region(qs, f.region).order_by("fiscal_year", "province_code", "regency_code", "number")
+
+
+def budget_document_get(*, actor: Actor, pk: int) -> BudgetDocument | None:
+    return _scoped(BudgetDocument.objects.select_related("agency", "region"), actor).filter(pk=pk).first()
+
+
+def budget_line_get(*, actor: Actor, pk: int) -> BudgetLine | None:
+    return (
+        BudgetLine.objects.select_related("document", "activity")
+        .filter(document__in=_scoped(BudgetDocument.objects.all(), actor))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def realisation_list(
+    *, actor: Actor, filters: PlanFilter | None = None, month: int | None = None
+) -> QuerySet[Realisation]:
+    f = filters or PlanFilter()
+    qs = _scoped(Realisation.objects.select_related("activity", "agency"), actor)
+    if f.fiscal_year:
+        qs = qs.filter(fiscal_year=f.fiscal_year)
+    if month:
+        qs = qs.filter(month=month)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.verification:
+        qs = qs.filter(verification_status=f.verification)
+    if f.waiting:
+        qs = qs.filter(waiting_q(actor))
+    if f.q:
+        qs = qs.filter(Q(activity__name__icontains=f.q) | Q(activity__code__icontains=f.q))
+    return _region(qs, f.region).order_by("fiscal_year", "province_code", "activity__code", "month")
+
+
+def realisation_get(*, actor: Actor, pk: int) -> Realisation | None:
+    return _scoped(Realisation.objects.select_related("activity", "agency"), actor).filter(pk=pk).first()
+
+
+def dekon_allocation(*, fiscal_year: int) -> DekonAllocation | None:
+    return (
+        DekonAllocation.objects.filter(fiscal_year=fiscal_year).prefetch_related("shares__province").first()
+    )
+
+
+def version_diff(old: list[dict], new: list[dict]) -> list[dict]:
+    """Lines of two DIPA versions side by side: code, account group, before, after, change."""
+    key = lambda line: (line["code"], line["account_group"])  # noqa: E731
+    before = {key(line): line for line in old}
+    after = {key(line): line for line in new}
+    rows = []
+    for k in sorted(before.keys() | after.keys()):
+        a = before.get(k, {}).get("amount", 0)
+        b = after.get(k, {}).get("amount", 0)
+        rows.append(
+            {
+                "code": k[0],
+                "name": (after.get(k) or before.get(k))["name"],
+                "account_group": k[1],
+                "before": a,
+                "after": b,
+                "change": b - a,
+            }
+        )
+    return rows
+
+
+def plans_out_of_balance(*, actor: Actor, fiscal_year: int) -> QuerySet[BudgetLine]:
+    """Budget lines whose RPD does not add up to the pagu (after a revision), or that have none."""
+    total = sum((models_f(f) for f in RPD_FIELDS[1:]), models_f(RPD_FIELDS[0]))
+    lines = BudgetLine.objects.filter(
+        document__in=_scoped(BudgetDocument.objects.filter(fiscal_year=fiscal_year), actor)
+    ).select_related("activity", "document")
+    return lines.filter(Q(plan__isnull=True) | ~Q(amount=total))
+
+
+def models_f(name: str) -> F:
+    return F(f"plan__{name}")
+
+
+# --- control figures -------------------------------------------------------------------------------
+
+GROUPS = {
+    "province": "province_code",
+    "regency": "regency_code",
+    "agency": "agency_id",
+    "programme": "programme_id",
+    "kind": "kind",
+    "funding_source": "funding_source",
+    "activity": "id",
+}
+
+
+@dataclass
+class ControlFilter:
+    fiscal_year: int
+    month: int = 12  # figures as at the end of this month
+    region: str = ""
+    kind: str = ""
+    funding_source: str = ""
+    agency: int | None = None
+    programme: int | None = None
+
+
+@dataclass
+class ControlFigures:
+    """Plan and realisation of one group (or of everything), month by month."""
+
+    key: object = None
+    label: str = ""
+    pagu: int = 0
+    plan: list[int] = field(default_factory=lambda: [0] * 12)
+    realised: list[int] = field(default_factory=lambda: [0] * 12)
+    month: int = 12
+    activities: int = 0
+
+    def cumulative(self, values: list[int], month: int | None = None) -> int:
+        return sum(values[: (month or self.month)])
+
+    @property
+    def plan_to_date(self) -> int:
+        return self.cumulative(self.plan)
+
+    @property
+    def realised_to_date(self) -> int:
+        return self.cumulative(self.realised)
+
+    @property
+    def absorption(self) -> float:
+        return _percent(self.realised_to_date, self.pagu)
+
+    @property
+    def planned_absorption(self) -> float:
+        return _percent(self.plan_to_date, self.pagu)
+
+    @property
+    def lag(self) -> float:
+        return round(self.planned_absorption - self.absorption, 2)
+
+    def monthly_deviation(self) -> list[float]:
+        out = []
+        for m in range(self.month):
+            plan, real = self.plan[m], self.realised[m]
+            if plan:
+                out.append(round(abs(real - plan) / plan * 100, 2))
+            else:
+                out.append(100.0 if real else 0.0)
+        return out
+
+    @property
+    def deviation(self) -> float:
+        months = self.monthly_deviation()
+        return round(sum(months) / len(months), 2) if months else 0.0
+
+    def s_curve(self) -> list[dict]:
+        """Cumulative plan and realisation in % of pagu, month by month (realisation up to `month`)."""
+        rows, plan, real = [], 0, 0
+        for m in range(12):
+            plan += self.plan[m]
+            real += self.realised[m]
+            rows.append(
+                {
+                    "month": m + 1,
+                    "plan": _percent(plan, self.pagu),
+                    "realised": _percent(real, self.pagu) if m < self.month else None,
+                }
+            )
+        return rows
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(part / whole * 100, 2) if whole else 0.0
+
+
+def quarter_target(fiscal_year: int, month: int) -> int:
+    """The absorption target of the quarter the month falls in (TW I–IV)."""
+    return policy_for(fiscal_year).quarter_targets[quarter_of(month) - 1]
+
+
+def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
+    qs = _scoped(Activity.objects.filter(fiscal_year=f.fiscal_year), actor)
+    for name in ("kind", "funding_source"):
+        if getattr(f, name):
+            qs = qs.filter(**{name: getattr(f, name)})
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.programme:
+        qs = qs.filter(programme_id=f.programme)
+    return _region(qs, f.region)
+
+
+def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None) -> list[ControlFigures]:
+    """Figures per group (None: one row for everything), sorted by key. Three aggregate queries."""
+    activities = control_activities(actor=actor, f=f)
+    key = GROUPS[group] if group else None
+    rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month))
+
+    def grouped(qs: QuerySet, prefix: str, **named) -> QuerySet:
+        keys = [f"{prefix}{key}"] if key else []
+        return qs.values(*keys).annotate(**named).order_by()
+
+    ids = activities.values("id")
+    counts = activities.values(*([key] if key else [])).annotate(n=Count("id")).order_by() if key else None
+    for row in grouped(BudgetLine.objects.filter(activity_id__in=ids), "activity__", pagu=Sum("amount")):
+        rows[row.get(f"activity__{key}") if key else None].pagu = row["pagu"] or 0
+    plan_sums = {name: Sum(name) for name in RPD_FIELDS}
+    for row in grouped(
+        DisbursementPlan.objects.filter(line__activity_id__in=ids), "line__activity__", **plan_sums
+    ):
+        target = rows[row.get(f"line__activity__{key}") if key else None]
+        target.plan = [row[name] or 0 for name in RPD_FIELDS]
+    real_keys = [f"activity__{key}"] if key else []
+    for row in (
+        Realisation.objects.filter(activity_id__in=ids)
+        .values(*real_keys, "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        rows[row.get(f"activity__{key}") if key else None].realised[row["month"] - 1] = row["total"] or 0
+    if counts is not None:
+        for row in counts:
+            rows[row[key]].activities = row["n"]
+    else:
+        rows[None].activities = activities.count()
+    for k, figures in rows.items():
+        figures.key = k
+    return sorted(rows.values(), key=lambda r: (r.key is None, str(r.key)))
+
+
+def control_total(*, actor: Actor, f: ControlFilter) -> ControlFigures:
+    rows = control_figures(actor=actor, f=f)
+    return rows[0] if rows else ControlFigures(month=f.month)
+
+
+@dataclass
+class LaggingActivity:
+    activity: Activity
+    figures: ControlFigures
+    months_lagging: int
+    output_achievement: float | None
+
+
+def lagging_activities(
+    *, actor: Actor, f: ControlFilter, threshold: int | None = None
+) -> list[LaggingActivity]:
+    """Activities behind their plan by more than the threshold at the month, worst first."""
+    threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
+    lagging = []
+    per_activity = {row.key: row for row in control_figures(actor=actor, f=f, group="activity")}
+    for pk, figures in per_activity.items():
+        if not figures.pagu or figures.lag <= threshold:
+            continue
+        months = 0
+        for m in range(f.month, 0, -1):
+            plan = _percent(figures.cumulative(figures.plan, m), figures.pagu)
+            real = _percent(figures.cumulative(figures.realised, m), figures.pagu)
+            if plan - real <= threshold:
+                break
+            months += 1
+        lagging.append((pk, figures, months))
+    activities = Activity.objects.select_related("agency", "programme").in_bulk([pk for pk, _, _ in lagging])
+    achievements = output_achievements(activity_ids=list(activities), month=f.month)
+    result = [
+        LaggingActivity(activities[pk], figures, months, achievements.get(pk))
+        for pk, figures, months in lagging
+        if pk in activities
+    ]
+    return sorted(result, key=lambda r: (-r.figures.lag, r.activity.code))
+
+
+def output_achievements(*, activity_ids: list[int], month: int) -> dict[int, float | None]:
+    """Main output achievement (%) per activity at the month: the last reported cumulative figure."""
+    targets: dict[int, Decimal] = {}
+    for output in Output.objects.filter(activity_id__in=activity_ids).order_by("activity_id", "id"):
+        targets.setdefault(output.activity_id, output.target)
+    achieved: dict[int, Decimal] = {}
+    for activity_id, value in (
+        Realisation.objects.filter(activity_id__in=activity_ids, month__lte=month)
+        .order_by("activity_id", "month")
+        .values_list("activity_id", "output_achieved")
+    ):
+        achieved[activity_id] = value  # the latest month wins
+    return {
+        pk: (round(float(achieved.get(pk, 0)) / float(target) * 100, 2) if target else None)
+        for pk, target in targets.items()
+    }
+
+
+def output_achievement_total(*, actor: Actor, f: ControlFilter) -> float | None:
+    """Average main-output achievement (%) over the scoped activities that have an output."""
+    ids = list(control_activities(actor=actor, f=f).values_list("id", flat=True))
+    values = [v for v in output_achievements(activity_ids=ids, month=f.month).values() if v is not None]
+    return round(sum(min(v, 100.0) for v in values) / len(values), 2) if values else None

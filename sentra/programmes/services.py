@@ -1,0 +1,727 @@
+"""Writes to plans, budgets and realisation. Every rule about money and months is enforced here.
+
+Rules (issue "part 3", domain-facts §3):
+- a budget line belongs to a DIPA of the activity's own satker, year and funding source; dekonsentrasi
+  pays for non-physical work only (PP 7/2008 Pasal 20(3)), so no capital spending (53) on a dekon DIPA;
+- the twelve months of an RPD add up to the line's pagu; once set, the RPD may be revised once per
+  quarter, inside the year's revision window (BudgetPolicy);
+- realisation: months 1–12 of the fiscal year and not in the future, no negative amounts, never more
+  in total than the activity's pagu; a verified month is closed until a logged reopening;
+- the ministry's dekonsentrasi allocation is split across provinces and the parts add up to the whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
+from sentra.accounts.scope import Actor, code_in_scope, require, require_record
+from sentra.agencies.models import Agency
+from sentra.audit.models import AuditAction
+from sentra.audit.services import record_change, snapshot
+from sentra.core.errors import AccessDenied, DomainError, FieldError
+from sentra.core.validation import full_clean_or_raise
+from sentra.regions.models import Region
+from sentra.registry.services import owning_agency
+from sentra.verification.services import ensure_editable, mark_edited
+
+from .choices import DIPA_SOURCES, AccountGroup, FundingSource, Month, quarter_of
+from .models import (
+    RPD_FIELDS,
+    Activity,
+    BudgetDocument,
+    BudgetDocumentVersion,
+    BudgetLine,
+    DekonAllocation,
+    DekonShare,
+    DisbursementPlan,
+    Output,
+    Programme,
+    Realisation,
+)
+from .selectors import activity_pagu, policy_for
+
+
+def _error(message: str, code: str, field: str = "__all__") -> DomainError:
+    return DomainError(message, code=code, errors=[FieldError(field, message, code)])
+
+
+def require_agency_write(actor: Actor, action: str, agency: Agency) -> None:
+    """A plan or budget is written for an agency inside the actor's region (Dekranasda: only its own)."""
+    require(actor, action)
+    if actor.is_superuser:
+        return
+    if not code_in_scope(actor, agency.region_id):
+        raise AccessDenied(_("Instansi %(agency)s berada di luar wilayah kerja Anda.") % {"agency": agency})
+    if actor.role in OWN_AGENCY_ONLY and agency.pk != actor.agency_id:
+        raise AccessDenied(_("Anda hanya dapat mencatat data atas nama instansi Anda."))
+
+
+def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def _save(actor: Actor, record, *, before: dict | None = None, reason: str = "", batch=None) -> None:
+    full_clean_or_raise(record)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:  # a race past full_clean's uniqueness check
+        raise _error(_("Data yang sama sudah ada."), "duplicate") from exc
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    record_change(actor=actor, action=action, obj=record, before=before, reason=reason, batch=batch)
+
+
+@transaction.atomic
+def record_delete(*, actor: Actor, record, reason: str = "") -> None:
+    """Deletes a programme, activity or budget document; its last state stays in the history."""
+    require_record(actor, Action.DELETE, record)
+    if hasattr(record, "verification_status"):
+        ensure_editable(record)
+    if isinstance(record, Activity) and (record.realisations.exists() or record.budget_lines.exists()):
+        raise _error(
+            _("Kegiatan ini sudah memiliki pagu atau realisasi; hapus keduanya lebih dahulu."), "in_use"
+        )
+    record_change(actor=actor, action=AuditAction.DELETE, obj=record, before=snapshot(record), reason=reason)
+    record.delete()
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+PROGRAMME_FIELDS = ("code", "name")
+
+
+@transaction.atomic
+def programme_create(
+    *, actor: Actor, fiscal_year: int, agency: Agency | None = None, **data: Any
+) -> Programme:
+    agency = owning_agency(actor, agency)
+    require_agency_write(actor, Action.CREATE, agency)
+    programme = Programme(fiscal_year=fiscal_year)
+    programme.place_at_agency(agency)
+    _assign(programme, data, PROGRAMME_FIELDS)
+    _save(actor, programme)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor: Actor, programme: Programme, reason: str = "", **data: Any) -> Programme:
+    require_record(actor, Action.EDIT, programme)
+    require_agency_write(actor, Action.EDIT, programme.agency)
+    before = snapshot(programme)
+    _assign(programme, data, PROGRAMME_FIELDS)
+    _save(actor, programme, before=before, reason=reason)
+    return programme
+
+
+ACTIVITY_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "funding_source",
+    "description",
+    "start_date",
+    "end_date",
+    "plan_reference",
+)
+
+
+def _check_schedule(activity: Activity) -> None:
+    year = activity.fiscal_year
+    for name in ("start_date", "end_date"):
+        value = getattr(activity, name)
+        if value and value.year != year:
+            raise _error(
+                _("Jadwal kegiatan harus berada di tahun anggaran %(year)s.") % {"year": year},
+                "outside_fiscal_year",
+                name,
+            )
+    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
+        raise _error(_("Tanggal selesai sebelum tanggal mulai."), "end_before_start", "end_date")
+
+
+def _set_beneficiaries(
+    actor: Actor,
+    activity: Activity,
+    *,
+    location_codes: Sequence[str] | None,
+    centre_ids: Iterable[int] | None,
+    enterprise_ids: Iterable[int] | None,
+) -> None:
+    """Locations and beneficiaries must exist and be readable by the actor (no IDs from elsewhere)."""
+    from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
+
+    if location_codes is not None:
+        codes = sorted(set(location_codes))
+        found = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+        for code in codes:
+            if code not in found:
+                raise _error(
+                    _("Kode wilayah %(code)s tidak dikenal.") % {"code": code}, "unknown_region", "locations"
+                )
+        activity.locations.set(codes)
+    for ids, selector, relation, field in (
+        (centre_ids, centre_list, activity.centres, "centres"),
+        (enterprise_ids, enterprise_list, activity.enterprises, "enterprises"),
+    ):
+        if ids is None:
+            continue
+        wanted = set(ids)
+        visible = set(selector(actor=actor, filters=RegistryFilter()).filter(pk__in=wanted).values_list("pk", flat=True))
+        if visible != wanted:
+            raise _error(
+                _("Penerima manfaat tidak ditemukan: %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(wanted - visible)))},
+                "unknown_beneficiary",
+                field,
+            )
+        relation.set(wanted)
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Actor,
+    programme: Programme,
+    location_codes: Sequence[str] = (),
+    centre_ids: Iterable[int] = (),
+    enterprise_ids: Iterable[int] = (),
+    outputs: Iterable[dict[str, Any]] = (),
+    **data: Any,
+) -> Activity:
+    require_record(actor, Action.VIEW, programme)
+    require_agency_write(actor, Action.CREATE, programme.agency)
+    activity = Activity(programme=programme, fiscal_year=programme.fiscal_year)
+    activity.place_at_agency(programme.agency)
+    _assign(activity, data, ACTIVITY_FIELDS)
+    _check_schedule(activity)
+    _save(actor, activity)
+    _set_beneficiaries(
+        actor, activity, location_codes=location_codes, centre_ids=centre_ids, enterprise_ids=enterprise_ids
+    )
+    for output in outputs:
+        output_create(actor=actor, activity=activity, **output)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: Actor,
+    activity: Activity,
+    location_codes: Sequence[str] | None = None,
+    centre_ids: Iterable[int] | None = None,
+    enterprise_ids: Iterable[int] | None = None,
+    reason: str = "",
+    **data: Any,
+) -> Activity:
+    require_record(actor, Action.EDIT, activity)
+    require_agency_write(actor, Action.EDIT, activity.agency)
+    ensure_editable(activity)
+    before = snapshot(activity)
+    if "funding_source" in data and data["funding_source"] != activity.funding_source:
+        if activity.budget_lines.exists():
+            raise _error(
+                _("Sumber dana tidak dapat diubah: kegiatan sudah memiliki pagu di DIPA."),
+                "funding_source_in_use",
+                "funding_source",
+            )
+    mark_edited(activity)
+    _assign(activity, data, ACTIVITY_FIELDS)
+    _check_schedule(activity)
+    _save(actor, activity, before=before, reason=reason)
+    _set_beneficiaries(
+        actor, activity, location_codes=location_codes, centre_ids=centre_ids, enterprise_ids=enterprise_ids
+    )
+    return activity
+
+
+def output_create(*, actor: Actor, activity: Activity, indicator: str, unit: str, target: Any) -> Output:
+    require_agency_write(actor, Action.EDIT, activity.agency)
+    ensure_editable(activity)
+    output = Output(activity=activity, indicator=indicator, unit=unit, target=Decimal(str(target)))
+    full_clean_or_raise(output)
+    output.save()
+    record_change(actor=actor, action=AuditAction.CREATE, obj=output)
+    return output
+
+
+@transaction.atomic
+def copy_plan(*, actor: Actor, agency: Agency, from_year: int, to_year: int) -> int:
+    """Copies an agency's programmes, activities (schedule moved a year, beneficiaries, outputs) to a
+    new year, without budgets or realisation. Returns the number of activities copied."""
+    require_agency_write(actor, Action.CREATE, agency)
+    if to_year == from_year:
+        raise _error(_("Tahun tujuan sama dengan tahun asal."), "same_year", "to_year")
+    if Programme.objects.filter(agency=agency, fiscal_year=to_year).exists():
+        raise _error(
+            _("Instansi ini sudah memiliki rencana tahun %(year)s.") % {"year": to_year},
+            "plan_exists",
+            "to_year",
+        )
+    shift = to_year - from_year
+    copied = 0
+    programmes = Programme.objects.filter(agency=agency, fiscal_year=from_year).prefetch_related(
+        "activities__outputs", "activities__locations", "activities__centres", "activities__enterprises"
+    )
+    for source in programmes:
+        programme = programme_create(
+            actor=actor, fiscal_year=to_year, agency=agency, code=source.code, name=source.name
+        )
+        for old in source.activities.all():
+            activity = activity_create(
+                actor=actor,
+                programme=programme,
+                location_codes=[r.code for r in old.locations.all()],
+                centre_ids=[c.pk for c in old.centres.all()],
+                enterprise_ids=[e.pk for e in old.enterprises.all()],
+                outputs=[
+                    {"indicator": o.indicator, "unit": o.unit, "target": o.target} for o in old.outputs.all()
+                ],
+                **{
+                    name: getattr(old, name)
+                    for name in ACTIVITY_FIELDS
+                    if name not in ("start_date", "end_date")
+                },
+                start_date=_shift_date(old.start_date, shift),
+                end_date=_shift_date(old.end_date, shift),
+            )
+            copied += 1 if activity else 0
+    return copied
+
+
+def _shift_date(value: dt.date | None, years: int) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+# --- budget documents ----------------------------------------------------------------------------
+
+
+def _version(actor: Actor, document: BudgetDocument) -> BudgetDocumentVersion:
+    lines = list(document.lines.select_related("activity").order_by("activity__code", "account_group"))
+    return BudgetDocumentVersion.objects.create(
+        document=document,
+        revision=document.revision,
+        number=document.revision_number or document.number,
+        dated=document.revised_on or document.issued_on,
+        lines=[
+            {
+                "activity": line.activity_id,
+                "code": line.activity.code,
+                "name": line.activity.name,
+                "account_group": line.account_group,
+                "amount": line.amount,
+            }
+            for line in lines
+        ],
+        total=sum(line.amount for line in lines),
+        created_by=actor.username,
+    )
+
+
+@transaction.atomic
+def budget_document_create(
+    *,
+    actor: Actor,
+    fiscal_year: int,
+    kind: str,
+    number: str,
+    issued_on: dt.date,
+    agency: Agency | None = None,
+) -> BudgetDocument:
+    agency = owning_agency(actor, agency)
+    require_agency_write(actor, Action.CREATE, agency)
+    if kind not in DIPA_SOURCES:
+        raise _error(_("Jenis DIPA harus APBN, dekonsentrasi atau tugas pembantuan."), "invalid_kind", "kind")
+    if kind == FundingSource.DEKON and (
+        agency.region is None or agency.region.level != Region.Level.PROVINCE
+    ):
+        raise _error(
+            _("DIPA dekonsentrasi hanya untuk satker (SKPD) provinsi."), "dekon_not_province", "agency"
+        )
+    document = BudgetDocument(fiscal_year=fiscal_year, kind=kind, number=number, issued_on=issued_on)
+    document.place_at_agency(agency)
+    _save(actor, document)
+    _version(actor, document)
+    return document
+
+
+def _check_line(document: BudgetDocument, activity: Activity, account_group: str, amount: Any) -> int:
+    if activity.agency_id != document.agency_id or activity.fiscal_year != document.fiscal_year:
+        raise _error(
+            _("Kegiatan %(code)s bukan kegiatan satker DIPA ini pada tahun %(year)s.")
+            % {"code": activity.code, "year": document.fiscal_year},
+            "activity_not_in_dipa",
+            "activity",
+        )
+    if activity.funding_source != document.kind:
+        raise _error(
+            _("Kegiatan %(code)s didanai %(source)s, bukan dari DIPA %(kind)s.")
+            % {
+                "code": activity.code,
+                "source": activity.get_funding_source_display(),
+                "kind": document.get_kind_display(),
+            },
+            "activity_not_in_dipa",
+            "activity",
+        )
+    if account_group not in AccountGroup.values:
+        raise _error(
+            _("Jenis belanja %(group)s tidak dikenal.") % {"group": account_group},
+            "invalid_account",
+            "account_group",
+        )
+    if document.kind == FundingSource.DEKON and account_group == AccountGroup.CAPITAL:
+        raise _error(
+            _("Dana dekonsentrasi hanya untuk kegiatan nonfisik: belanja modal (53) tidak diperbolehkan."),
+            "dekon_capital",
+            "account_group",
+        )
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        raise _error(_("Pagu harus berupa angka rupiah."), "invalid_amount", "amount") from None
+    if value < 0:
+        raise _error(_("Pagu tidak boleh negatif."), "negative_amount", "amount")
+    return value
+
+
+@transaction.atomic
+def budget_line_set(
+    *, actor: Actor, document: BudgetDocument, activity: Activity, account_group: str, amount: Any
+) -> BudgetLine:
+    """Adds or changes one pagu of the current version (before the DIPA is revised, e.g. while drafting)."""
+    require_record(actor, Action.EDIT, document)
+    require_agency_write(actor, Action.EDIT, document.agency)
+    value = _check_line(document, activity, account_group, amount)
+    line = BudgetLine.objects.filter(
+        document=document, activity=activity, account_group=account_group
+    ).first()
+    before = snapshot(line) if line else None
+    if line is None:
+        line = BudgetLine(document=document, activity=activity, account_group=account_group)
+    line.amount = value
+    _save(actor, line, before=before)
+    _refresh_current_version(actor, document)
+    return line
+
+
+def _refresh_current_version(actor: Actor, document: BudgetDocument) -> None:
+    BudgetDocumentVersion.objects.filter(document=document, revision=document.revision).delete()
+    _version(actor, document)
+
+
+@transaction.atomic
+def budget_revise(
+    *,
+    actor: Actor,
+    document: BudgetDocument,
+    revision_number: str,
+    revised_on: dt.date,
+    lines: Iterable[tuple[Activity, str, Any]],
+    reason: str = "",
+) -> BudgetDocument:
+    """A DIPA revision: the given lines replace the pagu of those (activity, account group) pairs;
+    the previous version stays frozen for comparison. RPDs that no longer add up are listed by
+    `selectors.plans_out_of_balance` until their owners revise them."""
+    require_record(actor, Action.EDIT, document)
+    require_agency_write(actor, Action.EDIT, document.agency)
+    if not revision_number.strip():
+        raise _error(_("Nomor revisi wajib diisi."), "required", "revision_number")
+    if revised_on < (document.revised_on or document.issued_on):
+        raise _error(
+            _("Tanggal revisi sebelum tanggal DIPA sebelumnya."), "revision_before_issue", "revised_on"
+        )
+    before = snapshot(document)
+    for activity, account_group, amount in lines:
+        value = _check_line(document, activity, account_group, amount)
+        line, _created = BudgetLine.objects.get_or_create(
+            document=document, activity=activity, account_group=account_group, defaults={"amount": value}
+        )
+        if not _created and line.amount != value:
+            line_before = snapshot(line)
+            line.amount = value
+            line.save(update_fields=["amount", "updated_at"])
+            record_change(actor=actor, action=AuditAction.UPDATE, obj=line, before=line_before, reason=reason)
+        elif _created:
+            record_change(actor=actor, action=AuditAction.CREATE, obj=line, reason=reason)
+    document.revision += 1
+    document.revision_number = revision_number.strip()
+    document.revised_on = revised_on
+    _save(actor, document, before=before, reason=reason)
+    _version(actor, document)
+    return document
+
+
+# --- disbursement plan (RPD) ----------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def disbursement_plan_set(
+    *, actor: Actor, line: BudgetLine, months: Sequence[Any], reason: str = "", today: dt.date | None = None
+) -> DisbursementPlan:
+    """Sets a line's RPD. The first plan is free; afterwards once per quarter, inside the window."""
+    require_record(actor, Action.EDIT, line)
+    require_agency_write(actor, Action.EDIT, line.document.agency)
+    values = _check_months(months, line.amount)
+    plan = DisbursementPlan.objects.select_for_update().filter(line=line).first()
+    if plan is None:
+        plan = DisbursementPlan(line=line)
+        before = None
+    else:
+        before = snapshot(plan)
+        if plan.months() != values:
+            quarter = _revision_quarter(line.document.fiscal_year, today or _today())
+            _check_revision_allowed(plan, quarter)
+            plan.revised_quarters = sorted({*plan.revised_quarters, quarter})
+    for name, value in zip(RPD_FIELDS, values, strict=True):
+        setattr(plan, name, value)
+    _save(actor, plan, before=before, reason=reason)
+    return plan
+
+
+def _check_months(months: Sequence[Any], pagu: int) -> list[int]:
+    if len(months) != 12:
+        raise _error(_("RPD harus berisi 12 bulan."), "rpd_months", "months")
+    values: list[int] = []
+    for number, value in enumerate(months, start=1):
+        try:
+            amount = int(value or 0)
+        except (TypeError, ValueError):
+            raise _error(
+                _("RPD %(month)s bukan angka rupiah.") % {"month": Month(number).label},
+                "invalid_amount",
+                RPD_FIELDS[number - 1],
+            ) from None
+        if amount < 0:
+            raise _error(
+                _("RPD %(month)s tidak boleh negatif.") % {"month": Month(number).label},
+                "negative_amount",
+                RPD_FIELDS[number - 1],
+            )
+        values.append(amount)
+    if sum(values) != pagu:
+        raise _error(
+            _("Jumlah RPD 12 bulan (Rp%(sum)s) harus sama dengan pagu (Rp%(pagu)s).")
+            % {"sum": f"{sum(values):,}".replace(",", "."), "pagu": f"{pagu:,}".replace(",", ".")},
+            "rpd_sum",
+            "months",
+        )
+    return values
+
+
+def _revision_quarter(fiscal_year: int, today: dt.date) -> int:
+    """The quarter whose revision `today` would use, or a DomainError when the window is shut."""
+    policy = policy_for(fiscal_year)
+    if (
+        today.year != fiscal_year
+        or today.month not in policy.window_months
+        or today.day > policy.rpd_window_last_day
+    ):
+        months = ", ".join(str(Month(m).label) for m in policy.window_months)
+        raise _error(
+            _("RPD hanya dapat direvisi pada tanggal 1–%(day)s bulan %(months)s tahun %(year)s.")
+            % {"day": policy.rpd_window_last_day, "months": months, "year": fiscal_year},
+            "rpd_window_closed",
+        )
+    return quarter_of(today.month)
+
+
+def _check_revision_allowed(plan: DisbursementPlan, quarter: int) -> None:
+    if quarter in plan.revised_quarters:
+        raise _error(
+            _("RPD ini sudah direvisi pada triwulan %(q)s; revisi berikutnya pada triwulan berikutnya.")
+            % {"q": quarter},
+            "rpd_already_revised",
+        )
+
+
+# --- realisation -----------------------------------------------------------------------------------
+
+
+def check_realisation(
+    *,
+    activity: Activity,
+    month: Any,
+    amount: Any,
+    physical_progress: Any,
+    other_months_total: int,
+    pagu: int,
+    today: dt.date,
+) -> list[FieldError]:
+    """Every rule on one month's figures, without touching the database: the form, the API and the
+    import all call it, the import for thousands of rows at a time."""
+    errors: list[FieldError] = []
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        errors.append(FieldError("month", _("Bulan harus 1–12 (Januari–Desember)."), "month_out_of_year"))
+    elif activity.fiscal_year > today.year or (activity.fiscal_year == today.year and month > today.month):
+        errors.append(
+            FieldError(
+                "month", _("Realisasi tidak dapat dicatat untuk bulan yang belum berjalan."), "future_month"
+            )
+        )
+    if not isinstance(amount, int) or amount < 0:
+        errors.append(
+            FieldError(
+                "amount", _("Realisasi keuangan harus angka rupiah, tidak negatif."), "negative_amount"
+            )
+        )
+    elif other_months_total + amount > pagu:
+        errors.append(
+            FieldError(
+                "amount",
+                _("Total realisasi Rp%(total)s melebihi pagu kegiatan Rp%(pagu)s.")
+                % {
+                    "total": f"{other_months_total + amount:,}".replace(",", "."),
+                    "pagu": f"{pagu:,}".replace(",", "."),
+                },
+                "above_pagu",
+            )
+        )
+    if physical_progress is None or not Decimal(0) <= Decimal(physical_progress) <= Decimal(100):
+        errors.append(FieldError("physical_progress", _("Progres fisik harus 0–100%."), "invalid_progress"))
+    return errors
+
+
+REALISATION_FIELDS = ("amount", "physical_progress", "output_achieved", "obstacles")
+
+
+@transaction.atomic
+def realisation_record(
+    *,
+    actor: Actor,
+    activity: Activity,
+    month: int,
+    amount: int,
+    physical_progress: Any,
+    output_achieved: Any = 0,
+    obstacles: str = "",
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Realisation:
+    """Records (or corrects) one month of an activity. Correcting a submitted month sends it back to draft."""
+    require_record(actor, Action.VIEW, activity)
+    existing = Realisation.objects.select_for_update().filter(activity=activity, month=month).first()
+    if existing is not None:
+        require_record(actor, Action.EDIT, existing)
+        ensure_editable(existing)
+    require_agency_write(actor, Action.EDIT if existing else Action.CREATE, activity.agency)
+    others = (
+        Realisation.objects.filter(activity=activity)
+        .exclude(month=month)
+        .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    errors = check_realisation(
+        activity=activity,
+        month=month,
+        amount=amount,
+        physical_progress=physical_progress,
+        other_months_total=others,
+        pagu=activity_pagu(activity),
+        today=today or _today(),
+    )
+    if errors:
+        raise DomainError(
+            errors[0].message if len(errors) == 1 else _("Data realisasi tidak valid."),
+            code=errors[0].code,
+            errors=errors,
+        )
+    record = existing or Realisation(activity=activity, fiscal_year=activity.fiscal_year, month=month)
+    before = snapshot(existing) if existing else None
+    record.place_at_agency(activity.agency)
+    if existing:
+        mark_edited(record)
+    record.amount = amount
+    record.physical_progress = Decimal(str(physical_progress))
+    record.output_achieved = Decimal(str(output_achieved or 0))
+    record.obstacles = obstacles or ""
+    _save(actor, record, before=before, reason=reason)
+    return record
+
+
+# --- dekonsentrasi ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dekon_allocation_set(
+    *,
+    actor: Actor,
+    fiscal_year: int,
+    total: int,
+    shares: dict[str, int],
+    legal_basis: str = "",
+    agency: Agency | None = None,
+) -> DekonAllocation:
+    """The ministry's allocation and its split; refused unless the provinces' parts add up to the total."""
+    require(actor, Action.EDIT)
+    if not (actor.is_superuser or actor.is_national):
+        raise AccessDenied(_("Alokasi dekonsentrasi ditetapkan oleh kementerian."))
+    agency = owning_agency(actor, agency)
+    errors = []
+    provinces = set(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True))
+    for code, amount in shares.items():
+        if code not in provinces:
+            errors.append(
+                FieldError(
+                    f"shares.{code}", _("%(code)s bukan kode provinsi.") % {"code": code}, "unknown_province"
+                )
+            )
+        elif int(amount) < 0:
+            errors.append(FieldError(f"shares.{code}", _("Alokasi tidak boleh negatif."), "negative_amount"))
+    if int(total) < 0:
+        errors.append(FieldError("total", _("Total alokasi tidak boleh negatif."), "negative_amount"))
+    parts = sum(int(a) for a in shares.values())
+    if not errors and parts != int(total):
+        gap = int(total) - parts
+        errors.append(
+            FieldError(
+                "shares",
+                _(
+                    "Jumlah alokasi provinsi Rp%(parts)s tidak sama dengan total Rp%(total)s "
+                    "(selisih Rp%(gap)s)."
+                )
+                % {
+                    "parts": f"{parts:,}".replace(",", "."),
+                    "total": f"{int(total):,}".replace(",", "."),
+                    "gap": f"{gap:,}".replace(",", "."),
+                },
+                "dekon_unbalanced",
+            )
+        )
+    if errors:
+        raise DomainError(errors[0].message, code=errors[0].code, errors=errors)
+    allocation = DekonAllocation.objects.filter(fiscal_year=fiscal_year).first()
+    before = snapshot(allocation) if allocation else None
+    allocation = allocation or DekonAllocation(fiscal_year=fiscal_year)
+    allocation.agency = agency
+    allocation.total = int(total)
+    allocation.legal_basis = legal_basis
+    _save(actor, allocation, before=before)
+    allocation.shares.all().delete()
+    DekonShare.objects.bulk_create(
+        DekonShare(allocation=allocation, province_id=code, amount=int(amount))
+        for code, amount in shares.items()
+    )
+    return allocation

@@ -1,0 +1,341 @@
+"""Rules on plans, budgets and realisation, as the services enforce them for every channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import actor_of, persona
+from sentra.audit.models import AuditEvent
+from sentra.conftest import KALTIM, PPU
+from sentra.core.errors import AccessDenied, DomainError, NotFound
+from sentra.programmes import services
+from sentra.programmes.models import BudgetDocumentVersion, BudgetPolicy, DisbursementPlan, Realisation
+from sentra.programmes.selectors import plans_out_of_balance, version_diff
+from sentra.registry.tests.factories import AgencyFactory, CentreFactory
+
+from .factories import YEAR, ActivityFactory, BudgetDocumentFactory, BudgetLineFactory, even_plan
+
+pytestmark = pytest.mark.django_db
+
+END_OF_YEAR = dt.date(YEAR, 12, 31)
+
+
+def codes(exc: DomainError) -> set[str]:
+    return {e.code for e in exc.errors} | {exc.code}
+
+
+@pytest.fixture
+def kaltim_agency():
+    return AgencyFactory(
+        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
+    )
+
+
+@pytest.fixture
+def line(kaltim_agency):
+    doc = BudgetDocumentFactory(agency=kaltim_agency, kind="dekon")
+    return BudgetLineFactory(document=doc, amount=120_000_000)
+
+
+class TestBudgetLines:
+    def test_a_line_must_belong_to_the_activity_satker_and_source(self, system_actor, kaltim_agency):
+        doc = BudgetDocumentFactory(agency=kaltim_agency, kind="dekon")
+        elsewhere = ActivityFactory(funding_source="dekon")  # another agency
+        with pytest.raises(DomainError) as exc:
+            services.budget_line_set(
+                actor=system_actor, document=doc, activity=elsewhere, account_group="52", amount=1
+            )
+        assert "activity_not_in_dipa" in codes(exc.value)
+
+        apbd = ActivityFactory(agency=kaltim_agency, funding_source="apbd_prov")
+        with pytest.raises(DomainError) as exc:
+            services.budget_line_set(
+                actor=system_actor, document=doc, activity=apbd, account_group="52", amount=1
+            )
+        assert "activity_not_in_dipa" in codes(exc.value)
+
+    def test_dekon_pays_no_capital_spending(self, system_actor, kaltim_agency):
+        doc = BudgetDocumentFactory(agency=kaltim_agency, kind="dekon")
+        activity = ActivityFactory(agency=kaltim_agency, funding_source="dekon")
+        with pytest.raises(DomainError) as exc:
+            services.budget_line_set(
+                actor=system_actor, document=doc, activity=activity, account_group="53", amount=5
+            )
+        assert "dekon_capital" in codes(exc.value)
+        line = services.budget_line_set(
+            actor=system_actor, document=doc, activity=activity, account_group="52", amount=5_000_000
+        )
+        assert line.amount == 5_000_000
+
+    def test_negative_pagu_is_refused(self, system_actor, line):
+        with pytest.raises(DomainError) as exc:
+            services.budget_line_set(
+                actor=system_actor,
+                document=line.document,
+                activity=line.activity,
+                account_group="52",
+                amount=-1,
+            )
+        assert "negative_amount" in codes(exc.value)
+
+    def test_revision_keeps_the_earlier_version_comparable(self, system_actor, line):
+        doc = line.document
+        services.budget_line_set(
+            actor=system_actor, document=doc, activity=line.activity, account_group="52", amount=line.amount
+        )
+        services.budget_revise(
+            actor=system_actor,
+            document=doc,
+            revision_number="DIPA-REV-01",
+            revised_on=dt.date(YEAR, 4, 2),
+            lines=[(line.activity, "52", 90_000_000)],
+        )
+        doc.refresh_from_db()
+        assert doc.revision == 1
+        v0, v1 = BudgetDocumentVersion.objects.filter(document=doc).order_by("revision")
+        assert (v0.total, v1.total) == (120_000_000, 90_000_000)
+        [row] = version_diff(v0.lines, v1.lines)
+        assert row["change"] == -30_000_000
+
+    def test_a_dekon_dipa_belongs_to_a_province(self, system_actor, regency_agency):
+        with pytest.raises(DomainError) as exc:
+            services.budget_document_create(
+                actor=system_actor,
+                fiscal_year=YEAR,
+                kind="dekon",
+                number="X",
+                issued_on=dt.date(YEAR, 1, 2),
+                agency=regency_agency,
+            )
+        assert "dekon_not_province" in codes(exc.value)
+
+
+class TestDisbursementPlan:
+    def test_the_months_must_add_up_to_the_pagu(self, system_actor, line):
+        months = [10_000_000] * 11 + [9_999_999]  # one rupiah short of the pagu
+        with pytest.raises(DomainError) as exc:
+            services.disbursement_plan_set(actor=system_actor, line=line, months=months)
+        assert "rpd_sum" in codes(exc.value)
+        months[-1] = 10_000_000  # 12 × 10 M = 120 M: now it adds up
+        plan = services.disbursement_plan_set(actor=system_actor, line=line, months=months)
+        assert sum(plan.months()) == line.amount
+
+    def test_negative_months_are_refused(self, system_actor, line):
+        months = [0] * 12
+        months[0], months[1] = 130_000_000, -10_000_000
+        with pytest.raises(DomainError) as exc:
+            services.disbursement_plan_set(actor=system_actor, line=line, months=months)
+        assert "negative_amount" in codes(exc.value)
+
+    def test_revised_once_per_quarter_inside_the_window(self, system_actor, line):
+        even_plan(line)
+        moved = [0, 0, 30_000_000] + [10_000_000] * 9
+        with pytest.raises(DomainError) as exc:  # 20 April: after the 14th, window shut
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 20)
+            )
+        assert "rpd_window_closed" in codes(exc.value)
+        services.disbursement_plan_set(
+            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 10)
+        )
+        again = [0, 0, 20_000_000] + [10_000_000] * 9
+        again[-1] += 10_000_000
+        with pytest.raises(DomainError) as exc:
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=again, today=dt.date(YEAR, 4, 11)
+            )
+        assert "rpd_already_revised" in codes(exc.value)
+        services.disbursement_plan_set(actor=system_actor, line=line, months=again, today=dt.date(YEAR, 7, 1))
+        assert DisbursementPlan.objects.get(line=line).revised_quarters == [2, 3]
+
+    def test_the_window_is_configurable_per_year(self, system_actor, line):
+        BudgetPolicy.objects.create(fiscal_year=YEAR, rpd_window_months=[5], rpd_window_last_day=31)
+        even_plan(line)
+        moved = [0, 0, 30_000_000] + [10_000_000] * 9
+        with pytest.raises(DomainError):
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 1)
+            )
+        services.disbursement_plan_set(
+            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 5, 30)
+        )
+
+    def test_a_revision_that_changes_the_pagu_leaves_the_plan_flagged(self, system_actor, line):
+        even_plan(line)
+        services.budget_revise(
+            actor=system_actor,
+            document=line.document,
+            revision_number="REV-1",
+            revised_on=dt.date(YEAR, 3, 1),
+            lines=[(line.activity, "52", 60_000_000)],
+        )
+        assert list(plans_out_of_balance(actor=system_actor, fiscal_year=YEAR)) == [line]
+
+
+class TestRealisation:
+    def record(self, actor, line, **kw):
+        values = {"month": 3, "amount": 10_000_000, "physical_progress": 25} | kw
+        return services.realisation_record(actor=actor, activity=line.activity, today=END_OF_YEAR, **values)
+
+    def test_recorded_and_audited(self, system_actor, line):
+        record = self.record(system_actor, line)
+        assert record.province_code == KALTIM
+        assert AuditEvent.objects.filter(object_id=record.pk, object_type="programmes.realisation").exists()
+
+    @pytest.mark.parametrize(
+        ("values", "code"),
+        [
+            ({"amount": -5}, "negative_amount"),
+            ({"month": 13}, "month_out_of_year"),
+            ({"month": 0}, "month_out_of_year"),
+            ({"amount": 120_000_001}, "above_pagu"),
+            ({"physical_progress": 101}, "invalid_progress"),
+        ],
+    )
+    def test_bad_figures_are_refused_and_nothing_is_written(self, system_actor, line, values, code):
+        with pytest.raises(DomainError) as exc:
+            self.record(system_actor, line, **values)
+        assert code in codes(exc.value)
+        assert not Realisation.objects.exists()
+
+    def test_the_months_together_may_not_exceed_the_pagu(self, system_actor, line):
+        self.record(system_actor, line, month=1, amount=100_000_000)
+        with pytest.raises(DomainError) as exc:
+            self.record(system_actor, line, month=2, amount=20_000_001)
+        assert "above_pagu" in codes(exc.value)
+        self.record(system_actor, line, month=2, amount=20_000_000)
+
+    def test_future_months_cannot_be_reported(self, system_actor, line):
+        with pytest.raises(DomainError) as exc:
+            services.realisation_record(
+                actor=system_actor,
+                activity=line.activity,
+                month=6,
+                amount=1,
+                physical_progress=1,
+                today=dt.date(YEAR, 5, 31),
+            )
+        assert "future_month" in codes(exc.value)
+
+    def test_a_verified_month_is_closed_until_reopened(self, system_actor, line):
+        from sentra.verification.services import transition
+
+        record = self.record(system_actor, line)
+        transition(actor=system_actor, name="submit", record=record)
+        transition(actor=system_actor, name="verify", record=record)
+        with pytest.raises(DomainError) as exc:
+            self.record(system_actor, line, amount=11_000_000)
+        assert "locked" in codes(exc.value)
+        record.refresh_from_db()
+        transition(actor=system_actor, name="reopen", record=record, reason="Salah ketik nilai SP2D")
+        corrected = self.record(system_actor, line, amount=11_000_000)
+        assert corrected.amount == 11_000_000
+        assert AuditEvent.objects.filter(object_id=record.pk, action="reopen").exists()
+
+
+class TestScope:
+    def test_a_regency_officer_cannot_record_for_the_province(self, line):
+        officer = actor_of(persona(Role.REGENCY_OFFICER, region=PPU))
+        with pytest.raises(NotFound):
+            services.realisation_record(
+                actor=officer,
+                activity=line.activity,
+                month=1,
+                amount=1,
+                physical_progress=1,
+                today=END_OF_YEAR,
+            )
+
+    def test_a_viewer_may_not_record(self, line):
+        viewer = actor_of(persona(Role.VIEWER, region=KALTIM))
+        with pytest.raises(AccessDenied):
+            services.realisation_record(
+                actor=viewer,
+                activity=line.activity,
+                month=1,
+                amount=1,
+                physical_progress=1,
+                today=END_OF_YEAR,
+            )
+
+    def test_a_province_officer_records_for_its_own_agency(self, line, kaltim_agency):
+        officer = actor_of(persona(Role.PROVINCE_OFFICER, agency=kaltim_agency))
+        record = services.realisation_record(
+            actor=officer, activity=line.activity, month=1, amount=1, physical_progress=1, today=END_OF_YEAR
+        )
+        assert record.agency == kaltim_agency
+
+    def test_beneficiaries_must_be_readable(self, kaltim_agency):
+        officer = actor_of(persona(Role.PROVINCE_OFFICER, agency=kaltim_agency))
+        programme = services.programme_create(actor=officer, fiscal_year=YEAR, code="P1", name="Program")
+        kudus_centre = CentreFactory(village_id="33.19.01.2001")
+        with pytest.raises(DomainError) as exc:
+            services.activity_create(
+                actor=officer,
+                programme=programme,
+                code="A1",
+                name="Bimtek",
+                kind="training",
+                funding_source="dekon",
+                centre_ids=[kudus_centre.pk],
+            )
+        assert "unknown_beneficiary" in codes(exc.value)
+
+
+class TestDekonAllocation:
+    def test_the_parts_must_add_up_to_the_whole(self, system_actor, ministry_agency):
+        with pytest.raises(DomainError) as exc:
+            services.dekon_allocation_set(
+                actor=system_actor,
+                fiscal_year=YEAR,
+                total=1_000,
+                shares={"64": 600, "33": 300},
+                agency=ministry_agency,
+            )
+        assert "dekon_unbalanced" in codes(exc.value)
+        allocation = services.dekon_allocation_set(
+            actor=system_actor,
+            fiscal_year=YEAR,
+            total=1_000,
+            shares={"64": 700, "33": 300},
+            agency=ministry_agency,
+        )
+        assert allocation.shares.count() == 2
+
+    def test_only_the_ministry_allocates(self, kaltim_agency, ministry_agency):
+        officer = actor_of(persona(Role.PROVINCE_OFFICER, agency=kaltim_agency))
+        with pytest.raises(AccessDenied):
+            services.dekon_allocation_set(
+                actor=officer, fiscal_year=YEAR, total=0, shares={}, agency=ministry_agency
+            )
+
+
+def test_a_plan_is_copied_to_the_next_year(system_actor, kaltim_agency):
+    programme = services.programme_create(
+        actor=system_actor, fiscal_year=YEAR, agency=kaltim_agency, code="P1", name="Program"
+    )
+    services.activity_create(
+        actor=system_actor,
+        programme=programme,
+        code="A1",
+        name="Bimtek",
+        kind="training",
+        funding_source="dekon",
+        start_date=dt.date(YEAR, 2, 29 - 1),
+        location_codes=[PPU],
+        outputs=[{"indicator": "IKM dilatih", "unit": "IKM", "target": 30}],
+    )
+    copied = services.copy_plan(actor=system_actor, agency=kaltim_agency, from_year=YEAR, to_year=YEAR + 1)
+    assert copied == 1
+    from sentra.programmes.models import Activity
+
+    new = Activity.objects.get(fiscal_year=YEAR + 1)
+    assert new.start_date == dt.date(YEAR + 1, 2, 28)
+    assert [r.code for r in new.locations.all()] == [PPU]
+    assert new.outputs.get().target == 30
+    with pytest.raises(DomainError) as exc:
+        services.copy_plan(actor=system_actor, agency=kaltim_agency, from_year=YEAR, to_year=YEAR + 1)
+    assert "plan_exists" in codes(exc.value)
