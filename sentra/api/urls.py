@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from sentra.core.errors import DomainError
 
-from . import imports, regions, registry, workflow
+from . import imports, programmes, regions, registry, workflow
 from .auth import api_auth
 
 api = NinjaAPI(
@@ -38,3 +38,4 @@ api.add_router("/", registry.router)
 api.add_router("/", workflow.history_router)
 api.add_router("/", workflow.notifications_router)
 api.add_router("/imports", imports.router)
+api.add_router("/", programmes.router)

@@ -32,6 +32,10 @@ urlpatterns = [
     path("keluar/", auth.LogoutView.as_view(), name="logout"),
     path("impor/", include("sentra.web.urls_imports")),
     path("akun/", include("sentra.web.urls_accounts")),
+    # Part 3: plans and budgets (programmes), budget control (control), reports
+    path("program/", include("sentra.web.urls_programmes")),
+    path("pengendalian/", include("sentra.web.urls_control")),
+    path("laporan/", include("sentra.web.urls_reports")),
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
