@@ -1,5 +1,9 @@
 """Control pages (part 3). Included into the `web` namespace by web/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import control
+
+urlpatterns: list = [
+    path("", control.control_dashboard, name="control_dashboard"),
+]
