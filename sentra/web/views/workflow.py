@@ -6,21 +6,69 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.scope import actor_for_request
 from sentra.core.errors import DomainError
+from sentra.programmes import selectors as plan_selectors
 from sentra.registry import selectors
 from sentra.verification.selectors import waiting_statuses
 from sentra.verification.services import TRANSITIONS, bulk_transition, transition
 
 from ..forms import BulkTransitionForm, ReasonForm
-from .registry import ENTITIES, PER_PAGE, TRANSITION_LABELS, CappedPaginator, _effective_region, _get_or_404
+from .registry import (
+    ENTITIES,
+    PER_PAGE,
+    TRANSITION_LABELS,
+    CappedPaginator,
+    Entity,
+    _effective_region,
+    _get_or_404,
+)
 
-ENTITY_BY_SLUG = {entity.slug: entity for entity in ENTITIES.values()}
+
+def _plan_list(list_fn):
+    """A programmes selector called with the queue's RegistryFilter (region and waiting are shared)."""
+
+    def call(*, actor, filters):
+        return list_fn(
+            actor=actor, filters=plan_selectors.PlanFilter(region=filters.region, waiting=filters.waiting)
+        )
+
+    return call
+
+
+# The queue also lists plans and monthly realisation, which go through the same verification steps.
+QUEUE_ENTITIES = {
+    **ENTITIES,
+    "activity": Entity(
+        key="activity",
+        title=gettext_lazy("Kegiatan"),
+        slug="kegiatan",
+        list_fn=_plan_list(plan_selectors.activity_list),
+        get_fn=plan_selectors.activity_get,
+    ),
+    "realisation": Entity(
+        key="realisation",
+        title=gettext_lazy("Realisasi"),
+        slug="realisasi",
+        list_fn=_plan_list(plan_selectors.realisation_list),
+        get_fn=plan_selectors.realisation_get,
+    ),
+}
+ENTITY_BY_SLUG = {entity.slug: entity for entity in QUEUE_ENTITIES.values()}
+
+
+def _link(record) -> str:
+    """The record's page, or "" while that page does not exist yet."""
+    try:
+        return record.get_absolute_url()
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -70,6 +118,8 @@ def verification_queue(request):
     )
     paginator = CappedPaginator(entity.list_fn(actor=actor, filters=filters), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    for record in page.object_list:
+        record.queue_link = _link(record)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,7 +134,7 @@ def verification_queue(request):
                     "active": e is entity,
                     "url": "?" + urlencode({"jenis": e.slug}),
                 }
-                for e in ENTITIES.values()
+                for e in QUEUE_ENTITIES.values()
             ],
             "region": region,
             "page": page,
