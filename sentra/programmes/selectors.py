@@ -368,9 +368,10 @@ def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None)
     key = GROUPS[group] if group else None
     rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month))
 
-    def grouped(qs: QuerySet, prefix: str, **named) -> QuerySet:
-        keys = [f"{prefix}{key}"] if key else []
-        return qs.values(*keys).annotate(**named).order_by()
+    def grouped(qs: QuerySet, prefix: str, **named):
+        if not key:  # values() without fields would group by every column
+            return [qs.aggregate(**named)]
+        return qs.values(f"{prefix}{key}").annotate(**named).order_by()
 
     ids = activities.values("id")
     counts = activities.values(*([key] if key else [])).annotate(n=Count("id")).order_by() if key else None

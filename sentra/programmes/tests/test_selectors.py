@@ -1,0 +1,125 @@
+"""Budget-control figures: absorption, deviation, lag and early warnings, against hand-computed values."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import actor_of, persona
+from sentra.conftest import KALTIM, KUDUS, PPU
+from sentra.programmes.models import BudgetPolicy, DisbursementPlan
+from sentra.programmes.selectors import (
+    ControlFilter,
+    control_figures,
+    control_total,
+    lagging_activities,
+    output_achievement_total,
+    quarter_target,
+)
+from sentra.registry.tests.factories import AgencyFactory
+
+from .factories import YEAR, BudgetDocumentFactory, BudgetLineFactory, OutputFactory, RealisationFactory
+
+pytestmark = pytest.mark.django_db
+
+M = 1_000_000
+
+
+def funded(agency, pagu: int, plan: list[int], realised: dict[int, int], kind="apbn"):
+    """An activity with one budget line, its RPD and realisation by month."""
+    line = BudgetLineFactory(document=BudgetDocumentFactory(agency=agency, kind=kind), amount=pagu)
+    DisbursementPlan.objects.create(line=line, **{f"m{m:02d}": v for m, v in enumerate(plan, 1)})
+    for month, amount in realised.items():
+        RealisationFactory(activity=line.activity, month=month, amount=amount)
+    return line.activity
+
+
+@pytest.fixture
+def kaltim():
+    return AgencyFactory(name="Disperindagkop Kaltim", kind="province_industry", region_id=KALTIM)
+
+
+@pytest.fixture
+def kudus():
+    return AgencyFactory(name="Dinas Perindustrian Kudus", kind="regency_industry", region_id=KUDUS)
+
+
+@pytest.fixture
+def year(kaltim, kudus):
+    """Kaltim plans 10 M a month and spends it; Kudus plans the same and spends half."""
+    on_track = funded(kaltim, 120 * M, [10 * M] * 12, {m: 10 * M for m in range(1, 7)})
+    lagging = funded(kudus, 120 * M, [10 * M] * 12, {m: 5 * M for m in range(1, 7)})
+    return on_track, lagging
+
+
+def test_absorption_is_realisation_to_date_over_pagu(system_actor, year):
+    total = control_total(actor=system_actor, f=ControlFilter(fiscal_year=YEAR, month=6))
+    assert total.pagu == 240 * M
+    assert total.realised_to_date == 90 * M  # 60 M + 30 M
+    assert total.absorption == pytest.approx(37.5)
+    assert total.planned_absorption == pytest.approx(50.0)
+    assert total.activities == 2
+
+
+def test_figures_group_by_province(system_actor, year):
+    rows = {r.key: r for r in control_figures(actor=system_actor, f=ControlFilter(YEAR, 6), group="province")}
+    assert rows[KALTIM].absorption == pytest.approx(50.0)
+    assert rows["33"].absorption == pytest.approx(25.0)
+
+
+def test_deviation_is_the_monthly_gap_to_the_rpd_averaged(system_actor, year):
+    rows = {r.key: r for r in control_figures(actor=system_actor, f=ControlFilter(YEAR, 6), group="province")}
+    assert rows[KALTIM].deviation == 0
+    assert rows["33"].monthly_deviation() == [50.0] * 6
+    assert rows["33"].deviation == 50.0
+
+
+def test_s_curve_is_cumulative_and_stops_at_the_month(system_actor, year):
+    curve = control_total(actor=system_actor, f=ControlFilter(YEAR, 6)).s_curve()
+    assert curve[5] == {"month": 6, "plan": 50.0, "realised": 37.5}
+    assert curve[11]["plan"] == 100.0 and curve[11]["realised"] is None
+
+
+def test_the_lagging_activity_is_flagged_with_how_long_it_lags(system_actor, year):
+    on_track, lagging = year
+    warnings = lagging_activities(actor=system_actor, f=ControlFilter(YEAR, 6))
+    assert [w.activity for w in warnings] == [lagging]
+    # plan − realisation: 4.17, 8.33, 12.5, 16.67, 20.83, 25 points; above 10 since March
+    assert warnings[0].months_lagging == 4
+    assert warnings[0].figures.lag == pytest.approx(25.0)
+
+
+def test_the_threshold_is_configurable(system_actor, year):
+    BudgetPolicy.objects.create(fiscal_year=YEAR, lag_threshold=30)
+    assert lagging_activities(actor=system_actor, f=ControlFilter(YEAR, 6)) == []
+
+
+def test_quarter_targets_default_and_configurable():
+    assert [quarter_target(YEAR, m) for m in (3, 6, 9, 12)] == [15, 40, 60, 90]
+    BudgetPolicy.objects.create(fiscal_year=YEAR, target_q2=45)
+    assert quarter_target(YEAR, 5) == 45
+
+
+def test_output_achievement_uses_the_latest_month(system_actor, kaltim):
+    activity = funded(kaltim, 12 * M, [M] * 12, {})
+    OutputFactory(activity=activity, target=40)
+    RealisationFactory(activity=activity, month=1, amount=M, output_achieved=10)
+    RealisationFactory(activity=activity, month=2, amount=M, output_achieved=30)
+    assert output_achievement_total(actor=system_actor, f=ControlFilter(YEAR, 2)) == 75.0
+    assert output_achievement_total(actor=system_actor, f=ControlFilter(YEAR, 1)) == 25.0
+
+
+def test_figures_are_scoped_to_the_reader(year):
+    officer = actor_of(persona(Role.PROVINCE_OFFICER, region=KALTIM))
+    rows = control_figures(actor=officer, f=ControlFilter(YEAR, 6), group="province")
+    assert [r.key for r in rows] == [KALTIM]
+    regency = actor_of(persona(Role.REGENCY_OFFICER, region=PPU))
+    assert control_total(actor=regency, f=ControlFilter(YEAR, 6)).pagu == 0
+
+
+def test_a_new_realisation_shows_at_once(system_actor, year):
+    on_track, _ = year
+    before = control_total(actor=system_actor, f=ControlFilter(YEAR, 7)).realised_to_date
+    RealisationFactory(activity=on_track, month=7, amount=10 * M)
+    after = control_total(actor=system_actor, f=ControlFilter(YEAR, 7)).realised_to_date
+    assert after - before == 10 * M
