@@ -20,9 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from sentra.accounts.scope import Actor, region_q
@@ -34,6 +33,7 @@ from .models import (
     DEFAULT_LAG_THRESHOLD,
     DEFAULT_QUARTER_TARGETS,
     DEFAULT_RPD_WINDOW_LAST_DAY,
+    MONTHS,
     RPD_FIELDS,
     Activity,
     BudgetDocument,
@@ -383,14 +383,12 @@ def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None)
     ):
         target = rows[row.get(f"line__activity__{key}") if key else None]
         target.plan = [row[name] or 0 for name in RPD_FIELDS]
-    real_keys = [f"activity__{key}"] if key else []
-    for row in (
-        Realisation.objects.filter(activity_id__in=ids)
-        .values(*real_keys, "month")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        rows[row.get(f"activity__{key}") if key else None].realised[row["month"] - 1] = row["total"] or 0
+    # One row per group with twelve filtered sums: ~11,000 rows for a national year by activity,
+    # not the ~133,000 (activity, month) pairs.
+    month_sums = {f"r{m:02d}": Sum("amount", filter=Q(month=m)) for m in MONTHS}
+    for row in grouped(Realisation.objects.filter(activity_id__in=ids), "activity__", **month_sums):
+        target = rows[row.get(f"activity__{key}") if key else None]
+        target.realised = [row[f"r{m:02d}"] or 0 for m in MONTHS]
     if counts is not None:
         for row in counts:
             rows[row[key]].activities = row["n"]
@@ -442,26 +440,31 @@ def lagging_activities(
     return sorted(result, key=lambda r: (-r.figures.lag, r.activity.code))
 
 
-def output_achievements(*, activity_ids: list[int], month: int) -> dict[int, float | None]:
-    """Main output achievement (%) per activity at the month: the last reported cumulative figure."""
-    targets: dict[int, Decimal] = {}
-    for output in Output.objects.filter(activity_id__in=activity_ids).order_by("activity_id", "id"):
-        targets.setdefault(output.activity_id, output.target)
-    achieved: dict[int, Decimal] = {}
-    for activity_id, value in (
-        Realisation.objects.filter(activity_id__in=activity_ids, month__lte=month)
-        .order_by("activity_id", "month")
-        .values_list("activity_id", "output_achieved")
-    ):
-        achieved[activity_id] = value  # the latest month wins
+def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:
+    """Main output achievement (%) per activity at the month: the last reported cumulative figure
+    over the first output's target. `activity_ids`: a list or a values("id") queryset.
+
+    Two correlated subqueries per activity, served by the (activity, month) unique index, so the
+    answer is one row per activity rather than every month of every activity."""
+    latest = Realisation.objects.filter(activity=OuterRef("pk"), month__lte=month).order_by("-month")
+    main_output = Output.objects.filter(activity=OuterRef("pk")).order_by("id")
+    rows = (
+        Activity.objects.filter(pk__in=activity_ids)
+        .annotate(
+            target=Subquery(main_output.values("target")[:1]),
+            achieved=Subquery(latest.values("output_achieved")[:1]),
+        )
+        .filter(target__isnull=False)
+        .values_list("pk", "target", "achieved")
+    )
     return {
-        pk: (round(float(achieved.get(pk, 0)) / float(target) * 100, 2) if target else None)
-        for pk, target in targets.items()
+        pk: (round(float(achieved or 0) / float(target) * 100, 2) if target else None)
+        for pk, target, achieved in rows
     }
 
 
 def output_achievement_total(*, actor: Actor, f: ControlFilter) -> float | None:
     """Average main-output achievement (%) over the scoped activities that have an output."""
-    ids = list(control_activities(actor=actor, f=f).values_list("id", flat=True))
+    ids = control_activities(actor=actor, f=f).values("id")
     values = [v for v in output_achievements(activity_ids=ids, month=f.month).values() if v is not None]
     return round(sum(min(v, 100.0) for v in values) / len(values), 2) if values else None

@@ -179,7 +179,8 @@ def _set_beneficiaries(
         if ids is None:
             continue
         wanted = set(ids)
-        visible = set(selector(actor=actor, filters=RegistryFilter()).filter(pk__in=wanted).values_list("pk", flat=True))
+        readable = selector(actor=actor, filters=RegistryFilter()).filter(pk__in=wanted)
+        visible = set(readable.values_list("pk", flat=True))
         if visible != wanted:
             raise _error(
                 _("Penerima manfaat tidak ditemukan: %(ids)s.")
