@@ -621,4 +621,7 @@ def demo_run(*, size: str = "small", seed: int = 2026, stdout: TextIO | None = N
     agencies = demo_real_facts(seed=seed, report=report)
     demo_generate(size=size, seed=seed, stdout=out, report=report)
     demo_users(agencies=agencies, report=report)
+    from sentra.programmes.demo import demo_fiscal_year  # part 3: plans, DIPA, RPD, realisation
+
+    demo_fiscal_year(seed=seed, report=report)
     return report

@@ -19,7 +19,10 @@ class Command(BaseCommand):
         report = demo_run(size=size, seed=seed, stdout=self.stdout)
 
         self.stdout.write(self.style.MIGRATE_HEADING("Dibuat:"))
-        for name in ("agencies", "decrees", "centres", "enterprises", "users"):
+        for name in (
+            *("agencies", "decrees", "centres", "enterprises", "users"),
+            *("programmes", "activities", "budget documents", "budget lines", "realisations"),
+        ):
             self.stdout.write(f"  {name}: {report.created.get(name, 0):,}")
         if report.unresolved:
             self.stdout.write(self.style.WARNING(f"Tempat yang tidak dikenali ({len(report.unresolved)}):"))
