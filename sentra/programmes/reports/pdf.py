@@ -1,0 +1,448 @@
+"""PDF layout of the reports (reportlab): landscape A4, the built-in Helvetica fonts, charts drawn by
+reportlab.graphics, so nothing is fetched at run time. Every text from the database is XML-escaped
+before it enters a Paragraph (reportlab's mini-markup)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .data import DekonReport, RakorPack, long_date
+from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, FORM_TITLES, NOTES
+
+PAGE = landscape(A4)
+MARGIN = 12 * mm
+WIDTH = PAGE[0] - 2 * MARGIN
+BLUE = colors.HexColor("#1F4E79")
+ORANGE = colors.HexColor("#E07B00")
+HEAD = colors.HexColor("#DCE6F1")
+TOTAL = colors.HexColor("#F2F2F2")
+
+_styles = getSampleStyleSheet()
+CELL = ParagraphStyle("cell", parent=_styles["Normal"], fontName="Helvetica", fontSize=6.5, leading=8)
+CELL_HEAD = ParagraphStyle("cellhead", parent=CELL, fontName="Helvetica-Bold")
+NORMAL = ParagraphStyle("normal", parent=_styles["Normal"], fontName="Helvetica", fontSize=9, leading=11)
+SMALL = ParagraphStyle("small", parent=NORMAL, fontSize=7.5, leading=9, textColor=colors.HexColor("#555555"))
+H1 = ParagraphStyle("h1", parent=_styles["Title"], fontName="Helvetica-Bold", fontSize=13, leading=16)
+H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=11, leading=14)
+COVER = ParagraphStyle("cover", parent=H1, fontSize=26, leading=32)
+
+
+def rp(value) -> str:
+    """Rupiah with Indonesian thousands dots: 1.234.567."""
+    return f"{int(value or 0):,}".replace(",", ".")
+
+
+def pct(value) -> str:
+    """A percentage with a decimal comma; a dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{float(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def num(value) -> str:
+    if value is None:
+        return "–"
+    value = float(value)
+    return rp(value) if value == int(value) else pct(value)
+
+
+def p(text, style=CELL) -> Paragraph:
+    return Paragraph(escape(str(text if text is not None else "")), style)
+
+
+def _table(
+    headers: list[str], rows: list[list], widths: list[float], totals: set[int] = frozenset(), numbered=False
+):
+    """A grid table; row indices in `totals` are drawn bold on grey. Text cells wrap."""
+    body = [[p(h, CELL_HEAD) for h in headers]]
+    if numbered:
+        body.append([p(f"({i})", CELL_HEAD) for i in range(1, len(headers) + 1)])
+    offset = len(body)
+    for row in rows:
+        body.append([v if isinstance(v, Paragraph) else p(v) for v in row])
+    scale = WIDTH / sum(widths)
+    table = Table(body, colWidths=[w * scale for w in widths], repeatRows=offset)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, offset - 1), HEAD),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i in totals:
+        style.append(("BACKGROUND", (0, i + offset), (-1, i + offset), TOTAL))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _footer(canvas, doc) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 7)
+    canvas.setFillColor(colors.grey)
+    canvas.drawString(MARGIN, 7 * mm, getattr(doc, "sentra_footer", ""))
+    canvas.drawRightString(PAGE[0] - MARGIN, 7 * mm, _("Halaman %(n)d") % {"n": doc.page})
+    canvas.restoreState()
+
+
+def _build(story: list, title: str, footer: str, compress: bool) -> bytes:
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=14 * mm,
+        title=title,
+        author="Sentra",
+        pageCompression=1 if compress else 0,
+    )
+    doc.sentra_footer = footer
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+# --- dekon -------------------------------------------------------------------------------------------
+
+
+def _dekon_header(report: DekonReport, form: str) -> list:
+    from .xlsx import dekon_header_lines
+
+    lines = [[p(label, CELL_HEAD), p(value)] for label, value in dekon_header_lines(report)]
+    head = Table(lines, colWidths=[45 * mm, WIDTH - 45 * mm])
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [p(FORM_TITLES[form], H1), head, Spacer(1, 4 * mm)]
+
+
+def _signature(report: DekonReport) -> KeepTogether:
+    lines = [
+        f"{report.place}, {long_date(report.report_date)}",
+        _("Kepala SKPD Pelaksana Dekonsentrasi"),
+        report.signatory_agency,
+    ]
+    block = [p(text, NORMAL) for text in lines] + [Spacer(1, 18 * mm)]
+    block += [
+        p("(.......................................)", NORMAL),
+        p(_("NIP. ...................."), NORMAL),
+    ]
+    table = Table([["", block]], colWidths=[WIDTH * 0.6, WIDTH * 0.4])
+    return KeepTogether([Spacer(1, 6 * mm), table])
+
+
+def _aggregate_cells(row) -> list:
+    return [
+        str(row.activities),
+        rp(row.pagu),
+        rp(row.realised_quarter),
+        rp(row.realised_cumulative),
+        pct(row.absorption),
+        pct(row.achievement),
+        pct(row.physical),
+        str(row.with_obstacles),
+    ]
+
+
+def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
+    story: list = []
+    story += _dekon_header(report, "A")
+    rows = [
+        [
+            str(i),
+            r.code,
+            r.name,
+            "-",
+            rp(r.pagu_phln),
+            rp(r.pagu_rm),
+            rp(r.pagu),
+            rp(r.realised_quarter),
+            rp(r.realised_cumulative),
+            pct(r.absorption),
+            r.indicator,
+            r.unit,
+            num(r.target),
+            num(r.achieved),
+            pct(r.achievement),
+            pct(r.physical),
+            r.obstacles,
+        ]
+        for i, r in enumerate(report.form_a, 1)
+    ]
+    t = report.total
+    rows.append(
+        ["", "", _("Jumlah"), "", rp(0), rp(t.pagu), rp(t.pagu), rp(t.realised_quarter)]
+        + [
+            rp(t.realised_cumulative),
+            pct(t.absorption),
+            "",
+            "",
+            "",
+            "",
+            pct(t.achievement),
+            pct(t.physical),
+            "",
+        ]
+    )
+    widths = [4, 10, 22, 7, 9, 11, 11, 11, 11, 7, 18, 6, 6, 6, 7, 6, 22]
+    story.append(_table([str(c[0]) for c in FORM_A_COLUMNS], rows, widths, {len(rows) - 1}, numbered=True))
+    story.append(_signature(report))
+    story.append(PageBreak())
+
+    story += _dekon_header(report, "B")
+    rows = [[str(i), r.code, r.name, *_aggregate_cells(r)] for i, r in enumerate(report.form_b, 1)]
+    rows.append(["", "", _("Jumlah"), *_aggregate_cells(t)])
+    headers = [str(c[0]) for c in FORM_B_COLUMNS + AGGREGATE_COLUMNS]
+    story.append(_table(headers, rows, [4, 12, 36, 8, 14, 14, 14, 9, 10, 10, 9], {len(rows) - 1}, True))
+    story.append(_signature(report))
+    story.append(PageBreak())
+
+    story += _dekon_header(report, "C")
+    rows, totals, number = [], set(), 0
+    for block in report.form_c:
+        for r in block.programmes:
+            number += 1
+            rows.append([str(number), block.name, r.code, r.name, *_aggregate_cells(r)])
+        totals.add(len(rows))
+        rows.append(["", block.name, "", _("Jumlah instansi"), *_aggregate_cells(block.total)])
+    totals.add(len(rows))
+    rows.append(["", "", "", _("Jumlah"), *_aggregate_cells(t)])
+    headers = [str(c[0]) for c in FORM_C_COLUMNS + AGGREGATE_COLUMNS]
+    story.append(_table(headers, rows, [4, 22, 11, 28, 8, 13, 13, 13, 9, 10, 10, 9], totals, True))
+    story.append(_signature(report))
+    story.append(Spacer(1, 4 * mm))
+    story += [p(str(note), SMALL) for note in NOTES]
+    title = _("Laporan Dekonsentrasi %(q)s TA %(y)s — %(prov)s") % {
+        "q": report.quarter_label,
+        "y": report.fiscal_year,
+        "prov": report.province_name,
+    }
+    return _build(story, title, f"Sentra · {title}", compress)
+
+
+# --- rakor -------------------------------------------------------------------------------------------
+
+
+def _short(text: str, n: int = 14) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def bar_chart(labels: list[str], series: list[tuple[str, list[float], object]], height=75 * mm) -> Drawing:
+    """Vertical bars per label (one colour per series) with a legend; values in %."""
+    drawing = Drawing(WIDTH, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 35, 45
+    chart.width, chart.height = WIDTH - 160, height - 60
+    chart.data = [[float(v or 0) for v in values] for _name, values, _colour in series] or [[0]]
+    chart.categoryAxis.categoryNames = [_short(label) for label in labels] or [""]
+    chart.categoryAxis.labels.angle = 30 if len(labels) > 8 else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = max([float(v or 0) for _n, values, _c in series for v in values] + [100.0])
+    chart.valueAxis.valueMax = top * 1.05
+    for i, (_name, _values, colour) in enumerate(series):
+        chart.bars[i].fillColor = colour
+        chart.bars[i].strokeColor = None
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.fontName = "Helvetica"
+    chart.barLabels.fontSize = 6
+    chart.barLabels.nudge = 5
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = WIDTH - 115, height - 20
+    legend.fontName, legend.fontSize = "Helvetica", 7
+    legend.colorNamePairs = [(colour, name) for name, _values, colour in series]
+    drawing.add(legend)
+    return drawing
+
+
+def line_chart(labels: list[str], series: list[tuple[str, list[float | None], object]], height=85 * mm):
+    drawing = Drawing(WIDTH, height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 35, 30
+    chart.width, chart.height = WIDTH - 160, height - 45
+    chart.data = [[None if v is None else float(v) for v in values] for _n, values, _c in series]
+    chart.categoryAxis.categoryNames = labels
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = 100
+    chart.valueAxis.valueStep = 10
+    chart.joinedLines = 1
+    for i, (_n, _v, colour) in enumerate(series):
+        chart.lines[i].strokeColor = colour
+        chart.lines[i].strokeWidth = 2
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = WIDTH - 115, height - 20
+    legend.fontName, legend.fontSize = "Helvetica", 7
+    legend.colorNamePairs = [(colour, name) for name, _values, colour in series]
+    drawing.add(legend)
+    drawing.add(String(0, height - 10, "%", fontName="Helvetica", fontSize=7))
+    return drawing
+
+
+def _section(title: str) -> list:
+    return [PageBreak(), p(title, H1), Spacer(1, 3 * mm)]
+
+
+def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
+    story: list = [Spacer(1, 45 * mm), p(pack.title, COVER), Spacer(1, 8 * mm)]
+    for line in (
+        _("Keadaan per %(date)s") % {"date": long_date(pack.as_of)},
+        _("Wilayah: %(scope)s") % {"scope": pack.scope_label},
+        _("Sumber dana: %(s)s") % {"s": pack.sources_label},
+        _("Disusun oleh: %(u)s (Sentra)") % {"u": pack.generated_by},
+    ):
+        story.append(p(line, ParagraphStyle("coverline", parent=NORMAL, fontSize=13, leading=18)))
+
+    total = pack.total
+    story += _section(_("Ringkasan s.d. %(m)s") % {"m": pack.month_label})
+    cards = [
+        (_("Pagu"), "Rp " + rp(total.pagu)),
+        (_("Realisasi"), "Rp " + rp(total.realised_to_date)),
+        (_("Penyerapan"), pct(total.absorption) + " %"),
+        (_("Target TW"), pct(pack.target) + " %"),
+        (_("Deviasi RPD"), pct(total.deviation) + " %"),
+        (_("Capaian keluaran"), pct(pack.output_achievement) + " %"),
+    ]
+    big = ParagraphStyle("big", parent=H1, fontSize=15, leading=19)
+    card_table = Table(
+        [[p(label, NORMAL) for label, _v in cards], [p(value, big) for _l, value in cards]],
+        colWidths=[WIDTH / len(cards)] * len(cards),
+    )
+    card_table.setStyle(
+        TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, -1), HEAD)])
+    )
+    story += [card_table, Spacer(1, 5 * mm)]
+    summary = [
+        [_("Pagu (Rp)"), rp(total.pagu)],
+        [_("Rencana penarikan (RPD) s.d. bulan (Rp)"), rp(total.plan_to_date)],
+        [_("Realisasi s.d. bulan (Rp)"), rp(total.realised_to_date)],
+        [_("Penyerapan (%)"), pct(total.absorption)],
+        [_("Rencana penyerapan RPD (%)"), pct(total.planned_absorption)],
+        [_("Target penyerapan triwulan (%)"), pct(pack.target)],
+        [_("Selisih terhadap target (poin %)"), pct(round(total.absorption - pack.target, 2))],
+        [_("Deviasi halaman III DIPA rata-rata (%)"), pct(total.deviation)],
+        [_("Capaian keluaran rata-rata (%)"), pct(pack.output_achievement)],
+        [_("Jumlah kegiatan"), str(total.activities)],
+        [_("Kegiatan terlambat (> %(t)s poin)") % {"t": pack.threshold}, str(pack.lagging_count)],
+    ]
+    story.append(_table([_("Uraian"), _("Nilai")], summary, [3, 1]))
+
+    story += _section(_("Penyerapan anggaran per provinsi"))
+    labels = [r.name for r in pack.provinces]
+    story.append(
+        bar_chart(
+            labels,
+            [
+                (_("Penyerapan (%)"), [r.absorption for r in pack.provinces], BLUE),
+                (_("Rencana RPD (%)"), [r.planned_absorption for r in pack.provinces], ORANGE),
+            ],
+        )
+    )
+    rows = [
+        [r.code, r.name, str(r.activities), rp(r.pagu), rp(r.realised_to_date), pct(r.absorption)]
+        + [pct(r.target), pct(r.gap_to_target), pct(r.planned_absorption)]
+        for r in pack.provinces
+    ]
+    headers = [_("Kode"), _("Provinsi"), _("Kegiatan"), _("Pagu (Rp)"), _("Realisasi (Rp)")]
+    headers += [_("Penyerapan (%)"), _("Target TW (%)"), _("Selisih target (poin)"), _("Rencana RPD (%)")]
+    story.append(_table(headers, rows, [5, 25, 7, 15, 15, 9, 9, 9, 9]))
+
+    story += _section(_("Kurva S: rencana (RPD) dan realisasi kumulatif"))
+    months = [_short(str(_month(r["month"])), 3) for r in pack.s_curve]
+    story.append(
+        line_chart(
+            [m.rstrip("…") for m in months],
+            [
+                (_("Rencana RPD (%)"), [r["plan"] for r in pack.s_curve], ORANGE),
+                (_("Realisasi (%)"), [r["realised"] for r in pack.s_curve], BLUE),
+            ],
+        )
+    )
+    rows = [[str(_month(r["month"])), pct(r["plan"]), pct(r["realised"])] for r in pack.s_curve]
+    story.append(
+        _table([_("Bulan"), _("Rencana RPD kumulatif (%)"), _("Realisasi kumulatif (%)")], rows, [2, 2, 2])
+    )
+
+    story += _section(_("Deviasi halaman III DIPA per provinsi"))
+    story.append(
+        bar_chart(labels, [(_("Deviasi rata-rata (%)"), [r.deviation for r in pack.provinces], ORANGE)])
+    )
+    rows = [
+        [r.code, r.name, rp(r.plan_to_date), rp(r.realised_to_date), pct(r.deviation), pct(r.deviation_month)]
+        + [pct(r.lag)]
+        for r in pack.provinces
+    ]
+    headers = [_("Kode"), _("Provinsi"), _("Rencana RPD s.d. bulan (Rp)"), _("Realisasi s.d. bulan (Rp)")]
+    headers += [_("Deviasi rata-rata (%)"), _("Deviasi bulan terakhir (%)"), _("Keterlambatan (poin %)")]
+    story.append(_table(headers, rows, [5, 25, 15, 15, 10, 10, 10]))
+
+    story += _section(_("Kegiatan terlambat (lebih dari %(t)s poin di belakang RPD)") % {"t": pack.threshold})
+    rows = [
+        [r.code, r.name, r.province, r.owner, r.programme, rp(r.pagu), pct(r.absorption)]
+        + [pct(r.planned_absorption), pct(r.lag), str(r.months_lagging), pct(r.achievement)]
+        for r in pack.lagging
+    ]
+    if rows:
+        headers = [_("Kode"), _("Kegiatan"), _("Provinsi"), _("Penanggung jawab (satker)"), _("Program")]
+        headers += [_("Pagu (Rp)"), _("Penyerapan (%)"), _("Rencana RPD (%)"), _("Keterlambatan (poin %)")]
+        headers += [_("Bulan terlambat"), _("Capaian keluaran (%)")]
+        story.append(_table(headers, rows, [8, 22, 12, 20, 18, 11, 7, 7, 8, 6, 7]))
+    else:
+        story.append(p(_("Tidak ada kegiatan yang terlambat."), NORMAL))
+
+    story += _section(_("Capaian keluaran per provinsi"))
+    story.append(
+        bar_chart(
+            [r.name for r in pack.outputs],
+            [(_("Capaian keluaran rata-rata (%)"), [r.achievement for r in pack.outputs], BLUE)],
+        )
+    )
+    rows = [[r.code, r.name, str(r.with_output), str(r.complete), pct(r.achievement)] for r in pack.outputs]
+    headers = [_("Kode"), _("Provinsi"), _("Kegiatan dengan keluaran"), _("Keluaran tercapai 100%")]
+    headers.append(_("Capaian keluaran rata-rata (%)"))
+    story.append(_table(headers, rows, [5, 25, 10, 10, 10]))
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        p(
+            _(
+                "Penyerapan = realisasi kumulatif / pagu; deviasi = rata-rata |realisasi − RPD| / RPD "
+                "per bulan (IKPA); capaian keluaran = capaian kumulatif keluaran utama / target, "
+                "paling tinggi 100% per kegiatan."
+            ),
+            SMALL,
+        )
+    )
+    return _build(story, pack.title, f"Sentra · {pack.title} · {long_date(pack.as_of)}", compress)
+
+
+def _month(month: int):
+    from ..choices import Month
+
+    return Month(month).label
