@@ -21,7 +21,20 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sentra.accounts.scope import Actor, region_q
@@ -364,7 +377,10 @@ def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
 
 def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None) -> list[ControlFigures]:
     """Figures per group (None: one row for everything), sorted by key. Three aggregate queries."""
-    activities = control_activities(actor=actor, f=f)
+    return _figures(control_activities(actor=actor, f=f), f, group)
+
+
+def _figures(activities: QuerySet[Activity], f: ControlFilter, group: str | None) -> list[ControlFigures]:
     key = GROUPS[group] if group else None
     rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month))
 
@@ -412,32 +428,72 @@ class LaggingActivity:
     output_achievement: float | None
 
 
-def lagging_activities(
-    *, actor: Actor, f: ControlFilter, threshold: int | None = None
-) -> list[LaggingActivity]:
-    """Activities behind their plan by more than the threshold at the month, worst first."""
+def _sum_or_zero(subquery: QuerySet, field: str) -> Coalesce:
+    return Coalesce(Subquery(subquery.values(field)[:1], output_field=BigIntegerField()), Value(0))
+
+
+def lagging_queryset(*, actor: Actor, f: ControlFilter, threshold: int | None = None) -> QuerySet[Activity]:
+    """Activities whose cumulative plan exceeds their cumulative realisation by more than `threshold`
+    points of their pagu at the month, worst first — filtered and sorted in SQL (annotated with
+    pagu, plan_to_date, realised_to_date, lag), so a national year answers without loading it."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
-    lagging = []
-    per_activity = {row.key: row for row in control_figures(actor=actor, f=f, group="activity")}
-    for pk, figures in per_activity.items():
-        if not figures.pagu or figures.lag <= threshold:
-            continue
+    plan_to_date = sum((F(name) for name in RPD_FIELDS[1 : f.month]), F(RPD_FIELDS[0]))
+    by_activity = {"activity": OuterRef("pk")}
+    pagu = BudgetLine.objects.filter(**by_activity).values("activity").annotate(s=Sum("amount"))
+    plan = (
+        DisbursementPlan.objects.filter(line__activity=OuterRef("pk"))
+        .values("line__activity")
+        .annotate(s=Sum(plan_to_date))
+    )
+    real = (
+        Realisation.objects.filter(month__lte=f.month, **by_activity)
+        .values("activity")
+        .annotate(s=Sum("amount"))
+    )
+    return (
+        control_activities(actor=actor, f=f)
+        .annotate(
+            pagu=_sum_or_zero(pagu, "s"),
+            plan_to_date=_sum_or_zero(plan, "s"),
+            realised_to_date=_sum_or_zero(real, "s"),
+        )
+        .filter(pagu__gt=0)
+        .annotate(
+            lag=ExpressionWrapper(
+                (F("plan_to_date") - F("realised_to_date")) * 100.0 / F("pagu"), output_field=FloatField()
+            )
+        )
+        .filter(lag__gt=threshold)
+        .select_related("agency", "programme")
+        .order_by("-lag", "code")
+    )
+
+
+def lagging_activities(
+    *, actor: Actor, f: ControlFilter, threshold: int | None = None, limit: int | None = None
+) -> list[LaggingActivity]:
+    """Activities behind their plan by more than the threshold at the month, worst first, with how many
+    consecutive months they have lagged and their output achievement (the first `limit` only)."""
+    threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
+    queryset = lagging_queryset(actor=actor, f=f, threshold=threshold)
+    activities = list(queryset[:limit] if limit else queryset)
+    figures = {
+        row.key: row
+        for row in _figures(Activity.objects.filter(pk__in=[a.pk for a in activities]), f, "activity")
+    }
+    achievements = output_achievements(activity_ids=[a.pk for a in activities], month=f.month)
+    result = []
+    for activity in activities:
+        row = figures[activity.pk]
         months = 0
         for m in range(f.month, 0, -1):
-            plan = _percent(figures.cumulative(figures.plan, m), figures.pagu)
-            real = _percent(figures.cumulative(figures.realised, m), figures.pagu)
+            plan = _percent(row.cumulative(row.plan, m), row.pagu)
+            real = _percent(row.cumulative(row.realised, m), row.pagu)
             if plan - real <= threshold:
                 break
             months += 1
-        lagging.append((pk, figures, months))
-    activities = Activity.objects.select_related("agency", "programme").in_bulk([pk for pk, _, _ in lagging])
-    achievements = output_achievements(activity_ids=list(activities), month=f.month)
-    result = [
-        LaggingActivity(activities[pk], figures, months, achievements.get(pk))
-        for pk, figures, months in lagging
-        if pk in activities
-    ]
-    return sorted(result, key=lambda r: (-r.figures.lag, r.activity.code))
+        result.append(LaggingActivity(activity, row, months, achievements.get(activity.pk)))
+    return result
 
 
 def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:

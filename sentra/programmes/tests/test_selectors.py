@@ -123,3 +123,14 @@ def test_a_new_realisation_shows_at_once(system_actor, year):
     RealisationFactory(activity=on_track, month=7, amount=10 * M)
     after = control_total(actor=system_actor, f=ControlFilter(YEAR, 7)).realised_to_date
     assert after - before == 10 * M
+
+
+def test_the_early_warning_list_can_be_cut_to_the_worst(system_actor, year, kaltim):
+    worse = funded(kaltim, 120 * M, [10 * M] * 12, {1: M})
+    _, lagging = year
+    warnings = lagging_activities(actor=system_actor, f=ControlFilter(YEAR, 6), limit=1)
+    assert [w.activity for w in warnings] == [worse]
+    assert [w.activity for w in lagging_activities(actor=system_actor, f=ControlFilter(YEAR, 6))] == [
+        worse,
+        lagging,
+    ]
