@@ -1012,17 +1012,32 @@ class CentreSchema(_RegistrySchema):
 # ---------------------------------------------------------------------------------------------------
 # Entry points
 
-SCHEMAS: dict[str, type[ImportSchema]] = {"enterprises": EnterpriseSchema, "centres": CentreSchema}
+# Every kind the web, API and CLI import layers offer. Kinds of other apps are named by dotted path,
+# imported on first use (they import this module for the shared entry points below).
+SCHEMAS: dict[str, type[ImportSchema] | str] = {
+    "enterprises": EnterpriseSchema,
+    "centres": CentreSchema,
+    "realisation": "sentra.programmes.imports.RealisationSchema",
+}
+
+
+def schema_class(kind: str) -> type[ImportSchema]:
+    try:
+        schema = SCHEMAS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown import kind {kind!r}; use one of {sorted(SCHEMAS)}") from None
+    if isinstance(schema, str):
+        from django.utils.module_loading import import_string
+
+        schema = SCHEMAS[kind] = import_string(schema)
+    return schema
 
 
 def import_schema(
     kind: str, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
 ) -> ImportSchema:
     """The schema of a kind of import; an actor is needed only to check or write rows."""
-    try:
-        schema = SCHEMAS[kind]
-    except KeyError:
-        raise ValueError(f"Unknown import kind {kind!r}; use one of {sorted(SCHEMAS)}") from None
+    schema = schema_class(kind)
     return schema(actor=actor, agency=agency, description=description)  # type: ignore[call-arg]
 
 
@@ -1059,7 +1074,8 @@ def import_file(
     """
     actor = _as_actor(actor)
     require(actor, Action.IMPORT)
-    owner = import_owner(actor, agency)
+    # Kinds whose records belong to something in the file (a month to its activity) need no owner.
+    owner = import_owner(actor, agency) if getattr(schema_class(kind), "uses_owner_agency", True) else None
     schema = import_schema(kind, actor=actor, agency=owner, description=description or Path(path).name)
     return run_import(path=path, schema=schema, commit=commit, on_progress=on_progress)
 
@@ -1151,7 +1167,8 @@ def import_upload(
 
     import_schema(kind)  # unknown kind → ValueError before anything is stored
     require(actor, Action.IMPORT)
-    import_owner(actor, agency)
+    if getattr(schema_class(kind), "uses_owner_agency", True):
+        import_owner(actor, agency)
     params = {
         "kind": kind,
         "commit": bool(commit),

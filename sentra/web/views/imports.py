@@ -1,5 +1,5 @@
-"""Import pages: choose IKM or sentra, upload, dry run or import, watch a background job, read the report,
-and roll a committed import back as a whole.
+"""Import pages: choose IKM, sentra or realisation, upload, dry run or import, watch a background job,
+read the report, and roll a committed import back as a whole.
 
 Imports run as the signed-in user (accounts.scope): without the import right the pages answer 403;
 rows outside the user's region are row errors (`out_of_scope`).
@@ -31,7 +31,11 @@ from sentra.registry.imports import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_CHOICES = [("enterprises", _("IKM (unit usaha)")), ("centres", _("Sentra IKM"))]
+KIND_CHOICES = [
+    ("enterprises", _("IKM (unit usaha)")),
+    ("centres", _("Sentra IKM")),
+    ("realisation", _("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)")),
+]
 
 
 class ImportForm(forms.Form):
@@ -46,7 +50,8 @@ class ImportForm(forms.Form):
 def import_upload_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request, channel=Channel.IMPORT)
     require(actor, Action.IMPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in dict(KIND_CHOICES) else None
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = import_upload(
             kind=form.cleaned_data["kind"],

@@ -1,8 +1,8 @@
 """Imports from the command line, as a user.
 
-    sentra import enterprises|centres FILE [--commit] [--agency ID] --as USERNAME
+    sentra import enterprises|centres|realisation FILE [--commit] [--agency ID] --as USERNAME
     sentra import rollback BATCH_ID --as USERNAME
-    sentra import template enterprises|centres OUT.xlsx|OUT.csv
+    sentra import template enterprises|centres|realisation OUT.xlsx|OUT.csv
 
 `--as USERNAME` runs the import with that user's role, region and agency, exactly as the web and API
 would (it needs the import right; rows outside the user's region are refused). Operators may use
@@ -34,15 +34,15 @@ from sentra.registry.imports import SCHEMAS, import_file, import_rollback, impor
 
 class Command(BaseCommand):
     help = (
-        "Impor IKM atau sentra dari CSV/XLSX (uji coba kecuali --commit), batalkan impor, "
-        "atau tulis templatnya."
+        "Impor IKM, sentra atau realisasi kegiatan dari CSV/XLSX (uji coba kecuali --commit), "
+        "batalkan impor, atau tulis templatnya."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "what",
             choices=[*SCHEMAS, "rollback", "template"],
-            help="enterprises, centres, rollback, atau template",
+            help="enterprises, centres, realisation, rollback, atau template",
         )
         parser.add_argument(
             "args",
@@ -139,7 +139,9 @@ class Command(BaseCommand):
 
     def _template(self, *args: str) -> None:
         if len(args) != 2 or args[0] not in SCHEMAS:
-            raise CommandError(_("Gunakan: sentra import template enterprises|centres OUT.xlsx|OUT.csv"))
+            raise CommandError(
+                _("Gunakan: sentra import template %(kinds)s OUT.xlsx|OUT.csv") % {"kinds": "|".join(SCHEMAS)}
+            )
         schema = import_schema(args[0])
         out = Path(args[1])
         if out.suffix.lower() == ".csv":

@@ -1,0 +1,734 @@
+"""Import of monthly realisation: money spent, physical progress and output per activity and month.
+
+The same engine as the registries (sentra.core.imports: two passes, all or nothing, stable error
+codes) and the same entry points (sentra.registry.imports.import_file / import_upload, kind
+"realisation"). Every row is checked by services.check_realisation, the rule the form and the API
+use, plus what only a file can get wrong:
+
+- `unknown_activity`: no activity with that code in that fiscal year (of the named agency);
+- `out_of_scope`: the activity lies outside the importing actor's region (or, for own-agency-only
+  roles, belongs to another agency);
+- `ambiguous_activity`: several agencies in the actor's region use the code; add `kode_satker`;
+- `locked`: the month is already verified or accepted (a closed period; reopen it first);
+- `duplicate_key` / `duplicate_row`: the same activity and month twice in the file;
+- `above_pagu`: the activity's months — stored ones the file does not replace plus every row of the
+  file for it — add up to more than its pagu (reported once, on the activity's last row).
+
+Re-importing updates existing months (natural key activity + month); a submitted month that is
+edited goes back to draft (verification.mark_edited), exactly as services.realisation_record does.
+
+Speed: pass 1 loads, per fiscal year met in the file, the activities, their pagu and their stored
+months with one query each, and checks rows in memory. Pass 2 inserts new months with
+`cursor.executemany` in batches of BATCH_SIZE and updates existing ones with bulk_update, reading the
+batch's stored values once (one query) for the history and to re-check locks under the write
+transaction. The history is one AuditBatch with one AuditEvent per written month, so the whole
+import can be rolled back (registry.imports.import_rollback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import connections, router
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from sentra.accounts.permissions import OWN_AGENCY_ONLY
+from sentra.accounts.scope import Actor, code_in_scope
+from sentra.agencies.models import Agency
+from sentra.audit.models import AuditAction, AuditEvent
+from sentra.audit.services import batch_start, diff
+from sentra.core.imports import (
+    CellError,
+    Column,
+    ImportReport,
+    ImportSchema,
+    ProgressCallback,
+    Row,
+    WriteRefused,
+    cell_text,
+    is_blank,
+    normalise_header,
+    parse_decimal,
+    parse_int,
+    parse_text,
+)
+from sentra.verification.models import VerificationStatus
+
+from .models import Activity, BudgetLine, Realisation
+from .services import check_realisation
+
+BATCH_SIZE = 2_000
+MAX_BIGINT = 9_223_372_036_854_775_807
+NO_LIMIT = sys.maxsize  # pagu given to the per-row check; the pagu itself is checked per activity
+
+COLUMNS = (
+    Column(
+        "kode_satker",
+        _l(
+            "Opsional: ID atau nama instansi/satker pemilik kegiatan. Wajib bila kode kegiatan yang "
+            "sama dipakai beberapa instansi di wilayah Anda."
+        ),
+        "",
+        aliases=("kode_instansi", "kode_satker_instansi", "satker", "instansi", "id_instansi"),
+    ),
+    Column("tahun_anggaran", _l("Tahun anggaran (wajib)."), "2026", aliases=("tahun", "ta")),
+    Column(
+        "kode_kegiatan",
+        _l("Kode kegiatan seperti tercatat di Sentra (wajib)."),
+        "5305.001",
+        aliases=("kegiatan",),
+    ),
+    Column(
+        "bulan",
+        _l("Bulan realisasi (wajib): 1–12 atau nama bulan, misalnya Januari atau Jan."),
+        "Maret",
+    ),
+    Column(
+        "realisasi_rp",
+        _l("Realisasi keuangan bulan itu dalam rupiah (wajib), tidak negatif."),
+        "15.000.000",
+        aliases=("realisasi", "realisasi_keuangan", "jumlah"),
+    ),
+    Column(
+        "progres_fisik",
+        _l("Progres fisik kumulatif pada akhir bulan, 0–100 (wajib)."),
+        "35,5",
+        aliases=("progres_fisik_persen", "progres"),
+    ),
+    Column(
+        "capaian_keluaran",
+        _l("Capaian kumulatif keluaran utama, dalam satuannya."),
+        "12",
+        aliases=("capaian",),
+    ),
+    Column("kendala", _l("Kendala pelaksanaan, paling banyak 500 karakter."), "", aliases=("hambatan",)),
+)
+
+REQUIRED = ("tahun_anggaran", "kode_kegiatan", "bulan", "realisasi_rp", "progres_fisik")
+
+# Field errors of services.check_realisation → the column that holds the value.
+FIELD_COLUMNS = {"month": "bulan", "amount": "realisasi_rp", "physical_progress": "progres_fisik"}
+
+MONTH_NAMES: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("januari", "jan", "january"),
+        ("februari", "pebruari", "feb", "peb", "february"),
+        ("maret", "mar", "march"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("agustus", "agu", "agt", "ags", "agus", "aug", "august"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "oct", "october"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "des", "dec", "december"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        MONTH_NAMES[_name] = _number
+
+
+def parse_month(value: Any) -> int | None:
+    """1–12 as a number ("3", 3, "03") or an Indonesian (or English) month name or abbreviation.
+
+    A number outside 1–12 is returned as it is, for check_realisation to refuse (month_out_of_year)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError("month_out_of_year", _("Bulan harus 1–12 (Januari–Desember)."))
+        return int(value)
+    text = str(value).strip().lower().rstrip(".")
+    if text.lstrip("-").isdigit():
+        return int(text)
+    found = MONTH_NAMES.get(text)
+    if found is None:
+        raise CellError(
+            "invalid_month",
+            _("Bulan tidak dikenali; tulis 1–12 atau nama bulan, misalnya Januari atau Jan."),
+        )
+    return found
+
+
+def _cell(row: Row, report: ImportReport | None, column: str, parse: Callable[[Any], Any]) -> Any:
+    try:
+        return parse(row.get(column))
+    except CellError as exc:
+        if report is not None:
+            report.error(row.number, column, row.get(column), exc.code, exc.message)
+        raise
+
+
+class _Year:
+    """fiscal_year attribute for check_realisation (it reads nothing else of the activity)."""
+
+    __slots__ = ("fiscal_year",)
+
+    def __init__(self, fiscal_year: int) -> None:
+        self.fiscal_year = fiscal_year
+
+
+# Per activity, the tuple pass 1 keeps: (id, agency_id, region_id, province_code, regency_code)
+ActivityInfo = tuple[int, int, str | None, str, str]
+
+LOCKED_STATES = frozenset(str(s) for s in Realisation.REOPENABLE)
+AUDITED_FIELDS = tuple(
+    f.attname
+    for f in Realisation._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "updated_at")
+)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class RealisationSchema(ImportSchema):
+    kind = "realisation"
+    title = _l("Realisasi kegiatan")
+    columns = COLUMNS
+    # Months belong to their activity's agency: the importing user's agency plays no part.
+    uses_owner_agency = False
+
+    def __init__(
+        self,
+        *,
+        actor: Actor | None = None,
+        agency: Agency | None = None,
+        description: str = "",
+        today: dt.date | None = None,
+    ) -> None:
+        self.actor = actor
+        self.agency = agency
+        self.description = description
+        self.today = today
+
+    def missing_columns(self, present: set[str]) -> list[str]:
+        return [c for c in REQUIRED if c not in present]
+
+    # --- pass 1 ------------------------------------------------------------------------------------
+
+    def prepare(self, present: set[str]) -> None:
+        if self.actor is None:
+            raise ValueError("An import needs an actor")
+        actor = self.actor
+        self.present = present
+        self.today = self.today or timezone.localdate()
+        self.everywhere = actor.is_superuser or actor.is_national
+        self.own_agency_only = not actor.is_superuser and actor.role in OWN_AGENCY_ONLY
+        self.years: set[int] = set()
+        # (fiscal year, activity code) → activities with that code (one per agency)
+        self.activities: dict[tuple[int, str], list[ActivityInfo]] = {}
+        self.pagu: dict[int, int] = {}
+        # (activity id, month) → (realisation id, amount, status)
+        self.stored: dict[tuple[int, int], tuple[int, int, str]] = {}
+        self.stored_total: dict[int, int] = {}
+        # per activity in the file: [sum of its rows, bit mask of its months, last row, its amount, month]
+        self.in_file: dict[int, list[int]] = {}
+        # (year, code, agency cell) → resolved activity, or an error (code, message, column)
+        self.resolved: dict[tuple[int, str, str], ActivityInfo | tuple[str, str, str]] = {}
+        self.agencies_by_id: dict[int, str] = {}
+        self.agencies_by_name: dict[str, list[int]] = {}
+        for pk, name, short in Agency.objects.values_list("id", "name", "short_name"):
+            self.agencies_by_id[pk] = name
+            for text in {name, short}:
+                if text:
+                    self.agencies_by_name.setdefault(normalise_header(text), []).append(pk)
+
+    def _load_year(self, year: int) -> None:
+        """One query each for the year's activities, their pagu and their stored months."""
+        self.years.add(year)
+        for pk, code, agency_id, region, province, regency in Activity.objects.filter(
+            fiscal_year=year
+        ).values_list("id", "code", "agency_id", "region_id", "province_code", "regency_code"):
+            self.activities.setdefault((year, code.strip().casefold()), []).append(
+                (pk, agency_id, region, province, regency)
+            )
+        self.pagu.update(
+            BudgetLine.objects.filter(activity__fiscal_year=year)
+            .values("activity_id")
+            .order_by()
+            .annotate(total=_sum("amount"))
+            .values_list("activity_id", "total")
+        )
+        rows = (
+            Realisation.objects.filter(fiscal_year=year)
+            .values_list("id", "activity_id", "month", "amount", "verification_status")
+            .iterator(chunk_size=20_000)
+        )
+        for pk, activity_id, month, amount, status in rows:
+            self.stored[(activity_id, month)] = (pk, amount, status)
+            self.stored_total[activity_id] = self.stored_total.get(activity_id, 0) + amount
+
+    def _agency_ids(self, text: str) -> list[int] | None:
+        if not text:
+            return None
+        if text.isdigit() and int(text) in self.agencies_by_id:
+            return [int(text)]
+        return self.agencies_by_name.get(normalise_header(text), [])
+
+    def _in_scope(self, info: ActivityInfo) -> bool:
+        if not (self.everywhere or code_in_scope(self.actor, info[2])):
+            return False
+        return not (self.own_agency_only and info[1] != self.actor.agency_id)
+
+    def resolve(self, year: int, code: str, agency_text: str) -> ActivityInfo | tuple[str, str, str]:
+        key = (year, code.casefold(), agency_text)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self._resolve(year, code, agency_text)
+        return found
+
+    def _resolve(self, year: int, code: str, agency_text: str) -> ActivityInfo | tuple[str, str, str]:
+        if year not in self.years:
+            self._load_year(year)
+        candidates = self.activities.get((year, code.casefold()), [])
+        agency_ids = self._agency_ids(agency_text)
+        if agency_ids is not None:
+            if not agency_ids:
+                return (
+                    "unknown_agency",
+                    _("Instansi/satker %(a)s tidak dikenal; tulis ID atau nama instansi.")
+                    % {"a": agency_text},
+                    "kode_satker",
+                )
+            candidates = [c for c in candidates if c[1] in agency_ids]
+        if not candidates:
+            return (
+                "unknown_activity",
+                _("Tidak ada kegiatan berkode %(code)s pada tahun anggaran %(year)s%(of)s.")
+                % {
+                    "code": code,
+                    "year": year,
+                    "of": _(" milik instansi %(a)s") % {"a": agency_text} if agency_text else "",
+                },
+                "kode_kegiatan",
+            )
+        mine = [c for c in candidates if self._in_scope(c)]
+        if not mine:
+            if self.own_agency_only and any(code_in_scope(self.actor, c[2]) for c in candidates):
+                message = _(
+                    "Kegiatan %(code)s milik instansi lain; Anda hanya dapat mengisi kegiatan instansi Anda."
+                )
+            else:
+                message = _("Kegiatan %(code)s berada di luar wilayah kerja Anda.")
+            return ("out_of_scope", message % {"code": code}, "kode_kegiatan")
+        if len(mine) > 1:
+            names = "; ".join(f"{c[1]} {self.agencies_by_id.get(c[1], '')}" for c in mine[:5])
+            return (
+                "ambiguous_activity",
+                _(
+                    "Kode kegiatan %(code)s dipakai beberapa instansi di wilayah Anda (%(names)s); "
+                    "isi kolom kode_satker dengan ID atau nama instansinya."
+                )
+                % {"code": code, "names": names},
+                "kode_kegiatan",
+            )
+        return mine[0]
+
+    def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
+        """Row → values; errors go to `report`. None when the row cannot be checked further."""
+        failed = False
+        data: dict[str, Any] = {}
+        for column, key, parse in (
+            ("tahun_anggaran", "year", lambda v: parse_int(v, minimum=2000, maximum=2100)),
+            ("bulan", "month", parse_month),
+            ("realisasi_rp", "amount", lambda v: parse_int(v, minimum=None, maximum=MAX_BIGINT)),
+            (
+                "progres_fisik",
+                "progress",
+                lambda v: parse_decimal(v, places=2, max_digits=14),
+            ),
+            (
+                "capaian_keluaran",
+                "output",
+                lambda v: parse_decimal(v, minimum=Decimal(0), places=2, max_digits=14),
+            ),
+            ("kendala", "obstacles", lambda v: parse_text(v, max_length=500)),
+        ):
+            try:
+                data[key] = _cell(row, report, column, parse)
+            except CellError:
+                failed = True
+        data["code"] = row.text("kode_kegiatan")
+        if report is not None:
+            for column, key in (
+                ("tahun_anggaran", "year"),
+                ("kode_kegiatan", "code"),
+                ("bulan", "month"),
+                ("realisasi_rp", "amount"),
+                ("progres_fisik", "progress"),
+            ):
+                if data.get(key) in (None, "") and is_blank(row.get(column)):
+                    report.error(
+                        row.number, column, "", "required", _("Kolom %(c)s wajib diisi.") % {"c": column}
+                    )
+                    failed = True
+        elif any(data.get(k) in (None, "") for k in ("year", "code", "month", "amount", "progress")):
+            failed = True
+        if failed:
+            return None
+        found = self.resolve(data["year"], data["code"], row.text("kode_satker"))
+        if len(found) == 3:
+            if report is not None:
+                code, message, column = found  # type: ignore[misc]
+                report.error(row.number, column, row.text(column), code, message)
+            return None
+        data["activity"] = found
+        return data
+
+    def check(self, row: Row, report: ImportReport) -> Any:
+        data = self.parse(row, report)
+        if data is None:
+            return None
+        activity: ActivityInfo = data["activity"]
+        month, amount = data["month"], data["amount"]
+        errors = check_realisation(
+            activity=_Year(data["year"]),  # type: ignore[arg-type]
+            month=month,
+            amount=amount,
+            physical_progress=data["progress"],
+            other_months_total=0,
+            pagu=NO_LIMIT,
+            today=self.today,
+        )
+        for error in errors:
+            column = FIELD_COLUMNS.get(error.field, "")
+            report.error(row.number, column, row.get(column), error.code, error.message)
+        stored = self.stored.get((activity[0], month))
+        if stored is not None and stored[2] in LOCKED_STATES:
+            report.error(
+                row.number,
+                "bulan",
+                row.text("bulan"),
+                "locked",
+                _(
+                    "Realisasi bulan ini sudah diverifikasi dan terkunci; minta pembukaan kembali "
+                    "untuk mengubahnya."
+                ),
+            )
+        if not errors and 1 <= month <= 12:
+            state = self.in_file.get(activity[0])
+            if state is None:
+                state = self.in_file[activity[0]] = [0, 0, 0, 0, 0]
+            if not state[1] & (1 << month):  # a duplicate month is reported by the engine
+                state[0] += amount
+                state[1] |= 1 << month
+            state[2], state[3], state[4] = row.number, amount, month
+        return (activity[0], month)
+
+    def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
+        return "bulan", _("Realisasi kegiatan dan bulan yang sama sudah ada di baris %(row)d.") % {
+            "row": first_row
+        }
+
+    def finish_check(self, report: ImportReport) -> None:
+        """The pagu rule over whole activities: stored months the file does not replace plus the file's."""
+        for activity_id, (file_sum, months, last_row, last_amount, _month) in self.in_file.items():
+            kept = self.stored_total.get(activity_id, 0)
+            if kept:
+                kept -= sum(
+                    self.stored[(activity_id, m)][1]
+                    for m in range(1, 13)
+                    if months & (1 << m) and (activity_id, m) in self.stored
+                )
+            errors = check_realisation(
+                activity=_Year(self.today.year),  # type: ignore[arg-type]
+                month=1,
+                amount=last_amount,
+                physical_progress=0,
+                other_months_total=kept + file_sum - last_amount,
+                pagu=self.pagu.get(activity_id, 0),
+                today=self.today,
+            )
+            for error in errors:
+                if error.code == "above_pagu":
+                    report.error(last_row, "realisasi_rp", last_amount, error.code, error.message)
+
+    # --- pass 2 ------------------------------------------------------------------------------------
+
+    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+        assert self.actor is not None
+        history = _History(self.actor, self.description or str(self.title))
+        report.batch_id = history.batch.pk
+        inserter = _Inserter(history)
+        updater = _Updater(history, report, self.present)
+        for row in rows:
+            on_row()
+            data = self.parse(row, None)
+            assert data is not None  # pass 1 found no error
+            activity = data["activity"]
+            stored = self.stored.get((activity[0], data["month"]))
+            if stored is None:
+                report.created += inserter.add(activity, data, row)
+            else:
+                report.updated += updater.add(stored[0], data, row)
+        report.created += inserter.flush()
+        report.updated += updater.flush()
+        history.flush()
+
+
+def _sum(field: str):
+    from django.db.models import Sum
+
+    return Sum(field)
+
+
+class _History:
+    """The import's AuditBatch and its AuditEvents, inserted in chunks (as registry imports do)."""
+
+    object_type = Realisation._meta.label_lower
+
+    def __init__(self, actor: Actor, description: str) -> None:
+        self.actor = actor
+        self.batch = batch_start(actor=actor, kind="import", description=description)
+        self.pending: list[AuditEvent] = []
+
+    def add(self, action: str, pk: int, name: str, region: str, changes: dict, after: dict) -> None:
+        actor = self.actor
+        self.pending.append(
+            AuditEvent(
+                user_id=actor.user_id,
+                username=actor.username,
+                channel=actor.channel,
+                ip=actor.ip,
+                action=action,
+                object_type=self.object_type,
+                object_id=pk,
+                object_repr=name[:200],
+                region_code=region or "",
+                changes=changes,
+                snapshot=after,
+                batch=self.batch,
+            )
+        )
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            AuditEvent.objects.bulk_create(self.pending, batch_size=1_000)
+            self.pending = []
+
+
+# Verification columns of a month the import creates (the database fills them).
+NEW_RECORD_STATE = {
+    "verification_status": str(VerificationStatus.DRAFT),
+    "submitted_by_id": None,
+    "submitted_at": None,
+    "verified_at": None,
+    "accepted_at": None,
+    "return_reason": "",
+}
+
+
+class _Inserter:
+    """New months as plain tuples written with cursor.executemany; ids read back by (activity, month)."""
+
+    COLUMNS = (
+        "created_at",
+        "updated_at",
+        "agency_id",
+        "fiscal_year",
+        "region_id",
+        "province_code",
+        "regency_code",
+        "activity_id",
+        "month",
+        "amount",
+        "physical_progress",
+        "output_achieved",
+        "obstacles",
+    )
+
+    def __init__(self, history: _History) -> None:
+        self.history = history
+        self.connection = connection = connections[router.db_for_write(Realisation)]
+        meta = Realisation._meta
+        fields = {f.attname: f for f in meta.concrete_fields}
+        now = timezone.now()
+        self.stamp = (
+            fields["created_at"].get_db_prep_save(now, connection),
+            fields["updated_at"].get_db_prep_save(now, connection),
+        )
+        missing = {
+            name
+            for name in set(fields) - set(self.COLUMNS) - {meta.pk.attname}
+            if not (fields[name].has_db_default() or fields[name].null)
+        }
+        assert not missing, f"_Inserter does not fill {sorted(missing)}"
+        quote = connection.ops.quote_name
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(meta.db_table),
+            ", ".join(quote(fields[c].column) for c in self.COLUMNS),
+            ", ".join(["%s"] * len(self.COLUMNS)),
+        )
+        self.adapt_decimal = connection.vendor == "sqlite"
+        self.pending: list[tuple[Any, ...]] = []
+
+    def add(self, activity: ActivityInfo, data: dict[str, Any], row: Row) -> int:
+        progress = data["progress"]
+        output = data["output"] if data["output"] is not None else Decimal("0.00")
+        self.pending.append(
+            (
+                *self.stamp,
+                activity[1],
+                data["year"],
+                activity[2],
+                activity[3],
+                activity[4],
+                activity[0],
+                data["month"],
+                data["amount"],
+                str(progress) if self.adapt_decimal else progress,
+                str(output) if self.adapt_decimal else output,
+                data["obstacles"] or "",
+                row.text("kode_kegiatan"),
+            )
+        )
+        return self.flush() if len(self.pending) >= BATCH_SIZE else 0
+
+    def flush(self) -> int:
+        if not self.pending:
+            return 0
+        pending, self.pending = self.pending, []
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, [values[:-1] for values in pending])
+        index = {name: i for i, name in enumerate(self.COLUMNS)}
+        activity, month = index["activity_id"], index["month"]
+        ids = {
+            (a, m): pk
+            for pk, a, m in Realisation.objects.filter(
+                activity_id__in={values[activity] for values in pending}
+            ).values_list("id", "activity_id", "month")
+        }
+        names = self.COLUMNS[2:]
+        for values in pending:
+            after = {n: _json(v) for n, v in zip(names, values[2:-1], strict=True)}
+            after["physical_progress"] = str(values[index["physical_progress"]])
+            after["output_achieved"] = str(values[index["output_achieved"]])
+            after.update(NEW_RECORD_STATE)
+            self.history.add(
+                AuditAction.CREATE,
+                ids[(values[activity], values[month])],
+                f"{values[-1]} — {values[month]:02d}/{values[index['fiscal_year']]}",
+                values[index["region_id"]],
+                diff(None, after),
+                after,
+            )
+        return len(pending)
+
+
+class _Updater:
+    """Stored months changed with bulk_update in batches. Each batch reads its months' stored values
+    once, under the write transaction: they are the history's "before", and a month verified since
+    pass 1 refuses the whole import (locked)."""
+
+    def __init__(self, history: _History, report: ImportReport, present: set[str]) -> None:
+        self.history, self.report = history, report
+        self.fields = ["amount", "physical_progress", "verification_status", "verified_at", "updated_at"]
+        if "capaian_keluaran" in present:
+            self.fields.append("output_achieved")
+        if "kendala" in present:
+            self.fields.append("obstacles")
+        self.pending: list[tuple[int, dict[str, Any], Row]] = []
+
+    def add(self, pk: int, data: dict[str, Any], row: Row) -> int:
+        self.pending.append((pk, data, row))
+        return self.flush() if len(self.pending) >= BATCH_SIZE else 0
+
+    def flush(self) -> int:
+        if not self.pending:
+            return 0
+        pending, self.pending = self.pending, []
+        records = {
+            r.pk: r
+            for r in Realisation.objects.select_for_update().filter(pk__in=[pk for pk, _d, _r in pending])
+        }
+        refused = False
+        now = timezone.now()
+        changed = []
+        for pk, data, row in pending:
+            record = records[pk]
+            if record.verification_status in LOCKED_STATES:
+                self.report.error(
+                    row.number,
+                    "bulan",
+                    row.text("bulan"),
+                    "locked",
+                    _("Realisasi bulan ini diverifikasi sementara impor berjalan; ulangi impor."),
+                )
+                refused = True
+                continue
+            before = {name: _json(getattr(record, name)) for name in AUDITED_FIELDS}
+            record.amount = data["amount"]
+            record.physical_progress = data["progress"]
+            if "output_achieved" in self.fields:
+                record.output_achieved = data["output"] if data["output"] is not None else Decimal("0.00")
+            if "obstacles" in self.fields:
+                record.obstacles = data["obstacles"] or ""
+            after_values = {name: _json(getattr(record, name)) for name in AUDITED_FIELDS}
+            if after_values != before:
+                # An edit sends a submitted month back to draft (verification.mark_edited).
+                if record.verification_status == VerificationStatus.SUBMITTED:
+                    record.verification_status = VerificationStatus.DRAFT
+                    record.verified_at = None
+                    after_values["verification_status"] = str(VerificationStatus.DRAFT)
+                    after_values["verified_at"] = None
+                record.updated_at = now
+                changed.append(record)
+                self.history.add(
+                    AuditAction.UPDATE,
+                    pk,
+                    f"{row.text('kode_kegiatan')} — {record.month:02d}/{record.fiscal_year}",
+                    record.region_id or "",
+                    diff(before, after_values),
+                    after_values,
+                )
+        if refused:
+            raise WriteRefused
+        Realisation.objects.bulk_update(changed, self.fields, batch_size=500)
+        return len(pending)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def import_realisation(
+    *,
+    path: Path | str,
+    actor: Actor | Any,
+    commit: bool = False,
+    on_progress: ProgressCallback | None = None,
+    description: str = "",
+) -> ImportReport:
+    """Import realisation months from a CSV/XLSX file as `actor` (registry.imports.import_file, kind
+    "realisation"); AccessDenied without Action.IMPORT."""
+    from sentra.registry.imports import import_file
+
+    return import_file(
+        kind="realisation",
+        path=path,
+        actor=actor,
+        commit=commit,
+        on_progress=on_progress,
+        description=description,
+    )
+
+
+__all__ = ["RealisationSchema", "import_realisation", "parse_month", "cell_text"]
