@@ -1,13 +1,721 @@
-"""Budget-control pages (Pengendalian): dashboards, early warning, map data and realisation entry."""
+"""Budget-control pages (Pengendalian): dashboards, early warning, map data and realisation entry.
+
+Every figure comes from sentra/programmes/selectors.py (control_figures, control_total,
+lagging_activities, output_achievement_total, quarter_target, policy_for): the views only choose the
+filter, label the groups and turn percentages into chart coordinates. Nothing is cached, so a
+realisation saved a second ago is in the next page load.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, require, require_record
+from sentra.agencies.models import Agency
+from sentra.core.errors import DomainError
+from sentra.programmes import selectors, services
+from sentra.programmes.choices import ActivityKind, FundingSource, Month, quarter_of
+from sentra.programmes.models import Programme
+from sentra.regions.codes import normalise_code
+from sentra.regions.models import Region
+from sentra.regions.selectors import region_path
+from sentra.verification.models import VerificationStatus
+from sentra.verification.services import TRANSITIONS, transition
+
+from ..forms import ReasonForm, add_domain_errors
+from .maps import _features
+from .registry import PER_PAGE, TRANSITION_LABELS, CappedPaginator, allowed
+
+GROUP_LABELS = {
+    "province": gettext_lazy("Provinsi"),
+    "regency": gettext_lazy("Kabupaten/kota"),
+    "agency": gettext_lazy("Satker/instansi"),
+    "programme": gettext_lazy("Program"),
+    "kind": gettext_lazy("Jenis kegiatan"),
+    "funding_source": gettext_lazy("Sumber dana"),
+    "activity": gettext_lazy("Kegiatan"),
+}
+WARNINGS_ON_DASHBOARD = 10
+
+
+def optional_reverse(name: str, *args) -> str:
+    """The URL of a page another part may not have built yet: "" until it exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- filters -----------------------------------------------------------------------------------------
+
+
+class ControlFilterForm(forms.Form):
+    tahun = forms.IntegerField(
+        label=gettext_lazy("Tahun anggaran"), required=False, min_value=2000, max_value=2100
+    )
+    bulan = forms.TypedChoiceField(
+        label=gettext_lazy("Posisi s.d. bulan"), required=False, coerce=int, choices=Month.choices
+    )
+    wilayah = forms.CharField(label=gettext_lazy("Kode wilayah"), required=False, max_length=13)
+    program = forms.IntegerField(label=gettext_lazy("Program"), required=False)
+    jenis = forms.ChoiceField(
+        label=gettext_lazy("Jenis kegiatan"),
+        required=False,
+        choices=[("", gettext_lazy("Semua jenis")), *ActivityKind.choices],
+    )
+    sumber = forms.ChoiceField(
+        label=gettext_lazy("Sumber dana"),
+        required=False,
+        choices=[("", gettext_lazy("Semua sumber")), *FundingSource.choices],
+    )
+    satker = forms.IntegerField(label=gettext_lazy("Satker"), required=False)
+    per = forms.ChoiceField(
+        label=gettext_lazy("Rincian per"), required=False, choices=[("", "—"), *GROUP_LABELS.items()]
+    )
+
+
+def _control_filter(request, actor: Actor) -> tuple[selectors.ControlFilter, ControlFilterForm, str]:
+    """The filter of a control page; a region outside the reader's scope answers 404.
+
+    A regional reader without a region in the query lands on their own region.
+    """
+    form = ControlFilterForm(request.GET)
+    form.is_valid()
+    data = {k: v for k, v in form.cleaned_data.items() if k in form.cleaned_data}
+    year = data.get("tahun") or selectors.default_fiscal_year()
+    month = data.get("bulan") or selectors.default_month(year)
+    region = (data.get("wilayah") or "").strip()
+    if region:
+        region = normalise_code(region) or ""
+        if not region or not Region.objects.filter(code=region).exists():
+            raise Http404
+        if not code_in_scope(actor, region):
+            raise Http404
+    elif actor.region_code:
+        region = actor.region_code
+    f = selectors.ControlFilter(
+        fiscal_year=year,
+        month=month,
+        region=region,
+        kind=data.get("jenis") or "",
+        funding_source=data.get("sumber") or "",
+        agency=data.get("satker"),
+        programme=data.get("program"),
+    )
+    return f, form, data.get("per") or ""
+
+
+def _default_group(region: str) -> str:
+    """Drill-down: national → provinces, province → regencies, regency (or lower) → activities."""
+    if not region:
+        return "province"
+    if len(region) == 2:
+        return "regency"
+    return "activity"
+
+
+def _query(f: selectors.ControlFilter, **override) -> str:
+    """The query string of a control page for the filter, with some values replaced."""
+    params = {
+        "tahun": f.fiscal_year,
+        "bulan": f.month,
+        "wilayah": f.region,
+        "program": f.programme or "",
+        "jenis": f.kind,
+        "sumber": f.funding_source,
+        "satker": f.agency or "",
+    }
+    params.update(override)
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+# --- labels and rows ----------------------------------------------------------------------------------
+
+
+def _labels(group: str, keys: list) -> dict:
+    keys = [k for k in keys if k not in (None, "")]
+    if group in ("province", "regency"):
+        return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    if group == "agency":
+        return dict(Agency.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if group == "programme":
+        return {p.pk: f"{p.code} {p.name}" for p in Programme.objects.filter(pk__in=keys)}
+    if group == "kind":
+        return dict(ActivityKind.choices)
+    if group == "funding_source":
+        return dict(FundingSource.choices)
+    return {}
+
+
+@dataclass
+class Row:
+    """One line of a control table: the selector's figures plus the links a reader follows."""
+
+    figures: selectors.ControlFigures
+    label: str
+    code: str = ""
+    output: float | None = None
+    target: int = 0
+    drill_url: str = ""
+    activity: object = None
+    activity_url: str = ""
+    entry_url: str = ""
+
+    @property
+    def below_target(self) -> bool:
+        return bool(self.figures.pagu) and self.figures.absorption < self.target
+
+
+def _narrow(f: selectors.ControlFilter, group: str, key) -> selectors.ControlFilter:
+    """The filter of one group's row (for its output achievement)."""
+    if group in ("province", "regency"):
+        return dataclasses.replace(f, region=key or "")
+    field = {"agency": "agency", "programme": "programme", "kind": "kind", "funding_source": "funding_source"}
+    return dataclasses.replace(f, **{field[group]: key})
+
+
+def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> list[Row]:
+    figures = selectors.control_figures(actor=actor, f=f, group=group)
+    labels = _labels(group, [r.key for r in figures])
+    base = reverse("web:control_dashboard")
+    rows: list[Row] = []
+    if group == "activity":
+        activities = (
+            selectors.control_activities(actor=actor, f=f)
+            .select_related("agency")
+            .in_bulk([r.key for r in figures])
+        )
+        outputs = selectors.output_achievements(activity_ids=list(activities), month=f.month)
+        for fig in figures:
+            activity = activities.get(fig.key)
+            if activity is None:
+                continue
+            rows.append(
+                Row(
+                    figures=fig,
+                    label=f"{activity.code} {activity.name}",
+                    code=activity.code,
+                    output=outputs.get(activity.pk),
+                    target=target,
+                    activity=activity,
+                    activity_url=optional_reverse("web:activity_detail", activity.pk),
+                    entry_url=reverse("web:realisation_create") + "?" + urlencode({"kegiatan": activity.pk}),
+                )
+            )
+        return sorted(rows, key=lambda r: r.code)
+    for fig in figures:
+        key = fig.key
+        label = labels.get(key) or (str(key) if key not in (None, "") else _("Tingkat pusat / nasional"))
+        drill = ""
+        if group in ("province", "regency") and key:
+            drill = f"{base}?{_query(f, wilayah=key)}"
+        elif group in ("agency", "programme", "kind", "funding_source") and key not in (None, ""):
+            param = {"agency": "satker", "programme": "program", "kind": "jenis", "funding_source": "sumber"}
+            drill = f"{base}?{_query(f, **{param[group]: key})}&per=activity"
+        output = (
+            selectors.output_achievement_total(actor=actor, f=_narrow(f, group, key))
+            if key not in (None, "") or group not in ("province", "regency")
+            else None
+        )
+        rows.append(
+            Row(
+                figures=fig,
+                label=str(label),
+                code=str(key or "") if group in ("province", "regency") else "",
+                output=output,
+                target=target,
+                drill_url=drill,
+            )
+        )
+    return rows
+
+
+# --- charts (server-rendered SVG: coordinates only, the figures come from the selectors) -------------
+
+CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 280, 44, 16, 14, 34
+
+
+def _y(percent: float) -> float:
+    percent = max(0.0, min(float(percent), 110.0))
+    return round(PAD_T + (CHART_H - PAD_T - PAD_B) * (1 - percent / 110.0), 1)
+
+
+def _x(month: int) -> float:
+    return round(PAD_L + (CHART_W - PAD_L - PAD_R) * (month - 0.5) / 12, 1)
+
+
+def s_curve_chart(total: selectors.ControlFigures, policy) -> dict:
+    """Polylines of cumulative plan and realisation (% of pagu) and the quarter-target markers."""
+    points = total.s_curve()
+    plan = " ".join(f"{_x(p['month'])},{_y(p['plan'])}" for p in points)
+    real = " ".join(f"{_x(p['month'])},{_y(p['realised'])}" for p in points if p["realised"] is not None)
+    months = [{"x": _x(m), "label": Month(m).label[:3]} for m in range(1, 13)]
+    grid = [{"y": _y(v), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)]
+    targets = [
+        {"x": _x(q * 3), "y": _y(t), "value": t, "quarter": q}
+        for q, t in enumerate(policy.quarter_targets, start=1)
+    ]
+    last = next((p for p in reversed(points) if p["realised"] is not None), None)
+    return {
+        "width": CHART_W,
+        "height": CHART_H,
+        "plan": plan,
+        "realised": real,
+        "months": months,
+        "grid": grid,
+        "targets": targets,
+        "axis_y": CHART_H - PAD_B,
+        "left": PAD_L,
+        "right": CHART_W - PAD_R,
+        "label_y": CHART_H - PAD_B + 18,
+        "asof_x": _x(total.month),
+        "last": last and {"x": _x(last["month"]), "y": _y(last["realised"])},
+        "table": [
+            {**p, "target": policy.quarter_targets[p["month"] // 3 - 1] if p["month"] % 3 == 0 else None}
+            for p in points
+        ],
+    }
+
+
+BAR_H, BAR_GAP, BAR_LABEL_W, BAR_W = 20, 6, 190, 400
+
+
+def bar_chart(rows: list[Row], target: int) -> dict:
+    """Horizontal bars of absorption per row, with the quarter target as a vertical line."""
+    scale = BAR_W / 100
+    bars = []
+    for i, row in enumerate(rows):
+        value = row.figures.absorption
+        y = i * (BAR_H + BAR_GAP)
+        bars.append(
+            {
+                "label": row.label[:32],
+                "value": value,
+                "y": y,
+                "text_y": y + BAR_H - 6,
+                "width": round(min(value, 100.0) * scale, 1),
+                "value_x": BAR_LABEL_W + round(min(value, 100.0) * scale, 1) + 6,
+                "below": row.below_target,
+                "url": row.drill_url,
+            }
+        )
+    height = max(len(bars), 1) * (BAR_H + BAR_GAP) + 20
+    return {
+        "bars": bars,
+        "label_w": BAR_LABEL_W,
+        "label_x": BAR_LABEL_W - 8,
+        "width": BAR_LABEL_W + BAR_W + 60,
+        "height": height,
+        "target_x": BAR_LABEL_W + round(target * scale, 1),
+        "target": target,
+        "axis_y": height - 20,
+        "ticks": [{"x": BAR_LABEL_W + v * scale, "label": f"{v}%"} for v in (0, 25, 50, 75, 100)],
+        "tick_y": height - 6,
+    }
+
+
+# --- dashboard ---------------------------------------------------------------------------------------
+
+
+def _filter_choices(actor: Actor, f: selectors.ControlFilter) -> dict:
+    year_filter = selectors.PlanFilter(fiscal_year=f.fiscal_year)
+    programmes = selectors.programme_list(actor=actor, filters=year_filter)
+    agency_ids = selectors.activity_list(actor=actor, filters=year_filter).values("agency_id")
+    return {
+        "programmes": [(p.pk, f"{p.code} {p.name}") for p in programmes[:200]],
+        "agencies": list(Agency.objects.filter(pk__in=agency_ids).order_by("name").values_list("pk", "name")),
+        "kinds": ActivityKind.choices,
+        "sources": FundingSource.choices,
+        "months": Month.choices,
+    }
+
+
+def _breadcrumb(f: selectors.ControlFilter, actor: Actor) -> list[dict]:
+    base = reverse("web:control_dashboard")
+    crumbs = []
+    if actor.is_national:
+        crumbs.append({"label": _("Nasional"), "url": f"{base}?{_query(f, wilayah='')}"})
+    if f.region:
+        for region in region_path(code=f.region):
+            if actor.region_code and len(region.code) < len(actor.region_code):
+                continue
+            crumbs.append({"label": region.name, "url": f"{base}?{_query(f, wilayah=region.code)}"})
+    return crumbs
 
 
 @login_required
 @require_GET
 def control_dashboard(request):
-    return HttpResponse("")
+    """Ministry → province → regency → activity: absorption, deviation, output and early warning."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form, per = _control_filter(request, actor)
+    policy = selectors.policy_for(f.fiscal_year)
+    target = selectors.quarter_target(f.fiscal_year, f.month)
+    group = per or _default_group(f.region)
+    total = selectors.control_total(actor=actor, f=f)
+    rows = _rows(actor, f, group, target)
+    lagging = selectors.lagging_activities(actor=actor, f=f)
+    province_rows = rows if group == "province" else []
+    if not f.region and group != "province":
+        province_rows = _rows(actor, f, "province", target)
+    region = Region.objects.filter(code=f.region).first() if f.region else None
+    context = {
+        "f": f,
+        "form": form,
+        "per": per,
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "group_choices": GROUP_LABELS.items(),
+        "region": region,
+        "breadcrumb": _breadcrumb(f, actor),
+        "policy": policy,
+        "quarter": quarter_of(f.month),
+        "target": target,
+        "total": total,
+        "total_output": selectors.output_achievement_total(actor=actor, f=f),
+        "below_target": bool(total.pagu) and total.absorption < target,
+        "rows": rows,
+        "s_curve": s_curve_chart(total, policy),
+        "bars": bar_chart(province_rows, target) if province_rows else None,
+        "show_map": not f.region,
+        "lagging": _lag_rows(lagging[:WARNINGS_ON_DASHBOARD]),
+        "lagging_count": len(lagging),
+        "warnings_url": reverse("web:control_warnings") + "?" + _query(f),
+        "geojson_url": reverse("web:control_map_provinces") + "?" + _query(f, wilayah=""),
+        "drill_base": reverse("web:control_dashboard") + "?" + _query(f, wilayah=""),
+        "month_label": Month(f.month).label,
+        "choices": _filter_choices(actor, f),
+        "can_enter": actor.can(Action.CREATE),
+    }
+    return render(request, "web/control/dashboard.html", context)
+
+
+def _lag_row(item: selectors.LaggingActivity) -> dict:
+    activity = item.activity
+    return {
+        "activity": activity,
+        "figures": item.figures,
+        "months_lagging": item.months_lagging,
+        "output": item.output_achievement,
+        "activity_url": optional_reverse("web:activity_detail", activity.pk),
+        "entry_url": reverse("web:realisation_create") + "?" + urlencode({"kegiatan": activity.pk}),
+        "place": activity.regency_code or activity.province_code,
+    }
+
+
+def _lag_rows(items: list[selectors.LaggingActivity]) -> list[dict]:
+    rows = [_lag_row(item) for item in items]
+    places = {row["place"] for row in rows if row["place"]}
+    names = dict(Region.objects.filter(code__in=places).values_list("code", "name"))
+    for row in rows:
+        row["place_name"] = names.get(row["place"], "")
+    return rows
+
+
+@login_required
+@require_GET
+def control_warnings(request):
+    """The whole early-warning list: activities behind their plan by more than the threshold."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form, _per = _control_filter(request, actor)
+    policy = selectors.policy_for(f.fiscal_year)
+    lagging = _lag_rows(selectors.lagging_activities(actor=actor, f=f))
+    return render(
+        request,
+        "web/control/warnings.html",
+        {
+            "f": f,
+            "form": form,
+            "policy": policy,
+            "lagging": lagging,
+            "can_enter": actor.can(Action.CREATE),
+            "month_label": Month(f.month).label,
+            "dashboard_url": reverse("web:control_dashboard") + "?" + _query(f),
+            "choices": _filter_choices(actor, f),
+        },
+    )
+
+
+@login_required
+@require_GET
+def control_map_provinces(request):
+    """Province boundaries with the absorption of each (scoped to the reader), for the choropleth."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, _form, _per = _control_filter(request, actor)
+    if not actor.is_national:  # the map is of provinces: a regional reader sees their province shaded
+        f = dataclasses.replace(f, region="")
+    target = selectors.quarter_target(f.fiscal_year, f.month)
+    by_code = {r.key: r for r in selectors.control_figures(actor=actor, f=f, group="province") if r.key}
+    features = []
+    for feature in _features("provinces.geojson"):
+        code = feature["properties"]["code"]
+        fig = by_code.get(code)
+        properties = {
+            **feature["properties"],
+            "pagu": fig.pagu if fig else 0,
+            "realised": fig.realised_to_date if fig else 0,
+            "absorption": fig.absorption if fig else None,
+            "planned": fig.planned_absorption if fig else None,
+            "target": target,
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+# --- realisation -------------------------------------------------------------------------------------
+
+
+class RealisationForm(forms.Form):
+    month = forms.TypedChoiceField(label=gettext_lazy("Bulan"), coerce=int, choices=Month.choices)
+    amount = forms.IntegerField(
+        label=gettext_lazy("Realisasi keuangan bulan ini (Rp)"),
+        help_text=gettext_lazy("Belanja bulan ini saja, bukan kumulatif."),
+    )
+    physical_progress = forms.DecimalField(
+        label=gettext_lazy("Progres fisik kumulatif (%)"), max_digits=5, decimal_places=2
+    )
+    output_achieved = forms.DecimalField(
+        label=gettext_lazy("Capaian keluaran utama (kumulatif)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        min_value=0,
+    )
+    obstacles = forms.CharField(
+        label=gettext_lazy("Kendala"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Alasan perubahan"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Dicatat di riwayat perubahan (wajib diisi saat mengoreksi)."),
+    )
+
+
+def _realisation_or_404(actor: Actor, pk: int):
+    record = selectors.realisation_get(actor=actor, pk=pk)
+    if record is None:
+        raise Http404
+    return record
+
+
+def _activity_or_404(actor: Actor, pk) -> object:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    activity = selectors.activity_get(actor=actor, pk=pk)
+    if activity is None:
+        raise Http404
+    return activity
+
+
+@login_required
+def realisation_form(request, pk: int | None = None):
+    """Records (or corrects) one month of an activity; every rule's error shows on its field."""
+    actor = actor_for_request(request)
+    if pk is not None:
+        existing = _realisation_or_404(actor, pk)
+        activity = existing.activity
+        require_record(actor, Action.EDIT, existing)
+    else:
+        existing = None
+        activity = _activity_or_404(actor, request.GET.get("kegiatan") or request.POST.get("kegiatan"))
+        require(actor, Action.CREATE)
+        require_record(actor, Action.VIEW, activity)
+    if request.method == "POST":
+        form = RealisationForm(request.POST)
+        if existing is not None:
+            form.fields["month"].disabled = True
+            form.fields["month"].initial = existing.month
+        if form.is_valid():
+            month = form.cleaned_data["month"]
+            try:
+                record = services.realisation_record(
+                    actor=actor,
+                    activity=activity,
+                    month=month,
+                    amount=form.cleaned_data["amount"],
+                    physical_progress=form.cleaned_data["physical_progress"],
+                    output_achieved=form.cleaned_data.get("output_achieved") or 0,
+                    obstacles=form.cleaned_data.get("obstacles") or "",
+                    reason=form.cleaned_data.get("reason") or "",
+                )
+            except DomainError as error:
+                if error.code == "locked":  # a closed period: the month is what cannot be changed
+                    form.add_error("month", error.message)
+                else:
+                    add_domain_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Realisasi %(name)s tersimpan.") % {"name": record},
+                )
+                return redirect("web:realisation_detail", pk=record.pk)
+    else:
+        initial = {"month": selectors.default_month(activity.fiscal_year)}
+        if request.GET.get("bulan", "").isdigit():
+            initial["month"] = int(request.GET["bulan"])
+        if existing is not None:
+            initial = {
+                "month": existing.month,
+                "amount": existing.amount,
+                "physical_progress": existing.physical_progress,
+                "output_achieved": existing.output_achieved,
+                "obstacles": existing.obstacles,
+            }
+        form = RealisationForm(initial=initial)
+        if existing is not None:
+            form.fields["month"].disabled = True
+    months = {
+        r.month: r
+        for r in selectors.realisation_list(actor=actor, filters=selectors.PlanFilter()).filter(
+            activity=activity
+        )
+    }
+    pagu = selectors.activity_pagu(activity)
+    return render(
+        request,
+        "web/control/realisation_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "existing": existing,
+            "pagu": pagu,
+            "recorded": [months[m] for m in sorted(months)],
+            "realised_total": sum(r.amount for r in months.values()),
+            "output": activity.outputs.first(),
+            "activity_url": optional_reverse("web:activity_detail", activity.pk),
+        },
+    )
+
+
+class RealisationFilterForm(forms.Form):
+    tahun = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    bulan = forms.TypedChoiceField(required=False, coerce=int, choices=Month.choices)
+    wilayah = forms.CharField(required=False, max_length=13)
+    q = forms.CharField(required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *VerificationStatus.choices])
+    menunggu = forms.BooleanField(required=False)
+
+
+@login_required
+@require_GET
+def realisation_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    form = RealisationFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    year = data.get("tahun") or selectors.default_fiscal_year()
+    filters = selectors.PlanFilter(
+        fiscal_year=year,
+        region=(data.get("wilayah") or "").strip(),
+        q=(data.get("q") or "").strip(),
+        verification=data.get("status") or "",
+        waiting=bool(data.get("menunggu")),
+    )
+    qs = selectors.realisation_list(actor=actor, filters=filters, month=data.get("bulan") or None)
+    paginator = CappedPaginator(qs, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/control/realisation_list.html",
+        {
+            "form": form,
+            "year": year,
+            "filters": filters,
+            "month": data.get("bulan") or "",
+            "page": page,
+            "paginator": paginator,
+            "query": query.urlencode(),
+            "months": Month.choices,
+            "statuses": VerificationStatus.choices,
+            "waiting": bool(data.get("menunggu")),
+        },
+    )
+
+
+def _realisation_actions(actor: Actor, record) -> dict:
+    return {
+        "transitions": [
+            {
+                "name": name,
+                "label": TRANSITION_LABELS[name],
+                "needs_reason": step.needs_reason,
+                "url": reverse("web:realisation_transition", args=[record.pk, name]),
+            }
+            for name, step in TRANSITIONS.items()
+            if record.verification_status in step.sources and allowed(actor, step.action, record)
+        ],
+        "edit_url": (
+            reverse("web:realisation_edit", args=[record.pk])
+            if not record.is_locked and allowed(actor, Action.EDIT, record)
+            else ""
+        ),
+    }
+
+
+@login_required
+@require_GET
+def realisation_detail(request, pk: int):
+    actor = actor_for_request(request)
+    record = _realisation_or_404(actor, pk)
+    return render(
+        request,
+        "web/control/realisation_detail.html",
+        {
+            "obj": record,
+            "actions": _realisation_actions(actor, record),
+            "reason_form": ReasonForm(),
+            "activity_url": optional_reverse("web:activity_detail", record.activity_id),
+            "place": Region.objects.filter(code=record.region_id).first() if record.region_id else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def realisation_transition(request, pk: int, name: str):
+    """Submit, verify, accept, return or reopen one month, through the verification services."""
+    if name not in TRANSITIONS:
+        raise Http404
+    actor = actor_for_request(request)
+    record = _realisation_or_404(actor, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        transition(actor=actor, name=name, record=record, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        record.refresh_from_db()
+        messages.success(
+            request,
+            _("“%(name)s” kini berstatus %(status)s.")
+            % {"name": record, "status": record.get_verification_status_display()},
+        )
+    return redirect("web:realisation_detail", pk=pk)
