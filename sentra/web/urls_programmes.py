@@ -1,5 +1,32 @@
-"""Programmes pages (part 3). Included into the `web` namespace by web/urls.py."""
+"""Programmes pages (part 3). Included into the `web` namespace by web/urls.py at /program/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import programmes as v
+
+urlpatterns = [
+    # Programmes and activities
+    path("", v.activity_list, name="activity_list"),
+    path("ekspor/", v.activity_export, name="activity_export"),
+    path("salin/", v.copy_plan, name="copy_plan"),
+    path("penerima/", v.beneficiary_search, name="beneficiary_search"),
+    path("program/baru/", v.programme_form, name="programme_create"),
+    path("program/<int:pk>/ubah/", v.programme_form, name="programme_edit"),
+    path("kegiatan/baru/", v.activity_form, name="activity_create"),
+    path("kegiatan/<int:pk>/", v.activity_detail, name="activity_detail"),
+    path("kegiatan/<int:pk>/ubah/", v.activity_form, name="activity_edit"),
+    path("kegiatan/<int:pk>/keluaran/baru/", v.output_form, name="output_create"),
+    path("kegiatan/<int:pk>/verifikasi/<str:name>/", v.activity_transition, name="activity_transition"),
+    path("kegiatan/<int:pk>/riwayat/", v.activity_history, name="activity_history"),
+    # Budget documents (DIPA)
+    path("dipa/", v.budget_list, name="budget_list"),
+    path("dipa/baru/", v.budget_create, name="budget_create"),
+    path("dipa/<int:pk>/", v.budget_detail, name="budget_detail"),
+    path("dipa/<int:pk>/pagu/", v.budget_line_form, name="budget_line"),
+    path("dipa/<int:pk>/revisi/", v.budget_revise, name="budget_revise"),
+    path("dipa/<int:pk>/versi/", v.budget_versions, name="budget_versions"),
+    path("dipa/<int:pk>/riwayat/", v.budget_history, name="budget_history"),
+    path("pagu/<int:pk>/rpd/", v.rpd_form, name="rpd_form"),
+    # Dekonsentrasi
+    path("dekon/", v.dekon_allocation, name="dekon_allocation"),
+]

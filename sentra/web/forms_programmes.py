@@ -1,0 +1,197 @@
+"""Forms of the plan and budget pages. They only parse input; programmes/services.py decides what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sentra.programmes.choices import AccountGroup, ActivityKind, FundingSource, Month
+from sentra.programmes.models import RPD_FIELDS
+from sentra.verification.models import VerificationStatus
+
+from .forms import AgencyField
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DIPA_KINDS = [(s.value, s.label) for s in FundingSource if s in ("apbn", "dekon", "tp")]
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in (text or "").replace("\n", ",").split(",") if c.strip()]
+
+
+class IdsField(forms.TypedMultipleChoiceField):
+    """Checked registry records: any integer may be posted; the service checks it is in scope."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class PlanFilterForm(forms.Form):
+    tahun = forms.IntegerField(label=_("Tahun anggaran"), required=False, min_value=2000, max_value=2100)
+    q = forms.CharField(label=_("Cari"), required=False)
+    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13)
+    kind = forms.ChoiceField(
+        label=_("Jenis kegiatan"), required=False, choices=[("", _("Semua jenis")), *ActivityKind.choices]
+    )
+    funding_source = forms.ChoiceField(
+        label=_("Sumber dana"), required=False, choices=[("", _("Semua sumber dana")), *FundingSource.choices]
+    )
+    verification = forms.ChoiceField(
+        label=_("Status verifikasi"),
+        required=False,
+        choices=[("", _("Semua status verifikasi")), *VerificationStatus.choices],
+    )
+    sort = forms.CharField(required=False)
+
+
+class ProgrammeForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
+    code = forms.CharField(label=_("Kode program"), max_length=40)
+    name = forms.CharField(label=_("Nama program"), max_length=250)
+    agency = AgencyField()
+
+
+class ActivityForm(forms.Form):
+    programme = forms.TypedChoiceField(label=_("Program"), coerce=int)
+    code = forms.CharField(label=_("Kode kegiatan"), max_length=40)
+    name = forms.CharField(label=_("Nama kegiatan"), max_length=250)
+    kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityKind.choices)
+    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=FundingSource.choices)
+    description = forms.CharField(label=_("Uraian"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    start_date = forms.DateField(label=_("Mulai"), required=False, **DATE)
+    end_date = forms.DateField(label=_("Selesai"), required=False, **DATE)
+    plan_reference = forms.CharField(
+        label=_("Indikator RPJMD/Renstra"),
+        max_length=300,
+        required=False,
+        help_text=_("Indikator rencana daerah yang didukung kegiatan ini."),
+    )
+    location_codes = forms.CharField(
+        label=_("Lokasi (kode wilayah)"),
+        required=False,
+        help_text=_("Satu atau lebih kode wilayah, dipisah koma, misalnya 64.09, 64.09.01.1002."),
+    )
+    centres = IdsField(label=_("Sentra penerima"))
+    enterprises = IdsField(label=_("IKM penerima"))
+
+    SERVICE_FIELDS = (
+        "code",
+        "name",
+        "kind",
+        "funding_source",
+        "description",
+        "start_date",
+        "end_date",
+        "plan_reference",
+    )
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [
+            (p.pk, f"{p.fiscal_year} · {p.code} {p.name}") for p in programmes
+        ]
+
+    def clean_location_codes(self):
+        return _codes(self.cleaned_data.get("location_codes") or "")
+
+
+class OutputForm(forms.Form):
+    indicator = forms.CharField(label=_("Indikator keluaran"), max_length=250)
+    unit = forms.CharField(label=_("Satuan"), max_length=40)
+    target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=0)
+
+
+class CopyPlanForm(forms.Form):
+    agency = AgencyField()
+    from_year = forms.IntegerField(label=_("Dari tahun"), min_value=2000, max_value=2100)
+    to_year = forms.IntegerField(label=_("Ke tahun"), min_value=2000, max_value=2100)
+
+
+class BudgetDocumentForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Jenis DIPA"), choices=DIPA_KINDS)
+    number = forms.CharField(label=_("Nomor DIPA"), max_length=80)
+    issued_on = forms.DateField(label=_("Tanggal DIPA"), **DATE)
+    agency = AgencyField()
+
+
+class BudgetLineForm(forms.Form):
+    activity = forms.TypedChoiceField(label=_("Kegiatan"), coerce=int)
+    account_group = forms.ChoiceField(label=_("Jenis belanja"), choices=AccountGroup.choices)
+    amount = forms.IntegerField(label=_("Pagu (Rp)"), min_value=0)
+
+    def __init__(self, *args, activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [
+            (a.pk, f"{a.code} {a.name} ({a.get_funding_source_display()})") for a in activities
+        ]
+
+
+class BudgetReviseForm(forms.Form):
+    """The revision's number and date; the changed amounts are read per line by the view."""
+
+    revision_number = forms.CharField(label=_("Nomor revisi"), max_length=80)
+    revised_on = forms.DateField(label=_("Tanggal revisi"), **DATE)
+    reason = forms.CharField(label=_("Alasan revisi"), max_length=500, required=False)
+    new_activity = forms.TypedChoiceField(
+        label=_("Pagu baru: kegiatan"), coerce=int, required=False, empty_value=None
+    )
+    new_account_group = forms.ChoiceField(
+        label=_("Pagu baru: jenis belanja"), choices=[("", "—"), *AccountGroup.choices], required=False
+    )
+    new_amount = forms.IntegerField(label=_("Pagu baru (Rp)"), min_value=0, required=False)
+
+    def __init__(self, *args, lines=(), activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_fields = []
+        for line in lines:
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{line.activity.code} · {line.get_account_group_display()}",
+                min_value=0,
+                required=False,
+                initial=line.amount,
+                help_text=_("Kosong: tidak berubah."),
+            )
+            self.line_fields.append((name, line))
+        self.fields["new_activity"].choices = [("", "—")] + [(a.pk, f"{a.code} {a.name}") for a in activities]
+
+    def clean(self):
+        data = super().clean()
+        new = [data.get("new_activity"), data.get("new_account_group"), data.get("new_amount")]
+        if any(v not in (None, "") for v in new) and not all(v not in (None, "") for v in new):
+            raise forms.ValidationError(_("Pagu baru perlu kegiatan, jenis belanja dan jumlahnya."))
+        return data
+
+
+class DisbursementPlanForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, name in enumerate(RPD_FIELDS, start=1):
+            self.fields[name] = forms.IntegerField(label=Month(number).label, min_value=0, initial=0)
+        self.fields["months"] = forms.CharField(required=False, widget=forms.HiddenInput)  # RPD-sum errors
+
+    def months(self) -> list[int]:
+        return [self.cleaned_data.get(name) or 0 for name in RPD_FIELDS]
+
+
+class DekonAllocationForm(forms.Form):
+    total = forms.IntegerField(label=_("Total alokasi (Rp)"), min_value=0)
+    legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False)
+    shares = forms.CharField(required=False, widget=forms.HiddenInput)  # unbalanced-total errors
+
+    def __init__(self, *args, provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.share_fields = []
+        for province in provinces:
+            name = f"share_{province.code}"
+            self.fields[name] = forms.IntegerField(label=province.name, min_value=0, required=False)
+            self.share_fields.append((name, province))
+
+    def share_values(self) -> dict[str, int]:
+        return {p.code: self.cleaned_data.get(name) or 0 for name, p in self.share_fields}

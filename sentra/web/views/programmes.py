@@ -1,0 +1,904 @@
+"""Plan and budget pages: activities (list, detail, forms, export), DIPA (list, detail, lines, revisions,
+RPD, versions) and the yearly dekonsentrasi allocation.
+
+Reads go through programmes/selectors.py (scoped by the actor), writes through programmes/services.py;
+a record outside the user's region answers 404, a step the role may not take 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import Actor, actor_for_request, require, require_record
+from sentra.agencies.models import Agency
+from sentra.audit.selectors import history_for
+from sentra.core.errors import AccessDenied, DomainError
+from sentra.core.exports import Column, csv_response, xlsx_response
+from sentra.programmes import selectors, services
+from sentra.programmes.choices import Month
+from sentra.programmes.models import RPD_FIELDS, BudgetLine, DisbursementPlan, Realisation
+from sentra.regions.models import Region
+from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
+from sentra.verification.models import VerificationStatus
+from sentra.verification.services import TRANSITIONS, ensure_editable, transition
+
+from ..forms import ReasonForm, add_domain_errors
+from ..forms_programmes import (
+    ActivityForm,
+    BudgetDocumentForm,
+    BudgetLineForm,
+    BudgetReviseForm,
+    CopyPlanForm,
+    DekonAllocationForm,
+    DisbursementPlanForm,
+    OutputForm,
+    PlanFilterForm,
+    ProgrammeForm,
+)
+from .history import HISTORY_PER_PAGE, change_rows, field_labels
+from .registry import (
+    COUNT_CAP,
+    PER_PAGE,
+    TRANSITION_LABELS,
+    CappedPaginator,
+    _effective_region,
+    _region_selects,
+    allowed,
+)
+
+ACTIVITY_SORTS = [
+    ("code", gettext_lazy("Kode")),
+    ("name", gettext_lazy("Nama kegiatan")),
+    ("start_date", gettext_lazy("Mulai")),
+    ("pagu", gettext_lazy("Pagu")),
+]
+BUDGET_SORTS = [
+    ("number", gettext_lazy("Nomor DIPA")),
+    ("agency", gettext_lazy("Satker")),
+    ("total", gettext_lazy("Total pagu")),
+]
+SORT_FIELDS = {"code": "code", "name": "name", "start_date": "start_date", "pagu": "pagu",
+               "number": "number", "agency": "agency__name", "total": "total"}  # fmt: skip
+
+
+def _404(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _is_ministry(actor: Actor) -> bool:
+    return actor.is_national or actor.is_superuser
+
+
+def _limit_agencies(form, actor: Actor, field: str = "agency"):
+    """Only the ministry writes on behalf of other agencies; everyone else writes as their own."""
+    if not _is_ministry(actor):
+        form.fields[field].queryset = Agency.objects.filter(pk=actor.agency_id)
+        form.fields[field].required = False
+        form.fields[field].empty_label = None
+    return form
+
+
+def _url_or_blank(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- lists, filters, export -------------------------------------------------------------------------
+
+
+def _plan_filters(request, *, dipa: bool = False) -> tuple[selectors.PlanFilter, PlanFilterForm, str]:
+    form = PlanFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    year = data.get("tahun") or selectors.default_fiscal_year()
+    f = selectors.PlanFilter(
+        fiscal_year=year,
+        region=_effective_region(request.GET),
+        q=(data.get("q") or "").strip(),
+        kind="" if dipa else data.get("kind") or "",
+        funding_source=data.get("funding_source") or "",
+        verification="" if dipa else data.get("verification") or "",
+    )
+    return f, form, data.get("sort") or ""
+
+
+def _sorted(qs, sort: str, allowed_keys):
+    key = sort.lstrip("-")
+    if key not in allowed_keys:
+        return qs
+    field = SORT_FIELDS[key]
+    return qs.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+
+
+def _sort_headers(sorts, sort: str) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": label,
+            "active": sort in (key, f"-{key}"),
+            "descending": sort == f"-{key}",
+            "next": f"-{key}" if sort == key else key,
+        }
+        for key, label in sorts
+    ]
+
+
+def _activities(actor: Actor, f: selectors.PlanFilter, sort: str):
+    qs = selectors.activity_list(actor=actor, filters=f).annotate(pagu=Sum("budget_lines__amount"))
+    return _sorted(qs, sort, dict(ACTIVITY_SORTS))
+
+
+def _list_context(request, sorts, sort: str, qs) -> dict:
+    paginator = CappedPaginator(qs, PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return {
+        "page": paginator.get_page(request.GET.get("page")),
+        "paginator": paginator,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort_headers": _sort_headers(sorts, sort),
+        "sort": sort,
+        "count_cap": COUNT_CAP,
+    }
+
+
+@login_required
+@require_GET
+def activity_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form, sort = _plan_filters(request)
+    context = {
+        "form": form,
+        "filters": f,
+        "region_selects": _region_selects(f.region),
+        "can_create": actor.can(Action.CREATE),
+        "rows_template": "web/programmes/_activity_rows.html",
+        "verification_choices": VerificationStatus.choices,
+        **_list_context(request, ACTIVITY_SORTS, sort, _activities(actor, f, sort)),
+    }
+    if request.htmx and request.htmx.target == "rows":
+        return render(request, "web/registry/_rows.html", context)
+    return render(request, "web/programmes/activity_list.html", context)
+
+
+ACTIVITY_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Tahun", lambda o: o.fiscal_year),
+    Column("Kode kegiatan", lambda o: o.code),
+    Column("Nama kegiatan", lambda o: o.name),
+    Column("Kode program", lambda o: o.programme.code),
+    Column("Program", lambda o: o.programme.name),
+    Column("Instansi", lambda o: o.agency.name),
+    Column("Kode wilayah", lambda o: o.region_id),
+    Column("Jenis kegiatan", lambda o: o.get_kind_display()),
+    Column("Sumber dana", lambda o: o.get_funding_source_display()),
+    Column("Mulai", lambda o: o.start_date),
+    Column("Selesai", lambda o: o.end_date),
+    Column("Indikator RPJMD/Renstra", lambda o: o.plan_reference),
+    Column("Pagu (Rp)", lambda o: o.pagu or 0),
+    Column("Status verifikasi", lambda o: o.get_verification_status_display()),
+]
+
+
+@login_required
+@require_GET
+def activity_export(request):
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT)
+    f, _form, sort = _plan_filters(request)
+    rows = _activities(actor, f, sort).iterator(chunk_size=2000)
+    name = f"sentra-kegiatan-{f.fiscal_year}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(name, rows, ACTIVITY_COLUMNS, sheet_title=_("Kegiatan"))
+    return csv_response(name, rows, ACTIVITY_COLUMNS)
+
+
+# --- activity detail, verification and history --------------------------------------------------------
+
+
+def activity_actions(actor: Actor, activity) -> dict:
+    transitions = [
+        {
+            "name": name,
+            "label": TRANSITION_LABELS[name],
+            "needs_reason": step.needs_reason,
+            "url": reverse("web:activity_transition", args=[activity.pk, name]),
+        }
+        for name, step in TRANSITIONS.items()
+        if activity.verification_status in step.sources and allowed(actor, step.action, activity)
+    ]
+    editable = not activity.is_locked and allowed(actor, Action.EDIT, activity)
+    return {
+        "transitions": transitions,
+        "edit_url": reverse("web:activity_edit", args=[activity.pk]) if editable else "",
+        "output_url": reverse("web:output_create", args=[activity.pk]) if editable else "",
+        "history_url": reverse("web:activity_history", args=[activity.pk]),
+    }
+
+
+def _month_table(activity, lines) -> list[dict]:
+    """Plan (sum of the RPDs), realisation and cumulative figures of the activity, month by month."""
+    plan = [0] * 12
+    for line in lines:
+        p = getattr(line, "plan", None)
+        if p is not None:
+            plan = [a + b for a, b in zip(plan, p.months(), strict=True)]
+    pagu = sum(line.amount for line in lines)
+    realised = {r.month: r for r in Realisation.objects.filter(activity=activity).order_by("month")}
+    rows, cum_plan, cum_real = [], 0, 0
+    for m in range(1, 13):
+        r = realised.get(m)
+        cum_plan += plan[m - 1]
+        cum_real += r.amount if r else 0
+        rows.append(
+            {
+                "month": Month(m).label,
+                "plan": plan[m - 1],
+                "record": r,
+                "url": _url_or_blank("web:realisation_detail", r.pk) if r else "",
+                "cum_plan_pct": round(cum_plan / pagu * 100, 1) if pagu else None,
+                "cum_real_pct": round(cum_real / pagu * 100, 1) if pagu else None,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def activity_detail(request, pk: int):
+    actor = actor_for_request(request)
+    activity = _404(selectors.activity_get(actor=actor, pk=pk))
+    lines = list(
+        BudgetLine.objects.filter(activity=activity)
+        .select_related("document", "plan")
+        .order_by("document__number", "account_group")
+    )
+    _budget_groups(lines)  # sets line.rpd and line.rpd_total
+    return render(
+        request,
+        "web/programmes/activity_detail.html",
+        {
+            "obj": activity,
+            "actions": activity_actions(actor, activity),
+            "lines": lines,
+            "pagu": sum(line.amount for line in lines),
+            "months": _month_table(activity, lines),
+            "realised_total": sum(r.amount for r in activity.realisations.all()),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_transition(request, pk: int, name: str):
+    """One verification step on an activity (the registries' workflow, same services)."""
+    if name not in TRANSITIONS:
+        raise Http404
+    actor = actor_for_request(request)
+    activity = _404(selectors.activity_get(actor=actor, pk=pk))
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        transition(actor=actor, name=name, record=activity, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        activity.refresh_from_db()
+        messages.success(
+            request,
+            _("“%(name)s” kini berstatus %(status)s.")
+            % {"name": activity, "status": activity.get_verification_status_display()},
+        )
+    return redirect("web:activity_detail", pk=pk)
+
+
+def _history_page(request, obj):
+    actor = actor_for_request(request)
+    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = field_labels(type(obj))
+    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
+    return render(
+        request,
+        "web/history/history.html",
+        {"obj": obj, "entity": None, "page": page, "paginator": paginator, "events": events},
+    )
+
+
+@login_required
+@require_GET
+def activity_history(request, pk: int):
+    return _history_page(request, _404(selectors.activity_get(actor=actor_for_request(request), pk=pk)))
+
+
+@login_required
+@require_GET
+def budget_history(request, pk: int):
+    actor = actor_for_request(request)
+    return _history_page(request, _404(selectors.budget_document_get(actor=actor, pk=pk)))
+
+
+# --- programme and activity forms -----------------------------------------------------------------
+
+
+def _form_page(request, form, *, title: str, back: str, template: str = "web/programmes/form.html", **extra):
+    return render(request, template, {"form": form, "title": title, "back": back, **extra})
+
+
+@login_required
+def programme_form(request, pk: int | None = None):
+    actor = actor_for_request(request)
+    obj = None
+    if pk is None:
+        require(actor, Action.CREATE)
+    else:
+        obj = _404(selectors.programme_get(actor=actor, pk=pk))
+        require_record(actor, Action.EDIT, obj)
+    if request.method == "POST":
+        form = _limit_agencies(ProgrammeForm(request.POST), actor)
+        if obj is not None:
+            for name in ("fiscal_year", "agency"):
+                form.fields[name].required = False
+        if form.is_valid():
+            data = {"code": form.cleaned_data["code"].strip(), "name": form.cleaned_data["name"].strip()}
+            try:
+                if obj is None:
+                    obj = services.programme_create(
+                        actor=actor,
+                        fiscal_year=form.cleaned_data["fiscal_year"],
+                        agency=form.cleaned_data.get("agency"),
+                        **data,
+                    )
+                else:
+                    obj = services.programme_update(actor=actor, programme=obj, **data)
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Program “%(name)s” tersimpan.") % {"name": obj})
+                return redirect(reverse("web:activity_list") + f"?tahun={obj.fiscal_year}")
+    else:
+        initial = {"fiscal_year": selectors.default_fiscal_year()}
+        if obj is not None:
+            initial = {
+                "fiscal_year": obj.fiscal_year,
+                "code": obj.code,
+                "name": obj.name,
+                "agency": obj.agency_id,
+            }
+        form = _limit_agencies(ProgrammeForm(initial=initial), actor)
+    if obj is not None:
+        form.fields["fiscal_year"].disabled = True
+        form.fields["agency"].disabled = True
+    title = _("Ubah program %(name)s") % {"name": obj} if obj else _("Tambah program")
+    return _form_page(request, form, title=title, back=reverse("web:activity_list"))
+
+
+def _beneficiaries(actor: Actor, form, obj) -> dict:
+    """The checked sentra and IKM (from the posted ids, else the activity's own), for the form."""
+    if form.is_bound:
+        centre_ids = [int(v) for v in form.data.getlist("centres") if str(v).isdigit()]
+        enterprise_ids = [int(v) for v in form.data.getlist("enterprises") if str(v).isdigit()]
+    elif obj is not None:
+        centre_ids = [c.pk for c in obj.centres.all()]
+        enterprise_ids = [e.pk for e in obj.enterprises.all()]
+    else:
+        centre_ids, enterprise_ids = [], []
+    everything = RegistryFilter()
+    return {
+        "beneficiary_sets": [
+            (
+                "centres",
+                _("Sentra penerima"),
+                centre_list(actor=actor, filters=everything).filter(pk__in=centre_ids),
+                "sentra",
+                form.errors.get("centres", []),
+            ),
+            (
+                "enterprises",
+                _("IKM penerima"),
+                enterprise_list(actor=actor, filters=everything).filter(pk__in=enterprise_ids),
+                "ikm",
+                form.errors.get("enterprises", []),
+            ),
+        ]
+    }
+
+
+@login_required
+def activity_form(request, pk: int | None = None):
+    actor = actor_for_request(request)
+    obj = None
+    if pk is None:
+        require(actor, Action.CREATE)
+        year = int(request.GET.get("tahun") or 0) or selectors.default_fiscal_year()
+    else:
+        obj = _404(selectors.activity_get(actor=actor, pk=pk))
+        require_record(actor, Action.EDIT, obj)
+        try:
+            ensure_editable(obj)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("web:activity_detail", pk=obj.pk)
+        year = obj.fiscal_year
+    programmes = list(selectors.programme_list(actor=actor, filters=selectors.PlanFilter(fiscal_year=year)))
+    if obj is not None:
+        programmes = [obj.programme]
+    if request.method == "POST":
+        form = ActivityForm(request.POST, programmes=programmes)
+        if form.is_valid():
+            data = {name: form.cleaned_data.get(name) for name in ActivityForm.SERVICE_FIELDS}
+            for name in ("description", "plan_reference"):
+                data[name] = data[name] or ""
+            extra = {
+                "location_codes": form.cleaned_data["location_codes"],
+                "centre_ids": form.cleaned_data["centres"],
+                "enterprise_ids": form.cleaned_data["enterprises"],
+            }
+            try:
+                if obj is None:
+                    programme = _404(selectors.programme_get(actor=actor, pk=form.cleaned_data["programme"]))
+                    obj = services.activity_create(actor=actor, programme=programme, **extra, **data)
+                else:
+                    obj = services.activity_update(actor=actor, activity=obj, **extra, **data)
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Kegiatan “%(name)s” tersimpan.") % {"name": obj})
+                return redirect("web:activity_detail", pk=obj.pk)
+    else:
+        initial = {}
+        if obj is not None:
+            initial = {name: getattr(obj, name) for name in ActivityForm.SERVICE_FIELDS}
+            initial.update(
+                programme=obj.programme_id,
+                location_codes=", ".join(r.code for r in obj.locations.all()),
+            )
+        elif request.GET.get("program", "").isdigit():
+            initial["programme"] = int(request.GET["program"])
+        form = ActivityForm(initial=initial, programmes=programmes)
+    if obj is not None:
+        form.fields["programme"].disabled = True
+    title = _("Ubah kegiatan %(name)s") % {"name": obj} if obj else _("Tambah kegiatan")
+    back = obj.get_absolute_url() if obj else reverse("web:activity_list")
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=back,
+        template="web/programmes/activity_form.html",
+        no_programme=not programmes,
+        **_beneficiaries(actor, form, obj),
+    )
+
+
+@login_required
+@require_GET
+def beneficiary_search(request):
+    """htmx: sentra or IKM in the user's scope whose name (or NIB) matches, as checkboxes to add."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    kind = "enterprises" if request.GET.get("jenis") == "ikm" else "centres"
+    q = (request.GET.get("q_" + kind) or request.GET.get("q") or "").strip()
+    results = []
+    if len(q) >= 2:
+        selector = enterprise_list if kind == "enterprises" else centre_list
+        results = list(selector(actor=actor, filters=RegistryFilter(q=q))[:15])
+    return render(
+        request, "web/programmes/_beneficiary_results.html", {"results": results, "kind": kind, "q": q}
+    )
+
+
+@login_required
+def output_form(request, pk: int):
+    actor = actor_for_request(request)
+    activity = _404(selectors.activity_get(actor=actor, pk=pk))
+    require_record(actor, Action.EDIT, activity)
+    form = OutputForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.output_create(actor=actor, activity=activity, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Keluaran ditambahkan."))
+            return redirect("web:activity_detail", pk=activity.pk)
+    title = _("Tambah keluaran: %(name)s") % {"name": activity}
+    return _form_page(request, form, title=title, back=activity.get_absolute_url())
+
+
+@login_required
+def copy_plan(request):
+    actor = actor_for_request(request)
+    require(actor, Action.CREATE)
+    year = selectors.default_fiscal_year()
+    form = _limit_agencies(
+        CopyPlanForm(request.POST or None, initial={"from_year": year - 1, "to_year": year}), actor
+    )
+    if request.method == "POST" and form.is_valid():
+        agency = form.cleaned_data.get("agency") or Agency.objects.filter(pk=actor.agency_id).first()
+        if agency is None:
+            form.add_error("agency", _("Pilih instansi."))
+        else:
+            try:
+                n = services.copy_plan(
+                    actor=actor,
+                    agency=agency,
+                    from_year=form.cleaned_data["from_year"],
+                    to_year=form.cleaned_data["to_year"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s kegiatan disalin ke tahun %(year)s.")
+                    % {"n": n, "year": form.cleaned_data["to_year"]},
+                )
+                return redirect(reverse("web:activity_list") + f"?tahun={form.cleaned_data['to_year']}")
+    return _form_page(
+        request,
+        form,
+        title=_("Salin rencana dari tahun lalu"),
+        back=reverse("web:activity_list"),
+        intro=_(
+            "Program, kegiatan, lokasi, penerima manfaat dan keluaran disalin; pagu dan realisasi tidak."
+        ),
+    )
+
+
+# --- budget documents (DIPA) -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def budget_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form, sort = _plan_filters(request, dipa=True)
+    qs = _sorted(selectors.budget_document_list(actor=actor, filters=f), sort, dict(BUDGET_SORTS))
+    context = {
+        "form": form,
+        "filters": f,
+        "region_selects": _region_selects(f.region),
+        "can_create": actor.can(Action.CREATE),
+        "rows_template": "web/programmes/_budget_rows.html",
+        **_list_context(request, BUDGET_SORTS, sort, qs),
+    }
+    if request.htmx and request.htmx.target == "rows":
+        return render(request, "web/registry/_rows.html", context)
+    return render(request, "web/programmes/budget_list.html", context)
+
+
+def _budget_groups(lines) -> list[dict]:
+    groups: dict[int, dict] = {}
+    for line in lines:
+        g = groups.setdefault(line.activity_id, {"activity": line.activity, "lines": [], "total": 0})
+        line.rpd = getattr(line, "plan", None) if _has_plan(line) else None
+        line.rpd_total = sum(line.rpd.months()) if line.rpd else None
+        g["lines"].append(line)
+        g["total"] += line.amount
+    return list(groups.values())
+
+
+def _has_plan(line) -> bool:
+    try:
+        line.plan  # noqa: B018
+    except DisbursementPlan.DoesNotExist:
+        return False
+    return True
+
+
+@login_required
+@require_GET
+def budget_detail(request, pk: int):
+    actor = actor_for_request(request)
+    document = _404(selectors.budget_document_get(actor=actor, pk=pk))
+    lines = list(
+        document.lines.select_related("activity", "plan").order_by("activity__code", "account_group")
+    )
+    out_of_balance = selectors.plans_out_of_balance(actor=actor, fiscal_year=document.fiscal_year).filter(
+        document=document
+    )
+    can_edit = allowed(actor, Action.EDIT, document)
+    month_totals = [0] * 12
+    for line in lines:
+        if _has_plan(line):
+            month_totals = [a + b for a, b in zip(month_totals, line.plan.months(), strict=True)]
+    return render(
+        request,
+        "web/programmes/budget_detail.html",
+        {
+            "obj": document,
+            "groups": _budget_groups(lines),
+            "total": sum(line.amount for line in lines),
+            "month_totals": month_totals,
+            "month_labels": [Month(m).label[:3] for m in range(1, 13)],
+            "out_of_balance": out_of_balance,
+            "can_edit": can_edit,
+            "versions": document.versions.order_by("-revision"),
+        },
+    )
+
+
+@login_required
+def budget_create(request):
+    actor = actor_for_request(request)
+    require(actor, Action.CREATE)
+    initial = {"fiscal_year": selectors.default_fiscal_year()}
+    form = _limit_agencies(BudgetDocumentForm(request.POST or None, initial=initial), actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.budget_document_create(
+                actor=actor,
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                kind=form.cleaned_data["kind"],
+                number=form.cleaned_data["number"].strip(),
+                issued_on=form.cleaned_data["issued_on"],
+                agency=form.cleaned_data.get("agency"),
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("DIPA “%(name)s” tersimpan.") % {"name": document})
+            return redirect(document.get_absolute_url())
+    return _form_page(request, form, title=_("Tambah DIPA"), back=reverse("web:budget_list"))
+
+
+def _editable_document(request, pk: int):
+    actor = actor_for_request(request)
+    document = _404(selectors.budget_document_get(actor=actor, pk=pk))
+    require_record(actor, Action.EDIT, document)
+    return actor, document
+
+
+def _document_activities(actor: Actor, document):
+    """The satker's activities of the DIPA's year; the service refuses those of another funding source."""
+    f = selectors.PlanFilter(fiscal_year=document.fiscal_year, agency=document.agency_id)
+    return list(selectors.activity_list(actor=actor, filters=f))
+
+
+@login_required
+def budget_line_form(request, pk: int):
+    """Adds a pagu to the DIPA or changes one (the same activity and account group)."""
+    actor, document = _editable_document(request, pk)
+    activities = _document_activities(actor, document)
+    initial = {}
+    if request.GET.get("baris", "").isdigit():
+        line = document.lines.filter(pk=int(request.GET["baris"])).first()
+        if line:
+            initial = {
+                "activity": line.activity_id,
+                "account_group": line.account_group,
+                "amount": line.amount,
+            }
+    form = BudgetLineForm(request.POST or None, initial=initial, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        activity = next(a for a in activities if a.pk == form.cleaned_data["activity"])
+        try:
+            services.budget_line_set(
+                actor=actor,
+                document=document,
+                activity=activity,
+                account_group=form.cleaned_data["account_group"],
+                amount=form.cleaned_data["amount"],
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Pagu tersimpan."))
+            return redirect(document.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Pagu DIPA %(name)s") % {"name": document},
+        back=document.get_absolute_url(),
+        intro=_("Menambah atau mengubah pagu versi DIPA yang berlaku (sebelum direvisi)."),
+    )
+
+
+@login_required
+def budget_revise(request, pk: int):
+    actor, document = _editable_document(request, pk)
+    lines = list(document.lines.select_related("activity").order_by("activity__code", "account_group"))
+    activities = _document_activities(actor, document)
+    form = BudgetReviseForm(request.POST or None, lines=lines, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        changed = [
+            (line.activity, line.account_group, form.cleaned_data[name])
+            for name, line in form.line_fields
+            if form.cleaned_data[name] is not None and form.cleaned_data[name] != line.amount
+        ]
+        if form.cleaned_data.get("new_activity"):
+            activity = next(a for a in activities if a.pk == form.cleaned_data["new_activity"])
+            changed.append(
+                (activity, form.cleaned_data["new_account_group"], form.cleaned_data["new_amount"])
+            )
+        try:
+            services.budget_revise(
+                actor=actor,
+                document=document,
+                revision_number=form.cleaned_data["revision_number"],
+                revised_on=form.cleaned_data["revised_on"],
+                lines=changed,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            if error.errors and error.errors[0].field in ("activity", "account_group", "amount"):
+                error.errors = [type(e)("new_" + e.field if e.field != "activity" else "new_activity",
+                                        e.message, e.code) for e in error.errors]  # fmt: skip
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("DIPA direvisi (revisi ke-%(n)s).") % {"n": document.revision})
+            return redirect(document.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Revisi DIPA %(name)s") % {"name": document},
+        back=document.get_absolute_url(),
+        intro=_(
+            "Ubah pagu yang direvisi dan/atau tambahkan pagu baru. Versi sebelumnya tetap tersimpan untuk "
+            "dibandingkan; RPD yang tidak lagi sama dengan pagu akan ditandai."
+        ),
+    )
+
+
+@login_required
+def rpd_form(request, pk: int):
+    """Sets or revises a budget line's RPD (DIPA page III): twelve months that add up to the pagu."""
+    actor = actor_for_request(request)
+    line = _404(selectors.budget_line_get(actor=actor, pk=pk))
+    require_record(actor, Action.EDIT, line)
+    plan = DisbursementPlan.objects.filter(line=line).first()
+    initial = {name: getattr(plan, name) for name in RPD_FIELDS} if plan else {}
+    form = DisbursementPlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disbursement_plan_set(
+                actor=actor, line=line, months=form.months(), reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("RPD tersimpan."))
+            return redirect(line.document.get_absolute_url())
+    policy = selectors.policy_for(line.document.fiscal_year)
+    return render(
+        request,
+        "web/programmes/rpd_form.html",
+        {
+            "form": form,
+            "line": line,
+            "plan": plan,
+            "month_fields": [form[name] for name in RPD_FIELDS],
+            "window_months": [Month(m).label for m in policy.window_months],
+            "window_last_day": policy.rpd_window_last_day,
+        },
+    )
+
+
+@login_required
+@require_GET
+def budget_versions(request, pk: int):
+    """The DIPA's versions and a before/after comparison of two of them (default: the last two)."""
+    actor = actor_for_request(request)
+    document = _404(selectors.budget_document_get(actor=actor, pk=pk))
+    versions = list(document.versions.order_by("revision"))
+    by_revision = {v.revision: v for v in versions}
+
+    def pick(name: str, default):
+        value = request.GET.get(name, "")
+        return by_revision.get(int(value)) if value.isdigit() else default
+
+    old = pick("a", versions[-2] if len(versions) > 1 else (versions[0] if versions else None))
+    new = pick("b", versions[-1] if versions else None)
+    rows = selectors.version_diff(old.lines, new.lines) if old and new else []
+    return render(
+        request,
+        "web/programmes/budget_versions.html",
+        {
+            "obj": document,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "change_total": sum(r["change"] for r in rows),
+        },
+    )
+
+
+# --- dekonsentrasi ---------------------------------------------------------------------------------
+
+
+@login_required
+def dekon_allocation(request):
+    """The year's deconcentration allocation per province beside each province's dekon DIPA total."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    year_text = request.GET.get("tahun", "")
+    year = int(year_text) if year_text.isdigit() else selectors.default_fiscal_year()
+    allocation = selectors.dekon_allocation(fiscal_year=year)
+    shares = {s.province_id: s.amount for s in allocation.shares.all()} if allocation else {}
+    provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
+    own = None if _is_ministry(actor) else (actor.region_code or "")[:2]
+    if own is not None:
+        provinces = provinces.filter(code=own)
+    dipa = {
+        row["province_code"]: row["total"] or 0
+        for row in selectors.budget_document_list(
+            actor=actor, filters=selectors.PlanFilter(fiscal_year=year, funding_source="dekon")
+        )
+        .values("province_code")
+        .annotate(total=Sum("lines__amount"))
+        .order_by()
+    }
+    can_edit = _is_ministry(actor) and actor.can(Action.EDIT)
+    form = None
+    if can_edit:
+        initial = {"total": allocation.total if allocation else None,
+                   "legal_basis": allocation.legal_basis if allocation else ""}  # fmt: skip
+        initial.update({f"share_{code}": amount for code, amount in shares.items()})
+        form = DekonAllocationForm(request.POST or None, initial=initial, provinces=provinces)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.dekon_allocation_set(
+                    actor=actor,
+                    fiscal_year=year,
+                    total=form.cleaned_data["total"],
+                    shares=form.share_values(),
+                    legal_basis=form.cleaned_data["legal_basis"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Alokasi dekonsentrasi %(year)s tersimpan.") % {"year": year})
+                return redirect(reverse("web:dekon_allocation") + f"?tahun={year}")
+    elif request.method == "POST":
+        raise AccessDenied(_("Alokasi dekonsentrasi ditetapkan oleh kementerian."))
+    by_name = {p.code: name for name, p in (form.share_fields if form else [])}
+    rows = []
+    for province in provinces:
+        share = shares.get(province.code)
+        total = dipa.get(province.code)
+        rows.append(
+            {
+                "province": province,
+                "share": share,
+                "dipa": total,
+                "mismatch": total is not None and (share or 0) != total,
+                "field": form[by_name[province.code]] if form and province.code in by_name else None,
+            }
+        )
+    share_sum = sum(shares.values())
+    return render(
+        request,
+        "web/programmes/dekon.html",
+        {
+            "year": year,
+            "allocation": allocation,
+            "rows": rows,
+            "form": form,
+            "share_sum": share_sum,
+            "balanced": allocation is not None and share_sum == allocation.total,
+            "dipa_sum": sum(v for v in dipa.values()),
+            "national": own is None,
+        },
+    )
