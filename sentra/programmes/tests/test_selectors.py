@@ -7,7 +7,7 @@ import pytest
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.conftest import KALTIM, KUDUS, PPU
-from sentra.programmes.models import BudgetPolicy, DisbursementPlan
+from sentra.programmes.models import BudgetDocument, BudgetPolicy, DisbursementPlan
 from sentra.programmes.selectors import (
     ControlFilter,
     control_figures,
@@ -27,7 +27,8 @@ M = 1_000_000
 
 def funded(agency, pagu: int, plan: list[int], realised: dict[int, int], kind="apbn"):
     """An activity with one budget line, its RPD and realisation by month."""
-    line = BudgetLineFactory(document=BudgetDocumentFactory(agency=agency, kind=kind), amount=pagu)
+    document = BudgetDocument.objects.filter(agency=agency, kind=kind).first()
+    line = BudgetLineFactory(document=document or BudgetDocumentFactory(agency=agency, kind=kind), amount=pagu)
     DisbursementPlan.objects.create(line=line, **{f"m{m:02d}": v for m, v in enumerate(plan, 1)})
     for month, amount in realised.items():
         RealisationFactory(activity=line.activity, month=month, amount=amount)
