@@ -160,13 +160,53 @@ def parse_month(value: Any) -> int | None:
     return found
 
 
-def _cell(row: Row, report: ImportReport | None, column: str, parse: Callable[[Any], Any]) -> Any:
-    try:
-        return parse(row.get(column))
-    except CellError as exc:
-        if report is not None:
-            report.error(row.number, column, row.get(column), exc.code, exc.message)
-        raise
+def _cached(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A parser remembering its answer per cell value: years and months take few distinct values."""
+    seen: dict[Any, Any] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: not a cell value a reader produces
+            return parse(value)
+        result = seen[value] = parse(value)
+        if len(seen) > 1_000:
+            seen.clear()
+        return result
+
+    return cached
+
+
+def _amount(value: Any) -> int | None:
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return parse_int(value, minimum=None, maximum=MAX_BIGINT)
+
+
+CENT = Decimal("0.01")
+
+
+def _decimal(minimum: Decimal | None) -> Callable[[Any], Decimal | None]:
+    def parse(value: Any) -> Decimal | None:
+        # "35.5", "100": digits with at most one point and two decimals, the common case
+        if (
+            value.__class__ is str
+            and 0 < len(value) < 13
+            and value.isascii()
+            and value.replace(".", "", 1).isdigit()
+        ):
+            return Decimal(value).quantize(CENT)
+        return parse_decimal(value, minimum=minimum, places=2, max_digits=14)
+
+    return parse
+
+
+def _obstacles(value: Any) -> str:
+    if value.__class__ is str and len(value) <= 500:
+        return value
+    return parse_text(value, max_length=500)
 
 
 class _Year:
@@ -341,30 +381,23 @@ class RealisationSchema(ImportSchema):
         return mine[0]
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
-        """Row → values; errors go to `report`. None when the row cannot be checked further."""
+        """Row → values; errors go to `report`. None when the row cannot be checked further.
+
+        Called twice per row (the engine reads the file again to write), so the common cells take
+        fast paths: years and months through a cache of the texts met, plain digits without the
+        general number parser."""
         failed = False
+        values = row.values
         data: dict[str, Any] = {}
-        for column, key, parse in (
-            ("tahun_anggaran", "year", lambda v: parse_int(v, minimum=2000, maximum=2100)),
-            ("bulan", "month", parse_month),
-            ("realisasi_rp", "amount", lambda v: parse_int(v, minimum=None, maximum=MAX_BIGINT)),
-            (
-                "progres_fisik",
-                "progress",
-                lambda v: parse_decimal(v, places=2, max_digits=14),
-            ),
-            (
-                "capaian_keluaran",
-                "output",
-                lambda v: parse_decimal(v, minimum=Decimal(0), places=2, max_digits=14),
-            ),
-            ("kendala", "obstacles", lambda v: parse_text(v, max_length=500)),
-        ):
+        for column, key, parse in self._parsers:
+            value = values.get(column)
             try:
-                data[key] = _cell(row, report, column, parse)
-            except CellError:
+                data[key] = parse(value)
+            except CellError as exc:
                 failed = True
-        data["code"] = row.text("kode_kegiatan")
+                if report is not None:
+                    report.error(row.number, column, value, exc.code, exc.message)
+        data["code"] = code = cell_text(values.get("kode_kegiatan"))
         if report is not None:
             for column, key in (
                 ("tahun_anggaran", "year"),
@@ -373,23 +406,37 @@ class RealisationSchema(ImportSchema):
                 ("realisasi_rp", "amount"),
                 ("progres_fisik", "progress"),
             ):
-                if data.get(key) in (None, "") and is_blank(row.get(column)):
+                if data.get(key) in (None, "") and is_blank(values.get(column)):
                     report.error(
                         row.number, column, "", "required", _("Kolom %(c)s wajib diisi.") % {"c": column}
                     )
                     failed = True
-        elif any(data.get(k) in (None, "") for k in ("year", "code", "month", "amount", "progress")):
+        elif not code or any(data.get(k) is None for k in ("year", "month", "amount", "progress")):
             failed = True
         if failed:
             return None
-        found = self.resolve(data["year"], data["code"], row.text("kode_satker"))
+        found = self.resolve(data["year"], code, cell_text(values.get("kode_satker")))
         if len(found) == 3:
             if report is not None:
-                code, message, column = found  # type: ignore[misc]
-                report.error(row.number, column, row.text(column), code, message)
+                error, message, column = found  # type: ignore[misc]
+                report.error(row.number, column, row.text(column), error, message)
             return None
         data["activity"] = found
         return data
+
+    @property
+    def _parsers(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+        parsers = self.__dict__.get("_parser_list")
+        if parsers is None:
+            parsers = self.__dict__["_parser_list"] = (
+                ("tahun_anggaran", "year", _cached(lambda v: parse_int(v, minimum=2000, maximum=2100))),
+                ("bulan", "month", _cached(parse_month)),
+                ("realisasi_rp", "amount", _amount),
+                ("progres_fisik", "progress", _decimal(None)),
+                ("capaian_keluaran", "output", _decimal(Decimal(0))),
+                ("kendala", "obstacles", _obstacles),
+            )
+        return parsers
 
     def check(self, row: Row, report: ImportReport) -> Any:
         data = self.parse(row, report)
@@ -489,31 +536,73 @@ def _sum(field: str):
 
 
 class _History:
-    """The import's AuditBatch and its AuditEvents, inserted in chunks (as registry imports do)."""
+    """The import's AuditBatch and its AuditEvents, one per written month, as registry imports keep
+    them; the events are inserted with cursor.executemany in batches (the Django insert compiler
+    cost more than the rest of the import), with the values record_change would store."""
 
     object_type = Realisation._meta.label_lower
+    COLUMNS = (
+        "at",
+        "user_id",
+        "username",
+        "channel",
+        "ip",
+        "object_type",
+        "reason",
+        "batch_id",
+        "action",
+        "object_id",
+        "object_repr",
+        "region_code",
+        "changes",
+        "snapshot",
+    )
 
     def __init__(self, actor: Actor, description: str) -> None:
         self.actor = actor
         self.batch = batch_start(actor=actor, kind="import", description=description)
-        self.pending: list[AuditEvent] = []
+        self.connection = connection = connections[router.db_for_write(AuditEvent)]
+        meta = AuditEvent._meta
+        fields = {f.attname: f for f in meta.concrete_fields}
+        missing = {
+            name
+            for name in set(fields) - set(self.COLUMNS) - {meta.pk.attname}
+            if not (fields[name].has_db_default() or fields[name].null)
+        }
+        assert not missing, f"_History does not fill {sorted(missing)}"
+        constants = (
+            timezone.now(),
+            actor.user_id,
+            actor.username,
+            actor.channel,
+            actor.ip,
+            self.object_type,
+            "",
+            self.batch.pk,
+        )
+        self.prefix = tuple(
+            fields[name].get_db_prep_save(value, connection)
+            for name, value in zip(self.COLUMNS, constants, strict=False)
+        )
+        self.json = connection.ops.adapt_json_value
+        quote = connection.ops.quote_name
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(meta.db_table),
+            ", ".join(quote(fields[c].column) for c in self.COLUMNS),
+            ", ".join(["%s"] * len(self.COLUMNS)),
+        )
+        self.pending: list[tuple[Any, ...]] = []
 
     def add(self, action: str, pk: int, name: str, region: str, changes: dict, after: dict) -> None:
-        actor = self.actor
         self.pending.append(
-            AuditEvent(
-                user_id=actor.user_id,
-                username=actor.username,
-                channel=actor.channel,
-                ip=actor.ip,
-                action=action,
-                object_type=self.object_type,
-                object_id=pk,
-                object_repr=name[:200],
-                region_code=region or "",
-                changes=changes,
-                snapshot=after,
-                batch=self.batch,
+            (
+                *self.prefix,
+                str(action),
+                pk,
+                name[:200],
+                region or "",
+                self.json(changes, None),
+                self.json(after, None),
             )
         )
         if len(self.pending) >= BATCH_SIZE:
@@ -521,7 +610,8 @@ class _History:
 
     def flush(self) -> None:
         if self.pending:
-            AuditEvent.objects.bulk_create(self.pending, batch_size=1_000)
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.pending)
             self.pending = []
 
 
