@@ -893,7 +893,7 @@ def _write_realisation(b: _Builder) -> None:
         if not plan or not pagu:
             continue
         spent = 0
-        achieved = Decimal(0)
+        achieved = progress = Decimal(0)
         target = Decimal(act.outputs[0][2]) if act.outputs else Decimal(0)
         lagging = act.pace < 0.7
         for month in range(1, last + 1):
@@ -904,7 +904,7 @@ def _write_realisation(b: _Builder) -> None:
             amount = max(0, min(amount, pagu - spent))
             spent += amount
             money = spent / pagu * 100
-            progress = Decimal(str(round(min(100.0, money * rng.uniform(1.0, 1.15)), 2)))
+            progress = max(progress, Decimal(str(round(min(100.0, money * rng.uniform(1.0, 1.15)), 2))))
             achieved = max(achieved, (target * progress / 100).quantize(Decimal(1)))
             state = _month_state(month, last, rng)
             obstacles = rng.choice(OBSTACLES) if lagging and month >= last - 2 else ""
