@@ -429,7 +429,8 @@ def activity_form(request, pk: int | None = None):
     obj = None
     if pk is None:
         require(actor, Action.CREATE)
-        year = int(request.GET.get("tahun") or 0) or selectors.default_fiscal_year()
+        year_text = request.GET.get("tahun", "")
+        year = int(year_text) if year_text.isdigit() else selectors.default_fiscal_year()
     else:
         obj = _404(selectors.activity_get(actor=actor, pk=pk))
         require_record(actor, Action.EDIT, obj)
