@@ -405,4 +405,13 @@ def test_control_pages_contain_no_inline_script_or_style(client, data, ministry,
             assert not pattern.search(html), (path, pattern.pattern)
     html = login(client, regency_officer).get(f"{CREATE}?kegiatan={data['ppu'].pk}").content.decode()
     assert not STYLE_ATTRIBUTE.search(html) and not INLINE_SCRIPT.search(html)
-    assert re.search(r'<svg[^>]*class="s-curve"', c.get(DASHBOARD).content.decode())
+    html = login(client, ministry).get(DASHBOARD).content.decode()
+    assert re.search(r'<svg[^>]*class="s-curve"', html)
+    # SVG coordinates are never localised (an Indonesian decimal comma would break the drawing)
+    for value in re.findall(
+        r'<(?:line|rect|circle|text)[^>]*\s(?:x|y|x1|x2|y1|y2|width|cx|cy)="([^"]*)"', html
+    ):
+        assert re.fullmatch(r"-?[0-9.]+", value), value
+    for points in re.findall(r'points="([^"]*)"', html):
+        assert re.fullmatch(r"[0-9.]+,[0-9.]+( [0-9.]+,[0-9.]+)*", points), points
+    assert html.count("<rect") == 2  # a bar per province
