@@ -969,10 +969,15 @@ class DekonOut(Schema):
     )
 
 
+class DekonShareIn(Schema):
+    province: Str = Field(max_length=13, description="Kode provinsi, mis. 64.")
+    amount: Rupiah
+
+
 class DekonIn(Schema):
     total: Rupiah
-    shares: dict[Str, Rupiah] = Field(
-        max_length=100, description='Alokasi per kode provinsi, mis. {"64": 1500000000}; jumlahnya = total.'
+    shares: list[DekonShareIn] = Field(
+        max_length=100, description="Alokasi per provinsi; jumlahnya sama dengan total."
     )
     legal_basis: Str = Field("", max_length=200)
     agency_id: Id | None = Field(None, description="Instansi kementerian; bawaan: instansi Anda.")
@@ -1005,6 +1010,19 @@ def dekon_get(request, fiscal_year: Year):
     return _dekon_out(_reader(request, Action.VIEW), fiscal_year)
 
 
+def _shares(rows: list[DekonShareIn]) -> dict[str, int]:
+    shares: dict[str, int] = {}
+    for row in rows:
+        if row.province in shares:
+            raise DomainError(
+                _("Provinsi %(code)s disebut lebih dari sekali.") % {"code": row.province},
+                code="duplicate_province",
+                errors=[FieldError(f"shares.{row.province}", _("Provinsi ganda."), "duplicate_province")],
+            )
+        shares[row.province] = row.amount
+    return shares
+
+
 @router.put(
     "/dekon/{fiscal_year}",
     response={200: DekonOut, **WRITE},
@@ -1018,7 +1036,7 @@ def dekon_put(request, fiscal_year: Year, payload: DekonIn):
         actor=actor,
         fiscal_year=fiscal_year,
         total=payload.total,
-        shares=dict(payload.shares),
+        shares=_shares(payload.shares),
         legal_basis=payload.legal_basis,
         agency=agency,
     )

@@ -565,7 +565,11 @@ def test_lagging_activities(as_, world):
 
 
 def test_dekon_set_by_the_ministry_and_read_per_province(as_, world):
-    payload = {"total": 300, "shares": {"64": 100, "33": 200}, "legal_basis": "KMK 1/2026"}
+    payload = {
+        "total": 300,
+        "shares": [{"province": "64", "amount": 100}, {"province": "33", "amount": 200}],
+        "legal_basis": "KMK 1/2026",
+    }
     assert send(as_("province"), "put", f"{API}/dekon/{YEAR}", payload).status_code == 403
     assert send(as_("viewer"), "put", f"{API}/dekon/{YEAR}", payload).status_code == 403
     assert as_("admin").get(f"{API}/dekon/{YEAR}").status_code == 404  # nothing allocated yet
@@ -581,8 +585,13 @@ def test_dekon_set_by_the_ministry_and_read_per_province(as_, world):
     assert shares == [{"province": "64", "province_name": shares[0]["province_name"], "amount": 100}]
     assert [s["province"] for s in as_("regency").get(f"{API}/dekon/{YEAR}").json()["shares"]] == ["64"]
     assert [s["province"] for s in as_("kudus").get(f"{API}/dekon/{YEAR}").json()["shares"]] == ["33"]
-    response = send(as_("admin"), "put", f"{API}/dekon/{YEAR}", {"total": 5, "shares": {"99": 5}})
+    response = send(
+        as_("admin"), "put", f"{API}/dekon/{YEAR}", {"total": 5, "shares": [{"province": "99", "amount": 5}]}
+    )
     assert response.status_code == 400 and "unknown_province" in error_codes(response)
+    twice = [{"province": "64", "amount": 1}, {"province": "64", "amount": 1}]
+    response = send(as_("admin"), "put", f"{API}/dekon/{YEAR}", {"total": 2, "shares": twice})
+    assert response.status_code == 400 and "duplicate_province" in error_codes(response)
     assert as_("admin").get(f"{API}/dekon/1999").status_code == 422
 
 
