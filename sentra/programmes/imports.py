@@ -60,6 +60,7 @@ from sentra.core.imports import (
     parse_text,
 )
 from sentra.verification.models import VerificationStatus
+from sentra.verification.services import mark_edited
 
 from .models import Activity, BudgetLine, Realisation
 from .services import check_realisation
@@ -773,12 +774,10 @@ class _Updater:
                 record.obstacles = data["obstacles"] or ""
             after_values = {name: _json(getattr(record, name)) for name in AUDITED_FIELDS}
             if after_values != before:
-                # An edit sends a submitted month back to draft (verification.mark_edited).
-                if record.verification_status == VerificationStatus.SUBMITTED:
-                    record.verification_status = VerificationStatus.DRAFT
-                    record.verified_at = None
-                    after_values["verification_status"] = str(VerificationStatus.DRAFT)
-                    after_values["verified_at"] = None
+                # An edit sends a submitted month back to draft, as realisation_record does.
+                mark_edited(record)
+                after_values["verification_status"] = str(record.verification_status)
+                after_values["verified_at"] = _json(record.verified_at)
                 record.updated_at = now
                 changed.append(record)
                 self.history.add(

@@ -273,6 +273,18 @@ class TestWrite:
         assert event.changes["amount"] == [15_000_000, 16_000_000]
         assert event.changes["verification_status"] == ["submitted", "draft"]
 
+    def test_imported_months_pass_through_verification_and_then_lock(self, tmp_path, ppu_activity):
+        from sentra.verification.services import bulk_transition
+
+        regency = actor_of(persona(Role.REGENCY_OFFICER, agency=ppu_activity.agency))
+        province = actor_of(persona(Role.PROVINCE_OFFICER, region="64"))
+        assert import_realisation(path=write(tmp_path, *self.ROWS), actor=regency, commit=True).ok
+        months = list(Realisation.objects.all())
+        assert len(bulk_transition(actor=regency, name="submit", records=months).done) == 2
+        assert len(bulk_transition(actor=province, name="verify", records=months).done) == 2
+        report = import_realisation(path=write(tmp_path, *self.ROWS), actor=regency, commit=True)
+        assert errors(report) == [(2, "bulan", "locked"), (3, "bulan", "locked")]
+
     def test_columns_absent_from_the_file_keep_their_values(self, tmp_path, officer, ppu_activity):
         import_realisation(path=write(tmp_path, *self.ROWS), actor=officer, commit=True)
         header = "Tahun anggaran,Kode kegiatan,Bulan,Realisasi (Rp),Progres fisik (%)"
