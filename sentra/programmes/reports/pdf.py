@@ -39,7 +39,7 @@ TOTAL = colors.HexColor("#F2F2F2")
 
 _styles = getSampleStyleSheet()
 CELL = ParagraphStyle("cell", parent=_styles["Normal"], fontName="Helvetica", fontSize=6.5, leading=8)
-CELL_HEAD = ParagraphStyle("cellhead", parent=CELL, fontName="Helvetica-Bold")
+CELL_HEAD = ParagraphStyle("cellhead", parent=CELL, fontName="Helvetica-Bold", fontSize=6, leading=7.5)
 NORMAL = ParagraphStyle("normal", parent=_styles["Normal"], fontName="Helvetica", fontSize=9, leading=11)
 SMALL = ParagraphStyle("small", parent=NORMAL, fontSize=7.5, leading=9, textColor=colors.HexColor("#555555"))
 H1 = ParagraphStyle("h1", parent=_styles["Title"], fontName="Helvetica-Bold", fontSize=13, leading=16)
@@ -202,7 +202,7 @@ def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
             "",
         ]
     )
-    widths = [4, 10, 22, 7, 9, 11, 11, 11, 11, 7, 18, 6, 6, 6, 7, 6, 22]
+    widths = [4, 10, 20, 8, 8, 11, 11, 11, 11, 8, 17, 7, 7, 8, 8, 8, 20]
     story.append(_table([str(c[0]) for c in FORM_A_COLUMNS], rows, widths, {len(rows) - 1}, numbered=True))
     story.append(_signature(report))
     story.append(PageBreak())
@@ -265,7 +265,7 @@ def bar_chart(labels: list[str], series: list[tuple[str, list[float], object]], 
     for i, (_name, _values, colour) in enumerate(series):
         chart.bars[i].fillColor = colour
         chart.bars[i].strokeColor = None
-    chart.barLabelFormat = "%.1f"
+    chart.barLabelFormat = "%.1f" if len(labels) <= 15 else None  # 38 provinces: the table has the values
     chart.barLabels.fontName = "Helvetica"
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 5
@@ -330,7 +330,7 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
         (_("Deviasi RPD"), pct(total.deviation) + " %"),
         (_("Capaian keluaran"), pct(pack.output_achievement) + " %"),
     ]
-    big = ParagraphStyle("big", parent=H1, fontSize=15, leading=19)
+    big = ParagraphStyle("big", parent=NORMAL, fontName="Helvetica-Bold", fontSize=12, leading=15)
     card_table = Table(
         [[p(label, NORMAL) for label, _v in cards], [p(value, big) for _l, value in cards]],
         colWidths=[WIDTH / len(cards)] * len(cards),
@@ -375,10 +375,10 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     story.append(_table(headers, rows, [5, 25, 7, 15, 15, 9, 9, 9, 9]))
 
     story += _section(_("Kurva S: rencana (RPD) dan realisasi kumulatif"))
-    months = [_short(str(_month(r["month"])), 3) for r in pack.s_curve]
+    months = [str(_month(r["month"]))[:3] for r in pack.s_curve]
     story.append(
         line_chart(
-            [m.rstrip("…") for m in months],
+            months,
             [
                 (_("Rencana RPD (%)"), [r["plan"] for r in pack.s_curve], ORANGE),
                 (_("Realisasi (%)"), [r["realised"] for r in pack.s_curve], BLUE),

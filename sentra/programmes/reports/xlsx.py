@@ -240,7 +240,7 @@ def dekon_xlsx(report: DekonReport) -> bytes:
 
 NOTES = [
     _l(
-        "Susunan kolom mengikuti uraian Formulir A, B dan C PP 39/2006 (lihat domain-facts §3); "
+        "Susunan kolom mengikuti uraian Formulir A, B dan C PP 39/2006 (kegiatan, program, K/L/SKPD); "
         "bukan salinan templat resmi."
     ),
     _l("Pagu seluruhnya Rupiah Murni: Sentra belum mencatat pinjaman/hibah luar negeri (PHLN)."),
