@@ -107,6 +107,34 @@ def seed() -> None:
     )
 
 
+def seed_programmes() -> None:
+    """Part 3: a PPU programme, activity, DIPA with one pagu and its RPD, a realisation and the year's
+    dekon allocation, so the fuzzer's small ids reach plans, budgets and realisation, not only 404."""
+    from sentra.accounts.scope import system_actor
+    from sentra.programmes import services
+    from sentra.programmes.tests.factories import (
+        BudgetDocumentFactory,
+        BudgetLineFactory,
+        OutputFactory,
+        RealisationFactory,
+        even_plan,
+    )
+
+    dinas = AgencyFactory(name="Dinas Perindustrian PPU (program)", region_id=PPU)
+    line = BudgetLineFactory(document=BudgetDocumentFactory(agency=dinas, kind="apbn"))
+    even_plan(line)
+    services._refresh_current_version(system_actor(), line.document)
+    OutputFactory(activity=line.activity)
+    RealisationFactory(activity=line.activity, month=1)
+    services.dekon_allocation_set(
+        actor=system_actor(),
+        fiscal_year=line.document.fiscal_year,
+        total=100,
+        shares={KALTIM: 100},
+        agency=AgencyFactory(name="Kementerian (dekon)", region_id=None),
+    )
+
+
 def auth_headers(name: str) -> dict[str, str]:
     role, region = PERSONAS[name]
     if role is None:
@@ -212,6 +240,7 @@ def cases() -> list:
 @pytest.mark.parametrize(("who", "label"), cases())
 def test_api_answers_every_generated_request_within_its_schema(api_schema, who, label):
     seed()
+    seed_programmes()
     headers = auth_headers(who)
     operation = api_schema.find_operation_by_label(label)
     assert operation is not None, label
