@@ -72,11 +72,14 @@ APBD_PROGRAMME = ("3.31.02", "Program Perencanaan dan Pembangunan Industri")  # 
 SHARE_MIN, SHARE_MAX = 500_000_000, 3_000_000_000
 THOUSAND = 1_000
 
-# A back-loaded year (as most Indonesian budgets are): about 7 % by March, 30 % by June, 70 % by
-# October, the rest in November and December.
-BACK_LOADED = (1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 14, 16)
-# Capital spending is paid in terms: down payment, progress payment, handover.
-TERMS = (0, 0, 0, 0, 0, 0, 30, 0, 0, 40, 0, 30)
+# A back-loaded year, as most Indonesian budgets are, planned to about the SMART/IKPA quarter targets:
+# 12 % by March, 38 % by June, 62 % by September, 72 % by October, a sixth of the year in December.
+BACK_LOADED = (2, 4, 6, 8, 9, 9, 8, 8, 8, 10, 12, 16)
+# Capital spending is paid in terms: down payment, two progress payments, handover.
+TERMS = (0, 0, 0, 20, 0, 0, 30, 0, 30, 0, 20, 0)
+# Dekon work starts from March, but its preparation (meetings, selection of participants) is paid
+# from February.
+PREPARATION = 2
 
 
 @dataclass(frozen=True)
@@ -576,8 +579,8 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
                     ),
                     lines={AccountGroup.GOODS: amount},
                     outputs=[(template.indicator, template.unit, target)],
-                    # paid from the first month of work to December (claims trail the work)
-                    profile={AccountGroup.GOODS: _profile(BACK_LOADED, template.start, 12)},
+                    # paid from February to December (claims trail the work)
+                    profile={AccountGroup.GOODS: _profile(BACK_LOADED, PREPARATION, 12)},
                     pace=pace,
                     locations=sorted(places),
                     centres=centres,
