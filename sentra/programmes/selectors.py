@@ -470,13 +470,19 @@ def lagging_queryset(*, actor: Actor, f: ControlFilter, threshold: int | None = 
 
 
 def lagging_activities(
-    *, actor: Actor, f: ControlFilter, threshold: int | None = None, limit: int | None = None
+    *,
+    actor: Actor,
+    f: ControlFilter,
+    threshold: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[LaggingActivity]:
     """Activities behind their plan by more than the threshold at the month, worst first, with how many
-    consecutive months they have lagged and their output achievement (the first `limit` only)."""
+    consecutive months they have lagged and their output achievement. Pages of a long list: `offset`
+    and `limit` (the total is lagging_queryset(...).count())."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
     queryset = lagging_queryset(actor=actor, f=f, threshold=threshold)
-    activities = list(queryset[:limit] if limit else queryset)
+    activities = list(queryset[offset : offset + limit] if limit else queryset[offset:])
     figures = {
         row.key: row
         for row in _figures(Activity.objects.filter(pk__in=[a.pk for a in activities]), f, "activity")
@@ -517,6 +523,18 @@ def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:
         pk: (round(float(achieved or 0) / float(target) * 100, 2) if target else None)
         for pk, target, achieved in rows
     }
+
+
+def output_achievement_by(*, actor: Actor, f: ControlFilter, group: str) -> dict[object, float]:
+    """Average main-output achievement (%, each activity capped at 100) per group key, in one pass."""
+    key = GROUPS[group]
+    activities = control_activities(actor=actor, f=f)
+    keys = dict(activities.values_list("id", key))
+    per_group: dict[object, list[float]] = defaultdict(list)
+    for pk, value in output_achievements(activity_ids=activities.values("id"), month=f.month).items():
+        if value is not None:
+            per_group[keys.get(pk)].append(min(value, 100.0))
+    return {k: round(sum(v) / len(v), 2) for k, v in per_group.items()}
 
 
 def output_achievement_total(*, actor: Actor, f: ControlFilter) -> float | None:

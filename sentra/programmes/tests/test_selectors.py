@@ -28,7 +28,9 @@ M = 1_000_000
 def funded(agency, pagu: int, plan: list[int], realised: dict[int, int], kind="apbn"):
     """An activity with one budget line, its RPD and realisation by month."""
     document = BudgetDocument.objects.filter(agency=agency, kind=kind).first()
-    line = BudgetLineFactory(document=document or BudgetDocumentFactory(agency=agency, kind=kind), amount=pagu)
+    line = BudgetLineFactory(
+        document=document or BudgetDocumentFactory(agency=agency, kind=kind), amount=pagu
+    )
     DisbursementPlan.objects.create(line=line, **{f"m{m:02d}": v for m, v in enumerate(plan, 1)})
     for month, amount in realised.items():
         RealisationFactory(activity=line.activity, month=month, amount=amount)
@@ -135,3 +137,14 @@ def test_the_early_warning_list_can_be_cut_to_the_worst(system_actor, year, kalt
         worse,
         lagging,
     ]
+
+
+def test_output_achievement_by_group_averages_capped_activities(system_actor, kaltim, kudus):
+    from sentra.programmes.selectors import output_achievement_by
+
+    for agency, achieved in ((kaltim, 10), (kaltim, 50), (kudus, 80)):
+        activity = funded(agency, 12 * M, [M] * 12, {})
+        OutputFactory(activity=activity, target=40)
+        RealisationFactory(activity=activity, month=1, amount=M, output_achieved=achieved)
+    by_province = output_achievement_by(actor=system_actor, f=ControlFilter(YEAR, 1), group="province")
+    assert by_province == {KALTIM: 62.5, "33": 100.0}  # (25 + 125 capped to 100) / 2; 200 capped
