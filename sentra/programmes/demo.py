@@ -334,6 +334,10 @@ class _Builder:
         self.rng = random.Random(f"fiscal-year:{seed}:{year}")
         self.acts: list[_Act] = []
         self.documents: list[tuple[BudgetDocument, list[_Act]]] = []
+        # APBD plans of the regencies (no pagu): programme, code, name, kind, centre, output, …
+        self.apbd_plans: list[dict[str, Any]] = []
+        self.lines: list[BudgetLine] = []
+        self.plans: dict[int, list[int]] = {}  # id(line) → its RPD
         self.regencies = self._regencies()
 
     # --- reference ---------------------------------------------------------------------------------
@@ -612,7 +616,7 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
     Programme.objects.bulk_create(programmes)
     for act in b.acts:
         act.obj.programme_id = act.obj.programme.pk
-    plan_only = [a for a in _plan_only_acts(b)]
+    plan_only = _plan_only_acts(b)
     Activity.objects.bulk_create([a.obj for a in b.acts + plan_only])
     _write_relations(b.acts + plan_only)
     allocation = DekonAllocation.objects.create(
@@ -723,41 +727,76 @@ def _ppu(b: _Builder, agency: Agency, kaltim_centres: list[dict[str, Any]]) -> l
             )
         )
     b.document(agency, FundingSource.TP, f"SP DIPA-019.05.4.640901/{b.year}", acts)
-    b.ppu_plans = [  # type: ignore[attr-defined]
-        (apbd, "3.31.02.2.01.01", "Pelatihan desain motif dan pewarnaan alam Sentra Batik", "Sentra Batik"),
-        (apbd, "3.31.02.2.01.02", "Fasilitasi kemasan dan label produk Sentra Terasi", "Sentra Terasi"),
+    reference = "RPJMD PPU: meningkatnya nilai tambah produk unggulan sentra IKM"
+    b.apbd_plans += [
+        {
+            "programme": apbd,
+            "code": "3.31.02.2.01.01",
+            "name": "Pelatihan desain motif dan pewarnaan alam Sentra Batik",
+            "kind": ActivityKind.TRAINING,
+            "centre": ppu_centres.get("Sentra Batik"),
+            "output": ("IKM yang mengikuti pelatihan", "IKM", 15),
+            "status": "submitted",
+            "months": (4, 9),
+            "plan_reference": reference,
+        },
+        {
+            "programme": apbd,
+            "code": "3.31.02.2.01.02",
+            "name": "Fasilitasi kemasan dan label produk Sentra Terasi",
+            "kind": ActivityKind.OTHER,
+            "centre": ppu_centres.get("Sentra Terasi"),
+            "output": ("IKM yang difasilitasi kemasan", "IKM", 12),
+            "status": "submitted",
+            "months": (5, 10),
+            "plan_reference": reference,
+        },
     ]
-    b.ppu_centres = ppu_centres  # type: ignore[attr-defined]
     return [kemenperin, apbd]
 
 
 def _balikpapan(b: _Builder, agency: Agency, kaltim_centres: list[dict[str, Any]]) -> Programme:
     apbd = b.programme(agency, *APBD_PROGRAMME)
-    somber = [c for c in kaltim_centres if c["name"] == "Sentra IKM Tahu Tempe Somber"]
-    b.balikpapan_plan = (apbd, somber[0] if somber else None)  # type: ignore[attr-defined]
+    somber = next((c for c in kaltim_centres if c["name"] == "Sentra IKM Tahu Tempe Somber"), None)
+    b.apbd_plans.append(
+        {
+            "programme": apbd,
+            "code": "3.31.02.2.02.01",
+            "name": "Revitalisasi Sentra IKM Tahu Tempe Somber: instalasi pengolahan air limbah",
+            "kind": ActivityKind.REVITALISATION,
+            "centre": somber,
+            "output": ("Sentra yang direvitalisasi", "sentra", 1),
+            "status": "draft",
+            "months": (5, 12),
+            "plan_reference": "",
+        }
+    )
     return apbd
 
 
 def _plan_only_acts(b: _Builder) -> list[_Act]:
-    """APBD activities: planned, with outputs and beneficiaries, but without a DIPA line."""
+    """APBD activities: planned, with outputs and beneficiaries, but without a pagu (the model keeps
+    budgets only for DIPA sources: APBN, dekon, TP)."""
     acts = []
-    for programme, code, name, centre_name in getattr(b, "ppu_plans", []):
-        centre = b.ppu_centres.get(centre_name)  # type: ignore[attr-defined]
+    for plan in b.apbd_plans:
+        programme, centre = plan["programme"], plan["centre"]
+        activity = b.activity(
+            programme,
+            code=plan["code"],
+            name=plan["name"],
+            kind=plan["kind"],
+            source=FundingSource.APBD_REGENCY,
+            start=plan["months"][0],
+            end=plan["months"][1],
+            plan_reference=plan["plan_reference"],
+            status=plan["status"],
+        )
+        activity.programme_id = programme.pk
         acts.append(
             _Act(
-                obj=b.activity(
-                    programme,
-                    code=code,
-                    name=name,
-                    kind=ActivityKind.TRAINING if "Pelatihan" in name else ActivityKind.OTHER,
-                    source=FundingSource.APBD_REGENCY,
-                    start=4,
-                    end=9,
-                    plan_reference="RPJMD PPU: meningkatnya nilai tambah produk unggulan sentra IKM",
-                    status="submitted",
-                ),
+                obj=activity,
                 lines={},
-                outputs=[("IKM yang difasilitasi", "IKM", 15)],
+                outputs=[plan["output"]],
                 profile={},
                 pace=0,
                 locations=[programme.agency.region_id],
@@ -765,32 +804,6 @@ def _plan_only_acts(b: _Builder) -> list[_Act]:
                 enterprises=centre["members"][:6] if centre else [],
             )
         )
-    plan = getattr(b, "balikpapan_plan", None)
-    if plan is not None:
-        programme, centre = plan
-        acts.append(
-            _Act(
-                obj=b.activity(
-                    programme,
-                    code="3.31.02.2.02.01",
-                    name="Revitalisasi Sentra IKM Tahu Tempe Somber: instalasi pengolahan air limbah",
-                    kind=ActivityKind.REVITALISATION,
-                    source=FundingSource.APBD_REGENCY,
-                    start=5,
-                    end=12,
-                    status="draft",
-                ),
-                lines={},
-                outputs=[("Sentra yang direvitalisasi", "sentra", 1)],
-                profile={},
-                pace=0,
-                locations=[programme.agency.region_id],
-                centres=[centre["pk"]] if centre else [],
-                enterprises=centre["members"][:6] if centre else [],
-            )
-        )
-    for act in acts:
-        act.obj.programme_id = act.obj.programme.pk
     return acts
 
 
@@ -859,8 +872,8 @@ def _write_budgets(b: _Builder) -> None:
         DisbursementPlan(line=line, revised_quarters=quarters, **dict(zip(RPD_FIELDS, months, strict=True)))
         for line, months, quarters in plans
     )
-    b.plans = {id(line): months for line, months, _ in plans}  # type: ignore[attr-defined]
-    b.lines = lines  # type: ignore[attr-defined]
+    b.plans = {id(line): months for line, months, _ in plans}
+    b.lines = lines
 
 
 def _version(document, revision, number, dated, lines) -> BudgetDocumentVersion:
@@ -882,8 +895,8 @@ def _write_realisation(b: _Builder) -> None:
     if last <= 0:
         return
     plan_by_activity: dict[int, list[int]] = {}
-    for line in b.lines:  # type: ignore[attr-defined]
-        months = b.plans[id(line)]  # type: ignore[attr-defined]
+    for line in b.lines:
+        months = b.plans[id(line)]
         total = plan_by_activity.setdefault(line.activity.pk, [0] * 12)
         for m in range(12):
             total[m] += months[m]
