@@ -11,7 +11,7 @@ from sentra.verification.models import VerificationStatus
 
 from .forms import AgencyField
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}  # what <input type=date> reads
 DIPA_KINDS = [(s.value, s.label) for s in FundingSource if s in ("apbn", "dekon", "tp")]
 
 

@@ -349,6 +349,26 @@ class TestActivityForms:
         assert response.status_code == 200
         assert "Penerima manfaat tidak ditemukan" in html(response)
 
+    def test_edit_keeps_the_programme_and_shows_the_dates(self, client, regency_officer, activity):
+        login(client, regency_officer)
+        url = reverse("web:activity_edit", args=[activity.pk])
+        page = html(client.get(url))
+        assert f'value="{YEAR}-03-01"' in page  # an <input type=date> reads ISO dates only
+        data = {
+            "code": activity.code,
+            "name": "Bimtek amplang PPU angkatan II",
+            "kind": activity.kind,
+            "funding_source": activity.funding_source,
+            "start_date": f"{YEAR}-05-01",
+            "location_codes": PPU,
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302, html(response)
+        activity.refresh_from_db()
+        assert activity.name == "Bimtek amplang PPU angkatan II" and activity.start_date == dt.date(
+            YEAR, 5, 1
+        )
+
     def test_schedule_outside_the_year_is_shown_on_the_field(self, client, regency_officer, activity):
         login(client, regency_officer)
         data = {

@@ -444,7 +444,10 @@ def activity_form(request, pk: int | None = None):
     if obj is not None:
         programmes = [obj.programme]
     if request.method == "POST":
-        form = ActivityForm(request.POST, programmes=programmes)
+        # an edit keeps its programme (the disabled field reads its initial value)
+        initial = {"programme": obj.programme_id} if obj is not None else {}
+        form = ActivityForm(request.POST, initial=initial, programmes=programmes)
+        form.fields["programme"].disabled = obj is not None
         if form.is_valid():
             data = {name: form.cleaned_data.get(name) for name in ActivityForm.SERVICE_FIELDS}
             for name in ("description", "plan_reference"):
