@@ -161,6 +161,15 @@ def _labels(group: str, keys: list) -> dict:
     return {}
 
 
+def _unplaced_label(group: str) -> str:
+    """The group of records without a regency (province satker) or province (central satker)."""
+    if group == "regency":
+        return _("Satker tingkat provinsi")
+    if group == "province":
+        return _("Satker pusat")
+    return _("Tanpa keterangan")
+
+
 @dataclass
 class Row:
     """One line of a control table: the selector's figures plus the links a reader follows."""
@@ -208,7 +217,6 @@ def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> 
                 Row(
                     figures=fig,
                     label=f"{activity.code} {activity.name}",
-                    code=activity.code,
                     output=outputs.get(activity.pk),
                     target=target,
                     activity=activity,
@@ -216,10 +224,10 @@ def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> 
                     entry_url=reverse("web:realisation_create") + "?" + urlencode({"kegiatan": activity.pk}),
                 )
             )
-        return sorted(rows, key=lambda r: r.code)
+        return sorted(rows, key=lambda r: r.label)
     for fig in figures:
         key = fig.key
-        label = labels.get(key) or (str(key) if key not in (None, "") else _("Tingkat pusat / nasional"))
+        label = labels.get(key) or (str(key) if key not in (None, "") else _unplaced_label(group))
         drill = ""
         if group in ("province", "regency") and key:
             drill = f"{base}?{_query(f, wilayah=key)}"
@@ -370,9 +378,12 @@ def control_dashboard(request):
     total = selectors.control_total(actor=actor, f=f)
     rows = _rows(actor, f, group, target)
     lagging = selectors.lagging_activities(actor=actor, f=f)
-    province_rows = rows if group == "province" else []
+    # Bars per province nationally (whatever the table's breakdown), per regency in a province.
+    bar_group, bar_rows = group, rows
     if not f.region and group != "province":
-        province_rows = _rows(actor, f, "province", target)
+        bar_group, bar_rows = "province", _rows(actor, f, "province", target)
+    elif group not in ("province", "regency"):
+        bar_rows = []
     region = Region.objects.filter(code=f.region).first() if f.region else None
     context = {
         "f": f,
@@ -391,7 +402,8 @@ def control_dashboard(request):
         "below_target": bool(total.pagu) and total.absorption < target,
         "rows": rows,
         "s_curve": s_curve_chart(total, policy),
-        "bars": bar_chart(province_rows, target) if province_rows else None,
+        "bars": bar_chart(bar_rows, target) if bar_rows else None,
+        "bar_label": GROUP_LABELS[bar_group],
         "show_map": not f.region,
         "lagging": _lag_rows(lagging[:WARNINGS_ON_DASHBOARD]),
         "lagging_count": len(lagging),
