@@ -24,7 +24,7 @@ from sentra.registry.imports import (
     import_upload,
 )
 
-from .schemas import ErrorOut
+from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text
 
 router = Router(tags=["impor"])
 
@@ -70,7 +70,7 @@ class MessageOut(Schema):
 
 
 class RollbackIn(Schema):
-    reason: str = ""
+    reason: Text = ""
 
 
 class RollbackOut(Schema):
@@ -101,10 +101,10 @@ def _unknown_kind() -> Status:
 
 @router.get(
     "/templates/{kind}.{fmt}",
-    response={200: None, 404: MessageOut},
+    response={200: None, 404: MessageOut, **UNAUTHENTICATED},
     summary="Unduh templat impor (xlsx atau csv)",
 )
-def template(request, kind: str, fmt: str):
+def template(request, kind: Text, fmt: Text):
     if kind not in SCHEMAS or fmt not in ("xlsx", "csv"):
         return _unknown_kind()
     schema = import_schema(kind)
@@ -118,14 +118,14 @@ def template(request, kind: str, fmt: str):
 
 @router.post(
     "/{kind}",
-    response={200: JobOut, 202: JobOut, 403: ErrorOut, 404: MessageOut},
+    response={200: JobOut, 202: JobOut, 404: MessageOut, **REFUSED},
     summary="Impor IKM (enterprises) atau sentra (centres) dari CSV/XLSX",
     description=(
         "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan. "
         "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked."
     ),
 )
-def upload(request, kind: str, file: File[UploadedFile], commit: bool = False):
+def upload(request, kind: Text, file: File[UploadedFile], commit: bool = False):
     if kind not in SCHEMAS:
         return _unknown_kind()
     actor = actor_for_request(request, channel=Channel.IMPORT)
@@ -133,8 +133,12 @@ def upload(request, kind: str, file: File[UploadedFile], commit: bool = False):
     return Status(200 if job.is_finished else 202, _job_out(job))
 
 
-@router.get("/jobs/{job_id}", response={200: JobOut, 404: MessageOut}, summary="Status dan hasil impor")
-def job_status(request, job_id: int):
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, 404: MessageOut, **UNAUTHENTICATED},
+    summary="Status dan hasil impor",
+)
+def job_status(request, job_id: Id):
     job = import_job_for(pk=job_id, user=request.user)
     if job is None:
         return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
@@ -142,9 +146,11 @@ def job_status(request, job_id: int):
 
 
 @router.get(
-    "/jobs/{job_id}/errors.csv", response={200: None, 404: MessageOut}, summary="Galat impor sebagai CSV"
+    "/jobs/{job_id}/errors.csv",
+    response={200: None, 404: MessageOut, **UNAUTHENTICATED},
+    summary="Galat impor sebagai CSV",
 )
-def job_errors_csv(request, job_id: int):
+def job_errors_csv(request, job_id: Id):
     job = import_job_for(pk=job_id, user=request.user)
     if job is None or "rows_total" not in (job.result or {}):
         return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
@@ -155,7 +161,7 @@ def job_errors_csv(request, job_id: int):
 
 @router.post(
     "/batches/{batch_id}/rollback",
-    response={200: RollbackOut, 400: ErrorOut, 403: ErrorOut, 404: MessageOut},
+    response={200: RollbackOut, 400: ErrorOut, 404: MessageOut, **REFUSED},
     summary="Batalkan satu impor seluruhnya",
     description=(
         "Menghapus data yang dibuat impor dan mengembalikan nilai data yang diubahnya; pembatalan itu "
@@ -163,7 +169,7 @@ def job_errors_csv(request, job_id: int):
         "bila sudah dibatalkan."
     ),
 )
-def batch_rollback(request, batch_id: int, payload: RollbackIn | None = None):
+def batch_rollback(request, batch_id: Id, payload: RollbackIn | None = None):
     actor = actor_for_request(request, channel=Channel.API)
     if import_batch_for(actor=actor, batch_id=batch_id) is None:
         return Status(404, {"detail": _("Impor tidak ditemukan.")})

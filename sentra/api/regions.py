@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -9,9 +11,11 @@ from ninja.responses import Status
 from sentra.regions import selectors
 from sentra.regions.gazetteer import resolve_place
 
-from .schemas import ErrorOut
+from .schemas import UNAUTHENTICATED, ErrorOut, Text
 
 router = Router(tags=["wilayah"])
+
+RegionLevel = Annotated[int, Field(ge=1, le=4, description="1 provinsi … 4 desa/kelurahan.")]
 
 
 class RegionOut(Schema):
@@ -53,23 +57,39 @@ def _region_out(region, *, path: list[str] | None = None) -> dict:
     }
 
 
-@router.get("", response=list[RegionOut], summary="Daftar wilayah anak (provinsi bila tanpa induk)")
-def region_list(request, parent: str = ""):
+@router.get(
+    "",
+    response={200: list[RegionOut], **UNAUTHENTICATED},
+    summary="Daftar wilayah anak (provinsi bila tanpa induk)",
+)
+def region_list(request, parent: Text = ""):
     return [_region_out(r) for r in selectors.region_children(code=parent or None)]
 
 
-@router.get("/resolve", response=ResolutionOut, summary="Cocokkan nama tempat bebas dengan kode wilayah")
-def region_resolve(request, q: str, level: int | None = None, within: str | None = None):
+@router.get(
+    "/resolve",
+    response={200: ResolutionOut, **UNAUTHENTICATED},
+    summary="Cocokkan nama tempat bebas dengan kode wilayah",
+)
+def region_resolve(request, q: Text, level: RegionLevel | None = None, within: Text | None = None):
     return resolve_place(q, level=level, within=within or None).as_dict()
 
 
-@router.get("/kbli", response=list[KbliOut], summary="Cari KBLI 2020 5 digit industri pengolahan")
-def kbli_list(request, q: str = ""):
+@router.get(
+    "/kbli",
+    response={200: list[KbliOut], **UNAUTHENTICATED},
+    summary="Cari KBLI 2020 5 digit industri pengolahan",
+)
+def kbli_list(request, q: Text = ""):
     return list(selectors.kbli_search(query=q))
 
 
-@router.get("/{code}", response={200: RegionOut, 404: ErrorOut}, summary="Rincian wilayah dengan jalurnya")
-def region_detail(request, code: str):
+@router.get(
+    "/{code}",
+    response={200: RegionOut, 404: ErrorOut, **UNAUTHENTICATED},
+    summary="Rincian wilayah dengan jalurnya",
+)
+def region_detail(request, code: Text):
     region = selectors.region_get(code=code)
     if region is None:
         return Status(404, {"detail": _("Kode wilayah %(code)s tidak dikenal.") % {"code": code}})

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import require
+from sentra.accounts.scope import require, require_record
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
@@ -29,7 +29,7 @@ from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Pr
 from sentra.verification.models import VerificationStatus
 
 from .auth import api_actor
-from .schemas import ErrorOut
+from .schemas import REFUSED, UNAUTHENTICATED, DecimalIn, ErrorOut, Id, Int64, PageNumber, Text
 
 router = Router(tags=["registri"])
 
@@ -46,16 +46,16 @@ T = TypeVar("T")
 
 
 class ListFilters(Schema):
-    q: str = Field("", description="Cari nama (IKM: juga pemilik atau NIB 13 angka).")
-    region: str = Field("", description="Kode wilayah di tingkat mana pun, mis. 64.09 atau 6409.")
-    kbli: str = Field("", description="Awalan kode KBLI 2020, mis. 10 atau 10794.")
-    status: str = ""
-    size_class: str = ""
-    market_reach: str = ""
+    q: Text = Field("", description="Cari nama (IKM: juga pemilik atau NIB 13 angka).")
+    region: Text = Field("", description="Kode wilayah di tingkat mana pun, mis. 64.09 atau 6409.")
+    kbli: Text = Field("", description="Awalan kode KBLI 2020, mis. 10 atau 10794.")
+    status: Text = ""
+    size_class: Text = ""
+    market_reach: Text = ""
     verification: VerificationStatus | None = Field(None, description="Status verifikasi.")
     waiting: bool = Field(False, description="Hanya data yang menunggu tindakan tingkat Anda.")
-    sort: str = ""
-    page: int = Field(1, ge=1)
+    sort: Text = ""
+    page: PageNumber = 1
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
 
     def registry_filter(self) -> selectors.RegistryFilter:
@@ -130,6 +130,13 @@ def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
     }
 
 
+def _creator(request):
+    """The caller's actor; a role that may not create at all is refused (403) before any field check."""
+    actor = api_actor(request)
+    require(actor, Action.CREATE)
+    return actor
+
+
 def _agency_or_none(agency_id: int | None) -> Agency | None:
     """No agency: the caller's own (services.owning_agency decides who may name another)."""
     return None if agency_id is None else _agency_or_error(agency_id)
@@ -198,14 +205,14 @@ class AgencyOut(Schema):
 
 
 class AgencyFilters(Schema):
-    q: str = ""
-    region: str = Field("", description="Kode wilayah; instansi di wilayah itu dan di bawahnya.")
-    kind: str = ""
-    page: int = Field(1, ge=1)
+    q: Text = ""
+    region: Text = Field("", description="Kode wilayah; instansi di wilayah itu dan di bawahnya.")
+    kind: Text = ""
+    page: PageNumber = 1
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
 
 
-@router.get("/agencies", response=Page[AgencyOut], summary="Daftar instansi")
+@router.get("/agencies", response={200: Page[AgencyOut], **UNAUTHENTICATED}, summary="Daftar instansi")
 def agency_list(request, filters: Query[AgencyFilters]):
     qs = Agency.objects.order_by("name", "id")
     if q := filters.q.strip():
@@ -225,8 +232,12 @@ def agency_list(request, filters: Query[AgencyFilters]):
     }
 
 
-@router.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, summary="Detail instansi")
-def agency_detail(request, agency_id: int):
+@router.get(
+    "/agencies/{agency_id}",
+    response={200: AgencyOut, 404: ErrorOut, **UNAUTHENTICATED},
+    summary="Detail instansi",
+)
+def agency_detail(request, agency_id: Id):
     return get_object_or_404(Agency, pk=agency_id)
 
 
@@ -266,39 +277,39 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
-    village: str = Field(description="Kode desa/kelurahan, mis. 64.09.01.1001.")
-    kbli: str = Field(description="Kode KBLI 2020 5 angka.")
-    name: str
-    owner_name: str = ""
-    nib: str | None = Field(None, description="Nomor Induk Berusaha, 13 angka.")
-    address: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    workers: int = 0
-    investment: int = Field(0, description="Rupiah, tidak termasuk tanah dan bangunan.")
-    production_capacity: Decimal | None = None
-    capacity_unit: str = ""
-    production_value: int | None = None
-    year_started: int | None = None
+    agency_id: Id | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
+    village: Text = Field(description="Kode desa/kelurahan, mis. 64.09.01.1001.")
+    kbli: Text = Field(description="Kode KBLI 2020 5 angka.")
+    name: Text
+    owner_name: Text = ""
+    nib: Text | None = Field(None, description="Nomor Induk Berusaha, 13 angka.")
+    address: Text = ""
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
+    workers: Int64 = 0
+    investment: Int64 = Field(0, description="Rupiah, tidak termasuk tanah dan bangunan.")
+    production_capacity: DecimalIn | None = None
+    capacity_unit: Text = ""
+    production_value: Int64 | None = None
+    year_started: Int64 | None = None
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE
 
 
 class EnterprisePatch(Schema):
-    village: str | None = None
-    kbli: str | None = None
-    name: str | None = None
-    owner_name: str | None = None
-    nib: str | None = None
-    address: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    workers: int | None = None
-    investment: int | None = None
-    production_capacity: Decimal | None = None
-    capacity_unit: str | None = None
-    production_value: int | None = None
-    year_started: int | None = None
+    village: Text | None = None
+    kbli: Text | None = None
+    name: Text | None = None
+    owner_name: Text | None = None
+    nib: Text | None = None
+    address: Text | None = None
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
+    workers: Int64 | None = None
+    investment: Int64 | None = None
+    production_capacity: DecimalIn | None = None
+    capacity_unit: Text | None = None
+    production_value: Int64 | None = None
+    year_started: Int64 | None = None
     status: EnterpriseStatus | None = None
 
 
@@ -309,7 +320,7 @@ def _enterprise_or_404(actor, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
-@router.get("/enterprises", response=Page[EnterpriseOut], summary="Daftar IKM")
+@router.get("/enterprises", response={200: Page[EnterpriseOut], **REFUSED}, summary="Daftar IKM")
 def enterprise_list(request, filters: Query[ListFilters]):
     actor = api_actor(request)
     require(actor, Action.LIST)
@@ -317,15 +328,17 @@ def enterprise_list(request, filters: Query[ListFilters]):
 
 
 @router.get(
-    "/enterprises/{enterprise_id}", response={200: EnterpriseOut, 404: ErrorOut}, summary="Detail IKM"
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseOut, 404: ErrorOut, **UNAUTHENTICATED},
+    summary="Detail IKM",
 )
-def enterprise_detail(request, enterprise_id: int):
+def enterprise_detail(request, enterprise_id: Id):
     return _enterprise_or_404(api_actor(request), enterprise_id)
 
 
-@router.post("/enterprises", response={201: EnterpriseOut, 400: dict}, summary="Tambah IKM")
+@router.post("/enterprises", response={201: EnterpriseOut, 400: dict, **REFUSED}, summary="Tambah IKM")
 def enterprise_create(request, payload: EnterpriseIn):
-    actor = api_actor(request)
+    actor = _creator(request)
     data = payload.dict()
     agency = _agency_or_none(data.pop("agency_id"))
     enterprise = services.enterprise_create(
@@ -337,6 +350,7 @@ def enterprise_create(request, payload: EnterpriseIn):
 def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
     actor = api_actor(request)
     enterprise = _enterprise_or_404(actor, enterprise_id)
+    require_record(actor, Action.EDIT, enterprise)  # 403 before any field is looked at
     _same_agency(enterprise.agency_id, data.pop("agency_id", None))
     services.enterprise_update(
         actor=actor,
@@ -350,28 +364,28 @@ def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
 
 @router.patch(
     "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut},
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ubah sebagian data IKM",
 )
-def enterprise_patch(request, enterprise_id: int, payload: EnterprisePatch):
+def enterprise_patch(request, enterprise_id: Id, payload: EnterprisePatch):
     return _enterprise_update(request, enterprise_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
     "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut},
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ganti data IKM",
 )
-def enterprise_put(request, enterprise_id: int, payload: EnterpriseIn):
+def enterprise_put(request, enterprise_id: Id, payload: EnterpriseIn):
     return _enterprise_update(request, enterprise_id, payload.dict())
 
 
 @router.delete(
     "/enterprises/{enterprise_id}",
-    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Hapus IKM",
 )
-def enterprise_delete(request, enterprise_id: int, reason: str = ""):
+def enterprise_delete(request, enterprise_id: Id, reason: Text = ""):
     actor = api_actor(request)
     services.record_delete(actor=actor, record=_enterprise_or_404(actor, enterprise_id), reason=reason)
     return 204, None
@@ -444,52 +458,52 @@ class CentreOut(Schema):
 
 
 class CentreIn(Schema):
-    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
-    name: str
-    commodity: str
-    kbli: str
-    villages: list[str] = Field(description="Kode desa/kelurahan; yang pertama adalah desa utama.")
-    members: list[int] = Field(default_factory=list, description="Id IKM anggota.")
-    decree_id: int | None = None
-    raw_material: str = ""
-    description: str = ""
+    agency_id: Id | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
+    name: Text
+    commodity: Text
+    kbli: Text
+    villages: list[Text] = Field(description="Kode desa/kelurahan; yang pertama adalah desa utama.")
+    members: list[Id] = Field(default_factory=list, description="Id IKM anggota.")
+    decree_id: Id | None = None
+    raw_material: Text = ""
+    description: Text = ""
     status: CentreStatus = CentreStatus.PROPOSED
     proposed_on: date | None = None
     designated_on: date | None = None
     developing_on: date | None = None
     self_reliant_on: date | None = None
-    board_chair: str = ""
-    board_members: str = ""
-    upt_name: str = ""
+    board_chair: Text = ""
+    board_members: Text = ""
+    upt_name: Text = ""
     has_gapura: bool = False
     has_logo: bool = False
     has_showroom: bool = False
-    facilities: str = ""
+    facilities: Text = ""
     is_desa_wisata: bool = False
     is_desa_pengrajin: bool = False
 
 
 class CentrePatch(Schema):
-    name: str | None = None
-    commodity: str | None = None
-    kbli: str | None = None
-    villages: list[str] | None = None
-    members: list[int] | None = None
-    decree_id: int | None = None
-    raw_material: str | None = None
-    description: str | None = None
+    name: Text | None = None
+    commodity: Text | None = None
+    kbli: Text | None = None
+    villages: list[Text] | None = None
+    members: list[Id] | None = None
+    decree_id: Id | None = None
+    raw_material: Text | None = None
+    description: Text | None = None
     status: CentreStatus | None = None
     proposed_on: date | None = None
     designated_on: date | None = None
     developing_on: date | None = None
     self_reliant_on: date | None = None
-    board_chair: str | None = None
-    board_members: str | None = None
-    upt_name: str | None = None
+    board_chair: Text | None = None
+    board_members: Text | None = None
+    upt_name: Text | None = None
     has_gapura: bool | None = None
     has_logo: bool | None = None
     has_showroom: bool | None = None
-    facilities: str | None = None
+    facilities: Text | None = None
     is_desa_wisata: bool | None = None
     is_desa_pengrajin: bool | None = None
 
@@ -513,7 +527,7 @@ def _centre_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("/centres", response=Page[CentreOut], summary="Daftar sentra IKM")
+@router.get("/centres", response={200: Page[CentreOut], **REFUSED}, summary="Daftar sentra IKM")
 def centre_list(request, filters: Query[ListFilters]):
     # One query for every listed centre's villages, the village names joined in.
     villages = Prefetch(
@@ -525,14 +539,18 @@ def centre_list(request, filters: Query[ListFilters]):
     return _paginate(qs, filters)
 
 
-@router.get("/centres/{centre_id}", response={200: CentreOut, 404: ErrorOut}, summary="Detail sentra IKM")
-def centre_detail(request, centre_id: int):
+@router.get(
+    "/centres/{centre_id}",
+    response={200: CentreOut, 404: ErrorOut, **UNAUTHENTICATED},
+    summary="Detail sentra IKM",
+)
+def centre_detail(request, centre_id: Id):
     return _centre_or_404(api_actor(request), centre_id)
 
 
-@router.post("/centres", response={201: CentreOut, 400: dict}, summary="Tambah sentra IKM")
+@router.post("/centres", response={201: CentreOut, 400: dict, **REFUSED}, summary="Tambah sentra IKM")
 def centre_create(request, payload: CentreIn):
-    actor = api_actor(request)
+    actor = _creator(request)
     data = _centre_kwargs(actor, payload.dict())
     agency = _agency_or_none(data.pop("agency_id"))
     centre = services.centre_create(actor=actor, agency=agency, **data)
@@ -542,6 +560,7 @@ def centre_create(request, payload: CentreIn):
 def _centre_update(request, centre_id: int, data: dict[str, Any]):
     actor = api_actor(request)
     centre = _centre_or_404(actor, centre_id)
+    require_record(actor, Action.EDIT, centre)  # 403 before any field is looked at
     _same_agency(centre.agency_id, data.pop("agency_id", None))
     services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data))
     return selectors.centre_get(actor=actor, pk=centre_id)
@@ -549,28 +568,28 @@ def _centre_update(request, centre_id: int, data: dict[str, Any]):
 
 @router.patch(
     "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut},
+    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ubah sebagian data sentra IKM",
 )
-def centre_patch(request, centre_id: int, payload: CentrePatch):
+def centre_patch(request, centre_id: Id, payload: CentrePatch):
     return _centre_update(request, centre_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
     "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut},
+    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ganti data sentra IKM",
 )
-def centre_put(request, centre_id: int, payload: CentreIn):
+def centre_put(request, centre_id: Id, payload: CentreIn):
     return _centre_update(request, centre_id, payload.dict())
 
 
 @router.delete(
     "/centres/{centre_id}",
-    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Hapus sentra IKM",
 )
-def centre_delete(request, centre_id: int, reason: str = ""):
+def centre_delete(request, centre_id: Id, reason: Text = ""):
     actor = api_actor(request)
     services.record_delete(actor=actor, record=_centre_or_404(actor, centre_id), reason=reason)
     return 204, None
@@ -608,25 +627,25 @@ class ProductOut(Schema):
 
 
 class ProductIn(Schema):
-    agency_id: int | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
-    name: str
-    enterprise_id: int | None = Field(None, description="IKM pembuat; isi ini dan/atau centre_id.")
-    centre_id: int | None = None
-    kbli: str | None = Field(None, description="Bawaan: KBLI IKM atau sentra pembuat.")
-    description: str = ""
-    price_min: int | None = None
-    price_max: int | None = None
+    agency_id: Id | None = Field(None, description="Instansi pemilik data; bawaan: instansi Anda.")
+    name: Text
+    enterprise_id: Id | None = Field(None, description="IKM pembuat; isi ini dan/atau centre_id.")
+    centre_id: Id | None = None
+    kbli: Text | None = Field(None, description="Bawaan: KBLI IKM atau sentra pembuat.")
+    description: Text = ""
+    price_min: Int64 | None = None
+    price_max: Int64 | None = None
     market_reach: MarketReach = MarketReach.LOCAL
 
 
 class ProductPatch(Schema):
-    name: str | None = None
-    enterprise_id: int | None = None
-    centre_id: int | None = None
-    kbli: str | None = None
-    description: str | None = None
-    price_min: int | None = None
-    price_max: int | None = None
+    name: Text | None = None
+    enterprise_id: Id | None = None
+    centre_id: Id | None = None
+    kbli: Text | None = None
+    description: Text | None = None
+    price_min: Int64 | None = None
+    price_max: Int64 | None = None
     market_reach: MarketReach | None = None
 
 
@@ -649,21 +668,25 @@ def _product_or_404(actor, product_id: int) -> Product:
     return product
 
 
-@router.get("/products", response=Page[ProductOut], summary="Daftar produk")
+@router.get("/products", response={200: Page[ProductOut], **REFUSED}, summary="Daftar produk")
 def product_list(request, filters: Query[ListFilters]):
     actor = api_actor(request)
     require(actor, Action.LIST)
     return _paginate(selectors.product_list(actor=actor, filters=filters.registry_filter()), filters)
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut}, summary="Detail produk")
-def product_detail(request, product_id: int):
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductOut, 404: ErrorOut, **UNAUTHENTICATED},
+    summary="Detail produk",
+)
+def product_detail(request, product_id: Id):
     return _product_or_404(api_actor(request), product_id)
 
 
-@router.post("/products", response={201: ProductOut, 400: dict}, summary="Tambah produk")
+@router.post("/products", response={201: ProductOut, 400: dict, **REFUSED}, summary="Tambah produk")
 def product_create(request, payload: ProductIn):
-    actor = api_actor(request)
+    actor = _creator(request)
     data = _product_kwargs(actor, payload.dict())
     agency = _agency_or_none(data.pop("agency_id"))
     product = services.product_create(actor=actor, agency=agency, **data)
@@ -673,6 +696,7 @@ def product_create(request, payload: ProductIn):
 def _product_update(request, product_id: int, data: dict[str, Any]):
     actor = api_actor(request)
     product = _product_or_404(actor, product_id)
+    require_record(actor, Action.EDIT, product)  # 403 before any field is looked at
     _same_agency(product.agency_id, data.pop("agency_id", None))
     services.product_update(actor=actor, product=product, **_product_kwargs(actor, data))
     return selectors.product_get(actor=actor, pk=product_id)
@@ -680,28 +704,28 @@ def _product_update(request, product_id: int, data: dict[str, Any]):
 
 @router.patch(
     "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut},
+    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ubah sebagian data produk",
 )
-def product_patch(request, product_id: int, payload: ProductPatch):
+def product_patch(request, product_id: Id, payload: ProductPatch):
     return _product_update(request, product_id, payload.dict(exclude_unset=True))
 
 
 @router.put(
     "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut},
+    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Ganti data produk",
 )
-def product_put(request, product_id: int, payload: ProductIn):
+def product_put(request, product_id: Id, payload: ProductIn):
     return _product_update(request, product_id, payload.dict())
 
 
 @router.delete(
     "/products/{product_id}",
-    response={204: None, 400: dict, 403: dict, 404: ErrorOut},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
     summary="Hapus produk",
 )
-def product_delete(request, product_id: int, reason: str = ""):
+def product_delete(request, product_id: Id, reason: Text = ""):
     actor = api_actor(request)
     services.record_delete(actor=actor, record=_product_or_404(actor, product_id), reason=reason)
     return 204, None

@@ -24,7 +24,7 @@ from sentra.verification.services import bulk_transition, transition
 
 from .auth import api_actor
 from .registry import MAX_PAGE_SIZE, CentreOut, EnterpriseOut, Page, ProductOut
-from .schemas import ApiError, ErrorOut
+from .schemas import REFUSED, UNAUTHENTICATED, ApiError, ErrorOut, Id, PageNumber, Text
 
 verification_router = Router(tags=["verifikasi"])
 history_router = Router(tags=["riwayat"])
@@ -35,11 +35,11 @@ StepName = Literal["submit", "verify", "accept", "return", "reopen"]
 
 class TransitionIn(Schema):
     action: StepName = Field(description="submit, verify, accept, return atau reopen.")
-    reason: str = Field("", max_length=500, description="Wajib untuk return dan reopen.")
+    reason: Text = Field("", max_length=500, description="Wajib untuk return dan reopen.")
 
 
 class BulkTransitionIn(TransitionIn):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class BulkFailure(Schema):
@@ -53,7 +53,7 @@ class BulkResultOut(Schema):
 
 
 class RestoreIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: Text = Field("", max_length=500)
 
 
 class AuditEventOut(Schema):
@@ -68,7 +68,7 @@ class AuditEventOut(Schema):
 
 
 class PageFilter(Schema):
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(50, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
 
 
@@ -85,7 +85,7 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Kosong: semua notifikasi.")
+    ids: list[Id] | None = Field(None, description="Kosong: semua notifikasi.")
 
 
 class MarkReadOut(Schema):
@@ -113,11 +113,11 @@ def _register(kind: str, label: str, get_fn, list_fn, out) -> None:
             raise NotFound
         return record
 
-    errors = {400: ApiError, 403: ApiError, 404: ErrorOut}
+    errors = {400: ApiError, 404: ErrorOut, **REFUSED}
 
     @verification_router.post(
         f"/{kind}/verification",
-        response={200: BulkResultOut, 400: ApiError},
+        response={200: BulkResultOut, 400: ApiError, **REFUSED},
         summary=f"Langkah verifikasi massal ({label})",
         operation_id=f"{kind}_verification_bulk",
     )
@@ -139,7 +139,7 @@ def _register(kind: str, label: str, get_fn, list_fn, out) -> None:
         summary=f"Langkah verifikasi ({label})",
         operation_id=f"{kind}_verification",
     )
-    def step(request, record_id: int, payload: TransitionIn):
+    def step(request, record_id: Id, payload: TransitionIn):
         actor = api_actor(request)
         transition(
             actor=actor, name=payload.action, record=get_or_404(actor, record_id), reason=payload.reason
@@ -148,11 +148,11 @@ def _register(kind: str, label: str, get_fn, list_fn, out) -> None:
 
     @history_router.get(
         f"/{kind}/{{record_id}}/history",
-        response={200: Page[AuditEventOut], 404: ErrorOut},
+        response={200: Page[AuditEventOut], 404: ErrorOut, **REFUSED},
         summary=f"Riwayat perubahan ({label})",
         operation_id=f"{kind}_history",
     )
-    def history(request, record_id: int, filters: Query[PageFilter]):
+    def history(request, record_id: Id, filters: Query[PageFilter]):
         actor = api_actor(request)
         return _page(history_for(actor=actor, obj=get_or_404(actor, record_id)), filters)
 
@@ -162,7 +162,7 @@ def _register(kind: str, label: str, get_fn, list_fn, out) -> None:
         summary=f"Pulihkan versi ({label})",
         operation_id=f"{kind}_restore",
     )
-    def restore(request, record_id: int, event_id: int, payload: RestoreIn | None = None):
+    def restore(request, record_id: Id, event_id: Id, payload: RestoreIn | None = None):
         actor = api_actor(request)
         record = get_or_404(actor, record_id)
         event = event_get(actor=actor, obj=record, event_id=event_id)
@@ -179,7 +179,7 @@ _register("products", "produk", selectors.product_get, selectors.product_list, P
 
 @notifications_router.get(
     "/notifications",
-    response=Page[NotificationOut],
+    response={200: Page[NotificationOut], **UNAUTHENTICATED},
     summary="Notifikasi saya",
     operation_id="notifications_list",
 )
@@ -192,7 +192,7 @@ def notification_list(request, filters: Query[NotificationFilter]):
 
 @notifications_router.post(
     "/notifications/read",
-    response=MarkReadOut,
+    response={200: MarkReadOut, **REFUSED},
     summary="Tandai notifikasi sudah dibaca",
     operation_id="notifications_mark_read",
 )

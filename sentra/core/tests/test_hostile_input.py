@@ -72,14 +72,6 @@ def export_cells(client, name: str) -> list[str]:
 
 # --- values that must be refused ---------------------------------------------------------------------
 
-NUL_STORED_BY_API = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: POST /api/v1/enterprises accepts a NUL byte in name: SQLite stores it (201), PostgreSQL "
-        "raises DataError 'text fields cannot contain NUL' (500); the web form refuses it"
-    ),
-)
-
 # (field, value, form field with the error). The web form carries village and KBLI as text fields.
 REFUSED = [
     pytest.param("name", LONG, "name", id="name-10k-chars"),
@@ -119,14 +111,8 @@ def test_the_web_form_refuses_a_hostile_value_with_a_field_error(web, field, val
     assert Enterprise.objects.count() == before
 
 
-# The web form refuses NUL (Django's form CharField does); the API's schema does not.
-API_REFUSED = [
-    pytest.param(*p.values, id=p.id, marks=NUL_STORED_BY_API) if p.id == "name-nul-byte" else p
-    for p in REFUSED
-]
-
-
-@pytest.mark.parametrize(("field", "value", "error_field"), API_REFUSED)
+# The API refuses NUL as the web form does (Django's form CharField): a 422 naming the field.
+@pytest.mark.parametrize(("field", "value", "error_field"), REFUSED)
 def test_the_api_refuses_a_hostile_value_with_a_field_error(api, field, value, error_field):
     before = Enterprise.objects.count()
     response = api(api_data(**{field: value}))
