@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("realisasi/baru/", control.realisation_form, name="realisation_create"),
     path("realisasi/<int:pk>/", control.realisation_detail, name="realisation_detail"),
     path("realisasi/<int:pk>/ubah/", control.realisation_form, name="realisation_edit"),
+    path("realisasi/<int:pk>/riwayat/", control.realisation_history, name="realisation_history"),
     path(
         "realisasi/<int:pk>/verifikasi/<str:name>/",
         control.realisation_transition,

@@ -322,6 +322,8 @@ class TestRealisationEntry:
         assert r.status_code == 302
         record.refresh_from_db()
         assert (record.amount, record.verification_status) == (7_000_000, S.DRAFT)
+        history = c.get(reverse("web:realisation_history", args=[record.pk]))
+        assert history.status_code == 200 and "salah ketik" in history.content.decode()
 
     def test_a_viewer_may_not_enter_realisation(self, client, data, viewer):
         c = login(client, viewer)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, require, require_record
 from sentra.agencies.models import Agency
+from sentra.audit.selectors import history_for
 from sentra.core.errors import DomainError
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import ActivityKind, FundingSource, Month, quarter_of
@@ -37,6 +39,7 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS, transition
 
 from ..forms import ReasonForm, add_domain_errors
+from .history import HISTORY_PER_PAGE, change_rows, field_labels
 from .maps import _features
 from .registry import PER_PAGE, TRANSITION_LABELS, CappedPaginator, allowed
 
@@ -95,7 +98,7 @@ def _control_filter(request, actor: Actor) -> tuple[selectors.ControlFilter, Con
     """
     form = ControlFilterForm(request.GET)
     form.is_valid()
-    data = {k: v for k, v in form.cleaned_data.items() if k in form.cleaned_data}
+    data = dict(form.cleaned_data)
     year = data.get("tahun") or selectors.default_fiscal_year()
     month = data.get("bulan") or selectors.default_month(year)
     region = (data.get("wilayah") or "").strip()
@@ -731,3 +734,20 @@ def realisation_transition(request, pk: int, name: str):
             % {"name": record, "status": record.get_verification_status_display()},
         )
     return redirect("web:realisation_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def realisation_history(request, pk: int):
+    """Every change of one month (audit log), on the history page the registries use."""
+    actor = actor_for_request(request)
+    record = _realisation_or_404(actor, pk)
+    paginator = Paginator(history_for(actor=actor, obj=record).select_related("batch"), HISTORY_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = field_labels(type(record))
+    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
+    return render(
+        request,
+        "web/history/history.html",
+        {"obj": record, "page": page, "paginator": paginator, "events": events},
+    )
