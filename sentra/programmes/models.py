@@ -213,13 +213,11 @@ class Output(models.Model):
 
 
 class BudgetDocument(AgencyPlacedModel):
-    """A DIPA of one satker for one fiscal year and funding source; revisions keep every version."""
+    """A budget document of one satker for one fiscal year and funding source: a DIPA for central funds
+    (APBN, dekonsentrasi, tugas pembantuan), the equivalent for the others (DPA for APBD, the grant or
+    CSR agreement…), so every activity can have a pagu. Revisions keep every version."""
 
-    kind = models.CharField(
-        _("jenis DIPA"),
-        max_length=15,
-        choices=[(s.value, s.label) for s in FundingSource if s in ("apbn", "dekon", "tp")],
-    )
+    kind = models.CharField(_("sumber dana"), max_length=15, choices=FundingSource.choices)
     number = models.CharField(_("nomor DIPA"), max_length=80)
     issued_on = models.DateField(_("tanggal DIPA"))
     revision = models.PositiveSmallIntegerField(_("revisi ke-"), default=0)

@@ -33,7 +33,7 @@ from sentra.regions.models import Region
 from sentra.registry.services import owning_agency
 from sentra.verification.services import ensure_editable, mark_edited
 
-from .choices import DIPA_SOURCES, AccountGroup, FundingSource, Month, quarter_of
+from .choices import AccountGroup, FundingSource, Month, quarter_of
 from .models import (
     RPD_FIELDS,
     Activity,
@@ -349,8 +349,8 @@ def budget_document_create(
 ) -> BudgetDocument:
     agency = owning_agency(actor, agency)
     require_agency_write(actor, Action.CREATE, agency)
-    if kind not in DIPA_SOURCES:
-        raise _error(_("Jenis DIPA harus APBN, dekonsentrasi atau tugas pembantuan."), "invalid_kind", "kind")
+    if kind not in FundingSource.values:
+        raise _error(_("Sumber dana %(kind)s tidak dikenal.") % {"kind": kind}, "invalid_kind", "kind")
     if kind == FundingSource.DEKON and (
         agency.region is None or agency.region.level != Region.Level.PROVINCE
     ):
