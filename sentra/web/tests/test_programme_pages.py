@@ -280,6 +280,7 @@ class TestActivityDetail:
             reverse("web:enterprise_detail", args=[enterprise.pk]),
             reverse("web:activity_history", args=[activity.pk]),
             reverse("web:activity_transition", args=[activity.pk, "submit"]),
+            reverse("web:programme_edit", args=[activity.programme_id]),
         ):
             assert text in page, text
 
@@ -368,6 +369,14 @@ class TestActivityForms:
         assert activity.name == "Bimtek amplang PPU angkatan II" and activity.start_date == dt.date(
             YEAR, 5, 1
         )
+
+    def test_rename_a_programme(self, client, regency_officer, activity):
+        login(client, regency_officer)
+        url = reverse("web:programme_edit", args=[activity.programme_id])
+        response = client.post(url, {"code": "019.05.XX", "name": "Program baru"})
+        assert response.status_code == 302, html(response)
+        activity.programme.refresh_from_db()
+        assert (activity.programme.code, activity.programme.name) == ("019.05.XX", "Program baru")
 
     def test_schedule_outside_the_year_is_shown_on_the_field(self, client, regency_officer, activity):
         login(client, regency_officer)

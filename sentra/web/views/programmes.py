@@ -231,6 +231,9 @@ def activity_actions(actor: Actor, activity) -> dict:
         "edit_url": reverse("web:activity_edit", args=[activity.pk]) if editable else "",
         "output_url": reverse("web:output_create", args=[activity.pk]) if editable else "",
         "history_url": reverse("web:activity_history", args=[activity.pk]),
+        "programme_url": reverse("web:programme_edit", args=[activity.programme_id])
+        if allowed(actor, Action.EDIT, activity.programme)
+        else "",
     }
 
 
