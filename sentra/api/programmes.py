@@ -150,7 +150,7 @@ class ProgrammeFilters(Schema):
 class BudgetFilters(Schema):
     fiscal_year: Year | None = None
     region: Str = Field("", description="Kode wilayah, mis. 64 atau 64.09.")
-    kind: Literal["apbn", "dekon", "tp"] | None = Field(None, description="Jenis DIPA.")
+    kind: FundingSource | None = Field(None, description="Sumber dana dokumen (DIPA, DPA, hibah …).")
     agency: Id | None = None
     q: Str = Field("", max_length=200, description="Cari nomor DIPA atau nama satker.")
     page: PageNo = 1
@@ -394,7 +394,9 @@ def activity_patch(request, activity_id: Id, payload: ActivityPatch):
 class BudgetOut(Schema):
     id: int
     number: str
-    kind: Literal["apbn", "dekon", "tp"]
+    kind: FundingSource = Field(
+        description="Sumber dana: DIPA (APBN, dekon, TP), DPA (APBD) atau perjanjian."
+    )
     fiscal_year: int
     agency_id: int
     agency_name: str = Field(alias="agency.name")

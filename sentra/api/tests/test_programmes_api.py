@@ -203,6 +203,12 @@ def test_activity_list_filters_and_pages(as_, world):
     assert body["count"] == 3 and body["count_exact"] and body["page"] == 2 and len(body["results"]) == 1
 
 
+def test_regional_budget_documents_are_listed_too(as_, world, agencies):
+    dpa = BudgetDocumentFactory(agency=agencies["ppu"], kind="apbd_kab", number="DPA-PPU")
+    body = as_("regency").get(f"{API}/budgets?kind=apbd_kab").json()
+    assert [(row["id"], row["kind"]) for row in body["results"]] == [(dpa.pk, "apbd_kab")]
+
+
 def test_budget_and_realisation_filters(as_, world):
     client = as_("admin")
     assert listed(client.get(f"{API}/budgets?kind=dekon")) == {world["kaltim_doc"].pk}
