@@ -773,7 +773,7 @@ def rpd_form(request, pk: int):
     """Sets or revises a budget line's RPD (DIPA page III): twelve months that add up to the pagu."""
     actor = actor_for_request(request)
     line = _404(selectors.budget_line_get(actor=actor, pk=pk))
-    require_record(actor, Action.EDIT, line)
+    require_record(actor, Action.EDIT, line.document)  # a BudgetLine has no agency_id of its own
     plan = DisbursementPlan.objects.filter(line=line).first()
     initial = {name: getattr(plan, name) for name in RPD_FIELDS} if plan else {}
     form = DisbursementPlanForm(request.POST or None, initial=initial)
