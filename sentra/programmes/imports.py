@@ -19,10 +19,10 @@ edited goes back to draft (verification.mark_edited), exactly as services.realis
 
 Speed: pass 1 loads, per fiscal year met in the file, the activities, their pagu and their stored
 months with one query each, and checks rows in memory. Pass 2 inserts new months with
-`cursor.executemany` in batches of BATCH_SIZE and updates existing ones with bulk_update, reading the
-batch's stored values once (one query) for the history and to re-check locks under the write
-transaction. The history is one AuditBatch with one AuditEvent per written month, so the whole
-import can be rolled back (registry.imports.import_rollback).
+`cursor.executemany` (SQLite) or multi-row INSERTs, in batches of BATCH_SIZE, and updates existing
+ones with bulk_update, reading the batch's stored values once (one query) for the history and to
+re-check locks under the write transaction. The history is one AuditBatch with one AuditEvent per
+written month, so the whole import can be rolled back (registry.imports.import_rollback).
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from .models import Activity, BudgetLine, Realisation
 from .services import check_realisation
 
 BATCH_SIZE = 2_000
+ROWS_PER_INSERT = 500  # rows per INSERT statement outside SQLite (14 columns: 7,000 parameters)
 MAX_BIGINT = 9_223_372_036_854_775_807
 NO_LIMIT = sys.maxsize  # pagu given to the per-row check; the pagu itself is checked per activity
 
@@ -536,9 +537,25 @@ def _sum(field: str):
     return Sum(field)
 
 
+def _insert_many(connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows of plain values: executemany on SQLite (in process, no round trips); elsewhere
+    multi-row VALUES statements of ROWS_PER_INSERT rows, since a driver's executemany may send one
+    statement per row and pay a network round trip for each."""
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(quote(table), ", ".join(quote(c) for c in columns))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(head + one, rows)
+            return
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            chunk = rows[start : start + ROWS_PER_INSERT]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
 class _History:
     """The import's AuditBatch and its AuditEvents, one per written month, as registry imports keep
-    them; the events are inserted with cursor.executemany in batches (the Django insert compiler
+    them; the events are inserted as plain rows (_insert_many) in batches (the Django insert compiler
     cost more than the rest of the import), with the values record_change would store."""
 
     object_type = Realisation._meta.label_lower
@@ -586,12 +603,8 @@ class _History:
             for name, value in zip(self.COLUMNS, constants, strict=False)
         )
         self.json = connection.ops.adapt_json_value
-        quote = connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(meta.db_table),
-            ", ".join(quote(fields[c].column) for c in self.COLUMNS),
-            ", ".join(["%s"] * len(self.COLUMNS)),
-        )
+        self.table = meta.db_table
+        self.db_columns = tuple(fields[c].column for c in self.COLUMNS)
         self.pending: list[tuple[Any, ...]] = []
 
     def add(self, action: str, pk: int, name: str, region: str, changes: dict, after: dict) -> None:
@@ -611,8 +624,7 @@ class _History:
 
     def flush(self) -> None:
         if self.pending:
-            with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.pending)
+            _insert_many(self.connection, self.table, self.db_columns, self.pending)
             self.pending = []
 
 
@@ -628,7 +640,7 @@ NEW_RECORD_STATE = {
 
 
 class _Inserter:
-    """New months as plain tuples written with cursor.executemany; ids read back by (activity, month)."""
+    """New months as plain tuples written by _insert_many; ids read back by (activity, month)."""
 
     COLUMNS = (
         "created_at",
@@ -662,12 +674,8 @@ class _Inserter:
             if not (fields[name].has_db_default() or fields[name].null)
         }
         assert not missing, f"_Inserter does not fill {sorted(missing)}"
-        quote = connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(meta.db_table),
-            ", ".join(quote(fields[c].column) for c in self.COLUMNS),
-            ", ".join(["%s"] * len(self.COLUMNS)),
-        )
+        self.table = meta.db_table
+        self.db_columns = tuple(fields[c].column for c in self.COLUMNS)
         self.adapt_decimal = connection.vendor == "sqlite"
         self.pending: list[tuple[Any, ...]] = []
 
@@ -697,8 +705,7 @@ class _Inserter:
         if not self.pending:
             return 0
         pending, self.pending = self.pending, []
-        with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, [values[:-1] for values in pending])
+        _insert_many(self.connection, self.table, self.db_columns, [values[:-1] for values in pending])
         index = {name: i for i, name in enumerate(self.COLUMNS)}
         activity, month = index["activity_id"], index["month"]
         ids = {
