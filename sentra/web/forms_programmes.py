@@ -12,7 +12,8 @@ from sentra.verification.models import VerificationStatus
 from .forms import AgencyField
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}  # what <input type=date> reads
-DIPA_KINDS = [(s.value, s.label) for s in FundingSource if s in ("apbn", "dekon", "tp")]
+# A DIPA for APBN, dekonsentrasi and tugas pembantuan; the equivalent document (DPA, agreement) otherwise.
+DOCUMENT_KINDS = FundingSource.choices
 
 
 def _codes(text: str) -> list[str]:
@@ -112,9 +113,9 @@ class CopyPlanForm(forms.Form):
 
 class BudgetDocumentForm(forms.Form):
     fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
-    kind = forms.ChoiceField(label=_("Jenis DIPA"), choices=DIPA_KINDS)
-    number = forms.CharField(label=_("Nomor DIPA"), max_length=80)
-    issued_on = forms.DateField(label=_("Tanggal DIPA"), **DATE)
+    kind = forms.ChoiceField(label=_("Sumber dana"), choices=DOCUMENT_KINDS)
+    number = forms.CharField(label=_("Nomor DIPA/DPA/perjanjian"), max_length=80)
+    issued_on = forms.DateField(label=_("Tanggal dokumen"), **DATE)
     agency = AgencyField()
 
 
