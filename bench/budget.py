@@ -259,8 +259,17 @@ def phase(args) -> dict:
             results["cases"].append({"reader": label, "case": name, **timed(fn, args.requests)})
         client = Client()
         client.force_login(user)
-        for name, url in candidate_urls().items():
-            for query in ("", f"?tahun={YEAR}&bulan=10"):
+        pages = {name: (url, ("", f"?tahun={YEAR}&bulan=10")) for name, url in candidate_urls().items()}
+        # The reports answer a filled form (a GET): both formats, the big province's dekon report.
+        for fmt in ("xlsx", "pdf"):
+            dekon = f"?year={YEAR}&quarter=3&province={BIG_PROVINCE}&report_date={YEAR}-10-05&format={fmt}"
+            rakor = f"?year={YEAR}&date={YEAR}-10-31&format={fmt}"
+            pages[f"web:report_dekon {fmt}"] = ("/laporan/dekonsentrasi/", (dekon,))
+            pages[f"web:report_rakor {fmt}"] = ("/laporan/rakor/", (rakor,))
+        for key in ("web:report_dekon", "web:report_rakor"):
+            pages.pop(key, None)
+        for name, (url, queries) in pages.items():
+            for query in queries:
                 try:
                     response = client.get(url + query)
                 except Exception as exc:  # a page still being built must not stop the bench

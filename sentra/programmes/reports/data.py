@@ -41,6 +41,9 @@ from ..selectors import (
     quarter_target,
     realisation_list,
 )
+from ..selectors import (
+    lagging_rows as lagging_ids,
+)
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 NATIONAL_KEY = ""  # province_code of records placed at a national (ministry) agency
@@ -62,6 +65,16 @@ def _mean(values: list[float]) -> float | None:
 
 
 # --- dekonsentrasi quarterly report (PP 39/2006 forms A, B, C) ------------------------------------
+
+
+RAKOR_LAGGING_LIMIT = 50
+
+
+def lagging_note(pack) -> str:
+    return _(
+        "%(shown)s kegiatan dengan keterlambatan terbesar dari %(total)s; "
+        "daftar lengkap di halaman Peringatan."
+    ) % {"shown": len(pack.lagging), "total": pack.lagging_count}
 
 
 @dataclass
@@ -492,10 +505,15 @@ def rakor_pack(
             )
         )
 
+    # A meeting looks at the worst: the pack lists RAKOR_LAGGING_LIMIT of them and counts them all
+    # (the full list is the early-warning page and its export).
     lagging: list[LaggingActivity] = []
+    lagging_total = 0
     for f in filters:
-        lagging.extend(lagging_activities(actor=actor, f=f))
+        lagging_total += len(lagging_ids(actor=actor, f=f))
+        lagging.extend(lagging_activities(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT))
     lagging.sort(key=lambda r: (-r.figures.lag, r.activity.code))
+    lagging = lagging[:RAKOR_LAGGING_LIMIT]
     lagging_rows = [
         LaggingRow(
             code=item.activity.code,
@@ -543,7 +561,7 @@ def rakor_pack(
         threshold=policy_for(fiscal_year).lag_threshold,
         total=total,
         output_achievement=_capped_mean(list(achievements.values())),
-        lagging_count=len(lagging_rows),
+        lagging_count=lagging_total,
         provinces=provinces,
         s_curve=total.s_curve(),
         lagging=lagging_rows,

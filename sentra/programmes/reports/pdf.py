@@ -5,7 +5,7 @@ before it enters a Paragraph (reportlab's mini-markup)."""
 from __future__ import annotations
 
 from io import BytesIO
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph markup; parses nothing
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .data import DekonReport, RakorPack, long_date
+from .data import DekonReport, RakorPack, lagging_note, long_date
 from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, FORM_TITLES, NOTES
 
 PAGE = landscape(A4)
@@ -404,6 +404,8 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     story.append(_table(headers, rows, [5, 25, 15, 15, 10, 10, 10]))
 
     story += _section(_("Kegiatan terlambat (lebih dari %(t)s poin di belakang RPD)") % {"t": pack.threshold})
+    if pack.lagging_count > len(pack.lagging):
+        story.append(p(lagging_note(pack), SMALL))
     rows = [
         [r.code, r.name, r.province, r.owner, r.programme, rp(r.pagu), pct(r.absorption)]
         + [pct(r.planned_absorption), pct(r.lag), str(r.months_lagging), pct(r.achievement)]

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from sentra.core.exports import neutralise
 
-from .data import DekonReport, RakorPack, long_date
+from .data import DekonReport, RakorPack, lagging_note, long_date
 
 HEADER_ROW = 8
 FIRST_DATA_ROW = HEADER_ROW + 2
@@ -393,7 +393,14 @@ def rakor_xlsx(pack: RakorPack) -> bytes:
         ]
         for r in pack.lagging
     ]
-    _table(ws, 1, columns, rows)
+    end = _table(ws, 1, columns, rows)
+    if pack.lagging_count > len(pack.lagging):
+        _put(
+            ws,
+            end + 1,
+            1,
+            lagging_note(pack),
+        )
 
     ws = wb.create_sheet(_("Capaian Output"))
     columns = [
