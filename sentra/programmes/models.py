@@ -301,6 +301,11 @@ class BudgetLine(TimeStampedModel):
     def scope_code(self) -> str | None:
         return self.document.region_id
 
+    @property
+    def agency_id(self) -> int:
+        """The owner, for the own-agency rule of accounts/scope.py (the DIPA's satker)."""
+        return self.document.agency_id
+
 
 class DisbursementPlan(TimeStampedModel):
     """The RPD (DIPA page III) of one budget line: twelve monthly amounts that add up to the pagu.
@@ -336,6 +341,10 @@ class DisbursementPlan(TimeStampedModel):
     @property
     def scope_code(self) -> str | None:
         return self.line.document.region_id
+
+    @property
+    def agency_id(self) -> int:
+        return self.line.document.agency_id
 
     def months(self) -> list[int]:
         return [getattr(self, f) for f in RPD_FIELDS]

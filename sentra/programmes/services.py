@@ -259,6 +259,21 @@ def output_create(*, actor: Actor, activity: Activity, indicator: str, unit: str
     return output
 
 
+OUTPUT_FIELDS = ("indicator", "unit", "target")
+
+
+@transaction.atomic
+def output_update(*, actor: Actor, output: Output, reason: str = "", **data: Any) -> Output:
+    require_record(actor, Action.EDIT, output.activity)
+    require_agency_write(actor, Action.EDIT, output.activity.agency)
+    ensure_editable(output.activity)
+    before = snapshot(output)
+    _assign(output, data, OUTPUT_FIELDS)
+    output.target = Decimal(str(output.target))
+    _save(actor, output, before=before, reason=reason)
+    return output
+
+
 @transaction.atomic
 def copy_plan(*, actor: Actor, agency: Agency, from_year: int, to_year: int) -> int:
     """Copies an agency's programmes, activities (schedule moved a year, beneficiaries, outputs) to a

@@ -339,3 +339,20 @@ def test_a_plan_is_copied_to_the_next_year(system_actor, kaltim_agency):
     with pytest.raises(DomainError) as exc:
         services.copy_plan(actor=system_actor, agency=kaltim_agency, from_year=YEAR, to_year=YEAR + 1)
     assert "plan_exists" in codes(exc.value)
+
+
+def test_a_dekranasda_officer_plans_only_for_its_own_council(system_actor):
+    from sentra.programmes.tests.factories import OutputFactory
+
+    council = AgencyFactory(name="Dekranasda Kabupaten Penajam Paser Utara", kind="dekranas", region_id=PPU)
+    other = AgencyFactory(name="Dinas Perindustrian PPU", kind="regency_industry", region_id=PPU)
+    officer = actor_of(persona(Role.DEKRANAS_OFFICER, agency=council))
+    own_line = BudgetLineFactory(document=BudgetDocumentFactory(agency=council, kind="hibah"), amount=12)
+    their_line = BudgetLineFactory(document=BudgetDocumentFactory(agency=other, kind="apbd_kab"), amount=12)
+    assert services.disbursement_plan_set(actor=officer, line=own_line, months=[1] * 12).line == own_line
+    with pytest.raises(AccessDenied):
+        services.disbursement_plan_set(actor=officer, line=their_line, months=[1] * 12)
+    output = OutputFactory(activity=own_line.activity, target=10)
+    assert services.output_update(actor=officer, output=output, target=12).target == 12
+    with pytest.raises(AccessDenied):
+        services.output_update(actor=officer, output=OutputFactory(activity=their_line.activity), target=1)
