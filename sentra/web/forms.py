@@ -131,10 +131,14 @@ class CentreForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=CentreStatus.choices)
     proposed_on = forms.DateField(
-        label=_("Tanggal diusulkan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal diusulkan"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     designated_on = forms.DateField(
-        label=_("Tanggal ditetapkan"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal ditetapkan"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     board_chair = forms.CharField(label=_("Ketua pengurus"), max_length=150, required=False)
     upt_name = forms.CharField(label=_("UPT"), max_length=200, required=False)
