@@ -350,6 +350,17 @@ class ControlFigures:
         return rows
 
 
+def combined(rows: list[ControlFigures], month: int) -> ControlFigures:
+    """The figures of several groups together (every activity is in exactly one group)."""
+    total = ControlFigures(month=month)
+    for row in rows:
+        total.pagu += row.pagu
+        total.activities += row.activities
+        total.plan = [a + b for a, b in zip(total.plan, row.plan, strict=True)]
+        total.realised = [a + b for a, b in zip(total.realised, row.realised, strict=True)]
+    return total
+
+
 def _percent(part: int, whole: int) -> float:
     return round(part / whole * 100, 2) if whole else 0.0
 
@@ -479,12 +490,14 @@ def lagging_activities(
     threshold: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    rows: list[Lag] | None = None,
 ) -> list[LaggingActivity]:
     """Activities behind their plan by more than the threshold at the month, worst first, with how many
     consecutive months they have lagged and their output achievement. Pages of a long list: `offset`
-    and `limit` (the total is len(lagging_rows(...)))."""
+    and `limit`, or the `rows` of one page of lagging_rows(...)."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
-    rows = lagging_rows(actor=actor, f=f, threshold=threshold)
+    if rows is None:  # callers that count or paginate pass the rows they already have
+        rows = lagging_rows(actor=actor, f=f, threshold=threshold)
     rows = rows[offset : offset + limit] if limit else rows[offset:]
     by_id = Activity.objects.select_related("agency", "programme").in_bulk([row.activity_id for row in rows])
     activities = [by_id[row.activity_id] for row in rows if row.activity_id in by_id]

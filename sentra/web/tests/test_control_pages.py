@@ -253,6 +253,19 @@ class TestEarlyWarning:
         assert "Dinas Perindustrian Kab. Penajam Paser Utara" in html
         assert data["kudus"].name not in html  # on plan
 
+    def test_a_long_list_comes_a_page_at_a_time(self, client, data, ministry, monkeypatch):
+        from sentra.web.views import control
+
+        monkeypatch.setattr(control, "WARNINGS_PER_PAGE", 1)
+        login(client, ministry)
+        url = reverse("web:control_warnings")
+        first = client.get(url, {"tahun": YEAR, "bulan": MONTH})
+        second = client.get(url, {"tahun": YEAR, "bulan": MONTH, "page": 2})
+        assert [row["activity"].pk for row in first.context["lagging"]] == [data["ppu"].pk]
+        assert [row["activity"].pk for row in second.context["lagging"]] == [data["kaltim"].pk]
+        assert first.context["lagging_count"] == 2
+        assert 'rel="next"' in first.content.decode()
+
     def test_the_dashboard_shows_the_warning_list(self, client, data, province_officer):
         r = page(login(client, province_officer))
         assert [row["activity"].pk for row in r.context["lagging"]] == [data["ppu"].pk, data["kaltim"].pk]

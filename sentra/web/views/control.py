@@ -53,6 +53,7 @@ GROUP_LABELS = {
     "activity": gettext_lazy("Kegiatan"),
 }
 WARNINGS_ON_DASHBOARD = 10
+WARNINGS_PER_PAGE = 50
 
 
 def optional_reverse(name: str, *args) -> str:
@@ -192,14 +193,6 @@ class Row:
         return bool(self.figures.pagu) and self.figures.absorption < self.target
 
 
-def _narrow(f: selectors.ControlFilter, group: str, key) -> selectors.ControlFilter:
-    """The filter of one group's row (for its output achievement)."""
-    if group in ("province", "regency"):
-        return dataclasses.replace(f, region=key or "")
-    field = {"agency": "agency", "programme": "programme", "kind": "kind", "funding_source": "funding_source"}
-    return dataclasses.replace(f, **{field[group]: key})
-
-
 def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> list[Row]:
     figures = selectors.control_figures(actor=actor, f=f, group=group)
     labels = _labels(group, [r.key for r in figures])
@@ -228,6 +221,7 @@ def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> 
                 )
             )
         return sorted(rows, key=lambda r: r.label)
+    outputs = selectors.output_achievement_by(actor=actor, f=f, group=group)
     for fig in figures:
         key = fig.key
         label = labels.get(key) or (str(key) if key not in (None, "") else _unplaced_label(group))
@@ -237,11 +231,7 @@ def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> 
         elif group in ("agency", "programme", "kind", "funding_source") and key not in (None, ""):
             param = {"agency": "satker", "programme": "program", "kind": "jenis", "funding_source": "sumber"}
             drill = f"{base}?{_query(f, **{param[group]: key})}&per=activity"
-        output = (
-            selectors.output_achievement_total(actor=actor, f=_narrow(f, group, key))
-            if key not in (None, "") or group not in ("province", "regency")
-            else None
-        )
+        output = outputs.get(key) if key not in (None, "") or group not in ("province", "regency") else None
         rows.append(
             Row(
                 figures=fig,
@@ -378,9 +368,10 @@ def control_dashboard(request):
     policy = selectors.policy_for(f.fiscal_year)
     target = selectors.quarter_target(f.fiscal_year, f.month)
     group = per or _default_group(f.region)
-    total = selectors.control_total(actor=actor, f=f)
     rows = _rows(actor, f, group, target)
-    lagging = selectors.lagging_activities(actor=actor, f=f)
+    total = selectors.combined([row.figures for row in rows], f.month)
+    lag_rows = selectors.lagging_rows(actor=actor, f=f)
+    lagging = selectors.lagging_activities(actor=actor, f=f, rows=lag_rows[:WARNINGS_ON_DASHBOARD])
     # Bars per province nationally (whatever the table's breakdown), per regency in a province.
     bar_group, bar_rows = group, rows
     if not f.region and group != "province":
@@ -408,8 +399,8 @@ def control_dashboard(request):
         "bars": bar_chart(bar_rows, target) if bar_rows else None,
         "bar_label": GROUP_LABELS[bar_group],
         "show_map": not f.region,
-        "lagging": _lag_rows(lagging[:WARNINGS_ON_DASHBOARD]),
-        "lagging_count": len(lagging),
+        "lagging": _lag_rows(lagging),
+        "lagging_count": len(lag_rows),
         "warnings_url": reverse("web:control_warnings") + "?" + _query(f),
         "geojson_url": reverse("web:control_map_provinces") + "?" + _query(f, wilayah=""),
         "drill_base": reverse("web:control_dashboard") + "?" + _query(f, wilayah=""),
@@ -450,7 +441,10 @@ def control_warnings(request):
     require(actor, Action.LIST)
     f, form, _per = _control_filter(request, actor)
     policy = selectors.policy_for(f.fiscal_year)
-    lagging = _lag_rows(selectors.lagging_activities(actor=actor, f=f))
+    # Thousands of activities can lag in a national year: a page at a time, worst first.
+    paginator = Paginator(selectors.lagging_rows(actor=actor, f=f), WARNINGS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    lagging = _lag_rows(selectors.lagging_activities(actor=actor, f=f, rows=list(page.object_list)))
     return render(
         request,
         "web/control/warnings.html",
@@ -459,6 +453,10 @@ def control_warnings(request):
             "form": form,
             "policy": policy,
             "lagging": lagging,
+            "lagging_count": paginator.count,
+            "page": page,
+            "paginator": paginator,
+            "query": _query(f),
             "can_enter": actor.can(Action.CREATE),
             "month_label": Month(f.month).label,
             "dashboard_url": reverse("web:control_dashboard") + "?" + _query(f),
