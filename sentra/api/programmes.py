@@ -820,7 +820,9 @@ class LaggingListOut(Schema):
     fiscal_year: int
     month: int
     threshold: int
-    count: int
+    count: int = Field(description="Jumlah seluruh kegiatan tertinggal.")
+    page: int
+    page_size: int
     results: list[LaggingOut]
 
 
@@ -919,16 +921,25 @@ def control_lagging(
     request,
     query: Query[ControlQuery],
     threshold: Annotated[int | None, Field(ge=0, le=100, description="Bawaan: ambang tahun itu.")] = None,
+    page: PageNo = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
 ):
     actor = _reader(request)
     f = query.control_filter()
     threshold = selectors.policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
-    rows = selectors.lagging_activities(actor=actor, f=f, threshold=threshold)
+    # Worst first, a page at a time: a national year has thousands of lagging activities.
+    lagging = selectors.lagging_rows(actor=actor, f=f, threshold=threshold)
+    start = (page - 1) * page_size
+    rows = selectors.lagging_activities(
+        actor=actor, f=f, threshold=threshold, rows=lagging[start : start + page_size]
+    )
     return {
         "fiscal_year": f.fiscal_year,
         "month": f.month,
         "threshold": threshold,
-        "count": len(rows),
+        "count": len(lagging),
+        "page": page,
+        "page_size": page_size,
         "results": [
             {
                 "activity_id": row.activity.pk,

@@ -567,6 +567,15 @@ def test_lagging_activities(as_, world):
     assert as_("regency").get(f"{API}/control/lagging?threshold=101").status_code == 422
 
 
+def test_lagging_activities_come_a_page_at_a_time(as_, world):
+    query = f"{API}/control/lagging?fiscal_year={YEAR}&month=6&threshold=0&page_size=1"
+    first = as_("admin").get(query).json()
+    second = as_("admin").get(query + "&page=2").json()
+    assert first["count"] >= 2 and len(first["results"]) == 1
+    assert first["results"][0]["lag"] >= second["results"][0]["lag"]
+    assert first["results"][0]["code"] != second["results"][0]["code"]
+
+
 # --- dekonsentrasi ------------------------------------------------------------------------------------
 
 
