@@ -24,7 +24,7 @@ from sentra.registry.imports import (
     import_upload,
 )
 
-from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text
+from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text, ValidationErrorOut
 
 router = Router(tags=["impor"])
 
@@ -118,8 +118,8 @@ def template(request, kind: Text, fmt: Text):
 
 @router.post(
     "/{kind}",
-    response={200: JobOut, 202: JobOut, 404: MessageOut, **REFUSED},
-    summary="Impor IKM (enterprises) atau sentra (centres) dari CSV/XLSX",
+    response={200: JobOut, 202: JobOut, 404: MessageOut, 422: ValidationErrorOut, **REFUSED},
+    summary="Impor IKM (enterprises), sentra (centres) atau realisasi (realisation) dari CSV/XLSX",
     description=(
         "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan. "
         "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked."

@@ -26,6 +26,12 @@ class ApiError(Schema):
     errors: list[dict[str, Any]] = []
 
 
+class ValidationErrorOut(Schema):
+    """422: the request does not match the operation's schema (a missing upload, a bad type)."""
+
+    detail: list[dict[str, Any]]
+
+
 # Every operation needs credentials: 401 without them (or with an unknown token).
 UNAUTHENTICATED = {401: ErrorOut}
 # 403: the caller's role may not do this, the record belongs to another agency, or a session-authenticated
