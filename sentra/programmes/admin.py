@@ -1,0 +1,72 @@
+"""Admin pages for support staff (superusers). The year's control settings (BudgetPolicy: quarter
+targets, RPD revision window, lag threshold) are configured here; plans, budgets and realisation are
+edited through the web pages and the services, so the admin shows them read-only."""
+
+from django.contrib import admin
+
+from .models import Activity, BudgetDocument, BudgetPolicy, DekonAllocation, Programme, Realisation
+
+
+@admin.register(BudgetPolicy)
+class BudgetPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "fiscal_year",
+        "target_q1",
+        "target_q2",
+        "target_q3",
+        "target_q4",
+        "rpd_window_months",
+        "rpd_window_last_day",
+        "lag_threshold",
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Changes to money and plans must pass the services' rules and be audited: not here."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "agency", "fiscal_year")
+    list_filter = ("fiscal_year",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "funding_source", "agency", "fiscal_year", "verification_status")
+    list_filter = ("fiscal_year", "kind", "funding_source", "verification_status")
+    search_fields = ("code", "name")
+    list_select_related = ("agency",)
+
+
+@admin.register(BudgetDocument)
+class BudgetDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("number", "kind", "agency", "fiscal_year", "revision")
+    list_filter = ("fiscal_year", "kind")
+    search_fields = ("number",)
+    list_select_related = ("agency",)
+
+
+@admin.register(Realisation)
+class RealisationAdmin(ReadOnlyAdmin):
+    list_display = ("activity", "month", "amount", "physical_progress", "verification_status")
+    list_filter = ("fiscal_year", "month", "verification_status")
+    list_select_related = ("activity",)
+
+
+@admin.register(DekonAllocation)
+class DekonAllocationAdmin(ReadOnlyAdmin):
+    list_display = ("fiscal_year", "total", "legal_basis")
