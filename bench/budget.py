@@ -252,7 +252,10 @@ def phase(args) -> dict:
             "selector total": lambda actor=actor: s.control_total(actor=actor, f=f),
             "selector by province": lambda actor=actor: s.control_figures(actor=actor, f=f, group="province"),
             "selector by regency": lambda actor=actor: s.control_figures(actor=actor, f=f, group="regency"),
-            "selector lagging": lambda actor=actor: s.lagging_activities(actor=actor, f=f),
+            "selector lagging rows": lambda actor=actor: s.lagging_rows(actor=actor, f=f),
+            "selector lagging, worst 50": lambda actor=actor: s.lagging_activities(
+                actor=actor, f=f, limit=50
+            ),
             "selector output achievement": lambda actor=actor: s.output_achievement_total(actor=actor, f=f),
         }
         for name, fn in selector_cases.items():

@@ -545,6 +545,13 @@ def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:
 
 def output_achievement_by(*, actor: Actor, f: ControlFilter, group: str) -> dict[object, float]:
     """Average main-output achievement (%, each activity capped at 100) per group key, in one pass."""
+    return output_achievement_summary(actor=actor, f=f, group=group)[0]
+
+
+def output_achievement_summary(
+    *, actor: Actor, f: ControlFilter, group: str
+) -> tuple[dict[object, float], float | None]:
+    """Per group and over everything (what output_achievement_total gives) from the same pass."""
     key = GROUPS[group]
     activities = control_activities(actor=actor, f=f)
     keys = dict(activities.values_list("id", key))
@@ -552,7 +559,9 @@ def output_achievement_by(*, actor: Actor, f: ControlFilter, group: str) -> dict
     for pk, value in output_achievements(activity_ids=activities.values("id"), month=f.month).items():
         if value is not None:
             per_group[keys.get(pk)].append(min(value, 100.0))
-    return {k: round(sum(v) / len(v), 2) for k, v in per_group.items()}
+    everything = [v for values in per_group.values() for v in values]
+    total = round(sum(everything) / len(everything), 2) if everything else None
+    return {k: round(sum(v) / len(v), 2) for k, v in per_group.items()}, total
 
 
 def output_achievement_total(*, actor: Actor, f: ControlFilter) -> float | None:

@@ -510,8 +510,9 @@ def rakor_pack(
     lagging: list[LaggingActivity] = []
     lagging_total = 0
     for f in filters:
-        lagging_total += len(lagging_ids(actor=actor, f=f))
-        lagging.extend(lagging_activities(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT))
+        rows = lagging_ids(actor=actor, f=f)
+        lagging_total += len(rows)
+        lagging.extend(lagging_activities(actor=actor, f=f, rows=rows[:RAKOR_LAGGING_LIMIT]))
     lagging.sort(key=lambda r: (-r.figures.lag, r.activity.code))
     lagging = lagging[:RAKOR_LAGGING_LIMIT]
     lagging_rows = [

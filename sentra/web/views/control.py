@@ -193,7 +193,10 @@ class Row:
         return bool(self.figures.pagu) and self.figures.absorption < self.target
 
 
-def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> list[Row]:
+def _rows(
+    actor: Actor, f: selectors.ControlFilter, group: str, target: int, outputs: dict | None = None
+) -> list[Row]:
+    """The table's rows; `outputs` (achievement per group key) when the caller already has them."""
     figures = selectors.control_figures(actor=actor, f=f, group=group)
     labels = _labels(group, [r.key for r in figures])
     base = reverse("web:control_dashboard")
@@ -221,7 +224,8 @@ def _rows(actor: Actor, f: selectors.ControlFilter, group: str, target: int) -> 
                 )
             )
         return sorted(rows, key=lambda r: r.label)
-    outputs = selectors.output_achievement_by(actor=actor, f=f, group=group)
+    if outputs is None:
+        outputs = selectors.output_achievement_by(actor=actor, f=f, group=group)
     for fig in figures:
         key = fig.key
         label = labels.get(key) or (str(key) if key not in (None, "") else _unplaced_label(group))
@@ -368,7 +372,12 @@ def control_dashboard(request):
     policy = selectors.policy_for(f.fiscal_year)
     target = selectors.quarter_target(f.fiscal_year, f.month)
     group = per or _default_group(f.region)
-    rows = _rows(actor, f, group, target)
+    outputs, total_output = (None, None)
+    if group != "activity":
+        outputs, total_output = selectors.output_achievement_summary(actor=actor, f=f, group=group)
+    else:
+        total_output = selectors.output_achievement_total(actor=actor, f=f)
+    rows = _rows(actor, f, group, target, outputs)
     total = selectors.combined([row.figures for row in rows], f.month)
     lag_rows = selectors.lagging_rows(actor=actor, f=f)
     lagging = selectors.lagging_activities(actor=actor, f=f, rows=lag_rows[:WARNINGS_ON_DASHBOARD])
@@ -392,7 +401,7 @@ def control_dashboard(request):
         "quarter": quarter_of(f.month),
         "target": target,
         "total": total,
-        "total_output": selectors.output_achievement_total(actor=actor, f=f),
+        "total_output": total_output,
         "below_target": bool(total.pagu) and total.absorption < target,
         "rows": rows,
         "s_curve": s_curve_chart(total, policy),
