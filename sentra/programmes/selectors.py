@@ -282,6 +282,7 @@ class ControlFilter:
     funding_source: str = ""
     agency: int | None = None
     programme: int | None = None
+    funding_sources: tuple[str, ...] = ()  # several sources at once (e.g. every DIPA source)
 
 
 @dataclass
@@ -375,6 +376,8 @@ def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
     for name in ("kind", "funding_source"):
         if getattr(f, name):
             qs = qs.filter(**{name: getattr(f, name)})
+    if f.funding_sources:
+        qs = qs.filter(funding_source__in=f.funding_sources)
     if f.agency:
         qs = qs.filter(agency_id=f.agency)
     if f.programme:

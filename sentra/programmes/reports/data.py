@@ -32,6 +32,7 @@ from ..selectors import (
     PlanFilter,
     activity_list,
     budget_document_list,
+    combined,
     control_activities,
     control_figures,
     lagging_activities,
@@ -472,15 +473,15 @@ def rakor_pack(
             errors=[FieldError("funding_source", _("Pilih sumber dana DIPA."))],
         )
     sources = [funding_source] if funding_source else sorted(DIPA_SOURCES)
+    # One pass over every chosen source at once (not one per source): a national year is large.
     filters = [
-        ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_source=s) for s in sources
+        ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_sources=tuple(sources))
     ]
 
-    totals = merge_figures([control_figures(actor=actor, f=f) for f in filters], month)
-    total = totals.get(None) or ControlFigures(month=month)
     per_province = merge_figures(
         [control_figures(actor=actor, f=f, group="province") for f in filters], month
     )
+    total = combined(list(per_province.values()), month)
     target = quarter_target(fiscal_year, month)
     names = {r.code: r.name for r in region_children(code=None)}
 
@@ -533,11 +534,12 @@ def rakor_pack(
     ]
 
     ids_by_province: dict[str, list[int]] = defaultdict(list)
+    achievements: dict[int, float | None] = {}
     for f in filters:
-        for pk, province_code in control_activities(actor=actor, f=f).values_list("id", "province_code"):
+        activities = control_activities(actor=actor, f=f)
+        for pk, province_code in activities.values_list("id", "province_code"):
             ids_by_province[province_code].append(pk)
-    all_ids = [pk for ids in ids_by_province.values() for pk in ids]
-    achievements = output_achievements(activity_ids=all_ids, month=month)
+        achievements.update(output_achievements(activity_ids=activities.values("id"), month=month))
     outputs = []
     for key in sorted(ids_by_province):
         values = [achievements[pk] for pk in ids_by_province[key] if achievements.get(pk) is not None]
