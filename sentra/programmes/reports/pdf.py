@@ -70,6 +70,16 @@ def p(text, style=CELL) -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")), style)
 
 
+def _cell(value):
+    """Short values (figures, codes) as plain strings: a Paragraph per cell is what makes a national
+    Rakor pack slow to lay out; only text that may need wrapping becomes a Paragraph."""
+    text = str(value if value is not None else "")
+    return text if len(text) <= SHORT_CELL else p(text)
+
+
+SHORT_CELL = 16
+
+
 def _table(
     headers: list[str], rows: list[list], widths: list[float], totals: set[int] = frozenset(), numbered=False
 ):
@@ -79,7 +89,7 @@ def _table(
         body.append([p(f"({i})", CELL_HEAD) for i in range(1, len(headers) + 1)])
     offset = len(body)
     for row in rows:
-        body.append([v if isinstance(v, Paragraph) else p(v) for v in row])
+        body.append([v if isinstance(v, Paragraph) else _cell(v) for v in row])
     scale = WIDTH / sum(widths)
     table = Table(body, colWidths=[w * scale for w in widths], repeatRows=offset)
     style = [
@@ -88,6 +98,7 @@ def _table(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("FONT", (0, offset), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
     ]
     for i in totals:
         style.append(("BACKGROUND", (0, i + offset), (-1, i + offset), TOTAL))
