@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sentra.api.urls import api
+from sentra.web.views.auth import RateLimitedAdminAuthenticationForm
+
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

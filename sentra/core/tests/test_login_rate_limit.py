@@ -174,3 +174,13 @@ def test_client_address_trusts_x_forwarded_for_only_behind_a_proxy(rf, settings)
     settings.SENTRA_BEHIND_PROXY = True
     assert security.client_ip(request) == "203.0.113.7"  # the entry our proxy appended, not the client's
     assert security.client_ip(rf.get("/", REMOTE_ADDR="bukan-ip")) is None
+
+
+def test_django_admin_login_is_locked_the_same_way(client, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    url = reverse("admin:login")
+    for _ in range(5):
+        assert client.post(url, {"username": "root", "password": "salah"}).status_code == 200
+    response = client.post(url, {"username": "root", "password": PASSWORD})
+    assert LOCKED_TEXT in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -7,6 +7,7 @@ exists, and the password is not even checked.
 
 from __future__ import annotations
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from sentra.core import security
 
 
-class RateLimitedAuthenticationForm(AuthenticationForm):
+class RateLimitedMixin:
     locked = False
 
     def clean(self):
@@ -29,6 +30,14 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
             if username is not None and self.cleaned_data.get("password") is not None:
                 security.login_failure_record(username, ip)
             raise
+
+
+class RateLimitedAuthenticationForm(RateLimitedMixin, AuthenticationForm):
+    pass
+
+
+class RateLimitedAdminAuthenticationForm(RateLimitedMixin, AdminAuthenticationForm):
+    """Django admin's login (/admin/login/) counts failures and locks like Sentra's own page."""
 
 
 class LoginView(auth_views.LoginView):
