@@ -482,7 +482,8 @@ def lagging_rows(*, actor: Actor, f: ControlFilter, threshold: int | None = None
     params = [*ids_params, *ids_params, f.month, *ids_params, threshold]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [Lag(*row) for row in cursor.fetchall()]
+        # PostgreSQL sums bigints as numeric (Decimal): whole rupiah either way.
+        rows = [Lag(*(int(value) for value in row)) for row in cursor.fetchall()]
     return sorted(rows, key=lambda row: (-row.lag, row.activity_id))
 
 
