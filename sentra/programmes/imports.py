@@ -238,48 +238,23 @@ def _json(value: Any) -> Any:
     return value
 
 
-class RealisationSchema(ImportSchema):
-    kind = "realisation"
-    title = _l("Realisasi kegiatan")
-    columns = COLUMNS
-    # Months belong to their activity's agency: the importing user's agency plays no part.
-    uses_owner_agency = False
+class ActivityLookup:
+    """Finds a file's activity by fiscal year, code and optional kode_satker (agency ID or name), with
+    the actor's scope: shared by the realisation and beneficiary imports (same codes, same messages).
 
-    def __init__(
-        self,
-        *,
-        actor: Actor | None = None,
-        agency: Agency | None = None,
-        description: str = "",
-        today: dt.date | None = None,
-    ) -> None:
-        self.actor = actor
-        self.agency = agency
-        self.description = description
-        self.today = today
+    `_init_activity_lookup` (from prepare) loads the agencies; a fiscal year's activities are loaded
+    with one query the first time the file names that year (`_load_year`, which subclasses extend)."""
 
-    def missing_columns(self, present: set[str]) -> list[str]:
-        return [c for c in REQUIRED if c not in present]
+    actor: Actor | None
 
-    # --- pass 1 ------------------------------------------------------------------------------------
-
-    def prepare(self, present: set[str]) -> None:
-        if self.actor is None:
-            raise ValueError("An import needs an actor")
+    def _init_activity_lookup(self) -> None:
         actor = self.actor
-        self.present = present
-        self.today = self.today or timezone.localdate()
+        assert actor is not None
         self.everywhere = actor.is_superuser or actor.is_national
         self.own_agency_only = not actor.is_superuser and actor.role in OWN_AGENCY_ONLY
         self.years: set[int] = set()
         # (fiscal year, activity code) → activities with that code (one per agency)
         self.activities: dict[tuple[int, str], list[ActivityInfo]] = {}
-        self.pagu: dict[int, int] = {}
-        # (activity id, month) → (realisation id, amount, status)
-        self.stored: dict[tuple[int, int], tuple[int, int, str]] = {}
-        self.stored_total: dict[int, int] = {}
-        # per activity in the file: [sum of its rows, bit mask of its months, last row, its amount, month]
-        self.in_file: dict[int, list[int]] = {}
         # (year, code, agency cell) → resolved activity, or an error (code, message, column)
         self.resolved: dict[tuple[int, str, str], ActivityInfo | tuple[str, str, str]] = {}
         self.agencies_by_id: dict[int, str] = {}
@@ -290,8 +265,7 @@ class RealisationSchema(ImportSchema):
                 if text:
                     self.agencies_by_name.setdefault(normalise_header(text), []).append(pk)
 
-    def _load_year(self, year: int) -> None:
-        """One query each for the year's activities, their pagu and their stored months."""
+    def _load_activities(self, year: int) -> None:
         self.years.add(year)
         for pk, code, agency_id, region, province, regency in Activity.objects.filter(
             fiscal_year=year
@@ -299,21 +273,9 @@ class RealisationSchema(ImportSchema):
             self.activities.setdefault((year, code.strip().casefold()), []).append(
                 (pk, agency_id, region, province, regency)
             )
-        self.pagu.update(
-            BudgetLine.objects.filter(activity__fiscal_year=year)
-            .values("activity_id")
-            .order_by()
-            .annotate(total=_sum("amount"))
-            .values_list("activity_id", "total")
-        )
-        rows = (
-            Realisation.objects.filter(fiscal_year=year)
-            .values_list("id", "activity_id", "month", "amount", "verification_status")
-            .iterator(chunk_size=20_000)
-        )
-        for pk, activity_id, month, amount, status in rows:
-            self.stored[(activity_id, month)] = (pk, amount, status)
-            self.stored_total[activity_id] = self.stored_total.get(activity_id, 0) + amount
+
+    def _load_year(self, year: int) -> None:
+        self._load_activities(year)
 
     def _agency_ids(self, text: str) -> list[int] | None:
         if not text:
@@ -380,6 +342,64 @@ class RealisationSchema(ImportSchema):
                 "kode_kegiatan",
             )
         return mine[0]
+
+
+class RealisationSchema(ActivityLookup, ImportSchema):
+    kind = "realisation"
+    title = _l("Realisasi kegiatan")
+    columns = COLUMNS
+    # Months belong to their activity's agency: the importing user's agency plays no part.
+    uses_owner_agency = False
+
+    def __init__(
+        self,
+        *,
+        actor: Actor | None = None,
+        agency: Agency | None = None,
+        description: str = "",
+        today: dt.date | None = None,
+    ) -> None:
+        self.actor = actor
+        self.agency = agency
+        self.description = description
+        self.today = today
+
+    def missing_columns(self, present: set[str]) -> list[str]:
+        return [c for c in REQUIRED if c not in present]
+
+    # --- pass 1 ------------------------------------------------------------------------------------
+
+    def prepare(self, present: set[str]) -> None:
+        if self.actor is None:
+            raise ValueError("An import needs an actor")
+        self.present = present
+        self.today = self.today or timezone.localdate()
+        self._init_activity_lookup()
+        self.pagu: dict[int, int] = {}
+        # (activity id, month) → (realisation id, amount, status)
+        self.stored: dict[tuple[int, int], tuple[int, int, str]] = {}
+        self.stored_total: dict[int, int] = {}
+        # per activity in the file: [sum of its rows, bit mask of its months, last row, its amount, month]
+        self.in_file: dict[int, list[int]] = {}
+
+    def _load_year(self, year: int) -> None:
+        """One query each for the year's activities, their pagu and their stored months."""
+        self._load_activities(year)
+        self.pagu.update(
+            BudgetLine.objects.filter(activity__fiscal_year=year)
+            .values("activity_id")
+            .order_by()
+            .annotate(total=_sum("amount"))
+            .values_list("activity_id", "total")
+        )
+        rows = (
+            Realisation.objects.filter(fiscal_year=year)
+            .values_list("id", "activity_id", "month", "amount", "verification_status")
+            .iterator(chunk_size=20_000)
+        )
+        for pk, activity_id, month, amount, status in rows:
+            self.stored[(activity_id, month)] = (pk, amount, status)
+            self.stored_total[activity_id] = self.stored_total.get(activity_id, 0) + amount
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
         """Row → values; errors go to `report`. None when the row cannot be checked further.
@@ -803,6 +823,359 @@ class _Updater:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Beneficiaries: centres and enterprises linked to activities
+
+BENEFICIARY_COLUMNS = (
+    COLUMNS[0],  # kode_satker, as in the realisation import
+    Column("tahun_anggaran", _l("Tahun anggaran kegiatan (wajib)."), "2026", aliases=("tahun", "ta")),
+    Column(
+        "kode_kegiatan",
+        _l("Kode kegiatan seperti tercatat di Sentra (wajib)."),
+        "5305.001",
+        aliases=("kegiatan",),
+    ),
+    Column(
+        "nib",
+        _l("NIB 13 digit IKM penerima. Isi NIB, atau kolom sentra, tidak keduanya."),
+        "9120001234567",
+        aliases=("nib_ikm",),
+    ),
+    Column(
+        "id_sentra",
+        _l(
+            "ID sentra penerima (angka di alamat halaman sentra). Bila diisi, nama dan kode "
+            "wilayah tidak dibaca."
+        ),
+        "",
+        aliases=("sentra_id",),
+    ),
+    Column(
+        "nama_sentra",
+        _l("Nama sentra penerima, bersama Kode wilayah, bila ID sentra kosong."),
+        "Sentra Tenun Ikat Sukamaju",
+        aliases=("sentra",),
+    ),
+    Column(
+        "kode_wilayah",
+        _l("Kode desa/kelurahan sentra (desa utama atau salah satu desa cakupannya), 10 digit."),
+        "64.09.01.2001",
+        aliases=("kode_desa", "desa"),
+    ),
+)
+
+BENEFICIARY_BATCH_KIND = "import_beneficiaries"
+NOT_ROLLED_BACK = _l(
+    "Impor penerima manfaat tidak dapat dibatalkan dengan sentra import rollback atau tombol Batalkan "
+    "(kelompok perubahan #%(id)d, %(n)d tautan baru); lepaskan tautan yang salah dari halaman kegiatan."
+)
+
+
+class BeneficiarySchema(ActivityLookup, ImportSchema):
+    """Links centres and enterprises to activities as beneficiaries (Activity.centres/.enterprises).
+
+    One row = one activity (Tahun anggaran, Kode kegiatan, optional kode_satker: the realisation
+    import's lookup and scope) and one beneficiary: an enterprise by NIB, or a centre by ID sentra,
+    or by Nama sentra + Kode wilayah (its main village or one of its villages). The beneficiary must
+    be readable by the importer (registry.selectors, as services._set_beneficiaries checks). Links
+    are only added, never removed; a link that exists already is a warning. An accepted (locked)
+    activity refuses the row.
+
+    History: one AuditBatch (kind "import_beneficiaries") with one UPDATE event per activity whose
+    `changes` list the centre and enterprise ids before → after. The batch is not an "import" batch:
+    links are not model fields, batch_rollback cannot undo them, so rollback is not offered (a
+    rollback request answers "not found" instead of pretending to undo)."""
+
+    kind = "beneficiaries"
+    title = _l("Penerima manfaat kegiatan")
+    columns = BENEFICIARY_COLUMNS
+    uses_owner_agency = False
+
+    def __init__(
+        self, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
+    ) -> None:
+        self.actor = actor
+        self.agency = agency
+        self.description = description
+
+    def missing_columns(self, present: set[str]) -> list[str]:
+        missing = [c for c in ("tahun_anggaran", "kode_kegiatan") if c not in present]
+        if not present & {"nib", "id_sentra", "nama_sentra"}:
+            missing.append("nib/id_sentra/nama_sentra")
+        elif "nama_sentra" in present and "kode_wilayah" not in present:
+            missing.append("kode_wilayah")
+        return missing
+
+    def prepare(self, present: set[str]) -> None:
+        if self.actor is None:
+            raise ValueError("An import needs an actor")
+        self._init_activity_lookup()
+        self.locked: set[int] = set()
+        # lookup key → (kind "c"/"e", id, name) or an error (code, message)
+        self.beneficiaries: dict[tuple[str, ...], tuple[str, int, str] | tuple[str, str]] = {}
+        self.linked: dict[tuple[str, int], set[int]] = {}
+
+    def _load_year(self, year: int) -> None:
+        from sentra.verification.models import VerificationStatus
+
+        self._load_activities(year)
+        self.locked.update(
+            Activity.objects.filter(
+                fiscal_year=year, verification_status=VerificationStatus.ACCEPTED
+            ).values_list("id", flat=True)
+        )
+
+    # --- the beneficiary ----------------------------------------------------------------------------
+
+    def _beneficiary(self, row: Row) -> tuple[str, tuple[str, ...]] | tuple[str, str, str]:
+        """(column, lookup key) of the row's beneficiary, or an error (code, message, column)."""
+        nib = row.text("nib")
+        centre_id = row.text("id_sentra")
+        name = " ".join(row.text("nama_sentra").split())
+        village = row.text("kode_wilayah")
+        if nib:
+            if centre_id or name:
+                return (
+                    "one_beneficiary",
+                    _("Satu baris satu penerima: isi NIB atau kolom sentra, tidak keduanya."),
+                    "nib",
+                )
+            if not (nib.isascii() and nib.isdigit() and len(nib) == 13):
+                return ("invalid_nib", _("NIB harus 13 digit angka."), "nib")
+            return ("nib", ("e", nib))
+        if centre_id:
+            if not (centre_id.isascii() and centre_id.isdigit()):
+                return ("not_integer", _("ID sentra harus bilangan bulat."), "id_sentra")
+            return ("id_sentra", ("c", centre_id))
+        if name or village:
+            if not name:
+                return ("required", _("Kolom nama_sentra wajib diisi bersama kode_wilayah."), "nama_sentra")
+            from sentra.regions.codes import normalise_code
+
+            code = normalise_code(village) if village else None
+            if code is None or code.count(".") != 3:
+                return (
+                    "invalid_region",
+                    _("Kode wilayah harus kode desa/kelurahan, misalnya 64.09.01.2001."),
+                    "kode_wilayah",
+                )
+            return ("nama_sentra", ("n", name.casefold(), code))
+        return (
+            "required",
+            _("Isi NIB (IKM) atau ID sentra, atau Nama sentra dan Kode wilayah (sentra)."),
+            "nib",
+        )
+
+    def _find(self, key: tuple[str, ...]) -> tuple[str, int, str] | tuple[str, str]:
+        found = self.beneficiaries.get(key)
+        if found is None:
+            found = self.beneficiaries[key] = self._lookup(key)
+        return found
+
+    def _lookup(self, key: tuple[str, ...]) -> tuple[str, int, str] | tuple[str, str]:
+        from django.db.models import Q
+
+        from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
+
+        everything = RegistryFilter()
+        if key[0] == "e":
+            rows = list(
+                enterprise_list(actor=self.actor, filters=everything)
+                .filter(nib=key[1])
+                .values_list("id", "name")[:2]
+            )
+            what = _("IKM dengan NIB %(v)s") % {"v": key[1]}
+        elif key[0] == "c":
+            rows = list(
+                centre_list(actor=self.actor, filters=everything)
+                .filter(pk=int(key[1]))
+                .values_list("id", "name")[:2]
+            )
+            what = _("Sentra dengan ID %(v)s") % {"v": key[1]}
+        else:
+            rows = list(
+                centre_list(actor=self.actor, filters=everything)
+                .filter(Q(village_id=key[2]) | Q(village_links__village_id=key[2]), name__iexact=key[1])
+                .values_list("id", "name")
+                .distinct()[:2]
+            )
+            what = _("Sentra bernama %(n)s di desa %(v)s") % {"n": key[1], "v": key[2]}
+        if not rows:
+            return (
+                "unknown_beneficiary",
+                _("%(what)s tidak ditemukan di wilayah kerja Anda.") % {"what": what},
+            )
+        if len(rows) > 1:
+            return (
+                "ambiguous_beneficiary",
+                _("%(what)s lebih dari satu; isi kolom id_sentra.") % {"what": what},
+            )
+        pk, name = rows[0]
+        return ("c" if key[0] in ("c", "n") else "e", pk, name)
+
+    def _is_linked(self, kind: str, activity_id: int, pk: int) -> bool:
+        """Whether the link exists already (one query per activity and kind met in the file)."""
+        links = self.linked.get((kind, activity_id))
+        if links is None:
+            through = (Activity.centres if kind == "c" else Activity.enterprises).through
+            column = "centre_id" if kind == "c" else "enterprise_id"
+            links = self.linked[(kind, activity_id)] = set(
+                through.objects.filter(activity_id=activity_id).values_list(column, flat=True)
+            )
+        return pk in links
+
+    # --- pass 1 ------------------------------------------------------------------------------------
+
+    def parse(self, row: Row, report: ImportReport | None) -> tuple[ActivityInfo, str, int, str] | None:
+        """(activity, "c"/"e", beneficiary id, its name); errors go to `report` (when given)."""
+        failed = False
+
+        def fail(column: str, code: str, message: str) -> None:
+            nonlocal failed
+            failed = True
+            if report is not None:
+                report.error(row.number, column, row.text(column), code, message)
+
+        year = None
+        try:
+            year = parse_int(row.get("tahun_anggaran"), minimum=2000, maximum=2100)
+        except CellError as exc:
+            fail("tahun_anggaran", exc.code, exc.message)
+        code = row.text("kode_kegiatan")
+        for column, value in (("tahun_anggaran", year), ("kode_kegiatan", code)):
+            if value in (None, "") and is_blank(row.get(column)):
+                fail(column, "required", _("Kolom %(c)s wajib diisi.") % {"c": column})
+        activity = None
+        if year is not None and code:
+            found = self.resolve(year, code, row.text("kode_satker"))
+            if len(found) == 3:
+                error, message, column = found  # type: ignore[misc]
+                fail(column, error, message)
+            else:
+                activity = found
+                if activity[0] in self.locked:
+                    fail(
+                        "kode_kegiatan",
+                        "locked",
+                        _(
+                            "Kegiatan %(code)s sudah diterima kementerian dan terkunci; minta pembukaan "
+                            "kembali untuk menambah penerima manfaat."
+                        )
+                        % {"code": code},
+                    )
+        target = self._beneficiary(row)
+        beneficiary = None
+        if len(target) == 3:
+            error, message, column = target  # type: ignore[misc]
+            fail(column, error, message)
+        else:
+            column, key = target  # type: ignore[misc]
+            beneficiary = self._find(key)
+            if len(beneficiary) == 2:
+                fail(column, *beneficiary)  # type: ignore[arg-type]
+        if failed or activity is None or beneficiary is None:
+            return None
+        kind, pk, name = beneficiary  # type: ignore[misc]
+        return activity, kind, pk, name  # type: ignore[return-value]
+
+    def check(self, row: Row, report: ImportReport) -> Any:
+        parsed = self.parse(row, report)
+        if parsed is None:
+            return None
+        activity, kind, pk, name = parsed
+        if self._is_linked(kind, activity[0], pk):
+            report.warn(
+                row.number,
+                "nib" if kind == "e" else "nama_sentra",
+                name,
+                "already_linked",
+                _("%(name)s sudah menjadi penerima manfaat kegiatan ini; baris dilewati.") % {"name": name},
+            )
+        return (activity[0], kind, pk)
+
+    def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
+        return "", _("Penerima manfaat yang sama untuk kegiatan yang sama sudah ada di baris %(row)d.") % {
+            "row": first_row
+        }
+
+    # --- pass 2 ------------------------------------------------------------------------------------
+
+    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+        from sentra.audit.services import snapshot
+        from sentra.verification.models import VerificationStatus
+
+        assert self.actor is not None
+        wanted: dict[int, dict[str, set[int]]] = {}
+        names: dict[tuple[str, int], str] = {}
+        first_row: dict[int, Row] = {}
+        for row in rows:
+            on_row()
+            parsed = self.parse(row, None)
+            assert parsed is not None  # pass 1 found no error
+            activity, kind, pk, name = parsed
+            wanted.setdefault(activity[0], {"c": set(), "e": set()})[kind].add(pk)
+            names[(kind, pk)] = name
+            first_row.setdefault(activity[0], row)
+        activities = {a.pk: a for a in Activity.objects.select_for_update().filter(pk__in=wanted)}
+        refused = False
+        for pk, activity in activities.items():
+            if activity.verification_status == VerificationStatus.ACCEPTED:
+                row = first_row[pk]
+                report.error(
+                    row.number,
+                    "kode_kegiatan",
+                    row.text("kode_kegiatan"),
+                    "locked",
+                    _("Kegiatan ini diterima kementerian sementara impor berjalan; ulangi impor."),
+                )
+                refused = True
+        if refused:
+            raise WriteRefused
+        batch = batch_start(
+            actor=self.actor, kind=BENEFICIARY_BATCH_KIND, description=self.description or str(self.title)
+        )
+        added = 0
+        for pk in sorted(wanted):
+            activity = activities[pk]
+            changes: dict[str, list[list[int]]] = {}
+            listed: list[str] = []
+            for kind, relation, field, label in (
+                ("c", Activity.centres, "centres", _("sentra")),
+                ("e", Activity.enterprises, "enterprises", _("IKM")),
+            ):
+                through = relation.through
+                column = "centre_id" if kind == "c" else "enterprise_id"
+                before = set(through.objects.filter(activity_id=pk).values_list(column, flat=True))
+                new = sorted(wanted[pk][kind] - before)
+                if not new:
+                    continue
+                through.objects.bulk_create([through(activity_id=pk, **{column: i}) for i in new])
+                changes[field] = [sorted(before), sorted(before | set(new))]
+                listed.append(f"{label}: " + ", ".join(names[(kind, i)] for i in new))
+                added += len(new)
+            if not changes:
+                continue
+            AuditEvent.objects.create(
+                user_id=self.actor.user_id,
+                username=self.actor.username,
+                channel=self.actor.channel,
+                ip=self.actor.ip,
+                action=AuditAction.UPDATE,
+                object_type=Activity._meta.label_lower,
+                object_id=pk,
+                object_repr=str(activity)[:200],
+                region_code=activity.scope_code or "",
+                changes=changes,
+                snapshot=snapshot(activity),
+                reason=(_("Penerima manfaat ditambahkan lewat impor — ") + "; ".join(listed))[:500],
+                batch=batch,
+            )
+            report.updated += 1
+        report.created = added
+        # Not an "import" batch (see the class): no batch_id, so that no page offers a rollback.
+        report.warn(None, "", "", "no_rollback", str(NOT_ROLLED_BACK) % {"id": batch.pk, "n": added})
+
+
+# ---------------------------------------------------------------------------------------------------
 # Entry point
 
 
@@ -828,4 +1201,11 @@ def import_realisation(
     )
 
 
-__all__ = ["RealisationSchema", "import_realisation", "parse_month", "cell_text"]
+__all__ = [
+    "ActivityLookup",
+    "BeneficiarySchema",
+    "RealisationSchema",
+    "cell_text",
+    "import_realisation",
+    "parse_month",
+]

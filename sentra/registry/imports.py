@@ -1018,6 +1018,7 @@ SCHEMAS: dict[str, type[ImportSchema] | str] = {
     "enterprises": EnterpriseSchema,
     "centres": CentreSchema,
     "realisation": "sentra.programmes.imports.RealisationSchema",
+    "beneficiaries": "sentra.programmes.imports.BeneficiarySchema",
 }
 
 

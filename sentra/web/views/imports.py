@@ -35,6 +35,7 @@ KIND_CHOICES = [
     ("enterprises", _("IKM (unit usaha)")),
     ("centres", _("Sentra IKM")),
     ("realisation", _("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)")),
+    ("beneficiaries", _("Penerima manfaat kegiatan (sentra dan IKM)")),
 ]
 
 
