@@ -33,7 +33,7 @@ from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope,
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
 from sentra.audit.services import batch_rollback, batch_start, diff, record_change, snapshot
-from sentra.core.errors import NotFound
+from sentra.core.errors import DomainError, NotFound
 from sentra.core.imports import (
     CellError,
     Column,
@@ -1259,6 +1259,20 @@ def import_rollback(*, actor: Actor, batch_id: int, reason: str = "") -> int:
     """
     batch = import_batch_for(actor=actor, batch_id=batch_id)
     if batch is None:
+        if _beneficiary_batch_visible(actor, batch_id):
+            # Links between activities and beneficiaries are not model fields: a batch rollback
+            # cannot undo them, so it must not pretend to.
+            raise DomainError(
+                _("Impor penerima manfaat tidak dapat dibatalkan; hapus tautannya di halaman kegiatan."),
+                code="rollback_unsupported",
+            )
         raise NotFound(_("Impor tidak ditemukan."))
     require(actor, Action.ROLLBACK)
     return batch_rollback(actor=actor, batch=batch, reason=reason)
+
+
+def _beneficiary_batch_visible(actor: Actor, batch_id: int) -> bool:
+    batch = AuditBatch.objects.filter(pk=batch_id, kind="import_beneficiaries").first()
+    if batch is None or not actor.is_authenticated:
+        return False
+    return actor.is_superuser or actor.is_national or batch.user_id == actor.user_id

@@ -13,7 +13,7 @@ from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditBatch, AuditEvent
 from sentra.conftest import KUDUS, PPU, SALOLOANG
-from sentra.core.errors import NotFound
+from sentra.core.errors import DomainError
 from sentra.programmes.imports import BeneficiarySchema
 from sentra.registry.imports import import_file, import_rollback
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
@@ -233,11 +233,12 @@ class TestRollback:
         user = persona(Role.REGENCY_OFFICER, agency=regency_agency, username="ppu")
         report = run(tmp_path, actor_of(user), f"{YEAR},5305.001,{enterprise.nib},,,", commit=True)
         batch = AuditBatch.objects.get()
-        with pytest.raises(NotFound):
+        with pytest.raises(DomainError) as refused:
             import_rollback(actor=actor_of(user), batch_id=batch.pk)
+        assert refused.value.code == "rollback_unsupported"
         with pytest.raises(CommandError) as caught:
             call_command("import", "rollback", str(batch.pk), "--as", user.username)
-        assert "tidak ditemukan" in str(caught.value)
+        assert "tidak dapat dibatalkan" in str(caught.value)
         assert list(activity.enterprises.all()) == [enterprise]
         assert AuditBatch.objects.get().rolled_back_at is None and report.ok
 
