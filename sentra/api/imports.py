@@ -119,7 +119,7 @@ def template(request, kind: Text, fmt: Text):
 @router.post(
     "/{kind}",
     response={200: JobOut, 202: JobOut, 404: MessageOut, 422: ValidationErrorOut, **REFUSED},
-    summary="Impor IKM (enterprises), sentra (centres) atau realisasi (realisation) dari CSV/XLSX",
+    summary="Impor IKM, sentra, realisasi atau penerima manfaat kegiatan dari CSV/XLSX",
     description=(
         "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan. "
         "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked."
