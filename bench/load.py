@@ -66,7 +66,10 @@ HOST = "127.0.0.1"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 sys.path.insert(0, str(ROOT))
-from sentra.registry.demo_facts import DEMO_PASSWORD, PERSONAS  # noqa: E402  (plain data, no Django)
+from sentra.registry.demo_facts import DEMO_PASSWORD, PERSONA_ROLES, PERSONAS  # noqa: E402  (plain data)
+
+# Roles that hold Action.IMPORT in sentra/accounts/permissions.py (plain data here: no Django in the driver).
+IMPORT_ROLES = frozenset({"ministry_admin", "province_officer", "regency_officer"})
 
 # Region filters per persona (username → province, regency): the persona's own area, so that
 # scoping (part 2) leaves the filtered lists non-empty. National personas use Kalimantan Timur too.
@@ -448,13 +451,18 @@ class User:
                 return f"import report not ok: {json.dumps(report)[:300]}"
             return ""
 
+        # Roles without the import right (analyst, facilitator, Dekranasda) must be refused: 403 is
+        # the correct answer for them, and anything else an error.
+        role = PERSONA_ROLES.get(self.username)
+        allowed = self.username == "admin" or role in IMPORT_ROLES
         self.hit(
-            "api import dry run (CSV)",
+            "api import dry run (CSV)" if allowed else "api import refused (role without import)",
             "POST",
             "/api/v1/imports/enterprises?commit=false",
             body=body,
             headers=headers,
-            check=check,
+            expect=200 if allowed else 403,
+            check=check if allowed else None,
         )
 
     def step(self, action: str, label: str) -> None:
