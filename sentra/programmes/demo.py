@@ -331,7 +331,7 @@ def _month_state(month: int, last: int, rng: random.Random) -> str:
 class _Builder:
     def __init__(self, *, year: int, seed: int, as_of: dt.date, report: DemoReport):
         self.year, self.seed, self.as_of, self.report = year, seed, as_of, report
-        self.rng = random.Random(f"fiscal-year:{seed}:{year}")
+        self.rng = random.Random(f"fiscal-year:{seed}:{year}")  # nosec B311 - reproducible demo data
         self.acts: list[_Act] = []
         self.documents: list[tuple[BudgetDocument, list[_Act]]] = []
         # APBD plans of the regencies (no pagu): programme, code, name, kind, centre, output, …
@@ -900,7 +900,7 @@ def _write_realisation(b: _Builder) -> None:
         total = plan_by_activity.setdefault(line.activity.pk, [0] * 12)
         for m in range(12):
             total[m] += months[m]
-    rng = random.Random(f"realisation:{b.seed}:{b.year}")
+    rng = random.Random(f"realisation:{b.seed}:{b.year}")  # nosec B311 - reproducible demo data
     rows = []
     returned = None
     for act in b.acts:

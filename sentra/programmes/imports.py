@@ -568,10 +568,10 @@ def _insert_many(connection, table: str, columns: tuple[str, ...], rows: list[tu
                 for row in rows:
                     copy.write_row(row)
             return
-        cursor.executemany(
-            "INSERT INTO {} ({}) VALUES ({})".format(quote(table), names, ", ".join(["%s"] * len(columns))),
-            rows,
-        )
+        # Only quote_name()d model names are interpolated; every value is a %s parameter.
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})"  # nosec B608
+        cursor.executemany(sql, rows)
 
 
 class _History:
