@@ -133,6 +133,41 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
 
 
 @transaction.atomic
+def _restore_links(obj, earlier: dict, event, batch, actor: Actor, reason: str) -> None:
+    """Links that live in rows of their own (a centre's villages and members) are recorded in an
+    import's events under pseudo-field names; put them back too, and record that in the undo."""
+    from sentra.registry.models import CENTRE_LINK_FIELDS, Centre, centre_links, centre_links_restore
+
+    if not isinstance(obj, Centre):
+        return
+    links = {name: earlier[name] for name in CENTRE_LINK_FIELDS if name in earlier}
+    if not links:
+        return
+    now = centre_links(obj)
+    centre_links_restore(obj, links)
+    changes = {name: [now[name], links[name]] for name in links if now[name] != sorted(links[name] or [])}
+    if not changes:
+        return
+    if event is None:  # no field changed, only links: an event of their own
+        event = AuditEvent.objects.create(
+            user_id=actor.user_id,
+            username=actor.username,
+            channel=actor.channel,
+            ip=actor.ip,
+            action=AuditAction.ROLLBACK,
+            object_type=object_type(obj),
+            object_id=obj.pk,
+            object_repr=str(obj)[:200],
+            region_code=getattr(obj, "scope_code", "") or "",
+            changes={},
+            snapshot=snapshot(obj),
+            reason=reason[:500],
+            batch=batch,
+        )
+    event.changes = {**event.changes, **changes}
+    event.save(update_fields=["changes"])
+
+
 def batch_rollback(*, actor: Actor, batch: AuditBatch, reason: str = "") -> int:
     """Undoes every change of a batch (an import): created records are deleted, updated ones get
     their earlier values back. All or nothing; the undo is itself a recorded batch."""
@@ -164,11 +199,13 @@ def batch_rollback(*, actor: Actor, batch: AuditBatch, reason: str = "") -> int:
             obj.delete()
         else:
             before = snapshot(obj)
-            _apply(obj, {name: values[0] for name, values in event.changes.items()})
+            earlier = {name: values[0] for name, values in event.changes.items()}
+            _apply(obj, earlier)
             obj.save()
-            record_change(
+            event_undo = record_change(
                 actor=actor, action=AuditAction.ROLLBACK, obj=obj, before=before, reason=reason, batch=undo
             )
+            _restore_links(obj, earlier, event_undo, undo, actor, reason)
         count += 1
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = actor.username

@@ -32,7 +32,7 @@ from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
 from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope, region_q, require
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
-from sentra.audit.services import batch_rollback, batch_start, diff, record_change, snapshot
+from sentra.audit.services import batch_rollback, batch_start, diff, object_type, record_change, snapshot
 from sentra.core.errors import DomainError, NotFound
 from sentra.core.imports import (
     CellError,
@@ -57,7 +57,7 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
 from .choices import CentreStatus, DecreeKind, EnterpriseStatus
-from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
+from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise, centre_links
 from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class, owning_agency
 
 BATCH_SIZE = 2_000
@@ -942,6 +942,34 @@ class CentreSchema(_RegistrySchema):
             "row": first_row
         }
 
+    @staticmethod
+    def _record_links(history, centre: Centre, before: dict, event, links_before: dict) -> None:
+        """Villages and members are rows of their own: the update's event carries their before and
+        after, so that a rollback restores them (audit.services.batch_rollback)."""
+        links_after = centre_links(centre)
+        changed = {
+            k: [links_before[k], links_after[k]] for k in links_before if links_before[k] != links_after[k]
+        }
+        if not changed:
+            return
+        if event is None:  # no field changed: an event for the links alone
+            event = AuditEvent.objects.create(
+                user_id=history.actor.user_id,
+                username=history.actor.username,
+                channel=history.actor.channel,
+                ip=history.actor.ip,
+                action=AuditAction.UPDATE,
+                object_type=object_type(centre),
+                object_id=centre.pk,
+                object_repr=str(centre)[:200],
+                region_code=centre.village_id,
+                changes={},
+                snapshot=snapshot(centre),
+                batch=history.batch,
+            )
+        event.changes = {**event.changes, **changed}
+        event.save(update_fields=["changes"])
+
     def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
         history = self.begin(report)
         agency = self.agency or default_import_agency()
@@ -964,6 +992,7 @@ class CentreSchema(_RegistrySchema):
                     refused = True
                     continue
                 before = snapshot(centre)
+                links_before = centre_links(centre)
                 mark_edited(centre)
             centre.kbli_id = data.pop("kbli")
             for name, value in data.items():
@@ -981,7 +1010,7 @@ class CentreSchema(_RegistrySchema):
             centre.save()
             if pk:
                 report.updated += 1
-                record_change(
+                event = record_change(
                     actor=history.actor,
                     action=AuditAction.UPDATE,
                     obj=centre,
@@ -1005,6 +1034,8 @@ class CentreSchema(_RegistrySchema):
                 CentreMembership.objects.bulk_create(
                     [CentreMembership(centre=centre, enterprise_id=i) for i in members if i not in have]
                 )
+            if pk:
+                self._record_links(history, centre, before, event, links_before)
         if refused:
             raise WriteRefused
 

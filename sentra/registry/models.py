@@ -333,3 +333,32 @@ class Product(RegionPlacedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Links of a centre (villages, members) are rows of their own, not fields: audit events of centre
+# imports carry them under these names so that a rollback can put them back (audit.services).
+CENTRE_LINK_FIELDS = ("village_codes", "member_ids")
+
+
+def centre_links(centre: Centre) -> dict[str, list]:
+    return {
+        "village_codes": sorted(centre.village_links.values_list("village_id", flat=True)),
+        "member_ids": sorted(centre.memberships.values_list("enterprise_id", flat=True)),
+    }
+
+
+def centre_links_restore(centre: Centre, values: dict[str, list]) -> None:
+    """Sets the centre's villages and members back to `values` (either key may be absent)."""
+    if "village_codes" in values:
+        codes = set(values["village_codes"] or [])
+        centre.village_links.exclude(village_id__in=codes).delete()
+        have = set(centre.village_links.values_list("village_id", flat=True))
+        CentreVillage.objects.bulk_create(CentreVillage(centre=centre, village_id=c) for c in codes - have)
+    if "member_ids" in values:
+        ids = set(values["member_ids"] or [])
+        centre.memberships.exclude(enterprise_id__in=ids).delete()
+        have = set(centre.memberships.values_list("enterprise_id", flat=True))
+        existing = set(Enterprise.objects.filter(pk__in=ids - have).values_list("pk", flat=True))
+        CentreMembership.objects.bulk_create(
+            CentreMembership(centre=centre, enterprise_id=i) for i in existing
+        )

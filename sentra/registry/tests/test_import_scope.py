@@ -108,3 +108,47 @@ def test_cli_needs_a_known_user_or_the_system(tmp_path, user):
     assert batch.username == user.username
     call_command("import", "rollback", str(batch.pk), "--as", user.username)
     assert Enterprise.objects.count() == 0
+
+
+CENTRE_HEADER = (
+    "nama_sentra,komoditas,kbli,kode_wilayah,jenis_dasar_hukum,nomor_dasar_hukum,"
+    "tanggal_dasar_hukum,nib_anggota"
+)
+
+
+def test_rollback_of_a_centre_update_puts_its_villages_and_members_back(tmp_path, ministry_agency, actor):
+    from sentra.registry.imports import import_centres
+    from sentra.registry.models import Centre
+
+    members = [EnterpriseFactory(nib=f"912000000010{i}", village_id="64.09.01.1002") for i in range(3)]
+    first = tmp_path / "first.csv"
+    first.write_text(
+        CENTRE_HEADER + "\n"
+        f'Sentra Amplang,Amplang,10794,"64.09.01.1002;64.09.01.1001",SK Bupati,518/176/2020,31/03/2020,'
+        f'"{members[0].nib};{members[1].nib}"\n',
+        encoding="utf-8",
+    )
+    assert import_centres(actor=actor, path=first, commit=True).ok
+    centre = Centre.objects.get(name="Sentra Amplang")
+    second = tmp_path / "second.csv"
+    second.write_text(
+        CENTRE_HEADER + "\n"
+        f"Sentra Amplang,Amplang,10794,64.09.01.1002,SK Bupati,518/176/2020,31/03/2020,{members[2].nib}\n",
+        encoding="utf-8",
+    )
+    report = import_centres(actor=actor, path=second, commit=True)
+    assert report.ok and report.updated == 1
+    assert list(centre.village_links.values_list("village_id", flat=True)) == ["64.09.01.1002"]
+    assert list(centre.memberships.values_list("enterprise_id", flat=True)) == [members[2].pk]
+
+    import_rollback(actor=actor, batch_id=report.batch_id)
+    assert sorted(centre.village_links.values_list("village_id", flat=True)) == [
+        "64.09.01.1001",
+        "64.09.01.1002",
+    ]
+    assert sorted(centre.memberships.values_list("enterprise_id", flat=True)) == [
+        members[0].pk,
+        members[1].pk,
+    ]
+    undo = AuditBatch.objects.get(kind="rollback")
+    assert "member_ids" in undo.events.get().changes

@@ -27,6 +27,9 @@ def field_labels(model) -> dict[str, tuple[str, dict]]:
     labels = {}
     for field in model._meta.concrete_fields:
         labels[field.attname] = (str(field.verbose_name), {k: str(v) for k, v in field.flatchoices})
+    # A centre's links, recorded by imports under these names (registry.models.CENTRE_LINK_FIELDS).
+    labels.setdefault("village_codes", (_("desa/kelurahan"), {}))
+    labels.setdefault("member_ids", (_("anggota (ID IKM)"), {}))
     return labels
 
 
