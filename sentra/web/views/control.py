@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, require, require_record
 from sentra.agencies.models import Agency
-from sentra.audit.selectors import history_for
 from sentra.core.errors import DomainError
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import ActivityKind, FundingSource, Month, quarter_of
@@ -36,12 +35,13 @@ from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
 from sentra.regions.selectors import region_path
 from sentra.verification.models import VerificationStatus
-from sentra.verification.services import TRANSITIONS, transition
+from sentra.verification.services import TRANSITIONS
 
 from ..forms import ReasonForm, add_domain_errors
-from .history import HISTORY_PER_PAGE, change_rows, field_labels
+from .history import history_page
 from .maps import _features
 from .registry import PER_PAGE, TRANSITION_LABELS, CappedPaginator, allowed
+from .workflow import apply_transition
 
 GROUP_LABELS = {
     "province": gettext_lazy("Provinsi"),
@@ -726,20 +726,7 @@ def realisation_transition(request, pk: int, name: str):
     if name not in TRANSITIONS:
         raise Http404
     actor = actor_for_request(request)
-    record = _realisation_or_404(actor, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        transition(actor=actor, name=name, record=record, reason=reason)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        record.refresh_from_db()
-        messages.success(
-            request,
-            _("“%(name)s” kini berstatus %(status)s.")
-            % {"name": record, "status": record.get_verification_status_display()},
-        )
+    apply_transition(request, actor, _realisation_or_404(actor, pk), name)
     return redirect("web:realisation_detail", pk=pk)
 
 
@@ -747,14 +734,4 @@ def realisation_transition(request, pk: int, name: str):
 @require_GET
 def realisation_history(request, pk: int):
     """Every change of one month (audit log), on the history page the registries use."""
-    actor = actor_for_request(request)
-    record = _realisation_or_404(actor, pk)
-    paginator = Paginator(history_for(actor=actor, obj=record).select_related("batch"), HISTORY_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    labels = field_labels(type(record))
-    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
-    return render(
-        request,
-        "web/history/history.html",
-        {"obj": record, "page": page, "paginator": paginator, "events": events},
-    )
+    return history_page(request, _realisation_or_404(actor_for_request(request), pk))

@@ -50,6 +50,21 @@ def change_rows(event, labels) -> list[dict]:
     return rows
 
 
+def history_page(request, obj):
+    """The read-only history page of any audited record the caller already found in scope (plans,
+    budgets, realisation): the registry page below adds restoring versions."""
+    actor = actor_for_request(request)
+    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    labels = field_labels(type(obj))
+    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
+    return render(
+        request,
+        "web/history/history.html",
+        {"obj": obj, "entity": None, "page": page, "paginator": paginator, "events": events},
+    )
+
+
 @login_required
 @require_GET
 def record_history(request, entity_key: str, pk: int):

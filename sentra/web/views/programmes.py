@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
-from sentra.audit.selectors import history_for
 from sentra.core.errors import AccessDenied, DomainError
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.programmes import selectors, services
@@ -30,7 +28,7 @@ from sentra.programmes.models import RPD_FIELDS, BudgetLine, DisbursementPlan, R
 from sentra.regions.models import Region
 from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 from sentra.verification.models import VerificationStatus
-from sentra.verification.services import TRANSITIONS, ensure_editable, transition
+from sentra.verification.services import TRANSITIONS, ensure_editable
 
 from ..forms import ReasonForm, add_domain_errors
 from ..forms_programmes import (
@@ -45,7 +43,7 @@ from ..forms_programmes import (
     PlanFilterForm,
     ProgrammeForm,
 )
-from .history import HISTORY_PER_PAGE, change_rows, field_labels
+from .history import history_page
 from .registry import (
     COUNT_CAP,
     PER_PAGE,
@@ -55,6 +53,7 @@ from .registry import (
     _region_selects,
     allowed,
 )
+from .workflow import apply_transition
 
 ACTIVITY_SORTS = [
     ("code", gettext_lazy("Kode")),
@@ -297,47 +296,21 @@ def activity_transition(request, pk: int, name: str):
     if name not in TRANSITIONS:
         raise Http404
     actor = actor_for_request(request)
-    activity = _404(selectors.activity_get(actor=actor, pk=pk))
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        transition(actor=actor, name=name, record=activity, reason=reason)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        activity.refresh_from_db()
-        messages.success(
-            request,
-            _("“%(name)s” kini berstatus %(status)s.")
-            % {"name": activity, "status": activity.get_verification_status_display()},
-        )
+    apply_transition(request, actor, _404(selectors.activity_get(actor=actor, pk=pk)), name)
     return redirect("web:activity_detail", pk=pk)
-
-
-def _history_page(request, obj):
-    actor = actor_for_request(request)
-    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    labels = field_labels(type(obj))
-    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
-    return render(
-        request,
-        "web/history/history.html",
-        {"obj": obj, "entity": None, "page": page, "paginator": paginator, "events": events},
-    )
 
 
 @login_required
 @require_GET
 def activity_history(request, pk: int):
-    return _history_page(request, _404(selectors.activity_get(actor=actor_for_request(request), pk=pk)))
+    return history_page(request, _404(selectors.activity_get(actor=actor_for_request(request), pk=pk)))
 
 
 @login_required
 @require_GET
 def budget_history(request, pk: int):
     actor = actor_for_request(request)
-    return _history_page(request, _404(selectors.budget_document_get(actor=actor, pk=pk)))
+    return history_page(request, _404(selectors.budget_document_get(actor=actor, pk=pk)))
 
 
 # --- programme and activity forms -----------------------------------------------------------------

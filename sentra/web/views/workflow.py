@@ -79,21 +79,26 @@ def record_transition(request, entity_key: str, pk: int, name: str):
         raise Http404
     entity = ENTITIES[entity_key]
     actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor)
+    apply_transition(request, actor, _get_or_404(entity, pk, actor), name)
+    return redirect(entity.url("detail", pk))
+
+
+def apply_transition(request, actor, record, name: str) -> None:
+    """Runs one verification step from a posted form (optional reason) and says how it went; every
+    verifiable record's page (registries, activities, realisation) posts here through its own URL."""
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        transition(actor=actor, name=name, record=obj, reason=reason)
+        transition(actor=actor, name=name, record=record, reason=reason)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        obj.refresh_from_db()
+        record.refresh_from_db()
         messages.success(
             request,
             _("“%(name)s” kini berstatus %(status)s.")
-            % {"name": obj, "status": obj.get_verification_status_display()},
+            % {"name": record, "status": record.get_verification_status_display()},
         )
-    return redirect(entity.url("detail", pk))
 
 
 def bulk_actions(actor) -> list[dict]:
