@@ -296,7 +296,7 @@ def s_curve_chart(total: selectors.ControlFigures, policy) -> dict:
     }
 
 
-BAR_H, BAR_GAP, BAR_LABEL_W, BAR_W = 20, 6, 190, 400
+BAR_H, BAR_GAP, BAR_LABEL_W, BAR_W = 20, 6, 210, 400
 
 
 def bar_chart(rows: list[Row], target: int) -> dict:
