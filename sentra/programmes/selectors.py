@@ -110,6 +110,11 @@ def _scoped(qs: QuerySet, actor: Actor) -> QuerySet:
     return qs.filter(region_q(actor, village="region_id"))
 
 
+def _matching(qs: QuerySet, **lookups) -> QuerySet:
+    """The filters whose value is set; an empty value (None, "", ()) means "all"."""
+    return qs.filter(**{name: value for name, value in lookups.items() if value not in (None, "", ())})
+
+
 def _region(qs: QuerySet, code: str, prefix: str = "") -> QuerySet:
     code = normalise_code(code) if code else None
     if not code:
@@ -123,11 +128,11 @@ def _region(qs: QuerySet, code: str, prefix: str = "") -> QuerySet:
 
 def programme_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[Programme]:
     f = filters or PlanFilter()
-    qs = _scoped(Programme.objects.select_related("agency"), actor)
-    if f.fiscal_year:
-        qs = qs.filter(fiscal_year=f.fiscal_year)
-    if f.agency:
-        qs = qs.filter(agency_id=f.agency)
+    qs = _matching(
+        _scoped(Programme.objects.select_related("agency"), actor),
+        fiscal_year=f.fiscal_year,
+        agency_id=f.agency,
+    )
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q) | Q(code__icontains=f.q))
     return _region(qs, f.region).order_by("fiscal_year", "province_code", "code")
@@ -139,18 +144,15 @@ def programme_get(*, actor: Actor, pk: int) -> Programme | None:
 
 def activity_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[Activity]:
     f = filters or PlanFilter()
-    qs = _scoped(Activity.objects.select_related("agency", "programme"), actor)
-    if f.fiscal_year:
-        qs = qs.filter(fiscal_year=f.fiscal_year)
-    for name in ("kind", "funding_source"):
-        if getattr(f, name):
-            qs = qs.filter(**{name: getattr(f, name)})
-    if f.agency:
-        qs = qs.filter(agency_id=f.agency)
-    if f.programme:
-        qs = qs.filter(programme_id=f.programme)
-    if f.verification:
-        qs = qs.filter(verification_status=f.verification)
+    qs = _matching(
+        _scoped(Activity.objects.select_related("agency", "programme"), actor),
+        fiscal_year=f.fiscal_year,
+        kind=f.kind,
+        funding_source=f.funding_source,
+        agency_id=f.agency,
+        programme_id=f.programme,
+        verification_status=f.verification,
+    )
     if f.waiting:
         qs = qs.filter(waiting_q(actor))
     if f.q:
@@ -169,13 +171,12 @@ def activity_get(*, actor: Actor, pk: int) -> Activity | None:
 
 def budget_document_list(*, actor: Actor, filters: PlanFilter | None = None) -> QuerySet[BudgetDocument]:
     f = filters or PlanFilter()
-    qs = _scoped(BudgetDocument.objects.select_related("agency", "region"), actor)
-    if f.fiscal_year:
-        qs = qs.filter(fiscal_year=f.fiscal_year)
-    if f.funding_source:
-        qs = qs.filter(kind=f.funding_source)
-    if f.agency:
-        qs = qs.filter(agency_id=f.agency)
+    qs = _matching(
+        _scoped(BudgetDocument.objects.select_related("agency", "region"), actor),
+        fiscal_year=f.fiscal_year,
+        kind=f.funding_source,
+        agency_id=f.agency,
+    )
     if f.q:
         qs = qs.filter(Q(number__icontains=f.q) | Q(agency__name__icontains=f.q))
     qs = qs.annotate(total=Sum("lines__amount"))
@@ -199,15 +200,13 @@ def realisation_list(
     *, actor: Actor, filters: PlanFilter | None = None, month: int | None = None
 ) -> QuerySet[Realisation]:
     f = filters or PlanFilter()
-    qs = _scoped(Realisation.objects.select_related("activity", "agency"), actor)
-    if f.fiscal_year:
-        qs = qs.filter(fiscal_year=f.fiscal_year)
-    if month:
-        qs = qs.filter(month=month)
-    if f.agency:
-        qs = qs.filter(agency_id=f.agency)
-    if f.verification:
-        qs = qs.filter(verification_status=f.verification)
+    qs = _matching(
+        _scoped(Realisation.objects.select_related("activity", "agency"), actor),
+        fiscal_year=f.fiscal_year,
+        month=month,
+        agency_id=f.agency,
+        verification_status=f.verification,
+    )
     if f.waiting:
         qs = qs.filter(waiting_q(actor))
     if f.q:
@@ -249,15 +248,11 @@ def version_diff(old: list[dict], new: list[dict]) -> list[dict]:
 
 def plans_out_of_balance(*, actor: Actor, fiscal_year: int) -> QuerySet[BudgetLine]:
     """Budget lines whose RPD does not add up to the pagu (after a revision), or that have none."""
-    total = sum((models_f(f) for f in RPD_FIELDS[1:]), models_f(RPD_FIELDS[0]))
+    total = sum((F(f"plan__{name}") for name in RPD_FIELDS[1:]), F(f"plan__{RPD_FIELDS[0]}"))
     lines = BudgetLine.objects.filter(
         document__in=_scoped(BudgetDocument.objects.filter(fiscal_year=fiscal_year), actor)
     ).select_related("activity", "document")
     return lines.filter(Q(plan__isnull=True) | ~Q(amount=total))
-
-
-def models_f(name: str) -> F:
-    return F(f"plan__{name}")
 
 
 # --- control figures -------------------------------------------------------------------------------
@@ -372,16 +367,14 @@ def quarter_target(fiscal_year: int, month: int) -> int:
 
 
 def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
-    qs = _scoped(Activity.objects.filter(fiscal_year=f.fiscal_year), actor)
-    for name in ("kind", "funding_source"):
-        if getattr(f, name):
-            qs = qs.filter(**{name: getattr(f, name)})
-    if f.funding_sources:
-        qs = qs.filter(funding_source__in=f.funding_sources)
-    if f.agency:
-        qs = qs.filter(agency_id=f.agency)
-    if f.programme:
-        qs = qs.filter(programme_id=f.programme)
+    qs = _matching(
+        _scoped(Activity.objects.filter(fiscal_year=f.fiscal_year), actor),
+        kind=f.kind,
+        funding_source=f.funding_source,
+        funding_source__in=f.funding_sources,
+        agency_id=f.agency,
+        programme_id=f.programme,
+    )
     return _region(qs, f.region)
 
 
