@@ -37,6 +37,22 @@ def regency_agency(db):
 
 
 @pytest.fixture
+def kaltim_agency(db):
+    from sentra.registry.tests.factories import AgencyFactory
+
+    return AgencyFactory(
+        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
+    )
+
+
+@pytest.fixture
+def kudus_agency(db):
+    from sentra.registry.tests.factories import AgencyFactory
+
+    return AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id=KUDUS)
+
+
+@pytest.fixture
 def user(db, django_user_model, ministry_agency):
     """A ministry administrator: sees and may do everything (scoping has its own tests)."""
     from sentra.accounts.models import Profile, Role

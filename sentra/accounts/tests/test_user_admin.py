@@ -13,20 +13,13 @@ from sentra.accounts import selectors, services
 from sentra.accounts.models import Profile, Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditEvent
-from sentra.conftest import KALTIM, KUDUS, PPU
+from sentra.conftest import KUDUS, PPU
 from sentra.core.errors import AccessDenied, DomainError, NotFound
 from sentra.registry.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
 STRONG = "Anyaman-rotan-2026"
-
-
-@pytest.fixture
-def kaltim_agency():
-    return AgencyFactory(
-        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
-    )
 
 
 @pytest.fixture

@@ -40,13 +40,6 @@ M = 1_000_000
 
 
 @pytest.fixture
-def kaltim_agency():
-    return AgencyFactory(
-        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
-    )
-
-
-@pytest.fixture
 def world(kaltim_agency, ministry_agency):
     """Kaltim's dekon DIPA (two activities), Jawa Tengah's dekon DIPA and a central APBN activity.
 

@@ -28,13 +28,6 @@ def codes(exc: DomainError) -> set[str]:
 
 
 @pytest.fixture
-def kaltim_agency():
-    return AgencyFactory(
-        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
-    )
-
-
-@pytest.fixture
 def line(kaltim_agency):
     doc = BudgetDocumentFactory(agency=kaltim_agency, kind="dekon")
     return BudgetLineFactory(document=doc, amount=120_000_000)

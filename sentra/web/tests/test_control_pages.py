@@ -61,22 +61,10 @@ def pct(part, whole) -> str:
 
 
 @pytest.fixture
-def kaltim_agency():
-    return AgencyFactory(
-        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
-    )
-
-
-@pytest.fixture
 def ppu_agency():
     return AgencyFactory(
         name="Dinas Perindustrian Kab. Penajam Paser Utara", kind="regency_industry", region_id=PPU
     )
-
-
-@pytest.fixture
-def kudus_agency():
-    return AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id=KUDUS)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import persona
-from sentra.conftest import KALTIM, KUDUS, PPU
+from sentra.conftest import KALTIM, PPU
 from sentra.programmes import services
 from sentra.programmes.models import (
     Activity,
@@ -45,18 +45,6 @@ def _streamed(response) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return response.content
-
-
-@pytest.fixture
-def kaltim_agency():
-    return AgencyFactory(
-        name="Disperindagkop Provinsi Kalimantan Timur", kind="province_industry", region_id=KALTIM
-    )
-
-
-@pytest.fixture
-def kudus_agency():
-    return AgencyFactory(name="Dinas Perindustrian Kab. Kudus", region_id=KUDUS)
 
 
 @pytest.fixture
