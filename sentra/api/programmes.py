@@ -562,6 +562,124 @@ def budget_versions_compare(
     }
 
 
+class BudgetIn(Schema):
+    fiscal_year: Year
+    kind: FundingSource = Field(
+        description="Sumber dana: DIPA (APBN, dekon, TP), DPA (APBD) atau perjanjian (hibah, CSR …)."
+    )
+    number: Str = Field(max_length=80, description="Nomor DIPA/DPA/perjanjian.")
+    issued_on: date = Field(description="Tanggal dokumen.")
+    agency_id: Id | None = Field(None, description="Satker pemilik; bawaan: instansi Anda.")
+
+
+class BudgetLineIn(Schema):
+    activity_id: Id = Field(description="Kegiatan satker DIPA ini, tahun dan sumber dana yang sama.")
+    account_group: AccountGroup = Field(description="Jenis belanja (51, 52, 53, 57 …).")
+    amount: Rupiah = Field(description="Pagu (Rp), tidak negatif.")
+
+
+class BudgetRevisionIn(Schema):
+    revision_number: Str = Field(max_length=80, description="Nomor revisi DIPA.")
+    revised_on: date = Field(description="Tanggal revisi; tidak sebelum tanggal versi sebelumnya.")
+    lines: list[BudgetLineIn] = Field(
+        [], max_length=500, description="Pagu yang berubah atau baru; pagu lain tidak berubah."
+    )
+    reason: Str = Field("", max_length=500, description="Alasan revisi (riwayat).")
+
+
+def _editable_budget(actor: Actor, pk: int):
+    """404 outside the caller's region, then 403 when the caller may not change it (before any field)."""
+    document = _budget_or_404(actor, pk)
+    require_record(actor, Action.EDIT, document)
+    return document
+
+
+def _line_activity(actor: Actor, activity_id: int, field: str = "activity_id") -> Activity:
+    activity = selectors.activity_get(actor=actor, pk=activity_id)
+    if activity is None:
+        raise _unknown(field, activity_id)
+    return activity
+
+
+@router.post(
+    "/budgets",
+    response={201: BudgetDetailOut, **WRITE},
+    summary="Tambah DIPA (atau DPA/perjanjian)",
+    description=(
+        "Satu dokumen per satker, tahun anggaran dan sumber dana; versi revisi ke-0 tersimpan. "
+        "Aturan (400): `dekon_not_province` (DIPA dekonsentrasi hanya untuk satker provinsi), "
+        "`validation` (mis. dokumen jenis itu sudah ada), `unknown_reference` (satker tidak ada)."
+    ),
+)
+def budget_create(request, payload: BudgetIn):
+    actor = _writer(request)
+    agency = _agency_or_none(payload.agency_id)
+    document = services.budget_document_create(
+        actor=actor,
+        fiscal_year=payload.fiscal_year,
+        kind=payload.kind,
+        number=payload.number.strip(),
+        issued_on=payload.issued_on,
+        agency=agency,
+    )
+    return 201, _budget_or_404(actor, document.pk)
+
+
+@router.post(
+    "/budgets/{budget_id}/lines",
+    response={200: BudgetLineOut, 201: BudgetLineOut, **NOT_FOUND, **WRITE},
+    summary="Tambah atau ubah pagu versi DIPA yang berlaku",
+    description=(
+        "Satu pagu per kegiatan × jenis belanja: bila sudah ada, jumlahnya diubah (200); bila belum, "
+        "dibuat (201). Untuk perubahan sesudah DIPA ditetapkan gunakan revisi. Aturan (400): "
+        "`activity_not_in_dipa`, `dekon_capital` (belanja modal pada DIPA dekonsentrasi), "
+        "`negative_amount`, `unknown_reference`."
+    ),
+)
+def budget_line_set(request, budget_id: Id, payload: BudgetLineIn):
+    actor = api_actor(request)
+    document = _editable_budget(actor, budget_id)
+    activity = _line_activity(actor, payload.activity_id)
+    existed = document.lines.filter(activity=activity, account_group=payload.account_group).exists()
+    line = services.budget_line_set(
+        actor=actor,
+        document=document,
+        activity=activity,
+        account_group=payload.account_group,
+        amount=payload.amount,
+    )
+    return (200 if existed else 201), BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
+
+
+@router.post(
+    "/budgets/{budget_id}/revisions",
+    response={201: BudgetDetailOut, **NOT_FOUND, **WRITE},
+    summary="Revisi DIPA: versi baru dengan nomor dan tanggal",
+    description=(
+        "Pagu yang disebut menggantikan pagu kegiatan × jenis belanja yang sama (atau ditambahkan); "
+        "versi sebelumnya tetap tersimpan (lihat `/versions`). Aturan (400): `required` (nomor revisi), "
+        "`revision_before_issue`, `activity_not_in_dipa`, `dekon_capital`, `negative_amount`, "
+        "`unknown_reference`. Semua atau tidak sama sekali."
+    ),
+)
+def budget_revise(request, budget_id: Id, payload: BudgetRevisionIn):
+    actor = api_actor(request)
+    document = _editable_budget(actor, budget_id)
+    lines = [
+        (_line_activity(actor, row.activity_id, f"lines.{i}.activity_id"), row.account_group, row.amount)
+        for i, row in enumerate(payload.lines)
+    ]
+    services.budget_revise(
+        actor=actor,
+        document=document,
+        revision_number=payload.revision_number,
+        revised_on=payload.revised_on,
+        lines=lines,
+        reason=payload.reason,
+    )
+    return 201, _budget_or_404(actor, budget_id)
+
+
 @router.put(
     "/budget-lines/{line_id}/plan",
     response={200: BudgetLineOut, **NOT_FOUND, **WRITE},

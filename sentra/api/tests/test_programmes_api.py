@@ -14,10 +14,16 @@ import pytest
 from sentra.accounts.models import Role
 from sentra.accounts.scope import system_actor
 from sentra.accounts.tests.factories import persona
+from sentra.audit.models import AuditEvent
 from sentra.conftest import KALTIM, KUDUS, PPU
-from sentra.core.errors import DomainError
 from sentra.programmes import services
-from sentra.programmes.models import DekonAllocation, DisbursementPlan, Realisation
+from sentra.programmes.models import (
+    BudgetDocument,
+    BudgetLine,
+    DekonAllocation,
+    DisbursementPlan,
+    Realisation,
+)
 from sentra.programmes.tests.factories import (
     YEAR,
     BudgetDocumentFactory,
@@ -154,6 +160,9 @@ def test_nobody_gets_401(client, path):
         ("post", "/realisations"),
         ("post", "/realisations/1/verification"),
         ("put", f"/dekon/{YEAR}"),
+        ("post", "/budgets"),
+        ("post", "/budgets/1/lines"),
+        ("post", "/budgets/1/revisions"),
     ],
 )
 def test_nobody_may_write(client, method, path):
@@ -610,18 +619,151 @@ def test_dekon_set_by_the_ministry_and_read_per_province(as_, world):
     assert as_("admin").get(f"{API}/dekon/1999").status_code == 422
 
 
-def test_activity_not_in_dipa_from_the_service(world):
-    """No API endpoint adds budget lines yet (DIPA entry is a web/import task); the rule still holds
-    for the lines the API reads."""
-    with pytest.raises(DomainError) as exc:
-        services.budget_line_set(
-            actor=system_actor(),
-            document=world["ppu_doc"],
-            activity=world["kudus_activity"],
-            account_group="52",
-            amount=1,
-        )
-    assert exc.value.code == "activity_not_in_dipa" or exc.value.errors[0].code == "activity_not_in_dipa"
+# --- writes: budget documents, pagu and revisions ------------------------------------------------------
+
+
+def line_payload(activity, account_group="52", amount=30_000_000):
+    return {"activity_id": activity.pk, "account_group": account_group, "amount": amount}
+
+
+def test_budget_document_created_by_the_regency(as_, world, agencies):
+    client = as_("regency")
+    body = {"fiscal_year": YEAR, "kind": "apbd_kab", "number": " DPA-PPU/2026 ", "issued_on": f"{YEAR}-01-02"}
+    response = send(client, "post", f"{API}/budgets", body)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["number"] == "DPA-PPU/2026" and created["agency_id"] == agencies["ppu"].pk
+    assert created["revision"] == 0 and created["lines"] == [] and created["region"] == PPU
+    versions = client.get(f"{API}/budgets/{created['id']}/versions").json()
+    assert [(v["revision"], v["number"], v["total"]) for v in versions] == [(0, "DPA-PPU/2026", 0)]
+    again = send(client, "post", f"{API}/budgets", body)  # one document per satker, year and source
+    assert again.status_code == 400 and BudgetDocument.objects.filter(kind="apbd_kab").count() == 1
+
+
+def test_budget_document_rules_and_rights(as_, world, agencies):
+    body = {"fiscal_year": YEAR, "kind": "dekon", "number": "SP DIPA-DEKON", "issued_on": f"{YEAR}-01-02"}
+    response = send(as_("regency"), "post", f"{API}/budgets", body)
+    assert response.status_code == 400 and "dekon_not_province" in error_codes(response)
+    assert send(as_("viewer"), "post", f"{API}/budgets", {**body, "kind": "apbn"}).status_code == 403
+    for_kudus = {**body, "kind": "apbd_kab", "agency_id": agencies["kudus"].pk}
+    assert send(as_("regency"), "post", f"{API}/budgets", for_kudus).status_code == 403
+    missing = send(as_("admin"), "post", f"{API}/budgets", {**for_kudus, "agency_id": 999_999})
+    assert missing.status_code == 400 and "unknown_reference" in error_codes(missing)
+    by_ministry = send(as_("admin"), "post", f"{API}/budgets", for_kudus)  # the ministry names the satker
+    assert by_ministry.status_code == 201 and by_ministry.json()["region"] == KUDUS
+    assert send(as_("admin"), "post", f"{API}/budgets", {**body, "kind": "wrong"}).status_code == 422
+
+
+def test_budget_line_added_then_changed(as_, world):
+    client = as_("regency")
+    doc, activity = world["ppu_doc"], world["ppu_activity"]
+    url = f"{API}/budgets/{doc.pk}/lines"
+    response = send(client, "post", url, line_payload(activity, "53", 30_000_000))
+    assert response.status_code == 201, response.content
+    line = response.json()
+    assert (line["activity_id"], line["account_group"], line["amount"]) == (activity.pk, "53", 30_000_000)
+    assert line["plan"] is None and not line["plan_balanced"]
+    response = send(client, "post", url, line_payload(activity, "53", 45_000_000))
+    assert response.status_code == 200 and response.json()["id"] == line["id"]
+    detail = client.get(f"{API}/budgets/{doc.pk}").json()
+    assert detail["total"] == PAGU + 45_000_000 and detail["revision"] == 0
+    (version,) = client.get(f"{API}/budgets/{doc.pk}/versions").json()  # the current version follows
+    assert version["total"] == PAGU + 45_000_000
+    events = AuditEvent.objects.filter(object_type="programmes.budgetline", object_id=line["id"])
+    assert sorted(events.values_list("action", flat=True)) == ["create", "update"]
+
+
+@pytest.mark.parametrize(
+    ("who", "document", "activity", "group", "amount", "code"),
+    [
+        ("regency", "ppu_doc", "ppu_activity", "52", -1, "negative_amount"),
+        ("regency", "ppu_doc", "kudus_activity", "52", 1, "unknown_reference"),  # not in the caller's region
+        ("admin", "ppu_doc", "kudus_activity", "52", 1, "activity_not_in_dipa"),  # another satker's
+        ("province", "kaltim_doc", "kaltim_activity", "53", 1, "dekon_capital"),
+    ],
+)
+def test_budget_line_rules_come_back_as_400(as_, world, who, document, activity, group, amount, code):
+    world["kaltim_activity"] = world["kaltim_line"].activity
+    before = BudgetLine.objects.count()
+    url = f"{API}/budgets/{world[document].pk}/lines"
+    response = send(as_(who), "post", url, line_payload(world[activity], group, amount))
+    assert response.status_code == 400, response.content
+    assert code in error_codes(response)
+    assert BudgetLine.objects.count() == before
+
+
+def test_budget_line_writes_scope_and_role(as_, world):
+    url = f"{API}/budgets/{world['ppu_doc'].pk}/lines"
+    payload = line_payload(world["ppu_activity"], "53")
+    assert send(as_("viewer"), "post", url, payload).status_code == 403
+    assert send(as_("kudus"), "post", url, payload).status_code == 404
+    assert send(as_("province"), "post", url, payload).status_code == 201  # its regency's DIPA
+    assert (
+        send(as_("regency"), "post", f"{API}/budgets/{world['kaltim_doc'].pk}/lines", payload).status_code
+        == 404
+    )
+
+
+def test_budget_revision_keeps_the_earlier_version(as_, world):
+    client = as_("regency")
+    doc, activity = world["ppu_doc"], world["ppu_activity"]
+    body = {
+        "revision_number": "SP DIPA-PPU REV-1",
+        "revised_on": f"{YEAR}-04-15",
+        "lines": [line_payload(activity, "52", 100_000_000), line_payload(activity, "53", 5_000_000)],
+        "reason": "Revisi anggaran triwulan II",
+    }
+    response = send(client, "post", f"{API}/budgets/{doc.pk}/revisions", body)
+    assert response.status_code == 201, response.content
+    revised = response.json()
+    assert (revised["revision"], revised["revision_number"], revised["revised_on"]) == (
+        1,
+        "SP DIPA-PPU REV-1",
+        f"{YEAR}-04-15",
+    )
+    assert revised["total"] == 105_000_000
+    assert sorted((line["account_group"], line["amount"]) for line in revised["lines"]) == [
+        ("52", 100_000_000),
+        ("53", 5_000_000),
+    ]
+    versions = client.get(f"{API}/budgets/{doc.pk}/versions").json()
+    assert [(v["revision"], v["total"]) for v in versions] == [(0, PAGU), (1, 105_000_000)]
+    compare = client.get(f"{API}/budgets/{doc.pk}/versions/compare?a=0&b=1").json()
+    assert compare["change"] == 105_000_000 - PAGU
+    event = AuditEvent.objects.filter(object_type="programmes.budgetdocument", object_id=doc.pk).last()
+    assert event.reason == "Revisi anggaran triwulan II" and event.changes["revision"] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"revision_number": "  "}, "required"),
+        ({"revised_on": f"{YEAR - 1}-11-30"}, "revision_before_issue"),
+        ({"lines": [{"activity_id": 999_999, "account_group": "52", "amount": 1}]}, "unknown_reference"),
+        ({"lines": [{"account_group": "52", "amount": -5}]}, "negative_amount"),
+    ],
+)
+def test_budget_revision_rules_come_back_as_400_and_write_nothing(as_, world, changes, code):
+    doc, activity = world["ppu_doc"], world["ppu_activity"]
+    body = {"revision_number": "REV-1", "revised_on": f"{YEAR}-04-15", "lines": []}
+    body.update(changes)
+    for line in body["lines"]:
+        line.setdefault("activity_id", activity.pk)
+    response = send(as_("regency"), "post", f"{API}/budgets/{doc.pk}/revisions", body)
+    assert response.status_code == 400, response.content
+    assert code in error_codes(response)
+    doc.refresh_from_db()
+    assert doc.revision == 0 and doc.versions.count() == 1
+    assert list(doc.lines.values_list("amount", flat=True)) == [PAGU]
+
+
+def test_budget_revision_scope_and_role(as_, world):
+    url = f"{API}/budgets/{world['ppu_doc'].pk}/revisions"
+    body = {"revision_number": "REV-1", "revised_on": f"{YEAR}-04-15"}
+    assert send(as_("viewer"), "post", url, body).status_code == 403
+    assert send(as_("kudus"), "post", url, body).status_code == 404
+    assert send(as_("anonymous"), "post", url, body).status_code == 401
+    assert send(as_("province"), "post", url, body).status_code == 201
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------------
@@ -639,6 +781,8 @@ def test_openapi_documents_the_part_3_operations(client):
         "/api/v1/budgets/{budget_id}/versions",
         "/api/v1/budgets/{budget_id}/versions/compare",
         "/api/v1/budget-lines/{line_id}/plan",
+        "/api/v1/budgets/{budget_id}/lines",
+        "/api/v1/budgets/{budget_id}/revisions",
         "/api/v1/realisations",
         "/api/v1/realisations/{realisation_id}/verification",
         "/api/v1/control/summary",
@@ -650,6 +794,9 @@ def test_openapi_documents_the_part_3_operations(client):
         assert path in paths, path
     post = paths["/api/v1/realisations"]["post"]
     assert {"400", "401", "403"} <= set(post["responses"])
+    assert {"201", "400", "401", "403"} <= set(paths["/api/v1/budgets"]["post"]["responses"])
+    for path in ("/api/v1/budgets/{budget_id}/lines", "/api/v1/budgets/{budget_id}/revisions"):
+        assert {"400", "401", "403", "404"} <= set(paths[path]["post"]["responses"]), path
     assert {"401", "403", "404"} <= set(paths["/api/v1/activities/{activity_id}"]["get"]["responses"])
     page = next(p for p in paths["/api/v1/activities"]["get"]["parameters"] if p["name"] == "page")
     assert page["schema"]["maximum"] == 10_000
