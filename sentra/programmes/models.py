@@ -105,6 +105,15 @@ class BudgetPolicy(models.Model):
     def __str__(self) -> str:
         return f"TA {self.fiscal_year}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("web:budget_policy") + f"?tahun={self.fiscal_year}"
+
+    @property
+    def scope_code(self) -> str | None:
+        return None  # national: set and read by the ministry (its history too)
+
     @property
     def quarter_targets(self) -> tuple[int, int, int, int]:
         return (self.target_q1, self.target_q2, self.target_q3, self.target_q4)

@@ -7,7 +7,10 @@ Rules (issue "part 3", domain-facts §3):
   quarter, inside the year's revision window (BudgetPolicy);
 - realisation: months 1–12 of the fiscal year and not in the future, no negative amounts, never more
   in total than the activity's pagu; a verified month is closed until a logged reopening;
-- the ministry's dekonsentrasi allocation is split across provinces and the parts add up to the whole.
+- the ministry's dekonsentrasi allocation is split across provinces and the parts add up to the whole;
+- the year's control policy (BudgetPolicy) is set by the ministry: quarter targets 0–100% that never
+  go down from one quarter to the next, at most one RPD revision month per quarter, a last window day
+  1–31 and a lag threshold 0–100 points.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from .models import (
     BudgetDocument,
     BudgetDocumentVersion,
     BudgetLine,
+    BudgetPolicy,
     DekonAllocation,
     DekonShare,
     DisbursementPlan,
@@ -741,3 +745,138 @@ def dekon_allocation_set(
         for code, amount in shares.items()
     )
     return allocation
+
+
+# --- control policy (BudgetPolicy) ------------------------------------------------------------------
+
+
+def _whole(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_budget_policy(
+    *,
+    targets: Sequence[Any],
+    window_months: Sequence[Any],
+    window_last_day: Any,
+    lag_threshold: Any,
+) -> tuple[list[FieldError], dict[str, Any]]:
+    """Every rule on a year's control settings; returns the errors and the cleaned values."""
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    previous = 0
+    for quarter, raw in enumerate(targets, start=1):
+        field = f"target_q{quarter}"
+        value = _whole(raw)
+        if value is None or not 0 <= value <= 100:
+            errors.append(
+                FieldError(
+                    field,
+                    _("Target penyerapan TW %(q)s harus bilangan bulat 0–100%%.") % {"q": quarter},
+                    "invalid_target",
+                )
+            )
+            continue
+        if value < previous:
+            errors.append(
+                FieldError(
+                    field,
+                    _(
+                        "Target penyerapan TW %(q)s (%(value)s%%) tidak boleh lebih kecil dari target "
+                        "triwulan sebelumnya (%(previous)s%%): target bersifat kumulatif."
+                    )
+                    % {"q": quarter, "value": value, "previous": previous},
+                    "targets_decreasing",
+                )
+            )
+        previous = value
+        clean[field] = value
+    months: list[int] = []
+    for raw in window_months:
+        value = _whole(raw)
+        if value is None or not 1 <= value <= 12:
+            errors.append(
+                FieldError(
+                    "rpd_window_months",
+                    _("Bulan jendela revisi RPD harus 1–12 (Januari–Desember)."),
+                    "month_out_of_year",
+                )
+            )
+            break
+        months.append(value)
+    months = sorted(set(months))
+    if not months and not any(e.field == "rpd_window_months" for e in errors):
+        errors.append(
+            FieldError(
+                "rpd_window_months", _("Pilih sedikitnya satu bulan jendela revisi RPD."), "window_empty"
+            )
+        )
+    quarters = [quarter_of(m) for m in months]
+    if len(quarters) != len(set(quarters)):
+        errors.append(
+            FieldError(
+                "rpd_window_months",
+                _("RPD direvisi satu kali per triwulan: pilih paling banyak satu bulan di setiap triwulan."),
+                "window_quarter",
+            )
+        )
+    clean["rpd_window_months"] = months
+    day = _whole(window_last_day)
+    if day is None or not 1 <= day <= 31:
+        errors.append(
+            FieldError(
+                "rpd_window_last_day",
+                _("Tanggal terakhir jendela revisi RPD harus 1–31."),
+                "invalid_day",
+            )
+        )
+    clean["rpd_window_last_day"] = day
+    threshold = _whole(lag_threshold)
+    if threshold is None or not 0 <= threshold <= 100:
+        errors.append(
+            FieldError(
+                "lag_threshold",
+                _("Ambang keterlambatan harus 0–100 poin persen."),
+                "invalid_threshold",
+            )
+        )
+    clean["lag_threshold"] = threshold
+    return errors, clean
+
+
+@transaction.atomic
+def budget_policy_set(
+    *,
+    actor: Actor,
+    fiscal_year: int,
+    targets: Sequence[Any],
+    window_months: Sequence[Any],
+    window_last_day: Any,
+    lag_threshold: Any,
+    reason: str = "",
+) -> BudgetPolicy:
+    """Sets a year's control settings (created on first save); only the ministry, audited."""
+    require(actor, Action.EDIT)
+    if not (actor.is_superuser or actor.is_national):
+        raise AccessDenied(_("Kebijakan pengendalian anggaran ditetapkan oleh kementerian."))
+    if len(targets) != 4:
+        raise _error(_("Target penyerapan perlu empat triwulan."), "invalid_target", "target_q1")
+    errors, clean = check_budget_policy(
+        targets=targets,
+        window_months=window_months,
+        window_last_day=window_last_day,
+        lag_threshold=lag_threshold,
+    )
+    if errors:
+        message = errors[0].message if len(errors) == 1 else _("Kebijakan pengendalian tidak valid.")
+        raise DomainError(message, code=errors[0].code, errors=errors)
+    policy = BudgetPolicy.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
+    before = snapshot(policy) if policy else None
+    policy = policy or BudgetPolicy(fiscal_year=fiscal_year)
+    for name, value in clean.items():
+        setattr(policy, name, value)
+    _save(actor, policy, before=before, reason=reason)
+    return policy

@@ -196,3 +196,34 @@ class DekonAllocationForm(forms.Form):
 
     def share_values(self) -> dict[str, int]:
         return {p.code: self.cleaned_data.get(name) or 0 for name, p in self.share_fields}
+
+
+class BudgetPolicyForm(forms.Form):
+    """A year's control settings. Loose on purpose: programmes/services.py checks the values."""
+
+    target_q1 = forms.IntegerField(label=_("Target penyerapan TW I (%)"))
+    target_q2 = forms.IntegerField(label=_("Target penyerapan TW II (%)"))
+    target_q3 = forms.IntegerField(label=_("Target penyerapan TW III (%)"))
+    target_q4 = forms.IntegerField(label=_("Target penyerapan TW IV (%)"))
+    rpd_window_months = forms.TypedMultipleChoiceField(
+        label=_("Bulan jendela revisi RPD"),
+        coerce=int,
+        choices=Month.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("RPD boleh direvisi satu kali per triwulan, pada bulan yang dipilih."),
+    )
+    rpd_window_last_day = forms.IntegerField(
+        label=_("Tanggal terakhir jendela revisi RPD"),
+        help_text=_("Revisi RPD diterima dari tanggal 1 sampai tanggal ini pada bulan jendela."),
+    )
+    lag_threshold = forms.IntegerField(
+        label=_("Ambang keterlambatan (poin %)"),
+        help_text=_(
+            "Kegiatan masuk daftar peringatan dini bila realisasinya tertinggal dari RPD lebih dari ini."
+        ),
+    )
+    reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False)
+
+    def targets(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"target_q{q}") for q in range(1, 5)]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("kegiatan/<int:pk>/keluaran/baru/", v.output_form, name="output_create"),
     path("kegiatan/<int:pk>/verifikasi/<str:name>/", v.activity_transition, name="activity_transition"),
     path("kegiatan/<int:pk>/riwayat/", v.activity_history, name="activity_history"),
+    path("kegiatan/<int:pk>/riwayat/<int:event_id>/pulihkan/", v.activity_restore, name="activity_restore"),
     # Budget documents (DIPA)
     path("dipa/", v.budget_list, name="budget_list"),
     path("dipa/baru/", v.budget_create, name="budget_create"),
@@ -29,4 +30,7 @@ urlpatterns = [
     path("pagu/<int:pk>/rpd/", v.rpd_form, name="rpd_form"),
     # Dekonsentrasi
     path("dekon/", v.dekon_allocation, name="dekon_allocation"),
+    # The year's control policy (quarter targets, RPD revision window, lag threshold)
+    path("kebijakan/", v.budget_policy, name="budget_policy"),
+    path("kebijakan/<int:year>/riwayat/", v.budget_policy_history, name="budget_policy_history"),
 ]

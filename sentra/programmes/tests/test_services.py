@@ -306,6 +306,84 @@ class TestDekonAllocation:
             )
 
 
+class TestBudgetPolicy:
+    SETTINGS = {"targets": [20, 45, 70, 95], "window_months": [3, 6, 9, 12], "window_last_day": 20,
+                "lag_threshold": 15}  # fmt: skip
+
+    def set(self, actor, **changes):
+        return services.budget_policy_set(actor=actor, fiscal_year=YEAR, **{**self.SETTINGS, **changes})
+
+    def test_the_ministry_sets_a_year_and_it_is_audited(self, ministry_agency):
+        admin = actor_of(persona(Role.MINISTRY_ADMIN, agency=ministry_agency))
+        policy = self.set(admin)
+        assert policy.quarter_targets == (20, 45, 70, 95)
+        assert (policy.window_months, policy.rpd_window_last_day, policy.lag_threshold) == (
+            [3, 6, 9, 12],
+            20,
+            15,
+        )
+        self.set(admin, lag_threshold=25, reason="Rakor TW II")
+        policy = BudgetPolicy.objects.get(fiscal_year=YEAR)
+        assert policy.lag_threshold == 25
+        events = AuditEvent.objects.filter(object_type="programmes.budgetpolicy", object_id=policy.pk)
+        assert [(e.action, e.reason) for e in events.order_by("id")] == [
+            ("create", ""),
+            ("update", "Rakor TW II"),
+        ]
+        assert events.order_by("id").last().changes == {"lag_threshold": [15, 25]}
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "code"),
+        [
+            ({"targets": [15, 40, 60, 101]}, "target_q4", "invalid_target"),
+            ({"targets": [15, -1, 60, 90]}, "target_q2", "invalid_target"),
+            ({"targets": [15, 40, 30, 90]}, "target_q3", "targets_decreasing"),
+            ({"window_months": []}, "rpd_window_months", "window_empty"),
+            ({"window_months": [0, 4]}, "rpd_window_months", "month_out_of_year"),
+            ({"window_months": [2, 3, 7]}, "rpd_window_months", "window_quarter"),
+            ({"window_last_day": 0}, "rpd_window_last_day", "invalid_day"),
+            ({"window_last_day": 32}, "rpd_window_last_day", "invalid_day"),
+            ({"lag_threshold": 101}, "lag_threshold", "invalid_threshold"),
+            ({"lag_threshold": None}, "lag_threshold", "invalid_threshold"),
+        ],
+    )
+    def test_bad_settings_are_refused_on_their_field_and_nothing_is_written(
+        self, system_actor, changes, field, code
+    ):
+        with pytest.raises(DomainError) as exc:
+            self.set(system_actor, **changes)
+        assert (field, code) in {(e.field, e.code) for e in exc.value.errors}
+        assert exc.value.errors[0].message  # a sentence the form shows next to the field
+        assert not BudgetPolicy.objects.exists()
+
+    def test_every_broken_rule_is_reported_at_once(self, system_actor):
+        with pytest.raises(DomainError) as exc:
+            self.set(system_actor, targets=[50, 40, 60, 90], lag_threshold=200)
+        assert {e.code for e in exc.value.errors} == {"targets_decreasing", "invalid_threshold"}
+
+    def test_the_new_settings_drive_the_rpd_window(self, system_actor, line):
+        services.disbursement_plan_set(actor=system_actor, line=line, months=[10_000_000] * 12)
+        self.set(system_actor, window_months=[5], window_last_day=31)
+        services.disbursement_plan_set(
+            actor=system_actor,
+            line=line,
+            months=[20_000_000, 0] + [10_000_000] * 10,
+            today=dt.date(YEAR, 5, 31),
+        )
+        with pytest.raises(DomainError) as exc:
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=[10_000_000] * 12, today=dt.date(YEAR, 8, 3)
+            )
+        assert "rpd_window_closed" in codes(exc.value)
+
+    @pytest.mark.parametrize("role", [Role.PROVINCE_OFFICER, Role.MINISTRY_ANALYST])
+    def test_only_a_ministry_role_that_may_edit_sets_it(self, role, kaltim_agency, ministry_agency):
+        agency = kaltim_agency if role == Role.PROVINCE_OFFICER else ministry_agency
+        with pytest.raises(AccessDenied):
+            self.set(actor_of(persona(role, agency=agency)))
+        assert not BudgetPolicy.objects.exists()
+
+
 def test_a_plan_is_copied_to_the_next_year(system_actor, kaltim_agency):
     programme = services.programme_create(
         actor=system_actor, fiscal_year=YEAR, agency=kaltim_agency, code="P1", name="Program"

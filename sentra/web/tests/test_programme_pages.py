@@ -12,11 +12,13 @@ from openpyxl import load_workbook
 
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import persona
+from sentra.audit.models import AuditEvent
 from sentra.conftest import KALTIM, PPU
 from sentra.programmes import services
 from sentra.programmes.models import (
     Activity,
     BudgetDocument,
+    BudgetPolicy,
     DekonAllocation,
     DisbursementPlan,
     Output,
@@ -138,6 +140,7 @@ class TestAccess:
             reverse("web:budget_history", args=[tp_dipa.pk]),
             reverse("web:rpd_form", args=[line.pk]),
             reverse("web:dekon_allocation"),
+            reverse("web:budget_policy"),
         ):
             assert client.get(url).status_code == 200, url
 
@@ -290,6 +293,65 @@ class TestActivityDetail:
         assert activity.verification_status == S.RETURNED
         history = html(client.get(reverse("web:activity_history", args=[activity.pk])))
         assert "Lokasi kosong" in history
+
+
+class TestActivityRestore:
+    """An activity's history offers its versions back, like a registry record's (the same service)."""
+
+    @pytest.fixture
+    def renamed(self, regency_officer, activity):
+        from sentra.accounts.tests.factories import actor_of
+
+        actor = actor_of(regency_officer)
+        services.activity_update(actor=actor, activity=activity, name="Bimtek amplang PPU tahap I")
+        services.activity_update(actor=actor, activity=activity, name="Bimtek amplang PPU tahap II")
+        events = AuditEvent.objects.filter(object_type="programmes.activity", object_id=activity.pk)
+        return events.order_by("id")
+
+    def test_a_version_is_restored_and_the_restore_recorded(self, client, regency_officer, activity, renamed):
+        first = renamed.first()
+        url = reverse("web:activity_restore", args=[activity.pk, first.pk])
+        login(client, regency_officer)
+        assert url in html(client.get(reverse("web:activity_history", args=[activity.pk])))
+        response = client.post(url, {"reason": "Nama salah ketik"})
+        assert response.status_code == 302
+        assert response.url == reverse("web:activity_history", args=[activity.pk])
+        activity.refresh_from_db()
+        assert activity.name == "Bimtek amplang PPU tahap I"
+        restore = renamed.last()
+        assert restore.action == "restore" and restore.reason == "Nama salah ketik"
+        assert restore.changes["name"] == ["Bimtek amplang PPU tahap II", "Bimtek amplang PPU tahap I"]
+        assert "Nama salah ketik" in html(client.get(reverse("web:activity_history", args=[activity.pk])))
+
+    def test_a_viewer_sees_no_restore_and_is_refused(self, client, viewer, activity, renamed):
+        login(client, viewer)
+        page = html(client.get(reverse("web:activity_history", args=[activity.pk])))
+        assert "tahap II" in page and "/pulihkan/" not in page
+        url = reverse("web:activity_restore", args=[activity.pk, renamed.first().pk])
+        assert client.post(url).status_code == 403
+        activity.refresh_from_db()
+        assert activity.name == "Bimtek amplang PPU tahap II"
+
+    def test_outside_the_region_or_another_records_event_is_404(
+        self, client, regency_officer, activity, renamed, kudus_agency
+    ):
+        event = renamed.first()
+        kudus_officer = persona(Role.REGENCY_OFFICER, agency=kudus_agency)
+        login(client, kudus_officer)
+        assert client.post(reverse("web:activity_restore", args=[activity.pk, event.pk])).status_code == 404
+        other = ActivityFactory(agency=activity.agency)
+        login(client, regency_officer)
+        assert client.post(reverse("web:activity_restore", args=[other.pk, event.pk])).status_code == 404
+        assert client.get(reverse("web:activity_restore", args=[activity.pk, event.pk])).status_code == 405
+
+    def test_an_accepted_activity_is_locked(self, client, regency_officer, activity, renamed):
+        Activity.objects.filter(pk=activity.pk).update(verification_status=S.ACCEPTED)
+        login(client, regency_officer)
+        assert "/pulihkan/" not in html(client.get(reverse("web:activity_history", args=[activity.pk])))
+        response = client.post(reverse("web:activity_restore", args=[activity.pk, renamed.first().pk]))
+        assert response.status_code == 302
+        activity.refresh_from_db()
+        assert activity.name == "Bimtek amplang PPU tahap II"
 
 
 class TestActivityForms:
@@ -567,6 +629,66 @@ class TestDekon:
         assert 'id="prov-64"' in page and 'id="prov-33"' not in page and 'name="share_' not in page
         assert "Rp50.000.000" in page and "sesuai" in page
         assert client.post(url, {"total": 1}).status_code == 403
+
+
+class TestBudgetPolicy:
+    GOOD = {"target_q1": 20, "target_q2": 45, "target_q3": 70, "target_q4": 95,
+            "rpd_window_months": ["3", "6", "9", "12"], "rpd_window_last_day": 20, "lag_threshold": 15,
+            "reason": "Keputusan Rakor"}  # fmt: skip
+
+    def test_the_ministry_sets_the_year_and_sees_its_history(self, client, admin):
+        login(client, admin)
+        url = reverse("web:budget_policy") + f"?tahun={YEAR}"
+        page = html(client.get(url))
+        assert 'id="policy-default"' in page  # nothing saved yet: the defaults apply
+        assert 'name="target_q1" value="15"' in page and 'name="lag_threshold" value="10"' in page
+        response = client.post(url, self.GOOD)
+        assert response.status_code == 302 and response.url == url
+        policy = BudgetPolicy.objects.get(fiscal_year=YEAR)
+        assert policy.quarter_targets == (20, 45, 70, 95) and policy.window_months == [3, 6, 9, 12]
+        assert (policy.rpd_window_last_day, policy.lag_threshold) == (20, 15)
+        page = html(client.get(url))
+        assert 'id="policy-default"' not in page and 'name="target_q2" value="45"' in page
+        history = reverse("web:budget_policy_history", args=[YEAR])
+        assert history in page
+        page = html(client.get(history))
+        assert "Keputusan Rakor" in page and "ambang keterlambatan" in page.lower()
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"target_q3": 30}, "tidak boleh lebih kecil dari target triwulan sebelumnya"),
+            ({"rpd_window_months": ["2", "3"]}, "paling banyak satu bulan di setiap triwulan"),
+            ({"rpd_window_months": []}, "Pilih sedikitnya satu bulan"),
+            ({"lag_threshold": 150}, "Ambang keterlambatan harus 0–100"),
+        ],
+    )
+    def test_a_broken_rule_is_shown_on_the_form_and_nothing_is_saved(self, client, admin, changes, message):
+        response = login(client, admin).post(reverse("web:budget_policy"), {**self.GOOD, **changes})
+        assert response.status_code == 200 and message in html(response)
+        assert not BudgetPolicy.objects.exists()
+
+    def test_regions_read_it_and_may_not_change_it(self, client, admin, province_officer, regency_officer):
+        BudgetPolicy.objects.create(fiscal_year=YEAR, target_q1=12, lag_threshold=7)
+        url = reverse("web:budget_policy") + f"?tahun={YEAR}"
+        for user in (province_officer, regency_officer):
+            page = html(login(client, user).get(url))
+            assert 'id="policy-facts"' in page and "TW I 12%" in page and "7 poin persen" in page
+            assert 'name="target_q1"' not in page
+            assert reverse("web:budget_policy_history", args=[YEAR]) not in page
+            assert client.post(url, self.GOOD).status_code == 403
+            assert client.get(reverse("web:budget_policy_history", args=[YEAR])).status_code == 404
+        assert BudgetPolicy.objects.get(fiscal_year=YEAR).target_q1 == 12
+
+    def test_a_ministry_analyst_reads_only(self, client, ministry_agency):
+        analyst = persona(Role.MINISTRY_ANALYST, agency=ministry_agency)
+        login(client, analyst)
+        assert 'name="target_q1"' not in html(client.get(reverse("web:budget_policy")))
+        assert client.post(reverse("web:budget_policy"), self.GOOD).status_code == 403
+
+    def test_linked_from_the_programme_tabs(self, client, regency_officer):
+        page = html(login(client, regency_officer).get(reverse("web:activity_list")))
+        assert f'href="{reverse("web:budget_policy")}"' in page
 
 
 # --- in the browser -----------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ def _show(value, choices: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
+    if isinstance(value, list | dict):  # a JSON column, e.g. a policy's RPD window months
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return choices.get(value, str(value))
 
 
@@ -50,14 +52,22 @@ def change_rows(event, labels) -> list[dict]:
     return rows
 
 
-def history_page(request, obj):
-    """The read-only history page of any audited record the caller already found in scope (plans,
-    budgets, realisation): the registry page below adds restoring versions."""
+def history_page(request, obj, restore_url=None):
+    """The history page of any audited record the caller already found in scope (plans, budgets,
+    realisation). `restore_url(event)` — given when the caller may restore — offers each version back
+    (posted to a view that calls audit.services.restore_version); the registry page below does the same."""
     actor = actor_for_request(request)
     paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = field_labels(type(obj))
-    events = [{"event": e, "changes": change_rows(e, labels), "restore_url": ""} for e in page.object_list]
+    events = [
+        {
+            "event": e,
+            "changes": change_rows(e, labels),
+            "restore_url": restore_url(e) if restore_url and e.action != "delete" else "",
+        }
+        for e in page.object_list
+    ]
     return render(
         request,
         "web/history/history.html",

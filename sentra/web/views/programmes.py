@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
+from sentra.audit.selectors import event_get
+from sentra.audit.services import restore_version
 from sentra.core.errors import AccessDenied, DomainError
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import Month
-from sentra.programmes.models import RPD_FIELDS, BudgetLine, DisbursementPlan, Realisation
+from sentra.programmes.models import RPD_FIELDS, BudgetLine, BudgetPolicy, DisbursementPlan, Realisation
 from sentra.regions.models import Region
 from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 from sentra.verification.models import VerificationStatus
@@ -35,6 +37,7 @@ from ..forms_programmes import (
     ActivityForm,
     BudgetDocumentForm,
     BudgetLineForm,
+    BudgetPolicyForm,
     BudgetReviseForm,
     CopyPlanForm,
     DekonAllocationForm,
@@ -303,7 +306,31 @@ def activity_transition(request, pk: int, name: str):
 @login_required
 @require_GET
 def activity_history(request, pk: int):
-    return history_page(request, _404(selectors.activity_get(actor=actor_for_request(request), pk=pk)))
+    """The activity's history; who may restore (as on a registry record) gets each version back."""
+    actor = actor_for_request(request)
+    activity = _404(selectors.activity_get(actor=actor, pk=pk))
+    restore_url = None
+    if not activity.is_locked and allowed(actor, Action.RESTORE, activity):
+        restore_url = lambda event: reverse("web:activity_restore", args=[activity.pk, event.pk])  # noqa: E731
+    return history_page(request, activity, restore_url=restore_url)
+
+
+@login_required
+@require_POST
+def activity_restore(request, pk: int, event_id: int):
+    """Brings the activity's own fields back to a version (audit.services.restore_version, audited)."""
+    actor = actor_for_request(request)
+    activity = _404(selectors.activity_get(actor=actor, pk=pk))
+    event = _404(event_get(actor=actor, obj=activity, event_id=event_id))
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        restore_version(actor=actor, event=event, reason=reason)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Versi sebelumnya telah dipulihkan."))
+    return redirect("web:activity_history", pk=pk)
 
 
 @login_required
@@ -882,3 +909,73 @@ def dekon_allocation(request):
             "national": own is None,
         },
     )
+
+
+# --- control policy ----------------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    text = request.GET.get("tahun", "")
+    year = int(text) if text.isdigit() else 0
+    return year if 2000 <= year <= 2100 else selectors.default_fiscal_year()
+
+
+@login_required
+def budget_policy(request):
+    """The year's control settings: read by everyone who reads the dashboards, set by the ministry."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    year = _year(request)
+    policy = selectors.policy_for(year)
+    can_edit = _is_ministry(actor) and actor.can(Action.EDIT)
+    if request.method == "POST" and not can_edit:
+        raise AccessDenied(_("Kebijakan pengendalian anggaran ditetapkan oleh kementerian."))
+    form = None
+    if can_edit:
+        initial = {
+            **{f"target_q{q}": t for q, t in enumerate(policy.quarter_targets, start=1)},
+            "rpd_window_months": policy.window_months,
+            "rpd_window_last_day": policy.rpd_window_last_day,
+            "lag_threshold": policy.lag_threshold,
+        }
+        form = BudgetPolicyForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.budget_policy_set(
+                    actor=actor,
+                    fiscal_year=year,
+                    targets=form.targets(),
+                    window_months=form.cleaned_data["rpd_window_months"],
+                    window_last_day=form.cleaned_data["rpd_window_last_day"],
+                    lag_threshold=form.cleaned_data["lag_threshold"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Kebijakan pengendalian TA %(year)s tersimpan.") % {"year": year})
+                return redirect(reverse("web:budget_policy") + f"?tahun={year}")
+    saved = policy.pk is not None
+    return render(
+        request,
+        "web/programmes/policy.html",
+        {
+            "year": year,
+            "policy": policy,
+            "saved": saved,
+            "form": form,
+            "window_months": [Month(m).label for m in policy.window_months],
+            "history_url": reverse("web:budget_policy_history", args=[year])
+            if saved and _is_ministry(actor)
+            else "",
+        },
+    )
+
+
+@login_required
+@require_GET
+def budget_policy_history(request, year: int):
+    actor = actor_for_request(request)
+    policy = _404(BudgetPolicy.objects.filter(fiscal_year=year).first())
+    require_record(actor, Action.VIEW, policy)  # national: outside the ministry it is not found
+    return history_page(request, policy)
