@@ -231,6 +231,7 @@ class ActivityOut(Schema):
     start_date: date | None
     end_date: date | None
     plan_reference: str
+    officer_name: str = Field(description="Penanggung jawab kegiatan (nama pejabat/petugas).")
     verification_status: VerificationStatus
     return_reason: str
     submitted_at: datetime | None
@@ -299,6 +300,7 @@ class ActivityIn(Schema):
     start_date: date | None = None
     end_date: date | None = None
     plan_reference: Str = Field("", max_length=300)
+    officer_name: Str = Field("", max_length=150, description="Penanggung jawab kegiatan.")
     locations: list[Str] = Field([], max_length=500, description="Kode wilayah lokasi kegiatan.")
     centres: list[Id] = Field([], max_length=500, description="Id sentra IKM penerima.")
     enterprises: list[Id] = Field([], max_length=5000, description="Id IKM penerima.")
@@ -314,6 +316,7 @@ class ActivityPatch(Schema):
     start_date: date | None = None
     end_date: date | None = None
     plan_reference: Str | None = Field(None, max_length=300)
+    officer_name: Str | None = Field(None, max_length=150)
     locations: list[Str] | None = Field(None, max_length=500)
     centres: list[Id] | None = Field(None, max_length=500)
     enterprises: list[Id] | None = Field(None, max_length=5000)
@@ -373,7 +376,7 @@ def activity_patch(request, activity_id: Id, payload: ActivityPatch):
     for name in ("code", "name", "kind", "funding_source"):
         if name in data and data[name] is None:  # required columns: null means "unchanged"
             data.pop(name)
-    for name in ("description", "plan_reference"):
+    for name in ("description", "plan_reference", "officer_name"):
         if name in data and data[name] is None:
             data[name] = ""
     services.activity_update(
@@ -923,6 +926,7 @@ class LaggingOut(Schema):
     name: str
     agency_id: int
     agency_name: str
+    officer_name: str = Field(description="Penanggung jawab kegiatan; kosong bila belum diisi.")
     region: str | None
     province_code: str
     regency_code: str
@@ -1065,6 +1069,7 @@ def control_lagging(
                 "name": row.activity.name,
                 "agency_id": row.activity.agency_id,
                 "agency_name": row.activity.agency.name,
+                "officer_name": row.activity.officer_name,
                 "region": row.activity.region_id,
                 "province_code": row.activity.province_code,
                 "regency_code": row.activity.regency_code,

@@ -165,6 +165,12 @@ class Activity(AgencyPlacedModel, VerifiableModel):
         blank=True,
         help_text=_("Indikator rencana daerah yang didukung kegiatan ini."),
     )
+    officer_name = models.CharField(
+        _("penanggung jawab"),
+        max_length=150,
+        blank=True,
+        help_text=_("Pejabat/petugas yang bertanggung jawab atas kegiatan, mis. PPK atau kepala bidang."),
+    )
     locations = models.ManyToManyField(
         "regions.Region", blank=True, related_name="+", verbose_name=_("lokasi")
     )

@@ -139,6 +139,7 @@ ACTIVITY_FIELDS = (
     "start_date",
     "end_date",
     "plan_reference",
+    "officer_name",
 )
 
 

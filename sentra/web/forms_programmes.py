@@ -70,6 +70,12 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Indikator rencana daerah yang didukung kegiatan ini."),
     )
+    officer_name = forms.CharField(
+        label=_("Penanggung jawab"),
+        max_length=150,
+        required=False,
+        help_text=_("Pejabat/petugas yang bertanggung jawab atas kegiatan, mis. PPK atau kepala bidang."),
+    )
     location_codes = forms.CharField(
         label=_("Lokasi (kode wilayah)"),
         required=False,
@@ -87,6 +93,7 @@ class ActivityForm(forms.Form):
         "start_date",
         "end_date",
         "plan_reference",
+        "officer_name",
     )
 
     def __init__(self, *args, programmes=(), **kwargs):

@@ -18,6 +18,7 @@ from sentra.audit.models import AuditEvent
 from sentra.conftest import KALTIM, KUDUS, PPU
 from sentra.programmes import services
 from sentra.programmes.models import (
+    Activity,
     BudgetDocument,
     BudgetLine,
     DekonAllocation,
@@ -343,12 +344,19 @@ def test_programme_and_activity_created_by_the_regency(as_, world, agencies):
             "end_date": f"{YEAR}-05-01",
             "locations": ["64.09.01.1002"],
             "outputs": [{"indicator": "IKM dilatih", "unit": "IKM", "target": 25}],
+            "officer_name": "Siti Rahmah, S.E. (Kabid Perindustrian)",
         },
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["outputs"][0]["target"] == 25 and body["locations"][0]["code"] == "64.09.01.1002"
-    assert body["pagu"] == 0
+    assert body["pagu"] == 0 and body["officer_name"] == "Siti Rahmah, S.E. (Kabid Perindustrian)"
+    listed_rows = client.get(f"{API}/activities?q=K-01").json()["results"]
+    assert [row["officer_name"] for row in listed_rows] == ["Siti Rahmah, S.E. (Kabid Perindustrian)"]
+    response = send(client, "patch", f"{API}/activities/{body['id']}", {"officer_name": "Andi Saputra"})
+    assert response.status_code == 200 and response.json()["officer_name"] == "Andi Saputra"
+    response = send(client, "patch", f"{API}/activities/{body['id']}", {"officer_name": None})
+    assert response.status_code == 200 and response.json()["officer_name"] == ""
 
     response = send(client, "patch", f"{API}/activities/{body['id']}", {"name": "Pelatihan kemasan"})
     assert response.status_code == 200 and response.json()["name"] == "Pelatihan kemasan"
@@ -567,11 +575,13 @@ def test_s_curve(as_, world):
 
 
 def test_lagging_activities(as_, world):
+    Activity.objects.filter(pk=world["ppu_activity"].pk).update(officer_name="Rahmat Hidayat (PPK)")
     body = as_("province").get(f"{API}/control/lagging?fiscal_year={YEAR}&month=6&threshold=10").json()
     codes = {row["code"]: row for row in body["results"]}
     ppu = codes[world["ppu_activity"].code]
     assert ppu["lag"] > 10 and ppu["months_lagging"] >= 1 and ppu["output_achievement"] == 10.0
     assert ppu["agency_name"] and ppu["regency_code"] == PPU
+    assert ppu["officer_name"] == "Rahmat Hidayat (PPK)"  # the owner: satker and named officer
     assert world["kudus_activity"].code not in codes  # outside Kaltim
     assert as_("regency").get(f"{API}/control/lagging?threshold=101").status_code == 422
 

@@ -398,6 +398,7 @@ def test_a_plan_is_copied_to_the_next_year(system_actor, kaltim_agency):
         start_date=dt.date(YEAR, 2, 29 - 1),
         location_codes=[PPU],
         outputs=[{"indicator": "IKM dilatih", "unit": "IKM", "target": 30}],
+        officer_name="Dewi Lestari (Kasi IKM)",
     )
     copied = services.copy_plan(actor=system_actor, agency=kaltim_agency, from_year=YEAR, to_year=YEAR + 1)
     assert copied == 1
@@ -407,9 +408,21 @@ def test_a_plan_is_copied_to_the_next_year(system_actor, kaltim_agency):
     assert new.start_date == dt.date(YEAR + 1, 2, 28)
     assert [r.code for r in new.locations.all()] == [PPU]
     assert new.outputs.get().target == 30
+    assert new.officer_name == "Dewi Lestari (Kasi IKM)"  # the responsible officer comes along
     with pytest.raises(DomainError) as exc:
         services.copy_plan(actor=system_actor, agency=kaltim_agency, from_year=YEAR, to_year=YEAR + 1)
     assert "plan_exists" in codes(exc.value)
+
+
+def test_the_responsible_officer_is_named_and_its_change_audited(system_actor, kaltim_agency):
+    activity = ActivityFactory(agency=kaltim_agency, funding_source="dekon")
+    assert activity.officer_name == ""  # optional
+    services.activity_update(actor=system_actor, activity=activity, officer_name="Dewi Lestari (Kasi IKM)")
+    event = AuditEvent.objects.get(object_type="programmes.activity", object_id=activity.pk)
+    assert event.changes == {"officer_name": ["", "Dewi Lestari (Kasi IKM)"]}
+    with pytest.raises(DomainError) as exc:
+        services.activity_update(actor=system_actor, activity=activity, officer_name="x" * 151)
+    assert "officer_name" in {e.field for e in exc.value.errors}
 
 
 def test_a_dekranasda_officer_plans_only_for_its_own_council(system_actor):

@@ -412,6 +412,7 @@ class TestActivityForms:
             "funding_source": activity.funding_source,
             "start_date": f"{YEAR}-05-01",
             "location_codes": PPU,
+            "officer_name": "Rahmat Hidayat, S.T. (PPK)",
         }
         response = client.post(url, data)
         assert response.status_code == 302, html(response)
@@ -419,6 +420,10 @@ class TestActivityForms:
         assert activity.name == "Bimtek amplang PPU angkatan II" and activity.start_date == dt.date(
             YEAR, 5, 1
         )
+        assert activity.officer_name == "Rahmat Hidayat, S.T. (PPK)"
+        detail = html(client.get(reverse("web:activity_detail", args=[activity.pk])))
+        assert '<dd id="officer">Rahmat Hidayat, S.T. (PPK)</dd>' in detail
+        assert 'value="Rahmat Hidayat, S.T. (PPK)"' in html(client.get(url))  # the form shows it back
 
     def test_rename_a_programme(self, client, regency_officer, activity):
         login(client, regency_officer)

@@ -195,6 +195,7 @@ ACTIVITY_COLUMNS = [
     Column("Mulai", lambda o: o.start_date),
     Column("Selesai", lambda o: o.end_date),
     Column("Indikator RPJMD/Renstra", lambda o: o.plan_reference),
+    Column("Penanggung jawab", lambda o: o.officer_name),
     Column("Pagu (Rp)", lambda o: o.pagu or 0),
     Column("Status verifikasi", lambda o: o.get_verification_status_display()),
 ]
@@ -453,7 +454,7 @@ def activity_form(request, pk: int | None = None):
         form.fields["programme"].disabled = obj is not None
         if form.is_valid():
             data = {name: form.cleaned_data.get(name) for name in ActivityForm.SERVICE_FIELDS}
-            for name in ("description", "plan_reference"):
+            for name in ("description", "plan_reference", "officer_name"):
                 data[name] = data[name] or ""
             extra = {
                 "location_codes": form.cleaned_data["location_codes"],
