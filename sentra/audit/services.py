@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,85 @@ def record_change(
         reason=reason[:500],
         batch=batch,
     )
+
+
+class BulkEvents:
+    """Many events of one batch, one actor and one kind of record, written as plain rows in batches by
+    core.imports.insert_many (executemany / COPY) instead of the ORM: the values record_change would
+    store, for imports of a million rows. Call flush() at the end; it runs in the caller's transaction."""
+
+    COLUMNS = (
+        "at",
+        "user_id",
+        "username",
+        "channel",
+        "ip",
+        "object_type",
+        "reason",
+        "batch_id",
+        "action",
+        "object_id",
+        "object_repr",
+        "region_code",
+        "changes",
+        "snapshot",
+    )
+
+    def __init__(
+        self, *, actor: Actor, batch: AuditBatch, model: type[models.Model], size: int = 2_000
+    ) -> None:
+        from django.db import connections, router
+
+        self.db = connections[router.db_for_write(AuditEvent)]
+        meta = AuditEvent._meta
+        fields = {f.attname: f for f in meta.concrete_fields}
+        missing = {
+            name
+            for name in set(fields) - set(self.COLUMNS) - {meta.pk.attname}
+            if not (fields[name].has_db_default() or fields[name].null)
+        }
+        assert not missing, f"BulkEvents does not fill {sorted(missing)}"
+        constants = (
+            timezone.now(),
+            actor.user_id,
+            actor.username,
+            actor.channel,
+            actor.ip,
+            object_type(model),
+        )
+        self.prefix = (
+            *(fields[n].get_db_prep_save(v, self.db) for n, v in zip(self.COLUMNS, constants, strict=False)),
+            "",
+            batch.pk,
+        )
+        self.table = meta.db_table
+        self.db_columns = tuple(fields[c].column for c in self.COLUMNS)
+        self.size = size
+        self.pending: list[tuple[Any, ...]] = []
+        # What JSONField would store (ASCII JSON), without its per-value cost; compact separators.
+        self.dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+    def add(self, action: str, pk: int, name: str, region: str, changes: dict, after: dict | None) -> None:
+        self.pending.append(
+            (
+                *self.prefix,
+                str(action),
+                pk,
+                str(name)[:200],
+                region or "",
+                self.dumps(changes),
+                self.dumps(after if after is not None else {}),
+            )
+        )
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        from sentra.core.imports import insert_many
+
+        if self.pending:
+            insert_many(self.db, self.table, self.db_columns, self.pending)
+            self.pending = []
 
 
 def _apply(obj: models.Model, values: dict[str, Any]) -> None:

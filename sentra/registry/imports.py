@@ -1,10 +1,13 @@
 """Import schemas for the registries: IKM units (enterprises) and sentra IKM (centres).
 
 The engine (sentra.core.imports) streams the file; these schemas say what each column means.
-Validation never queries per row: `prepare` loads one set or dict per referenced table (village
-codes, KBLI leaves, existing NIB → id, existing (name, village) → id) and every row is checked
-against them in memory. Enterprises are written with executemany / bulk_update in batches; centres,
-which number in the thousands nationally, are written one by one with their links.
+Validation never queries per row. Enterprises use the engine's one pass: `prepare` loads the small
+reference sets (village codes, KBLI leaves), each batch of 2,000 rows looks up the records it names
+(two or three queries: by NIB, by village for name + village), and new rows are inserted as plain
+values (executemany on SQLite, COPY on PostgreSQL) with their audit events, existing ones updated with
+bulk_update, all in the import's one transaction. Centres, which number in the thousands nationally,
+use two passes: `prepare` loads the existing centres and members' NIBs, and they are written one by
+one with their links.
 
 Every import runs as an Actor (accounts.scope) that needs Action.IMPORT. A row is refused with
 `out_of_scope` when its village lies outside the actor's region, or when it would update a record
@@ -32,7 +35,15 @@ from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
 from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope, region_q, require
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
-from sentra.audit.services import batch_rollback, batch_start, diff, object_type, record_change, snapshot
+from sentra.audit.services import (
+    BulkEvents,
+    batch_rollback,
+    batch_start,
+    diff,
+    object_type,
+    record_change,
+    snapshot,
+)
 from sentra.core.errors import DomainError, NotFound
 from sentra.core.imports import (
     CellError,
@@ -43,6 +54,7 @@ from sentra.core.imports import (
     Row,
     WriteRefused,
     cell_text,
+    insert_many,
     is_blank,
     parse_choice,
     parse_date,
@@ -162,49 +174,32 @@ NEW_RECORD_STATE = {
 
 
 class _History:
-    """The import's audit batch and its events, inserted with bulk_create in chunks."""
+    """The import's audit batch and its events, written as plain rows in batches (audit.BulkEvents)."""
 
     def __init__(self, actor: Actor, description: str, model: type) -> None:
         self.actor = actor
         self.batch = batch_start(actor=actor, kind="import", description=description)
-        self.object_type = model._meta.label_lower
-        self.pending: list[AuditEvent] = []
+        self.events = BulkEvents(actor=actor, batch=self.batch, model=model, size=BATCH_SIZE)
+        self._orders: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def created(self, pk: int, name: str, village: str, after: dict[str, Any]) -> None:
-        self._add(AuditAction.CREATE, pk, name, village, diff(None, after), after)
+        # diff(None, after), built directly: every column that has a value, in name order.
+        names = tuple(after)
+        order = self._orders.get(names)
+        if order is None:
+            order = self._orders[names] = tuple(sorted(names))
+        changes = {n: [None, after[n]] for n in order if after[n] is not None}
+        self.events.add(AuditAction.CREATE, pk, name, village, changes, after)
 
     def updated(
         self, pk: int, name: str, village: str, before: dict[str, Any], after: dict[str, Any]
     ) -> None:
         changes = diff(before, after)
         if changes:  # as record_change: an update that changed nothing leaves no trace
-            self._add(AuditAction.UPDATE, pk, name, village, changes, after)
-
-    def _add(self, action: str, pk: int, name: str, village: str, changes: dict, after: dict) -> None:
-        actor = self.actor
-        self.pending.append(
-            AuditEvent(
-                user_id=actor.user_id,
-                username=actor.username,
-                channel=actor.channel,
-                ip=actor.ip,
-                action=action,
-                object_type=self.object_type,
-                object_id=pk,
-                object_repr=str(name)[:200],
-                region_code=village or "",
-                changes=changes,
-                snapshot=after,
-                batch=self.batch,
-            )
-        )
-        if len(self.pending) >= BATCH_SIZE:
-            self.flush()
+            self.events.add(AuditAction.UPDATE, pk, name, village, changes, after)
 
     def flush(self) -> None:
-        if self.pending:
-            AuditEvent.objects.bulk_create(self.pending, batch_size=500)
-            self.pending = []
+        self.events.flush()
 
 
 class _Places:
@@ -220,6 +215,8 @@ class _Places:
 
     def code(self, text: str) -> tuple[str | None, str, str]:
         """(village code, error code, message) for one code as written in the file."""
+        if text in self.villages:  # already the canonical 64.09.01.1001
+            return text, "", ""
         code = normalise_code(text)
         if code is None:
             return (
@@ -409,24 +406,51 @@ class EnterpriseSchema(_RegistrySchema):
             missing.append("kode_wilayah/desa")
         return missing
 
+    # One pass (core.imports.run_import): each batch of rows is parsed once, checked against the
+    # records it names (two queries per batch, never a map of the whole table), and written at once
+    # while the file has shown no error; an error later rolls everything back.
+    one_pass = True
+
     def prepare(self, present: set[str]) -> None:
         self.present = present
         self.guard = self._guard()
         self.places = _Places(present)
         self.kbli: set[str] = set(Kbli.objects.filter(level=5).values_list("code", flat=True))
-        # Values are pk << 2 | guard (may this actor update it?); by_name's are negated when that
-        # record has a NIB (see _existing).
+        self.parsers = self._parsers()
+        # Records this import creates carry this stamp and ids above this mark; lookups of later
+        # batches leave them out (a row matching one is a duplicate inside the file, reported so).
+        self.now = timezone.now()
+        self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        # The current batch's existing records: pk << 2 | guard (may this actor update it?);
+        # by_name's are negated when that record has a NIB (see _existing).
         self.by_nib: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
-        rows = Enterprise.objects.values_list(
-            "id", "nib", "name", "village_id", "agency_id", "verification_status"
-        ).iterator(chunk_size=20_000)
+        self.batch: list[tuple[Row, dict[str, Any], int | None]] = []
+
+    def _load_existing(self, parsed: list[dict[str, Any]]) -> None:
+        """The records the batch's rows may update: by NIB, then by (name, village) for rows whose NIB
+        is absent or unknown (a NIB-less row matches any record there, a row with a NIB only one
+        without)."""
+        self.by_nib, self.by_name = {}, {}
+        stored = Enterprise.objects.exclude(pk__gt=self.high_water, created_at=self.now)
         record = self.guard.record
-        for pk, nib, name, village, agency_id, status in rows:
-            value = pk << 2 | record(village, agency_id, status)
-            if nib:
-                self.by_nib[nib] = value
-            self.by_name[(natural_name(name), village)] = -value if nib else value
+        nibs = {data["nib"] for data in parsed if data["nib"]}
+        if nibs:
+            for pk, nib, village, agency_id, status in stored.filter(nib__in=nibs).values_list(
+                "id", "nib", "village_id", "agency_id", "verification_status"
+            ):
+                self.by_nib[nib] = pk << 2 | record(village, agency_id, status)
+        any_record = {data["village"] for data in parsed if not data["nib"]}
+        without_nib = {data["village"] for data in parsed if data["nib"] and data["nib"] not in self.by_nib}
+        without_nib -= any_record
+        for villages, records in ((any_record, stored), (without_nib, stored.filter(nib__isnull=True))):
+            if not villages:
+                continue
+            for pk, nib, name, village, agency_id, status in records.filter(
+                village_id__in=villages
+            ).values_list("id", "nib", "name", "village_id", "agency_id", "verification_status"):
+                value = pk << 2 | record(village, agency_id, status)
+                self.by_name[(natural_name(name), village)] = -value if nib else value
 
     def _existing(self, nib: str | None, name: str, village: str) -> int | None:
         """pk << 2 | guard of the record this row updates, or None for a new record."""
@@ -439,63 +463,62 @@ class EnterpriseSchema(_RegistrySchema):
             return abs(found)
         return None  # same name and village but another NIB: a different unit
 
-    def _existing_id(self, nib: str | None, name: str, village: str) -> int | None:
-        found = self._existing(nib, name, village)
-        return None if found is None else found >> 2
+    def _parsers(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+        """(column, field, parser) in the order errors are reported; the village comes after kbli."""
+        return (
+            ("nama_usaha", "name", _text(200)),
+            ("nama_pemilik", "owner_name", _text(150)),
+            ("nib", "nib", _parse_nib),
+            ("kbli", "kbli", self._parse_kbli),
+            ("", "village", None),
+            ("alamat", "address", _text(300)),
+            ("lintang", "latitude", _decimal(Decimal("-11.5"), Decimal("6.5"), places=6, max_digits=9)),
+            ("bujur", "longitude", _decimal(Decimal("94.5"), Decimal("141.5"), places=6, max_digits=9)),
+            ("tenaga_kerja", "workers", _whole(0, MAX_INT)),
+            ("investasi", "investment", _whole(0, MAX_BIGINT)),
+            (
+                "kapasitas_produksi",
+                "production_capacity",
+                _decimal(Decimal(0), None, places=2, max_digits=14),
+            ),
+            ("satuan_kapasitas", "capacity_unit", _text(30)),
+            ("nilai_produksi", "production_value", _whole(0, MAX_BIGINT)),
+            ("tahun_mulai", "year_started", _whole(1900, 2100)),
+            ("status", "status", _choice(EnterpriseStatus)),
+        )
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
         """Row → field values; errors go to `report`. Returns None when the row has errors."""
-        before = report.error_count if report else 0
+        failed = False
+        values = row.values
         data: dict[str, Any] = {}
-        data["name"] = _field(row, report, "nama_usaha", lambda v: parse_text(v, max_length=200))
-        if data["name"] == "" and report is not None:
-            report.error(row.number, "nama_usaha", "", "required", _("Nama usaha wajib diisi."))
-        data["owner_name"] = _field(row, report, "nama_pemilik", lambda v: parse_text(v, max_length=150))
-        data["nib"] = _field(row, report, "nib", _parse_nib)
-        data["kbli"] = _field(row, report, "kbli", self._parse_kbli)
-        data["village"] = self._village(row, report)
-        data["address"] = _field(row, report, "alamat", lambda v: parse_text(v, max_length=300))
-        data["latitude"] = _field(
-            row,
-            report,
-            "lintang",
-            lambda v: parse_decimal(
-                v, minimum=Decimal("-11.5"), maximum=Decimal("6.5"), places=6, max_digits=9
-            ),
-        )
-        data["longitude"] = _field(
-            row,
-            report,
-            "bujur",
-            lambda v: parse_decimal(
-                v, minimum=Decimal("94.5"), maximum=Decimal("141.5"), places=6, max_digits=9
-            ),
-        )
-        data["workers"] = _field(row, report, "tenaga_kerja", lambda v: parse_int(v, maximum=MAX_INT)) or 0
-        data["investment"] = _field(row, report, "investasi", lambda v: parse_int(v, maximum=MAX_BIGINT)) or 0
-        data["production_capacity"] = _field(
-            row,
-            report,
-            "kapasitas_produksi",
-            lambda v: parse_decimal(v, minimum=Decimal(0), places=2, max_digits=14),
-        )
-        data["capacity_unit"] = _field(
-            row, report, "satuan_kapasitas", lambda v: parse_text(v, max_length=30)
-        )
-        data["production_value"] = _field(
-            row, report, "nilai_produksi", lambda v: parse_int(v, maximum=MAX_BIGINT)
-        )
-        data["year_started"] = _field(
-            row, report, "tahun_mulai", lambda v: parse_int(v, minimum=1900, maximum=2100)
-        )
-        data["status"] = _field(row, report, "status", lambda v: parse_choice(v, EnterpriseStatus)) or (
-            EnterpriseStatus.ACTIVE
-        )
-        if report is not None and report.error_count > before:
+        for column, field, parse in self.parsers:
+            if parse is None:
+                data[field] = village = self._village(row, report)
+                failed = failed or village is None
+                continue
+            value = values.get(column)
+            try:
+                data[field] = parse(value)
+            except CellError as exc:
+                failed = True
+                data[field] = None
+                if report is not None:
+                    report.error(row.number, column, value, exc.code, exc.message)
+            if field == "name" and data["name"] == "":
+                failed = True
+                if report is not None:
+                    report.error(row.number, "nama_usaha", "", "required", _("Nama usaha wajib diisi."))
+        if failed:
             return None
+        data["workers"] = data["workers"] or 0
+        data["investment"] = data["investment"] or 0
+        data["status"] = data["status"] or EnterpriseStatus.ACTIVE
         return data
 
     def _parse_kbli(self, value: Any) -> str:
+        if value.__class__ is str and value in self.kbli:
+            return value
         text = _kbli_text(value)
         if not text:
             raise CellError("required", _("KBLI wajib diisi."))
@@ -508,28 +531,38 @@ class EnterpriseSchema(_RegistrySchema):
     def _village(self, row: Row, report: ImportReport | None) -> str | None:
         return _row_village(self.places, row, report)
 
-    def check(self, row: Row, report: ImportReport) -> Any:
-        data = self.parse(row, report)
-        if data is None:
-            return None
-        village = data["village"]
-        if not self.guard.place(village):
-            self.guard.place_error(report, row, village)
-        else:
-            found = self._existing(data["nib"], data["name"], village)
-            if found is not None and found & 3:
-                column = "nib" if data["nib"] and data["nib"] in self.by_nib else "nama_usaha"
-                self.guard.record_error(report, row, column, found & 3, _("IKM"))
-        return ("nib", data["nib"]) if data["nib"] else ("name", natural_name(data["name"]), data["village"])
+    def check_batch(self, rows: list[Row], report: ImportReport) -> list[Any]:
+        parsed = [(row, self.parse(row, report)) for row in rows]
+        self._load_existing([data for _row, data in parsed if data is not None])
+        self.batch = []
+        keys: list[Any] = []
+        for row, data in parsed:
+            if data is None:
+                keys.append(None)
+                continue
+            village = data["village"]
+            found = None
+            if not self.guard.place(village):
+                self.guard.place_error(report, row, village)
+            else:
+                found = self._existing(data["nib"], data["name"], village)
+                if found is not None and found & 3:
+                    column = "nib" if data["nib"] and data["nib"] in self.by_nib else "nama_usaha"
+                    self.guard.record_error(report, row, column, found & 3, _("IKM"))
+            self.batch.append((row, data, found))
+            keys.append(
+                ("nib", data["nib"]) if data["nib"] else ("name", natural_name(data["name"]), village)
+            )
+        return keys
 
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
         return "nib", _(
             "IKM yang sama (NIB yang sama, atau nama dan desa yang sama) sudah ada di baris %(row)d."
         ) % {"row": first_row}
 
-    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+    def begin_write(self, report: ImportReport) -> None:
         history = self.begin(report)
-        agency = self.agency or default_import_agency()
+        self.owner = agency = self.agency or default_import_agency()
         update_fields = sorted(
             {
                 f
@@ -541,28 +574,78 @@ class EnterpriseSchema(_RegistrySchema):
             | {"size_class", "updated_at", "verification_status", "verified_at"}
         )
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
-        inserter = _EnterpriseInserter(agency_id=agency.pk, history=history)
-        updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
-        for row in rows:
-            on_row()
-            data = self.parse(row, None)
-            assert data is not None  # pass 1 found no error
+        self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, now=self.now)
+        self.updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
+
+    def write_batch(self, rows: list[Row], report: ImportReport) -> None:
+        inserter, updater, agency = self.inserter, self.updater, self.owner
+        for row, data, found in self.batch:
             village, kbli = data.pop("village"), data.pop("kbli")
-            pk = self._existing_id(data["nib"], data["name"], village)
-            if pk is None:
-                # New rows skip model instances and the SQL compiler: plain tuples, executemany.
+            if found is None:
+                # New rows skip model instances and the SQL compiler: plain tuples, executemany/COPY.
                 report.created += inserter.add(data, kbli, village)
                 continue
-            enterprise = Enterprise(pk=pk, agency=agency, kbli_id=kbli, **data)
+            enterprise = Enterprise(pk=found >> 2, agency=agency, kbli_id=kbli, **data)
             enterprise.place_in(village)
             enterprise.size_class = enterprise_size_class(
                 workers=enterprise.workers, investment=enterprise.investment
             )
             enterprise.updated_at = timezone.now()
             report.updated += updater.add(enterprise, row)
-        report.created += inserter.flush()
-        report.updated += updater.flush()
-        history.flush()
+        self.batch = []
+
+    def end_write(self, report: ImportReport) -> None:
+        report.created += self.inserter.flush()
+        report.updated += self.updater.flush()
+        self.inserter.history.flush()
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value.__class__ is str and len(value) <= limit:  # the reader has stripped it already
+            return value
+        return parse_text(value, max_length=limit)
+
+    return parse
+
+
+def _whole(minimum: int, maximum: int) -> Callable[[Any], int | None]:
+    def parse(value: Any) -> int | None:
+        if value.__class__ is str and value.isdigit() and value.isascii() and len(value) < 19:
+            number = int(value)
+            if minimum <= number <= maximum:
+                return number
+        return parse_int(value, minimum=minimum, maximum=maximum)
+
+    return parse
+
+
+def _decimal(
+    minimum: Decimal | None, maximum: Decimal | None, *, places: int, max_digits: int
+) -> Callable[[Any], Decimal | None]:
+    def parse(value: Any) -> Decimal | None:
+        if value is None or value == "":
+            return None
+        return parse_decimal(value, minimum=minimum, maximum=maximum, places=places, max_digits=max_digits)
+
+    return parse
+
+
+def _choice(choices: Any) -> Callable[[Any], str | None]:
+    """parse_choice remembering its answers (a status column takes a handful of values)."""
+    seen: dict[Any, str | None] = {}
+
+    def parse(value: Any) -> str | None:
+        try:
+            return seen[value]
+        except (KeyError, TypeError):
+            pass
+        found = parse_choice(value, choices)
+        if len(seen) < 1_000 and value.__class__ is str:
+            seen[value] = found
+        return found
+
+    return parse
 
 
 # Audited columns: what audit.services.snapshot records (no primary key, no bookkeeping timestamps).
@@ -658,13 +741,13 @@ class _EnterpriseInserter:
 
     ROW_FIELDS = ENTERPRISE_FIELDS
 
-    def __init__(self, *, agency_id: int, history: _History) -> None:
+    def __init__(self, *, agency_id: int, history: _History, now: datetime | None = None) -> None:
         self.connection = connections[router.db_for_write(Enterprise)]
         self.history = history
         self.agency_id = agency_id
         meta = Enterprise._meta
         fields = {f.attname: f for f in meta.concrete_fields}
-        self.now = now = timezone.now()
+        self.now = now = now or timezone.now()
         self.prefix = (
             fields["created_at"].get_db_prep_save(now, self.connection),
             fields["updated_at"].get_db_prep_save(now, self.connection),
@@ -682,12 +765,10 @@ class _EnterpriseInserter:
         assert not missing, f"_EnterpriseInserter does not fill {sorted(missing)}"
         unaudited = set(AUDITED_FIELDS) - set(columns) - set(NEW_RECORD_STATE)
         assert not unaudited, f"_EnterpriseInserter does not record {sorted(unaudited)}"
-        quote = self.connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(meta.db_table),
-            ", ".join(quote(fields[c].column) for c in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
+        self.table = meta.db_table
+        self.db_columns = tuple(fields[c].column for c in columns)
+        # Every other column holds a str, an int or None, as _json would leave it.
+        self.decimal_names = tuple(c for c in columns if fields[c].get_internal_type() == "DecimalField")
         self.pending: list[tuple[Any, ...]] = []
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -711,8 +792,7 @@ class _EnterpriseInserter:
     def flush(self) -> int:
         if not self.pending:
             return 0
-        with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, self.pending)
+        insert_many(self.connection, self.table, self.db_columns, self.pending)
         written, pending, self.pending = len(self.pending), self.pending, []
         self._record(pending)
         return written
@@ -734,7 +814,10 @@ class _EnterpriseInserter:
             if values is None:
                 continue
             matched += 1
-            after = {n: _json(v) for n, v in zip(names, values[2:], strict=True)}
+            after = dict(zip(names, values[2:], strict=True))
+            for decimal in self.decimal_names:  # the only values JSON cannot take as they are
+                if after[decimal] is not None:
+                    after[decimal] = str(after[decimal])
             after["agency_id"] = self.agency_id
             after.update(NEW_RECORD_STATE)
             self.history.created(pk, row_name, row_village, after)

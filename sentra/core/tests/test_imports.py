@@ -173,3 +173,80 @@ def test_report_round_trip_and_csv_defuses_formulas():
 def test_templates_have_the_column_keys():
     assert template_csv(EchoSchema()).lstrip("\ufeff").strip() == "kode,jumlah"
     assert template_xlsx(EchoSchema())[:4] == b"PK\x03\x04"
+
+
+class OnePassEcho(EchoSchema):
+    """EchoSchema read once: each batch is checked, then written at once as Job rows (a real table,
+    so that the test sees what the transaction kept)."""
+
+    one_pass = True
+
+    def write_batch(self, rows, report):
+        from sentra.core.models import Job
+
+        Job.objects.bulk_create([Job(kind="echo", params={"kode": row.text("kode")}) for row in rows])
+        report.created += len(rows)
+
+
+def echo_jobs() -> int:
+    from sentra.core.models import Job
+
+    return Job.objects.filter(kind="echo").count()
+
+
+def key_table_exists() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regclass('pg_temp.sentra_import_keys') IS NOT NULL")
+        else:
+            cursor.execute("SELECT COUNT(*) > 0 FROM sqlite_temp_master WHERE name = 'sentra_import_keys'")
+        return bool(cursor.fetchone()[0])
+
+
+def test_one_pass_writes_batch_by_batch_and_counts_each_row_once(tmp_path, db):
+    path = write(tmp_path, "kode,jumlah\n" + "".join(f"k{i},{i}\n" for i in range(5000)))
+    seen: list[tuple[int, int]] = []
+    report = run_import(path=path, schema=OnePassEcho(), on_progress=lambda d, t: seen.append((d, t)))
+    assert report.ok and not report.committed and report.created == 0 and echo_jobs() == 0
+    seen.clear()
+    report = run_import(
+        path=path, schema=OnePassEcho(), commit=True, on_progress=lambda d, t: seen.append((d, t))
+    )
+    assert report.committed and report.created == 5000 and echo_jobs() == 5000
+    assert seen[-1] == (5000, 5000) and [d for d, _t in seen] == sorted(d for d, _t in seen)
+    assert not key_table_exists()
+
+
+def test_one_pass_error_in_a_late_batch_undoes_the_batches_already_written(tmp_path, db):
+    rows = "".join(f"k{i},{i}\n" for i in range(4500)) + "bad,x\n" + "".join(f"m{i},1\n" for i in range(10))
+    report = run_import(path=write(tmp_path, "kode,jumlah\n" + rows), schema=OnePassEcho(), commit=True)
+    assert [(e.row, e.code) for e in report.errors] == [(4502, "not_integer")]
+    assert report.rows_total == 4511 and report.error_count == 1
+    assert not report.committed and report.created == 0 and echo_jobs() == 0
+    assert not key_table_exists()
+
+
+def test_one_pass_finds_duplicates_across_batches_and_lists_errors_in_file_order(tmp_path, db):
+    rows = ["a,1", *(f"k{i},x" if i == 2500 else f"k{i},{i}" for i in range(3000)), "a,1", "a,2", "k7,7"]
+    report = run_import(
+        path=write(tmp_path, "kode,jumlah\n" + "\n".join(rows) + "\n"), schema=OnePassEcho(), commit=True
+    )
+    assert [(e.row, e.code) for e in report.errors] == [
+        (2503, "not_integer"),
+        (3003, "duplicate_row"),
+        (3004, "duplicate_key"),
+        (3005, "duplicate_row"),
+    ]
+    assert "baris 2" in report.errors[1].message and "baris 10" in report.errors[3].message
+    assert echo_jobs() == 0 and not key_table_exists()
+
+
+def test_one_pass_broken_file_late_is_one_message_and_writes_nothing(tmp_path, db):
+    content = ("kode,jumlah\n" + "".join(f"k{i},1\n" for i in range(4500))).encode() + "é,1\n".encode(
+        "cp1252"
+    )
+    report = run_import(path=write(tmp_path, content), schema=OnePassEcho(), commit=True)
+    assert [(e.row, e.code) for e in report.errors] == [(None, "encoding")]
+    assert not report.committed and report.created == 0 and echo_jobs() == 0

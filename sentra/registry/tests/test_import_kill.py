@@ -9,9 +9,10 @@ then imported again and every row is there exactly once.
 
 How the write phase is seen, without sleeping and without any hook in the production code:
 
-- the command's own progress bar (stderr): the engine counts pass 1 up to N rows and the write
-  phase from N to 2N, so a count above N + N/3 means the write loop has handed a third of the rows to
-  the inserter (written with executemany every registry.imports.BATCH_SIZE rows);
+- the command's own progress bar (stderr): the enterprise import reads the file once
+  (core.imports one pass) and counts each batch of rows before checking and writing it, so a count
+  of N/2 means at least two batches (core.imports.ONE_PASS_BATCH rows each) have been written
+  (executemany/COPY every registry.imports.BATCH_SIZE rows) inside the one transaction;
 - the database confirms that a write transaction is open at that moment: on PostgreSQL the
   command's backend (found by its application_name) has a transaction id and holds a
   RowExclusiveLock on the enterprise table, i.e. it has inserted enterprises; on SQLite another
@@ -42,12 +43,13 @@ from django.db import connection
 
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditBatch, AuditEvent
+from sentra.core.imports import ONE_PASS_BATCH
 from sentra.core.models import Job
 from sentra.regions.models import Kbli, Region
 from sentra.registry.imports import BATCH_SIZE, import_schema
 from sentra.registry.models import Enterprise
 
-ROWS = 12_000  # the kill lands after 4,000 written rows, with 8,000 (seconds of work) still to go
+ROWS = 12_000  # the kill lands after 4,000 written rows, with 6,000 (seconds of work) still to go
 APP_NAME = "sentra_import_kill_test"
 DEADLINE = 90  # seconds, a generous limit for each wait; the whole test takes far less
 
@@ -181,11 +183,13 @@ def wait_until(condition, what: str, timeout: float = DEADLINE) -> None:
 
 
 def kill_in_write_phase(process: subprocess.Popen, target: Target) -> int:
-    """Follow the progress bar until a third of the rows are written, then SIGKILL; returns the count."""
+    """Follow the progress bar until half of the rows are read (two batches written), then SIGKILL;
+    returns the count."""
     assert process.stderr is not None
     fd = process.stderr.fileno()
-    threshold = ROWS + ROWS // 3
-    assert ROWS // 3 >= 2 * BATCH_SIZE  # at least two executemany batches are in the transaction
+    threshold = ROWS // 2
+    # at least two batches checked and written before the one being counted
+    assert threshold >= 2 * ONE_PASS_BATCH + BATCH_SIZE and ONE_PASS_BATCH == BATCH_SIZE
     output = b""
     deadline = time.monotonic() + DEADLINE
     while True:
@@ -197,7 +201,7 @@ def kill_in_write_phase(process: subprocess.Popen, target: Target) -> int:
         assert chunk, f"the import ended before it was killed: {output[-2000:]!r}"
         output += chunk
         counts = [int(done) for done, _total in PROGRESS.findall(output[-4096:])]
-        if counts and max(counts) >= threshold and max(counts) < 2 * ROWS:
+        if counts and max(counts) >= threshold and max(counts) < ROWS:
             break
     assert target.writing(), "the progress bar is in the write phase but no write transaction is open"
     process.send_signal(signal.SIGKILL)
@@ -222,7 +226,7 @@ def test_import_killed_in_its_write_phase_leaves_nothing_and_can_be_repeated(tmp
             process.kill()
             process.wait()
         process.stderr.close()
-    assert ROWS < reached < 2 * ROWS
+    assert ROWS // 2 <= reached < ROWS
     # The server notices the dead client and rolls back; the lock goes with it.
     wait_until(lambda: not target.command_connected(), "the killed import's connection to go away")
 

@@ -312,3 +312,43 @@ def test_default_agency_is_created_when_missing(tmp_path, db, system_actor):
     )
     assert report.ok
     assert Enterprise.objects.first().agency.name == "Direktorat Jenderal IKMA"
+
+
+def many(count: int, start: int = 0, workers: int = 4) -> list[str]:
+    return [
+        f"UD Banyak {n},Pemilik {n},{9_140_000_000_000 + n},10794,64.09.01.1001,{workers},10000000,Aktif"
+        for n in range(start, start + count)
+    ]
+
+
+def test_a_file_longer_than_a_batch_is_all_or_nothing(tmp_path, ministry_agency, actor):
+    from sentra.audit.models import AuditBatch, AuditEvent
+
+    rows = many(4100)
+    rows[4050] = rows[4050].replace(",10794,", ",99999,")  # the third batch, after two were written
+    rows.append(rows[5])  # and the same unit again, two batches after its first row
+    report = import_enterprises(actor=actor, path=write(tmp_path, "\n".join([HEADER, *rows])), commit=True)
+    assert codes(report) == [(4052, "kbli", "unknown_kbli"), (4102, "", "duplicate_row")]
+    assert "baris 7" in report.errors[1].message
+    assert not report.committed and (report.created, report.updated, report.batch_id) == (0, 0, None)
+    assert counts() == (0, 0, 0, 0) and AuditBatch.objects.count() == AuditEvent.objects.count() == 0
+
+
+def test_a_long_reimport_updates_every_batch_and_records_each_change(tmp_path, ministry_agency, actor):
+    from sentra.audit.models import AuditEvent
+
+    path = write(tmp_path, "\n".join([HEADER, *many(2500)]))
+    first = import_enterprises(actor=actor, path=path, commit=True)
+    assert (first.created, first.updated) == (2500, 0)
+    again = write(tmp_path, "\n".join([HEADER, *many(2500, workers=30), *many(10, start=2500)]), "again.csv")
+    report = import_enterprises(actor=actor, path=again, commit=True)
+    assert report.ok and (report.created, report.updated) == (10, 2500)
+    assert Enterprise.objects.count() == 2510 and not Enterprise.objects.exclude(workers__in=(4, 30)).exists()
+    assert Enterprise.objects.filter(workers=30, size_class="medium").count() == 2500
+    events = AuditEvent.objects.filter(batch_id=report.batch_id)
+    assert events.filter(action="update").count() == 2500 and events.filter(action="create").count() == 10
+    event = events.filter(action="create").first()
+    assert (
+        event.changes["name"] == [None, event.snapshot["name"]]
+        and event.snapshot["verification_status"] == "draft"
+    )
