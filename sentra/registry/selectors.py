@@ -6,9 +6,12 @@ None for it, which every caller answers with 404.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import Expression, RawSQL
 
 from sentra.accounts.scope import Actor, region_q
 from sentra.regions.codes import normalise_code
@@ -92,11 +95,91 @@ def enterprise_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Enterp
     if filters.size_class:
         qs = qs.filter(size_class=filters.size_class)
     if q := filters.q.strip():
-        if q.isdigit() and len(q) == 13:
-            qs = qs.filter(nib=q)
-        else:
-            qs = qs.filter(Q(name__icontains=q) | Q(owner_name__icontains=q))
+        qs = _search_enterprises(qs, q)
     return _apply_sort(qs, filters.sort, ENTERPRISE_SORTS)
+
+
+MIN_SUBSTRING = 3  # shorter terms match the start of the name only (a trigram needs 3 characters)
+FTS_ID_LIMIT = 10_000  # SQLite: up to this many matches are fetched from FTS and looked up by id
+
+
+def _search_enterprises(qs: QuerySet, q: str) -> QuerySet:
+    """A NIB, or a case-insensitive substring of the name or the owner's name.
+
+    Both databases answer from an index at 4.4 million rows (migration 0003): PostgreSQL from the
+    trigram GIN indexes on UPPER(name) and UPPER(owner_name), which serve `icontains`; SQLite from
+    the FTS5 trigram table (see _sqlite_search). A term shorter than three characters has no
+    trigram: it matches names starting with it, on both.
+    """
+    if q.isdigit() and len(q) == 13:
+        return qs.filter(nib=q)
+    if len(q) < MIN_SUBSTRING:
+        if connection.vendor == "sqlite":
+            return qs.filter(_name_prefix_q(q))
+        return qs.filter(name__istartswith=q)
+    if connection.vendor == "sqlite":
+        return _sqlite_search(qs, q)
+    return qs.filter(Q(name__icontains=q) | Q(owner_name__icontains=q))
+
+
+def _fts_phrase(q: str) -> str:
+    """An FTS5 phrase: with the trigram tokenizer, a case-insensitive substring match."""
+    return '"' + q.replace('"', '""') + '"'
+
+
+FTS_IDS = "SELECT rowid FROM registry_enterprise_fts WHERE registry_enterprise_fts MATCH %s"
+
+
+def _sqlite_search(qs: QuerySet, q: str) -> QuerySet:
+    """SQLite: ask FTS5 first for at most FTS_ID_LIMIT + 1 matching ids.
+
+    A term with fewer matches (a name, an owner) filters by that id list: a few thousand primary
+    key lookups, then the sort. A common term (a product word in every 30th name) is cheaper the
+    other way round for a page: see CommonTermSearch.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"{FTS_IDS} LIMIT %s", [_fts_phrase(q), FTS_ID_LIMIT + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FTS_ID_LIMIT:
+        return qs.filter(id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+    return qs.filter(CommonTermSearch(q))
+
+
+class CommonTermSearch(Expression):
+    """SQLite, a term with more than FTS_ID_LIMIT matches: `id IN (FTS5 match)`, two plans.
+
+    In an ordered query (a page of the list, an export) it is written `+id IN (…)`, so that SQLite
+    walks the sort's (…, name, id) index and tests each entry against the FTS5 matches, stopping
+    after one page, instead of looking up and sorting tens of thousands of matches. In an
+    unordered one (the capped count) it stays `id IN (…)`: primary-key lookups of the matches,
+    stopping at 10,001.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, q: str):
+        super().__init__()
+        self.q = q
+
+    def as_sql(self, compiler, connection):
+        query = compiler.query
+        ordered = bool(query.order_by) or (query.default_ordering and bool(query.get_meta().ordering))
+        table = compiler.quote_name_unless_alias(query.get_initial_alias())
+        # `+id` keeps SQLite from looking the matches up by id and sorting them all: it walks the
+        # sort's index and tests each entry's id against the FTS5 matches instead.
+        return f'{"+" if ordered else ""}{table}."id" IN ({FTS_IDS})', [_fts_phrase(self.q)]
+
+
+def _name_prefix_q(q: str) -> Q:
+    """Names starting with `q` in any case, as binary ranges SQLite's (…, name, id) indexes serve."""
+    variants = {""}
+    for char in q:
+        variants = {v + c for v in variants for c in {char.lower(), char.upper()}}
+    result = Q()
+    for prefix in sorted(variants):
+        result |= Q(name__gte=prefix, name__lt=prefix + "\U0010ffff")
+    return result
 
 
 def enterprise_get(*, actor: Actor, pk: int) -> Enterprise | None:

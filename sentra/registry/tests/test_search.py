@@ -1,0 +1,138 @@
+"""Enterprise search: a case-insensitive substring of the name or the owner, from an index.
+
+The same specification holds on SQLite (FTS5 trigram table kept by triggers) and PostgreSQL
+(pg_trgm GIN indexes); the suite runs on both.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import actor_of, persona
+from sentra.conftest import KUDUS
+from sentra.registry.models import Enterprise
+from sentra.registry.selectors import RegistryFilter, enterprise_list
+from sentra.registry.tests.factories import AgencyFactory, EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+KUDUS_VILLAGE = "33.19.01.2001"
+
+
+def found(actor, q: str, **filters) -> list[str]:
+    return [e.name for e in enterprise_list(actor=actor, filters=RegistryFilter(q=q, **filters))]
+
+
+@pytest.fixture
+def shops(db):
+    return {
+        "amplang": EnterpriseFactory(name="UD Amplang Ikan Belida", owner_name="Siti Rahayu"),
+        "tempe": EnterpriseFactory(name="Tempe Sari Murni", owner_name="Joko Amplangi"),
+        "batik": EnterpriseFactory(name="Batik Benuo Taka", owner_name="Made Wirawan"),
+    }
+
+
+def test_a_word_inside_the_name_finds_the_enterprise(actor, shops):
+    assert found(actor, "Ikan") == ["UD Amplang Ikan Belida"]
+    assert found(actor, "nuo Ta") == ["Batik Benuo Taka"]  # across a space, mid-word
+
+
+def test_search_ignores_case(actor, shops):
+    assert found(actor, "BELIDA") == ["UD Amplang Ikan Belida"]
+    assert found(actor, "bAtIk bEnUo") == ["Batik Benuo Taka"]
+
+
+def test_the_owner_name_is_searched_too(actor, shops):
+    assert found(actor, "wirawan") == ["Batik Benuo Taka"]
+    # "amplang" is in one name and in another's owner: both, in name order.
+    assert found(actor, "amplang") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+
+
+def test_a_term_that_is_nowhere_finds_nothing(actor, shops):
+    assert found(actor, "rendang") == []
+    assert found(actor, "Amplang Belida") == []  # the words must follow each other
+
+
+def test_quotes_and_wildcards_are_plain_characters(actor, shops):
+    EnterpriseFactory(name='Toko "Maju" 100% Halal_Jaya')
+    assert found(actor, '"Maju"') == ['Toko "Maju" 100% Halal_Jaya']
+    assert found(actor, "100%") == ['Toko "Maju" 100% Halal_Jaya']
+    assert found(actor, "l_J") == ['Toko "Maju" 100% Halal_Jaya']
+    assert found(actor, "a%a") == []
+    assert found(actor, "OR ") == []  # not read as a query operator
+
+
+def test_renamed_and_deleted_enterprises_are_found_by_their_current_name(actor, shops):
+    shop = shops["tempe"]
+    shop.name = "Tahu Bakso Murni"
+    shop.save()
+    assert found(actor, "tempe") == []
+    assert found(actor, "bakso") == ["Tahu Bakso Murni"]
+    Enterprise.objects.filter(pk=shop.pk).update(owner_name="Wulan")
+    assert found(actor, "wulan") == ["Tahu Bakso Murni"]
+    assert found(actor, "joko") == []
+    shop.delete()
+    assert found(actor, "bakso") == []
+
+
+def test_a_term_shorter_than_three_characters_matches_the_start_of_the_name(actor, shops):
+    assert found(actor, "ba") == ["Batik Benuo Taka"]
+    assert found(actor, "T") == ["Tempe Sari Murni"]
+    assert found(actor, "ik") == []  # inside a word: needs three characters
+
+
+def test_a_nib_finds_exactly_that_enterprise(actor, shops):
+    assert found(actor, shops["batik"].nib) == ["Batik Benuo Taka"]
+
+
+def test_search_stays_inside_the_readers_region(shops, regency_agency):
+    kudus = EnterpriseFactory(
+        name="UD Amplang Kudus", village_id=KUDUS_VILLAGE, agency=AgencyFactory(region_id=KUDUS)
+    )
+    officer = actor_of(persona(Role.REGENCY_OFFICER, agency=regency_agency))
+    assert found(officer, "amplang") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert kudus.name not in found(officer, "kudus")
+
+
+def test_search_combines_with_the_filters_and_the_sort(actor, shops):
+    EnterpriseFactory(name="UD Amplang Kudus", village_id=KUDUS_VILLAGE, workers=30)
+    assert found(actor, "amplang", region="33") == ["UD Amplang Kudus"]
+    assert found(actor, "amplang", region="64.09") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert found(actor, "amplang", sort="-workers")[0] == "UD Amplang Kudus"
+    assert found(actor, "amplang", sort="-name") == [
+        "UD Amplang Kudus",
+        "UD Amplang Ikan Belida",
+        "Tempe Sari Murni",
+    ]
+
+
+def test_the_search_is_served_by_an_index(actor, shops):
+    with CaptureQueriesContext(connection) as queries:
+        sql = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang")).query)
+    if connection.vendor == "sqlite":  # the ids come from the FTS5 table, then the rows by id
+        assert [q["sql"] for q in queries if "registry_enterprise_fts MATCH" in q["sql"]]
+        assert "json_each" in sql and "LIKE" not in sql
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'registry_enterprise' "
+                "AND indexdef LIKE '%%gin_trgm_ops%%' ORDER BY indexname"
+            )
+            assert [row[0] for row in cursor.fetchall()] == ["enterprise_name_trgm", "enterprise_owner_trgm"]
+        assert 'UPPER("registry_enterprise"."name"::text) LIKE UPPER(' in sql
+
+
+def test_a_term_with_many_matches_gives_the_same_page_and_count(actor, shops, monkeypatch):
+    # On SQLite a term matching more than FTS_ID_LIMIT rows takes another plan (the page walks
+    # the name index, the count reads FTS); here the limit is 1 so that "amplang" (2 rows) does.
+    from sentra.registry import selectors
+
+    monkeypatch.setattr(selectors, "FTS_ID_LIMIT", 1)
+    EnterpriseFactory(name="Roti Bakar", owner_name="Ny. AMPLANG")
+    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="Amplang"))
+    assert [e.name for e in qs] == ["Roti Bakar", "Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert qs.order_by()[:10].count() == 3
+    assert qs.order_by().values("pk")[:10].count() == 3
+    assert found(actor, "100%") == []  # wildcards stay characters on this plan too
+    assert found(actor, "Ikan Belida", sort="-workers") == ["UD Amplang Ikan Belida"]
