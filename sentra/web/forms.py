@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
+from sentra.regions.codes import normalise_code
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
 from sentra.registry.services import ENTERPRISE_FIELDS
 from sentra.verification.models import VerificationStatus
@@ -83,14 +87,182 @@ class AgencyField(forms.ModelChoiceField):
         super().__init__(queryset=Agency.objects.order_by("name"), label=_("Instansi pemilik"), **kwargs)
 
 
+class LookupInput(forms.TextInput):
+    """A text input that suggests values as one types (htmx, sentra/web/views/lookup.py).
+
+    The suggestions are buttons in a list under the input; web/lookup.js puts the chosen code in
+    the input. Without JavaScript the input still takes a code or a name (see the fields below).
+    """
+
+    template_name = "web/registry/_lookup_input.html"
+
+    def __init__(self, url, *, multiple: bool = False, attrs=None):
+        self.url = url
+        self.multiple = multiple
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(lookup_url=str(self.url), multiple=self.multiple)
+        return context
+
+
+VILLAGE_LOOKUP = reverse_lazy("web:lookup_villages")
+KBLI_LOOKUP = reverse_lazy("web:lookup_kbli")
+CODE_RE = re.compile(r"^\s*\d{2}\.?\d{2}\.?\d{2}\.?\d{4}\s*$")
+MAX_CANDIDATES = 8
+
+
+def village_label(path: list[str], code: str) -> str:
+    """ "Salo Loang, Penajam, Kabupaten Penajam Paser Utara, Kalimantan Timur (64.09.01.1002)"."""
+    return f"{', '.join(reversed(path))} ({code})"
+
+
+def _candidate_list(items: list[str]) -> str:
+    return "; ".join(items[:MAX_CANDIDATES]) + ("; …" if len(items) > MAX_CANDIDATES else "")
+
+
+def resolve_village(text: str) -> str:
+    """A village code from its code (dotted or not) or its name as people write it.
+
+    Names go through the gazetteer ("Saloloang, Penajam"); a name that fits several villages, or
+    none, is a validation error that lists the candidates — never a silent guess.
+    """
+    from sentra.regions.gazetteer import resolve_place
+
+    text = text.strip()
+    if CODE_RE.match(text):
+        return normalise_code(text) or text
+    if text.replace(".", "").isdigit():
+        return text  # some other code: the service says what is wrong with it
+    found = resolve_place(text, level=4)
+    if found.status == "resolved" and found.best:
+        return found.best.code
+    candidates = [village_label(c.path, c.code) for c in found.candidates if c.level == 4]
+    if found.status == "ambiguous" and candidates:
+        raise forms.ValidationError(
+            _(
+                "“%(text)s” cocok dengan beberapa desa/kelurahan: %(candidates)s. Pilih salah satu, "
+                "tulis kodenya, atau tambahkan kecamatan/kabupaten."
+            ),
+            code="village_ambiguous",
+            params={"text": text, "candidates": _candidate_list(candidates)},
+        )
+    if candidates:
+        raise forms.ValidationError(
+            _("“%(text)s” tidak cocok persis: %(reason)s Mungkin: %(candidates)s."),
+            code="village_contradictory",
+            params={"text": text, "reason": found.reason, "candidates": _candidate_list(candidates)},
+        )
+    raise forms.ValidationError(
+        _("Desa/kelurahan “%(text)s” tidak ditemukan. Tulis nama desa dengan kecamatannya, atau kodenya."),
+        code="village_not_found",
+        params={"text": text},
+    )
+
+
+def split_villages(text: str) -> list[str]:
+    """Villages written one per line or separated by ';'; codes may also be separated by commas.
+
+    A part whose comma-separated pieces are not all codes is a name with its context
+    ("Saloloang, Penajam"); codes written before such a name ("64.09.01.1001, Saloloang, Penajam")
+    count as villages of their own.
+    """
+    villages = []
+    for part in re.split(r"[;\n]", text):
+        pieces = [p.strip() for p in part.split(",")]
+        while pieces and CODE_RE.match(pieces[0]):
+            villages.append(pieces.pop(0))
+        if rest := ", ".join(p for p in pieces if p):
+            villages.append(rest)
+    return villages
+
+
+class VillageField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Desa/kelurahan"))
+        kwargs.setdefault(
+            "help_text", _("Ketik nama desa, misalnya “Saloloang, Penajam”, lalu pilih; atau tulis kodenya.")
+        )
+        super().__init__(max_length=200, widget=LookupInput(VILLAGE_LOOKUP), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return resolve_village(value) if value else value
+
+
+class VillagesField(forms.CharField):
+    """One or more villages; the first is the main one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Desa/kelurahan"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Satu atau lebih, dipisah titik koma; yang pertama adalah desa utama. Ketik nama lalu pilih, "
+                "atau tulis kodenya."
+            ),
+        )
+        super().__init__(widget=LookupInput(VILLAGE_LOOKUP, multiple=True), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        codes, errors = [], []
+        for text in split_villages(value or ""):
+            try:
+                codes.append(resolve_village(text))
+            except forms.ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise forms.ValidationError(errors)
+        return codes
+
+
+def resolve_kbli(text: str) -> str:
+    """A 5-digit KBLI code, from the code or from words of its title when they fit one code."""
+    from sentra.regions.models import Kbli
+
+    text = text.strip()
+    code = text.split(" ", 1)[0]
+    if code.isdigit():
+        return code  # the service checks that the code exists at the 5-digit level
+    matches = list(
+        Kbli.objects.filter(level=5, title__icontains=text)
+        .order_by("code")
+        .values_list("code", "title")[: MAX_CANDIDATES + 1]
+    )
+    if len(matches) == 1:
+        return matches[0][0]
+    if matches:
+        raise forms.ValidationError(
+            _("“%(text)s” cocok dengan beberapa KBLI: %(candidates)s. Pilih salah satu atau tulis kodenya."),
+            code="kbli_ambiguous",
+            params={"text": text, "candidates": _candidate_list([f"{c} {t}" for c, t in matches])},
+        )
+    raise forms.ValidationError(
+        _("KBLI “%(text)s” tidak ditemukan. Tulis kode 5 angka atau kata dari judulnya."),
+        code="kbli_not_found",
+        params={"text": text},
+    )
+
+
+class KbliField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("KBLI"))
+        kwargs.setdefault("help_text", _("Ketik kode atau judul KBLI 2020 (5 angka), lalu pilih."))
+        super().__init__(max_length=200, widget=LookupInput(KBLI_LOOKUP), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return resolve_kbli(value) if value else value
+
+
 class EnterpriseForm(forms.Form):
     name = forms.CharField(label=_("Nama usaha"), max_length=200)
     owner_name = forms.CharField(label=_("Nama pemilik"), max_length=150, required=False)
     nib = forms.CharField(label=_("NIB"), max_length=13, required=False, help_text=_("13 angka."))
-    village_code = forms.CharField(
-        label=_("Kode desa/kelurahan"), max_length=13, help_text=_("Misalnya 64.09.01.1001.")
-    )
-    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5)
+    village_code = VillageField()
+    kbli_code = KbliField()
     address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
     latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
@@ -117,11 +289,8 @@ def _codes(text: str) -> list[str]:
 class CentreForm(forms.Form):
     name = forms.CharField(label=_("Nama sentra"), max_length=200)
     commodity = forms.CharField(label=_("Komoditas"), max_length=150)
-    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5)
-    village_codes = forms.CharField(
-        label=_("Kode desa/kelurahan"),
-        help_text=_("Satu atau lebih, dipisah koma; yang pertama adalah desa utama."),
-    )
+    kbli_code = KbliField()
+    village_codes = VillagesField()
     member_ids = forms.CharField(
         label=_("Anggota (ID IKM)"), required=False, help_text=_("ID IKM dipisah koma.")
     )
@@ -166,9 +335,6 @@ class CentreForm(forms.Form):
         "is_desa_pengrajin",
     )
 
-    def clean_village_codes(self):
-        return _codes(self.cleaned_data["village_codes"])
-
     def clean_member_ids(self):
         ids = _codes(self.cleaned_data.get("member_ids") or "")
         if not all(i.isdigit() for i in ids):
@@ -180,7 +346,7 @@ class ProductForm(forms.Form):
     name = forms.CharField(label=_("Nama produk"), max_length=200)
     enterprise_id = forms.IntegerField(label=_("ID IKM pembuat"), required=False)
     centre_id = forms.IntegerField(label=_("ID sentra pembuat"), required=False)
-    kbli_code = forms.CharField(label=_("KBLI (5 angka)"), max_length=5, required=False)
+    kbli_code = KbliField(required=False)
     description = forms.CharField(
         label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

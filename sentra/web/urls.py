@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import auth, dashboard, history, maps, notifications, registry, workflow
+from .views import auth, dashboard, history, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
 
@@ -39,6 +39,8 @@ urlpatterns = [
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
+    path("cari/desa/", lookup.lookup_villages, name="lookup_villages"),
+    path("cari/kbli/", lookup.lookup_kbli, name="lookup_kbli"),
     path("verifikasi/", workflow.verification_queue, name="verification_queue"),
     path("verifikasi/massal/", workflow.verification_bulk, name="verification_bulk"),
     path("notifikasi/", notifications.notification_list, name="notifications"),
