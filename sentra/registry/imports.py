@@ -180,16 +180,6 @@ class _History:
         self.actor = actor
         self.batch = batch_start(actor=actor, kind="import", description=description)
         self.events = BulkEvents(actor=actor, batch=self.batch, model=model, size=BATCH_SIZE)
-        self._orders: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def created(self, pk: int, name: str, village: str, after: dict[str, Any]) -> None:
-        # diff(None, after), built directly: every column that has a value, in name order.
-        names = tuple(after)
-        order = self._orders.get(names)
-        if order is None:
-            order = self._orders[names] = tuple(sorted(names))
-        changes = {n: [None, after[n]] for n in order if after[n] is not None}
-        self.events.add(AuditAction.CREATE, pk, name, village, changes, after)
 
     def updated(
         self, pk: int, name: str, village: str, before: dict[str, Any], after: dict[str, Any]
@@ -734,9 +724,11 @@ class _EnterpriseInserter:
     they are (datetimes) go through the field's `get_db_prep_save`, once per import. Runs inside the
     engine's transaction, so an error still leaves nothing written.
 
-    After each batch the new ids are read back in one query (ids above the last seen, with this
-    import's creation stamp) and matched to the rows by natural key; each new record's history
-    snapshot is built from the values just inserted, never by reading the record again.
+    After each batch one INSERT … SELECT writes the batch's audit events from the rows just inserted
+    (ids above the last batch's, with this import's creation stamp): the database builds each event's
+    snapshot and changes as audit.services.snapshot / diff(None, snapshot) would (decimals as text,
+    every audited column, the verification state of a new record), so no value travels back to Python
+    and no JSON is encoded there.
     """
 
     ROW_FIELDS = ENTERPRISE_FIELDS
@@ -767,10 +759,72 @@ class _EnterpriseInserter:
         assert not unaudited, f"_EnterpriseInserter does not record {sorted(unaudited)}"
         self.table = meta.db_table
         self.db_columns = tuple(fields[c].column for c in columns)
-        # Every other column holds a str, an int or None, as _json would leave it.
-        self.decimal_names = tuple(c for c in columns if fields[c].get_internal_type() == "DecimalField")
         self.pending: list[tuple[Any, ...]] = []
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.events_sql, self.events_params = self._events_statement(fields)
+        self.new_rows = (
+            f"FROM {self.connection.ops.quote_name(self.table)} e "  # nosec B608: model names only
+            "WHERE e.id > %s AND e.created_at = %s AND e.agency_id = %s"
+        )
+
+    def _events_statement(self, fields: dict[str, Any]) -> tuple[str, list[Any]]:
+        """INSERT … SELECT of one CREATE event per enterprise of the batch (see the class docstring)."""
+        postgres = self.connection.vendor == "postgresql"
+        quote = self.connection.ops.quote_name
+        values: list[tuple[str, str, list[Any]]] = []  # (attname, SQL expression, its parameters)
+        for name in AUDITED_FIELDS:
+            field = fields[name]
+            column = f"e.{quote(field.column)}"
+            if name in NEW_RECORD_STATE:  # filled by the database; the state of every new record
+                constant = NEW_RECORD_STATE[name]
+                if constant is None:
+                    values.append((name, "NULL::text" if postgres else "NULL", []))
+                else:
+                    values.append((name, "%s::text" if postgres else "%s", [constant]))
+            elif field.get_internal_type() == "DecimalField":  # str(Decimal), as snapshot() stores it
+                places = field.decimal_places
+                expression = (
+                    f"{column}::text"
+                    if postgres
+                    else f"CASE WHEN {column} IS NULL THEN NULL ELSE printf('%%.{places}f', {column}) END"
+                )
+                values.append((name, expression, []))
+            else:
+                assert field.get_internal_type() not in ("DateTimeField", "DateField", "BooleanField"), name
+                values.append((name, column, []))
+        pairs, changed, params, changed_params = [], [], [], []
+        for name, expression, extra in values:
+            pairs.append(f"'{name}', {expression}")
+            params += extra
+            if expression.startswith("NULL"):
+                continue  # diff(None, …) leaves out what is still None
+            pair = "jsonb_build_array(NULL::text, {e})" if postgres else "json_array(NULL, {e})"
+            changed.append(
+                f"'{name}', CASE WHEN {expression} IS NULL THEN NULL ELSE {pair.format(e=expression)} END"
+            )
+            changed_params += extra * 2  # the expression appears twice
+        if postgres:
+            snapshot_sql = f"jsonb_build_object({', '.join(pairs)})"
+            changes_sql = f"jsonb_strip_nulls(jsonb_build_object({', '.join(changed)}))"
+        else:  # json_patch drops the members whose value is null
+            snapshot_sql = f"json_object({', '.join(pairs)})"
+            changes_sql = f"json_patch('{{}}', json_object({', '.join(changed)}))"
+        events = self.history.events
+        sql = (
+            f"INSERT INTO {quote(events.table)} ({', '.join(quote(c) for c in events.db_columns)}) "
+            f"SELECT {', '.join(['%s'] * (len(events.prefix) + 1))}, e.id, "
+            f"SUBSTR(e.{quote('name')}, 1, 200), e.{quote(fields['village_id'].column)}, "
+            f"{changes_sql}, {snapshot_sql} "
+        )
+        assert events.COLUMNS[len(events.prefix) :] == (
+            "action",
+            "object_id",
+            "object_repr",
+            "region_code",
+            "changes",
+            "snapshot",
+        )
+        return sql, [*events.prefix, str(AuditAction.CREATE), *changed_params, *params]
 
     def add(self, data: dict[str, Any], kbli: str, village: str) -> int:
         """Queue one row; returns the number of rows written now (0 or a batch)."""
@@ -793,35 +847,16 @@ class _EnterpriseInserter:
         if not self.pending:
             return 0
         insert_many(self.connection, self.table, self.db_columns, self.pending)
-        written, pending, self.pending = len(self.pending), self.pending, []
-        self._record(pending)
+        written, self.pending = len(self.pending), []
+        batch = [self.high_water, self.prefix[0], self.prefix[2]]
+        with self.connection.cursor() as cursor:
+            # Only quote_name()d model names and fixed SQL are interpolated; values are parameters.
+            cursor.execute(self.events_sql + self.new_rows + " ORDER BY e.id", [*self.events_params, *batch])
+            recorded = cursor.rowcount
+            cursor.execute("SELECT MAX(e.id) " + self.new_rows, batch)  # nosec B608
+            self.high_water = cursor.fetchone()[0] or self.high_water
+        assert recorded == written, f"recorded {recorded} events for {written} new enterprises"
         return written
-
-    def _record(self, pending: list[tuple[Any, ...]]) -> None:
-        names = self.columns[2:]
-        index = {name: position for position, name in enumerate(self.columns)}
-        nib, name, village = index["nib"], index["name"], index["village_id"]
-        by_key = {(values[nib] or "", values[name], values[village]): values for values in pending}
-        new = (
-            Enterprise.objects.filter(pk__gt=self.high_water, created_at=self.now, agency_id=self.agency_id)
-            .order_by("pk")
-            .values_list("pk", "nib", "name", "village_id")
-        )
-        matched = 0
-        for pk, row_nib, row_name, row_village in new:
-            self.high_water = max(self.high_water, pk)
-            values = by_key.get((row_nib or "", row_name, row_village))
-            if values is None:
-                continue
-            matched += 1
-            after = dict(zip(names, values[2:], strict=True))
-            for decimal in self.decimal_names:  # the only values JSON cannot take as they are
-                if after[decimal] is not None:
-                    after[decimal] = str(after[decimal])
-            after["agency_id"] = self.agency_id
-            after.update(NEW_RECORD_STATE)
-            self.history.created(pk, row_name, row_village, after)
-        assert matched == len(pending), f"read back {matched} of {len(pending)} new enterprises"
 
 
 def _parse_nib(value: Any) -> str | None:

@@ -352,3 +352,39 @@ def test_a_long_reimport_updates_every_batch_and_records_each_change(tmp_path, m
         event.changes["name"] == [None, event.snapshot["name"]]
         and event.snapshot["verification_status"] == "draft"
     )
+
+
+def test_a_created_enterprise_is_recorded_as_record_change_would(tmp_path, ministry_agency, actor):
+    """The database writes the CREATE events of an import (INSERT … SELECT): same snapshot and changes
+    as audit.services would store for the record, so history pages, restore and rollback read them."""
+    from sentra.audit.models import AuditEvent
+    from sentra.audit.services import diff, snapshot
+
+    text = (
+        "nama_usaha,nama_pemilik,nib,kbli,kode_wilayah,lintang,bujur,tenaga_kerja,investasi,"
+        "kapasitas_produksi,satuan_kapasitas,nilai_produksi,tahun_mulai,alamat\n"
+        'Tenun Ulos Tobá,Rahmá,9120001234567,13121,64.09.01.1001,"-1,25",116.7021,3,10000000,'
+        "1200.5,kg,120.000.000,2015,\n"
+        "UD Tanpa NIB,,,10794,64.09.01.1002,,,,,,,,,\n"
+    )
+    report = import_enterprises(actor=actor, path=write(tmp_path, text), commit=True)
+    assert report.ok and report.created == 2
+    for unit in Enterprise.objects.all():
+        event = AuditEvent.objects.get(object_type="registry.enterprise", object_id=unit.pk)
+        assert (event.action, event.batch_id, event.object_repr, event.region_code) == (
+            "create",
+            report.batch_id,
+            unit.name,
+            unit.village_id,
+        )
+        assert (event.user_id, event.username, event.channel) == (
+            actor.user_id,
+            actor.username,
+            actor.channel,
+        )
+        assert event.snapshot == snapshot(unit)
+        assert event.changes == diff(None, snapshot(unit))
+    assert (
+        AuditEvent.objects.get(object_id=Enterprise.objects.get(nib="9120001234567").pk).snapshot["latitude"]
+        == "-1.250000"
+    )
