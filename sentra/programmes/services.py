@@ -254,6 +254,31 @@ def activity_update(
     return activity
 
 
+@transaction.atomic
+def activity_restore(*, actor: Actor, activity: Activity, event, reason: str = "") -> Activity:
+    """Brings an activity back to a version of its history (audit.services.restore_version, the
+    registries' mechanism), refusing what activity_update would refuse: another funding source once
+    the activity has a pagu. A version that no longer fits (e.g. a code taken since) is a DomainError."""
+    from django.core.exceptions import ValidationError
+
+    from sentra.audit.services import restore_version
+    from sentra.core.validation import domain_error_from
+
+    earlier = (event.snapshot or {}).get("funding_source", activity.funding_source)
+    if earlier != activity.funding_source and activity.budget_lines.exists():
+        raise _error(
+            _("Versi ini memakai sumber dana lain, padahal kegiatan sudah memiliki pagu di DIPA."),
+            "funding_source_in_use",
+            "funding_source",
+        )
+    try:
+        restored = restore_version(actor=actor, event=event, reason=reason)
+    except ValidationError as exc:
+        raise domain_error_from(exc) from exc
+    _check_schedule(restored)
+    return restored
+
+
 def output_create(*, actor: Actor, activity: Activity, indicator: str, unit: str, target: Any) -> Output:
     require_agency_write(actor, Action.EDIT, activity.agency)
     ensure_editable(activity)

@@ -425,6 +425,55 @@ def test_the_responsible_officer_is_named_and_its_change_audited(system_actor, k
     assert "officer_name" in {e.field for e in exc.value.errors}
 
 
+class TestActivityRestore:
+    def events(self, activity):
+        return AuditEvent.objects.filter(object_type="programmes.activity", object_id=activity.pk).order_by(
+            "id"
+        )
+
+    def test_an_earlier_version_comes_back_and_the_restore_is_recorded(self, system_actor, kaltim_agency):
+        activity = ActivityFactory(agency=kaltim_agency, name="Bimtek", funding_source="apbd_prov")
+        services.activity_update(actor=system_actor, activity=activity, name="Bimtek I")
+        services.activity_update(actor=system_actor, activity=activity, name="Bimtek II")
+        restored = services.activity_restore(
+            actor=system_actor, activity=activity, event=self.events(activity).first(), reason="salah ketik"
+        )
+        assert restored.name == "Bimtek I"
+        assert (self.events(activity).last().action, self.events(activity).last().reason) == (
+            "restore",
+            "salah ketik",
+        )
+
+    def test_another_funding_source_is_refused_once_there_is_a_pagu(self, system_actor, kaltim_agency):
+        activity = ActivityFactory(agency=kaltim_agency, name="Pameran", funding_source="apbd_prov")
+        services.activity_update(actor=system_actor, activity=activity, name="Pameran IKM")
+        apbd_version = self.events(activity).first()
+        services.activity_update(actor=system_actor, activity=activity, funding_source="dekon")
+        services.activity_update(actor=system_actor, activity=activity, name="Pameran produk IKM")
+        dekon_version = self.events(activity)[1]
+        BudgetLineFactory(
+            document=BudgetDocumentFactory(agency=kaltim_agency, kind="dekon"), activity=activity
+        )
+        with pytest.raises(DomainError) as exc:
+            services.activity_restore(actor=system_actor, activity=activity, event=apbd_version)
+        assert "funding_source_in_use" in codes(exc.value)
+        activity.refresh_from_db()
+        assert (activity.funding_source, activity.name) == ("dekon", "Pameran produk IKM")
+        restored = services.activity_restore(actor=system_actor, activity=activity, event=dekon_version)
+        assert (restored.funding_source, restored.name) == ("dekon", "Pameran IKM")
+
+    def test_a_version_that_no_longer_fits_is_a_domain_error(self, system_actor, kaltim_agency):
+        activity = ActivityFactory(agency=kaltim_agency, code="A-1")
+        services.activity_update(actor=system_actor, activity=activity, code="A-2")
+        services.activity_update(actor=system_actor, activity=activity, code="A-3")
+        ActivityFactory(agency=kaltim_agency, code="A-2", programme=activity.programme)
+        taken = self.events(activity).first()  # the version with code A-2, now used by another activity
+        with pytest.raises(DomainError):
+            services.activity_restore(actor=system_actor, activity=activity, event=taken)
+        activity.refresh_from_db()
+        assert activity.code == "A-3" and self.events(activity).last().action == "update"
+
+
 def test_a_dekranasda_officer_plans_only_for_its_own_council(system_actor):
     from sentra.programmes.tests.factories import OutputFactory
 

@@ -21,7 +21,6 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
 from sentra.audit.selectors import event_get
-from sentra.audit.services import restore_version
 from sentra.core.errors import AccessDenied, DomainError
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.programmes import selectors, services
@@ -319,14 +318,14 @@ def activity_history(request, pk: int):
 @login_required
 @require_POST
 def activity_restore(request, pk: int, event_id: int):
-    """Brings the activity's own fields back to a version (audit.services.restore_version, audited)."""
+    """Brings the activity's own fields back to a version (services.activity_restore, audited)."""
     actor = actor_for_request(request)
     activity = _404(selectors.activity_get(actor=actor, pk=pk))
     event = _404(event_get(actor=actor, obj=activity, event_id=event_id))
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        restore_version(actor=actor, event=event, reason=reason)
+        services.activity_restore(actor=actor, activity=activity, event=event, reason=reason)
     except DomainError as error:
         messages.error(request, error.message)
     else:
