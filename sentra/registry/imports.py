@@ -407,8 +407,10 @@ class EnterpriseSchema(_RegistrySchema):
         self.places = _Places(present)
         self.kbli: set[str] = set(Kbli.objects.filter(level=5).values_list("code", flat=True))
         self.parsers = self._parsers()
-        # Records this import creates carry this stamp and ids above this mark; lookups of later
-        # batches leave them out (a row matching one is a duplicate inside the file, reported so).
+        # Lookups see the records that existed when the import began (ids up to this mark), as a
+        # map loaded here would: not those this import creates (a row matching one of them is a
+        # duplicate inside the file, reported so). Records created meanwhile by someone else are
+        # not seen either; a NIB among them makes the write fail on its unique index, all undone.
         self.now = timezone.now()
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # The current batch's existing records: pk << 2 | guard (may this actor update it?);
@@ -422,7 +424,9 @@ class EnterpriseSchema(_RegistrySchema):
         is absent or unknown (a NIB-less row matches any record there, a row with a NIB only one
         without)."""
         self.by_nib, self.by_name = {}, {}
-        stored = Enterprise.objects.exclude(pk__gt=self.high_water, created_at=self.now)
+        if not self.high_water:  # the table was empty when the import began: every row is new
+            return
+        stored = Enterprise.objects.filter(pk__lte=self.high_water)
         record = self.guard.record
         nibs = {data["nib"] for data in parsed if data["nib"]}
         if nibs:
