@@ -366,24 +366,49 @@ def quarter_target(fiscal_year: int, month: int) -> int:
     return policy_for(fiscal_year).quarter_targets[quarter_of(month) - 1]
 
 
-def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
-    qs = _matching(
-        _scoped(Activity.objects.filter(fiscal_year=f.fiscal_year), actor),
-        kind=f.kind,
-        funding_source=f.funding_source,
-        funding_source__in=f.funding_sources,
-        agency_id=f.agency,
-        programme_id=f.programme,
+def _control_q(actor: Actor, f: ControlFilter, prefix: str = "") -> Q:
+    """The activities of the filter in the actor's scope, as conditions on the fields of Activity
+    reached through `prefix` ("" on Activity itself, "activity__" from a realisation…)."""
+    q = Q(**{f"{prefix}fiscal_year": f.fiscal_year}) & region_q(
+        actor,
+        province=f"{prefix}province_code",
+        regency=f"{prefix}regency_code",
+        village=f"{prefix}region_id",
     )
-    return _region(qs, f.region)
+    for name, value in (
+        ("kind", f.kind),
+        ("funding_source", f.funding_source),
+        ("funding_source__in", f.funding_sources),
+        ("agency_id", f.agency),
+        ("programme_id", f.programme),
+    ):
+        if value not in (None, "", ()):
+            q &= Q(**{f"{prefix}{name}": value})
+    code = normalise_code(f.region) if f.region else None
+    if code:
+        field = "province_code" if len(code) == 2 else "regency_code" if len(code) == 5 else "region_id"
+        q &= Q(**{f"{prefix}{field}": code})
+    return q
+
+
+def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
+    return Activity.objects.filter(_control_q(actor, f))
 
 
 def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None) -> list[ControlFigures]:
-    """Figures per group (None: one row for everything), sorted by key. Three aggregate queries."""
-    return _figures(control_activities(actor=actor, f=f), f, group)
+    """Figures per group (None: one row for everything), sorted by key. Three aggregate queries, each
+    joining its table to the activity and filtering there (an `activity_id IN (…)` subquery on top
+    of the join it needs for the group key costs twice as much on a national year)."""
+    return _figures(
+        control_activities(actor=actor, f=f), f, group, scope=lambda prefix: _control_q(actor, f, prefix)
+    )
 
 
-def _figures(activities: QuerySet[Activity], f: ControlFilter, group: str | None) -> list[ControlFigures]:
+def _figures(
+    activities: QuerySet[Activity], f: ControlFilter, group: str | None, scope=None
+) -> list[ControlFigures]:
+    """`scope(prefix)`: the activities as conditions through a join (see _control_q); without it the
+    tables are filtered by `activity_id IN (activities)`."""
     key = GROUPS[group] if group else None
     rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month))
 
@@ -392,20 +417,26 @@ def _figures(activities: QuerySet[Activity], f: ControlFilter, group: str | None
             return [qs.aggregate(**named)]
         return qs.values(f"{prefix}{key}").annotate(**named).order_by()
 
-    ids = activities.values("id")
+    ids = activities.values("id").order_by()  # a set: no ORDER BY inside IN (...)
+    if scope is None:
+        lines = BudgetLine.objects.filter(activity_id__in=ids)
+        plans = DisbursementPlan.objects.filter(line__activity_id__in=ids)
+        realisations = Realisation.objects.filter(activity_id__in=ids)
+    else:
+        lines = BudgetLine.objects.filter(scope("activity__"))
+        plans = DisbursementPlan.objects.filter(scope("line__activity__"))
+        realisations = Realisation.objects.filter(scope("activity__"))
     counts = activities.values(*([key] if key else [])).annotate(n=Count("id")).order_by() if key else None
-    for row in grouped(BudgetLine.objects.filter(activity_id__in=ids), "activity__", pagu=Sum("amount")):
+    for row in grouped(lines, "activity__", pagu=Sum("amount")):
         rows[row.get(f"activity__{key}") if key else None].pagu = row["pagu"] or 0
     plan_sums = {name: Sum(name) for name in RPD_FIELDS}
-    for row in grouped(
-        DisbursementPlan.objects.filter(line__activity_id__in=ids), "line__activity__", **plan_sums
-    ):
+    for row in grouped(plans, "line__activity__", **plan_sums):
         target = rows[row.get(f"line__activity__{key}") if key else None]
         target.plan = [row[name] or 0 for name in RPD_FIELDS]
     # One row per group with twelve filtered sums: ~11,000 rows for a national year by activity,
     # not the ~133,000 (activity, month) pairs.
     month_sums = {f"r{m:02d}": Sum("amount", filter=Q(month=m)) for m in MONTHS}
-    for row in grouped(Realisation.objects.filter(activity_id__in=ids), "activity__", **month_sums):
+    for row in grouped(realisations, "activity__", **month_sums):
         target = rows[row.get(f"activity__{key}") if key else None]
         target.realised = [row[f"r{m:02d}"] or 0 for m in MONTHS]
     if counts is not None:
@@ -444,20 +475,69 @@ class Lag:
 
 
 LAG_SQL = """
-    SELECT b.activity_id, b.pagu, COALESCE(p.planned, 0), COALESCE(r.realised, 0)
-    FROM (SELECT activity_id, SUM(amount) AS pagu FROM programmes_budgetline
-          WHERE activity_id IN ({ids}) GROUP BY activity_id) b
-    LEFT JOIN (SELECT l.activity_id, SUM({plan}) AS planned
-               FROM programmes_disbursementplan d
-               JOIN programmes_budgetline l ON l.id = d.line_id
-               WHERE l.activity_id IN ({ids}) GROUP BY l.activity_id) p
-           ON p.activity_id = b.activity_id
-    LEFT JOIN (SELECT activity_id, SUM(amount) AS realised FROM programmes_realisation
-               WHERE month <= %s AND activity_id IN ({ids}) GROUP BY activity_id) r
-           ON r.activity_id = b.activity_id
+    SELECT b.activity_id, b.pagu, COALESCE(p.planned, 0) AS planned, COALESCE(r.realised, 0) AS realised
+    FROM ({pagu}) b
+    LEFT JOIN ({plan}) p ON p.activity_id = b.activity_id
+    LEFT JOIN ({realised}) r ON r.activity_id = b.activity_id
     WHERE b.pagu > 0
       AND (COALESCE(p.planned, 0) - COALESCE(r.realised, 0)) * 100.0 > %s * b.pagu
 """
+
+
+# Worst first: the same double-precision arithmetic as Lag.lag, ties by activity id.
+LAG_ORDER = """
+    SELECT activity_id, pagu, planned, realised, COUNT(*) OVER () FROM ({lagging}) lagging
+    ORDER BY CAST(planned - realised AS DOUBLE PRECISION) * 100 / CAST(pagu AS DOUBLE PRECISION) DESC,
+             activity_id
+    LIMIT %s OFFSET %s
+"""
+
+
+def lagging_page(
+    *, actor: Actor, f: ControlFilter, limit: int, offset: int = 0, threshold: int | None = None
+) -> tuple[int, list[Lag]]:
+    """How many activities lag (as lagging_rows) and `limit` of them from `offset`, worst first.
+
+    The database counts, sorts and cuts: a page or a pack shows the worst few of thousands."""
+    threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
+    sql, params = _lag_sql(actor, f, threshold)
+    with connection.cursor() as cursor:
+        cursor.execute(LAG_ORDER.format(lagging=sql), [*params, limit, offset])  # nosec B608
+        rows = cursor.fetchall()
+    if not rows and offset:  # past the end: count without a page
+        return len(lagging_rows(actor=actor, f=f, threshold=threshold)), []
+    count = int(rows[0][4]) if rows else 0
+    return count, [Lag(*(int(value) for value in row[:4])) for row in rows]
+
+
+def _lag_sql(actor: Actor, f: ControlFilter, threshold) -> tuple[str, list]:
+    """Pagu, plan to date and realisation to date per activity: three GROUP BYs, each joining its
+    table to the activity and filtering there (see control_figures), joined by activity."""
+    pagu = (
+        BudgetLine.objects.filter(_control_q(actor, f, "activity__"))
+        .values("activity_id")
+        .annotate(pagu=Sum("amount"))
+        .order_by()
+    )
+    months = [F(name) for name in RPD_FIELDS[: f.month]]
+    plan = (
+        DisbursementPlan.objects.filter(_control_q(actor, f, "line__activity__"))
+        .values(activity_id=F("line__activity_id"))
+        .annotate(planned=Sum(sum(months[1:], months[0])))
+        .order_by()
+    )
+    realised = (
+        Realisation.objects.filter(_control_q(actor, f, "activity__"), month__lte=f.month)
+        .values("activity_id")
+        .annotate(realised=Sum("amount"))
+        .order_by()
+    )
+    parts, params = {}, []
+    for name, qs in (("pagu", pagu), ("plan", plan), ("realised", realised)):
+        parts[name], part_params = qs.query.sql_with_params()
+        params += part_params
+    # Interpolated: ORM-compiled SQL whose values stay parameters.
+    return LAG_SQL.format(**parts), [*params, threshold]  # nosec B608
 
 
 def lagging_rows(*, actor: Actor, f: ControlFilter, threshold: int | None = None) -> list[Lag]:
@@ -468,11 +548,7 @@ def lagging_rows(*, actor: Actor, f: ControlFilter, threshold: int | None = None
     scoped activities: each table is read once, where per-activity subqueries in the ORM would be
     evaluated once per row and per reference (seconds for a national year)."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
-    ids_sql, ids_params = control_activities(actor=actor, f=f).values("id").query.sql_with_params()
-    plan_sum = " + ".join(f"d.{name}" for name in RPD_FIELDS[: f.month])
-    # Interpolated: ORM-compiled SQL (its values stay parameters) and column names from RPD_FIELDS.
-    sql = LAG_SQL.format(ids=ids_sql, plan=plan_sum)  # nosec B608
-    params = [*ids_params, *ids_params, f.month, *ids_params, threshold]
+    sql, params = _lag_sql(actor, f, threshold)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         # PostgreSQL sums bigints as numeric (Decimal): whole rupiah either way.
@@ -517,27 +593,46 @@ def lagging_activities(
     return result
 
 
-def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:
-    """Main output achievement (%) per activity at the month: the last reported cumulative figure
-    over the first output's target. `activity_ids`: a list or a values("id") queryset.
+def _achievement_rows(activities: QuerySet[Activity], month: int, key: str = "id"):
+    """(activity id, group key, achievement %) of the activities that have an output: the main
+    output's last reported cumulative figure up to `month` over its target.
 
     Two correlated subqueries per activity, served by the (activity, month) unique index, so the
     answer is one row per activity rather than every month of every activity."""
     latest = Realisation.objects.filter(activity=OuterRef("pk"), month__lte=month).order_by("-month")
     main_output = Output.objects.filter(activity=OuterRef("pk")).order_by("id")
     rows = (
-        Activity.objects.filter(pk__in=activity_ids)
-        .annotate(
+        activities.annotate(
             target=Subquery(main_output.values("target")[:1]),
             achieved=Subquery(latest.values("output_achieved")[:1]),
         )
         .filter(target__isnull=False)
-        .values_list("pk", "target", "achieved")
+        .values_list("pk", key, "target", "achieved")
     )
-    return {
-        pk: (round(float(achieved or 0) / float(target) * 100, 2) if target else None)
-        for pk, target, achieved in rows
-    }
+    # In the activities' order (as before): the averages add the same floats in the same order.
+    for pk, group, target, achieved in rows:
+        yield pk, group, (round(float(achieved or 0) / float(target) * 100, 2) if target else None)
+
+
+def output_achievements(*, activity_ids, month: int) -> dict[int, float | None]:
+    """Main output achievement (%) per activity at the month: the last reported cumulative figure
+    over the first output's target. `activity_ids`: a list or a values("id") queryset."""
+    activities = Activity.objects.filter(pk__in=activity_ids)
+    return {pk: value for pk, _key, value in _achievement_rows(activities, month)}
+
+
+def output_achievement_rows(*, actor: Actor, f: ControlFilter, group: str) -> list[tuple]:
+    """(activity id, group key, achievement % or None without a target) of each scoped activity with
+    an output, in the activities' order: the achievement and its group from one query."""
+    return list(_achievement_rows(control_activities(actor=actor, f=f), f.month, GROUPS[group]))
+
+
+def output_achievement_values(*, actor: Actor, f: ControlFilter, group: str) -> dict[object, list]:
+    """Per group key, the achievement (%, None without a target) of each activity with an output."""
+    values: dict[object, list] = defaultdict(list)
+    for _pk, key, value in output_achievement_rows(actor=actor, f=f, group=group):
+        values[key].append(value)
+    return values
 
 
 def output_achievement_by(*, actor: Actor, f: ControlFilter, group: str) -> dict[object, float]:
@@ -549,13 +644,10 @@ def output_achievement_summary(
     *, actor: Actor, f: ControlFilter, group: str
 ) -> tuple[dict[object, float], float | None]:
     """Per group and over everything (what output_achievement_total gives) from the same pass."""
-    key = GROUPS[group]
-    activities = control_activities(actor=actor, f=f)
-    keys = dict(activities.values_list("id", key))
     per_group: dict[object, list[float]] = defaultdict(list)
-    for pk, value in output_achievements(activity_ids=activities.values("id"), month=f.month).items():
-        if value is not None:
-            per_group[keys.get(pk)].append(min(value, 100.0))
+    for key, values in output_achievement_values(actor=actor, f=f, group=group).items():
+        per_group[key] = [min(value, 100.0) for value in values if value is not None]
+    per_group = {k: v for k, v in per_group.items() if v}
     everything = [v for values in per_group.values() for v in values]
     total = round(sum(everything) / len(everything), 2) if everything else None
     return {k: round(sum(v) / len(v), 2) for k, v in per_group.items()}, total

@@ -33,17 +33,15 @@ from ..selectors import (
     activity_list,
     budget_document_list,
     combined,
-    control_activities,
     control_figures,
     lagging_activities,
+    lagging_page,
+    output_achievement_rows,
     output_achievements,
     policy_for,
     programme_list,
     quarter_target,
     realisation_list,
-)
-from ..selectors import (
-    lagging_rows as lagging_ids,
 )
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -474,13 +472,8 @@ def rakor_pack(
         )
     sources = [funding_source] if funding_source else sorted(DIPA_SOURCES)
     # One pass over every chosen source at once (not one per source): a national year is large.
-    filters = [
-        ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_sources=tuple(sources))
-    ]
-
-    per_province = merge_figures(
-        [control_figures(actor=actor, f=f, group="province") for f in filters], month
-    )
+    f = ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_sources=tuple(sources))
+    per_province = {row.key: row for row in control_figures(actor=actor, f=f, group="province")}
     total = combined(list(per_province.values()), month)
     target = quarter_target(fiscal_year, month)
     names = {r.code: r.name for r in region_children(code=None)}
@@ -508,14 +501,10 @@ def rakor_pack(
 
     # A meeting looks at the worst: the pack lists RAKOR_LAGGING_LIMIT of them and counts them all
     # (the full list is the early-warning page and its export).
-    lagging: list[LaggingActivity] = []
-    lagging_total = 0
-    for f in filters:
-        rows = lagging_ids(actor=actor, f=f)
-        lagging_total += len(rows)
-        lagging.extend(lagging_activities(actor=actor, f=f, rows=rows[:RAKOR_LAGGING_LIMIT]))
+    # (the database counts them and picks the worst: not thousands of rows for fifty).
+    lagging_count, worst = lagging_page(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT)
+    lagging: list[LaggingActivity] = lagging_activities(actor=actor, f=f, rows=worst)
     lagging.sort(key=lambda r: (-r.figures.lag, r.activity.code))
-    lagging = lagging[:RAKOR_LAGGING_LIMIT]
     lagging_rows = [
         LaggingRow(
             code=item.activity.code,
@@ -533,16 +522,14 @@ def rakor_pack(
         for item in lagging
     ]
 
-    ids_by_province: dict[str, list[int]] = defaultdict(list)
-    achievements: dict[int, float | None] = {}
-    for f in filters:
-        activities = control_activities(actor=actor, f=f)
-        for pk, province_code in activities.values_list("id", "province_code"):
-            ids_by_province[province_code].append(pk)
-        achievements.update(output_achievements(activity_ids=activities.values("id"), month=month))
+    # Every province with activities has a row, with or without outputs.
+    achievement_rows = output_achievement_rows(actor=actor, f=f, group="province")
+    achievements: dict[str, list] = defaultdict(list)
+    for _pk, key, value in achievement_rows:
+        achievements[key].append(value)
     outputs = []
-    for key in sorted(ids_by_province):
-        values = [achievements[pk] for pk in ids_by_province[key] if achievements.get(pk) is not None]
+    for key in sorted(per_province, key=str):
+        values = [value for value in achievements.get(key, []) if value is not None]
         outputs.append(
             OutputRow(
                 code=key,
@@ -563,8 +550,8 @@ def rakor_pack(
         target=target,
         threshold=policy_for(fiscal_year).lag_threshold,
         total=total,
-        output_achievement=_capped_mean(list(achievements.values())),
-        lagging_count=lagging_total,
+        output_achievement=_capped_mean([value for _pk, _key, value in achievement_rows]),
+        lagging_count=lagging_count,
         provinces=provinces,
         s_curve=total.s_curve(),
         lagging=lagging_rows,

@@ -148,3 +148,83 @@ def test_output_achievement_by_group_averages_capped_activities(system_actor, ka
         RealisationFactory(activity=activity, month=1, amount=M, output_achieved=achieved)
     by_province = output_achievement_by(actor=system_actor, f=ControlFilter(YEAR, 1), group="province")
     assert by_province == {KALTIM: 62.5, "33": 100.0}  # (25 + 125 capped to 100) / 2; 200 capped
+
+
+def _mixed_year(kaltim, kudus):
+    """Activities with and without a plan, a realisation, an output, or a pagu; two outputs on one."""
+    on_track = funded(kaltim, 120 * M, [10 * M] * 12, {m: 10 * M for m in range(1, 7)})
+    OutputFactory(activity=on_track, target=40)
+    OutputFactory(activity=on_track, target=5)  # not the main output
+    RealisationFactory(activity=on_track, month=7, amount=M, output_achieved=12)
+    behind = funded(kudus, 60 * M, [5 * M] * 12, {1: M, 4: 2 * M})
+    OutputFactory(activity=behind, target=0)  # no target: no achievement
+    unplanned = funded(kudus, 30 * M, [0] * 12, {2: 3 * M}, kind="dekon")
+    OutputFactory(activity=unplanned, target=8)
+    funded(kaltim, 0, [0] * 12, {})  # no pagu: never lagging
+    return on_track, behind, unplanned
+
+
+@pytest.mark.parametrize("month", [3, 6, 12])
+def test_a_page_of_lagging_activities_is_the_same_slice_of_the_whole_list(system_actor, kaltim, kudus, month):
+    from sentra.programmes.selectors import lagging_page, lagging_rows
+
+    _mixed_year(kaltim, kudus)
+    for n in range(5):  # more lagging activities, some with the same lag
+        funded(kudus, 12 * M, [M] * 12, {1: n * M // 4})
+        funded(kaltim, 24 * M, [2 * M] * 12, {1: n * M // 2})
+    f = ControlFilter(YEAR, month)
+    everything = lagging_rows(actor=system_actor, f=f)
+    assert len(everything) > 5
+    for offset, limit in ((0, 3), (3, 3), (0, 100), (len(everything), 5)):
+        count, page = lagging_page(actor=system_actor, f=f, limit=limit, offset=offset)
+        assert count == len(everything)
+        assert page == everything[offset : offset + limit]
+
+
+def test_a_page_of_lagging_activities_is_scoped_and_uses_the_threshold(kaltim, kudus):
+    from sentra.programmes.selectors import lagging_page
+
+    _on_track, behind, _unplanned = _mixed_year(kaltim, kudus)
+    officer = actor_of(persona(Role.PROVINCE_OFFICER, region=KALTIM))
+    # Kaltim spends its plan
+    assert lagging_page(actor=officer, f=ControlFilter(YEAR, 6), limit=10) == (0, [])
+    national = actor_of(persona(Role.MINISTRY_ADMIN))
+    count, rows = lagging_page(actor=national, f=ControlFilter(YEAR, 6), limit=10)
+    assert (count, [row.activity_id for row in rows]) == (1, [behind.pk])  # 50 % planned, 5 % spent
+    assert lagging_page(actor=national, f=ControlFilter(YEAR, 6), limit=10, threshold=50) == (0, [])
+
+
+@pytest.mark.parametrize("group", ["province", "regency", "agency", "kind", "activity"])
+def test_output_achievement_per_group_reads_each_activity_once(system_actor, kaltim, kudus, group):
+    from sentra.programmes.selectors import (
+        control_activities,
+        output_achievement_rows,
+        output_achievement_summary,
+        output_achievements,
+    )
+
+    on_track, behind, unplanned = _mixed_year(kaltim, kudus)
+    f = ControlFilter(YEAR, 12)
+    rows = output_achievement_rows(actor=system_actor, f=f, group=group)
+    assert {pk: value for pk, _key, value in rows} == output_achievements(
+        activity_ids=control_activities(actor=system_actor, f=f).values("id"), month=12
+    )
+    assert {pk: value for pk, _key, value in rows} == {on_track.pk: 30.0, behind.pk: None, unplanned.pk: 0.0}
+    summary, total = output_achievement_summary(actor=system_actor, f=f, group=group)
+    assert total == 15.0  # (30 + 0) / 2: the activity without a target does not count
+    if group == "province":
+        assert summary == {KALTIM: 30.0, "33": 0.0}
+
+
+def test_output_achievement_takes_the_first_output_and_the_latest_month_up_to_the_date(system_actor, kaltim):
+    from sentra.programmes.selectors import output_achievements
+
+    activity = funded(kaltim, 12 * M, [M] * 12, {})
+    OutputFactory(activity=activity, target=40)
+    OutputFactory(activity=activity, target=4)
+    RealisationFactory(activity=activity, month=2, amount=M, output_achieved=10)
+    RealisationFactory(activity=activity, month=5, amount=M, output_achieved=30)
+    assert output_achievements(activity_ids=[activity.pk], month=4) == {activity.pk: 25.0}
+    assert output_achievements(activity_ids=[activity.pk], month=12) == {activity.pk: 75.0}
+    assert output_achievements(activity_ids=[activity.pk], month=1) == {activity.pk: 0.0}
+    assert output_achievements(activity_ids=[], month=12) == {}

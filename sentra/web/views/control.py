@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -336,13 +337,27 @@ def bar_chart(rows: list[Row], target: int) -> dict:
 # --- dashboard ---------------------------------------------------------------------------------------
 
 
+def _options(choices: list[tuple], selected) -> str:
+    """<option> elements (escaped), the selected value marked, as the filter form shows them."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices),
+    )
+
+
 def _filter_choices(actor: Actor, f: selectors.ControlFilter) -> dict:
     year_filter = selectors.PlanFilter(fiscal_year=f.fiscal_year)
     programmes = selectors.programme_list(actor=actor, filters=year_filter)
     agency_ids = selectors.activity_list(actor=actor, filters=year_filter).values("agency_id")
+    programme_choices = [(p.pk, f"{p.code} {p.name}") for p in programmes[:200]]
+    agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("name").values_list("pk", "name"))
     return {
-        "programmes": [(p.pk, f"{p.code} {p.name}") for p in programmes[:200]],
-        "agencies": list(Agency.objects.filter(pk__in=agency_ids).order_by("name").values_list("pk", "name")),
+        "programmes": programme_choices,
+        "agencies": agencies,
+        # A national year has 553 satker: the options are joined here, not looped in the template.
+        "programme_options": _options(programme_choices, f.programme),
+        "agency_options": _options(agencies, f.agency),
         "kinds": ActivityKind.choices,
         "sources": FundingSource.choices,
         "months": Month.choices,
@@ -379,8 +394,9 @@ def control_dashboard(request):
         total_output = selectors.output_achievement_total(actor=actor, f=f)
     rows = _rows(actor, f, group, target, outputs)
     total = selectors.combined([row.figures for row in rows], f.month)
-    lag_rows = selectors.lagging_rows(actor=actor, f=f)
-    lagging = selectors.lagging_activities(actor=actor, f=f, rows=lag_rows[:WARNINGS_ON_DASHBOARD])
+    # The worst few and how many: the database counts and sorts thousands of lagging activities.
+    lagging_count, lag_rows = selectors.lagging_page(actor=actor, f=f, limit=WARNINGS_ON_DASHBOARD)
+    lagging = selectors.lagging_activities(actor=actor, f=f, rows=lag_rows)
     # Bars per province nationally (whatever the table's breakdown), per regency in a province.
     bar_group, bar_rows = group, rows
     if not f.region and group != "province":
@@ -409,7 +425,7 @@ def control_dashboard(request):
         "bar_label": GROUP_LABELS[bar_group],
         "show_map": not f.region,
         "lagging": _lag_rows(lagging),
-        "lagging_count": len(lag_rows),
+        "lagging_count": lagging_count,
         "warnings_url": reverse("web:control_warnings") + "?" + _query(f),
         "geojson_url": reverse("web:control_map_provinces") + "?" + _query(f, wilayah=""),
         "drill_base": reverse("web:control_dashboard") + "?" + _query(f, wilayah=""),
