@@ -4,10 +4,12 @@ before it enters a Paragraph (reportlab's mini-markup)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from io import BytesIO
 from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph markup; parses nothing
 
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -16,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -70,34 +73,56 @@ def p(text, style=CELL) -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")), style)
 
 
-def _cell(value):
-    """Short values (figures, codes) as plain strings: a Paragraph per cell is what makes a national
-    Rakor pack slow to lay out; only text that may need wrapping becomes a Paragraph."""
+def _cell(value, width: float, font: str = CELL.fontName, size: float = CELL.fontSize) -> str:
+    """A table cell as plain text, wrapped at word boundaries to the column's width: a Paragraph per
+    cell (its markup parsed, laid out and drawn) is what made a national Rakor pack slow."""
     text = str(value if value is not None else "")
-    return text if len(text) <= SHORT_CELL else p(text)
+    if len(text) <= SHORT_CELL:  # figures and codes: always fit
+        return text
+    return "\n".join(simpleSplit(text, font, size, width))
 
 
 SHORT_CELL = 16
+CELL_PADDING = 2
+
+
+@contextmanager
+def _fast_reportlab():
+    """reportlab settings for the time of one report: the compressed page streams without the
+    ASCII85 layer (reportlab's encoder is pure Python: ~10 % of a national pack) and chart shapes
+    without per-attribute type checks (the charts' values are set here and tested)."""
+    saved = rl_config.useA85, rl_config.shapeChecking
+    rl_config.useA85, rl_config.shapeChecking = 0, 0
+    try:
+        yield
+    finally:
+        rl_config.useA85, rl_config.shapeChecking = saved
 
 
 def _table(
     headers: list[str], rows: list[list], widths: list[float], totals: set[int] = frozenset(), numbered=False
 ):
     """A grid table; row indices in `totals` are drawn bold on grey. Text cells wrap."""
-    body = [[p(h, CELL_HEAD) for h in headers]]
+    scale = WIDTH / sum(widths)
+    col_widths = [w * scale for w in widths]
+    text_widths = [w - 2 * CELL_PADDING for w in col_widths]
+    head = (CELL_HEAD.fontName, CELL_HEAD.fontSize)
+    body = [[_cell(h, w, *head) for h, w in zip(headers, text_widths, strict=True)]]
     if numbered:
-        body.append([p(f"({i})", CELL_HEAD) for i in range(1, len(headers) + 1)])
+        body.append([f"({i})" for i in range(1, len(headers) + 1)])
     offset = len(body)
     for row in rows:
-        body.append([v if isinstance(v, Paragraph) else _cell(v) for v in row])
-    scale = WIDTH / sum(widths)
-    table = Table(body, colWidths=[w * scale for w in widths], repeatRows=offset)
+        body.append(
+            [v if isinstance(v, Paragraph) else _cell(v, w) for v, w in zip(row, text_widths, strict=True)]
+        )
+    table = Table(body, colWidths=col_widths, repeatRows=offset)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, offset - 1), HEAD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("FONT", (0, 0), (-1, offset - 1), CELL_HEAD.fontName, CELL_HEAD.fontSize, CELL_HEAD.leading),
         ("FONT", (0, offset), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
     ]
     for i in totals:
@@ -173,6 +198,7 @@ def _aggregate_cells(row) -> list:
     ]
 
 
+@_fast_reportlab()
 def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
     story: list = []
     story += _dekon_header(report, "A")
@@ -321,6 +347,7 @@ def _section(title: str) -> list:
     return [PageBreak(), p(title, H1), Spacer(1, 3 * mm)]
 
 
+@_fast_reportlab()
 def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     story: list = [Spacer(1, 45 * mm), p(pack.title, COVER), Spacer(1, 8 * mm)]
     for line in (

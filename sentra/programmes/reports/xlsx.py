@@ -8,6 +8,7 @@ native Excel charts that read the sheet's own cells.
 
 from __future__ import annotations
 
+from copy import copy
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -40,7 +41,15 @@ def _cell(value):
 
 def _put(ws, row: int, col: int, value, fmt: str | None = None, font=None, fill=None, border=True):
     cell = ws.cell(row=row, column=col, value=_cell(value))
-    if fmt and isinstance(value, int | float):
+    fmt = fmt if fmt and isinstance(value, int | float) else None
+    # Setting a style looks it up in the workbook by hashing it (most of the time of a national pack):
+    # each combination is set once per workbook, then the cell takes a copy of the first one's indexes.
+    styles = ws.parent.__dict__.setdefault("_sentra_styles", {})
+    key = (fmt, id(font) if font else None, id(fill) if fill else None, border)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return cell
+    if fmt:
         cell.number_format = fmt
     if font:
         cell.font = font
@@ -49,6 +58,7 @@ def _put(ws, row: int, col: int, value, fmt: str | None = None, font=None, fill=
     if border:
         cell.border = BOX
     cell.alignment = WRAP
+    styles[key] = copy(cell._style)
     return cell
 
 

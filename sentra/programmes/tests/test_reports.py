@@ -177,6 +177,18 @@ class TestDekonQuarterly:
         b_first = dict(zip(b_headers, sheet_rows(b, FIRST_DATA_ROW)[0], strict=False))
         assert b_first["Jumlah pagu (Rp)"] == 180 * M and b_first["Jumlah kegiatan"] == 2
 
+    def test_workbook_cells_keep_their_formats_fonts_and_fills(self, actor, world):
+        report = dekon_quarterly(actor=actor, fiscal_year=YEAR, quarter=3, province=KALTIM)
+        ws = load_workbook(io.BytesIO(render(report, "xlsx")))["Form A"]
+        header, first, total = ws[HEADER_ROW][6], ws[FIRST_DATA_ROW][6], ws[FIRST_DATA_ROW + 2][6]
+        assert header.font.b and header.fill.fgColor.rgb.endswith("DCE6F1") and header.border.left.style
+        assert (first.number_format, first.font.b, first.fill.fill_type) == ("#,##0", False, None)
+        assert ws[FIRST_DATA_ROW][9].number_format == "0.00"  # a percentage
+        assert ws[FIRST_DATA_ROW][2].number_format == "General"  # text keeps no number format
+        assert total.font.b and total.fill.fgColor.rgb.endswith("F2F2F2") and total.number_format == "#,##0"
+        assert ws[HEADER_ROW + 1][0].alignment.horizontal == "center"  # (1), (2)… under the headers
+        assert first.alignment.horizontal is None and first.alignment.wrap_text
+
     def test_text_that_looks_like_a_formula_is_neutralised(self, actor, world):
         report = dekon_quarterly(actor=actor, fiscal_year=YEAR, quarter=3, province=KALTIM)
         wb = load_workbook(io.BytesIO(render(report, "xlsx")))
@@ -312,6 +324,18 @@ class TestRakorPack:
             "470.000.000",
         ):
             assert expected in text, expected
+
+    def test_pdf_cells_wrap_long_text_within_their_column(self):
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        from sentra.programmes.reports.pdf import CELL, _cell
+
+        name = "Kegiatan 17 Dinas Perindustrian dan Perdagangan Kabupaten Kepulauan Seribu (bench)"
+        lines = _cell(name, 60).split("\n")
+        assert len(lines) > 1 and " ".join(lines) == name
+        assert all(stringWidth(line, CELL.fontName, CELL.fontSize) <= 60 for line in lines)
+        assert _cell("1.234.567.890", 10) == "1.234.567.890"  # figures are never broken
+        assert _cell(None, 60) == ""
 
     def test_a_province_officer_sees_only_their_province(self, world, kaltim_agency):
         officer = actor_of(persona(Role.PROVINCE_OFFICER, agency=kaltim_agency))
