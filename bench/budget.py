@@ -350,6 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     text = report(results)
     print(text)
     stamp = time.strftime("%Y%m%dT%H%M%S")
+    generate.OUT_DIR.mkdir(exist_ok=True)  # a fresh checkout has no bench/out until a phase made it
     (generate.OUT_DIR / f"budget-{stamp}.md").write_text(text)
 
 
