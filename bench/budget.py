@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import sys
@@ -242,7 +243,13 @@ def phase(args) -> dict:
             )
             cursor.fetchall()
 
-    results = {"db": connection.vendor, "generated": generated, "cases": []}
+    results = {
+        "db": connection.vendor,
+        "generated": generated,
+        "cases": [],
+        "started": time.strftime("%H:%M:%S", time.gmtime()),
+        "load_start": [round(v, 2) for v in os.getloadavg()],
+    }
     base = timed(baseline, args.requests)
     results["baseline"] = base
     f = s.ControlFilter(fiscal_year=YEAR, month=10)
@@ -292,6 +299,8 @@ def phase(args) -> dict:
                         **timed(lambda c=client, u=url + query: c.get(u), args.requests, warmup=2),
                     }
                 )
+    results["finished"] = time.strftime("%H:%M:%S", time.gmtime())
+    results["load_end"] = [round(v, 2) for v in os.getloadavg()]
     for case in results["cases"]:
         if "p95" in case:
             case["x_baseline_p95"] = round(case["p95"] / max(base["p95"], 0.001), 1)
@@ -305,6 +314,11 @@ def report(results: list[dict]) -> str:
             lines.append(f"\n{r['db']}: {r['error']}")
             continue
         lines.append(f"\n### {r['db']}: national year {YEAR} (generated: {r['generated']})\n")
+        if "load_start" in r:  # the machine's load average (1, 5, 15 min) around the run, UTC times
+            lines.append(
+                f"Run {r['started']}–{r['finished']} UTC, load average {r['load_start']} at the start, "
+                f"{r['load_end']} at the end\n"
+            )
         lines.append(
             f"Baseline (raw GROUP BY province of realisation): p50 {r['baseline']['p50']} ms, "
             f"p95 {r['baseline']['p95']} ms\n"

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import (
     Count,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -598,19 +599,20 @@ def _achievement_rows(activities: QuerySet[Activity], month: int, key: str = "id
     output's last reported cumulative figure up to `month` over its target.
 
     Two correlated subqueries per activity, served by the (activity, month) unique index, so the
-    answer is one row per activity rather than every month of every activity."""
+    answer is one row per activity rather than every month of every activity. Activities without an
+    output are skipped here, not by a WHERE on the target: the ORM would repeat the target's
+    subquery there (a third lookup per activity). Both values are read as floats (they are divided
+    as floats anyway): no Decimal built and quantized per row."""
     latest = Realisation.objects.filter(activity=OuterRef("pk"), month__lte=month).order_by("-month")
     main_output = Output.objects.filter(activity=OuterRef("pk")).order_by("id")
-    rows = (
-        activities.annotate(
-            target=Subquery(main_output.values("target")[:1]),
-            achieved=Subquery(latest.values("output_achieved")[:1]),
-        )
-        .filter(target__isnull=False)
-        .values_list("pk", key, "target", "achieved")
-    )
+    rows = activities.annotate(
+        target=Subquery(main_output.values("target")[:1], output_field=FloatField()),
+        achieved=Subquery(latest.values("output_achieved")[:1], output_field=FloatField()),
+    ).values_list("pk", key, "target", "achieved")
     # In the activities' order (as before): the averages add the same floats in the same order.
     for pk, group, target, achieved in rows:
+        if target is None:
+            continue
         yield pk, group, (round(float(achieved or 0) / float(target) * 100, 2) if target else None)
 
 

@@ -4,22 +4,31 @@ before it enters a Paragraph (reportlab's mini-markup)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import math
 from io import BytesIO
 from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph markup; parses nothing
 
 from django.utils.translation import gettext as _
 from reportlab import rl_config
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import (
+
+# Two reportlab settings, set once for the process when this module is imported, before any other
+# reportlab module (reportlab.graphics reads shapeChecking when it is imported). rl_config is
+# process-wide and reportlab has no per-canvas option for either; toggling them around each render
+# (as before) raced under a threaded server (gunicorn gthread). Only this module uses reportlab.
+# - useA85=0: compressed page streams without the ASCII85 layer (reportlab's encoder is pure
+#   Python: ~10 % of a national pack); the PDF stays valid, just binary.
+# - shapeChecking=0: chart shapes without per-attribute type checks (the charts' values are set here
+#   and tested).
+rl_config.useA85 = 0
+rl_config.shapeChecking = 0
+
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
+from reportlab.lib.units import mm  # noqa: E402
+from reportlab.lib.utils import simpleSplit  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -29,8 +38,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .data import DekonReport, RakorPack, lagging_note, long_date
-from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, FORM_TITLES, NOTES
+from .data import DekonReport, RakorPack, lagging_note, long_date  # noqa: E402
+from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, FORM_TITLES, NOTES  # noqa: E402
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -84,19 +93,6 @@ def _cell(value, width: float, font: str = CELL.fontName, size: float = CELL.fon
 
 SHORT_CELL = 16
 CELL_PADDING = 2
-
-
-@contextmanager
-def _fast_reportlab():
-    """reportlab settings for the time of one report: the compressed page streams without the
-    ASCII85 layer (reportlab's encoder is pure Python: ~10 % of a national pack) and chart shapes
-    without per-attribute type checks (the charts' values are set here and tested)."""
-    saved = rl_config.useA85, rl_config.shapeChecking
-    rl_config.useA85, rl_config.shapeChecking = 0, 0
-    try:
-        yield
-    finally:
-        rl_config.useA85, rl_config.shapeChecking = saved
 
 
 def _table(
@@ -198,7 +194,6 @@ def _aggregate_cells(row) -> list:
     ]
 
 
-@_fast_reportlab()
 def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
     story: list = []
     story += _dekon_header(report, "A")
@@ -282,72 +277,158 @@ def _short(text: str, n: int = 14) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def bar_chart(labels: list[str], series: list[tuple[str, list[float], object]], height=75 * mm) -> Drawing:
+def _nice_step(top: float, ticks: int = 6) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × 10^k) giving about `ticks` steps up to `top`."""
+    raw = top / ticks
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+class _Chart(Flowable):
+    """A chart drawn straight on the page canvas: axes, ticks, bars or lines, labels and a legend.
+
+    reportlab.graphics' chart widgets built a tree of shapes and labels per chart (each attribute
+    through its property machinery, each label measured and rendered node by node): half the time
+    of a national Rakor PDF. The same figures, scales, colours and legend drawn here take a few
+    canvas calls each."""
+
+    def __init__(self, height, labels, series, value_max, step, *, x, y, bottom_pad, label_size, angle):
+        super().__init__()
+        self.height = height
+        self.labels, self.series = labels, series
+        self.value_max, self.step = value_max, step
+        self.x0, self.y0 = x, y
+        self.plot_w, self.plot_h = WIDTH - 160, height - bottom_pad
+        self.label_size, self.angle = label_size, angle
+
+    def wrap(self, available_width, available_height):
+        return WIDTH, self.height
+
+    def _y(self, value: float) -> float:
+        return self.y0 + min(max(value, 0.0), self.value_max) / self.value_max * self.plot_h
+
+    def _axes(self, canvas) -> None:
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(1)
+        canvas.line(self.x0, self.y0, self.x0 + self.plot_w, self.y0)
+        canvas.line(self.x0, self.y0, self.x0, self.y0 + self.plot_h)
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.black)
+        value, n = 0.0, 0
+        while value <= self.value_max + 1e-9:
+            y = self._y(value)
+            canvas.line(self.x0 - 5, y, self.x0, y)
+            canvas.drawRightString(self.x0 - 7, y - 2.5, f"{value:g}")
+            n += 1
+            value = n * self.step
+        width = self.plot_w / max(len(self.labels), 1)
+        canvas.setFont("Helvetica", self.label_size)
+        for i, label in enumerate(self.labels):
+            canvas.line(self.x0 + i * width, self.y0, self.x0 + i * width, self.y0 - 5)
+            centre = self.x0 + (i + 0.5) * width
+            if self.angle:
+                canvas.saveState()
+                canvas.translate(centre, self.y0 - 6)
+                canvas.rotate(self.angle)
+                canvas.drawRightString(0, -self.label_size, label)
+                canvas.restoreState()
+            else:
+                canvas.drawCentredString(centre, self.y0 - 6 - self.label_size, label)
+        canvas.line(self.x0 + self.plot_w, self.y0, self.x0 + self.plot_w, self.y0 - 5)
+
+    def _legend(self, canvas) -> None:
+        x, y = WIDTH - 115, self.height - 20
+        canvas.setFont("Helvetica", 7)
+        for name, _values, colour in self.series:
+            canvas.setFillColor(colour)
+            canvas.rect(x, y - 3, 8, 8, stroke=0, fill=1)
+            canvas.setFillColor(colors.black)
+            canvas.drawString(x + 12, y - 1, str(name))
+            y -= 12
+
+
+class _BarChart(_Chart):
+    def draw(self):
+        canvas = self.canv
+        canvas.saveState()
+        n, k = max(len(self.labels), 1), max(len(self.series), 1)
+        width = self.plot_w / n
+        gap = min(5.0, width * 0.2)
+        bar = (width - gap) / k
+        show_values = len(self.labels) <= 15  # 38 provinces: the table has the values
+        for j, (_name, values, colour) in enumerate(self.series):
+            canvas.setFillColor(colour)
+            for i, value in enumerate(values):
+                top = self._y(value)
+                if top > self.y0:
+                    canvas.rect(self.x0 + i * width + gap / 2 + j * bar, self.y0, bar, top - self.y0, 0, 1)
+        if show_values:
+            canvas.setFillColor(colors.black)
+            canvas.setFont("Helvetica", 6)
+            for j, (_name, values, _colour) in enumerate(self.series):
+                for i, value in enumerate(values):
+                    centre = self.x0 + i * width + gap / 2 + (j + 0.5) * bar
+                    canvas.drawCentredString(centre, self._y(value) + 3, f"{value:.1f}")
+        self._axes(canvas)
+        self._legend(canvas)
+        canvas.restoreState()
+
+
+class _LineChart(_Chart):
+    def draw(self):
+        canvas = self.canv
+        canvas.saveState()
+        width = self.plot_w / max(len(self.labels), 1)
+        canvas.setLineWidth(2)
+        canvas.setLineJoin(1)
+        for _name, values, colour in self.series:
+            points = [
+                (self.x0 + (i + 0.5) * width, self._y(v)) for i, v in enumerate(values) if v is not None
+            ]
+            if len(points) > 1:
+                path = canvas.beginPath()
+                path.moveTo(*points[0])
+                for point in points[1:]:
+                    path.lineTo(*point)
+                canvas.setStrokeColor(colour)
+                canvas.drawPath(path, stroke=1, fill=0)
+        self._axes(canvas)
+        self._legend(canvas)
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(0, self.height - 10, "%")
+        canvas.restoreState()
+
+
+def bar_chart(labels: list[str], series: list[tuple[str, list[float], object]], height=75 * mm) -> Flowable:
     """Vertical bars per label (one colour per series) with a legend; values in %."""
-    drawing = Drawing(WIDTH, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 35, 45
-    chart.width, chart.height = WIDTH - 160, height - 60
-    chart.data = [[float(v or 0) for v in values] for _name, values, _colour in series] or [[0]]
-    chart.categoryAxis.categoryNames = [_short(label) for label in labels] or [""]
-    chart.categoryAxis.labels.angle = 30 if len(labels) > 8 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(labels) > 8 else "n"
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    top = max([float(v or 0) for _n, values, _c in series for v in values] + [100.0])
-    chart.valueAxis.valueMax = top * 1.05
-    for i, (_name, _values, colour) in enumerate(series):
-        chart.bars[i].fillColor = colour
-        chart.bars[i].strokeColor = None
-    chart.barLabelFormat = "%.1f" if len(labels) <= 15 else None  # 38 provinces: the table has the values
-    chart.barLabels.fontName = "Helvetica"
-    chart.barLabels.fontSize = 6
-    chart.barLabels.nudge = 5
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = WIDTH - 115, height - 20
-    legend.fontName, legend.fontSize = "Helvetica", 7
-    legend.colorNamePairs = [(colour, name) for name, _values, colour in series]
-    drawing.add(legend)
-    return drawing
+    series = [(name, [float(v or 0) for v in values], colour) for name, values, colour in series]
+    top = max([v for _n, values, _c in series for v in values] + [100.0]) * 1.05
+    return _BarChart(
+        height,
+        [_short(label) for label in labels],
+        series,
+        top,
+        _nice_step(top),
+        x=35,
+        y=45,
+        bottom_pad=60,
+        label_size=6.5,
+        angle=30 if len(labels) > 8 else 0,
+    )
 
 
 def line_chart(labels: list[str], series: list[tuple[str, list[float | None], object]], height=85 * mm):
-    drawing = Drawing(WIDTH, height)
-    chart = HorizontalLineChart()
-    chart.x, chart.y = 35, 30
-    chart.width, chart.height = WIDTH - 160, height - 45
-    chart.data = [[None if v is None else float(v) for v in values] for _n, values, _c in series]
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = 100
-    chart.valueAxis.valueStep = 10
-    chart.joinedLines = 1
-    for i, (_n, _v, colour) in enumerate(series):
-        chart.lines[i].strokeColor = colour
-        chart.lines[i].strokeWidth = 2
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = WIDTH - 115, height - 20
-    legend.fontName, legend.fontSize = "Helvetica", 7
-    legend.colorNamePairs = [(colour, name) for name, _values, colour in series]
-    drawing.add(legend)
-    drawing.add(String(0, height - 10, "%", fontName="Helvetica", fontSize=7))
-    return drawing
+    """Cumulative % per month (0–100, a tick every 10), one line per series, with a legend."""
+    series = [(name, [None if v is None else float(v) for v in values], c) for name, values, c in series]
+    return _LineChart(
+        height, list(labels), series, 100.0, 10.0, x=35, y=30, bottom_pad=45, label_size=7, angle=0
+    )
 
 
 def _section(title: str) -> list:
     return [PageBreak(), p(title, H1), Spacer(1, 3 * mm)]
 
 
-@_fast_reportlab()
 def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     story: list = [Spacer(1, 45 * mm), p(pack.title, COVER), Spacer(1, 8 * mm)]
     for line in (

@@ -337,6 +337,27 @@ class TestRakorPack:
         assert _cell("1.234.567.890", 10) == "1.234.567.890"  # figures are never broken
         assert _cell(None, 60) == ""
 
+    def test_pdf_charts_draw_bar_values_labels_legend_and_months(self):
+        from reportlab import rl_config
+
+        from sentra.programmes.reports.pdf import BLUE, ORANGE, _build, _nice_step, bar_chart, line_chart
+
+        bars = bar_chart(
+            ["Kutai Kartanegara Raya", "Balikpapan"], [("Capaian keluaran (%)", [55.5, 102.3], BLUE)]
+        )
+        months = ["Jan", "Feb", "Mar"]
+        lines = line_chart(
+            months, [("Rencana RPD (%)", [10, 20, 40], ORANGE), ("Realisasi (%)", [5, None, None], BLUE)]
+        )
+        text = pdf_text(_build([bars, lines], "t", "f", compress=False))
+        for expected in ("55.5", "102.3", "Capaian keluaran", "Kutai Kartane", "Balikpapan", "Feb"):
+            assert expected in text, expected
+        assert "Rencana RPD" in text and "Realisasi" in text  # the legend ("(" is escaped in PDF)
+        # The value axis reaches past the tallest bar in round steps; the settings are process-wide.
+        assert bars.value_max == pytest.approx(102.3 * 1.05) and _nice_step(bars.value_max) == 20
+        assert _nice_step(5.25) == 1 and _nice_step(0.6) == 0.1
+        assert rl_config.useA85 == 0 and rl_config.shapeChecking == 0
+
     def test_a_province_officer_sees_only_their_province(self, world, kaltim_agency):
         officer = actor_of(persona(Role.PROVINCE_OFFICER, agency=kaltim_agency))
         pack = rakor_pack(actor=officer, fiscal_year=YEAR, as_of=dt.date(2026, 9, 30))
