@@ -3,6 +3,7 @@ targets, RPD revision window, lag threshold) are configured here; plans, budgets
 edited through the web pages and the services, so the admin shows them read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, BudgetDocument, BudgetPolicy, DekonAllocation, Programme, Realisation
 
@@ -46,10 +47,24 @@ class ProgrammeAdmin(ReadOnlyAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "kind", "funding_source", "agency", "fiscal_year", "verification_status")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "funding_source",
+        "agency",
+        "officer",
+        "fiscal_year",
+        "verification_status",
+    )
     list_filter = ("fiscal_year", "kind", "funding_source", "verification_status")
-    search_fields = ("code", "name")
+    # officer_name too: support looks up the activities one named officer answers for.
+    search_fields = ("code", "name", "officer_name")
     list_select_related = ("agency",)
+
+    @admin.display(description=_("penanggung jawab"), ordering="officer_name", empty_value="—")
+    def officer(self, obj: Activity) -> str | None:
+        return obj.officer_name or None  # blank is "not named": shown as the dash, like None
 
 
 @admin.register(BudgetDocument)

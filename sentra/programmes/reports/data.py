@@ -378,6 +378,7 @@ class LaggingRow:
     name: str
     province: str
     owner: str
+    officer: str  # the named responsible officer; "—" when the activity names none
     programme: str
     pagu: int
     absorption: float
@@ -511,6 +512,7 @@ def rakor_pack(
             name=item.activity.name,
             province=names.get(item.activity.province_code, _("Pusat (satker nasional)")),
             owner=item.activity.agency.name,
+            officer=item.activity.officer_name or "—",
             programme=str(item.activity.programme),
             pagu=item.figures.pagu,
             absorption=item.figures.absorption,

@@ -526,15 +526,16 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     if pack.lagging_count > len(pack.lagging):
         story.append(p(lagging_note(pack), SMALL))
     rows = [
-        [r.code, r.name, r.province, r.owner, r.programme, rp(r.pagu), pct(r.absorption)]
+        [r.code, r.name, r.province, r.owner, r.officer, r.programme, rp(r.pagu), pct(r.absorption)]
         + [pct(r.planned_absorption), pct(r.lag), str(r.months_lagging), pct(r.achievement)]
         for r in pack.lagging
     ]
     if rows:
-        headers = [_("Kode"), _("Kegiatan"), _("Provinsi"), _("Penanggung jawab (satker)"), _("Program")]
-        headers += [_("Pagu (Rp)"), _("Penyerapan (%)"), _("Rencana RPD (%)"), _("Keterlambatan (poin %)")]
-        headers += [_("Bulan terlambat"), _("Capaian keluaran (%)")]
-        story.append(_table(headers, rows, [8, 22, 12, 20, 18, 11, 7, 7, 8, 6, 7]))
+        headers = [_("Kode"), _("Kegiatan"), _("Provinsi"), _("Penanggung jawab (satker)")]
+        headers += [_("Pejabat penanggung jawab"), _("Program"), _("Pagu (Rp)"), _("Penyerapan (%)")]
+        headers += [_("Rencana RPD (%)"), _("Keterlambatan (poin %)"), _("Bulan terlambat")]
+        headers.append(_("Capaian keluaran (%)"))
+        story.append(_table(headers, rows, [8, 19, 11, 17, 14, 15, 11, 7, 7, 8, 6, 7]))
     else:
         story.append(p(_("Tidak ada kegiatan yang terlambat."), NORMAL))
 

@@ -44,3 +44,18 @@ def test_activities_are_read_only_in_the_admin(admin_client):
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
     assert admin_client.get(reverse("admin:programmes_activity_add")).status_code == 403
+
+
+def test_the_activity_list_shows_and_searches_the_responsible_officer(admin_client):
+    named = ActivityFactory(code="5305.011", officer_name="Hendra Wijaya")
+    unnamed = ActivityFactory(code="5305.012", officer_name="")
+    url = reverse("admin:programmes_activity_changelist")
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<td class="field-officer">Hendra Wijaya</td>' in html
+    assert '<td class="field-officer">—</td>' in html  # blank officer: the dash, not an empty cell
+    found = admin_client.get(url, {"q": "wijaya"})
+    assert found.status_code == 200
+    assert list(found.context["cl"].result_list) == [named]
+    assert unnamed.code not in found.content.decode()

@@ -45,7 +45,8 @@ def world(kaltim_agency, ministry_agency):
 
     Kaltim A1: pagu 120 M, 10 M spent each month Jan–Sep (Q3 30 M, cumulative 90 M = 75 %), output
     12 of 20 IKM, physical 75 %, an obstacle in August. Kaltim A2: pagu 60 M, 5 M in Jan–Mar only
-    (15 M = 25 %), output 2 of 10. Jateng: pagu 90 M, 45 M in September. Centre: pagu 200 M, nothing.
+    (15 M = 25 %), output 2 of 10, a named responsible officer. Jateng: pagu 90 M, 45 M in
+    September. Centre: pagu 200 M, nothing, no officer named.
     """
     doc = BudgetDocumentFactory(agency=kaltim_agency, kind="dekon", number="SP DIPA-019.05.3.64/2026")
     a1 = ActivityFactory(
@@ -57,6 +58,7 @@ def world(kaltim_agency, ministry_agency):
         funding_source="dekon",
         code="5305.002",
         name="Pendampingan WUB",
+        officer_name="Ir. Sri Wahyuni",
     )
     for activity, amount in ((a1, 120 * M), (a2, 60 * M)):
         even_plan(BudgetLineFactory(document=doc, activity=activity, amount=amount))
@@ -269,8 +271,10 @@ class TestRakorPack:
         assert "5305.001" not in by_code  # on plan
         a2 = by_code["5305.002"]
         assert a2.owner == "Disperindagkop Provinsi Kalimantan Timur"
+        assert a2.officer == "Ir. Sri Wahyuni"
         assert a2.lag == 50.0 and a2.months_lagging == 5  # May–September
         assert pack.lagging[0].code == "5306.001"  # worst first: 75 points behind
+        assert pack.lagging[0].officer == "—"  # the central activity names no officer
 
     def test_workbook_sheets_tables_and_native_charts(self, actor, world):
         pack = rakor_pack(actor=actor, fiscal_year=YEAR, as_of=dt.date(2026, 9, 30))
@@ -302,8 +306,10 @@ class TestRakorPack:
         kaltim = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == KALTIM)
         assert kaltim[3:6] == (180 * M, 105 * M, round(105 / 180 * 100, 2))
         lag = wb["Kegiatan Terlambat"]
-        owners = [r[3] for r in lag.iter_rows(min_row=2, values_only=True)]
-        assert "Disperindagkop Provinsi Kalimantan Timur" in owners
+        assert [c.value for c in lag[1]][3:5] == ["Penanggung jawab (satker)", "Pejabat penanggung jawab"]
+        owners = {r[0]: r[3:5] for r in lag.iter_rows(min_row=2, values_only=True)}
+        assert owners["5305.002"] == ("Disperindagkop Provinsi Kalimantan Timur", "Ir. Sri Wahyuni")
+        assert owners["5306.001"][1] == "—"
         # The saved workbook keeps its charts (openpyxl reads them back as drawings).
         for name in ("Penyerapan Provinsi", "Kurva S", "Deviasi Provinsi", "Capaian Output"):
             assert wb[name]._charts, name
@@ -321,6 +327,8 @@ class TestRakorPack:
             "Kegiatan terlambat",
             "Pendampingan WUB",
             "Disperindagkop",
+            "Pejabat penanggung jawab",
+            "Ir. Sri Wahyuni",
             "470.000.000",
         ):
             assert expected in text, expected
