@@ -783,6 +783,10 @@ def _whole(value: Any) -> int | None:
         return None
 
 
+def _within(value: int | None, low: int, high: int) -> bool:
+    return value is not None and low <= value <= high
+
+
 def check_budget_policy(
     *,
     targets: Sequence[Any],
@@ -793,83 +797,66 @@ def check_budget_policy(
     """Every rule on a year's control settings; returns the errors and the cleaned values."""
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
+
+    def fail(field: str, message: str, code: str) -> None:
+        errors.append(FieldError(field, message, code))
+
     previous = 0
     for quarter, raw in enumerate(targets, start=1):
         field = f"target_q{quarter}"
         value = _whole(raw)
-        if value is None or not 0 <= value <= 100:
-            errors.append(
-                FieldError(
-                    field,
-                    _("Target penyerapan TW %(q)s harus bilangan bulat 0–100%%.") % {"q": quarter},
-                    "invalid_target",
-                )
+        if not _within(value, 0, 100):
+            fail(
+                field,
+                _("Target penyerapan TW %(q)s harus bilangan bulat 0–100%%.") % {"q": quarter},
+                "invalid_target",
             )
             continue
         if value < previous:
-            errors.append(
-                FieldError(
-                    field,
-                    _(
-                        "Target penyerapan TW %(q)s (%(value)s%%) tidak boleh lebih kecil dari target "
-                        "triwulan sebelumnya (%(previous)s%%): target bersifat kumulatif."
-                    )
-                    % {"q": quarter, "value": value, "previous": previous},
-                    "targets_decreasing",
+            fail(
+                field,
+                _(
+                    "Target penyerapan TW %(q)s (%(value)s%%) tidak boleh lebih kecil dari target "
+                    "triwulan sebelumnya (%(previous)s%%): target bersifat kumulatif."
                 )
+                % {"q": quarter, "value": value, "previous": previous},
+                "targets_decreasing",
             )
         previous = value
         clean[field] = value
     months: list[int] = []
     for raw in window_months:
         value = _whole(raw)
-        if value is None or not 1 <= value <= 12:
-            errors.append(
-                FieldError(
-                    "rpd_window_months",
-                    _("Bulan jendela revisi RPD harus 1–12 (Januari–Desember)."),
-                    "month_out_of_year",
-                )
+        if not _within(value, 1, 12):
+            fail(
+                "rpd_window_months",
+                _("Bulan jendela revisi RPD harus 1–12 (Januari–Desember)."),
+                "month_out_of_year",
             )
             break
         months.append(value)
     months = sorted(set(months))
     if not months and not any(e.field == "rpd_window_months" for e in errors):
-        errors.append(
-            FieldError(
-                "rpd_window_months", _("Pilih sedikitnya satu bulan jendela revisi RPD."), "window_empty"
-            )
-        )
+        fail("rpd_window_months", _("Pilih sedikitnya satu bulan jendela revisi RPD."), "window_empty")
     quarters = [quarter_of(m) for m in months]
     if len(quarters) != len(set(quarters)):
-        errors.append(
-            FieldError(
-                "rpd_window_months",
-                _("RPD direvisi satu kali per triwulan: pilih paling banyak satu bulan di setiap triwulan."),
-                "window_quarter",
-            )
+        fail(
+            "rpd_window_months",
+            _("RPD direvisi satu kali per triwulan: pilih paling banyak satu bulan di setiap triwulan."),
+            "window_quarter",
         )
     clean["rpd_window_months"] = months
-    day = _whole(window_last_day)
-    if day is None or not 1 <= day <= 31:
-        errors.append(
-            FieldError(
-                "rpd_window_last_day",
-                _("Tanggal terakhir jendela revisi RPD harus 1–31."),
-                "invalid_day",
-            )
-        )
-    clean["rpd_window_last_day"] = day
-    threshold = _whole(lag_threshold)
-    if threshold is None or not 0 <= threshold <= 100:
-        errors.append(
-            FieldError(
-                "lag_threshold",
-                _("Ambang keterlambatan harus 0–100 poin persen."),
-                "invalid_threshold",
-            )
-        )
-    clean["lag_threshold"] = threshold
+    # The single whole numbers, each in its range.
+    last_day = _("Tanggal terakhir jendela revisi RPD harus 1–31.")
+    threshold = _("Ambang keterlambatan harus 0–100 poin persen.")
+    for field, raw, low, high, message, code in (
+        ("rpd_window_last_day", window_last_day, 1, 31, last_day, "invalid_day"),
+        ("lag_threshold", lag_threshold, 0, 100, threshold, "invalid_threshold"),
+    ):
+        value = _whole(raw)
+        if not _within(value, low, high):
+            fail(field, message, code)
+        clean[field] = value  # as given when out of range: the caller refuses on the error anyway
     return errors, clean
 
 
