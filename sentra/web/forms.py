@@ -17,7 +17,13 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS
 
 # Service field names that the forms show under another name.
-FIELD_ALIASES = {"village": "village_code", "kbli": "kbli_code", "villages": "village_codes", "__all__": None}
+FIELD_ALIASES = {
+    "village": "village_code",
+    "kbli": "kbli_code",
+    "villages": "village_codes",
+    "members": "member_ids",
+    "__all__": None,
+}
 
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
@@ -282,8 +288,196 @@ class EnterpriseForm(forms.Form):
     SERVICE_FIELDS = ENTERPRISE_FIELDS
 
 
-def _codes(text: str) -> list[str]:
-    return [c.strip() for c in text.replace("\n", ",").split(",") if c.strip()]
+MEMBER_LOOKUP = reverse_lazy("web:lookup_enterprises")
+NIB_RE = re.compile(r"^\d{13}$")
+REFERENCE_RE = re.compile(r"^#?\d+$")
+LINE_SEPARATOR = " — "
+
+
+def member_line(enterprise) -> str:
+    """How a member is written in the field: its NIB (or #id when it has none), then its name."""
+    reference = enterprise.nib or f"#{enterprise.pk}"
+    return f"{reference}{LINE_SEPARATOR}{enterprise.name}"
+
+
+def member_place(enterprise) -> str:
+    """ "Salo Loang, Penajam": the village and its kecamatan."""
+    village = enterprise.village
+    parent = getattr(village, "parent", None)
+    return f"{village.name}, {parent.name}" if parent else village.name
+
+
+def member_meta(enterprise) -> str:
+    """ "9120000000001 · Salo Loang, Penajam": what tells two enterprises of one name apart."""
+    return f"{enterprise.nib or _('tanpa NIB')} · {member_place(enterprise)}"
+
+
+def member_label(enterprise) -> str:
+    return f"{enterprise.name} ({member_meta(enterprise)})"
+
+
+def split_members(text: str) -> list[str]:
+    """One member per line. A line of numbers separated by commas is a list of IDs (the old format)."""
+    entries = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        pieces = [p.strip() for p in line.split(",") if p.strip()]
+        if all(p.isdigit() for p in pieces):
+            entries.extend(pieces)
+        else:
+            entries.append(line)
+    return entries
+
+
+def _scoped_enterprises(actor):
+    from sentra.accounts.scope import region_q
+    from sentra.registry.models import Enterprise
+
+    return Enterprise.objects.filter(region_q(actor)).select_related("village__parent")
+
+
+NAME_SCAN = 50  # search matches looked through for the name written in another case
+
+
+def _name_matches(text: str, actor) -> list:
+    """The enterprises a typed name means, at most MAX_CANDIDATES + 1 of them, inside the scope.
+
+    The name itself wins over names that contain it: first as written or in the usual cases
+    (equality on the (name, id) index), then in any case among the first search matches. Otherwise
+    the enterprise list's search (name or owner's name, from its index) must find a single one.
+    """
+    from sentra.registry.selectors import RegistryFilter, enterprise_list
+
+    spellings = {text, text.upper(), text.lower(), text.title(), text.capitalize()}
+    exact = _scoped_enterprises(actor).filter(name__in=spellings).order_by("name", "id")
+    if exact := list(exact[: MAX_CANDIDATES + 1]):
+        return exact
+    found = enterprise_list(actor=actor, filters=RegistryFilter(q=text)).select_related("village__parent")
+    found = list(found[:NAME_SCAN])
+    same = [e for e in found if e.name.casefold() == text.casefold()]
+    return (same or found)[: MAX_CANDIDATES + 1]
+
+
+def resolve_members(text: str, actor) -> tuple[list[tuple[str, object]], list[forms.ValidationError]]:
+    """Each entry of the member field with the enterprise it names, and an error for each that names none.
+
+    An entry is a NIB (13 digits), an ID (digits, or "#12"), either followed by " — name" as the
+    picker writes it, or a name. Only enterprises the actor may read are found: one outside their
+    region reads as unknown, as everywhere else.
+    """
+    entries = split_members(text)
+    references = {}
+    for entry in entries:
+        head = entry.split(LINE_SEPARATOR, 1)[0].strip()
+        if NIB_RE.match(head) or REFERENCE_RE.match(head):
+            references[entry] = head
+    nibs = {r for r in references.values() if NIB_RE.match(r)}
+    ids = {int(r.lstrip("#")) for r in references.values() if not NIB_RE.match(r)}
+    by_nib, by_id = {}, {}
+    if nibs:
+        by_nib = {e.nib: e for e in _scoped_enterprises(actor).filter(nib__in=nibs)}
+    if ids:
+        by_id = {e.pk: e for e in _scoped_enterprises(actor).filter(pk__in=ids)}
+
+    resolved, errors = [], []
+    for entry in entries:
+        head = references.get(entry)
+        if head is not None:
+            enterprise = by_nib.get(head) if NIB_RE.match(head) else by_id.get(int(head.lstrip("#")))
+            if enterprise is not None:
+                resolved.append((entry, enterprise))
+            else:
+                errors.append(
+                    forms.ValidationError(
+                        _("IKM “%(text)s” tidak ditemukan di wilayah Anda."),
+                        code="member_not_found",
+                        params={"text": head},
+                    )
+                )
+            continue
+        matches = _name_matches(entry, actor)
+        if len(matches) == 1:
+            resolved.append((entry, matches[0]))
+        elif matches:
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "“%(text)s” cocok dengan beberapa IKM: %(candidates)s. Pilih salah satu, "
+                        "atau tulis NIB-nya."
+                    ),
+                    code="member_ambiguous",
+                    params={"text": entry, "candidates": _candidate_list([member_label(m) for m in matches])},
+                )
+            )
+        else:
+            errors.append(
+                forms.ValidationError(
+                    _("IKM “%(text)s” tidak ditemukan di wilayah Anda. Tulis NIB atau nama usahanya."),
+                    code="member_not_found",
+                    params={"text": entry},
+                )
+            )
+    return resolved, errors
+
+
+class MemberPicker(forms.Textarea):
+    """The centre's members: chips of the chosen enterprises, a search input that suggests more
+    (htmx, /cari/ikm/), and under them the textarea that is sent, one member per line.
+
+    web/lookup.js hides the textarea and keeps it in step with the chips; without JavaScript the
+    textarea is the field (NIBs or names, one per line) and the chips only show what it holds.
+    """
+
+    template_name = "web/registry/_member_picker.html"
+
+    def __init__(self, attrs=None):
+        self.actor = None
+        super().__init__(attrs={"rows": 4, "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        from sentra.registry.models import MINIMUM_CENTRE_MEMBERS
+
+        context = super().get_context(name, value, attrs)
+        chosen = []
+        if value and self.actor is not None:
+            seen = set()
+            for line, enterprise in resolve_members(str(value), self.actor)[0]:
+                if enterprise.pk not in seen:
+                    seen.add(enterprise.pk)
+                    chosen.append({"line": line, "enterprise": enterprise, "meta": member_meta(enterprise)})
+        context["widget"].update(lookup_url=str(MEMBER_LOOKUP), chosen=chosen, minimum=MINIMUM_CENTRE_MEMBERS)
+        return context
+
+
+class MembersField(forms.CharField):
+    """Member enterprises by NIB or name (IDs still work); cleans to a list of enterprise IDs."""
+
+    widget = MemberPicker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Anggota (IKM)"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Ketik nama usaha, NIB, atau nama pemilik, lalu pilih. Tanpa JavaScript: satu NIB atau "
+                "nama usaha per baris."
+            ),
+        )
+        self.actor = None
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        if self.actor is None:
+            raise forms.ValidationError(_("Anggota tidak dapat diperiksa."), code="member_no_actor")
+        resolved, errors = resolve_members(value, self.actor)
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(dict.fromkeys(enterprise.pk for _line, enterprise in resolved))
 
 
 class CentreForm(forms.Form):
@@ -291,9 +485,7 @@ class CentreForm(forms.Form):
     commodity = forms.CharField(label=_("Komoditas"), max_length=150)
     kbli_code = KbliField()
     village_codes = VillagesField()
-    member_ids = forms.CharField(
-        label=_("Anggota (ID IKM)"), required=False, help_text=_("ID IKM dipisah koma.")
-    )
+    member_ids = MembersField()
     raw_material = forms.CharField(label=_("Bahan baku"), max_length=200, required=False)
     description = forms.CharField(
         label=_("Keterangan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -335,11 +527,22 @@ class CentreForm(forms.Form):
         "is_desa_pengrajin",
     )
 
-    def clean_member_ids(self):
-        ids = _codes(self.cleaned_data.get("member_ids") or "")
-        if not all(i.isdigit() for i in ids):
-            raise forms.ValidationError(_("ID anggota harus berupa angka, dipisah koma."))
-        return [int(i) for i in ids]
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Members are looked up inside the reader's region, both when read and when shown.
+        field = self.fields["member_ids"]
+        field.actor = field.widget.actor = actor
+        initial = self.initial.get("member_ids")
+        if not self.is_bound and initial and actor is not None:
+            # The stored members as the picker writes them (NIB — name), not as bare IDs.
+            # One outside the reader's region stays an ID, so that saving reports it rather than
+            # dropping it quietly.
+            resolved = dict(resolve_members(str(initial), actor)[0])
+            lines = [
+                member_line(resolved[entry]) if entry in resolved else f"#{entry.lstrip('#')}"
+                for entry in split_members(str(initial))
+            ]
+            self.initial["member_ids"] = "\n".join(lines)
 
 
 class ProductForm(forms.Form):

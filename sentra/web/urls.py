@@ -41,6 +41,7 @@ urlpatterns = [
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
     path("cari/desa/", lookup.lookup_villages, name="lookup_villages"),
     path("cari/kbli/", lookup.lookup_kbli, name="lookup_kbli"),
+    path("cari/ikm/", lookup.lookup_enterprises, name="lookup_enterprises"),
     path("verifikasi/", workflow.verification_queue, name="verification_queue"),
     path("verifikasi/massal/", workflow.verification_bulk, name="verification_bulk"),
     path("notifikasi/", notifications.notification_list, name="notifications"),

@@ -2,7 +2,9 @@
 
 Villages are found by name through the gazetteer (which reads "Saloloang, Penajam" as a village
 and its kecamatan) and by the start of their name or code; only villages inside the reader's
-region are offered. KBLI codes are found by code prefix or by words of their title.
+region are offered. KBLI codes are found by code prefix or by words of their title. Member
+enterprises of a centre are found by the enterprise list's own search (name, owner's name, NIB),
+inside the reader's region, or by the start of their NIB.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from django.views.decorators.http import require_GET
 from sentra.accounts.scope import actor_for_request
 from sentra.regions.gazetteer import resolve_place
 from sentra.regions.models import Kbli, Region
+from sentra.registry.selectors import RegistryFilter, enterprise_list
 
-from ..forms import CODE_RE, village_label
+from ..forms import CODE_RE, NIB_RE, member_line, member_meta, village_label
 
 LIMIT = 10
 MIN_CHARS = 3
@@ -84,6 +87,35 @@ def kbli_suggestions(text: str) -> list[tuple[str, str]]:
     else:
         return []
     return [(c, f"{c} {t}") for c, t in rows.order_by("code").values_list("code", "title")[:LIMIT]]
+
+
+def enterprise_suggestions(text: str, actor) -> list:
+    """Up to LIMIT enterprises the actor may read for what was typed, from the list's indexes."""
+    if len(text) < MIN_CHARS:
+        return []
+    if text.isdigit() and not NIB_RE.match(text):
+        # The start of a NIB: a range on its unique index (':' sorts right after '9').
+        found = enterprise_list(actor=actor, filters=RegistryFilter())
+        found = found.filter(nib__gte=text, nib__lt=text + ":").order_by("nib")
+    else:
+        found = enterprise_list(actor=actor, filters=RegistryFilter(q=text))
+    return list(found.select_related("village__parent")[:LIMIT])
+
+
+@login_required
+@require_GET
+def lookup_enterprises(request):
+    actor = actor_for_request(request)
+    text = _typed(request)
+    options = [
+        {"enterprise": e, "line": member_line(e), "meta": member_meta(e)}
+        for e in enterprise_suggestions(text, actor)
+    ]
+    return render(
+        request,
+        "web/registry/_member_options.html",
+        {"options": options, "text": text, "short": len(text) < MIN_CHARS},
+    )
 
 
 @login_required

@@ -175,6 +175,8 @@ def registry_list(request, entity_key: str):
         "page": page,
         "paginator": paginator,
         "count_cap": COUNT_CAP,
+        # A search without a chosen sort lists the newest matches first (selectors.SEARCH_ORDER).
+        "newest_first": entity.key == "enterprise" and selectors.enterprise_newest_first(filters),
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "sort_headers": [
@@ -397,7 +399,7 @@ def centre_form(request, pk: int | None = None):
     if refused:
         return refused
     if request.method == "POST":
-        form = _limit_agencies(CentreForm(request.POST), actor)
+        form = _limit_agencies(CentreForm(request.POST, actor=actor), actor)
         if form.is_valid():
             data = _service_data(form, CentreForm.SERVICE_FIELDS)
             for name in ("raw_material", "description", "board_chair", "upt_name"):
@@ -436,7 +438,7 @@ def centre_form(request, pk: int | None = None):
                 kbli_code=obj.kbli_id,
                 agency=obj.agency_id,
             )
-        form = _limit_agencies(CentreForm(initial=initial), actor)
+        form = _limit_agencies(CentreForm(initial=initial, actor=actor), actor)
     return _form_page(request, entity, form, obj)
 
 
