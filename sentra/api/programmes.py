@@ -80,19 +80,30 @@ def _unknown(field: str, pk: Any) -> DomainError:
     )
 
 
+def _referenced(obj, field: str, pk: Any):
+    """A record named in the payload: missing (or outside the caller's scope) is a 400 on its field."""
+    if obj is None:
+        raise _unknown(field, pk)
+    return obj
+
+
 def _agency_or_none(agency_id: int | None) -> Agency | None:
     """No agency: the caller's own (services.owning_agency decides who may name another)."""
     if agency_id is None:
         return None
-    agency = Agency.objects.filter(pk=agency_id).first()
-    if agency is None:
-        raise _unknown("agency_id", agency_id)
-    return agency
+    return _referenced(Agency.objects.filter(pk=agency_id).first(), "agency_id", agency_id)
 
 
 def _or_404(obj):
     if obj is None:
         raise NotFound
+    return obj
+
+
+def _editable(actor: Actor, obj):
+    """The record of the URL: 404 outside the caller's scope, then 403 when the caller may not change
+    it, both before any field of the payload is looked at."""
+    require_record(actor, Action.EDIT, _or_404(obj))
     return obj
 
 
@@ -347,9 +358,11 @@ def activity_detail(request, activity_id: Id):
 def activity_create(request, payload: ActivityIn):
     actor = _writer(request)
     data = payload.dict()
-    programme: Programme | None = selectors.programme_get(actor=actor, pk=data.pop("programme_id"))
-    if programme is None:
-        raise _unknown("programme_id", payload.programme_id)
+    programme: Programme = _referenced(
+        selectors.programme_get(actor=actor, pk=data.pop("programme_id")),
+        "programme_id",
+        payload.programme_id,
+    )
     activity = services.activity_create(
         actor=actor,
         programme=programme,
@@ -369,8 +382,7 @@ def activity_create(request, payload: ActivityIn):
 )
 def activity_patch(request, activity_id: Id, payload: ActivityPatch):
     actor = api_actor(request)
-    activity = _activity_or_404(actor, activity_id)
-    require_record(actor, Action.EDIT, activity)  # 403 before any field is looked at
+    activity = _editable(actor, selectors.activity_get(actor=actor, pk=activity_id))
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
     for name in ("code", "name", "kind", "funding_source"):
@@ -591,17 +603,11 @@ class BudgetRevisionIn(Schema):
 
 
 def _editable_budget(actor: Actor, pk: int):
-    """404 outside the caller's region, then 403 when the caller may not change it (before any field)."""
-    document = _budget_or_404(actor, pk)
-    require_record(actor, Action.EDIT, document)
-    return document
+    return _editable(actor, selectors.budget_document_get(actor=actor, pk=pk))
 
 
-def _line_activity(actor: Actor, activity_id: int, field: str = "activity_id") -> Activity:
-    activity = selectors.activity_get(actor=actor, pk=activity_id)
-    if activity is None:
-        raise _unknown(field, activity_id)
-    return activity
+def _referenced_activity(actor: Actor, activity_id: int, field: str = "activity_id") -> Activity:
+    return _referenced(selectors.activity_get(actor=actor, pk=activity_id), field, activity_id)
 
 
 @router.post(
@@ -642,7 +648,7 @@ def budget_create(request, payload: BudgetIn):
 def budget_line_set(request, budget_id: Id, payload: BudgetLineIn):
     actor = api_actor(request)
     document = _editable_budget(actor, budget_id)
-    activity = _line_activity(actor, payload.activity_id)
+    activity = _referenced_activity(actor, payload.activity_id)
     existed = document.lines.filter(activity=activity, account_group=payload.account_group).exists()
     line = services.budget_line_set(
         actor=actor,
@@ -669,7 +675,11 @@ def budget_revise(request, budget_id: Id, payload: BudgetRevisionIn):
     actor = api_actor(request)
     document = _editable_budget(actor, budget_id)
     lines = [
-        (_line_activity(actor, row.activity_id, f"lines.{i}.activity_id"), row.account_group, row.amount)
+        (
+            _referenced_activity(actor, row.activity_id, f"lines.{i}.activity_id"),
+            row.account_group,
+            row.amount,
+        )
         for i, row in enumerate(payload.lines)
     ]
     services.budget_revise(
@@ -695,8 +705,7 @@ def budget_revise(request, budget_id: Id, payload: BudgetRevisionIn):
 )
 def budget_line_plan(request, line_id: Id, payload: PlanIn):
     actor = api_actor(request)
-    line = _or_404(selectors.budget_line_get(actor=actor, pk=line_id))
-    require_record(actor, Action.EDIT, line)
+    line = _editable(actor, selectors.budget_line_get(actor=actor, pk=line_id))
     services.disbursement_plan_set(actor=actor, line=line, months=payload.months, reason=payload.reason)
     return BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
 
@@ -779,9 +788,7 @@ def realisation_list(request, filters: Query[RealisationFilters]):
 )
 def realisation_record(request, payload: RealisationIn):
     actor = _writer(request)
-    activity = selectors.activity_get(actor=actor, pk=payload.activity_id)
-    if activity is None:
-        raise _unknown("activity_id", payload.activity_id)
+    activity = _referenced_activity(actor, payload.activity_id)
     existed = (
         activity.realisations.filter(month=payload.month).exists() if 1 <= payload.month <= 12 else False
     )
