@@ -34,6 +34,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -44,6 +45,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 ProgressCallback = Callable[[int, int], None]
+RowStream = Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells), header included
 
 # Past this many listed problems the report keeps counting but stops listing, so a file of a million
 # bad rows cannot exhaust memory; the count stays exact.
@@ -170,8 +172,10 @@ def _looks_numeric(text: str) -> bool:
 
 
 class WriteRefused(Exception):
-    """Raised by a schema's `write` after it reported row errors found only while writing (a record
-    locked or moved out of scope since pass 1): the engine rolls the whole transaction back."""
+    """Raised after the errors are in the report, to roll the whole write transaction back: by a
+    schema's `write`/`write_batch`/`end_write` for errors found only while writing (a record locked or
+    moved out of scope since it was checked), by the one-pass engine for an error found after rows
+    were written (see all_or_nothing)."""
 
 
 class ImportFileError(Exception):
@@ -429,15 +433,15 @@ class SheetReader:
 
     path: Path
     file_type: str  # "csv" or "xlsx"
+    # The workbook estimated_rows opened, kept for the next rows(): opening parses the shared strings.
+    _workbook: Any = field(default=None, repr=False, compare=False)
 
     def estimated_rows(self) -> int:
         if self.file_type == "xlsx":
-            workbook = _open_workbook(self.path)
-            try:
-                sheet = workbook.worksheets[0]
-                return max((sheet.max_row or 1) - 1, 0)
-            finally:
-                workbook.close()
+            if self._workbook is None:
+                self._workbook = _open_workbook(self.path)
+            sheet = self._workbook.worksheets[0]
+            return max((sheet.max_row or 1) - 1, 0)
         # Counting newlines is far faster than parsing; quoted multi-line cells make it an estimate.
         count = 0
         with self.path.open("rb") as handle:
@@ -445,13 +449,13 @@ class SheetReader:
                 count += chunk.count(b"\n")
         return max(count, 1)
 
-    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+    def rows(self) -> RowStream:
         if self.file_type == "xlsx":
             yield from self._xlsx_rows()
         else:
             yield from self._csv_rows()
 
-    def _csv_rows(self) -> Iterator[tuple[int, list[Any]]]:
+    def _csv_rows(self) -> RowStream:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
             number = 0
@@ -477,8 +481,8 @@ class SheetReader:
                     % {"row": number + 1, "detail": exc},
                 ) from None
 
-    def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        workbook = _open_workbook(self.path)
+    def _xlsx_rows(self) -> RowStream:
+        workbook, self._workbook = self._workbook or _open_workbook(self.path), None
         try:
             sheet = workbook.worksheets[0]
             for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -600,26 +604,10 @@ def run_import(
             progress.done()
             return report
         progress.total = report.rows_total * 2
-        try:
-            with transaction.atomic():
-                schema.write(_data_rows(reader, columns), report, progress.step)
-        except WriteRefused:
-            report.created = report.updated = 0
-            report.batch_id = None
-            return report
-        except DatabaseError as exc:
-            report.created = report.updated = 0
-            report.batch_id = None
-            report.error(
-                None,
-                "",
-                "",
-                "write_failed",
-                _("Gagal menyimpan; tidak ada data yang ditulis: %(e)s") % {"e": exc},
-            )
-            return report
-        report.committed = True
-        progress.done()
+        with all_or_nothing(report):
+            schema.write(_data_rows(reader, columns), report, progress.step)
+        if report.committed:
+            progress.done()
     except ImportFileError as exc:
         # A broken file is one message: row errors found before the break would only distract.
         report.created = report.updated = report.error_count = report.warning_count = 0
@@ -628,11 +616,39 @@ def run_import(
     return report
 
 
+@contextmanager
+def all_or_nothing(report: ImportReport) -> Iterator[None]:
+    """The write phase of an import: one transaction, committed only when the block ends normally.
+
+    WriteRefused (raised once the errors are in the report: a row found invalid after others were
+    written, a record locked meanwhile) and DatabaseError (reported as `write_failed`) roll it all
+    back; either way the report then says nothing was written. Both engine paths use it, and so may
+    a schema that writes outside them."""
+    try:
+        with transaction.atomic():
+            yield
+    except WriteRefused:
+        _nothing_written(report)
+    except DatabaseError as exc:
+        _nothing_written(report)
+        report.error(
+            None,
+            "",
+            "",
+            "write_failed",
+            _("Gagal menyimpan; tidak ada data yang ditulis: %(e)s") % {"e": exc},
+        )
+    else:
+        report.committed = True
+
+
+def _nothing_written(report: ImportReport) -> None:
+    report.created = report.updated = 0
+    report.batch_id = None
+    report.committed = False
+
+
 ONE_PASS_BATCH = 2_000
-
-
-class _Discard(Exception):
-    """Leaves the one-pass transaction with a rollback: an error was found after rows were written."""
 
 
 def _run_one_pass(
@@ -652,39 +668,27 @@ def _run_one_pass(
     a temporary table of the same database (_KeyIndex), not in a Python dict. A dry run reads the
     same way without a transaction and writes nothing but that temporary table."""
     keys: _KeyIndex | None = None
+    stream: RowStream | None = None
     try:
         reader = sniff(path, max_bytes=max_bytes)
         progress = _Progress(on_progress, reader.estimated_rows())
-        _number, header = _header(reader)
+        # One read of the file: the header and then the data rows from the same stream (opening an
+        # XLSX again would parse its shared strings again).
+        stream = reader.rows()
+        _number, header = _header(reader, stream)
         positions = _map_columns(schema, header)
         schema.prepare({key for key in positions if key})
         keys = _KeyIndex()
         if not commit:
-            _one_pass(reader, positions, schema, report, progress, keys, write=False)
+            _one_pass(reader, stream, positions, schema, report, progress, keys, write=False)
         else:
-            try:
-                with transaction.atomic():
-                    _one_pass(reader, positions, schema, report, progress, keys, write=True)
-                    if not report.ok:
-                        raise _Discard
-                    schema.end_write(report)
-                    if not report.ok:  # end_write found a problem only writing could show
-                        raise _Discard
-            except (_Discard, WriteRefused):
-                report.created = report.updated = 0
-                report.batch_id = None
-            except DatabaseError as exc:
-                report.created = report.updated = 0
-                report.batch_id = None
-                report.error(
-                    None,
-                    "",
-                    "",
-                    "write_failed",
-                    _("Gagal menyimpan; tidak ada data yang ditulis: %(e)s") % {"e": exc},
-                )
-            else:
-                report.committed = True
+            with all_or_nothing(report):
+                _one_pass(reader, stream, positions, schema, report, progress, keys, write=True)
+                if not report.ok:
+                    raise WriteRefused
+                schema.end_write(report)
+                if not report.ok:  # end_write found a problem only writing could show
+                    raise WriteRefused
         progress.total = report.rows_total  # the estimate counted lines, not rows
         progress.done()
     except ImportFileError as exc:
@@ -694,6 +698,8 @@ def _run_one_pass(
         report.committed = False
         report.error(None, exc.column, exc.value, exc.code, exc.message)
     finally:
+        if stream is not None:
+            stream.close()  # an XLSX workbook left open by an error
         if keys is not None:
             keys.drop()
     # Batches report a check at a time over 2,000 rows; list every row's problems together, in
@@ -709,6 +715,7 @@ def _issue_order(issue: RowError) -> int:
 
 def _one_pass(
     reader: SheetReader,
+    stream: RowStream,
     positions: list[str | None],
     schema: ImportSchema,
     report: ImportReport,
@@ -719,7 +726,7 @@ def _one_pass(
 ) -> None:
     writing = False
     batch: list[Row] = []
-    rows = _data_rows(reader, positions)
+    rows = _data_rows(reader, positions, stream)
     while True:
         batch.clear()
         for row in rows:
@@ -861,8 +868,9 @@ class _Progress:
             self.callback(self.total or self.count, self.total or self.count)
 
 
-def _header(reader: SheetReader) -> tuple[int, list[Any]]:
-    for number, cells in reader.rows():
+def _header(reader: SheetReader, stream: RowStream | None = None) -> tuple[int, list[Any]]:
+    """The first non-blank row; read from `stream` when given, which then stands on the first data row."""
+    for number, cells in reader.rows() if stream is None else stream:
         if any(not is_blank(c) for c in cells):
             return number, cells
     raise ImportFileError("empty", _("Berkas tidak berisi baris judul kolom maupun data."))
@@ -910,10 +918,13 @@ def _map_columns(schema: ImportSchema, header: list[Any]) -> list[str | None]:
     return positions
 
 
-def _data_rows(reader: SheetReader, positions: list[str | None]) -> Iterator[Row]:
-    header_seen = False
+def _data_rows(
+    reader: SheetReader, positions: list[str | None], stream: RowStream | None = None
+) -> Iterator[Row]:
+    """The data rows, from a new read of the file or from `stream`, already past the header."""
+    header_seen = stream is not None
     keyed = [(index, key) for index, key in enumerate(positions) if key is not None]
-    for number, cells in reader.rows():
+    for number, cells in reader.rows() if stream is None else stream:
         if not header_seen:
             header_seen = any(not is_blank(c) for c in cells)
             continue

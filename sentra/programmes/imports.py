@@ -1,6 +1,6 @@
 """Import of monthly realisation: money spent, physical progress and output per activity and month.
 
-The same engine as the registries (sentra.core.imports: two passes, all or nothing, stable error
+The same engine as the registries (sentra.core.imports: one pass, all or nothing, stable error
 codes) and the same entry points (sentra.registry.imports.import_file / import_upload, kind
 "realisation"). Every row is checked by services.check_realisation, the rule the form and the API
 use, plus what only a file can get wrong:
@@ -17,12 +17,14 @@ use, plus what only a file can get wrong:
 Re-importing updates existing months (natural key activity + month); a submitted month that is
 edited goes back to draft (verification.mark_edited), exactly as services.realisation_record does.
 
-Speed: pass 1 loads, per fiscal year met in the file, the activities, their pagu and their stored
-months with one query each, and checks rows in memory. Pass 2 inserts new months with
-`cursor.executemany` (SQLite) or COPY (PostgreSQL), in batches of BATCH_SIZE, and updates existing
-ones with bulk_update, reading the batch's stored values once (one query) for the history and to
-re-check locks under the write transaction. The history is one AuditBatch with one AuditEvent per
-written month, so the whole import can be rolled back (registry.imports.import_rollback).
+Speed: the file is read once (the engine's one pass), in batches of the engine's size, inside one
+transaction. The activities, their pagu and their stored months are loaded with one query each per
+fiscal year the file names; each batch is checked in memory and, while the file has shown no error,
+written at once: new months with `cursor.executemany` (SQLite) or COPY (PostgreSQL), existing ones
+with bulk_update, reading the batch's stored values once (one query) for the history and to re-check
+locks under the write transaction. Any error, in a later row or in the pagu check at the end, rolls
+the whole transaction back. The history is one AuditBatch with one AuditEvent per written month
+(audit.BulkEvents), so the whole import can be rolled back (registry.imports.import_rollback).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from sentra.accounts.permissions import OWN_AGENCY_ONLY
 from sentra.accounts.scope import Actor, code_in_scope
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction, AuditEvent
-from sentra.audit.services import batch_start, diff
+from sentra.audit.services import BulkEvents, batch_start, diff
 from sentra.core.imports import (
     CellError,
     Column,
@@ -53,6 +55,7 @@ from sentra.core.imports import (
     Row,
     WriteRefused,
     cell_text,
+    insert_many,
     is_blank,
     normalise_header,
     parse_decimal,
@@ -350,6 +353,9 @@ class RealisationSchema(ActivityLookup, ImportSchema):
     columns = COLUMNS
     # Months belong to their activity's agency: the importing user's agency plays no part.
     uses_owner_agency = False
+    # One pass (core.imports.run_import): each batch is parsed and checked once and written at once
+    # while the file has shown no error; an error later (a row, the pagu at the end) undoes it all.
+    one_pass = True
 
     def __init__(
         self,
@@ -381,6 +387,7 @@ class RealisationSchema(ActivityLookup, ImportSchema):
         self.stored_total: dict[int, int] = {}
         # per activity in the file: [sum of its rows, bit mask of its months, last row, its amount, month]
         self.in_file: dict[int, list[int]] = {}
+        self.batch: list[tuple[Row, dict[str, Any]]] = []  # the checked batch's rows, parsed
 
     def _load_year(self, year: int) -> None:
         """One query each for the year's activities, their pagu and their stored months."""
@@ -404,9 +411,8 @@ class RealisationSchema(ActivityLookup, ImportSchema):
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
         """Row → values; errors go to `report`. None when the row cannot be checked further.
 
-        Called twice per row (the engine reads the file again to write), so the common cells take
-        fast paths: years and months through a cache of the texts met, plain digits without the
-        general number parser."""
+        Called for every row of files of a million rows, so the common cells take fast paths: years
+        and months through a cache of the texts met, plain digits without the general number parser."""
         failed = False
         values = row.values
         data: dict[str, Any] = {}
@@ -461,8 +467,22 @@ class RealisationSchema(ActivityLookup, ImportSchema):
 
     def check(self, row: Row, report: ImportReport) -> Any:
         data = self.parse(row, report)
-        if data is None:
-            return None
+        return None if data is None else self._check_parsed(row, data, report)
+
+    def check_batch(self, rows: list[Row], report: ImportReport) -> list[Any]:
+        """Parse and check each row once; write_batch writes the parsed rows kept here."""
+        self.batch = []
+        keys: list[Any] = []
+        for row in rows:
+            data = self.parse(row, report)
+            if data is None:
+                keys.append(None)
+                continue
+            keys.append(self._check_parsed(row, data, report))
+            self.batch.append((row, data))
+        return keys
+
+    def _check_parsed(self, row: Row, data: dict[str, Any], report: ImportReport) -> Any:
         activity: ActivityInfo = data["activity"]
         month, amount = data["month"], data["amount"]
         errors = check_realisation(
@@ -527,126 +547,37 @@ class RealisationSchema(ActivityLookup, ImportSchema):
                 if error.code == "above_pagu":
                     report.error(last_row, "realisasi_rp", last_amount, error.code, error.message)
 
-    # --- pass 2 ------------------------------------------------------------------------------------
+    # --- writing -----------------------------------------------------------------------------------
 
-    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+    def begin_write(self, report: ImportReport) -> None:
         assert self.actor is not None
-        history = _History(self.actor, self.description or str(self.title))
-        report.batch_id = history.batch.pk
-        inserter = _Inserter(history)
-        updater = _Updater(history, report, self.present)
-        for row in rows:
-            on_row()
-            data = self.parse(row, None)
-            assert data is not None  # pass 1 found no error
-            activity = data["activity"]
-            stored = self.stored.get((activity[0], data["month"]))
+        batch = batch_start(actor=self.actor, kind="import", description=self.description or str(self.title))
+        report.batch_id = batch.pk
+        self.events = BulkEvents(actor=self.actor, batch=batch, model=Realisation, size=BATCH_SIZE)
+        self.inserter = _Inserter(self.events)
+        self.updater = _Updater(self.events, report, self.present)
+
+    def write_batch(self, rows: list[Row], report: ImportReport) -> None:
+        # `self.stored` is the table as the import began: a month this import inserted that a later
+        # row names again is a duplicate in the file, an error that rolls everything back.
+        for row, data in self.batch:
+            stored = self.stored.get((data["activity"][0], data["month"]))
             if stored is None:
-                report.created += inserter.add(activity, data, row)
+                report.created += self.inserter.add(data["activity"], data, row)
             else:
-                report.updated += updater.add(stored[0], data, row)
-        report.created += inserter.flush()
-        report.updated += updater.flush()
-        history.flush()
+                report.updated += self.updater.add(stored[0], data, row)
+        self.batch = []
+
+    def end_write(self, report: ImportReport) -> None:
+        report.created += self.inserter.flush()
+        report.updated += self.updater.flush()
+        self.events.flush()
 
 
 def _sum(field: str):
     from django.db.models import Sum
 
     return Sum(field)
-
-
-def _insert_many(connection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT rows of plain values by the database's fast path: executemany on SQLite (in process,
-    no round trips); COPY FROM STDIN on PostgreSQL (psycopg's executemany and large multi-row
-    INSERTs spent most of their time sending or re-parsing the statement)."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # Only quote_name()d model names are interpolated; every value is a %s parameter.
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})"  # nosec B608
-        cursor.executemany(sql, rows)
-
-
-class _History:
-    """The import's AuditBatch and its AuditEvents, one per written month, as registry imports keep
-    them; the events are inserted as plain rows (_insert_many) in batches (the Django insert compiler
-    cost more than the rest of the import), with the values record_change would store."""
-
-    object_type = Realisation._meta.label_lower
-    COLUMNS = (
-        "at",
-        "user_id",
-        "username",
-        "channel",
-        "ip",
-        "object_type",
-        "reason",
-        "batch_id",
-        "action",
-        "object_id",
-        "object_repr",
-        "region_code",
-        "changes",
-        "snapshot",
-    )
-
-    def __init__(self, actor: Actor, description: str) -> None:
-        self.actor = actor
-        self.batch = batch_start(actor=actor, kind="import", description=description)
-        self.connection = connection = connections[router.db_for_write(AuditEvent)]
-        meta = AuditEvent._meta
-        fields = {f.attname: f for f in meta.concrete_fields}
-        missing = {
-            name
-            for name in set(fields) - set(self.COLUMNS) - {meta.pk.attname}
-            if not (fields[name].has_db_default() or fields[name].null)
-        }
-        assert not missing, f"_History does not fill {sorted(missing)}"
-        constants = (
-            timezone.now(),
-            actor.user_id,
-            actor.username,
-            actor.channel,
-            actor.ip,
-            self.object_type,
-            "",
-            self.batch.pk,
-        )
-        self.prefix = tuple(
-            fields[name].get_db_prep_save(value, connection)
-            for name, value in zip(self.COLUMNS, constants, strict=False)
-        )
-        self.json = connection.ops.adapt_json_value
-        self.table = meta.db_table
-        self.db_columns = tuple(fields[c].column for c in self.COLUMNS)
-        self.pending: list[tuple[Any, ...]] = []
-
-    def add(self, action: str, pk: int, name: str, region: str, changes: dict, after: dict) -> None:
-        self.pending.append(
-            (
-                *self.prefix,
-                str(action),
-                pk,
-                name[:200],
-                region or "",
-                self.json(changes, None),
-                self.json(after, None),
-            )
-        )
-        if len(self.pending) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            _insert_many(self.connection, self.table, self.db_columns, self.pending)
-            self.pending = []
 
 
 # Verification columns of a month the import creates (the database fills them).
@@ -661,7 +592,8 @@ NEW_RECORD_STATE = {
 
 
 class _Inserter:
-    """New months as plain tuples written by _insert_many; ids read back by (activity, month)."""
+    """New months as plain tuples written by core.imports.insert_many; ids read back by (activity,
+    month). Their history goes through audit.BulkEvents, with the values record_change would store."""
 
     COLUMNS = (
         "created_at",
@@ -679,8 +611,8 @@ class _Inserter:
         "obstacles",
     )
 
-    def __init__(self, history: _History) -> None:
-        self.history = history
+    def __init__(self, events: BulkEvents) -> None:
+        self.events = events
         self.connection = connection = connections[router.db_for_write(Realisation)]
         meta = Realisation._meta
         fields = {f.attname: f for f in meta.concrete_fields}
@@ -726,7 +658,7 @@ class _Inserter:
         if not self.pending:
             return 0
         pending, self.pending = self.pending, []
-        _insert_many(self.connection, self.table, self.db_columns, [values[:-1] for values in pending])
+        insert_many(self.connection, self.table, self.db_columns, [values[:-1] for values in pending])
         index = {name: i for i, name in enumerate(self.COLUMNS)}
         activity, month = index["activity_id"], index["month"]
         ids = {
@@ -741,7 +673,7 @@ class _Inserter:
             after["physical_progress"] = str(values[index["physical_progress"]])
             after["output_achieved"] = str(values[index["output_achieved"]])
             after.update(NEW_RECORD_STATE)
-            self.history.add(
+            self.events.add(
                 AuditAction.CREATE,
                 ids[(values[activity], values[month])],
                 f"{values[-1]} — {values[month]:02d}/{values[index['fiscal_year']]}",
@@ -755,10 +687,10 @@ class _Inserter:
 class _Updater:
     """Stored months changed with bulk_update in batches. Each batch reads its months' stored values
     once, under the write transaction: they are the history's "before", and a month verified since
-    pass 1 refuses the whole import (locked)."""
+    the import began refuses the whole import (locked)."""
 
-    def __init__(self, history: _History, report: ImportReport, present: set[str]) -> None:
-        self.history, self.report = history, report
+    def __init__(self, events: BulkEvents, report: ImportReport, present: set[str]) -> None:
+        self.events, self.report = events, report
         self.fields = ["amount", "physical_progress", "verification_status", "verified_at", "updated_at"]
         if "capaian_keluaran" in present:
             self.fields.append("output_achieved")
@@ -808,7 +740,7 @@ class _Updater:
                 after_values["verified_at"] = _json(record.verified_at)
                 record.updated_at = now
                 changed.append(record)
-                self.history.add(
+                self.events.add(
                     AuditAction.UPDATE,
                     pk,
                     f"{row.text('kode_kegiatan')} — {record.month:02d}/{record.fiscal_year}",

@@ -250,3 +250,52 @@ def test_one_pass_broken_file_late_is_one_message_and_writes_nothing(tmp_path, d
     report = run_import(path=write(tmp_path, content), schema=OnePassEcho(), commit=True)
     assert [(e.row, e.code) for e in report.errors] == [(None, "encoding")]
     assert not report.committed and report.created == 0 and echo_jobs() == 0
+
+
+class FailingEcho(OnePassEcho):
+    """Writes its first batch, then the database refuses the second."""
+
+    def write_batch(self, rows, report):
+        from django.db import IntegrityError
+
+        if report.created:
+            raise IntegrityError("unique constraint failed")
+        super().write_batch(rows, report)
+
+
+class FailingTwoPassEcho(EchoSchema):
+    def write(self, rows, report, on_row):
+        from django.db import IntegrityError
+
+        from sentra.core.models import Job
+
+        Job.objects.create(kind="echo", params={})
+        report.created, report.batch_id = 1, 7
+        raise IntegrityError("unique constraint failed")
+
+
+@pytest.mark.parametrize("schema", [FailingEcho, FailingTwoPassEcho])
+def test_a_database_error_while_writing_is_one_message_and_nothing_written(tmp_path, db, schema):
+    path = write(tmp_path, "kode,jumlah\n" + "".join(f"k{i},{i}\n" for i in range(4500)))
+    report = run_import(path=path, schema=schema(), commit=True)
+    assert [(e.row, e.code) for e in report.errors] == [(None, "write_failed")]
+    assert "tidak ada data yang ditulis" in report.errors[0].message
+    assert not report.committed and (report.created, report.updated, report.batch_id) == (0, 0, None)
+    assert echo_jobs() == 0
+
+
+def test_write_refused_rolls_back_and_reports_nothing_written(db):
+    from sentra.core.imports import WriteRefused, all_or_nothing
+    from sentra.core.models import Job
+
+    report = ImportReport(kind="echo")
+    with all_or_nothing(report):
+        Job.objects.create(kind="echo", params={})
+        report.created, report.batch_id = 1, 3
+        report.error(2, "kode", "x", "locked", "Terkunci.")
+        raise WriteRefused
+    assert not report.committed and (report.created, report.batch_id) == (0, None)
+    assert [(e.row, e.code) for e in report.errors] == [(2, "locked")] and echo_jobs() == 0
+    with all_or_nothing(report):
+        Job.objects.create(kind="echo", params={})
+    assert report.committed and echo_jobs() == 1
