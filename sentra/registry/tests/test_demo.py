@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from sentra.agencies.models import Agency
 from sentra.regions.models import Kbli
@@ -14,7 +15,9 @@ from sentra.registry import demo
 from sentra.registry.demo import DemoReport, demo_real_facts, demo_rows, enterprise_rows
 from sentra.registry.demo_facts import DEMO_PASSWORD, PPU_CENTRES
 from sentra.registry.models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
+from sentra.registry.selectors import RegistryFilter, enterprise_list
 from sentra.registry.services import centre_warnings
+from sentra.registry.tests.factories import EnterpriseFactory
 
 # Resolved by hand from the shipped Kemendagri list, to check the gazetteer-driven demo.
 PPU_VILLAGES = {
@@ -151,15 +154,93 @@ def test_same_seed_same_data():
     assert sum(kind == "centre" for kind, _ in first) == 10
 
 
+def stored_registry() -> tuple[dict, dict]:
+    """Enterprises by NIB, and each NIB's centre (name, village) or None: what a seed decides."""
+    enterprises = {
+        e.nib: (e.name, e.owner_name, e.village_id, e.kbli_id, e.workers, e.verification_status)
+        for e in Enterprise.objects.all()
+    }
+    centres = dict.fromkeys(enterprises)
+    for nib, name, village in CentreMembership.objects.values_list(
+        "enterprise__nib", "centre__name", "centre__village_id"
+    ):
+        centres[nib] = (name, village)
+    return enterprises, centres
+
+
+def generated_registry(*, enterprises: int, centres: int, seed: int) -> tuple[dict, dict]:
+    rows, centre_of, by_index = {}, {}, {}
+    for kind, row in demo_rows(enterprises=enterprises, centres=centres, seed=seed):
+        if kind == "centre":
+            by_index[row["index"]] = (row["name"], row["village"])
+            continue
+        status = demo._demo_verification_status(row["nib"])
+        rows[row["nib"]] = (
+            row["name"],
+            row["owner_name"],
+            row["village"],
+            row["kbli"],
+            row["workers"],
+            status,
+        )
+        centre_of[row["nib"]] = by_index[row["centre"]] if row["centre"] is not None else None
+    return rows, centre_of
+
+
 @pytest.mark.django_db
 def test_database_matches_the_generator():
     demo.demo_generate(size="small", seed=2026, stdout=StringIO())
-    expected = {
-        r["nib"]: (r["name"], r["village"], r["kbli"])
-        for r in enterprise_rows(count=2_000, seed=2026, centres=60)
-    }
-    stored = {e.nib: (e.name, e.village_id, e.kbli_id) for e in Enterprise.objects.all()}
-    assert stored == expected
+    assert stored_registry() == generated_registry(enterprises=2_000, centres=60, seed=2026)
+    assert Centre.objects.count() == 60 and CentreVillage.objects.count() == 60
+
+
+def enterprise_indexes() -> set[str]:
+    """Names of the enterprise table's indexes, and on SQLite its search triggers too."""
+    with connection.cursor() as cursor:
+        names = set(connection.introspection.get_constraints(cursor, Enterprise._meta.db_table))
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names |= {row[0] for row in cursor.fetchall()}
+    return names
+
+
+@pytest.mark.django_db
+def test_the_national_load_path_gives_the_same_data_and_rebuilds_every_index(monkeypatch, actor):
+    # National runs drop the enterprise indexes (and SQLite's search trigger) and build them after
+    # the load; lowering the threshold runs that path at small size.
+    indexes = enterprise_indexes()
+    assert len(indexes) >= 10
+    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 0)
+    demo.demo_generate(size="small", seed=2026, stdout=StringIO())
+
+    assert enterprise_indexes() == indexes
+    assert stored_registry() == generated_registry(enterprises=2_000, centres=60, seed=2026)
+    # The search index holds the loaded rows, and the trigger (or GIN index) follows new ones.
+    loaded = Enterprise.objects.order_by("pk")[1_234]
+    term = loaded.owner_name
+    found = enterprise_list(actor=actor, filters=RegistryFilter(q=term))
+    assert loaded in found and all(term.casefold() in e.owner_name.casefold() for e in found)
+    new = EnterpriseFactory(name="Kerupuk Amplang Qzxv")  # ids stay free after the chosen ones
+    assert list(enterprise_list(actor=actor, filters=RegistryFilter(q="Amplang Qzx"))) == [new]
+
+
+@pytest.mark.django_db
+def test_a_stopped_national_load_leaves_nothing_and_can_run_again(monkeypatch):
+    indexes = enterprise_indexes()
+    monkeypatch.setattr(demo, "REBUILD_INDEXES_FROM", 0)
+
+    def stopped(self):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(demo._EnterpriseIndexes, "restore", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            demo.demo_generate(size="small", seed=2026, stdout=StringIO())
+    assert Enterprise.objects.count() == Centre.objects.count() == CentreMembership.objects.count() == 0
+    assert enterprise_indexes() == indexes
+
+    demo.demo_generate(size="small", seed=2026, stdout=StringIO())
+    assert Enterprise.objects.count() == 2_000
 
 
 @pytest.mark.django_db
