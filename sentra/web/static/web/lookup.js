@@ -131,6 +131,8 @@
         var id = option.getAttribute("data-id");
         if (pick.querySelector('.member-chip[data-id="' + id + '"]')) option.parentNode.remove();
       });
+      var target = wrap.querySelector(".lookup-options");
+      if (target.querySelector(".lookup-list") && !target.querySelector(".lookup-option")) target.innerHTML = "";
     }
     var input = wrap.querySelector("input");
     input.setAttribute("aria-expanded", wrap.querySelector(".lookup-option") ? "true" : "false");
