@@ -54,7 +54,11 @@ class ListFilters(Schema):
     market_reach: Text = ""
     verification: VerificationStatus | None = Field(None, description="Status verifikasi.")
     waiting: bool = Field(False, description="Hanya data yang menunggu tindakan tingkat Anda.")
-    sort: Text = ""
+    sort: Text = Field(
+        "",
+        description="Urutan, mis. name, -name, -workers. Tanpa urutan: nama; pencarian q (3 huruf atau "
+        "lebih) tanpa urutan: terbaru dulu.",
+    )
     page: PageNumber = 1
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
 

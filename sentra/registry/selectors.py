@@ -6,12 +6,11 @@ None for it, which every caller answers with 404.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from sentra.accounts.scope import Actor, region_q
 from sentra.regions.codes import normalise_code
@@ -96,11 +95,28 @@ def enterprise_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Enterp
         qs = qs.filter(size_class=filters.size_class)
     if q := filters.q.strip():
         qs = _search_enterprises(qs, q)
+    if enterprise_newest_first(filters):
+        return qs.order_by(*SEARCH_ORDER)
     return _apply_sort(qs, filters.sort, ENTERPRISE_SORTS)
 
 
+def enterprise_newest_first(filters: RegistryFilter) -> bool:
+    """Whether the enterprise list comes in SEARCH_ORDER: a substring search and no (known) sort."""
+    no_sort = not filters.sort or filters.sort not in ENTERPRISE_SORTS
+    return len(filters.q.strip()) >= MIN_SUBSTRING and no_sort
+
+
 MIN_SUBSTRING = 3  # shorter terms match the start of the name only (a trigram needs 3 characters)
-FTS_ID_LIMIT = 10_000  # SQLite: up to this many matches are fetched from FTS and looked up by id
+
+# Substring matches, unless the reader picks a sort, come newest first. Every match contains the
+# term, so the alphabet does not help find one among thousands ("tempe": 3 % of the country), and
+# a name-ordered page needs all matches sorted, or a walk of the name index that is long when the
+# matches cluster late in the alphabet: seconds at national scale. By id the first page comes
+# straight from the index with LIMIT on both databases (PostgreSQL walks the primary key backwards
+# for a common word and takes the trigram bitmap for a rare one; SQLite reads the FTS5 matches in
+# rowid order), whatever the number of matches. A one- or two-letter term stays in name order:
+# it asks for names starting with it, an alphabetical jump the name indexes serve.
+SEARCH_ORDER = ["-id"]
 
 
 def _search_enterprises(qs: QuerySet, q: str) -> QuerySet:
@@ -131,44 +147,13 @@ FTS_IDS = "SELECT rowid FROM registry_enterprise_fts WHERE registry_enterprise_f
 
 
 def _sqlite_search(qs: QuerySet, q: str) -> QuerySet:
-    """SQLite: ask FTS5 first for at most FTS_ID_LIMIT + 1 matching ids.
+    """SQLite: `id IN (FTS5 match)`, which SQLite answers by reading the matching rowids from the
+    FTS5 table (a few ms for tens of thousands at 1 million rows) and looking rows up by id.
 
-    A term with fewer matches (a name, an owner) filters by that id list: a few thousand primary
-    key lookups, then the sort. A common term (a product word in every 30th name) is cheaper the
-    other way round for a page: see CommonTermSearch.
+    In that id order: a newest-first page (SEARCH_ORDER) reads the ids backwards and stops after
+    one page, the capped count stops at 10,001; an explicit sort looks every match up and sorts.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"{FTS_IDS} LIMIT %s", [_fts_phrase(q), FTS_ID_LIMIT + 1])
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) <= FTS_ID_LIMIT:
-        return qs.filter(id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
-    return qs.filter(CommonTermSearch(q))
-
-
-class CommonTermSearch(Expression):
-    """SQLite, a term with more than FTS_ID_LIMIT matches: `id IN (FTS5 match)`, two plans.
-
-    In an ordered query (a page of the list, an export) it is written `+id IN (…)`, so that SQLite
-    walks the sort's (…, name, id) index and tests each entry against the FTS5 matches, stopping
-    after one page, instead of looking up and sorting tens of thousands of matches. In an
-    unordered one (the capped count) it stays `id IN (…)`: primary-key lookups of the matches,
-    stopping at 10,001.
-    """
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, q: str):
-        super().__init__()
-        self.q = q
-
-    def as_sql(self, compiler, connection):
-        query = compiler.query
-        ordered = bool(query.order_by) or (query.default_ordering and bool(query.get_meta().ordering))
-        table = compiler.quote_name_unless_alias(query.get_initial_alias())
-        # `+id` keeps SQLite from looking the matches up by id and sorting them all: it walks the
-        # sort's index and tests each entry's id against the FTS5 matches instead.
-        return f'{"+" if ordered else ""}{table}."id" IN ({FTS_IDS})', [_fts_phrase(self.q)]
+    return qs.filter(id__in=RawSQL(FTS_IDS, [_fts_phrase(q)]))
 
 
 def _name_prefix_q(q: str) -> Q:

@@ -1,7 +1,8 @@
 """Enterprise search: a case-insensitive substring of the name or the owner, from an index.
 
 The same specification holds on SQLite (FTS5 trigram table kept by triggers) and PostgreSQL
-(pg_trgm GIN indexes); the suite runs on both.
+(pg_trgm GIN indexes); the suite runs on both. Matches come newest first unless the reader picks a
+sort (selectors.SEARCH_ORDER); a term of one or two letters lists names starting with it, by name.
 """
 
 import pytest
@@ -45,8 +46,8 @@ def test_search_ignores_case(actor, shops):
 
 def test_the_owner_name_is_searched_too(actor, shops):
     assert found(actor, "wirawan") == ["Batik Benuo Taka"]
-    # "amplang" is in one name and in another's owner: both, in name order.
-    assert found(actor, "amplang") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    # "amplang" is in one name and in another's owner: both.
+    assert set(found(actor, "amplang")) == {"Tempe Sari Murni", "UD Amplang Ikan Belida"}
 
 
 def test_a_term_that_is_nowhere_finds_nothing(actor, shops):
@@ -91,14 +92,14 @@ def test_search_stays_inside_the_readers_region(shops, regency_agency):
         name="UD Amplang Kudus", village_id=KUDUS_VILLAGE, agency=AgencyFactory(region_id=KUDUS)
     )
     officer = actor_of(persona(Role.REGENCY_OFFICER, agency=regency_agency))
-    assert found(officer, "amplang") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert set(found(officer, "amplang")) == {"Tempe Sari Murni", "UD Amplang Ikan Belida"}
     assert kudus.name not in found(officer, "kudus")
 
 
 def test_search_combines_with_the_filters_and_the_sort(actor, shops):
     EnterpriseFactory(name="UD Amplang Kudus", village_id=KUDUS_VILLAGE, workers=30)
     assert found(actor, "amplang", region="33") == ["UD Amplang Kudus"]
-    assert found(actor, "amplang", region="64.09") == ["Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert set(found(actor, "amplang", region="64.09")) == {"Tempe Sari Murni", "UD Amplang Ikan Belida"}
     assert found(actor, "amplang", sort="-workers")[0] == "UD Amplang Kudus"
     assert found(actor, "amplang", sort="-name") == [
         "UD Amplang Kudus",
@@ -107,12 +108,33 @@ def test_search_combines_with_the_filters_and_the_sort(actor, shops):
     ]
 
 
+def test_matches_come_newest_first_unless_a_sort_is_chosen(actor, shops):
+    EnterpriseFactory(name="Keripik Amplang Zaitun")
+    EnterpriseFactory(name="Amplang Anggrek")
+    newest_first = ["Amplang Anggrek", "Keripik Amplang Zaitun", "Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert found(actor, "amplang") == newest_first
+    assert found(actor, "amplang", sort="bogus") == newest_first  # an unknown sort is no sort
+    assert found(actor, "amplang", sort="name") == sorted(newest_first)
+    assert found(actor, "amplang", sort="-name") == sorted(newest_first, reverse=True)
+
+
+def test_without_a_term_or_with_a_prefix_the_list_stays_in_name_order(actor, shops):
+    EnterpriseFactory(name="Abon Sapi")
+    EnterpriseFactory(name="Bakpia Pathok")
+    assert found(actor, "") == [
+        "Abon Sapi",
+        "Bakpia Pathok",
+        "Batik Benuo Taka",
+        "Tempe Sari Murni",
+        "UD Amplang Ikan Belida",
+    ]
+    assert found(actor, "ba") == ["Bakpia Pathok", "Batik Benuo Taka"]
+
+
 def test_the_search_is_served_by_an_index(actor, shops):
-    with CaptureQueriesContext(connection) as queries:
-        sql = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang")).query)
-    if connection.vendor == "sqlite":  # the ids come from the FTS5 table, then the rows by id
-        assert [q["sql"] for q in queries if "registry_enterprise_fts MATCH" in q["sql"]]
-        assert "json_each" in sql and "LIKE" not in sql
+    sql = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang")).query)
+    if connection.vendor == "sqlite":  # the ids come from the FTS5 table, inside the query
+        assert "registry_enterprise_fts MATCH" in sql and "LIKE" not in sql
     else:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -121,18 +143,24 @@ def test_the_search_is_served_by_an_index(actor, shops):
             )
             assert [row[0] for row in cursor.fetchall()] == ["enterprise_name_trgm", "enterprise_owner_trgm"]
         assert 'UPPER("registry_enterprise"."name"::text) LIKE UPPER(' in sql
+    assert sql.endswith('ORDER BY "registry_enterprise"."id" DESC')  # the primary key's order
 
 
-def test_a_term_with_many_matches_gives_the_same_page_and_count(actor, shops, monkeypatch):
-    # On SQLite a term matching more than FTS_ID_LIMIT rows takes another plan (the page walks
-    # the name index, the count reads FTS); here the limit is 1 so that "amplang" (2 rows) does.
-    from sentra.registry import selectors
+def test_a_search_is_one_query_per_page_and_one_per_count(actor, shops):
+    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="amplang"))
+    with CaptureQueriesContext(connection) as queries:
+        assert qs.order_by().values("pk")[:10_001].count() == 2
+        assert len(list(qs[:50])) == 2
+    assert len(queries) == 2
 
-    monkeypatch.setattr(selectors, "FTS_ID_LIMIT", 1)
-    EnterpriseFactory(name="Roti Bakar", owner_name="Ny. AMPLANG")
-    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="Amplang"))
-    assert [e.name for e in qs] == ["Roti Bakar", "Tempe Sari Murni", "UD Amplang Ikan Belida"]
-    assert qs.order_by()[:10].count() == 3
-    assert qs.order_by().values("pk")[:10].count() == 3
-    assert found(actor, "100%") == []  # wildcards stay characters on this plan too
+
+def test_pages_of_a_search_cover_every_match_once(actor, shops):
+    for i in range(7):
+        EnterpriseFactory(name=f"Kerupuk Amplang {i}")
+    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="AMPLANG"))
+    pages = [[e.name for e in qs[start : start + 3]] for start in range(0, 12, 3)]
+    listed = [name for page in pages for name in page]
+    assert len(listed) == len(set(listed)) == qs.order_by()[:10_001].count() == 9
+    assert listed[:3] == ["Kerupuk Amplang 6", "Kerupuk Amplang 5", "Kerupuk Amplang 4"]
+    assert found(actor, "100%") == []  # wildcards stay characters
     assert found(actor, "Ikan Belida", sort="-workers") == ["UD Amplang Ikan Belida"]
