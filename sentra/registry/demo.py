@@ -453,6 +453,11 @@ def demo_generate(
         return report
     started = time.monotonic()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Check each row's foreign keys as it is copied: deferred, millions of checks would
+            # queue in memory until COMMIT, and CREATE INDEX refuses to run while any is pending.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         owners = _province_agencies(_demo_agencies_by_name(), report)
         indexes = _EnterpriseIndexes() if enterprises_total >= REBUILD_INDEXES_FROM else None
         if indexes:
