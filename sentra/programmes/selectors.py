@@ -3,8 +3,8 @@
 Every figure is computed from the rows as they are now (no nightly batch): a realisation saved a
 second ago is in the next dashboard. The control figures group a scoped set of activities by a key
 (province, regency, agency, programme, activity type or activity) and read, per group and month, the
-pagu (BudgetLine), the plan (DisbursementPlan, DIPA page III) and the realisation — three GROUP BY
-queries whatever the number of activities.
+pagu (BudgetLine), the plan (DisbursementPlan, DIPA page III) and the realisation — two GROUP BY
+queries (lines with their plans; realisations) whatever the number of activities.
 
 Definitions (domain-facts §3):
 - absorption (penyerapan) = cumulative realisation to the month / pagu;
@@ -50,7 +50,6 @@ from .models import (
     BudgetLine,
     BudgetPolicy,
     DekonAllocation,
-    DisbursementPlan,
     Output,
     Programme,
     Realisation,
@@ -397,7 +396,7 @@ def control_activities(*, actor: Actor, f: ControlFilter) -> QuerySet[Activity]:
 
 
 def control_figures(*, actor: Actor, f: ControlFilter, group: str | None = None) -> list[ControlFigures]:
-    """Figures per group (None: one row for everything), sorted by key. Three aggregate queries, each
+    """Figures per group (None: one row for everything), sorted by key. Two aggregate queries, each
     joining its table to the activity and filtering there (an `activity_id IN (…)` subquery on top
     of the join it needs for the group key costs twice as much on a national year)."""
     return _figures(
@@ -421,25 +420,32 @@ def _figures(
     ids = activities.values("id").order_by()  # a set: no ORDER BY inside IN (...)
     if scope is None:
         lines = BudgetLine.objects.filter(activity_id__in=ids)
-        plans = DisbursementPlan.objects.filter(line__activity_id__in=ids)
         realisations = Realisation.objects.filter(activity_id__in=ids)
     else:
         lines = BudgetLine.objects.filter(scope("activity__"))
-        plans = DisbursementPlan.objects.filter(scope("line__activity__"))
         realisations = Realisation.objects.filter(scope("activity__"))
     counts = activities.values(*([key] if key else [])).annotate(n=Count("id")).order_by() if key else None
-    for row in grouped(lines, "activity__", pagu=Sum("amount")):
-        rows[row.get(f"activity__{key}") if key else None].pagu = row["pagu"] or 0
-    plan_sums = {name: Sum(name) for name in RPD_FIELDS}
-    for row in grouped(plans, "line__activity__", **plan_sums):
-        target = rows[row.get(f"line__activity__{key}") if key else None]
-        target.plan = [row[name] or 0 for name in RPD_FIELDS]
-    # One row per group with twelve filtered sums: ~11,000 rows for a national year by activity,
-    # not the ~133,000 (activity, month) pairs.
-    month_sums = {f"r{m:02d}": Sum("amount", filter=Q(month=m)) for m in MONTHS}
-    for row in grouped(realisations, "activity__", **month_sums):
+    # Pagu and RPD from one pass over the lines: a plan belongs to exactly one line (LEFT JOIN, no
+    # duplicates), a line without a plan adds its pagu and no plan.
+    plan_sums = {name: Sum(f"plan__{name}") for name in RPD_FIELDS}
+    for row in grouped(lines, "activity__", pagu=Sum("amount"), **plan_sums):
         target = rows[row.get(f"activity__{key}") if key else None]
-        target.realised = [row[f"r{m:02d}"] or 0 for m in MONTHS]
+        target.pagu = row["pagu"] or 0
+        target.plan = [row[name] or 0 for name in RPD_FIELDS]
+    if key == "id":
+        # One row per activity with twelve filtered sums: ~11,000 rows for a national year, not the
+        # ~133,000 (activity, month) pairs.
+        month_sums = {f"r{m:02d}": Sum("amount", filter=Q(month=m)) for m in MONTHS}
+        for row in grouped(realisations, "activity__", **month_sums):
+            rows[row["activity__id"]].realised = [row[f"r{m:02d}"] or 0 for m in MONTHS]
+    else:
+        # Coarser groups (province, regency, …): GROUP BY (group, month), one SUM per row, at most
+        # 12 rows a group. Twelve FILTERed sums evaluated on every one of ~133,000 rows cost the
+        # national by-province query about half its time on PostgreSQL.
+        by_month = realisations.values(*([f"activity__{key}"] if key else []), "month")
+        for row in by_month.annotate(amount_sum=Sum("amount")).order_by():
+            target = rows[row.get(f"activity__{key}") if key else None]
+            target.realised[row["month"] - 1] += row["amount_sum"] or 0
     if counts is not None:
         for row in counts:
             rows[row[key]].activities = row["n"]
@@ -476,12 +482,11 @@ class Lag:
 
 
 LAG_SQL = """
-    SELECT b.activity_id, b.pagu, COALESCE(p.planned, 0) AS planned, COALESCE(r.realised, 0) AS realised
+    SELECT b.activity_id, b.pagu, COALESCE(b.planned, 0) AS planned, COALESCE(r.realised, 0) AS realised
     FROM ({pagu}) b
-    LEFT JOIN ({plan}) p ON p.activity_id = b.activity_id
     LEFT JOIN ({realised}) r ON r.activity_id = b.activity_id
     WHERE b.pagu > 0
-      AND (COALESCE(p.planned, 0) - COALESCE(r.realised, 0)) * 100.0 > %s * b.pagu
+      AND (COALESCE(b.planned, 0) - COALESCE(r.realised, 0)) * 100.0 > %s * b.pagu
 """
 
 
@@ -512,19 +517,14 @@ def lagging_page(
 
 
 def _lag_sql(actor: Actor, f: ControlFilter, threshold) -> tuple[str, list]:
-    """Pagu, plan to date and realisation to date per activity: three GROUP BYs, each joining its
-    table to the activity and filtering there (see control_figures), joined by activity."""
+    """Pagu, plan to date and realisation to date per activity: two GROUP BYs (pagu and plan from
+    one pass over the lines, as in control_figures; the realisation), each joining its table to the
+    activity and filtering there, joined by activity."""
+    months = [F(f"plan__{name}") for name in RPD_FIELDS[: f.month]]
     pagu = (
         BudgetLine.objects.filter(_control_q(actor, f, "activity__"))
         .values("activity_id")
-        .annotate(pagu=Sum("amount"))
-        .order_by()
-    )
-    months = [F(name) for name in RPD_FIELDS[: f.month]]
-    plan = (
-        DisbursementPlan.objects.filter(_control_q(actor, f, "line__activity__"))
-        .values(activity_id=F("line__activity_id"))
-        .annotate(planned=Sum(sum(months[1:], months[0])))
+        .annotate(pagu=Sum("amount"), planned=Sum(sum(months[1:], months[0])))
         .order_by()
     )
     realised = (
@@ -534,7 +534,7 @@ def _lag_sql(actor: Actor, f: ControlFilter, threshold) -> tuple[str, list]:
         .order_by()
     )
     parts, params = {}, []
-    for name, qs in (("pagu", pagu), ("plan", plan), ("realised", realised)):
+    for name, qs in (("pagu", pagu), ("realised", realised)):
         parts[name], part_params = qs.query.sql_with_params()
         params += part_params
     # Interpolated: ORM-compiled SQL whose values stay parameters.
@@ -545,7 +545,7 @@ def lagging_rows(*, actor: Actor, f: ControlFilter, threshold: int | None = None
     """Activities whose cumulative plan exceeds their cumulative realisation by more than `threshold`
     points of their pagu at the month, worst first.
 
-    One SQL statement joining three GROUP BYs (pagu, plan to date, realisation to date) over the
+    One SQL statement joining two GROUP BYs (pagu with plan to date, realisation to date) over the
     scoped activities: each table is read once, where per-activity subqueries in the ORM would be
     evaluated once per row and per reference (seconds for a national year)."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold

@@ -228,3 +228,59 @@ def test_output_achievement_takes_the_first_output_and_the_latest_month_up_to_th
     assert output_achievements(activity_ids=[activity.pk], month=12) == {activity.pk: 75.0}
     assert output_achievements(activity_ids=[activity.pk], month=1) == {activity.pk: 0.0}
     assert output_achievements(activity_ids=[], month=12) == {}
+
+
+@pytest.mark.parametrize(
+    "group", [None, "province", "regency", "agency", "kind", "funding_source", "activity"]
+)
+def test_figures_are_the_sums_of_lines_plans_and_realisations(system_actor, kaltim, kudus, group):
+    """Pagu and plan come from one pass over the lines, the realisation by (group, month) or per
+    activity by month: whatever the query shape, each group adds up exactly its own rows."""
+    from sentra.programmes.models import Activity, BudgetLine, Realisation
+    from sentra.programmes.selectors import GROUPS
+
+    on_track, behind, _unplanned = _mixed_year(kaltim, kudus)
+    # A second line without a plan (its pagu counts, no plan) and a realisation in December.
+    BudgetLineFactory(
+        document=BudgetDocument.objects.filter(agency=kudus).first(),
+        activity=behind,
+        account_group="53",
+        amount=7 * M,
+    )
+    RealisationFactory(activity=on_track, month=12, amount=3 * M)
+    key = GROUPS[group] if group else None
+    expected: dict = {}
+
+    def of(activity):
+        k = getattr(activity, key) if key else None
+        return expected.setdefault(k, {"pagu": 0, "plan": [0] * 12, "realised": [0] * 12, "activities": 0})
+
+    for activity in Activity.objects.all():
+        of(activity)["activities"] += 1
+    for line in BudgetLine.objects.select_related("activity", "plan"):
+        row = of(line.activity)
+        row["pagu"] += line.amount
+        plan = getattr(line, "plan", None)
+        if plan is not None:
+            row["plan"] = [a + getattr(plan, f"m{m:02d}") for m, a in enumerate(row["plan"], 1)]
+    for realisation in Realisation.objects.select_related("activity"):
+        of(realisation.activity)["realised"][realisation.month - 1] += realisation.amount
+
+    rows = control_figures(actor=system_actor, f=ControlFilter(YEAR, 9), group=group)
+    assert {
+        r.key: {"pagu": r.pagu, "plan": r.plan, "realised": r.realised, "activities": r.activities}
+        for r in rows
+    } == expected
+
+
+def test_lagging_rows_read_pagu_plan_and_realisation_to_the_month(system_actor, kaltim, kudus):
+    from sentra.programmes.selectors import Lag, lagging_rows
+
+    _on_track, behind, unplanned = _mixed_year(kaltim, kudus)
+    extra = BudgetDocument.objects.filter(agency=kudus, kind="apbn").first()
+    BudgetLineFactory(document=extra, activity=behind, account_group="53", amount=7 * M)  # pagu only, no plan
+    RealisationFactory(activity=behind, month=7, amount=50 * M)  # after the month: not counted
+    rows = lagging_rows(actor=system_actor, f=ControlFilter(YEAR, 6), threshold=10)
+    # behind: pagu 60 + 7 M, planned 6 × 5 M, realised 1 + 2 M to June
+    assert rows == [Lag(behind.pk, 67 * M, 30 * M, 3 * M)]
+    assert unplanned.pk not in [row.activity_id for row in rows]
