@@ -6,12 +6,13 @@ Two ways, chosen by the schema:
   loads once (valid codes, existing natural keys) and collects every problem. Pass 2 runs only when
   pass 1 found no error and the caller asked to commit: it reads the file again and writes in
   batches inside one transaction. Memory grows with the lookup tables and the natural keys seen.
-- One pass (`ImportSchema.one_pass`, the enterprise import): inside one transaction, each batch of
-  rows is read and parsed once, checked (the schema looks up only the records that batch names),
-  and written at once while no error has been found; any error, in a later row or at the end, rolls
-  the whole transaction back, so nothing is written while an error remains, and every row is still
-  checked and reported. The natural keys seen live in a temporary table of the same database, so
-  memory stays flat whatever the file's size. A dry run reads the same way and writes nothing.
+- One pass (`ImportSchema.one_pass`: the enterprise, realisation and beneficiary imports): the file
+  is read once (an XLSX workbook opened once); inside one transaction, each batch of rows is parsed
+  once, checked (the schema looks up only the records that batch names), and written at once while
+  no error has been found; any error, in a later row or at the end, rolls the whole transaction
+  back, so nothing is written while an error remains, and every row is still checked and reported.
+  The natural keys seen live in a temporary table of the same database, so memory stays flat
+  whatever the file's size. A dry run reads the same way and writes nothing.
 
 Rows are streamed either way (csv module, openpyxl read_only), never held whole.
 
@@ -32,6 +33,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -703,14 +705,15 @@ def _run_one_pass(
         if keys is not None:
             keys.drop()
     # Batches report a check at a time over 2,000 rows; list every row's problems together, in
-    # file order (a stable sort keeps each row's own order: formula, cells, duplicates).
+    # file order (a stable sort keeps each row's own order: formula, cells, duplicates). Issues of
+    # the whole file (write_failed, a schema's closing note) come last, as with two passes.
     report.errors.sort(key=_issue_order)
     report.warnings.sort(key=_issue_order)
     return report
 
 
 def _issue_order(issue: RowError) -> int:
-    return -1 if issue.row is None else issue.row
+    return sys.maxsize if issue.row is None else issue.row
 
 
 def _one_pass(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -222,7 +222,7 @@ class _Year:
         self.fiscal_year = fiscal_year
 
 
-# Per activity, the tuple pass 1 keeps: (id, agency_id, region_id, province_code, regency_code)
+# Per activity, the tuple the lookup keeps: (id, agency_id, region_id, province_code, regency_code)
 ActivityInfo = tuple[int, int, str | None, str, str]
 
 LOCKED_STATES = frozenset(str(s) for s in Realisation.REOPENABLE)
@@ -373,7 +373,7 @@ class RealisationSchema(ActivityLookup, ImportSchema):
     def missing_columns(self, present: set[str]) -> list[str]:
         return [c for c in REQUIRED if c not in present]
 
-    # --- pass 1 ------------------------------------------------------------------------------------
+    # --- checking ----------------------------------------------------------------------------------
 
     def prepare(self, present: set[str]) -> None:
         if self.actor is None:
@@ -821,6 +821,9 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
     title = _l("Penerima manfaat kegiatan")
     columns = BENEFICIARY_COLUMNS
     uses_owner_agency = False
+    # One pass (core.imports.run_import): each row is parsed and checked once; the links wanted are
+    # gathered batch by batch and written at the end (end_write), one history event per activity.
+    one_pass = True
 
     def __init__(
         self, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
@@ -845,6 +848,11 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
         # lookup key → (kind "c"/"e", id, name) or an error (code, message)
         self.beneficiaries: dict[tuple[str, ...], tuple[str, int, str] | tuple[str, str]] = {}
         self.linked: dict[tuple[str, int], set[int]] = {}
+        self.batch: list[tuple[Row, tuple[ActivityInfo, str, int, str]]] = []  # the checked batch
+        # activity id → the centre ("c") and enterprise ("e") ids the file links to it
+        self.wanted: dict[int, dict[str, set[int]]] = {}
+        self.names: dict[tuple[str, int], str] = {}
+        self.first_row: dict[int, Row] = {}
 
     def _load_year(self, year: int) -> None:
         from sentra.verification.models import VerificationStatus
@@ -955,7 +963,7 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
             )
         return pk in links
 
-    # --- pass 1 ------------------------------------------------------------------------------------
+    # --- checking ----------------------------------------------------------------------------------
 
     def parse(self, row: Row, report: ImportReport | None) -> tuple[ActivityInfo, str, int, str] | None:
         """(activity, "c"/"e", beneficiary id, its name); errors go to `report` (when given)."""
@@ -1011,8 +1019,23 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
 
     def check(self, row: Row, report: ImportReport) -> Any:
         parsed = self.parse(row, report)
-        if parsed is None:
-            return None
+        return None if parsed is None else self._check_parsed(row, parsed, report)
+
+    def check_batch(self, rows: list[Row], report: ImportReport) -> list[Any]:
+        self.batch = []
+        keys: list[Any] = []
+        for row in rows:
+            parsed = self.parse(row, report)
+            if parsed is None:
+                keys.append(None)
+                continue
+            keys.append(self._check_parsed(row, parsed, report))
+            self.batch.append((row, parsed))
+        return keys
+
+    def _check_parsed(
+        self, row: Row, parsed: tuple[ActivityInfo, str, int, str], report: ImportReport
+    ) -> Any:
         activity, kind, pk, name = parsed
         if self._is_linked(kind, activity[0], pk):
             report.warn(
@@ -1029,24 +1052,22 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
             "row": first_row
         }
 
-    # --- pass 2 ------------------------------------------------------------------------------------
+    # --- writing -----------------------------------------------------------------------------------
 
-    def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
+    def write_batch(self, rows: list[Row], report: ImportReport) -> None:
+        # Only gathered here: an activity's links may span batches and get one history event.
+        for row, (activity, kind, pk, name) in self.batch:
+            self.wanted.setdefault(activity[0], {"c": set(), "e": set()})[kind].add(pk)
+            self.names[(kind, pk)] = name
+            self.first_row.setdefault(activity[0], row)
+        self.batch = []
+
+    def end_write(self, report: ImportReport) -> None:
         from sentra.audit.services import snapshot
         from sentra.verification.models import VerificationStatus
 
         assert self.actor is not None
-        wanted: dict[int, dict[str, set[int]]] = {}
-        names: dict[tuple[str, int], str] = {}
-        first_row: dict[int, Row] = {}
-        for row in rows:
-            on_row()
-            parsed = self.parse(row, None)
-            assert parsed is not None  # pass 1 found no error
-            activity, kind, pk, name = parsed
-            wanted.setdefault(activity[0], {"c": set(), "e": set()})[kind].add(pk)
-            names[(kind, pk)] = name
-            first_row.setdefault(activity[0], row)
+        wanted, names, first_row = self.wanted, self.names, self.first_row
         activities = {a.pk: a for a in Activity.objects.select_for_update().filter(pk__in=wanted)}
         refused = False
         for pk, activity in activities.items():

@@ -181,3 +181,46 @@ class TestHistory:
             assert event.changes == diff(was, snapshot(record))
         assert events[january.pk].changes["verification_status"] == ["submitted", "draft"]
         assert events[february.pk].changes["physical_progress"] == [None, "25.50"]
+
+
+class TestBeneficiaries:
+    """The beneficiary import reads its file once too; links gathered over batches are written at the end."""
+
+    def test_links_over_several_batches_make_one_event_per_activity(
+        self, tmp_path, officer, regency_agency, small_batches
+    ):
+        from sentra.conftest import SALOLOANG
+        from sentra.programmes.imports import BeneficiarySchema
+        from sentra.registry.imports import import_file
+        from sentra.registry.tests.factories import CentreFactory
+
+        from .factories import ActivityFactory
+
+        assert BeneficiarySchema.one_pass
+        activity = ActivityFactory(agency=regency_agency, code="5305.001")
+        centres = [CentreFactory(name=f"Sentra {i}", village_id=SALOLOANG) for i in range(5)]
+        header = "Tahun anggaran,Kode kegiatan,ID sentra"
+        rows = [f"{YEAR},5305.001,{c.pk}" for c in centres]
+        path = write(tmp_path, *rows, header=header)
+        dry = import_file(kind="beneficiaries", path=path, actor=officer)
+        assert dry.ok and not activity.centres.exists() and AuditBatch.objects.count() == 0
+        report = import_file(kind="beneficiaries", path=path, actor=officer, commit=True)
+        assert report.ok and (report.created, report.updated) == (5, 1)
+        assert sorted(activity.centres.values_list("pk", flat=True)) == sorted(c.pk for c in centres)
+        event = AuditEvent.objects.get()
+        assert event.changes == {"centres": [[], sorted(c.pk for c in centres)]}
+
+    def test_an_error_in_a_later_batch_links_nothing(self, tmp_path, officer, regency_agency, small_batches):
+        from sentra.conftest import SALOLOANG
+        from sentra.registry.imports import import_file
+        from sentra.registry.tests.factories import CentreFactory
+
+        from .factories import ActivityFactory
+
+        activity = ActivityFactory(agency=regency_agency, code="5305.001")
+        centres = [CentreFactory(name=f"Sentra {i}", village_id=SALOLOANG) for i in range(4)]
+        rows = [*(f"{YEAR},5305.001,{c.pk}" for c in centres), f"{YEAR},5305.001,999999"]
+        path = write(tmp_path, *rows, header="Tahun anggaran,Kode kegiatan,ID sentra")
+        report = import_file(kind="beneficiaries", path=path, actor=officer, commit=True)
+        assert errors(report) == [(6, "id_sentra", "unknown_beneficiary")]
+        assert not report.committed and not activity.centres.exists() and AuditBatch.objects.count() == 0
