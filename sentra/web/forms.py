@@ -22,6 +22,8 @@ FIELD_ALIASES = {
     "kbli": "kbli_code",
     "villages": "village_codes",
     "members": "member_ids",
+    "enterprise": "enterprise_id",
+    "centre": "centre_id",
     "__all__": None,
 }
 
@@ -341,23 +343,29 @@ def _scoped_enterprises(actor):
 NAME_SCAN = 50  # search matches looked through for the name written in another case
 
 
-def _name_matches(text: str, actor) -> list:
-    """The enterprises a typed name means, at most MAX_CANDIDATES + 1 of them, inside the scope.
+def _named(text: str, scoped, search) -> list:
+    """The records a typed name means, at most MAX_CANDIDATES + 1 of them.
 
     The name itself wins over names that contain it: first as written or in the usual cases
-    (equality on the (name, id) index), then in any case among the first search matches. Otherwise
-    the enterprise list's search (name or owner's name, from its index) must find a single one.
+    (equality on a name index of `scoped`), then in any case among the first matches of `search`;
+    otherwise all those matches, of which the caller needs exactly one.
     """
-    from sentra.registry.selectors import RegistryFilter, enterprise_list
-
     spellings = {text, text.upper(), text.lower(), text.title(), text.capitalize()}
-    exact = _scoped_enterprises(actor).filter(name__in=spellings).order_by("name", "id")
+    exact = scoped.filter(name__in=spellings).order_by("name", "id")
     if exact := list(exact[: MAX_CANDIDATES + 1]):
         return exact
-    found = enterprise_list(actor=actor, filters=RegistryFilter(q=text)).select_related("village__parent")
-    found = list(found[:NAME_SCAN])
-    same = [e for e in found if e.name.casefold() == text.casefold()]
+    found = list(search[:NAME_SCAN])
+    same = [r for r in found if r.name.casefold() == text.casefold()]
     return (same or found)[: MAX_CANDIDATES + 1]
+
+
+def _name_matches(text: str, actor) -> list:
+    """The enterprises a typed name means, inside the scope; the search is the enterprise list's
+    own (name or owner's name, from its index)."""
+    from sentra.registry.selectors import RegistryFilter, enterprise_list
+
+    found = enterprise_list(actor=actor, filters=RegistryFilter(q=text)).select_related("village__parent")
+    return _named(text, _scoped_enterprises(actor), found)
 
 
 def resolve_members(text: str, actor) -> tuple[list[tuple[str, object]], list[forms.ValidationError]]:
@@ -545,10 +553,103 @@ class CentreForm(forms.Form):
             self.initial["member_ids"] = "\n".join(lines)
 
 
+def resolve_enterprise(text: str, actor):
+    """The one enterprise a field names, written as one line of the member field: a NIB, an ID
+    ("12", "#12"), either followed by " — name" as the suggestions write it, or a name."""
+    resolved, errors = resolve_members(" ".join(text.split()), actor)
+    if errors:
+        raise forms.ValidationError(errors)
+    if len(resolved) != 1:
+        raise forms.ValidationError(_("Tulis satu IKM saja."), code="maker_several")
+    return resolved[0][1]
+
+
+CENTRE_LOOKUP = reverse_lazy("web:lookup_centres")
+
+
+def centre_line(centre) -> str:
+    """How a centre is written in the field: "#ID — name" (centres have no NIB; names repeat)."""
+    return f"#{centre.pk}{LINE_SEPARATOR}{centre.name}"
+
+
+def centre_meta(centre) -> str:
+    """ "Amplang · Salo Loang, Penajam": what tells two centres of one name apart."""
+    return f"{centre.commodity} · {member_place(centre)}"
+
+
+def _scoped_centres(actor):
+    from sentra.accounts.scope import region_q
+    from sentra.registry.models import Centre
+
+    return Centre.objects.filter(region_q(actor)).select_related("village__parent")
+
+
+def resolve_centre(text: str, actor):
+    """The one centre, inside the actor's region, that a field names by ID ("#12 — name" as the
+    suggestions write it, or the bare ID of old) or by name; several or none is an error."""
+    text = " ".join(text.split())
+    head = text.split(LINE_SEPARATOR, 1)[0].strip()
+    if REFERENCE_RE.match(head):
+        centre = _scoped_centres(actor).filter(pk=int(head.lstrip("#"))).first()
+        if centre is None:
+            raise forms.ValidationError(
+                _("Sentra “%(text)s” tidak ditemukan di wilayah Anda."),
+                code="centre_not_found",
+                params={"text": head},
+            )
+        return centre
+    scoped = _scoped_centres(actor)
+    matches = _named(text, scoped, scoped.filter(name__icontains=text).order_by("name", "id"))
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise forms.ValidationError(
+            _("“%(text)s” cocok dengan beberapa sentra: %(candidates)s. Pilih salah satu dari saran."),
+            code="centre_ambiguous",
+            params={
+                "text": text,
+                "candidates": _candidate_list([f"{c.name} ({centre_meta(c)})" for c in matches]),
+            },
+        )
+    raise forms.ValidationError(
+        _("Sentra “%(text)s” tidak ditemukan di wilayah Anda. Tulis nama sentranya."),
+        code="centre_not_found",
+        params={"text": text},
+    )
+
+
+class MakerField(forms.CharField):
+    """The enterprise or centre that makes a product, typed by name with suggestions (LookupInput);
+    cleans to its ID, or None when left empty. Looked up inside the actor's region."""
+
+    def __init__(self, url, resolve, **kwargs):
+        self.actor = None
+        self.resolve = resolve
+        super().__init__(max_length=250, required=False, widget=LookupInput(url), **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if self.actor is None:
+            raise forms.ValidationError(_("Pembuat tidak dapat diperiksa."), code="maker_no_actor")
+        return self.resolve(value, self.actor).pk
+
+
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("Nama produk"), max_length=200)
-    enterprise_id = forms.IntegerField(label=_("ID IKM pembuat"), required=False)
-    centre_id = forms.IntegerField(label=_("ID sentra pembuat"), required=False)
+    enterprise_id = MakerField(
+        MEMBER_LOOKUP,
+        resolve_enterprise,
+        label=_("IKM pembuat"),
+        help_text=_("Ketik nama usaha, NIB, atau nama pemilik, lalu pilih; atau tulis NIB atau nama usaha."),
+    )
+    centre_id = MakerField(
+        CENTRE_LOOKUP,
+        resolve_centre,
+        label=_("Sentra pembuat"),
+        help_text=_("Ketik nama sentra, lalu pilih. Isi IKM, sentra, atau keduanya."),
+    )
     kbli_code = KbliField(required=False)
     description = forms.CharField(
         label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -559,3 +660,17 @@ class ProductForm(forms.Form):
     agency = AgencyField()
 
     SERVICE_FIELDS = ("name", "description", "price_min", "price_max", "market_reach")
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise_id"].actor = self.fields["centre_id"].actor = actor
+        if self.is_bound or actor is None:
+            return
+        # The stored maker by name, as the suggestions write it. One outside the reader's region
+        # stays an ID, so that saving reports it rather than dropping it quietly.
+        if pk := self.initial.get("enterprise_id"):
+            enterprise = _scoped_enterprises(actor).filter(pk=pk).first()
+            self.initial["enterprise_id"] = member_line(enterprise) if enterprise else f"#{pk}"
+        if pk := self.initial.get("centre_id"):
+            centre = _scoped_centres(actor).filter(pk=pk).first()
+            self.initial["centre_id"] = centre_line(centre) if centre else f"#{pk}"

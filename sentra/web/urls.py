@@ -42,6 +42,7 @@ urlpatterns = [
     path("cari/desa/", lookup.lookup_villages, name="lookup_villages"),
     path("cari/kbli/", lookup.lookup_kbli, name="lookup_kbli"),
     path("cari/ikm/", lookup.lookup_enterprises, name="lookup_enterprises"),
+    path("cari/sentra/", lookup.lookup_centres, name="lookup_centres"),
     path("verifikasi/", workflow.verification_queue, name="verification_queue"),
     path("verifikasi/massal/", workflow.verification_bulk, name="verification_bulk"),
     path("notifikasi/", notifications.notification_list, name="notifications"),

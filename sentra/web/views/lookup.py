@@ -4,7 +4,8 @@ Villages are found by name through the gazetteer (which reads "Saloloang, Penaja
 and its kecamatan) and by the start of their name or code; only villages inside the reader's
 region are offered. KBLI codes are found by code prefix or by words of their title. Member
 enterprises of a centre are found by the enterprise list's own search (name, owner's name, NIB),
-inside the reader's region, or by the start of their NIB.
+inside the reader's region, or by the start of their NIB. Centres (the maker of a product) are
+found by name, commodity or raw material among those the reader may see.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.views.decorators.http import require_GET
 from sentra.accounts.scope import actor_for_request
 from sentra.regions.gazetteer import resolve_place
 from sentra.regions.models import Kbli, Region
-from sentra.registry.selectors import RegistryFilter, enterprise_list
+from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 
-from ..forms import CODE_RE, NIB_RE, member_line, member_meta, village_label
+from ..forms import CODE_RE, NIB_RE, centre_line, centre_meta, member_line, member_meta, village_label
 
 LIMIT = 10
 MIN_CHARS = 3
@@ -114,6 +115,29 @@ def lookup_enterprises(request):
     return render(
         request,
         "web/registry/_member_options.html",
+        {"options": options, "text": text, "short": len(text) < MIN_CHARS},
+    )
+
+
+def centre_suggestions(text: str, actor) -> list:
+    """Up to LIMIT centres the actor may read for what was typed, by name."""
+    if len(text) < MIN_CHARS:
+        return []
+    found = centre_list(actor=actor, filters=RegistryFilter(q=text))
+    return list(found.select_related("village__parent")[:LIMIT])
+
+
+@login_required
+@require_GET
+def lookup_centres(request):
+    actor = actor_for_request(request)
+    text = _typed(request)
+    options = [
+        {"centre": c, "line": centre_line(c), "meta": centre_meta(c)} for c in centre_suggestions(text, actor)
+    ]
+    return render(
+        request,
+        "web/registry/_centre_options.html",
         {"options": options, "text": text, "short": len(text) < MIN_CHARS},
     )
 

@@ -449,7 +449,7 @@ def product_form(request, pk: int | None = None):
     if refused:
         return refused
     if request.method == "POST":
-        form = _limit_agencies(ProductForm(request.POST), actor)
+        form = _limit_agencies(ProductForm(request.POST, actor=actor), actor)
         if form.is_valid():
             data = _service_data(form, ProductForm.SERVICE_FIELDS)
             data["description"] = data["description"] or ""
@@ -498,7 +498,7 @@ def product_form(request, pk: int | None = None):
                 kbli_code=obj.kbli_id,
                 agency=obj.agency_id,
             )
-        form = _limit_agencies(ProductForm(initial=initial), actor)
+        form = _limit_agencies(ProductForm(initial=initial, actor=actor), actor)
     return _form_page(request, entity, form, obj)
 
 
