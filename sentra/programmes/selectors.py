@@ -565,10 +565,13 @@ def lagging_activities(
     limit: int | None = None,
     offset: int = 0,
     rows: list[Lag] | None = None,
+    achievements: dict[int, float | None] | None = None,
 ) -> list[LaggingActivity]:
     """Activities behind their plan by more than the threshold at the month, worst first, with how many
     consecutive months they have lagged and their output achievement. Pages of a long list: `offset`
-    and `limit`, or the `rows` of one page of lagging_rows(...)."""
+    and `limit`, or the `rows` of one page of lagging_rows(...). `achievements`: the output
+    achievement per activity id (output_achievements) when the caller already read it for a
+    superset of these activities."""
     threshold = policy_for(f.fiscal_year).lag_threshold if threshold is None else threshold
     if rows is None:  # callers that count or paginate pass the rows they already have
         rows = lagging_rows(actor=actor, f=f, threshold=threshold)
@@ -579,7 +582,8 @@ def lagging_activities(
         row.key: row
         for row in _figures(Activity.objects.filter(pk__in=[a.pk for a in activities]), f, "activity")
     }
-    achievements = output_achievements(activity_ids=[a.pk for a in activities], month=f.month)
+    if achievements is None:
+        achievements = output_achievements(activity_ids=[a.pk for a in activities], month=f.month)
     result = []
     for activity in activities:
         row = figures[activity.pk]

@@ -24,7 +24,7 @@ from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_get
 
-from ..choices import DIPA_SOURCES, FundingSource, Month
+from ..choices import DIPA_SOURCES, FundingSource, Month, quarter_of
 from ..selectors import (
     ControlFigures,
     ControlFilter,
@@ -40,7 +40,6 @@ from ..selectors import (
     output_achievements,
     policy_for,
     programme_list,
-    quarter_target,
     realisation_list,
 )
 
@@ -476,7 +475,9 @@ def rakor_pack(
     f = ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_sources=tuple(sources))
     per_province = {row.key: row for row in control_figures(actor=actor, f=f, group="province")}
     total = combined(list(per_province.values()), month)
-    target = quarter_target(fiscal_year, month)
+    # The year's settings read once for the whole pack (target, threshold), not once per section.
+    policy = policy_for(fiscal_year)
+    target = policy.quarter_targets[quarter_of(month) - 1]
     names = {r.code: r.name for r in region_children(code=None)}
 
     provinces = []
@@ -503,8 +504,17 @@ def rakor_pack(
     # A meeting looks at the worst: the pack lists RAKOR_LAGGING_LIMIT of them and counts them all
     # (the full list is the early-warning page and its export).
     # (the database counts them and picks the worst: not thousands of rows for fifty).
-    lagging_count, worst = lagging_page(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT)
-    lagging: list[LaggingActivity] = lagging_activities(actor=actor, f=f, rows=worst)
+    # Output achievement of every activity, read once: the outputs section and the lagging list.
+    achievement_rows = output_achievement_rows(actor=actor, f=f, group="province")
+    threshold = policy.lag_threshold
+    lagging_count, worst = lagging_page(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT, threshold=threshold)
+    lagging: list[LaggingActivity] = lagging_activities(
+        actor=actor,
+        f=f,
+        threshold=threshold,
+        rows=worst,
+        achievements={pk: value for pk, _key, value in achievement_rows},
+    )
     lagging.sort(key=lambda r: (-r.figures.lag, r.activity.code))
     lagging_rows = [
         LaggingRow(
@@ -525,7 +535,6 @@ def rakor_pack(
     ]
 
     # Every province with activities has a row, with or without outputs.
-    achievement_rows = output_achievement_rows(actor=actor, f=f, group="province")
     achievements: dict[str, list] = defaultdict(list)
     for _pk, key, value in achievement_rows:
         achievements[key].append(value)
@@ -550,7 +559,7 @@ def rakor_pack(
         scope_label=scope_label,
         sources_label=", ".join(source_labels),
         target=target,
-        threshold=policy_for(fiscal_year).lag_threshold,
+        threshold=threshold,
         total=total,
         output_achievement=_capped_mean([value for _pk, _key, value in achievement_rows]),
         lagging_count=lagging_count,

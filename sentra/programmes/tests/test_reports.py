@@ -386,6 +386,30 @@ class TestRakorPack:
         with pytest.raises(AccessDenied):
             rakor_pack(actor=nobody, fiscal_year=YEAR, as_of=dt.date(2026, 9, 30))
 
+    def test_the_pack_reads_outputs_and_the_year_settings_once(self, actor, world):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from sentra.programmes.models import BudgetPolicy
+        from sentra.programmes.selectors import output_achievements
+
+        BudgetPolicy.objects.create(fiscal_year=YEAR, target_q3=55, lag_threshold=20)
+        with CaptureQueriesContext(connection) as queries:
+            pack = rakor_pack(actor=actor, fiscal_year=YEAR, as_of=dt.date(2026, 9, 30))
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert sum("programmes_budgetpolicy" in s for s in sql) == 1
+        assert sum("programmes_output" in s for s in sql) == 1
+        # The shared reading gives each lagging activity its own achievement, under the year's
+        # threshold and target.
+        assert (pack.target, pack.threshold) == (55, 20)
+        by_code = {r.code: r for r in pack.lagging}
+        ids = {world["a2"].pk: "5305.002", world["c1"].pk: "5306.001"}
+        expected = output_achievements(activity_ids=list(ids), month=9)
+        assert {code: by_code[code].achievement for code in ids.values()} == {
+            code: expected.get(pk) for pk, code in ids.items()
+        }
+        assert by_code["5305.002"].achievement == 20.0  # 2 of 10
+
 
 class TestReportPages:
     def test_the_page_lists_both_reports(self, auth_client, world):
