@@ -638,6 +638,8 @@ class MakerField(forms.CharField):
 
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("Nama produk"), max_length=200)
+    # KBLI before the makers: they take two columns each (web/lookup.css), the rows stay full.
+    kbli_code = KbliField(required=False)
     enterprise_id = MakerField(
         MEMBER_LOOKUP,
         resolve_enterprise,
@@ -650,12 +652,11 @@ class ProductForm(forms.Form):
         label=_("Sentra pembuat"),
         help_text=_("Ketik nama sentra, lalu pilih. Isi IKM, sentra, atau keduanya."),
     )
-    kbli_code = KbliField(required=False)
+    price_min = forms.IntegerField(label=_("Harga terendah (Rp)"), min_value=0, required=False)
+    price_max = forms.IntegerField(label=_("Harga tertinggi (Rp)"), min_value=0, required=False)
     description = forms.CharField(
         label=_("Deskripsi"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    price_min = forms.IntegerField(label=_("Harga terendah (Rp)"), min_value=0, required=False)
-    price_max = forms.IntegerField(label=_("Harga tertinggi (Rp)"), min_value=0, required=False)
     market_reach = forms.ChoiceField(label=_("Jangkauan pasar"), choices=MarketReach.choices)
     agency = AgencyField()
 
