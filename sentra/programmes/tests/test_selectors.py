@@ -284,3 +284,27 @@ def test_lagging_rows_read_pagu_plan_and_realisation_to_the_month(system_actor, 
     # behind: pagu 60 + 7 M, planned 6 × 5 M, realised 1 + 2 M to June
     assert rows == [Lag(behind.pk, 67 * M, 30 * M, 3 * M)]
     assert unplanned.pk not in [row.activity_id for row in rows]
+
+
+def test_output_achievement_is_read_without_jit_on_postgresql(system_actor, kaltim):
+    """The national year's achievement query is priced above jit_above_cost but runs faster
+    uncompiled: JIT is off for that query only and the session's setting is restored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting")
+    activity = funded(kaltim, 12 * M, [M] * 12, {})
+    OutputFactory(activity=activity, target=40)
+    RealisationFactory(activity=activity, month=1, amount=M, output_achieved=10)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        before = cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert output_achievement_total(actor=system_actor, f=ControlFilter(YEAR, 1)) == 25.0
+    sql = [q["sql"] for q in queries.captured_queries]
+    read = next(i for i, text in enumerate(sql) if "programmes_output" in text)
+    assert (sql[read - 1], sql[read + 1]) == ("SET jit = off", "RESET jit")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == before
