@@ -9,7 +9,9 @@ times, through Django's test Client (force_login, superuser: the whole country),
 - a common word of the name ("tempe", ~3 % of rows), a common person name found in the name or
   the owner ("slamet"), a rare name (the full name of one enterprise: a handful of rows), a
   word that is nowhere ("rendang"), a two-letter term (name prefix), and the common word and the
-  rare name combined with a province filter (33, Jawa Tengah);
+  rare name combined with a province filter (33, Jawa Tengah), the common word with a regency
+  filter (33.19, Kudus), and the common word sorted by name on request (`sort=name`: since a
+  search without a sort comes newest first, this is the explicit, slower order);
 - for each: the API (/api/v1/enterprises?q=…) and the web page, and the raw SQL of the
   selector's first page and capped count.
 
@@ -39,6 +41,7 @@ from registry import explain, timed  # noqa: E402  (bench/registry.py, read only
 OUT = generate.OUT_DIR
 API_URL = "/api/v1/enterprises"
 PROVINCE = "33"
+REGENCY = "33.19"
 PAGE = 50
 
 
@@ -102,13 +105,15 @@ def phase(args) -> dict:
 
     rare, rare_33 = pick_rare(), pick_rare(PROVINCE)
     cases = [
-        ("common word", "tempe", ""),
-        ("common person (name or owner)", "slamet", ""),
-        ("rare name", rare, ""),
-        ("nowhere", "rendang", ""),
-        ("two letters (name prefix)", "ba", ""),
-        ("common word + province", "tempe", PROVINCE),
-        ("rare name + province", rare_33, PROVINCE),
+        ("common word", "tempe", "", ""),
+        ("common person (name or owner)", "slamet", "", ""),
+        ("rare name", rare, "", ""),
+        ("nowhere", "rendang", "", ""),
+        ("two letters (name prefix)", "ba", "", ""),
+        ("common word + province", "tempe", PROVINCE, ""),
+        ("rare name + province", rare_33, PROVINCE, ""),
+        ("common word + regency", "tempe", REGENCY, ""),
+        ("common word, sorted by name", "tempe", "", "name"),
     ]
     result = {
         "db": args.db,
@@ -117,20 +122,20 @@ def phase(args) -> dict:
         "cases": [],
         "plans": {},
     }
-    for label, q, region in cases:
-        filters = RegistryFilter(q=q, region=region)
+    for label, q, region, sort in cases:
+        filters = RegistryFilter(q=q, region=region, sort=sort)
         qs = enterprise_list(actor=system_actor(), filters=filters)
         page_sql, page_params = qs[:PAGE].query.sql_with_params()
         count_sql, count_params = qs.order_by().values("pk")[:10_001].query.sql_with_params()
         count_sql = f"SELECT COUNT(*) FROM ({count_sql}) capped"
-        params = {"q": q, **({"region": region} if region else {})}
-        case = {"case": label, "q": q, "region": region}
+        params = {"q": q, **({"region": region} if region else {}), **({"sort": sort} if sort else {})}
+        case = {"case": label, "q": q, "region": region, "sort": sort}
         case["matched (capped at 10,001)"] = raw(count_sql, count_params)[0][0]
         case["raw page SQL"] = timed(lambda s=page_sql, p=page_params: raw(s, p), args.requests)
         case["raw capped count SQL"] = timed(lambda s=count_sql, p=count_params: raw(s, p), args.requests)
         case["API"] = timed(lambda p=params: get(API_URL, **p), args.requests)
         case["web page"] = timed(lambda p=params: get(web_url, **p), args.requests)
-        if label in ("common word", "rare name", "common word + province"):
+        if args.old_requests and label in ("common word", "rare name", "common word + province"):
             old = Enterprise.objects.filter(Q(name__icontains=q) | Q(owner_name__icontains=q))
             if region:
                 old = old.filter(province_code=region)
@@ -148,6 +153,7 @@ def phase(args) -> dict:
         "case": "baseline: unknown NIB (same stack, empty result)",
         "q": "0000000000000",
         "region": "",
+        "sort": "",
     }
     baseline["API"] = timed(lambda: get(API_URL, q="0000000000000"), args.requests)
     baseline["web page"] = timed(lambda: get(web_url, q="0000000000000"), args.requests)
@@ -170,6 +176,7 @@ def report(results: list[dict]) -> str:
         lines.append("|---|---|---:|---|---:|---:|---:|")
         for case in r["cases"]:
             where = f"{case['q']}" + (f" + region {case['region']}" if case["region"] else "")
+            where += f", sort={case['sort']}" if case.get("sort") else ""
             matched = case.get("matched (capped at 10,001)", "")
             matched = "> 10,000" if matched == 10_001 else (f"{matched:,}" if matched != "" else "")
             for key, value in case.items():
@@ -199,7 +206,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=generate.NATIONAL_ROWS, help="national enterprises")
     parser.add_argument("--name", help="bench database name (default sentra_bench_<rows>)")
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--old-requests", type=int, default=5, help="runs of the full-scan baseline")
+    parser.add_argument(
+        "--old-requests", type=int, default=5, help="runs of the full-scan baseline (0: skip it)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--phase", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

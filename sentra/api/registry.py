@@ -123,14 +123,20 @@ def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
             filters.waiting,
         )
     )
-    count, exact = _count(qs, unfiltered=unfiltered)
     start = (filters.page - 1) * page_size
+    results = list(qs[start : start + page_size])
+    if 0 < len(results) < page_size or (start == 0 and not results):
+        # A short page is the last one: the count is known without a second pass over the indexes
+        # (for a rare search term, most of the request's database time).
+        count, exact = start + len(results), True
+    else:
+        count, exact = _count(qs, unfiltered=unfiltered)
     return {
         "count": count,
         "count_exact": exact,
         "page": filters.page,
         "page_size": page_size,
-        "results": list(qs[start : start + page_size]),
+        "results": results,
     }
 
 

@@ -54,3 +54,18 @@ def test_the_count_of_a_common_word_is_capped(auth_client, shops, monkeypatch):
     body = auth_client.get(URL, {"q": "tempe", "page_size": 1}).json()
     assert body["count"] == 2 and body["count_exact"] is False
     assert [r["name"] for r in body["results"]] == ["Keripik Tempe Bu Sri"]
+
+
+def test_a_short_page_is_its_own_count(auth_client, shops, monkeypatch):
+    from sentra.api import registry
+
+    counted = []
+    real_count = registry._count
+    monkeypatch.setattr(registry, "_count", lambda *a, **k: counted.append(1) or real_count(*a, **k))
+    assert auth_client.get(URL, {"q": "tempe"}).json()["count"] == 3  # one short page: no count
+    assert auth_client.get(URL, {"q": "tempe", "page_size": 2, "page": 2}).json()["count"] == 3
+    assert auth_client.get(URL, {"q": "rendang"}).json()["count"] == 0
+    assert counted == []
+    body = auth_client.get(URL, {"q": "tempe", "page_size": 3}).json()  # a full page: counted
+    assert body["count"] == 3 and body["count_exact"] is True and counted == [1]
+    assert auth_client.get(URL, {"q": "tempe", "page_size": 3, "page": 2}).json()["count"] == 3

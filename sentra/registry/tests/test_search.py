@@ -132,9 +132,11 @@ def test_without_a_term_or_with_a_prefix_the_list_stays_in_name_order(actor, sho
 
 
 def test_the_search_is_served_by_an_index(actor, shops):
-    sql = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang")).query)
-    if connection.vendor == "sqlite":  # the ids come from the FTS5 table, inside the query
-        assert "registry_enterprise_fts MATCH" in sql and "LIKE" not in sql
+    with CaptureQueriesContext(connection) as queries:
+        sql = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang")).query)
+    if connection.vendor == "sqlite":  # the ids come from the FTS5 table, then the rows by id
+        assert [q["sql"] for q in queries if "registry_enterprise_fts MATCH" in q["sql"]]
+        assert "json_each" in sql and "LIKE" not in sql
     else:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -146,12 +148,41 @@ def test_the_search_is_served_by_an_index(actor, shops):
     assert sql.endswith('ORDER BY "registry_enterprise"."id" DESC')  # the primary key's order
 
 
-def test_a_search_is_one_query_per_page_and_one_per_count(actor, shops):
-    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="amplang"))
+def test_a_term_with_many_matches_gives_the_same_page_and_count(actor, shops, monkeypatch):
+    # On SQLite a term matching more than FTS_ID_LIMIT rows keeps the FTS5 match inside the
+    # query; here the limit is 1 so that "amplang" (3 rows) does.
+    from sentra.registry import selectors
+
+    monkeypatch.setattr(selectors, "FTS_ID_LIMIT", 1)
+    EnterpriseFactory(name="Roti Bakar", owner_name="Ny. AMPLANG")
+    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="Amplang"))
+    if connection.vendor == "sqlite":
+        assert "registry_enterprise_fts MATCH" in str(qs.query)
+    assert [e.name for e in qs] == ["Roti Bakar", "Tempe Sari Murni", "UD Amplang Ikan Belida"]
+    assert qs.order_by()[:10].count() == 3
+    assert qs.order_by().values("pk")[:10].count() == 3
+    assert found(actor, "amplang", sort="name") == [
+        "Roti Bakar",
+        "Tempe Sari Murni",
+        "UD Amplang Ikan Belida",
+    ]
+    assert found(actor, "amplang", sort="-name")[0] == "UD Amplang Ikan Belida"
+    assert found(actor, "amplang", region="64.09") == [
+        "Roti Bakar",
+        "Tempe Sari Murni",
+        "UD Amplang Ikan Belida",
+    ]
+    assert found(actor, "100%") == []  # wildcards stay characters on this plan too
+    assert found(actor, "Ikan Belida", sort="-workers") == ["UD Amplang Ikan Belida"]
+
+
+def test_a_search_costs_one_query_per_page_and_per_count(actor, shops):
     with CaptureQueriesContext(connection) as queries:
+        qs = enterprise_list(actor=actor, filters=RegistryFilter(q="amplang"))
         assert qs.order_by().values("pk")[:10_001].count() == 2
         assert len(list(qs[:50])) == 2
-    assert len(queries) == 2
+    # SQLite first asks FTS5 for the ids of a term with few matches, once.
+    assert len(queries) == (3 if connection.vendor == "sqlite" else 2)
 
 
 def test_pages_of_a_search_cover_every_match_once(actor, shops):
@@ -164,3 +195,18 @@ def test_pages_of_a_search_cover_every_match_once(actor, shops):
     assert listed[:3] == ["Kerupuk Amplang 6", "Kerupuk Amplang 5", "Kerupuk Amplang 4"]
     assert found(actor, "100%") == []  # wildcards stay characters
     assert found(actor, "Ikan Belida", sort="-workers") == ["UD Amplang Ikan Belida"]
+
+
+def test_inside_a_regency_sqlite_walks_the_areas_index(actor, shops, monkeypatch):
+    from sentra.registry import selectors
+
+    monkeypatch.setattr(selectors, "FTS_ID_LIMIT", 1)
+    # A regency has a few thousand rows: SQLite tests each against the matches (`+id IN`)
+    # rather than looking up every match in the country; the results stay the same.
+    in_regency = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang", region="64.09")).query)
+    in_province = str(enterprise_list(actor=actor, filters=RegistryFilter(q="amplang", region="64")).query)
+    if connection.vendor == "sqlite":  # a term with many matches keeps FTS5 in the query
+        assert '+"registry_enterprise"."id" IN' in in_regency
+        assert '+"registry_enterprise"."id" IN' not in in_province
+    assert found(actor, "amplang", region="64.09") == found(actor, "amplang", region="64")
+    assert found(actor, "amplang", region="64.09", sort="name") == sorted(found(actor, "amplang"))

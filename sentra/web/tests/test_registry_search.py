@@ -47,3 +47,24 @@ def test_without_a_search_the_list_is_by_name_without_the_note(auth_client, shop
     short = auth_client.get(reverse("web:enterprise_list"), {"q": "te"})  # a prefix: by name
     assert listed(short) == ["Tempe Anggrek", "Tempe Zaitun"]
     assert ORDER_NOTE not in short.content.decode()
+
+
+def test_a_short_first_page_is_its_own_count(auth_client, shops, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sentra.web.views import registry
+
+    def counts(params) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = auth_client.get(reverse("web:enterprise_list"), params).content.decode()
+        enterprise_counts = [q for q in queries if "COUNT(" in q["sql"] and "registry_enterprise" in q["sql"]]
+        return html, len(enterprise_counts)
+
+    html, counted = counts({"q": "tempe"})
+    assert "3 data ditemukan" in html and counted == 0
+    monkeypatch.setattr(registry, "PER_PAGE", 2)  # a full first page: counted
+    html, counted = counts({"q": "tempe"})
+    assert "3 data ditemukan" in html and counted == 1
+    page_two = auth_client.get(reverse("web:enterprise_list"), {"q": "tempe", "page": "2"})
+    assert listed(page_two) == ["Tempe Anggrek"]

@@ -35,11 +35,30 @@ COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of co
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows, so a filter matching millions of rows stays cheap."""
+    """Counts at most COUNT_CAP + 1 rows, so a filter matching millions of rows stays cheap.
+
+    The first page is read before the count: when it is short it holds every match, and its length
+    is the count without a second pass over the indexes (for a rare search term, most of the
+    page's database time).
+    """
 
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    def validate_number(self, number):
+        if number in (1, "1"):  # the first page always exists (allow_empty_first_page)
+            return 1
+        return super().validate_number(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number != 1 or "count" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # fills the cached_property
+        return self._get_page(rows, 1, self)
 
     @property
     def capped(self) -> bool:
