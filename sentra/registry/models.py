@@ -129,6 +129,11 @@ class Enterprise(RegionPlacedModel):
             models.Index(
                 fields=["province_code", "verification_status", "name"], name="enterprise_province_queue"
             ),
+            # The dashboard's totals per province and per regency read only this index, never the
+            # rows (national: 4.4 million rows fetched one by one took ~26 s on SQLite).
+            models.Index(
+                fields=["province_code", "regency_code", "workers"], name="enterprise_region_workers"
+            ),
         ]
 
     def __str__(self) -> str:
