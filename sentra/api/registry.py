@@ -125,9 +125,10 @@ def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
     )
     start = (filters.page - 1) * page_size
     results = list(qs[start : start + page_size])
-    if 0 < len(results) < page_size or (start == 0 and not results):
-        # A short page is the last one: the count is known without a second pass over the indexes
-        # (for a rare search term, most of the request's database time).
+    if not unfiltered and (0 < len(results) < page_size or (start == 0 and not results)):
+        # A short page of a filtered list is its last: the count is known without a second pass
+        # over the indexes (for a rare search term, most of the request's database time). The
+        # whole table keeps the planner's estimate (_count).
         count, exact = start + len(results), True
     else:
         count, exact = _count(qs, unfiltered=unfiltered)
