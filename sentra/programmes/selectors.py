@@ -607,11 +607,11 @@ def _without_jit():
         return
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
+    yield
+    # Not in a `finally`: after an error inside a transaction PostgreSQL refuses any statement and
+    # undoes the SET itself with the rollback; outside one, JIT merely stays off for this connection.
+    with connection.cursor() as cursor:
+        cursor.execute("RESET jit")
 
 
 def _achievement_rows(activities: QuerySet[Activity], month: int, key: str = "id"):
