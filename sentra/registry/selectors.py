@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, CharField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 
 from sentra.accounts.scope import Actor, region_q
@@ -98,6 +98,14 @@ def enterprise_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Enterp
         qs = _search_enterprises(qs, q, in_small_area=_in_small_area(actor, filters.region))
     if enterprise_newest_first(filters):
         return qs.order_by(*SEARCH_ORDER)
+    if len(q) >= MIN_SUBSTRING and filters.sort in ("name", "-name") and connection.vendor == "postgresql":
+        # The matches of a search, sorted: PostgreSQL would walk the name index filtering every
+        # entry (for "tempe", 87,000 before the first match: 530 ms at 1M rows). `name || ''`
+        # sorts the same (same collation) but is no index, so it sorts the trigram bitmap's
+        # matches instead (130 ms).
+        key = Func(F("name"), template="(%(expressions)s || '')", output_field=CharField())
+        descending = filters.sort == "-name"
+        return qs.order_by(key.desc() if descending else key.asc(), "-id" if descending else "id")
     return _apply_sort(qs, filters.sort, ENTERPRISE_SORTS)
 
 

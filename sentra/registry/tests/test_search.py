@@ -210,3 +210,14 @@ def test_inside_a_regency_sqlite_walks_the_areas_index(actor, shops, monkeypatch
         assert '+"registry_enterprise"."id" IN' not in in_province
     assert found(actor, "amplang", region="64.09") == found(actor, "amplang", region="64")
     assert found(actor, "amplang", region="64.09", sort="name") == sorted(found(actor, "amplang"))
+
+
+def test_a_search_sorted_by_name_on_postgresql_sorts_its_matches(actor, shops):
+    # PostgreSQL would walk the name index filtering every entry; `name || ''` sorts the same
+    # without being that index, so the trigram bitmap's matches are sorted instead.
+    EnterpriseFactory(name="amplang kecil")  # lower case: the collation decides, as for `name`
+    qs = enterprise_list(actor=actor, filters=RegistryFilter(q="amplang", sort="-name"))
+    if connection.vendor == "postgresql":
+        assert "|| '')" in str(qs.query)
+    by_name = [e.name for e in enterprise_list(actor=actor, filters=RegistryFilter(sort="-name"))]
+    assert [e.name for e in qs] == [name for name in by_name if name != "Batik Benuo Taka"]
