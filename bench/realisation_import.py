@@ -19,6 +19,7 @@ For each database (SQLite, PostgreSQL), in its own process and a fresh database:
     .venv/bin/python bench/realisation_import.py                       # both databases, 100,000 rows
     .venv/bin/python bench/realisation_import.py --db sqlite --quick   # smoke test: 10,000 rows
     .venv/bin/python bench/realisation_import.py --format xlsx         # the same through an .xlsx file
+    .venv/bin/python bench/realisation_import.py --format xlsx --reader openpyxl   # without calamine
 """
 
 from __future__ import annotations
@@ -205,6 +206,11 @@ def phase(args) -> dict:
     from sentra.programmes.imports import import_realisation
     from sentra.programmes.models import Realisation
 
+    if args.reader == "openpyxl":  # every XLSX read by openpyxl, as before python-calamine
+        from sentra.core import imports
+
+        imports._open_fast_sheet = lambda path: None
+
     started = time.perf_counter()
     activities = national_year(args.activities)
     setup_seconds = time.perf_counter() - started
@@ -243,6 +249,7 @@ def phase(args) -> dict:
         "db": connection.vendor,
         "rows": args.rows,
         "format": args.format,
+        "reader": args.reader if args.format == "xlsx" else "",
         "activities": len(activities),
         "file_mb": round(path.stat().st_size / 2**20, 1),
         "setup_seconds": round(setup_seconds, 1),
@@ -292,7 +299,7 @@ def phase(args) -> dict:
 def run(db: str, args) -> dict:
     command = [sys.executable, __file__, "--phase", "--db", db, "--rows", str(args.rows)]
     command += ["--activities", str(args.activities), "--seed", str(args.seed), "--format", args.format]
-    command += ["--repeat", str(args.repeat)]
+    command += ["--repeat", str(args.repeat), "--reader", args.reader]
     print(f"$ {' '.join(command[1:])}", file=sys.stderr, flush=True)
     completed = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if completed.returncode:
@@ -311,7 +318,8 @@ def report(results: list[dict]) -> str:
             lines.append(f"| {r['db']} | error: {r['error']} | | | | | |")
             continue
         lines.append(
-            f"| {r['db']} | {r['rows']:,} | {r['format']} {r['file_mb']} MB | {r['activities']:,} "
+            f"| {r['db']} | {r['rows']:,} | {r['format']} {r.get('reader', '')} {r['file_mb']} MB "
+            f"| {r['activities']:,} "
             f"| {r['import_seconds']} ({r['import_rows_per_s']:,}) "
             f"| {r['raw_seconds']} ({r['raw_rows_per_s']:,}) "
             f"| **{r['ratio_raw_over_import']}** |"
@@ -327,6 +335,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="realisation rows in the file")
     parser.add_argument("--activities", type=int, default=20, help="activities per agency (553 agencies)")
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument(
+        "--reader",
+        choices=["default", "openpyxl"],
+        default="default",
+        help="XLSX: the import's reader (python-calamine when it can) or openpyxl for every file",
+    )
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each; best of each kept")
     parser.add_argument(

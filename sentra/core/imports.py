@@ -443,7 +443,7 @@ class SheetReader:
     def estimated_rows(self) -> int:
         if self.file_type == "xlsx":
             if self._workbook is None:
-                self._workbook = _open_fast_sheet(self.path) or _open_workbook(self.path)
+                self._workbook = _open_workbook(self.path)
             if isinstance(self._workbook, _FastSheet):
                 return max(self._workbook.max_row - 1, 0)
             sheet = self._workbook.worksheets[0]
@@ -488,7 +488,7 @@ class SheetReader:
                 ) from None
 
     def _xlsx_rows(self) -> RowStream:
-        source = self._workbook or _open_fast_sheet(self.path) or _open_workbook(self.path)
+        source = self._workbook or _open_workbook(self.path)
         self._workbook = None
         if isinstance(source, _FastSheet):
             yield from source.rows()
@@ -652,8 +652,9 @@ class _Workbook:
         self.handle.close()
 
 
-def _open_workbook(path: Path) -> _Workbook:
-    return _Workbook(path)
+def _open_workbook(path: Path) -> _FastSheet | _Workbook:
+    """The first worksheet read by python-calamine when it can, else the openpyxl workbook."""
+    return _open_fast_sheet(path) or _Workbook(path)
 
 
 def sniff(path: Path, *, max_bytes: int | None = None) -> SheetReader:

@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 
 from sentra.core import imports
-from sentra.core.imports import _open_fast_sheet, _open_workbook, sniff
+from sentra.core.imports import _open_fast_sheet, _Workbook, sniff
 
 
 def openpyxl_rows(path: Path) -> list[tuple[int, list]]:
-    workbook = _open_workbook(path)
+    workbook = _Workbook(path)
     try:
         sheet = workbook.worksheets[0]
         return [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
