@@ -501,9 +501,10 @@ class SheetReader:
             source.close()
 
 
-# The fast XLSX path holds the whole sheet in memory (calamine has no streaming reader): past this much
-# sheet XML (~750,000 rows of the realisation template) openpyxl streams it instead, slower but flat.
-FAST_XLSX_MAX_XML = 256 * 1024 * 1024
+# The fast XLSX path holds the whole sheet in memory (calamine has no streaming reader): ~40 MB more than
+# openpyxl for a 50,000-row realisation file (17 MB of sheet XML). Past this much sheet XML (~190,000
+# such rows, ~150 MB) openpyxl streams it instead, ~6x slower but flat.
+FAST_XLSX_MAX_XML = 64 * 1024 * 1024
 
 # What calamine reads differently from openpyxl, found in the sheet XML: a formula (openpyxl gives its
 # "=..." text, which the import refuses per cell; calamine the cached value), an error cell (#N/A:
