@@ -567,6 +567,7 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
     try:
         import python_calamine
         from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
         from openpyxl.worksheet.dimensions import SheetDimension
         from openpyxl.xml.constants import SHEET_MAIN_NS
         from openpyxl.xml.functions import iterparse  # openpyxl's own (defusedxml when installed)
@@ -574,8 +575,16 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
         with path.open("rb") as handle:
             reader = ExcelReader(handle, read_only=True)
             try:
+                # openpyxl's load_workbook but its reading of every sheet, so that a workbook it
+                # refuses as broken (strings, styles, names...) is refused the same way.
                 reader.read_manifest()
+                reader.read_strings()
                 reader.read_workbook()
+                reader.read_properties()
+                reader.read_custom()
+                reader.read_theme()
+                apply_stylesheet(reader.archive, reader.wb)
+                reader.parser.assign_names()
                 # openpyxl's worksheets[0]: the first sheet listed whose part exists, charts skipped.
                 title, target = next(
                     (sheet.name, rel.target)

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sentra.core import imports
 from sentra.core.imports import _open_fast_sheet, _Workbook, sniff
@@ -46,12 +47,14 @@ def save(workbook: openpyxl.Workbook, path: Path) -> Path:
     return path
 
 
-def rewritten(source: Path, path: Path, old: bytes, new: bytes) -> Path:
-    """A copy of `source` with its sheet XML edited, for what openpyxl itself never writes."""
+def rewritten(
+    source: Path, path: Path, old: bytes, new: bytes, member: str = "xl/worksheets/sheet1.xml"
+) -> Path:
+    """A copy of `source` with one part edited, for what openpyxl itself never writes."""
     with zipfile.ZipFile(source) as before, zipfile.ZipFile(path, "w") as after:
         for item in before.infolist():
             data = before.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename == member:
                 assert old in data
                 data = data.replace(old, new)
             after.writestr(item, data)
@@ -183,3 +186,16 @@ def test_reader_uses_the_fast_path_and_estimates_rows(tmp_path):
     assert reader.estimated_rows() == 9  # the dimension's last row, less the header
     assert isinstance(reader._workbook, imports._FastSheet)
     assert typed(list(reader.rows())) == typed(openpyxl_rows(path))
+
+
+def test_a_workbook_openpyxl_cannot_open_fails_as_it_did(tmp_path):
+    # the sheet itself is fine (calamine would read it); the stylesheet is not XML, which openpyxl's
+    # load_workbook raises as a ParseError (a SyntaxError): the fast path must not read past it
+    source = mixed_workbook(tmp_path / "data.xlsx")
+    styles = "xl/styles.xml"
+    path = rewritten(source, tmp_path / "broken.xlsx", b"<styleSheet", b"<styleSheet<", member=styles)
+    assert _open_fast_sheet(path) is None
+    with pytest.raises(SyntaxError):
+        _Workbook(path)
+    with pytest.raises(SyntaxError):
+        list(sniff(path).rows())
