@@ -38,7 +38,13 @@ from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
 from sentra.regions.models import Region
 from sentra.registry import demo_facts as facts
-from sentra.registry.demo import PROVINCE_WEIGHTS, DemoReport, _demo_agencies_by_name, _province_agencies
+from sentra.registry.demo import (
+    PROVINCE_WEIGHTS,
+    DemoReport,
+    _demo_agencies_by_name,
+    _person,
+    _province_agencies,
+)
 from sentra.registry.models import Centre, CentreMembership
 
 from .choices import AccountGroup, ActivityKind, FundingSource
@@ -332,6 +338,9 @@ class _Builder:
     def __init__(self, *, year: int, seed: int, as_of: dt.date, report: DemoReport):
         self.year, self.seed, self.as_of, self.report = year, seed, as_of, report
         self.rng = random.Random(f"fiscal-year:{seed}:{year}")  # nosec B311 - reproducible demo data
+        # Officers drawn from their own stream, so that naming them leaves every other figure of the
+        # year as it was for the same seed.
+        self.officer_rng = random.Random(f"officers:{seed}:{year}")  # nosec B311 - reproducible demo data
         self.acts: list[_Act] = []
         self.documents: list[tuple[BudgetDocument, list[_Act]]] = []
         # APBD plans of the regencies (no pagu): programme, code, name, kind, centre, output, …
@@ -387,6 +396,7 @@ class _Builder:
             funding_source=source,
             description=description,
             plan_reference=plan_reference,
+            officer_name=_person(self.officer_rng),
             start_date=dt.date(self.year, start, 1),
             end_date=dt.date(self.year, end, 28 if end == 2 else 30 if end != 12 else 31),
             **_verification(status, year=self.year - 1, month=12),

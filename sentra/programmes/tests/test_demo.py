@@ -198,6 +198,12 @@ def test_every_activity_has_an_output_and_ministry_and_regency_budgets_exist():
     assert activities.filter(regency_code=PPU, funding_source="apbd_kab").exists()
 
 
+def test_every_activity_names_its_responsible_officer():
+    officers = list(Activity.objects.filter(fiscal_year=YEAR).values_list("officer_name", flat=True))
+    assert officers and all(name.strip() for name in officers)
+    assert len(set(officers)) > len(officers) // 4  # people, not one placeholder
+
+
 def test_one_dipa_revision_can_be_compared():
     revised = BudgetDocument.objects.get(fiscal_year=YEAR, revision=1)
     assert revised.province_code == KALTIM and revised.kind == "dekon"
