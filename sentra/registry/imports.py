@@ -766,10 +766,22 @@ class _EnterpriseInserter:
         self.pending: list[tuple[Any, ...]] = []
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.events_sql, self.events_params = self._events_statement(fields)
+        # A batch's rows are the ids between the last batch's highest and the highest id this
+        # connection has just been given, with this import's stamp. `agency_id + 0` keeps the planner
+        # off the agency index: every row of an import shares its agency, so PostgreSQL would read
+        # all rows imported so far for every batch, and the import would slow down as it grows.
         self.new_rows = (
             f"FROM {self.connection.ops.quote_name(self.table)} e "  # nosec B608: model names only
-            "WHERE e.id > %s AND e.created_at = %s AND e.agency_id = %s"
+            "WHERE e.id > %s AND e.id <= %s AND e.created_at = %s AND e.agency_id + 0 = %s"
         )
+        if self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [self.table, meta.pk.column])
+                sequence = cursor.fetchone()[0]
+            # currval is this session's own last id, whatever other sessions insert meanwhile.
+            self.last_id_sql, self.last_id_params = "SELECT currval(%s::regclass)", [sequence]
+        else:  # SQLite holds the write lock from the first batch on: the last rowid is this import's
+            self.last_id_sql, self.last_id_params = "SELECT last_insert_rowid()", []
 
     def _events_statement(self, fields: dict[str, Any]) -> tuple[str, list[Any]]:
         """INSERT … SELECT of one CREATE event per enterprise of the batch (see the class docstring)."""
@@ -852,14 +864,15 @@ class _EnterpriseInserter:
             return 0
         insert_many(self.connection, self.table, self.db_columns, self.pending)
         written, self.pending = len(self.pending), []
-        batch = [self.high_water, self.prefix[0], self.prefix[2]]
         with self.connection.cursor() as cursor:
+            cursor.execute(self.last_id_sql, self.last_id_params)
+            last_id = cursor.fetchone()[0]
+            batch = [self.high_water, last_id, self.prefix[0], self.prefix[2]]
             # Only quote_name()d model names and fixed SQL are interpolated; values are parameters.
             cursor.execute(self.events_sql + self.new_rows + " ORDER BY e.id", [*self.events_params, *batch])
             recorded = cursor.rowcount
-            cursor.execute("SELECT MAX(e.id) " + self.new_rows, batch)  # nosec B608
-            self.high_water = cursor.fetchone()[0] or self.high_water
         assert recorded == written, f"recorded {recorded} events for {written} new enterprises"
+        self.high_water = last_id
         return written
 
 
