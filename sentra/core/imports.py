@@ -972,7 +972,10 @@ class _KeyIndex:
             return
         with self.connection.cursor() as cursor:
             if self.postgres:
-                with cursor.cursor.copy(f"COPY {self.TABLE} (k, f, r) FROM STDIN") as copy:
+                with (
+                    self.connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {self.TABLE} (k, f, r) FROM STDIN") as copy,
+                ):
                     for values in rows:
                         copy.write_row(values)
             else:
@@ -1144,7 +1147,12 @@ def insert_many(db, table: str, columns: tuple[str, ...], rows: list[tuple[Any, 
     names = ", ".join(quote(c) for c in columns)
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # The driver's own cursor bypasses Django's error translation: a failing COPY must still
+            # raise django.db.IntegrityError / DatabaseError, which the import engine reports.
+            with (
+                db.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, router
+from django.db import IntegrityError, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -568,7 +568,7 @@ class EnterpriseSchema(_RegistrySchema):
             | {"size_class", "updated_at", "verification_status", "verified_at"}
         )
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
-        self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, now=self.now)
+        self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, report=report, now=self.now)
         self.updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
 
     def write_batch(self, rows: list[Row], report: ImportReport) -> None:
@@ -577,7 +577,7 @@ class EnterpriseSchema(_RegistrySchema):
             village, kbli = data.pop("village"), data.pop("kbli")
             if found is None:
                 # New rows skip model instances and the SQL compiler: plain tuples, executemany/COPY.
-                report.created += inserter.add(data, kbli, village)
+                report.created += inserter.add(data, kbli, village, row.number)
                 continue
             enterprise = Enterprise(pk=found >> 2, agency=agency, kbli_id=kbli, **data)
             enterprise.place_in(village)
@@ -737,9 +737,12 @@ class _EnterpriseInserter:
 
     ROW_FIELDS = ENTERPRISE_FIELDS
 
-    def __init__(self, *, agency_id: int, history: _History, now: datetime | None = None) -> None:
+    def __init__(
+        self, *, agency_id: int, history: _History, report: ImportReport, now: datetime | None = None
+    ) -> None:
         self.connection = connections[router.db_for_write(Enterprise)]
         self.history = history
+        self.report = report
         self.agency_id = agency_id
         meta = Enterprise._meta
         fields = {f.attname: f for f in meta.concrete_fields}
@@ -764,6 +767,7 @@ class _EnterpriseInserter:
         self.table = meta.db_table
         self.db_columns = tuple(fields[c].column for c in columns)
         self.pending: list[tuple[Any, ...]] = []
+        self.pending_nibs: dict[str, int] = {}  # NIB → file row, for the batch not yet written
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.events_sql, self.events_params = self._events_statement(fields)
         # A batch's rows are the ids between the last batch's highest and the highest id this
@@ -842,8 +846,10 @@ class _EnterpriseInserter:
         )
         return sql, [*events.prefix, str(AuditAction.CREATE), *changed_params, *params]
 
-    def add(self, data: dict[str, Any], kbli: str, village: str) -> int:
+    def add(self, data: dict[str, Any], kbli: str, village: str, row_number: int) -> int:
         """Queue one row; returns the number of rows written now (0 or a batch)."""
+        if data["nib"]:
+            self.pending_nibs[data["nib"]] = row_number
         size = enterprise_size_class(workers=data["workers"], investment=data["investment"])
         data["status"] = str(data["status"])  # a TextChoices member when the cell was blank
         self.pending.append(
@@ -862,8 +868,12 @@ class _EnterpriseInserter:
     def flush(self) -> int:
         if not self.pending:
             return 0
-        insert_many(self.connection, self.table, self.db_columns, self.pending)
-        written, self.pending = len(self.pending), []
+        try:
+            insert_many(self.connection, self.table, self.db_columns, self.pending)
+        except IntegrityError as exc:
+            self._nib_taken(exc)
+            raise
+        written, self.pending, self.pending_nibs = len(self.pending), [], {}
         with self.connection.cursor() as cursor:
             cursor.execute(self.last_id_sql, self.last_id_params)
             last_id = cursor.fetchone()[0]
@@ -874,6 +884,38 @@ class _EnterpriseInserter:
         assert recorded == written, f"recorded {recorded} events for {written} new enterprises"
         self.high_water = last_id
         return written
+
+    def _nib_taken(self, exc: IntegrityError) -> None:
+        """Name the row whose NIB someone else registered after the file was checked, and refuse.
+
+        The check saw no record with that NIB; another user's save in between is the only way here
+        (the file's own duplicates were refused earlier). PostgreSQL names the key in the error's
+        detail; SQLite does not, but its transaction is still usable, so the batch's NIBs that a
+        record not of this import now holds are looked up."""
+        if not self.pending_nibs:
+            return
+        detail = getattr(getattr(exc.__cause__, "diag", None), "message_detail", None) or ""
+        taken = set(re.findall(r"\(nib\)=\((\d{13})\)", detail)) & set(self.pending_nibs)
+        if not taken and self.connection.vendor == "sqlite":
+            taken = set(
+                Enterprise.objects.filter(nib__in=list(self.pending_nibs))
+                .exclude(created_at=self.now, agency_id=self.agency_id)
+                .values_list("nib", flat=True)
+            )
+        for nib in sorted(taken, key=self.pending_nibs.__getitem__):
+            self.report.error(
+                self.pending_nibs[nib],
+                "nib",
+                nib,
+                "nib_taken",
+                _(
+                    "NIB %(nib)s didaftarkan pengguna lain ketika impor ini berjalan; tidak ada data "
+                    "yang ditulis. Unggah ulang berkas: baris ini akan memperbarui IKM tersebut."
+                )
+                % {"nib": nib},
+            )
+        if taken:
+            raise WriteRefused from exc
 
 
 def _parse_nib(value: Any) -> str | None:

@@ -388,3 +388,28 @@ def test_a_created_enterprise_is_recorded_as_record_change_would(tmp_path, minis
         AuditEvent.objects.get(object_id=Enterprise.objects.get(nib="9120001234567").pk).snapshot["latitude"]
         == "-1.250000"
     )
+
+
+def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
+    tmp_path, ministry_agency, actor, monkeypatch
+):
+    """The file was checked when no record had the NIB of row 2,503; another user saves one before
+    that batch is written. The import names the row and the NIB, and writes nothing."""
+    from sentra.audit.models import AuditEvent
+    from sentra.registry.imports import EnterpriseSchema
+
+    rows = many(4100)
+    nib = rows[2501].split(",")[2]
+    write_batch = EnterpriseSchema.write_batch
+
+    def someone_else_saves_first(self, batch, report):
+        if batch[0].number == 2002:  # the second batch: after one batch was already written
+            EnterpriseFactory(nib=nib)
+        write_batch(self, batch, report)
+
+    monkeypatch.setattr(EnterpriseSchema, "write_batch", someone_else_saves_first)
+    report = import_enterprises(actor=actor, path=write(tmp_path, "\n".join([HEADER, *rows])), commit=True)
+    assert codes(report) == [(2503, "nib", "nib_taken")]
+    assert report.errors[0].value == nib and nib in report.errors[0].message
+    assert not report.committed and (report.created, report.batch_id) == (0, None)
+    assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == 0
