@@ -253,8 +253,13 @@ def centre_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Centre]:
     if filters.status:
         qs = qs.filter(status=filters.status)
     if q := filters.q.strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(commodity__icontains=q) | Q(raw_material__icontains=q))
+        qs = qs.filter(_centre_search_q(q))
     return _apply_sort(qs, filters.sort, CENTRE_SORTS)
+
+
+def _centre_search_q(q: str) -> Q:
+    """A case-insensitive substring of the centre's name, commodity or raw material."""
+    return Q(name__icontains=q) | Q(commodity__icontains=q) | Q(raw_material__icontains=q)
 
 
 def _village_links_in(code: str):
@@ -300,3 +305,39 @@ def product_get(*, actor: Actor, pk: int) -> Product | None:
         .filter(region_q(actor), pk=pk)
         .first()
     )
+
+
+# --- suggestions while typing (the member and maker pickers, /cari/ikm/ and /cari/sentra/) -------
+
+# What a suggestion line shows (sentra.web.forms.member_line/member_meta, centre_line/centre_meta
+# and the option templates): the record's name and reference, and its village with its kecamatan.
+ENTERPRISE_SUGGESTION_FIELDS = ("id", "nib", "name", "owner_name", "village__name", "village__parent__name")
+CENTRE_SUGGESTION_FIELDS = ("id", "name", "commodity", "village__name", "village__parent__name")
+
+
+def enterprise_suggestions(actor: Actor, text: str, limit: int) -> list[Enterprise]:
+    """Up to `limit` enterprises the actor may read for what was typed: the enterprise list's own
+    scope and search (name, owner's name, a whole NIB), or the start of a NIB (digits, not 13),
+    as a range on the NIB's unique index. Only the columns a suggestion line shows are read."""
+    text = text.strip()
+    if not text or limit <= 0:
+        return []
+    if text.isdigit() and len(text) != 13:
+        found = enterprise_list(actor=actor, filters=RegistryFilter())
+        found = found.filter(nib__gte=text, nib__lt=text + ":").order_by("nib")  # ':' sorts after '9'
+    else:
+        found = enterprise_list(actor=actor, filters=RegistryFilter(q=text))
+    found = found.select_related(None).select_related("village__parent").only(*ENTERPRISE_SUGGESTION_FIELDS)
+    return list(found[:limit])
+
+
+def centre_suggestions(actor: Actor, text: str, limit: int) -> list[Centre]:
+    """Up to `limit` centres the actor may read for what was typed, by the centre list's scope and
+    search (name, commodity, raw material) and in its order (name), without its member counts."""
+    text = text.strip()
+    if not text or limit <= 0:
+        return []
+    found = _apply_common(Centre.objects.all(), actor, RegistryFilter()).filter(_centre_search_q(text))
+    found = _apply_sort(found, "", CENTRE_SORTS)
+    found = found.select_related("village__parent").only(*CENTRE_SUGGESTION_FIELDS)
+    return list(found[:limit])

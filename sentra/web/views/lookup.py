@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 from sentra.accounts.scope import actor_for_request
 from sentra.regions.gazetteer import resolve_place
 from sentra.regions.models import Kbli, Region
-from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
+from sentra.registry.selectors import centre_suggestions, enterprise_suggestions
 
-from ..forms import CODE_RE, NIB_RE, centre_line, centre_meta, member_line, member_meta, village_label
+from ..forms import CODE_RE, centre_line, centre_meta, member_line, member_meta, village_label
 
 LIMIT = 10
 MIN_CHARS = 3
@@ -90,55 +90,34 @@ def kbli_suggestions(text: str) -> list[tuple[str, str]]:
     return [(c, f"{c} {t}") for c, t in rows.order_by("code").values_list("code", "title")[:LIMIT]]
 
 
-def enterprise_suggestions(text: str, actor) -> list:
-    """Up to LIMIT enterprises the actor may read for what was typed, from the list's indexes."""
-    if len(text) < MIN_CHARS:
-        return []
-    if text.isdigit() and not NIB_RE.match(text):
-        # The start of a NIB: a range on its unique index (':' sorts right after '9').
-        found = enterprise_list(actor=actor, filters=RegistryFilter())
-        found = found.filter(nib__gte=text, nib__lt=text + ":").order_by("nib")
-    else:
-        found = enterprise_list(actor=actor, filters=RegistryFilter(q=text))
-    return list(found.select_related("village__parent")[:LIMIT])
+def _suggest(request, suggestions, template: str, key: str, line, meta):
+    """The member and maker pickers: up to LIMIT records the reader may see for what was typed,
+    each with the line the field will hold and what tells it apart from others of its name."""
+    text = _typed(request)
+    short = len(text) < MIN_CHARS
+    found = [] if short else suggestions(actor_for_request(request), text, LIMIT)
+    options = [{key: record, "line": line(record), "meta": meta(record)} for record in found]
+    return render(request, template, {"options": options, "text": text, "short": short})
 
 
 @login_required
 @require_GET
 def lookup_enterprises(request):
-    actor = actor_for_request(request)
-    text = _typed(request)
-    options = [
-        {"enterprise": e, "line": member_line(e), "meta": member_meta(e)}
-        for e in enterprise_suggestions(text, actor)
-    ]
-    return render(
+    return _suggest(
         request,
+        enterprise_suggestions,
         "web/registry/_member_options.html",
-        {"options": options, "text": text, "short": len(text) < MIN_CHARS},
+        "enterprise",
+        member_line,
+        member_meta,
     )
-
-
-def centre_suggestions(text: str, actor) -> list:
-    """Up to LIMIT centres the actor may read for what was typed, by name."""
-    if len(text) < MIN_CHARS:
-        return []
-    found = centre_list(actor=actor, filters=RegistryFilter(q=text))
-    return list(found.select_related("village__parent")[:LIMIT])
 
 
 @login_required
 @require_GET
 def lookup_centres(request):
-    actor = actor_for_request(request)
-    text = _typed(request)
-    options = [
-        {"centre": c, "line": centre_line(c), "meta": centre_meta(c)} for c in centre_suggestions(text, actor)
-    ]
-    return render(
-        request,
-        "web/registry/_centre_options.html",
-        {"options": options, "text": text, "short": len(text) < MIN_CHARS},
+    return _suggest(
+        request, centre_suggestions, "web/registry/_centre_options.html", "centre", centre_line, centre_meta
     )
 
 
