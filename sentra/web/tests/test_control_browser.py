@@ -5,38 +5,17 @@ Run with `pytest -m browser`; screenshots go to /tmp/control_*.png for a person 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
 from sentra.conftest import PPU
-
-from . import test_browser as shared
-
-# The chromium, live-server and reference-data fixtures of the registry browser tests.
-CHROMIUM, PASSWORD = shared.CHROMIUM, shared.PASSWORD
-_restore_reference_after_module = shared._restore_reference_after_module
-reference = shared.reference
-browser_page = shared.browser_page
-csp_violations = shared.csp_violations
+from sentra.web.tests.browser import BROWSER, PASSWORD, log_in
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} (Debian chromium) is not installed"),
-]
+pytestmark = BROWSER
 
 PAGU = 120_000_000
-
-
-def _login(page, live_server, username):
-    page.goto(live_server.url + reverse("web:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("web:dashboard"))
 
 
 @pytest.fixture
@@ -72,7 +51,7 @@ def test_record_a_month_and_the_dashboard_shows_it(
     user.set_password(PASSWORD)
     user.save()
     page = browser_page
-    _login(page, live_server, "kab_ppu")
+    log_in(page, live_server, "kab_ppu")
 
     page.click("nav.main-nav >> text=Pengendalian")
     page.wait_for_selector("[data-stat=absorption]")
@@ -115,7 +94,7 @@ def test_the_ministry_map_shades_provinces_and_drills_down(
     user.set_password(PASSWORD)
     user.save()
     page = browser_page
-    _login(page, live_server, "analis")
+    log_in(page, live_server, "analis")
     page.goto(live_server.url + reverse("web:control_dashboard") + "?tahun=2026&bulan=6")
     page.wait_for_selector("#control-map path.leaflet-interactive", timeout=30_000)
     assert page.locator("#control-map path.leaflet-interactive").count() == 38

@@ -1,30 +1,20 @@
 """In chromium: a village and a KBLI code are picked by typing their names (htmx suggestions).
 
-Run with `pytest -m browser`; skipped when /usr/bin/chromium is missing. Fixtures are those of
-test_browser.py (live server, reference data, logged-in ministry administrator).
+Run with `pytest -m browser`; skipped when /usr/bin/chromium is missing. The fixtures (live server,
+reference data, logged-in ministry administrator) are those of browser.py, through conftest.py.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from django.urls import reverse
 
 from sentra.conftest import SALOLOANG
-from sentra.web.tests import test_browser
+from sentra.web.tests.browser import BROWSER
 
-expect = test_browser.expect
-# The fixtures of test_browser.py, shared by name.
-_restore_reference_after_module = test_browser._restore_reference_after_module
-reference = test_browser.reference
-browser_page = test_browser.browser_page
-logged_in = test_browser.logged_in
+expect = pytest.importorskip("playwright.sync_api").expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(test_browser.CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_a_village_and_a_kbli_are_picked_by_typing_their_names(logged_in, live_server):

@@ -1,38 +1,23 @@
 """In chromium: a centre's members are picked by typing their names, NIB or owner (htmx suggestions),
 shown as chips that can be removed, and saved.
 
-Run with `pytest -m browser`; skipped when /usr/bin/chromium is missing. Fixtures are those of
-test_browser.py (live server, reference data, logged-in ministry administrator).
+Run with `pytest -m browser`; skipped when /usr/bin/chromium is missing. The fixtures (live server,
+reference data, logged-in ministry administrator) are those of browser.py, through conftest.py.
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.urls import reverse
 
-from sentra.web.tests import test_browser
+from sentra.web.tests.browser import BROWSER, screenshot_to
 
-expect = test_browser.expect
-# The fixtures of test_browser.py, shared by name.
-_restore_reference_after_module = test_browser._restore_reference_after_module
-reference = test_browser.reference
-browser_page = test_browser.browser_page
-logged_in = test_browser.logged_in
+expect = pytest.importorskip("playwright.sync_api").expect
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(test_browser.CHROMIUM), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER
 
 # Screenshots for a look at the picker: SENTRA_MEMBER_SCREENSHOTS=/tmp/h3 writes /tmp/h3-*.png.
-SCREENSHOTS = os.environ.get("SENTRA_MEMBER_SCREENSHOTS", "")
-
-
-def screenshot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}-{name}.png", full_page=True)
+screenshot = screenshot_to("SENTRA_MEMBER_SCREENSHOTS")
 
 
 def test_members_are_picked_by_typing_and_removed_from_their_chips(logged_in, live_server):
