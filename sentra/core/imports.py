@@ -781,6 +781,28 @@ def all_or_nothing(report: ImportReport) -> Iterator[None]:
         report.committed = True
 
 
+@contextmanager
+def sqlite_page_cache(kib: int) -> Iterator[None]:
+    """At least `kib` KiB of SQLite page cache on the default connection for the block, then the
+    connection's own size again (SQLite frees the extra pages then). Nothing on PostgreSQL, whose
+    cache is the server's."""
+    before = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            size = cursor.fetchone()[0]  # negative: KiB; positive: pages
+            cursor.execute("PRAGMA page_size")
+            if (-size if size < 0 else size * cursor.fetchone()[0] // 1024) < kib:
+                before = size
+                cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        if before is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _nothing_written(report: ImportReport) -> None:
     report.created = report.updated = 0
     report.batch_id = None
@@ -821,7 +843,7 @@ def _run_one_pass(
         if not commit:
             _one_pass(reader, stream, positions, schema, report, progress, keys, write=False)
         else:
-            with all_or_nothing(report):
+            with sqlite_page_cache(settings.SENTRA_IMPORT_CACHE_MB * 1024), all_or_nothing(report):
                 _one_pass(reader, stream, positions, schema, report, progress, keys, write=True)
                 if not report.ok:
                     raise WriteRefused

@@ -299,3 +299,35 @@ def test_write_refused_rolls_back_and_reports_nothing_written(db):
     with all_or_nothing(report):
         Job.objects.create(kind="echo", params={})
     assert report.committed and echo_jobs() == 1
+
+
+def page_cache_kib() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA page_size")
+        return -size if size < 0 else size * cursor.fetchone()[0] // 1024
+
+
+def test_on_sqlite_an_import_writes_with_the_import_page_cache_and_gives_it_back(tmp_path, db, settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the page cache is the PostgreSQL server's")
+    usual = page_cache_kib()
+    settings.SENTRA_IMPORT_CACHE_MB = usual // 1024 + 64
+    seen: list[int] = []
+
+    class Watching(OnePassEcho):
+        def write_batch(self, rows, report):
+            seen.append(page_cache_kib())
+            super().write_batch(rows, report)
+
+    path = write(tmp_path, "kode,jumlah\n" + "".join(f"k{i},{i}\n" for i in range(10)))
+    report = run_import(path=path, schema=Watching(), commit=True)
+    assert report.committed and seen == [(usual // 1024 + 64) * 1024]
+    assert page_cache_kib() == usual
+    run_import(path=write(tmp_path, "kode,jumlah\nk1,x\n"), schema=Watching(), commit=True)
+    assert page_cache_kib() == usual  # given back after a refused import too
