@@ -13,7 +13,6 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from sentra.conftest import SALOLOANG
-from sentra.web.tests import browser as shared
 from sentra.web.tests.browser import BROWSER, PASSWORD, log_in
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -147,12 +146,3 @@ def test_no_csp_violation_on_the_dashboard_map_lists_and_api_docs(
     page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<i style="color: red">x</i>')""")
     page.wait_for_function("(window.__csp || []).length > 0")
     assert any("style-src" in v for v in csp_violations(page))
-
-
-# test_programme_pages.py still imports these from this module. They live in browser.py and reach every
-# module here through conftest.py, so that import can go, and these lines with it.
-CHROMIUM = shared.CHROMIUM
-_restore_reference_after_module = shared._restore_reference_after_module
-reference = shared.reference
-browser_page = shared.browser_page
-csp_violations = shared.csp_violations

@@ -35,6 +35,7 @@ from sentra.programmes.tests.factories import (
 )
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
 from sentra.verification.models import VerificationStatus as S
+from sentra.web.tests.browser import BROWSER, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -698,60 +699,49 @@ class TestBudgetPolicy:
 
 # --- in the browser -----------------------------------------------------------------------------------
 
-from sentra.web.tests.test_browser import (  # noqa: E402, F401 - fixtures shared with the browser tests
-    CHROMIUM,
-    PASSWORD,
-    _restore_reference_after_module,
-    browser_page,
-    csp_violations,
-    reference,
-)
 
-
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")
-def test_in_the_browser_beneficiaries_are_found_by_name_and_no_csp_violation(
-    live_server,
-    reference,  # noqa: F811 - the fixtures imported above
-    browser_page,  # noqa: F811
-    csp_violations,  # noqa: F811
-):
-    from playwright.sync_api import expect
+class TestInTheBrowser:
+    pytestmark = BROWSER
 
-    agency = AgencyFactory(name="Dinas PPU", region_id=PPU)
-    user = persona(Role.REGENCY_OFFICER, agency=agency, username="kab_ppu_browser")
-    user.set_password(PASSWORD)
-    user.save()
-    activity = ActivityFactory(agency=agency, name="Bimtek amplang", funding_source="tp")
-    centre = CentreFactory(name="Sentra Amplang Saloloang", agency=agency)
-    doc = BudgetDocumentFactory(agency=agency, kind="tp")
-    even_plan(BudgetLineFactory(document=doc, activity=activity))
-    page = browser_page
-    page.goto(live_server.url + reverse("web:login"))
-    page.fill("#id_username", "kab_ppu_browser")
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit] >> nth=-1")
-    page.wait_for_url(live_server.url + reverse("web:dashboard"))
-
-    page.goto(live_server.url + reverse("web:activity_edit", args=[activity.pk]))
-    page.fill("#id_q_centres", "amplang")  # htmx lists the sentra in scope as checkboxes
-    box = page.locator(f'#results-centres input[value="{centre.pk}"]')
-    expect(box).to_be_visible(timeout=10_000)
-    box.check()
-    page.click(".form-actions button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("web:activity_detail", args=[activity.pk]))
-    expect(page.locator("main")).to_contain_text("Sentra Amplang Saloloang")
-    assert csp_violations(page) == []
-
-    for url in (
-        reverse("web:activity_list"),
-        reverse("web:budget_detail", args=[doc.pk]),
-        reverse("web:dekon_allocation"),
+    def test_beneficiaries_are_found_by_name_and_no_csp_violation(
+        self, live_server, reference, browser_page, csp_violations
     ):
-        page.goto(live_server.url + url)
-        page.wait_for_load_state("networkidle")
-        assert csp_violations(page) == [], url
-    page.goto(live_server.url + reverse("web:activity_list"))
-    page.fill("#id_q", "amplang")
-    expect(page.locator("#rows tbody tr")).to_have_count(1)
+        from playwright.sync_api import expect
+
+        agency = AgencyFactory(name="Dinas PPU", region_id=PPU)
+        user = persona(Role.REGENCY_OFFICER, agency=agency, username="kab_ppu_browser")
+        user.set_password(PASSWORD)
+        user.save()
+        activity = ActivityFactory(agency=agency, name="Bimtek amplang", funding_source="tp")
+        centre = CentreFactory(name="Sentra Amplang Saloloang", agency=agency)
+        doc = BudgetDocumentFactory(agency=agency, kind="tp")
+        even_plan(BudgetLineFactory(document=doc, activity=activity))
+        page = browser_page
+        page.goto(live_server.url + reverse("web:login"))
+        page.fill("#id_username", "kab_ppu_browser")
+        page.fill("#id_password", PASSWORD)
+        page.click("form button[type=submit] >> nth=-1")
+        page.wait_for_url(live_server.url + reverse("web:dashboard"))
+
+        page.goto(live_server.url + reverse("web:activity_edit", args=[activity.pk]))
+        page.fill("#id_q_centres", "amplang")  # htmx lists the sentra in scope as checkboxes
+        box = page.locator(f'#results-centres input[value="{centre.pk}"]')
+        expect(box).to_be_visible(timeout=10_000)
+        box.check()
+        page.click(".form-actions button[type=submit]")
+        page.wait_for_url(live_server.url + reverse("web:activity_detail", args=[activity.pk]))
+        expect(page.locator("main")).to_contain_text("Sentra Amplang Saloloang")
+        assert csp_violations(page) == []
+
+        for url in (
+            reverse("web:activity_list"),
+            reverse("web:budget_detail", args=[doc.pk]),
+            reverse("web:dekon_allocation"),
+        ):
+            page.goto(live_server.url + url)
+            page.wait_for_load_state("networkidle")
+            assert csp_violations(page) == [], url
+        page.goto(live_server.url + reverse("web:activity_list"))
+        page.fill("#id_q", "amplang")
+        expect(page.locator("#rows tbody tr")).to_have_count(1)
