@@ -28,7 +28,7 @@ from sentra.accounts.models import Profile
 from sentra.accounts.scope import Channel, system_actor
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
-from sentra.core.imports import insert_many
+from sentra.core.imports import insert_many, sqlite_page_cache
 from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
 
 from . import demo_facts as facts
@@ -452,14 +452,15 @@ def demo_generate(
         report.notes.append(f"Data contoh seed {seed} sudah ada; tidak ditulis ulang.")
         return report
     started = time.monotonic()
-    with transaction.atomic():
+    rebuild = enterprises_total >= REBUILD_INDEXES_FROM
+    with sqlite_page_cache(LOAD_CACHE_KIB if rebuild else 0), transaction.atomic():
         if connection.vendor == "postgresql":
             # Check each row's foreign keys as it is copied: deferred, millions of checks would
             # queue in memory until COMMIT, and CREATE INDEX refuses to run while any is pending.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         owners = _province_agencies(_demo_agencies_by_name(), report)
-        indexes = _EnterpriseIndexes() if enterprises_total >= REBUILD_INDEXES_FROM else None
+        indexes = _EnterpriseIndexes() if rebuild else None
         if indexes:
             indexes.drop()
         _write_generated(
@@ -553,7 +554,6 @@ class _EnterpriseIndexes:
         self.table = Enterprise._meta.db_table
         self.indexes: list[tuple[str, str]] = []
         self.trigger: str | None = None
-        self.cache_size = 0
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
@@ -571,9 +571,6 @@ class _EnterpriseIndexes:
                 self.trigger = found[0] if found else None
                 if self.trigger:
                     cursor.execute(f"DROP TRIGGER {self.FTS_TRIGGER}")
-                cursor.execute("PRAGMA cache_size")
-                self.cache_size = cursor.fetchone()[0]
-                cursor.execute(f"PRAGMA cache_size = {-LOAD_CACHE_KIB}")
             else:
                 cursor.execute(
                     "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
@@ -598,8 +595,6 @@ class _EnterpriseIndexes:
             # indexes the benchmarks measured.
             for model in (Enterprise, Centre, CentreMembership):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-            if connection.vendor == "sqlite":
-                cursor.execute(f"PRAGMA cache_size = {self.cache_size}")
 
 
 class _EnterpriseWriter:
