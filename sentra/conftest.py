@@ -1,6 +1,10 @@
 """Shared test setup: the real reference data, loaded once per session, and fixed personas."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from sentra.regions.services import reference_load
 
@@ -10,6 +14,20 @@ PPU = "64.09"  # Kabupaten Penajam Paser Utara
 PENAJAM = "64.09.01"  # Kecamatan Penajam
 SALOLOANG = "64.09.01.1002"  # Salo Loang
 KUDUS = "33.19"  # Kabupaten Kudus, Jawa Tengah
+
+
+# The whole suite runs on a fixed clock that starts here and ticks. Fiscal years, months passed,
+# RPD revision windows, overdue follow-ups and expiring contracts all depend on today, and a test
+# written in November must pass in December, on the first of January and in 2031 alike. A test
+# that needs another day moves the clock itself (time-machine's `time_machine` fixture) and comes
+# back here afterwards. Subprocesses (the kill tests) run on the real clock.
+FIXED_NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")
