@@ -218,6 +218,49 @@ CELERY_TASK_IGNORE_RESULT = True
 # itself) are served from the package directory instead. No tile server: maps draw our own boundaries.
 import leaflet  # noqa: E402
 
+# A running job publishes a heartbeat every SENTRA_JOB_HEARTBEAT_SECONDS (from its own thread, so
+# long write phases beat too); a reader marks a running job whose last heartbeat is older than
+# SENTRA_JOB_STALE_SECONDS as failed (its worker is gone), and a queued job that no worker picked up
+# within SENTRA_JOB_QUEUE_SECONDS (with a broker; without one, the thread starts at once and the
+# stale bound applies).
+SENTRA_JOB_HEARTBEAT_SECONDS = envint("SENTRA_JOB_HEARTBEAT_SECONDS", "5")
+SENTRA_JOB_STALE_SECONDS = envint("SENTRA_JOB_STALE_SECONDS", "60")
+SENTRA_JOB_QUEUE_SECONDS = envint("SENTRA_JOB_QUEUE_SECONDS", "3600")
+
+# Caches. "default" holds the dashboard's aggregates (two minutes, analytics.selectors.cached).
+# "jobs" carries running jobs' heartbeats and progress: written outside the database (an import
+# holds SQLite's only write lock for its whole transaction) and read by every web process, so it
+# must be shared between processes: Redis when SENTRA_CACHE_URL is set (or the broker is Redis),
+# else files under SENTRA_DATA_DIR (one machine, as with SQLite). With SENTRA_CACHE_URL the
+# dashboard cache is shared by the web workers too.
+SENTRA_CACHE_URL = os.getenv("SENTRA_CACHE_URL", "").strip()
+_JOBS_CACHE_URL = SENTRA_CACHE_URL or (
+    SENTRA_BROKER_URL if SENTRA_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": SENTRA_CACHE_URL,
+            "KEY_PREFIX": "sentra",
+        }
+        if SENTRA_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "jobs": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _JOBS_CACHE_URL,
+            "KEY_PREFIX": "sentra-jobs",
+        }
+        if _JOBS_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "jobs"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    ),
+}
 STATICFILES_DIRS = [Path(leaflet.__file__).resolve().parent / "static"]
 
 LEAFLET_CONFIG = {

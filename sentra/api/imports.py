@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from sentra.accounts.scope import Channel, actor_for_request
 from sentra.core.imports import report_csv, template_csv, template_xlsx
 from sentra.registry.imports import (
+from sentra.core.jobs import job_observe
     SCHEMAS,
     import_batch_for,
     import_job_for,
@@ -64,6 +65,9 @@ class JobOut(Schema):
     report: ReportOut | None = None
     error: str | None = None
 
+    # worker_lost: the process running the job stopped (nothing was saved); not_started: no worker
+    # ever picked it up. Upload the file again.
+    error_code: str | None = None
 
 class MessageOut(Schema):
     detail: str
@@ -95,6 +99,7 @@ def _job_out(job) -> dict:
 
 def _unknown_kind() -> Status:
     return Status(
+        "error_code": result.get("code") if result.get("error") else None,
         404, {"detail": _("Jenis impor tidak dikenal; gunakan %(kinds)s.") % {"kinds": ", ".join(SCHEMAS)}}
     )
 
@@ -142,7 +147,12 @@ def job_status(request, job_id: Id):
     job = import_job_for(pk=job_id, user=request.user)
     if job is None:
         return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
-    return Status(200, _job_out(job))
+    description=(
+        "Kemajuan bergerak selama impor berjalan. Pekerjaan yang proses pengolahnya berhenti berakhir "
+        "failed dengan error_code worker_lost (atau not_started bila tidak pernah dimulai): tidak ada "
+        "data yang tersimpan; unggah ulang berkas."
+    ),
+    return Status(200, _job_out(job_observe(job)))
 
 
 @router.get(

@@ -19,7 +19,9 @@ class Job(models.Model):
     """A unit of long-running work (an import, an export) whose progress a user can watch.
 
     Runs in a thread of the web process by default, or on a Celery worker when
-    SENTRA_BROKER_URL is set; either way progress is written here and polled by the page.
+    SENTRA_BROKER_URL is set. The row holds the durable state (status, result, final progress);
+    while the job runs, its heartbeat and progress are published through the jobs cache, which
+    every process can read even while the job holds SQLite's only write lock.
     """
 
     class Status(models.TextChoices):
@@ -39,11 +41,19 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Who runs it ("thread:<nonce>@host:pid" or "celery:<task id>@host:pid"), since when, and its
+    # last sign of life. The live heartbeat and progress go through the jobs cache while the job
+    # runs (sentra.core.jobs); a job whose heartbeat is older than SENTRA_JOB_STALE_SECONDS is
+    # marked failed by the next reader.
+    worker = models.CharField(_("pengolah"), max_length=200, blank=True, default="")
+    started_at = models.DateTimeField(_("dimulai"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pekerjaan latar")
         verbose_name_plural = _("pekerjaan latar")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="core_job_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

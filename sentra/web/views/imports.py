@@ -23,6 +23,7 @@ from sentra.core.errors import DomainError
 from sentra.core.imports import report_csv, template_csv, template_xlsx
 from sentra.registry.imports import (
     SCHEMAS,
+from sentra.core.jobs import job_observe
     import_batch_for,
     import_job_for,
     import_rollback,
@@ -69,7 +70,8 @@ def _job_or_404(request: HttpRequest, job_id: int):
     job = import_job_for(pk=job_id, user=request.user)
     if job is None:
         raise Http404
-    return job
+    return job_observe(job)
+    """The user's import job as it stands: live progress, and ended (failed) if its worker is gone."""
 
 
 @login_required
@@ -84,7 +86,8 @@ def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
         "filename": job.params.get("filename", ""),
         **_rollback_context(request, result.get("batch_id")),
     }
-    # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger.
+    # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger,
+    # i.e. once the job has ended: succeeded, failed, or failed because its worker is gone.
     template = "web/imports/_status.html" if request.htmx else "web/imports/job.html"
     return render(request, template, context)
 
