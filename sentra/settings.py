@@ -213,11 +213,6 @@ CELERY_BROKER_URL = SENTRA_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_IGNORE_RESULT = True
-
-# django-leaflet's admin module needs GDAL, so the app is not installed; its static files (Leaflet
-# itself) are served from the package directory instead. No tile server: maps draw our own boundaries.
-import leaflet  # noqa: E402
-
 # A running job publishes a heartbeat every SENTRA_JOB_HEARTBEAT_SECONDS (from its own thread, so
 # long write phases beat too); a reader marks a running job whose last heartbeat is older than
 # SENTRA_JOB_STALE_SECONDS as failed (its worker is gone), and a queued job that no worker picked up
@@ -261,6 +256,11 @@ CACHES = {
         }
     ),
 }
+
+# django-leaflet's admin module needs GDAL, so the app is not installed; its static files (Leaflet
+# itself) are served from the package directory instead. No tile server: maps draw our own boundaries.
+import leaflet  # noqa: E402
+
 STATICFILES_DIRS = [Path(leaflet.__file__).resolve().parent / "static"]
 
 LEAFLET_CONFIG = {

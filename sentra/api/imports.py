@@ -15,8 +15,8 @@ from ninja.files import UploadedFile
 
 from sentra.accounts.scope import Channel, actor_for_request
 from sentra.core.imports import report_csv, template_csv, template_xlsx
-from sentra.registry.imports import (
 from sentra.core.jobs import job_observe
+from sentra.registry.imports import (
     SCHEMAS,
     import_batch_for,
     import_job_for,
@@ -64,10 +64,10 @@ class JobOut(Schema):
     finished: bool
     report: ReportOut | None = None
     error: str | None = None
-
     # worker_lost: the process running the job stopped (nothing was saved); not_started: no worker
     # ever picked it up. Upload the file again.
     error_code: str | None = None
+
 
 class MessageOut(Schema):
     detail: str
@@ -94,12 +94,12 @@ def _job_out(job) -> dict:
         "finished": job.is_finished,
         "report": result if "rows_total" in result else None,
         "error": result.get("error"),
+        "error_code": result.get("code") if result.get("error") else None,
     }
 
 
 def _unknown_kind() -> Status:
     return Status(
-        "error_code": result.get("code") if result.get("error") else None,
         404, {"detail": _("Jenis impor tidak dikenal; gunakan %(kinds)s.") % {"kinds": ", ".join(SCHEMAS)}}
     )
 
@@ -142,16 +142,16 @@ def upload(request, kind: Text, file: File[UploadedFile], commit: bool = False):
     "/jobs/{job_id}",
     response={200: JobOut, 404: MessageOut, **UNAUTHENTICATED},
     summary="Status dan hasil impor",
-)
-def job_status(request, job_id: Id):
-    job = import_job_for(pk=job_id, user=request.user)
-    if job is None:
-        return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
     description=(
         "Kemajuan bergerak selama impor berjalan. Pekerjaan yang proses pengolahnya berhenti berakhir "
         "failed dengan error_code worker_lost (atau not_started bila tidak pernah dimulai): tidak ada "
         "data yang tersimpan; unggah ulang berkas."
     ),
+)
+def job_status(request, job_id: Id):
+    job = import_job_for(pk=job_id, user=request.user)
+    if job is None:
+        return Status(404, {"detail": _("Pekerjaan impor tidak ditemukan.")})
     return Status(200, _job_out(job_observe(job)))
 
 

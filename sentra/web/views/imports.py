@@ -21,9 +21,9 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Channel, actor_for_request, require
 from sentra.core.errors import DomainError
 from sentra.core.imports import report_csv, template_csv, template_xlsx
+from sentra.core.jobs import job_observe
 from sentra.registry.imports import (
     SCHEMAS,
-from sentra.core.jobs import job_observe
     import_batch_for,
     import_job_for,
     import_rollback,
@@ -67,11 +67,11 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 
 
 def _job_or_404(request: HttpRequest, job_id: int):
+    """The user's import job as it stands: live progress, and ended (failed) if its worker is gone."""
     job = import_job_for(pk=job_id, user=request.user)
     if job is None:
         raise Http404
     return job_observe(job)
-    """The user's import job as it stands: live progress, and ended (failed) if its worker is gone."""
 
 
 @login_required
