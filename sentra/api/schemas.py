@@ -46,7 +46,8 @@ NO_NUL_PATTERN = r"^[^\x00]*$"
 
 def _reject_nul(value: str) -> str:
     if "\x00" in value:
-        raise PydanticCustomError("null_character", "Karakter NUL (\\x00) tidak diizinkan.")
+        # The code of sentra.core.text, as the services (400) and imports give for any control character.
+        raise PydanticCustomError("control_character", "Karakter NUL (\\x00) tidak diizinkan.")
     return value
 
 

@@ -3,6 +3,12 @@
 A cell whose text starts with = + - @ (or a tab / carriage return) would be run as a formula by
 Excel or LibreOffice ("CSV injection"); such text is prefixed with an apostrophe. Numbers are
 written as numbers and are never altered.
+
+Every record is written, also one stored before the text rule of sentra.core.text refused control
+characters: in CSV and XLSX alike, a control character (C0 but TAB, LF, CR; DEL; C1) is written as
+U+FFFD "�". XLSX cannot hold them at all (openpyxl raises IllegalCharacterError, which would fail the
+whole file); in CSV they would be invisible, or break the tool reading the file. Zero-width and
+bidi characters are valid in both and are written as stored.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
+
+from .text import replace_controls
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,7 +44,7 @@ def neutralise(value: Any) -> Any:
         return value
     if isinstance(value, int | float | Decimal | date | datetime):
         return value
-    text = str(value)
+    text = replace_controls(str(value))
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text

@@ -48,6 +48,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from .text import find_bad_character
+
 ProgressCallback = Callable[[int, int], None]
 RowStream = Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells), header included
 
@@ -219,6 +221,9 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# More digits than any column holds (a BIGINT has 19); int() of a 5,000-digit text would raise.
+MAX_INTEGER_DIGITS = 30
+
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 
@@ -241,6 +246,8 @@ def parse_int(value: Any, *, minimum: int | None = 0, maximum: int | None = None
             text = text.replace(",", "")
         if not re.fullmatch(r"-?\d+", text):
             raise CellError("not_integer", _("Harus bilangan bulat, misalnya 1500000 atau 1.500.000."))
+        if len(text.lstrip("-0")) > MAX_INTEGER_DIGITS:  # int() refuses 4,300 digits and more
+            raise CellError("out_of_range", _("Angka terlalu besar."))
         number = int(text)
     if minimum is not None and number < minimum:
         raise CellError("out_of_range", _("Tidak boleh kurang dari %(min)s.") % {"min": minimum})
@@ -272,6 +279,10 @@ def parse_decimal(
         raise CellError("not_number", _("Harus berupa angka, misalnya 1,25 atau 1.25.")) from None
     if not number.is_finite():
         raise CellError("not_number", _("Harus berupa angka, misalnya 1,25 atau 1.25."))
+    # Too many digits before the point, checked before quantize: 1E+308 or a 29-digit number has
+    # more digits than the decimal context holds, and quantize would raise InvalidOperation.
+    if number and number.adjusted() >= max_digits - places:
+        raise CellError("out_of_range", _("Angka terlalu besar."))
     number = number.quantize(Decimal(1).scaleb(-places))
     if len(number.as_tuple().digits) > max_digits:
         raise CellError("out_of_range", _("Angka terlalu besar."))
@@ -330,11 +341,39 @@ def parse_choice(value: Any, choices: Any) -> str | None:
     )
 
 
-def parse_text(value: Any, *, max_length: int) -> str:
+def parse_text(value: Any, *, max_length: int, multiline: bool = False) -> str:
+    """A single-line text cell (or free text with `multiline`), refusing the characters of
+    sentra.core.text. The engine checks every cell of a row already (check_cells); this is for
+    values parsed outside it."""
     text = cell_text(value)
     if len(text) > max_length:
         raise CellError("too_long", _("Paling banyak %(max)d karakter.") % {"max": max_length})
+    bad = find_bad_character(text, multiline=multiline)
+    if bad is not None:
+        raise CellError(bad.code, bad.message)
     return text
+
+
+def check_cells(row: Row, report: ImportReport, multiline: frozenset[str] = frozenset()) -> None:
+    """Refuse, per cell, a formula and the characters of sentra.core.text (NUL and every other
+    control character, zero-width and bidi characters): whatever the column, so that no schema
+    can forget it. Columns in `multiline` (free text) may hold line breaks and tabs."""
+    values = row.values
+    try:
+        printable = "".join(values.values()).isprintable()  # a CSV row: one C-speed pass
+    except TypeError:  # XLSX: numbers, dates, None
+        printable = False
+    for key, value in values.items():
+        if value.__class__ is not str:
+            continue
+        if value[:1] == "=":
+            report.error(
+                row.number, key, value, "formula", _("Rumus tidak diperbolehkan; isi nilainya saja.")
+            )
+        elif not printable:
+            bad = find_bad_character(value, multiline=key in multiline)
+            if bad is not None:
+                report.error(row.number, key, value, bad.code, bad.message)
 
 
 def normalise_header(text: str) -> str:
@@ -352,6 +391,9 @@ class Column:
     description: str
     example: str = ""
     aliases: tuple[str, ...] = ()
+    #: Free text (notes, a list of members one per line): may hold line breaks and tabs, which every
+    #: other column refuses (sentra.core.text).
+    multiline: bool = False
 
 
 @dataclass
@@ -372,6 +414,10 @@ class ImportSchema:
     kind: str = ""
     title: str = ""
     columns: tuple[Column, ...] = ()
+
+    @property
+    def multiline_keys(self) -> frozenset[str]:
+        return frozenset(column.key for column in self.columns if column.multiline)
 
     def missing_columns(self, present: set[str]) -> list[str]:
         """Required columns absent from the header (a list of alternatives is written 'a/b')."""
@@ -888,6 +934,7 @@ def _one_pass(
 ) -> None:
     writing = False
     batch: list[Row] = []
+    multiline = schema.multiline_keys
     rows = _data_rows(reader, positions, stream)
     while True:
         batch.clear()
@@ -900,7 +947,7 @@ def _one_pass(
         for row in batch:
             report.rows_total += 1
             progress.step()
-            _check_formulas(row, report)
+            check_cells(row, report, multiline)
         natural = schema.check_batch(batch, report)
         keys.check(batch, natural, schema, report)
         if write and report.ok:
@@ -911,14 +958,6 @@ def _one_pass(
     if report.rows_total == 0:
         raise ImportFileError("empty", _("Berkas hanya berisi judul kolom, tanpa baris data."))
     schema.finish_check(report)
-
-
-def _check_formulas(row: Row, report: ImportReport) -> None:
-    for key, value in row.values.items():
-        if value.__class__ is str and value[:1] == "=":
-            report.error(
-                row.number, key, value, "formula", _("Rumus tidak diperbolehkan; isi nilainya saja.")
-            )
 
 
 def _fingerprint(row: Row) -> int:
@@ -1122,14 +1161,11 @@ def _check_file(
     # different keys sharing a 64-bit hash (odds ~n²/2⁶⁵, ~3e-8 at a million rows) would be reported
     # as a duplicate, never silently merged: the import then refuses the file.
     seen: dict[int, int] = {}
+    multiline = schema.multiline_keys
     for row in _data_rows(reader, positions):
         report.rows_total += 1
         progress.step()
-        for key, value in row.values.items():
-            if isinstance(value, str) and value.startswith("="):
-                report.error(
-                    row.number, key, value, "formula", _("Rumus tidak diperbolehkan; isi nilainya saja.")
-                )
+        check_cells(row, report, multiline)
         natural = schema.check(row, report)
         if natural is None:
             continue

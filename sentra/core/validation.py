@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, FieldError
+from .text import model_text_errors
 
 
 def domain_error_from(exc: ValidationError) -> DomainError:
@@ -24,7 +25,15 @@ def domain_error_from(exc: ValidationError) -> DomainError:
 
 
 def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """Django's full_clean plus the text rule of sentra.core.text on every CharField and TextField
+    (control, invisible and bidi characters refused), for the web and the API alike: both write
+    through services that call this."""
+    text_errors = model_text_errors(instance, exclude)
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=[*(exclude or ()), *text_errors])
     except ValidationError as exc:
-        raise domain_error_from(exc) from exc
+        if not text_errors:
+            raise domain_error_from(exc) from exc
+        raise domain_error_from(ValidationError({**exc.update_error_dict({}), **text_errors})) from exc
+    if text_errors:
+        raise domain_error_from(ValidationError(text_errors))

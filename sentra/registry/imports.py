@@ -948,7 +948,7 @@ CENTRE_COLUMNS = (
     Column("komoditas", _l("Komoditas (wajib)."), "Amplang ikan"),
     Column("kbli", _l("Kode KBLI 2020 lima digit (wajib)."), "10794"),
     Column("bahan_baku", _l("Bahan baku utama."), "Ikan tenggiri"),
-    Column("keterangan", _l("Keterangan."), ""),
+    Column("keterangan", _l("Keterangan."), "", multiline=True),
     Column(
         "kode_wilayah",
         _l("Satu atau lebih kode desa/kelurahan dipisah titik koma; yang pertama desa utama."),
@@ -972,6 +972,7 @@ CENTRE_COLUMNS = (
         "nib_anggota",
         _l("NIB anggota yang sudah terdaftar, dipisah titik koma."),
         "9120001234567;9120001234568",
+        multiline=True,
     ),
 )
 

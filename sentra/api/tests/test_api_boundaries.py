@@ -239,7 +239,7 @@ def test_a_nul_character_is_422_on_its_field(client, admin_headers, method, path
     response = send(client, method, path, payload, **admin_headers)
     assert response.status_code == 422, (response.status_code, response.content[:300])
     [error] = response.json()["detail"]
-    assert field in error["loc"] and error["type"] == "null_character"
+    assert field in error["loc"] and error["type"] == "control_character"
     assert not Enterprise.objects.exists()
 
 
