@@ -14,6 +14,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sentra.accounts.scope import Channel, actor_for_request
+from sentra.core.errors import DomainError
 from sentra.core.imports import report_csv, template_csv, template_xlsx
 from sentra.core.jobs import job_observe
 from sentra.registry.imports import (
@@ -25,7 +26,7 @@ from sentra.registry.imports import (
     import_upload,
 )
 
-from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text, ValidationErrorOut
+from .schemas import REFUSED, UNAUTHENTICATED, ApiError, ErrorOut, Id, Text, ValidationErrorOut
 
 router = Router(tags=["impor"])
 
@@ -75,11 +76,15 @@ class MessageOut(Schema):
 
 class RollbackIn(Schema):
     reason: Text = ""
+    # Records changed after the import: refused by default (409 changed_since, listing them); true
+    # rolls back the rest and leaves them as they are now.
+    keep_changed: bool = False
 
 
 class RollbackOut(Schema):
     batch_id: int
     undone: int
+    kept: int = 0
 
 
 def _job_out(job) -> dict:
@@ -171,17 +176,34 @@ def job_errors_csv(request, job_id: Id):
 
 @router.post(
     "/batches/{batch_id}/rollback",
-    response={200: RollbackOut, 400: ErrorOut, 404: MessageOut, **REFUSED},
+    response={200: RollbackOut, 400: ErrorOut, 404: MessageOut, 409: ApiError, **REFUSED},
     summary="Batalkan satu impor seluruhnya",
     description=(
-        "Menghapus data yang dibuat impor dan mengembalikan nilai data yang diubahnya; pembatalan itu "
-        "sendiri tercatat di riwayat. 404 untuk impor yang tidak dapat Anda lihat; 400 already_rolled_back "
-        "bila sudah dibatalkan."
+        "Menghapus data yang dibuat impor dan mengembalikan nilai data yang diubahnya, dalam satu "
+        "transaksi: semuanya atau tidak sama sekali. Pembatalan itu sendiri tercatat di riwayat. "
+        "404 untuk impor yang tidak dapat Anda lihat; 400 already_rolled_back bila sudah dibatalkan; "
+        "409 busy bila data sedang diubah pengguna lain (coba lagi); 409 changed_since bila ada data yang "
+        "diubah setelah impor (errors menyebut data itu; kirim keep_changed=true untuk membatalkan "
+        "sisanya dan membiarkan data itu seperti sekarang)."
     ),
 )
 def batch_rollback(request, batch_id: Id, payload: RollbackIn | None = None):
     actor = actor_for_request(request, channel=Channel.API)
     if import_batch_for(actor=actor, batch_id=batch_id) is None:
         return Status(404, {"detail": _("Impor tidak ditemukan.")})
-    undone = import_rollback(actor=actor, batch_id=batch_id, reason=payload.reason if payload else "")
-    return Status(200, {"batch_id": batch_id, "undone": undone})
+    payload = payload or RollbackIn()
+    try:
+        undone = import_rollback(
+            actor=actor, batch_id=batch_id, reason=payload.reason, keep_changed=payload.keep_changed
+        )
+    except DomainError as error:
+        if error.code not in ROLLBACK_CONFLICTS:
+            raise
+        body = {"detail": error.message, "code": error.code, "errors": [e.__dict__ for e in error.errors]}
+        return Status(409, body)
+    return Status(200, {"batch_id": batch_id, "undone": undone, "kept": len(getattr(undone, "kept", ()))})
+
+
+# A concurrent writer (try again) and records changed since the import (decide, then send again): the
+# state of the data conflicts with the request, not the request itself.
+ROLLBACK_CONFLICTS = ("busy", "changed_since")

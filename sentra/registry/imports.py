@@ -1459,12 +1459,23 @@ def import_batch_for(*, actor: Actor, batch_id: int) -> AuditBatch | None:
     return None if outside.exists() else batch
 
 
-def import_rollback(*, actor: Actor, batch_id: int, reason: str = "") -> int:
-    """Undo a committed import as a whole (audit.services.batch_rollback); returns the records undone.
+def import_rollback(
+    *,
+    actor: Actor,
+    batch_id: int,
+    reason: str = "",
+    keep_changed: bool = False,
+    wait: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Undo a committed import as a whole (audit.services.batch_rollback: one transaction, set-based);
+    returns the records undone (an int whose `kept` lists the records left as they were).
 
     NotFound for a batch the actor may not see; AccessDenied without Action.ROLLBACK, or when a record
-    of the batch lies outside what the actor may change; DomainError `already_rolled_back` or `locked`.
-    Nothing is undone unless everything is.
+    of the batch lies outside what the actor may change; DomainError `already_rolled_back`, `busy`
+    (a concurrent writer held the lock longer than `wait` seconds: try again), `in_use`, or
+    `changed_since` (records changed after the import; with keep_changed the rest is rolled back and
+    those are kept as they are now). Nothing is undone unless everything asked for is.
     """
     batch = import_batch_for(actor=actor, batch_id=batch_id)
     if batch is None:
@@ -1477,7 +1488,14 @@ def import_rollback(*, actor: Actor, batch_id: int, reason: str = "") -> int:
             )
         raise NotFound(_("Impor tidak ditemukan."))
     require(actor, Action.ROLLBACK)
-    return batch_rollback(actor=actor, batch=batch, reason=reason)
+    return batch_rollback(
+        actor=actor,
+        batch=batch,
+        reason=reason,
+        keep_changed=keep_changed,
+        wait=wait,
+        on_progress=on_progress,
+    )
 
 
 def _beneficiary_batch_visible(actor: Actor, batch_id: int) -> bool:

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Channel, actor_for_request, require
+from sentra.audit.services import changed_since
 from sentra.core.errors import DomainError
 from sentra.core.imports import report_csv, template_csv, template_xlsx
 from sentra.core.jobs import job_observe
@@ -31,6 +33,8 @@ from sentra.registry.imports import (
     import_upload,
 )
 
+# Records changed since an import, listed on its rollback page (the rest are counted).
+CHANGED_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [
     ("enterprises", _("IKM (unit usaha)")),
@@ -118,20 +122,31 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             count = import_rollback(
-                actor=actor, batch_id=batch.pk, reason=request.POST.get("reason", "")[:500]
+                actor=actor,
+                batch_id=batch.pk,
+                reason=request.POST.get("reason", "")[:500],
+                keep_changed=bool(request.POST.get("keep_changed")),
             )
         except DomainError as error:
             messages.error(request, error.message)
+            if error.code == "changed_since":  # back to the page: the list and the choice
+                url = reverse("web:import_batch_rollback", args=[batch.pk])
+                return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
         else:
-            messages.success(
-                request, gettext("Impor dibatalkan: %(n)d data dikembalikan seperti semula.") % {"n": count}
-            )
+            text = gettext("Impor dibatalkan: %(n)d data dikembalikan seperti semula.") % {"n": count}
+            kept = len(getattr(count, "kept", ()))
+            if kept:
+                text += " " + gettext("%(n)d data yang berubah setelah impor dibiarkan.") % {"n": kept}
+            messages.success(request, text)
         return redirect(back or "web:import_upload")
     events = batch.events.values("action").order_by()
+    changed = [] if batch.rolled_back_at else changed_since(batch)
     context = {
         "batch": batch,
         "created": events.filter(action="create").count(),
         "updated": events.filter(action="update").count(),
+        "changed": changed[:CHANGED_PAGE],
+        "changed_count": len(changed),
         "next": back,
     }
     return render(request, "web/imports/rollback.html", context)

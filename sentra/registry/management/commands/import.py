@@ -1,7 +1,7 @@
 """Imports from the command line, as a user.
 
     sentra import enterprises|centres|realisation FILE [--commit] [--agency ID] --as USERNAME
-    sentra import rollback BATCH_ID --as USERNAME
+    sentra import rollback BATCH_ID --as USERNAME [--keep-changed] [--wait SECONDS]
     sentra import template enterprises|centres|realisation OUT.xlsx|OUT.csv
 
 `--as USERNAME` runs the import with that user's role, region and agency, exactly as the web and API
@@ -10,7 +10,11 @@ would (it needs the import right; rows outside the user's region are refused). O
 
 A dry run unless --commit. Every problem is printed as row, column, value, code and reason; the
 exit status is 1 when any error was found, so scripts can stop on it. A committed import prints its
-batch number, which `sentra import rollback` takes.
+batch number, which `sentra import rollback` takes. A rollback is all or nothing (one transaction);
+it refuses when records of the import changed since (listing them) unless --keep-changed, which rolls
+back the rest and leaves those as they are; a database busy with another writer for longer than
+--wait seconds (default 30) is refused with "try again". Either way the exit status is 1 and nothing
+changed.
 """
 
 from __future__ import annotations
@@ -56,6 +60,17 @@ class Command(BaseCommand):
         )
         add_actor_arguments(parser, allow_system=True)
         parser.add_argument("--reason", default="", help="Alasan pembatalan (rollback).")
+        parser.add_argument(
+            "--keep-changed",
+            action="store_true",
+            help="Rollback: batalkan sisanya dan biarkan data yang berubah setelah impor seperti sekarang.",
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=None,
+            help="Rollback: detik menunggu bila data sedang diubah pengguna lain (bawaan 30).",
+        )
         parser.add_argument("--no-progress", action="store_true", help="Tanpa bilah kemajuan.")
 
     def handle(self, *args: str, what: str, **options) -> None:
@@ -132,10 +147,34 @@ class Command(BaseCommand):
         if len(args) != 1 or not args[0].isdigit():
             raise CommandError(_("Gunakan: sentra import rollback BATCH_ID --as USERNAME"))
         actor = actor_from_options(options, Channel.CLI)
-        count = import_rollback(actor=actor, batch_id=int(args[0]), reason=options["reason"])
+        bar = tqdm(total=0, unit=" data", disable=options["no_progress"], file=sys.stderr, desc=f"#{args[0]}")
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = min(done, total)
+            bar.refresh()
+
+        try:
+            count = import_rollback(
+                actor=actor,
+                batch_id=int(args[0]),
+                reason=options["reason"],
+                keep_changed=options["keep_changed"],
+                wait=options["wait"],
+                on_progress=progress,
+            )
+        finally:
+            bar.close()
         self.stdout.write(
             _("Impor #%(id)s dibatalkan: %(n)d data dikembalikan.") % {"id": args[0], "n": count}
         )
+        for record in getattr(count, "kept", ()):
+            self.stdout.write(
+                _("Dibiarkan (berubah setelah impor): %(name)s (#%(id)s)")
+                % {"name": record["name"], "id": record["object_id"]}
+            )
+        if getattr(count, "kept", ()):
+            self.stdout.write(_("%(n)d data yang berubah dibiarkan.") % {"n": len(count.kept)})
 
     def _template(self, *args: str) -> None:
         if len(args) != 2 or args[0] not in SCHEMAS:
