@@ -174,6 +174,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded import files: the limit is checked by the import engine with a clear message.
 SENTRA_IMPORT_MAX_BYTES = envint("SENTRA_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+# What the worksheets of an uploaded XLSX may unpack to, in all (sentra/core/xlsx_guard.py): 20 times
+# the upload limit, a limit-sized workbook of real rows (sheet XML packs 5-20 to 1).
+SENTRA_IMPORT_MAX_UNPACKED_BYTES = envint(
+    "SENTRA_IMPORT_MAX_UNPACKED_BYTES", str(20 * SENTRA_IMPORT_MAX_BYTES)
+)
 # Above this many bytes, web and API imports run as a background job instead of in the request.
 SENTRA_IMPORT_BACKGROUND_BYTES = envint("SENTRA_IMPORT_BACKGROUND_BYTES", str(256 * 1024))
 # SQLite page cache (MB) of an import's write transaction: a million-row import touches every index

@@ -48,6 +48,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from . import xlsx_guard
 from .text import find_bad_character
 
 ProgressCallback = Callable[[int, int], None]
@@ -511,11 +512,22 @@ class SheetReader:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
             number = 0
+            header: list[str] = []
+            lines = _CsvLines(text)
             try:
-                first = text.readline()
+                first = lines.first()
                 delimiter = ";" if first.count(";") > first.count(",") else ","
-                reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
+                reader = csv.reader(lines, delimiter=delimiter)
                 for number, cells in enumerate(reader, start=1):  # noqa: B007 - read after the loop
+                    # Only a row read from more than one line, or from a line longer than a cell may
+                    # be, can hold a cell too long: the others cost two len() calls.
+                    if len(lines.row) > 1 or len(lines.row[0]) > CSV_MAX_CELL:
+                        for index, cell in enumerate(cells):
+                            if len(cell) > CSV_MAX_CELL:
+                                raise _cell_too_long(number, header, index, cell)
+                    lines.row.clear()
+                    if number == 1:
+                        header = cells
                     yield number, cells
             except UnicodeDecodeError:
                 raise ImportFileError(
@@ -527,6 +539,9 @@ class SheetReader:
                     % {"row": number + 1},
                 ) from None
             except csv.Error as exc:
+                if "field limit" in str(exc):  # csv.field_size_limit(), 131,072 characters by default
+                    index = _long_column("".join(lines.row), delimiter)
+                    raise _cell_too_long(number + 1, header, index, "") from None
                 raise ImportFileError(
                     "file_type",
                     _("Berkas CSV tidak dapat dibaca (baris %(row)d): %(detail)s.")
@@ -620,11 +635,13 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
 
         with path.open("rb") as handle:
             reader = ExcelReader(handle, read_only=True)
+            reader.archive = xlsx_guard.GuardedZipFile(handle)  # every part read counted and bounded
             try:
                 # openpyxl's load_workbook but its reading of every sheet, so that a workbook it
                 # refuses as broken (strings, styles, names...) is refused the same way.
                 reader.read_manifest()
                 reader.read_strings()
+                reader.shared_strings = []  # read to be refused as openpyxl would; calamine has its own
                 reader.read_workbook()
                 reader.read_properties()
                 reader.read_custom()
@@ -638,7 +655,7 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
                     if rel.target in reader.valid_files and "chartsheet" not in rel.Type
                 )
                 info = reader.archive.getinfo(target)
-                if info.file_size > FAST_XLSX_MAX_XML or not _calamine_safe(reader.archive, info):
+                if info.file_size > FAST_XLSX_MAX_XML or not _calamine_safe(handle, reader.archive, info):
                     return None
                 bounds = None
                 with reader.archive.open(info) as member:
@@ -657,6 +674,8 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
                 data = book.get_sheet_by_name(title)
             finally:
                 book.close()
+    except ImportFileError:  # a bound of xlsx_guard: the file is refused, not read another way
+        raise
     except Exception:  # noqa: BLE001 - whatever fails here, openpyxl reads the file (and names the problem)
         return None
     if bounds is not None:
@@ -665,19 +684,103 @@ def _open_fast_sheet(path: Path) -> _FastSheet | None:
     return _FastSheet(data, end[0] + 1 if end else 0, end[1] + 1 if end else 0, dimension=False)
 
 
-def _calamine_safe(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    with archive.open(info) as member:
+def _calamine_safe(handle: io.BufferedReader, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether calamine reads the sheet `info` as openpyxl would (see _CALAMINE_UNSAFE), and may read
+    the archive at all: calamine unpacks the parts itself, in Rust, without our bounds, so every XML
+    part is first unpacked here from its raw stream (xlsx_guard.checked_stream), which refuses a part
+    that unpacks to more than it declares; a part stored otherwise than deflated goes to openpyxl."""
+    try:
         tail = b""
-        while chunk := member.read(1 << 20):
+        for chunk in xlsx_guard.checked_stream(handle, info):
             if _CALAMINE_UNSAFE.search(tail + chunk):
                 return False
             tail = chunk[-64:]  # a tag cut between two chunks
+        for other in archive.infolist():
+            if other is not info and other.filename.endswith((".xml", ".rels")):
+                for _chunk in xlsx_guard.checked_stream(handle, other):
+                    pass
+    except ValueError:
+        return False
     return True
 
 
-def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    yield first
-    yield from rest
+# A CSV cell or line is bounded before it is gathered whole. No column of any import holds more than
+# a few hundred characters, and Excel itself holds at most 32,767 in a cell: a longer cell is refused
+# with its row and column. A line (a row, unless a quoted cell spans lines) may be at most 1 Mi
+# characters, ~30 columns of full Excel cells; the csv module's own field limit (131,072 characters
+# by default, csv.field_size_limit, process-wide: left as it is) stops a quoted cell spread over many
+# lines. Either way memory stays a few MB whatever one line holds (a single line of hundreds of MB
+# was read whole before).
+CSV_MAX_CELL = 32_767
+CSV_MAX_LINE = 1024 * 1024
+
+
+class _CsvLines:
+    """The lines of a CSV text for csv.reader, each read with a bound, keeping those of the row being
+    read (`row`, cleared by the caller after each row) to name the column of a cell too long."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self.text = text
+        self.row: list[str] = []
+        self.number = 0  # physical lines read
+        self._first: str | None = None
+
+    def first(self) -> str:
+        self._first = self._read()
+        return self._first
+
+    def _read(self) -> str:
+        line = self.text.readline(CSV_MAX_LINE + 1)
+        if len(line) > CSV_MAX_LINE:
+            raise ImportFileError(
+                "line_too_long",
+                _(
+                    "Baris %(row)d terlalu panjang: lebih dari %(limit)s karakter. Periksa pemisah "
+                    "kolom dan baris berkas, atau simpan ulang dari Excel sebagai CSV UTF-8."
+                )
+                % {"row": self.number + 1, "limit": f"{CSV_MAX_LINE:,}".replace(",", ".")},
+            )
+        self.number += 1
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        line = self._first if self._first is not None else self._read()
+        self._first = None
+        while line:
+            self.row.append(line)
+            yield line
+            line = self._read()
+
+
+def _long_column(text: str, delimiter: str) -> int:
+    """The index of the first cell of a row's `text` longer than CSV_MAX_CELL (delimiters inside
+    quotes do not count); only when the csv module refused the row, so a loop in Python is fine."""
+    column, size, quoted = 0, 0, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            column, size = column + 1, 0
+            continue
+        size += 1
+        if size > CSV_MAX_CELL:
+            break
+    return column
+
+
+def _cell_too_long(row: int, header: list[str], index: int, cell: str) -> ImportFileError:
+    title = header[index].strip() if index < len(header) else ""
+    column = title or str(index + 1)
+    return ImportFileError(
+        "cell_too_long",
+        _(
+            "Sel terlalu panjang di baris %(row)d, kolom %(column)s: lebih dari %(limit)s karakter "
+            "(batas satu sel Excel). Periksa tanda kutip dan pemisah kolom di baris itu."
+        )
+        % {"row": row, "column": column, "limit": f"{CSV_MAX_CELL:,}".replace(",", ".")},
+        column=column,
+        value=cell[:50] + "…" if cell else "",
+    )
 
 
 class _Workbook:
@@ -685,14 +788,21 @@ class _Workbook:
     be called anything) plays no part; closing it closes both."""
 
     def __init__(self, path: Path) -> None:
-        import openpyxl
+        from openpyxl.reader.excel import ExcelReader
         from openpyxl.utils.exceptions import InvalidFileException
 
         self.handle = path.open("rb")
         try:
-            # data_only=False keeps formulas as "=..." text so they can be refused, not silently
-            # replaced by whatever value Excel last cached.
-            self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=False)
+            # openpyxl's load_workbook, its archive replaced by one that counts and bounds what every
+            # part unpacks to (xlsx_guard). data_only=False keeps formulas as "=..." text so they can
+            # be refused, not silently replaced by whatever value Excel last cached.
+            reader = ExcelReader(self.handle, read_only=True, data_only=False)
+            reader.archive = xlsx_guard.GuardedZipFile(self.handle)
+            reader.read()
+            self.book = reader.wb
+        except ImportFileError:
+            self.handle.close()
+            raise
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
             self.handle.close()
             raise ImportFileError(
@@ -729,7 +839,8 @@ def sniff(path: Path, *, max_bytes: int | None = None) -> SheetReader:
         head = handle.read(8192)
     if head.startswith(XLSX_MAGIC):
         try:
-            with zipfile.ZipFile(path) as archive:
+            # What every part declares it unpacks to is checked before any XML is parsed.
+            with path.open("rb") as handle, xlsx_guard.inspect(handle) as archive:
                 is_workbook = "xl/workbook.xml" in archive.namelist()
         except zipfile.BadZipFile:
             raise ImportFileError("file_type", _("Berkas .xlsx rusak; simpan ulang sebagai .xlsx.")) from None
