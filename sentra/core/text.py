@@ -130,16 +130,20 @@ def check_text(text: str, *, multiline: bool = False) -> None:
 def model_text_errors(
     instance: models.Model, exclude: list[str] | None = None
 ) -> dict[str, list[ValidationError]]:
-    """Refused characters in a model's text fields: a CharField is single-line, a TextField free text."""
+    """Refused characters in a model's text fields: a CharField is single-line, a TextField free text,
+    as is a CharField the model names in MULTILINE_FIELDS (one entered in a textarea)."""
     errors: dict[str, list[ValidationError]] = {}
     skip = set(exclude or ())
+    free_text = set(getattr(instance, "MULTILINE_FIELDS", ()))
     for field in instance._meta.concrete_fields:
         if field.name in skip or not isinstance(field, models.CharField | models.TextField):
             continue
         value = getattr(instance, field.attname, None)
         if not isinstance(value, str) or not value:
             continue
-        bad = find_bad_character(value, multiline=isinstance(field, models.TextField))
+        bad = find_bad_character(
+            value, multiline=isinstance(field, models.TextField) or field.name in free_text
+        )
         if bad is not None:
             errors[field.name] = [ValidationError(bad.message, code=bad.code)]
     return errors

@@ -112,7 +112,13 @@ COLUMNS = (
         "12",
         aliases=("capaian",),
     ),
-    Column("kendala", _l("Kendala pelaksanaan, paling banyak 500 karakter."), "", aliases=("hambatan",)),
+    Column(
+        "kendala",
+        _l("Kendala pelaksanaan, paling banyak 500 karakter."),
+        "",
+        aliases=("hambatan",),
+        multiline=True,
+    ),
 )
 
 REQUIRED = ("tahun_anggaran", "kode_kegiatan", "bulan", "realisasi_rp", "progres_fisik")

@@ -393,6 +393,8 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
     obstacles = models.CharField(_("kendala"), max_length=500, blank=True)
 
     URL_NAME = "web:realisation_detail"
+    # Entered in a textarea: may hold line breaks and tabs (sentra.core.text).
+    MULTILINE_FIELDS = ("obstacles",)
     REOPENABLE = frozenset({VerificationStatus.VERIFIED, VerificationStatus.ACCEPTED})
 
     class Meta:

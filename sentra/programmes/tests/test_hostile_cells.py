@@ -40,3 +40,45 @@ def test_a_hostile_activity_code_is_a_row_error(tmp_path, officer, ppu_activity)
     report = run(tmp_path, officer, f"{YEAR},5305.001\u200d,3,1000,35,,", commit=True)
     assert (2, "kode_kegiatan", "invisible_character") in errors(report)
     assert not Realisation.objects.exists()
+
+
+def test_obstacles_are_free_text_in_the_import(tmp_path, officer, ppu_activity):  # noqa: F811
+    """The obstacles column is a textarea on the web: its line breaks are kept, as the form keeps them."""
+    report = run(tmp_path, officer, f'{YEAR},5305.001,3,1000,35,,"Hujan deras\nJalan putus"', commit=True)
+    assert report.ok, errors(report)
+    assert Realisation.objects.get().obstacles == "Hujan deras\nJalan putus"
+
+
+@pytest.mark.parametrize(
+    ("obstacles", "code"),
+    [
+        pytest.param("Hujan deras\r\nJalan putus\tdua", None, id="lines-and-tab"),
+        pytest.param("Hujan\x00deras", "control_character", id="nul"),
+        pytest.param("Hujan\u200dderas", "invisible_character", id="zero-width-joiner"),
+        pytest.param("Hujan \u202ederas", "bidi_character", id="rtl-override"),
+    ],
+)
+def test_the_realisation_service_applies_the_text_rule(officer, ppu_activity, obstacles, code):  # noqa: F811
+    from sentra.core.errors import DomainError
+    from sentra.programmes.services import realisation_record
+
+    from .test_imports import TODAY
+
+    def record():
+        return realisation_record(
+            actor=officer,
+            activity=ppu_activity,
+            month=3,
+            amount=1000,
+            physical_progress=35,
+            obstacles=obstacles,
+            today=TODAY,
+        )
+
+    if code is None:
+        assert record().obstacles == obstacles
+        return
+    with pytest.raises(DomainError) as caught:
+        record()
+    assert [(e.field, e.code) for e in caught.value.errors] == [("obstacles", code)]
+    assert not Realisation.objects.exists()
