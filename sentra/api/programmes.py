@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -30,6 +31,7 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import bulk_transition, transition
 
 from .auth import api_actor
+from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
 from .registry import Page
 from .schemas import ApiError, ErrorOut
 from .workflow import BulkResultOut, TransitionIn
@@ -193,6 +195,7 @@ class ProgrammeOut(Schema):
     region: str | None = Field(None, alias="region_id")
     province_code: str
     regency_code: str
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
 
 class ProgrammeIn(Schema):
@@ -248,6 +251,7 @@ class ActivityOut(Schema):
     submitted_at: datetime | None
     verified_at: datetime | None
     accepted_at: datetime | None
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
 
 class OutputOut(Schema):
@@ -350,12 +354,12 @@ def activity_list(request, filters: Query[PlanFilters]):
     response={200: ActivityDetailOut, **NOT_FOUND, **READ},
     summary="Detail kegiatan",
 )
-def activity_detail(request, activity_id: Id):
-    return _activity_or_404(_reader(request, Action.VIEW), activity_id)
+def activity_detail(request, activity_id: Id, response: HttpResponse):
+    return tagged(response, _activity_or_404(_reader(request, Action.VIEW), activity_id))
 
 
 @router.post("/activities", response={201: ActivityDetailOut, **WRITE}, summary="Tambah kegiatan")
-def activity_create(request, payload: ActivityIn):
+def activity_create(request, payload: ActivityIn, response: HttpResponse):
     actor = _writer(request)
     data = payload.dict()
     programme: Programme = _referenced(
@@ -372,15 +376,16 @@ def activity_create(request, payload: ActivityIn):
         outputs=data.pop("outputs"),
         **data,
     )
-    return 201, selectors.activity_get(actor=actor, pk=activity.pk)
+    return 201, tagged(response, selectors.activity_get(actor=actor, pk=activity.pk))
 
 
 @router.patch(
     "/activities/{activity_id}",
-    response={200: ActivityDetailOut, **NOT_FOUND, **WRITE},
+    response={200: ActivityDetailOut, **NOT_FOUND, **WRITE, **STALE},
     summary="Ubah sebagian data kegiatan",
+    description=IF_MATCH_DESCRIPTION,
 )
-def activity_patch(request, activity_id: Id, payload: ActivityPatch):
+def activity_patch(request, activity_id: Id, payload: ActivityPatch, response: HttpResponse):
     actor = api_actor(request)
     activity = _editable(actor, selectors.activity_get(actor=actor, pk=activity_id))
     data = payload.dict(exclude_unset=True)
@@ -398,9 +403,10 @@ def activity_patch(request, activity_id: Id, payload: ActivityPatch):
         centre_ids=data.pop("centres", None),
         enterprise_ids=data.pop("enterprises", None),
         reason=reason,
+        expected_version=if_match(request),
         **data,
     )
-    return selectors.activity_get(actor=actor, pk=activity_id)
+    return tagged(response, selectors.activity_get(actor=actor, pk=activity_id))
 
 
 # --- budget documents (DIPA), lines and RPD -------------------------------------------------------------
@@ -423,6 +429,7 @@ class BudgetOut(Schema):
     revision_number: str
     revised_on: date | None
     total: int = Field(0, description="Total pagu (Rp).")
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
     @staticmethod
     def resolve_total(obj):
@@ -443,6 +450,7 @@ class BudgetLineOut(Schema):
     plan: list[int] | None = Field(description="RPD Januari–Desember (Rp); null bila belum ada.")
     plan_balanced: bool = Field(description="Jumlah RPD 12 bulan sama dengan pagu.")
     revised_quarters: list[int] = Field(description="Triwulan saat RPD sudah direvisi.")
+    plan_version: int = Field(description="Versi RPD (0: belum ada); ETag dari PUT …/plan.")
 
     @staticmethod
     def _plan(obj):
@@ -460,6 +468,11 @@ class BudgetLineOut(Schema):
     def resolve_plan_balanced(obj):
         plan = BudgetLineOut._plan(obj)
         return bool(plan) and sum(plan.months()) == obj.amount
+
+    @staticmethod
+    def resolve_plan_version(obj):
+        plan = BudgetLineOut._plan(obj)
+        return plan.version if plan else 0
 
     @staticmethod
     def resolve_revised_quarters(obj):
@@ -695,18 +708,27 @@ def budget_revise(request, budget_id: Id, payload: BudgetRevisionIn):
 
 @router.put(
     "/budget-lines/{line_id}/plan",
-    response={200: BudgetLineOut, **NOT_FOUND, **WRITE},
+    response={200: BudgetLineOut, **NOT_FOUND, **WRITE, **STALE},
     summary="Tetapkan atau revisi RPD satu pagu",
     description=(
         "Dua belas bulan yang jumlahnya sama dengan pagu (`rpd_sum`). RPD pertama bebas; sesudahnya "
         "revisi sekali per triwulan di dalam jendela revisi tahun anggaran (`rpd_window_closed`, "
-        "`rpd_already_revised`)."
+        "`rpd_already_revised`). "
+        "`If-Match` berisi `plan_version` (ETag jawaban ini): RPD yang sudah diubah orang lain sejak itu "
+        "tidak ditimpa (412, `stale`)."
     ),
 )
-def budget_line_plan(request, line_id: Id, payload: PlanIn):
+def budget_line_plan(request, line_id: Id, payload: PlanIn, response: HttpResponse):
     actor = api_actor(request)
     line = _editable(actor, selectors.budget_line_get(actor=actor, pk=line_id))
-    services.disbursement_plan_set(actor=actor, line=line, months=payload.months, reason=payload.reason)
+    plan = services.disbursement_plan_set(
+        actor=actor,
+        line=line,
+        months=payload.months,
+        reason=payload.reason,
+        expected_version=if_match(request),
+    )
+    tagged(response, plan)
     return BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
 
 
@@ -734,6 +756,7 @@ class RealisationOut(Schema):
     submitted_at: datetime | None
     verified_at: datetime | None
     accepted_at: datetime | None
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
 
 class RealisationIn(Schema):

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -29,6 +30,7 @@ from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Pr
 from sentra.verification.models import VerificationStatus
 
 from .auth import api_actor
+from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
 from .schemas import REFUSED, UNAUTHENTICATED, DecimalIn, ErrorOut, Id, Int64, PageNumber, Text
 
 router = Router(tags=["registri"])
@@ -285,6 +287,7 @@ class EnterpriseOut(Schema):
     submitted_at: datetime | None
     verified_at: datetime | None
     accepted_at: datetime | None
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
 
 class EnterpriseIn(Schema):
@@ -343,19 +346,19 @@ def enterprise_list(request, filters: Query[ListFilters]):
     response={200: EnterpriseOut, 404: ErrorOut, **UNAUTHENTICATED},
     summary="Detail IKM",
 )
-def enterprise_detail(request, enterprise_id: Id):
-    return _enterprise_or_404(api_actor(request), enterprise_id)
+def enterprise_detail(request, enterprise_id: Id, response: HttpResponse):
+    return tagged(response, _enterprise_or_404(api_actor(request), enterprise_id))
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, 400: dict, **REFUSED}, summary="Tambah IKM")
-def enterprise_create(request, payload: EnterpriseIn):
+def enterprise_create(request, payload: EnterpriseIn, response: HttpResponse):
     actor = _creator(request)
     data = payload.dict()
     agency = _agency_or_none(data.pop("agency_id"))
     enterprise = services.enterprise_create(
         actor=actor, agency=agency, village_code=data.pop("village"), kbli_code=data.pop("kbli"), **data
     )
-    return 201, selectors.enterprise_get(actor=actor, pk=enterprise.pk)
+    return 201, tagged(response, selectors.enterprise_get(actor=actor, pk=enterprise.pk))
 
 
 def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
@@ -363,6 +366,7 @@ def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
     enterprise = _enterprise_or_404(actor, enterprise_id)
     require_record(actor, Action.EDIT, enterprise)  # 403 before any field is looked at
     _same_agency(enterprise.agency_id, data.pop("agency_id", None))
+    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
     services.enterprise_update(
         actor=actor,
         enterprise=enterprise,
@@ -375,30 +379,38 @@ def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
 
 @router.patch(
     "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ubah sebagian data IKM",
 )
-def enterprise_patch(request, enterprise_id: Id, payload: EnterprisePatch):
-    return _enterprise_update(request, enterprise_id, payload.dict(exclude_unset=True))
+def enterprise_patch(request, enterprise_id: Id, payload: EnterprisePatch, response: HttpResponse):
+    return tagged(response, _enterprise_update(request, enterprise_id, payload.dict(exclude_unset=True)))
 
 
 @router.put(
     "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ganti data IKM",
 )
-def enterprise_put(request, enterprise_id: Id, payload: EnterpriseIn):
-    return _enterprise_update(request, enterprise_id, payload.dict())
+def enterprise_put(request, enterprise_id: Id, payload: EnterpriseIn, response: HttpResponse):
+    return tagged(response, _enterprise_update(request, enterprise_id, payload.dict()))
 
 
 @router.delete(
     "/enterprises/{enterprise_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Hapus IKM",
 )
 def enterprise_delete(request, enterprise_id: Id, reason: Text = ""):
     actor = api_actor(request)
-    services.record_delete(actor=actor, record=_enterprise_or_404(actor, enterprise_id), reason=reason)
+    services.record_delete(
+        actor=actor,
+        record=_enterprise_or_404(actor, enterprise_id),
+        reason=reason,
+        expected_version=if_match(request),
+    )
     return 204, None
 
 
@@ -457,6 +469,7 @@ class CentreOut(Schema):
     submitted_at: datetime | None
     verified_at: datetime | None
     accepted_at: datetime | None
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
     @staticmethod
     def resolve_villages(obj: Centre) -> list[dict[str, str]]:
@@ -555,17 +568,17 @@ def centre_list(request, filters: Query[ListFilters]):
     response={200: CentreOut, 404: ErrorOut, **UNAUTHENTICATED},
     summary="Detail sentra IKM",
 )
-def centre_detail(request, centre_id: Id):
-    return _centre_or_404(api_actor(request), centre_id)
+def centre_detail(request, centre_id: Id, response: HttpResponse):
+    return tagged(response, _centre_or_404(api_actor(request), centre_id))
 
 
 @router.post("/centres", response={201: CentreOut, 400: dict, **REFUSED}, summary="Tambah sentra IKM")
-def centre_create(request, payload: CentreIn):
+def centre_create(request, payload: CentreIn, response: HttpResponse):
     actor = _creator(request)
     data = _centre_kwargs(actor, payload.dict())
     agency = _agency_or_none(data.pop("agency_id"))
     centre = services.centre_create(actor=actor, agency=agency, **data)
-    return 201, selectors.centre_get(actor=actor, pk=centre.pk)
+    return 201, tagged(response, selectors.centre_get(actor=actor, pk=centre.pk))
 
 
 def _centre_update(request, centre_id: int, data: dict[str, Any]):
@@ -573,36 +586,45 @@ def _centre_update(request, centre_id: int, data: dict[str, Any]):
     centre = _centre_or_404(actor, centre_id)
     require_record(actor, Action.EDIT, centre)  # 403 before any field is looked at
     _same_agency(centre.agency_id, data.pop("agency_id", None))
+    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
     services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data))
     return selectors.centre_get(actor=actor, pk=centre_id)
 
 
 @router.patch(
     "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ubah sebagian data sentra IKM",
 )
-def centre_patch(request, centre_id: Id, payload: CentrePatch):
-    return _centre_update(request, centre_id, payload.dict(exclude_unset=True))
+def centre_patch(request, centre_id: Id, payload: CentrePatch, response: HttpResponse):
+    return tagged(response, _centre_update(request, centre_id, payload.dict(exclude_unset=True)))
 
 
 @router.put(
     "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ganti data sentra IKM",
 )
-def centre_put(request, centre_id: Id, payload: CentreIn):
-    return _centre_update(request, centre_id, payload.dict())
+def centre_put(request, centre_id: Id, payload: CentreIn, response: HttpResponse):
+    return tagged(response, _centre_update(request, centre_id, payload.dict()))
 
 
 @router.delete(
     "/centres/{centre_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Hapus sentra IKM",
 )
 def centre_delete(request, centre_id: Id, reason: Text = ""):
     actor = api_actor(request)
-    services.record_delete(actor=actor, record=_centre_or_404(actor, centre_id), reason=reason)
+    services.record_delete(
+        actor=actor,
+        record=_centre_or_404(actor, centre_id),
+        reason=reason,
+        expected_version=if_match(request),
+    )
     return 204, None
 
 
@@ -631,6 +653,7 @@ class ProductOut(Schema):
     submitted_at: datetime | None
     verified_at: datetime | None
     accepted_at: datetime | None
+    version: int = Field(description="Versi data; sama dengan ETag.")
 
     @staticmethod
     def resolve_photo(obj: Product) -> str | None:
@@ -691,17 +714,17 @@ def product_list(request, filters: Query[ListFilters]):
     response={200: ProductOut, 404: ErrorOut, **UNAUTHENTICATED},
     summary="Detail produk",
 )
-def product_detail(request, product_id: Id):
-    return _product_or_404(api_actor(request), product_id)
+def product_detail(request, product_id: Id, response: HttpResponse):
+    return tagged(response, _product_or_404(api_actor(request), product_id))
 
 
 @router.post("/products", response={201: ProductOut, 400: dict, **REFUSED}, summary="Tambah produk")
-def product_create(request, payload: ProductIn):
+def product_create(request, payload: ProductIn, response: HttpResponse):
     actor = _creator(request)
     data = _product_kwargs(actor, payload.dict())
     agency = _agency_or_none(data.pop("agency_id"))
     product = services.product_create(actor=actor, agency=agency, **data)
-    return 201, selectors.product_get(actor=actor, pk=product.pk)
+    return 201, tagged(response, selectors.product_get(actor=actor, pk=product.pk))
 
 
 def _product_update(request, product_id: int, data: dict[str, Any]):
@@ -709,34 +732,43 @@ def _product_update(request, product_id: int, data: dict[str, Any]):
     product = _product_or_404(actor, product_id)
     require_record(actor, Action.EDIT, product)  # 403 before any field is looked at
     _same_agency(product.agency_id, data.pop("agency_id", None))
+    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
     services.product_update(actor=actor, product=product, **_product_kwargs(actor, data))
     return selectors.product_get(actor=actor, pk=product_id)
 
 
 @router.patch(
     "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ubah sebagian data produk",
 )
-def product_patch(request, product_id: Id, payload: ProductPatch):
-    return _product_update(request, product_id, payload.dict(exclude_unset=True))
+def product_patch(request, product_id: Id, payload: ProductPatch, response: HttpResponse):
+    return tagged(response, _product_update(request, product_id, payload.dict(exclude_unset=True)))
 
 
 @router.put(
     "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED},
+    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Ganti data produk",
 )
-def product_put(request, product_id: Id, payload: ProductIn):
-    return _product_update(request, product_id, payload.dict())
+def product_put(request, product_id: Id, payload: ProductIn, response: HttpResponse):
+    return tagged(response, _product_update(request, product_id, payload.dict()))
 
 
 @router.delete(
     "/products/{product_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED},
+    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
+    description=IF_MATCH_DESCRIPTION,
     summary="Hapus produk",
 )
 def product_delete(request, product_id: Id, reason: Text = ""):
     actor = api_actor(request)
-    services.record_delete(actor=actor, record=_product_or_404(actor, product_id), reason=reason)
+    services.record_delete(
+        actor=actor,
+        record=_product_or_404(actor, product_id),
+        reason=reason,
+        expected_version=if_match(request),
+    )
     return 204, None

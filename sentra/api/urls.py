@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
-from sentra.core.errors import DomainError
+from sentra.core.errors import DomainError, StaleVersion
 
 from . import imports, programmes, regions, registry, workflow
 from .auth import api_auth
@@ -24,6 +24,19 @@ def domain_error(request, exc: DomainError):
         {"detail": exc.message, "code": exc.code, "errors": [e.__dict__ for e in exc.errors]},
         status=400,
     )
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc: StaleVersion):
+    """If-Match named a version the record no longer has (api/etag.py): 412, nothing written."""
+    response = api.create_response(
+        request,
+        {"detail": exc.message, "code": exc.code, "current_version": exc.current},
+        status=412,
+    )
+    if exc.current is not None:
+        response["ETag"] = f'"{exc.current}"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -17,8 +17,9 @@ from sentra.core.errors import DomainError
 
 from .models import AuditAction, AuditBatch, AuditEvent
 
-# Bookkeeping columns whose change is not a change of the data.
-IGNORED_FIELDS = frozenset({"created_at", "updated_at"})
+# Bookkeeping columns whose change is not a change of the data. `version` (core.versioning) counts
+# writes: a restore or a rollback must not bring an old one back, so snapshots leave it out.
+IGNORED_FIELDS = frozenset({"created_at", "updated_at", "version"})
 
 
 def object_type(obj_or_model) -> str:

@@ -33,3 +33,13 @@ class NotFound(Http404):
 
 class AccessDenied(PermissionDenied):
     """The user may read the record but not do this to it: 403."""
+
+
+@dataclass
+class StaleVersion(DomainError):
+    """The record changed since the caller read it (core.versioning): the API answers 412, the web
+    form shows what changed meanwhile. `current` is the record's version now."""
+
+    message: str = ""
+    code: str = "stale"
+    current: int | None = None

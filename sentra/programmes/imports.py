@@ -62,6 +62,7 @@ from sentra.core.imports import (
     parse_int,
     parse_text,
 )
+from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
@@ -235,7 +236,7 @@ LOCKED_STATES = frozenset(str(s) for s in Realisation.REOPENABLE)
 AUDITED_FIELDS = tuple(
     f.attname
     for f in Realisation._meta.concrete_fields
-    if not f.primary_key and f.name not in ("created_at", "updated_at")
+    if not f.primary_key and f.name not in ("created_at", "updated_at", "version")
 )
 
 
@@ -697,7 +698,8 @@ class _Updater:
 
     def __init__(self, events: BulkEvents, report: ImportReport, present: set[str]) -> None:
         self.events, self.report = events, report
-        self.fields = ["amount", "physical_progress", "verification_status", "verified_at", "updated_at"]
+        fields = ["amount", "physical_progress", "verification_status", "verified_at", "updated_at"]
+        self.fields = [*fields, VERSION_FIELD]  # every changed month counts its version up
         if "capaian_keluaran" in present:
             self.fields.append("output_achieved")
         if "kendala" in present:
@@ -745,6 +747,7 @@ class _Updater:
                 after_values["verification_status"] = str(record.verification_status)
                 after_values["verified_at"] = _json(record.verified_at)
                 record.updated_at = now
+                record.version = bump()
                 changed.append(record)
                 self.events.add(
                     AuditAction.UPDATE,

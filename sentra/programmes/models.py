@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sentra.core.models import TimeStampedModel
+from sentra.core.versioning import Versioned
 from sentra.verification.models import VerifiableModel, VerificationStatus
 
 from .choices import AccountGroup, ActivityKind, FundingSource, Month
@@ -29,7 +30,7 @@ def year_validators():
     return [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
-class AgencyPlacedModel(TimeStampedModel):
+class AgencyPlacedModel(TimeStampedModel, Versioned):
     """A record owned by an agency for a fiscal year, placed at the agency's region (none: national)."""
 
     agency = models.ForeignKey(
@@ -63,7 +64,7 @@ class AgencyPlacedModel(TimeStampedModel):
         self.regency_code = code[:5] if len(code) >= 5 else ""
 
 
-class BudgetPolicy(models.Model):
+class BudgetPolicy(Versioned):
     """The control settings of one fiscal year; a year without a row uses the defaults."""
 
     fiscal_year = models.PositiveSmallIntegerField(
@@ -208,7 +209,7 @@ class Activity(AgencyPlacedModel, VerifiableModel):
         return reverse(self.URL_NAME, args=[self.pk])
 
 
-class Output(models.Model):
+class Output(Versioned):
     """A keluaran of an activity: an indicator with a unit and a yearly target. The first is the main one."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outputs")
@@ -288,7 +289,7 @@ class BudgetDocumentVersion(models.Model):
         return f"{self.number} (rev. {self.revision})"
 
 
-class BudgetLine(TimeStampedModel):
+class BudgetLine(TimeStampedModel, Versioned):
     """A pagu: the amount of one activity and spending type in a DIPA."""
 
     document = models.ForeignKey(BudgetDocument, on_delete=models.CASCADE, related_name="lines")
@@ -322,7 +323,7 @@ class BudgetLine(TimeStampedModel):
         return self.document.agency_id
 
 
-class DisbursementPlan(TimeStampedModel):
+class DisbursementPlan(TimeStampedModel, Versioned):
     """The RPD (DIPA page III) of one budget line: twelve monthly amounts that add up to the pagu.
 
     One row with a column per month rather than a row per month, so that a revision is one audited
@@ -427,7 +428,7 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
         return self.verification_status in self.REOPENABLE
 
 
-class DekonAllocation(TimeStampedModel):
+class DekonAllocation(TimeStampedModel, Versioned):
     """The ministry's deconcentration allocation for a year, split across provinces (DekonShare)."""
 
     fiscal_year = models.PositiveSmallIntegerField(

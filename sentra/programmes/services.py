@@ -32,6 +32,7 @@ from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
 from sentra.core.errors import AccessDenied, DomainError, FieldError
 from sentra.core.validation import full_clean_or_raise
+from sentra.core.versioning import check_version, lock_latest
 from sentra.regions.models import Region
 from sentra.registry.services import owning_agency
 from sentra.verification.services import ensure_editable, mark_edited
@@ -89,9 +90,12 @@ def _save(actor: Actor, record, *, before: dict | None = None, reason: str = "",
 
 
 @transaction.atomic
-def record_delete(*, actor: Actor, record, reason: str = "") -> None:
-    """Deletes a programme, activity or budget document; its last state stays in the history."""
+def record_delete(*, actor: Actor, record, reason: str = "", expected_version: int | None = None) -> None:
+    """Deletes a programme, activity or budget document; its last state stays in the history. With
+    `expected_version`, only the version the caller saw (`stale` otherwise)."""
+    lock_latest(record)
     require_record(actor, Action.DELETE, record)
+    check_version(record, expected_version)
     if hasattr(record, "verification_status"):
         ensure_editable(record)
     if isinstance(record, Activity) and (record.realisations.exists() or record.budget_lines.exists()):
@@ -121,9 +125,13 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, actor: Actor, programme: Programme, reason: str = "", **data: Any) -> Programme:
+def programme_update(
+    *, actor: Actor, programme: Programme, reason: str = "", expected_version: int | None = None, **data: Any
+) -> Programme:
+    lock_latest(programme)  # the latest row, locked: concurrent edits wait (core.versioning)
     require_record(actor, Action.EDIT, programme)
     require_agency_write(actor, Action.EDIT, programme.agency)
+    check_version(programme, expected_version)
     before = snapshot(programme)
     _assign(programme, data, PROGRAMME_FIELDS)
     _save(actor, programme, before=before, reason=reason)
@@ -231,11 +239,14 @@ def activity_update(
     centre_ids: Iterable[int] | None = None,
     enterprise_ids: Iterable[int] | None = None,
     reason: str = "",
+    expected_version: int | None = None,
     **data: Any,
 ) -> Activity:
+    lock_latest(activity)  # the latest row, locked: concurrent edits wait (core.versioning)
     require_record(actor, Action.EDIT, activity)
     require_agency_write(actor, Action.EDIT, activity.agency)
     ensure_editable(activity)
+    check_version(activity, expected_version)
     before = snapshot(activity)
     if "funding_source" in data and data["funding_source"] != activity.funding_source:
         if activity.budget_lines.exists():
@@ -293,10 +304,14 @@ OUTPUT_FIELDS = ("indicator", "unit", "target")
 
 
 @transaction.atomic
-def output_update(*, actor: Actor, output: Output, reason: str = "", **data: Any) -> Output:
+def output_update(
+    *, actor: Actor, output: Output, reason: str = "", expected_version: int | None = None, **data: Any
+) -> Output:
+    lock_latest(output)
     require_record(actor, Action.EDIT, output.activity)
     require_agency_write(actor, Action.EDIT, output.activity.agency)
     ensure_editable(output.activity)
+    check_version(output, expected_version)
     before = snapshot(output)
     _assign(output, data, OUTPUT_FIELDS)
     output.target = Decimal(str(output.target))
@@ -483,12 +498,15 @@ def budget_revise(
     revised_on: dt.date,
     lines: Iterable[tuple[Activity, str, Any]],
     reason: str = "",
+    expected_version: int | None = None,
 ) -> BudgetDocument:
     """A DIPA revision: the given lines replace the pagu of those (activity, account group) pairs;
     the previous version stays frozen for comparison. RPDs that no longer add up are listed by
     `selectors.plans_out_of_balance` until their owners revise them."""
+    lock_latest(document)  # one revision at a time: a second one waits and then revises the first
     require_record(actor, Action.EDIT, document)
     require_agency_write(actor, Action.EDIT, document.agency)
+    check_version(document, expected_version)
     if not revision_number.strip():
         raise _error(_("Nomor revisi wajib diisi."), "required", "revision_number")
     if revised_on < (document.revised_on or document.issued_on):
@@ -525,13 +543,22 @@ def _today() -> dt.date:
 
 @transaction.atomic
 def disbursement_plan_set(
-    *, actor: Actor, line: BudgetLine, months: Sequence[Any], reason: str = "", today: dt.date | None = None
+    *,
+    actor: Actor,
+    line: BudgetLine,
+    months: Sequence[Any],
+    reason: str = "",
+    today: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> DisbursementPlan:
-    """Sets a line's RPD. The first plan is free; afterwards once per quarter, inside the window."""
+    """Sets a line's RPD. The first plan is free; afterwards once per quarter, inside the window.
+    `expected_version` is the plan's version the caller saw (none yet: 0)."""
     require_record(actor, Action.EDIT, line)
     require_agency_write(actor, Action.EDIT, line.document.agency)
     values = _check_months(months, line.amount)
     plan = DisbursementPlan.objects.select_for_update().filter(line=line).first()
+    if expected_version is not None and (plan.version if plan else 0) != expected_version:
+        check_version(plan or DisbursementPlan(line=line, version=0), expected_version)
     if plan is None:
         plan = DisbursementPlan(line=line)
         before = None
@@ -665,13 +692,17 @@ def realisation_record(
     obstacles: str = "",
     reason: str = "",
     today: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Realisation:
-    """Records (or corrects) one month of an activity. Correcting a submitted month sends it back to draft."""
+    """Records (or corrects) one month of an activity. Correcting a submitted month sends it back to draft.
+    `expected_version` is the month's version the caller saw (not recorded yet: 0)."""
     require_record(actor, Action.VIEW, activity)
     existing = Realisation.objects.select_for_update().filter(activity=activity, month=month).first()
     if existing is not None:
         require_record(actor, Action.EDIT, existing)
         ensure_editable(existing)
+    if expected_version is not None:
+        check_version(existing or Realisation(version=0), expected_version)
     require_agency_write(actor, Action.EDIT if existing else Action.CREATE, activity.agency)
     others = (
         Realisation.objects.filter(activity=activity)

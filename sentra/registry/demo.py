@@ -610,8 +610,10 @@ class _EnterpriseWriter:
 
     def __init__(self, owners: dict[str, int]) -> None:
         meta = Enterprise._meta
-        # Left out columns are NULL: every NOT NULL one must be written (the model has no db defaults).
-        missing = {f.column for f in meta.concrete_fields if not f.null} - set(self.COLUMNS)
+        # Left out columns are NULL or their database default (version): every other must be written.
+        missing = {f.column for f in meta.concrete_fields if not f.null and not f.has_db_default()} - set(
+            self.COLUMNS
+        )
         assert not missing, f"_EnterpriseWriter does not fill {sorted(missing)}"
         self.table = meta.db_table
         self.owners = owners

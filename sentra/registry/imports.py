@@ -63,6 +63,7 @@ from sentra.core.imports import (
     parse_text,
     run_import,
 )
+from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
 from sentra.verification.models import VerificationStatus
@@ -646,7 +647,7 @@ def _choice(choices: Any) -> Callable[[Any], str | None]:
 AUDITED_FIELDS = tuple(
     f.attname
     for f in Enterprise._meta.concrete_fields
-    if not f.primary_key and f.name not in ("created_at", "updated_at")
+    if not f.primary_key and f.name not in ("created_at", "updated_at", "version")
 )
 
 
@@ -657,6 +658,9 @@ class _EnterpriseUpdater:
     they fill the size class when the file carries only one of its inputs, and they are checked again
     under the write transaction (a record accepted or moved since pass 1 refuses the whole import).
     An edit of a submitted or verified record sends it back to draft, as verification.mark_edited.
+    The read locks the rows (select_for_update) until the import commits, so no edit can slip in
+    between the "before" and the write, and the write counts each record's version up (an edit form
+    opened before the import then sees the import's change instead of overwriting it).
     """
 
     def __init__(
@@ -670,6 +674,7 @@ class _EnterpriseUpdater:
         self.guard, self.history, self.fields, self.report = guard, history, fields, report
         self.both_size_inputs = both_size_inputs
         self.attnames = [Enterprise._meta.get_field(f).attname for f in fields if f != "updated_at"]
+        self.fields = [*fields, VERSION_FIELD]
         self.pending: list[tuple[Enterprise, Row]] = []
 
     def add(self, enterprise: Enterprise, row: Row) -> int:
@@ -682,9 +687,9 @@ class _EnterpriseUpdater:
         pending, self.pending = self.pending, []
         stored = {
             values["id"]: values
-            for values in Enterprise.objects.filter(pk__in=[e.pk for e, _row in pending]).values(
-                "id", *AUDITED_FIELDS
-            )
+            for values in Enterprise.objects.select_for_update()
+            .filter(pk__in=[e.pk for e, _row in pending])
+            .values("id", *AUDITED_FIELDS)
         }
         refused = False
         for enterprise, row in pending:
@@ -710,6 +715,7 @@ class _EnterpriseUpdater:
                     workers=enterprise.workers if "workers" in self.fields else before["workers"],
                     investment=enterprise.investment if "investment" in self.fields else before["investment"],
                 )
+            enterprise.version = bump()
             after = dict(before)
             for name in self.attnames:
                 after[name] = _json(getattr(enterprise, name))

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sentra.core.models import TimeStampedModel
+from sentra.core.versioning import Versioned
 from sentra.verification.models import VerifiableModel
 
 from .choices import CentreStatus, CertificationKind, DecreeKind, EnterpriseStatus, MarketReach, SizeClass
@@ -16,7 +17,7 @@ nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus terdiri dari 13 angka."
 MINIMUM_CENTRE_MEMBERS = 5  # PP 29/2018 Pasal 1: a sentra IKM has at least 5 business units
 
 
-class RegionPlacedModel(TimeStampedModel, VerifiableModel):
+class RegionPlacedModel(TimeStampedModel, VerifiableModel, Versioned):
     """A record placed in a village, owned by an agency, and verified level by level.
 
     province_code and regency_code copy the village code's prefixes so that lists of a province
@@ -160,7 +161,7 @@ class Certification(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class Decree(TimeStampedModel):
+class Decree(TimeStampedModel, Versioned):
     """The legal act that designates one or more sentra (SK Bupati/Walikota, Perbup, Perda…).
 
     One decree often designates several centres at once: PPU's SK 518/176/2020 designates nine.

@@ -15,6 +15,7 @@ from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
 from sentra.core.errors import AccessDenied, DomainError, FieldError
 from sentra.core.validation import full_clean_or_raise
+from sentra.core.versioning import check_version, lock_latest
 from sentra.regions.models import Kbli, Region
 from sentra.verification.services import ensure_editable, mark_edited
 
@@ -98,10 +99,15 @@ def _created(actor: Actor, record, batch=None) -> None:
     record_change(actor=actor, action=AuditAction.CREATE, obj=record, batch=batch)
 
 
-def _editing(actor: Actor, record) -> dict:
-    """Checks an edit is allowed and returns the record's state before it, for the history."""
+def _editing(actor: Actor, record, expected_version: int | None = None) -> dict:
+    """Locks the record and reloads its latest values (core.versioning.lock_latest: an edit applies
+    its fields to what is stored now, and concurrent edits wait for each other), checks the edit is
+    allowed and that nobody changed the record since `expected_version` (`stale`), and returns its
+    state before the edit, for the history."""
+    lock_latest(record)
     require_record(actor, Action.EDIT, record)
     ensure_editable(record)
+    check_version(record, expected_version)
     return snapshot(record)
 
 
@@ -110,10 +116,13 @@ def _edited(actor: Actor, record, before: dict, reason: str = "") -> None:
 
 
 @transaction.atomic
-def record_delete(*, actor: Actor, record, reason: str = "") -> None:
-    """Deletes an enterprise, centre or product; its last state stays in the history."""
+def record_delete(*, actor: Actor, record, reason: str = "", expected_version: int | None = None) -> None:
+    """Deletes an enterprise, centre or product; its last state stays in the history. With
+    `expected_version`, only the version the caller saw (`stale` otherwise)."""
+    lock_latest(record)
     require_record(actor, Action.DELETE, record)
     ensure_editable(record)
+    check_version(record, expected_version)
     record_change(actor=actor, action=AuditAction.DELETE, obj=record, before=snapshot(record), reason=reason)
     record.delete()
 
@@ -162,9 +171,10 @@ def enterprise_update(
     village_code: str | None = None,
     kbli_code: str | None = None,
     reason: str = "",
+    expected_version: int | None = None,
     **data: Any,
 ) -> Enterprise:
-    before = _editing(actor, enterprise)
+    before = _editing(actor, enterprise, expected_version)
     village_code = village_code or enterprise.village_id
     require_place(actor, Action.EDIT, village_code)
     mark_edited(enterprise)
@@ -246,9 +256,10 @@ def centre_update(
     kbli_code: str | None = None,
     member_ids: Iterable[int] | None = None,
     reason: str = "",
+    expected_version: int | None = None,
     **data: Any,
 ) -> Centre:
-    before = _editing(actor, centre)
+    before = _editing(actor, centre, expected_version)
     village_codes = village_codes if village_codes is not None else centre_village_codes(centre)
     for code in village_codes:
         require_place(actor, Action.EDIT, code)
@@ -375,9 +386,10 @@ def product_update(
     centre: Centre | None = None,
     kbli_code: str | None = None,
     reason: str = "",
+    expected_version: int | None = None,
     **data: Any,
 ) -> Product:
-    before = _editing(actor, product)
+    before = _editing(actor, product, expected_version)
     enterprise = enterprise or product.enterprise
     centre = centre or product.centre
     require_place(actor, Action.EDIT, (enterprise or centre).village_id)
