@@ -521,7 +521,7 @@ class SheetReader:
                 for number, cells in enumerate(reader, start=1):  # noqa: B007 - read after the loop
                     # Only a row read from more than one line, or from a line longer than a cell may
                     # be, can hold a cell too long: the others cost two len() calls.
-                    if len(lines.row) > 1 or len(lines.row[0]) > CSV_MAX_CELL:
+                    if len(lines.row) != 1 or len(lines.row[0]) > CSV_MAX_CELL:
                         for index, cell in enumerate(cells):
                             if len(cell) > CSV_MAX_CELL:
                                 raise _cell_too_long(number, header, index, cell)
