@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import Actor, require_record
-from sentra.core.errors import DomainError
+from sentra.accounts.scope import Actor, code_in_scope, require_record
+from sentra.core.errors import AccessDenied, DomainError
+from sentra.core.validation import full_clean_or_raise
 
+from .links import check_links, link_values, read_links, restore_links
 from .models import AuditAction, AuditBatch, AuditEvent
 
 # Bookkeeping columns whose change is not a change of the data. `version` (core.versioning) counts
@@ -37,12 +39,15 @@ def _json_value(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The record's own columns as JSON values (foreign keys by id), without bookkeeping columns."""
+    """The record's own columns as JSON values (foreign keys by id), without bookkeeping columns,
+    and its links (audit.links: a centre's villages and members…) under their pseudo-field names, so
+    that every recorded change lists the links added and removed and a restore brings them back."""
     data = {}
     for field in obj._meta.concrete_fields:
         if field.primary_key or field.name in IGNORED_FIELDS:
             continue
         data[field.attname] = _json_value(getattr(obj, field.attname))
+    data.update(read_links(obj))
     return data
 
 
@@ -76,7 +81,12 @@ def record_change(
 ) -> AuditEvent | None:
     """Records one change; an update that changed nothing leaves no trace."""
     after = None if action == AuditAction.DELETE else snapshot(obj)
-    changes = diff(before, after)
+    compared = after
+    if before is not None and after is not None:
+        # A `before` made without the links (by hand) says nothing about them: no change to report.
+        unknown = set(link_values(obj, after)) - set(before)
+        compared = {k: v for k, v in after.items() if k not in unknown}
+    changes = diff(before, compared)
     if action == AuditAction.UPDATE and not changes:
         return None
     return AuditEvent.objects.create(
@@ -190,24 +200,52 @@ def _apply(obj: models.Model, values: dict[str, Any]) -> None:
             setattr(obj, field.attname, value)
 
 
+def _place(obj: models.Model) -> None:
+    """Columns copied from the record's place follow the place a version brings back, as the services
+    set them: a registry record's province_code/regency_code from its village (place_in), a plan's
+    region and codes from its agency (place_at_agency). An old version may predate those columns."""
+    if callable(getattr(obj, "place_in", None)) and getattr(obj, "village_id", None):
+        obj.place_in(obj.village_id)
+    elif callable(getattr(obj, "place_at_agency", None)) and getattr(obj, "agency_id", None):
+        obj.place_at_agency(obj.agency)
+
+
+def _require_reach(actor: Actor, obj: models.Model) -> None:
+    """A restore is a write: the record as it WOULD BECOME must stay inside the actor's region (as an
+    edit moving it elsewhere is refused) and within what their role may change (own-agency rule)."""
+    if not code_in_scope(actor, obj.scope_code):
+        raise AccessDenied(
+            _("Versi ini menempatkan data di luar wilayah kerja Anda; tidak dapat dipulihkan.")
+        )
+    require_record(actor, Action.RESTORE, obj)
+
+
 @transaction.atomic
 def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> models.Model:
-    """Brings a record back to its state after `event`; the restore is itself recorded."""
+    """Brings a record back to its state after `event` — fields and links (audit.links) — and records
+    the restore. Checked twice before anything is written: the record as it is must be the actor's to
+    restore, and the record as it would become (its place, its owner, its links) must be too."""
     from django.apps import apps
+
+    from sentra.verification.services import VERIFICATION_FIELDS, ensure_editable, mark_edited
 
     model = apps.get_model(event.object_type)
     obj = model.objects.select_for_update().filter(pk=event.object_id).first()
     if obj is None:
         raise DomainError(_("Data ini sudah dihapus dan tidak dapat dipulihkan di sini."), code="gone")
     require_record(actor, Action.RESTORE, obj)
-    from sentra.verification.services import VERIFICATION_FIELDS, ensure_editable, mark_edited
-
     ensure_editable(obj)
     before = snapshot(obj)
-    _apply(obj, {k: v for k, v in event.snapshot.items() if k not in VERIFICATION_FIELDS})
+    values = {k: v for k, v in (event.snapshot or {}).items() if k not in VERIFICATION_FIELDS}
+    links = link_values(obj, values)
+    _apply(obj, values)
+    _place(obj)
+    _require_reach(actor, obj)
+    check_links(actor, obj, links)
     mark_edited(obj)
-    obj.full_clean()
+    full_clean_or_raise(obj)
     obj.save()
+    restore_links(obj, links)
     record_change(
         actor=actor,
         action=AuditAction.RESTORE,
@@ -221,21 +259,13 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
 
 @transaction.atomic
 def _restore_links(obj, earlier: dict, event, batch, actor: Actor, reason: str) -> None:
-    """Links that live in rows of their own (a centre's villages and members) are recorded in an
-    import's events under pseudo-field names; put them back too, and record that in the undo."""
-    from sentra.registry.models import CENTRE_LINK_FIELDS, Centre, centre_links, centre_links_restore
-
-    if not isinstance(obj, Centre):
-        return
-    links = {name: earlier[name] for name in CENTRE_LINK_FIELDS if name in earlier}
-    if not links:
-        return
-    now = centre_links(obj)
-    centre_links_restore(obj, links)
-    changes = {name: [now[name], links[name]] for name in links if now[name] != sorted(links[name] or [])}
+    """Links (audit.links) an undone event recorded under their pseudo-field names are put back too,
+    through the owning app's registered hook, and the undo's event lists them (its snapshot taken
+    again, links included). `event` None: no field changed, the links get an event of their own."""
+    changes = restore_links(obj, link_values(obj, earlier))
     if not changes:
         return
-    if event is None:  # no field changed, only links: an event of their own
+    if event is None:
         event = AuditEvent.objects.create(
             user_id=actor.user_id,
             username=actor.username,
@@ -247,12 +277,12 @@ def _restore_links(obj, earlier: dict, event, batch, actor: Actor, reason: str) 
             object_repr=str(obj)[:200],
             region_code=getattr(obj, "scope_code", "") or "",
             changes={},
-            snapshot=snapshot(obj),
             reason=reason[:500],
             batch=batch,
         )
     event.changes = {**event.changes, **changes}
-    event.save(update_fields=["changes"])
+    event.snapshot = snapshot(obj)
+    event.save(update_fields=["changes", "snapshot"])
 
 
 class RollbackCount(int):

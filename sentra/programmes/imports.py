@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _l
 from sentra.accounts.permissions import OWN_AGENCY_ONLY
 from sentra.accounts.scope import Actor, code_in_scope
 from sentra.agencies.models import Agency
-from sentra.audit.models import AuditAction, AuditEvent
+from sentra.audit.models import AuditAction
 from sentra.audit.services import BulkEvents, batch_start, diff
 from sentra.core.imports import (
     CellError,
@@ -1072,7 +1072,7 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
         self.batch = []
 
     def end_write(self, report: ImportReport) -> None:
-        from sentra.audit.services import snapshot
+        from sentra.audit.services import record_change, snapshot
         from sentra.verification.models import VerificationStatus
 
         assert self.actor is not None
@@ -1098,6 +1098,7 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
         added = 0
         for pk in sorted(wanted):
             activity = activities[pk]
+            recorded = snapshot(activity)  # its locations and beneficiaries included (audit.links)
             changes: dict[str, list[list[int]]] = {}
             listed: list[str] = []
             for kind, relation, field, label in (
@@ -1116,19 +1117,13 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
                 added += len(new)
             if not changes:
                 continue
-            AuditEvent.objects.create(
-                user_id=self.actor.user_id,
-                username=self.actor.username,
-                channel=self.actor.channel,
-                ip=self.actor.ip,
+            # The links' change recorded as every link change is (audit.links): before → after.
+            record_change(
+                actor=self.actor,
                 action=AuditAction.UPDATE,
-                object_type=Activity._meta.label_lower,
-                object_id=pk,
-                object_repr=str(activity)[:200],
-                region_code=activity.scope_code or "",
-                changes=changes,
-                snapshot=snapshot(activity),
-                reason=(_("Penerima manfaat ditambahkan lewat impor — ") + "; ".join(listed))[:500],
+                obj=activity,
+                before=recorded,
+                reason=_("Penerima manfaat ditambahkan lewat impor — ") + "; ".join(listed),
                 batch=batch,
             )
             report.updated += 1

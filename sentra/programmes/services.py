@@ -78,13 +78,19 @@ def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
         setattr(instance, name, value)
 
 
-def _save(actor: Actor, record, *, before: dict | None = None, reason: str = "", batch=None) -> None:
+def _save(
+    actor: Actor, record, *, before: dict | None = None, reason: str = "", batch=None, links=None
+) -> None:
+    """Validates, saves and records the change. `links()`, when given, writes the record's links
+    (audit.links) once it is saved and before the change is recorded, so the event lists them."""
     full_clean_or_raise(record)
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError as exc:  # a race past full_clean's uniqueness check
         raise _error(_("Data yang sama sudah ada."), "duplicate") from exc
+    if links is not None:
+        links()
     action = AuditAction.CREATE if before is None else AuditAction.UPDATE
     record_change(actor=actor, action=action, obj=record, before=before, reason=reason, batch=batch)
 
@@ -221,10 +227,8 @@ def activity_create(
     activity.place_at_agency(programme.agency)
     _assign(activity, data, ACTIVITY_FIELDS)
     _check_schedule(activity)
-    _save(actor, activity)
-    _set_beneficiaries(
-        actor, activity, location_codes=location_codes, centre_ids=centre_ids, enterprise_ids=enterprise_ids
-    )
+    links = {"location_codes": location_codes, "centre_ids": centre_ids, "enterprise_ids": enterprise_ids}
+    _save(actor, activity, links=lambda: _set_beneficiaries(actor, activity, **links))
     for output in outputs:
         output_create(actor=actor, activity=activity, **output)
     return activity
@@ -258,9 +262,13 @@ def activity_update(
     mark_edited(activity)
     _assign(activity, data, ACTIVITY_FIELDS)
     _check_schedule(activity)
-    _save(actor, activity, before=before, reason=reason)
-    _set_beneficiaries(
-        actor, activity, location_codes=location_codes, centre_ids=centre_ids, enterprise_ids=enterprise_ids
+    links = {"location_codes": location_codes, "centre_ids": centre_ids, "enterprise_ids": enterprise_ids}
+    _save(
+        actor,
+        activity,
+        before=before,
+        reason=reason,
+        links=lambda: _set_beneficiaries(actor, activity, **links),
     )
     return activity
 

@@ -34,13 +34,12 @@ from django.utils.translation import gettext_lazy as _l
 from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
 from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope, region_q, require
 from sentra.agencies.models import Agency, AgencyKind
-from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
+from sentra.audit.models import AuditAction, AuditBatch
 from sentra.audit.services import (
     BulkEvents,
     batch_rollback,
     batch_start,
     diff,
-    object_type,
     record_change,
     snapshot,
 )
@@ -70,7 +69,7 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
 from .choices import CentreStatus, DecreeKind, EnterpriseStatus
-from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise, centre_links
+from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
 from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class, owning_agency
 
 BATCH_SIZE = 2_000
@@ -1126,38 +1125,11 @@ class CentreSchema(_RegistrySchema):
             "row": first_row
         }
 
-    @staticmethod
-    def _record_links(history, centre: Centre, before: dict, event, links_before: dict) -> None:
-        """Villages and members are rows of their own: the update's event carries their before and
-        after, so that a rollback restores them (audit.services.batch_rollback)."""
-        links_after = centre_links(centre)
-        changed = {
-            k: [links_before[k], links_after[k]] for k in links_before if links_before[k] != links_after[k]
-        }
-        if not changed:
-            return
-        if event is None:  # no field changed: an event for the links alone
-            event = AuditEvent.objects.create(
-                user_id=history.actor.user_id,
-                username=history.actor.username,
-                channel=history.actor.channel,
-                ip=history.actor.ip,
-                action=AuditAction.UPDATE,
-                object_type=object_type(centre),
-                object_id=centre.pk,
-                object_repr=str(centre)[:200],
-                region_code=centre.village_id,
-                changes={},
-                snapshot=snapshot(centre),
-                batch=history.batch,
-            )
-        event.changes = {**event.changes, **changed}
-        event.save(update_fields=["changes"])
-
     def write(self, rows: Iterator[Row], report: ImportReport, on_row: Callable[[], None]) -> None:
         history = self.begin(report)
         agency = self.agency or default_import_agency()
         decrees: dict[tuple[str, str, str], Decree] = {}
+        new_decrees: list[Decree] = []
         refused = False
         for row in rows:
             on_row()
@@ -1175,8 +1147,7 @@ class CentreSchema(_RegistrySchema):
                     self.guard.record_error(report, row, "nama_sentra", guard, _("Sentra"))
                     refused = True
                     continue
-                before = snapshot(centre)
-                links_before = centre_links(centre)
+                before = snapshot(centre)  # its villages and members included (audit.links)
                 mark_edited(centre)
             centre.kbli_id = data.pop("kbli")
             for name, value in data.items():
@@ -1184,28 +1155,17 @@ class CentreSchema(_RegistrySchema):
             if decree_data:
                 key = (decree_data["region_id"], decree_data["kind"], decree_data["number"])
                 if key not in decrees:
-                    decrees[key] = Decree.objects.filter(
-                        region_id=key[0], kind=key[1], number=key[2]
-                    ).first() or Decree.objects.create(**decree_data)
+                    decrees[key] = Decree.objects.filter(region_id=key[0], kind=key[1], number=key[2]).first()
+                    if decrees[key] is None:
+                        decrees[key] = Decree.objects.create(**decree_data)
+                        new_decrees.append(decrees[key])
                 centre.decree = decrees[key]
                 if centre.designated_on is None:
                     centre.designated_on = decree_data["issued_on"]
             centre.place_in(villages[0])
             centre.save()
             if pk:
-                report.updated += 1
-                event = record_change(
-                    actor=history.actor,
-                    action=AuditAction.UPDATE,
-                    obj=centre,
-                    before=before,
-                    batch=history.batch,
-                )
                 CentreVillage.objects.filter(centre=centre).exclude(village_id__in=villages).delete()
-            else:
-                report.created += 1
-                record_change(actor=history.actor, action=AuditAction.CREATE, obj=centre, batch=history.batch)
-                self.existing[(natural_name(centre.name), villages[0])] = centre.pk << 2
             have = set(CentreVillage.objects.filter(centre=centre).values_list("village_id", flat=True))
             CentreVillage.objects.bulk_create(
                 [CentreVillage(centre=centre, village_id=c) for c in villages if c not in have]
@@ -1218,10 +1178,28 @@ class CentreSchema(_RegistrySchema):
                 CentreMembership.objects.bulk_create(
                     [CentreMembership(centre=centre, enterprise_id=i) for i in members if i not in have]
                 )
+            # Recorded once its links are written: the event lists the villages and members added and
+            # removed, and its snapshot holds them for a restore (audit.links).
             if pk:
-                self._record_links(history, centre, before, event, links_before)
+                report.updated += 1
+                record_change(
+                    actor=history.actor,
+                    action=AuditAction.UPDATE,
+                    obj=centre,
+                    before=before,
+                    batch=history.batch,
+                )
+            else:
+                report.created += 1
+                record_change(actor=history.actor, action=AuditAction.CREATE, obj=centre, batch=history.batch)
+                self.existing[(natural_name(centre.name), villages[0])] = centre.pk << 2
         if refused:
             raise WriteRefused
+        # Decrees the file brought are created records of the batch like the centres. Recorded after
+        # every centre, so that a rollback, deleting in the batch's order, deletes the centres that
+        # name a decree before the decree.
+        for decree in new_decrees:
+            record_change(actor=history.actor, action=AuditAction.CREATE, obj=decree, batch=history.batch)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -341,8 +341,9 @@ class Product(RegionPlacedModel):
         return self.name
 
 
-# Links of a centre (villages, members) are rows of their own, not fields: audit events of centre
-# imports carry them under these names so that a rollback can put them back (audit.services).
+# Links of a centre (villages, members) are rows of their own, not fields: every audit event of a
+# centre carries them under these names (registry/links.py registers them with audit.links), so that
+# the history lists them and a restore or a rollback puts them back.
 CENTRE_LINK_FIELDS = ("village_codes", "member_ids")
 
 

@@ -589,3 +589,82 @@ def test_the_table_covers_every_role_action_and_placement():
         if role == "anonymous" and placement == "own_agency":
             continue  # nobody's own agency
         assert (action, role, placement) in EXPECTED, (action, role, placement)
+
+
+# --- restore: a version is a write of the record as it would become ----------------------------------
+#
+# The record lies in PPU today; its first version placed it at the placement (the ministry recorded it
+# there, then moved it to Saloloang). Restoring that version moves it back: allowed only where the
+# user may place a record (as an edit moving it there), refused with 403 otherwise — nothing changed,
+# no event recorded, whichever the channel.
+
+RESTORE_EXPECTED = {
+    ("regency_officer", "own"): "ok",
+    ("regency_officer", "parent"): "403",
+    ("regency_officer", "other"): "403",
+    ("province_officer", "parent"): "ok",
+    ("province_officer", "other"): "403",
+    ("ministry_admin", "other"): "ok",
+}
+
+
+def moved_into_ppu(world: World, kind: str):
+    """A record of `kind` first placed at the world's placement, then moved to Saloloang; returns it
+    and the event of its first version."""
+    from sentra.accounts.scope import actor_for_user
+    from sentra.audit.models import AuditEvent
+    from sentra.registry import services
+
+    admin = actor_for_user(persona(Role.MINISTRY_ADMIN, agency=world.agencies["ministry"]))
+    ppu = world.agencies["ppu"]
+    name = f"Pulihkan {kind} {world.role} {world.placement}"
+    if kind == "enterprise":
+        record = services.enterprise_create(
+            actor=admin, village_code=world.village, kbli_code="10794", agency=ppu, name=name
+        )
+        services.enterprise_update(actor=admin, enterprise=record, village_code=SALOLOANG)
+    elif kind == "centre":
+        record = services.centre_create(
+            actor=admin,
+            village_codes=[world.village],
+            kbli_code="10421",
+            agency=ppu,
+            name=name,
+            commodity="Kelapa",
+        )
+        services.centre_update(actor=admin, centre=record, village_codes=[SALOLOANG])
+    else:
+        record = services.product_create(
+            actor=admin,
+            enterprise=EnterpriseFactory(village_id=world.village, agency=ppu),
+            agency=ppu,
+            name=name,
+        )
+        services.product_update(actor=admin, product=record, enterprise=EnterpriseFactory(agency=ppu))
+    first = AuditEvent.objects.get(object_type=record._meta.label_lower, object_id=record.pk, action="create")
+    return record, first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("channel", ["web", "api"])
+@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize(("role", "placement"), list(RESTORE_EXPECTED))
+def test_restoring_a_version_never_moves_a_record_out_of_reach(client, role, placement, kind, channel):
+    from sentra.audit.models import AuditEvent
+
+    outcome = RESTORE_EXPECTED[role, placement]
+    world = World(client, role, placement)
+    record, first = moved_into_ppu(world, kind)
+    events = AuditEvent.objects.count()
+    if channel == "web":
+        response = world.web_post(web_url(kind, "restore", pk=record.pk, event_id=first.pk), {"reason": "x"})
+    else:
+        response = world.api("post", f"{API_PATH[kind]}/{record.pk}/history/{first.pk}/restore", {})
+    _assert_status(response, channel, outcome, ok_web=302, ok_api=200)
+    record.refresh_from_db()
+    if outcome == "ok":
+        assert (record.village_id, record.regency_code) == (world.village, world.village[:5])
+        assert AuditEvent.objects.filter(object_id=record.pk, action="restore").count() == 1
+    else:
+        assert (record.village_id, record.province_code, record.regency_code) == (SALOLOANG, KALTIM, PPU)
+        assert AuditEvent.objects.count() == events

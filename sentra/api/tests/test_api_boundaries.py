@@ -294,3 +294,63 @@ def test_a_viewer_editing_a_visible_record_is_403_before_its_fields_are_checked(
     assert response.status_code == 403, response.content[:300]
     response = send(client, "patch", f"{API}/enterprises/{enterprise.pk}", {"village": "99.99"}, **headers)
     assert response.status_code == 403, response.content[:300]
+
+
+# --- 6. a restore is a write: the version must stay inside the caller's region --------------------------
+
+KUDUS_VILLAGE = "33.19.01.2001"  # Kabupaten Kudus, Jawa Tengah
+
+
+@pytest.fixture
+def moved_in(dinas):
+    """An enterprise and a centre the ministry recorded partly in Kudus, then brought wholly into PPU:
+    each returned with the event of its first version."""
+    from sentra.accounts.scope import actor_for_user
+    from sentra.audit.models import AuditEvent
+    from sentra.registry import services
+
+    admin = actor_for_user(persona(Role.MINISTRY_ADMIN, username="admin-pulihkan"))
+    enterprise = services.enterprise_create(
+        actor=admin, village_code=KUDUS_VILLAGE, kbli_code="10794", agency=dinas, name="UD Pindahan"
+    )
+    services.enterprise_update(actor=admin, enterprise=enterprise, village_code=SALOLOANG)
+    kudus_member = EnterpriseFactory(village_id=KUDUS_VILLAGE, agency=AgencyFactory(region_id="33.19"))
+    centre = services.centre_create(
+        actor=admin,
+        village_codes=[SALOLOANG, KUDUS_VILLAGE],
+        member_ids=[kudus_member.pk],
+        kbli_code="10421",
+        agency=dinas,
+        name="Sentra Lintas",
+        commodity="Kelapa",
+    )
+    services.centre_update(actor=admin, centre=centre, village_codes=[SALOLOANG], member_ids=[])
+
+    def first(record):
+        return AuditEvent.objects.get(
+            object_id=record.pk, object_type=record._meta.label_lower, action="create"
+        )
+
+    return {"enterprises": (enterprise, first(enterprise)), "centres": (centre, first(centre))}
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "centres"])
+def test_restoring_a_version_reaching_another_regency_is_403_and_changes_nothing(
+    client, dinas, moved_in, kind
+):
+    """The enterprise's first version lies in Kudus; the centre's keeps its main village in PPU but
+    spans a Kudus village and has a Kudus member. Today's state is the PPU officer's; that version is
+    not: 403 with the API's error body (not a 500 after committing the move), nothing written."""
+    from sentra.audit.models import AuditEvent
+    from sentra.audit.services import snapshot
+
+    record, version = moved_in[kind]
+    officer = persona(Role.REGENCY_OFFICER, agency=dinas)
+    state, events = snapshot(record), AuditEvent.objects.count()
+    path = f"{API}/{kind}/{record.pk}/history/{version.pk}/restore"
+    response = send(client, "post", path, {"reason": "coba"}, **bearer(officer))
+    assert response.status_code == 403, response.content[:300]
+    assert response.json()["code"] == "forbidden"
+    record.refresh_from_db()
+    assert snapshot(record) == state
+    assert AuditEvent.objects.count() == events

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import actor_for_request
+from sentra.audit.links import link_labels
 from sentra.audit.selectors import event_get, history_for
 from sentra.audit.services import restore_version
 from sentra.core.errors import DomainError
@@ -27,9 +28,10 @@ def field_labels(model) -> dict[str, tuple[str, dict]]:
     labels = {}
     for field in model._meta.concrete_fields:
         labels[field.attname] = (str(field.verbose_name), {k: str(v) for k, v in field.flatchoices})
-    # A centre's links, recorded by imports under these names (registry.models.CENTRE_LINK_FIELDS).
-    labels.setdefault("village_codes", (_("desa/kelurahan"), {}))
-    labels.setdefault("member_ids", (_("anggota (ID IKM)"), {}))
+    # Links recorded under pseudo-field names (audit.links: a centre's villages and members, an
+    # activity's locations and beneficiaries), named as their app registered them.
+    for name, label in link_labels(model).items():
+        labels.setdefault(name, (str(label), {}))
     return labels
 
 

@@ -1,0 +1,109 @@
+"""Links that live in rows of their own — a centre's villages and members, an activity's locations and
+beneficiaries — recorded in the history like fields, under pseudo-field names, and restored like them.
+
+Audit knows no domain: each app registers its links from its own AppConfig.ready()
+(`register_links(Centre, ("village_codes", "member_ids"), read=…, restore=…, check=…)`). Then
+`audit.services.snapshot()` carries the links of every record it snapshots, so every change recorded
+through `record_change` — in every channel — lists the links added and removed, and `restore_version`
+and a batch rollback bring them back.
+
+- `read(obj)` returns {name: sorted list of ids or codes} for every registered name;
+- `restore(obj, values)` sets the links named in `values` (any subset) back, skipping targets deleted
+  since; it writes without asking (a rollback undoes the batch as it was);
+- `check(actor, obj, values)`, when given, refuses (raises) what `actor` may not restore — a link that
+  would reach outside the actor's region — before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class LinkSet:
+    fields: tuple[str, ...]
+    read: Callable[[models.Model], dict[str, list]]
+    restore: Callable[[models.Model, dict[str, list]], None]
+    check: Callable[[Any, models.Model, dict[str, list]], None] | None = None
+    labels: dict[str, Any] | None = None
+
+
+_REGISTRY: dict[type[models.Model], LinkSet] = {}
+
+
+def register_links(
+    model: type[models.Model],
+    fields: tuple[str, ...] | list[str],
+    *,
+    read: Callable[[models.Model], dict[str, list]],
+    restore: Callable[[models.Model, dict[str, list]], None],
+    check: Callable[[Any, models.Model, dict[str, list]], None] | None = None,
+    labels: dict[str, Any] | None = None,
+) -> None:
+    """Declares the links of `model`; `labels` names each pseudo-field for the history page.
+    Registering a model again replaces its links (ready() may run twice in tests)."""
+    names = tuple(fields)
+    concrete = {n for f in model._meta.concrete_fields for n in (f.attname, f.name)}
+    clash = set(names) & concrete
+    assert not clash, f"link names {sorted(clash)} of {model._meta.label} are column names"
+    _REGISTRY[model] = LinkSet(names, read, restore, check, dict(labels or {}))
+
+
+def links_for(model_or_obj) -> LinkSet | None:
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    return _REGISTRY.get(model._meta.concrete_model)
+
+
+def read_links(obj: models.Model) -> dict[str, list]:
+    """The record's links as {name: sorted list}; {} for a model without links or an unsaved record."""
+    links = links_for(obj)
+    if links is None or obj.pk is None:
+        return {}
+    return links.read(obj)
+
+
+def link_values(obj_or_model, values: dict[str, Any] | None) -> dict[str, list]:
+    """The registered link names found in `values` (a snapshot or an event's earlier values)."""
+    links = links_for(obj_or_model)
+    if links is None or not values:
+        return {}
+    return {name: sorted(values[name] or []) for name in links.fields if name in values}
+
+
+def check_links(actor, obj: models.Model, values: dict[str, list]) -> None:
+    links = links_for(obj)
+    if links is not None and links.check is not None and values:
+        links.check(actor, obj, values)
+
+
+def restore_links(obj: models.Model, values: dict[str, list]) -> dict[str, list]:
+    """Sets the links in `values` back; returns {name: [before, after]} of those that changed."""
+    links = links_for(obj)
+    if links is None or not values:
+        return {}
+    now = links.read(obj)
+    links.restore(obj, values)
+    after = links.read(obj)
+    return {name: [now[name], after[name]] for name in values if now.get(name) != after.get(name)}
+
+
+def link_labels(model) -> dict[str, Any]:
+    links = links_for(model)
+    return dict(links.labels or {}) if links is not None else {}
+
+
+def refuse_outside(what: str, items) -> None:
+    """The refusal of a `check`: the version links `what` (e.g. "desa/kelurahan") outside the actor's
+    region — 403, as an edit moving a record outside is refused; the items are the version's own."""
+    from django.utils.translation import gettext as _
+
+    from sentra.core.errors import AccessDenied
+
+    raise AccessDenied(
+        _("Versi ini menautkan %(what)s di luar wilayah kerja Anda (%(items)s); tidak dapat dipulihkan.")
+        % {"what": what, "items": ", ".join(map(str, items))}
+    )
