@@ -38,6 +38,18 @@ JOB_APPS = ["sentra.core", "django.contrib.auth", "django.contrib.contenttypes"]
 BROKER = "redis://127.0.0.1:6379/15"
 
 
+@pytest.fixture(autouse=True)
+def _own_jobs_cache(settings, tmp_path):
+    """Each test reads and writes live job state in a cache of its own (never another run's entries)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "jobs-cache"),
+        },
+    }
+
+
 def sample_runner(*, job, params, progress):
     for done in range(1, 4):
         progress(done, 3)
@@ -303,6 +315,7 @@ def test_a_fresh_heartbeat_in_the_cache_keeps_a_long_job_alive(db, settings, tim
     settings.SENTRA_JOB_STALE_SECONDS = 60
     started = timezone.now() - dt.timedelta(hours=2)
     job = running_job(started_at=started, heartbeat_at=started)
+    Job.objects.filter(pk=job.pk).update(created_at=started)
     _Heartbeat(job)(10, 20)
     assert job_observe(Job.objects.get(pk=job.pk)).status == Job.Status.RUNNING
     assert jobs_sweep() == []
