@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sentra.core.errors import AccessDenied, NotFound
+from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound
 from sentra.regions.selectors import region_filter_q
 
 from .models import Role
@@ -184,3 +184,97 @@ def require_place(actor: Actor, action: str, village_code: str) -> None:
         raise AccessDenied(
             _("Desa/kelurahan %(code)s berada di luar wilayah kerja Anda.") % {"code": village_code}
         )
+
+
+# --- references named in a request body -----------------------------------------------------------
+#
+# An id or a region code in a body (a centre's decree, an activity's beneficiaries, a budget line's
+# activity …) names a record the way an id in a URL does, so it goes through the same rule: a record
+# the actor may not read is answered exactly as a record that does not exist (`unknown_reference`),
+# and a region a record is placed at or works in must lie inside the actor's region.
+
+
+def enclosing_codes(code: str | None) -> list[str]:
+    """The regions that contain a region, largest first: 64.09.01 → [64, 64.09]."""
+    parts = (code or "").split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def within_region_q(actor: Actor, field: str, *, enclosing: bool = False) -> Q:
+    """Rows whose region code column `field` lies inside the actor's region (the region itself and
+    everything under it: codes are hierarchical). `enclosing` also admits the regions that contain
+    the actor's region, for acts a region issues for everything in it (a governor's decree for a
+    regency officer of that province)."""
+    if not actor.is_authenticated:
+        return Q(pk__in=[])
+    code = actor.region_code
+    if code is None:
+        return Q()
+    q = region_filter_q(field, code)
+    if enclosing and (above := enclosing_codes(code)):
+        q |= Q(**{f"{field}__in": above})
+    return q
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def scoped_queryset(actor: Actor, model_or_queryset, *, enclosing: bool = False):
+    """The rows of a model (or of a queryset) the actor may read, by the one scope rule.
+
+    Registry records (village + province/regency codes) and plans or budgets (their agency's region
+    + province/regency codes) read as their selectors read them (region_q); a record placed only at
+    a region (a decree) reads as within_region_q. A model the rule knows nothing of is refused
+    (TypeError) rather than guessed."""
+    from django.db.models import QuerySet
+
+    qs = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset.objects.all()
+    fields = _field_names(qs.model)
+    if {"province_code", "regency_code", "village"} <= fields:
+        return qs.filter(region_q(actor))
+    if {"province_code", "regency_code", "region"} <= fields:
+        return qs.filter(region_q(actor, village="region_id"))
+    if "region" in fields:
+        return qs.filter(within_region_q(actor, "region_id", enclosing=enclosing))
+    raise TypeError(f"No scope rule for {qs.model.__name__}")
+
+
+def unknown_reference(field: str, pk) -> DomainError:
+    """The one answer for an id in a body that names nothing the actor may read."""
+    return DomainError(
+        _("Data terkait tidak ditemukan."),
+        code="unknown_reference",
+        errors=[FieldError(field, _("Data dengan id %(id)s tidak ada.") % {"id": pk}, "unknown")],
+    )
+
+
+def resolve_reference(actor: Actor, model_or_queryset, pk, *, field: str, keep=None, enclosing: bool = False):
+    """The record a request body names by id (None when it names none), inside the actor's scope.
+
+    An id outside what the actor may read gets exactly the answer of an id that does not exist
+    (`unknown_reference` on `field`, a 400), so ids cannot be used to probe other regions. `keep`:
+    the id the record being edited already holds; sending it back unchanged (a PUT of what was read)
+    is accepted even when someone with a wider scope set it, as it is no new reference."""
+    if pk is None:
+        return None
+    if keep is not None and pk == keep:
+        from django.db.models import QuerySet
+
+        qs = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset.objects
+        found = qs.filter(pk=pk).first()
+    else:
+        found = scoped_queryset(actor, model_or_queryset, enclosing=enclosing).filter(pk=pk).first()
+    if found is None:
+        raise unknown_reference(field, pk)
+    return found
+
+
+def require_region_reference(actor: Actor, codes, *, field: str, keep=()) -> None:
+    """Region codes a body names for a record to be placed at or to work in (an activity's
+    locations) must lie inside the actor's region; codes the record already holds (`keep`) stay.
+    Region codes are public reference data: the answer says which code is outside, on its field."""
+    outside = [c for c in codes if c not in set(keep) and not code_in_scope(actor, c)]
+    if outside:
+        message = _("Wilayah %(codes)s berada di luar wilayah kerja Anda.") % {"codes": ", ".join(outside)}
+        raise DomainError(message, code="out_of_scope", errors=[FieldError(field, message, "out_of_scope")])

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import require, require_record
+from sentra.accounts.scope import require, require_record, resolve_reference
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
@@ -191,19 +191,6 @@ def _same_agency(current_id: int, agency_id: int | None) -> None:
             code="agency_change",
             errors=[FieldError("agency_id", _("Instansi pemilik tidak dapat diubah."), "read_only")],
         )
-
-
-def _get_or_error(model, pk: int | None, field: str):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise DomainError(
-            _("Data terkait tidak ditemukan."),
-            code="unknown_reference",
-            errors=[FieldError(field, _("Data dengan id %(id)s tidak ada.") % {"id": pk}, "unknown")],
-        )
-    return obj
 
 
 # --- agencies -----------------------------------------------------------------------------------
@@ -539,9 +526,18 @@ def _centre_or_404(actor, centre_id: int) -> Centre:
     return centre
 
 
-def _centre_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
+def _centre_kwargs(actor, data: dict[str, Any], centre: Centre | None = None) -> dict[str, Any]:
     if "decree_id" in data:
-        data["decree"] = _get_or_error(Decree, data.pop("decree_id"), "decree_id")
+        # Through the scope rule (accounts.scope.resolve_reference): a decree of another region is
+        # answered as an unknown id; the centre's current decree may be sent back unchanged.
+        data["decree"] = resolve_reference(
+            actor,
+            Decree,
+            data.pop("decree_id"),
+            field="decree_id",
+            keep=centre.decree_id if centre else None,
+            enclosing=True,
+        )
     if "villages" in data:
         data["village_codes"] = data.pop("villages")
     if "members" in data:
@@ -587,7 +583,7 @@ def _centre_update(request, centre_id: int, data: dict[str, Any]):
     require_record(actor, Action.EDIT, centre)  # 403 before any field is looked at
     _same_agency(centre.agency_id, data.pop("agency_id", None))
     data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
-    services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data))
+    services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data, centre))
     return selectors.centre_get(actor=actor, pk=centre_id)
 
 

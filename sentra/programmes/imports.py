@@ -5,9 +5,9 @@ codes) and the same entry points (sentra.registry.imports.import_file / import_u
 "realisation"). Every row is checked by services.check_realisation, the rule the form and the API
 use, plus what only a file can get wrong:
 
-- `unknown_activity`: no activity with that code in that fiscal year (of the named agency);
-- `out_of_scope`: the activity lies outside the importing actor's region (or, for own-agency-only
-  roles, belongs to another agency);
+- `unknown_activity`: no activity with that code in that fiscal year (of the named agency) that the
+  importing actor may read: a code used only outside their region gets this same answer;
+- `out_of_scope`: for own-agency-only roles, the activity belongs to another agency;
 - `ambiguous_activity`: several agencies in the actor's region use the code; add `kode_satker`;
 - `locked`: the month is already verified or accepted (a closed period; reopen it first);
 - `duplicate_key` / `duplicate_row`: the same activity and month twice in the file;
@@ -320,6 +320,9 @@ class ActivityLookup:
                     "kode_satker",
                 )
             candidates = [c for c in candidates if c[1] in agency_ids]
+        # An activity the actor may not read is answered as one that does not exist: a code used
+        # only outside their region gets the unknown_activity answer, word for word.
+        candidates = [c for c in candidates if self.everywhere or code_in_scope(self.actor, c[2])]
         if not candidates:
             return (
                 "unknown_activity",
@@ -332,13 +335,10 @@ class ActivityLookup:
                 "kode_kegiatan",
             )
         mine = [c for c in candidates if self._in_scope(c)]
-        if not mine:
-            if self.own_agency_only and any(code_in_scope(self.actor, c[2]) for c in candidates):
-                message = _(
-                    "Kegiatan %(code)s milik instansi lain; Anda hanya dapat mengisi kegiatan instansi Anda."
-                )
-            else:
-                message = _("Kegiatan %(code)s berada di luar wilayah kerja Anda.")
+        if not mine:  # readable, but another agency's (own-agency-only roles)
+            message = _(
+                "Kegiatan %(code)s milik instansi lain; Anda hanya dapat mengisi kegiatan instansi Anda."
+            )
             return ("out_of_scope", message % {"code": code}, "kode_kegiatan")
         if len(mine) > 1:
             names = "; ".join(f"{c[1]} {self.agencies_by_id.get(c[1], '')}" for c in mine[:5])

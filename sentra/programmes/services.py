@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
-from sentra.accounts.scope import Actor, code_in_scope, require, require_record
+from sentra.accounts.scope import Actor, code_in_scope, require, require_record, require_region_reference
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
@@ -171,6 +171,13 @@ def _check_schedule(activity: Activity) -> None:
         raise _error(_("Tanggal selesai sebelum tanggal mulai."), "end_before_start", "end_date")
 
 
+def _locations_in_scope(actor: Actor, activity: Activity, codes: Sequence[str]) -> None:
+    """An activity works inside the actor's region: a location outside it is refused on its field
+    (accounts.scope.require_region_reference); locations the activity already has may stay."""
+    kept = activity.locations.values_list("code", flat=True) if activity.pk else ()
+    require_region_reference(actor, codes, field="locations", keep=list(kept))
+
+
 def _set_beneficiaries(
     actor: Actor,
     activity: Activity,
@@ -190,6 +197,7 @@ def _set_beneficiaries(
                 raise _error(
                     _("Kode wilayah %(code)s tidak dikenal.") % {"code": code}, "unknown_region", "locations"
                 )
+        _locations_in_scope(actor, activity, codes)
         activity.locations.set(codes)
     for ids, selector, relation, field in (
         (centre_ids, centre_list, activity.centres, "centres"),

@@ -136,6 +136,11 @@ class _Guard:
 
     @staticmethod
     def record_error(report: ImportReport, row: Row, column: str, guard: int, kind: str) -> None:
+        if guard == OUTSIDE and column == "nib":
+            # A NIB is unique nationally: the row cannot be written, but the record holding it lies
+            # outside what the actor may read, so the answer names nothing of it (nor where it is).
+            report_nib_taken(report, row.number, row.text(column))
+            return
         if guard == LOCKED:
             code = "locked"
             message = _(
@@ -149,6 +154,23 @@ class _Guard:
             code = "out_of_scope"
             message = _("%(kind)s ini terdaftar di luar wilayah kerja Anda; Anda tidak dapat mengubahnya.")
         report.error(row.number, column, row.text(column), code, message % {"kind": kind})
+
+
+def report_nib_taken(report: ImportReport, row_number: int, nib: str) -> None:
+    """The one answer for a row whose NIB another record holds that this import cannot update: the
+    record lies outside the actor's region, or someone registered it while the import ran. It names
+    no record, region or agency (the actor may not be allowed to read them), whichever the case."""
+    report.error(
+        row_number,
+        "nib",
+        nib,
+        "nib_taken",
+        _(
+            "NIB %(nib)s sudah dipakai IKM lain yang tidak dapat diperbarui dari berkas ini; tidak ada "
+            "data yang ditulis. Periksa NIB-nya, lalu unggah ulang berkas."
+        )
+        % {"nib": nib},
+    )
 
 
 def _json(value: Any) -> Any:
@@ -891,7 +913,8 @@ class _EnterpriseInserter:
         return written
 
     def _nib_taken(self, exc: IntegrityError) -> None:
-        """Name the row whose NIB someone else registered after the file was checked, and refuse.
+        """Name the row whose NIB someone else registered after the file was checked, and refuse
+        (report_nib_taken: nothing of the record that took it is named).
 
         The check saw no record with that NIB; another user's save in between is the only way here
         (the file's own duplicates were refused earlier). PostgreSQL names the key in the error's
@@ -908,17 +931,9 @@ class _EnterpriseInserter:
                 .values_list("nib", flat=True)
             )
         for nib in sorted(taken, key=self.pending_nibs.__getitem__):
-            self.report.error(
-                self.pending_nibs[nib],
-                "nib",
-                nib,
-                "nib_taken",
-                _(
-                    "NIB %(nib)s didaftarkan pengguna lain ketika impor ini berjalan; tidak ada data "
-                    "yang ditulis. Unggah ulang berkas: baris ini akan memperbarui IKM tersebut."
-                )
-                % {"nib": nib},
-            )
+            # Whether the actor may read the record that took it is not asked (PostgreSQL's
+            # transaction is aborted here): the answer is the one of a NIB held outside their region.
+            report_nib_taken(self.report, self.pending_nibs[nib], nib)
         if taken:
             raise WriteRefused from exc
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import Actor, region_q, require_place, require_record
+from sentra.accounts.scope import Actor, region_q, require_place, require_record, resolve_reference
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
@@ -280,7 +280,18 @@ def centre_village_codes(centre: Centre) -> list[str]:
     return list(centre.village_links.order_by("id").values_list("village_id", flat=True))
 
 
+def _centre_decree_in_scope(actor: Actor, centre: Centre, data: dict) -> None:
+    """A decree named for a centre resolves through the scope rule like an id in a URL: one the actor
+    may not read is answered as one that does not exist. A decree applies to the region that issued it
+    and everything in it, so a regency officer may also name their governor's; the centre's current
+    decree may always be kept."""
+    decree = data.get("decree")
+    if decree is not None:
+        resolve_reference(actor, Decree, decree.pk, field="decree_id", keep=centre.decree_id, enclosing=True)
+
+
 def _centre_save(centre: Centre, *, actor: Actor, village_codes, kbli_code, member_ids, data) -> Centre:
+    _centre_decree_in_scope(actor, centre, data)
     if not village_codes:
         raise DomainError(
             _("Sentra harus berada di minimal satu desa/kelurahan."),

@@ -190,7 +190,7 @@ class TestRowErrors:
 
 
 class TestScope:
-    def test_another_regencys_activity_is_out_of_scope(self, tmp_path, officer, activity, enterprise):
+    def test_another_regencys_activity_reads_as_unknown(self, tmp_path, officer, activity, enterprise):
         kudus = AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id=KUDUS)
         theirs = ActivityFactory(agency=kudus, code="3319.001")
         report = run(
@@ -200,7 +200,7 @@ class TestScope:
             f"{YEAR},3319.001,{enterprise.nib},,,",
             commit=True,
         )
-        assert errors(report) == [(3, "kode_kegiatan", "out_of_scope")]
+        assert errors(report) == [(3, "kode_kegiatan", "unknown_activity")]  # as a code used nowhere
         assert not activity.enterprises.exists() and not theirs.enterprises.exists()
 
     def test_a_code_used_by_two_agencies_needs_kode_satker(self, tmp_path, activity, enterprise):

@@ -180,7 +180,7 @@ class TestRowRules:
 
 
 class TestScope:
-    def test_another_regencys_activity_is_out_of_scope_and_nothing_is_written(
+    def test_another_regencys_activity_reads_as_unknown_and_nothing_is_written(
         self, tmp_path, officer, ppu_activity
     ):
         kudus = AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id=KUDUS)
@@ -192,8 +192,10 @@ class TestScope:
             f"{YEAR},{line.activity.code},Maret,1000,10,,",
             commit=True,
         )
-        assert errors(report) == [(3, "kode_kegiatan", "out_of_scope")]
-        assert "di luar wilayah kerja Anda" in report.errors[0].message
+        # The code is only used outside the officer's region: answered as a code used nowhere
+        # (issue 12 point 5), so that the file cannot probe other regions' activities.
+        assert errors(report) == [(3, "kode_kegiatan", "unknown_activity")]
+        assert "di luar wilayah kerja Anda" not in report.errors[0].message
         assert Realisation.objects.count() == 0 and AuditBatch.objects.count() == 0
 
     def test_a_code_used_by_two_agencies_in_scope_needs_the_agency_column(self, tmp_path, ppu_activity):
