@@ -1,14 +1,16 @@
 """The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
-from django.core.exceptions import PermissionDenied
-from ninja import NinjaAPI
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.utils.translation import gettext as _
 
 from sentra.core.errors import DomainError, StaleVersion
 
 from . import imports, programmes, regions, registry, workflow
 from .auth import api_auth
+from .openapi import SentraAPI
 
-api = NinjaAPI(
+# Every operation's document lists the standard errors it can answer (api/openapi.py STANDARD_ERRORS).
+api = SentraAPI(
     title="Sentra API",
     version="1",
     description="API Sentra: wilayah, KBLI, registri IKM dan sentra IKM.",
@@ -37,6 +39,14 @@ def stale_version(request, exc: StaleVersion):
     if exc.current is not None:
         response["ETag"] = f'"{exc.current}"'
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc: RequestDataTooBig):
+    """A body above DATA_UPLOAD_MAX_MEMORY_SIZE: 413 in the API's error shape (Django's own is a 400 page)."""
+    return api.create_response(
+        request, {"detail": _("Isi permintaan terlalu besar."), "code": "too_large"}, status=413
+    )
 
 
 @api.exception_handler(PermissionDenied)
