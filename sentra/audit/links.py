@@ -30,6 +30,7 @@ class LinkSet:
     restore: Callable[[models.Model, dict[str, list]], None]
     check: Callable[[Any, models.Model, dict[str, list]], None] | None = None
     labels: dict[str, Any] | None = None
+    targets: dict[str, type[models.Model]] | None = None
 
 
 _REGISTRY: dict[type[models.Model], LinkSet] = {}
@@ -43,14 +44,16 @@ def register_links(
     restore: Callable[[models.Model, dict[str, list]], None],
     check: Callable[[Any, models.Model, dict[str, list]], None] | None = None,
     labels: dict[str, Any] | None = None,
+    targets: dict[str, type[models.Model]] | None = None,
 ) -> None:
-    """Declares the links of `model`; `labels` names each pseudo-field for the history page.
+    """Declares the links of `model`; `labels` names each pseudo-field for the history page and
+    `targets` the model its ids or codes point to, so the page can name them (describe_links).
     Registering a model again replaces its links (ready() may run twice in tests)."""
     names = tuple(fields)
     concrete = {n for f in model._meta.concrete_fields for n in (f.attname, f.name)}
     clash = set(names) & concrete
     assert not clash, f"link names {sorted(clash)} of {model._meta.label} are column names"
-    _REGISTRY[model] = LinkSet(names, read, restore, check, dict(labels or {}))
+    _REGISTRY[model] = LinkSet(names, read, restore, check, dict(labels or {}), dict(targets or {}))
 
 
 def links_for(model_or_obj) -> LinkSet | None:
@@ -94,6 +97,31 @@ def restore_links(obj: models.Model, values: dict[str, list]) -> dict[str, list]
 def link_labels(model) -> dict[str, Any]:
     links = links_for(model)
     return dict(links.labels or {}) if links is not None else {}
+
+
+def describe_links(model, changes: list[dict[str, Any]]) -> dict[str, dict[Any, str]]:
+    """{link name: {id or code: "name (id)"}} for every value the link fields of `changes` (events'
+    [before, after] pairs) mention: one query per link field, records deleted since left unnamed."""
+    links = links_for(model)
+    if links is None or not links.targets:
+        return {}
+    wanted: dict[str, set] = {}
+    for change in changes:
+        for name in links.targets:
+            pair = (change or {}).get(name)
+            if isinstance(pair, list):
+                for side in pair:
+                    wanted.setdefault(name, set()).update(side or [])
+    return {
+        name: {obj.pk: _named(obj) for obj in links.targets[name]._base_manager.filter(pk__in=values)}
+        for name, values in wanted.items()
+        if values
+    }
+
+
+def _named(obj: models.Model) -> str:
+    text = str(obj)
+    return text if str(obj.pk) in text else f"{text} ({obj.pk})"
 
 
 def refuse_outside(what: str, items) -> None:

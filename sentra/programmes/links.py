@@ -56,6 +56,7 @@ def register() -> None:
         restore=activity_links_restore,
         check=check_activity_links,
         labels={name: Activity._meta.get_field(name).verbose_name for name in ACTIVITY_LINK_FIELDS},
+        targets=_TARGETS,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from sentra.accounts.scope import Actor, code_in_scope, region_q
 from sentra.audit.links import refuse_outside, register_links
+from sentra.regions.models import Region
 
 from .models import CENTRE_LINK_FIELDS, Centre, Enterprise, centre_links, centre_links_restore
 
@@ -35,4 +36,5 @@ def register() -> None:
         restore=centre_links_restore,
         check=check_centre_links,
         labels={"village_codes": _l("desa/kelurahan"), "member_ids": _l("anggota (ID IKM)")},
+        targets={"village_codes": Region, "member_ids": Enterprise},
     )

@@ -22,7 +22,7 @@ from sentra.registry.tests.factories import AgencyFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
-GIRIPURWO = "64.09.01.1001"  # another village of Kecamatan Penajam, PPU
+TANJUNG_TENGAH = "64.09.01.1001"  # another village of Kecamatan Penajam, PPU
 KUDUS_VILLAGE = "33.19.01.2001"
 
 
@@ -72,11 +72,14 @@ def test_creating_a_centre_records_its_villages_and_members(centre, units):
 def test_changing_only_the_links_is_recorded_with_who_and_the_channel(officer, centre, units):
     actor = actor_of(officer, Channel.CLI)
     centre_update(
-        actor=actor, centre=centre, village_codes=[SALOLOANG, GIRIPURWO], member_ids=[u.pk for u in units[1:]]
+        actor=actor,
+        centre=centre,
+        village_codes=[SALOLOANG, TANJUNG_TENGAH],
+        member_ids=[u.pk for u in units[1:]],
     )
     event = events(centre).get()
     assert event.changes == {
-        "village_codes": [[SALOLOANG], sorted([SALOLOANG, GIRIPURWO])],
+        "village_codes": [[SALOLOANG], sorted([SALOLOANG, TANJUNG_TENGAH])],
         "member_ids": [[units[0].pk], [units[1].pk, units[2].pk]],
     }
     assert (event.username, event.channel) == (officer.username, "cli")
@@ -106,21 +109,21 @@ def test_the_web_form_records_a_change_of_villages_and_members_on_the_centre(cli
             "name": centre.name,
             "commodity": centre.commodity,
             "kbli_code": centre.kbli_id,
-            "village_codes": f"{SALOLOANG}\n{GIRIPURWO}",
+            "village_codes": f"{SALOLOANG}\n{TANJUNG_TENGAH}",
             "member_ids": f"{units[1].nib}",
             "status": centre.status,
         },
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     event = events(centre).get()
-    assert event.changes["village_codes"] == [[SALOLOANG], sorted([SALOLOANG, GIRIPURWO])]
+    assert event.changes["village_codes"] == [[SALOLOANG], sorted([SALOLOANG, TANJUNG_TENGAH])]
     assert event.changes["member_ids"] == [[units[0].pk], [units[1].pk]]
     assert (event.username, event.channel) == (officer.username, "web")
 
 
 def test_restoring_a_version_brings_its_villages_and_members_back(officer, centre, units):
     actor = actor_of(officer)
-    centre_update(actor=actor, centre=centre, village_codes=[GIRIPURWO], member_ids=[units[2].pk])
+    centre_update(actor=actor, centre=centre, village_codes=[TANJUNG_TENGAH], member_ids=[units[2].pk])
     restore_version(actor=actor, event=events(centre, "create").get())
     centre.refresh_from_db()
     assert centre.village_id == SALOLOANG
@@ -128,7 +131,7 @@ def test_restoring_a_version_brings_its_villages_and_members_back(officer, centr
     assert list(centre.memberships.values_list("enterprise_id", flat=True)) == [units[0].pk]
     restored = events(centre, "restore").get()
     assert restored.changes["member_ids"] == [[units[2].pk], [units[0].pk]]
-    assert restored.changes["village_codes"] == [[GIRIPURWO], [SALOLOANG]]
+    assert restored.changes["village_codes"] == [[TANJUNG_TENGAH], [SALOLOANG]]
 
 
 def test_a_member_deleted_since_is_skipped_by_a_restore(officer, centre, units):
@@ -201,15 +204,28 @@ def test_a_centre_import_records_a_change_of_links_alone_on_the_centre(tmp_path,
     path = tmp_path / "sentra.csv"
     path.write_text(
         "nama_sentra,komoditas,kbli,kode_wilayah,nib_anggota\n"
-        f'{centre.name},{centre.commodity},10421,"{SALOLOANG};{GIRIPURWO}",{units[0].nib};{units[1].nib}\n',
+        f'{centre.name},{centre.commodity},10421,"{SALOLOANG};{TANJUNG_TENGAH}",{units[0].nib};{units[1].nib}\n',
         encoding="utf-8",
     )
     report = import_centres(actor=actor_of(officer), path=path, commit=True)
     assert report.ok and report.updated == 1, report.errors
     event = events(centre).get()
     assert event.changes == {
-        "village_codes": [[SALOLOANG], sorted([SALOLOANG, GIRIPURWO])],
+        "village_codes": [[SALOLOANG], sorted([SALOLOANG, TANJUNG_TENGAH])],
         "member_ids": [[units[0].pk], [units[0].pk, units[1].pk]],
     }
     assert event.snapshot["member_ids"] == [units[0].pk, units[1].pk]  # the state after, for a restore
     assert (event.username, event.batch_id) == (officer.username, report.batch_id)
+
+
+def test_the_history_page_names_the_members_and_villages_added_and_removed(client, officer, centre, units):
+    from django.urls import reverse
+
+    centre_update(
+        actor=actor_of(officer), centre=centre, village_codes=[TANJUNG_TENGAH], member_ids=[units[1].pk]
+    )
+    client.force_login(officer)
+    page = client.get(reverse("web:centre_history", args=[centre.pk])).content.decode()
+    assert f"{units[0].name} ({units[0].pk})" in page and f"{units[1].name} ({units[1].pk})" in page
+    assert f"{TANJUNG_TENGAH} Tanjung Tengah" in page
+    assert "anggota (ID IKM)" in page

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import actor_for_request
-from sentra.audit.links import link_labels
+from sentra.audit.links import describe_links, link_labels
 from sentra.audit.selectors import event_get, history_for
 from sentra.audit.services import restore_version
 from sentra.core.errors import DomainError
@@ -40,16 +40,19 @@ def _show(value, choices: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
-    if isinstance(value, list | dict):  # a JSON column, e.g. a policy's RPD window months
-        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if isinstance(value, list | dict):  # a JSON column, or links (ids/codes, named by `choices`)
+        return ", ".join(str(choices.get(v, v)) for v in value) if isinstance(value, list) else str(value)
     return choices.get(value, str(value))
 
 
-def change_rows(event, labels) -> list[dict]:
+def change_rows(event, labels, names: dict | None = None) -> list[dict]:
+    """`names`: {link field: {id or code: name}} (audit.links.describe_links), so that a centre's
+    members or an activity's beneficiaries read as names rather than ids."""
     rows = []
     for name, pair in (event.changes or {}).items():
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label, choices = labels.get(name, (name, {}))
+        choices = {**choices, **(names or {}).get(name, {})}
         rows.append({"field": label, "before": _show(before, choices), "after": _show(after, choices)})
     return rows
 
@@ -62,10 +65,11 @@ def history_page(request, obj, restore_url=None):
     paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = field_labels(type(obj))
+    names = describe_links(type(obj), [e.changes for e in page.object_list])
     events = [
         {
             "event": e,
-            "changes": change_rows(e, labels),
+            "changes": change_rows(e, labels, names),
             "restore_url": restore_url(e) if restore_url and e.action != "delete" else "",
         }
         for e in page.object_list
@@ -86,11 +90,12 @@ def record_history(request, entity_key: str, pk: int):
     paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = field_labels(type(obj))
+    names = describe_links(type(obj), [e.changes for e in page.object_list])
     can_restore = not obj.is_locked and allowed(actor, Action.RESTORE, obj)
     events = [
         {
             "event": event,
-            "changes": change_rows(event, labels),
+            "changes": change_rows(event, labels, names),
             "restore_url": entity.url("restore", obj.pk, event.pk)
             if can_restore and event.action != "delete"
             else "",
