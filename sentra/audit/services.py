@@ -556,6 +556,32 @@ class _Undo:
         return field.get_db_prep_save(value, self.connection)
 
 
+def _referrers_first(labels) -> list[str]:
+    """The kinds of record to delete, those that refer to another kind of the batch first (a centre
+    before the decree it names), so that no delete meets a protected reference of the same batch."""
+    from django.apps import apps
+
+    models_of = {label: apps.get_model(label) for label in labels}
+    refers = {
+        label: {
+            other
+            for other, target in models_of.items()
+            if other != label
+            and any(getattr(f, "related_model", None) is target for f in model._meta.concrete_fields)
+        }
+        for label, model in models_of.items()
+    }
+    order: list[str] = []
+    remaining = list(models_of)
+    while remaining:
+        # next: a kind no other remaining kind refers to
+        free = [k for k in remaining if not any(k in refers[o] for o in remaining if o != k)]
+        pick = free[0] if free else remaining[0]  # a cycle: the batch's order
+        order.append(pick)
+        remaining.remove(pick)
+    return order
+
+
 def _chunks(items: list, size: int = ROLLBACK_CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -673,7 +699,8 @@ def _rollback(actor, batch_pk, reason, keep_changed, on_progress, connection) ->
             done += len(chunk)
             if on_progress:
                 on_progress(done, total)
-    for label, ids in created.items():
+    for label in _referrers_first(created):
+        ids = created[label]
         for chunk in _chunks(ids):
             count += undoers[label].delete(chunk, names[label])
             done += len(chunk)

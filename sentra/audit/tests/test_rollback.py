@@ -268,3 +268,31 @@ def _user(actor):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=actor.user_id)
+
+
+CENTRE_HEADER = (
+    "nama_sentra,komoditas,kbli,kode_wilayah,jenis_dasar_hukum,nomor_dasar_hukum,"
+    "tanggal_dasar_hukum,nib_anggota"
+)
+
+
+def test_a_centre_import_is_rolled_back_with_the_decree_and_links_it_created(tmp_path, actor):
+    """The centres name the decree (a protected reference): they go first, whatever the batch's order."""
+    from sentra.registry.imports import import_centres
+    from sentra.registry.models import Centre, CentreMembership, CentreVillage, Decree
+
+    members = [EnterpriseFactory(nib=f"912000000020{i}", village_id="64.09.01.1002") for i in range(2)]
+    path = tmp_path / "sentra.csv"
+    path.write_text(
+        CENTRE_HEADER + "\n"
+        f'Sentra Amplang,Amplang,10794,"64.09.01.1002;64.09.01.1001",SK Bupati,518/9/2021,31/03/2021,'
+        f'"{members[0].nib};{members[1].nib}"\n'
+        f"Sentra Kerupuk,Kerupuk,10794,64.09.01.1001,SK Bupati,518/9/2021,31/03/2021,{members[0].nib}\n",
+        encoding="utf-8",
+    )
+    report = import_centres(actor=actor, path=path, commit=True)
+    assert report.ok and report.created == 2 and Decree.objects.count() == 1
+    assert import_rollback(actor=actor, batch_id=report.batch_id) >= 2
+    assert not Centre.objects.exists() and not Decree.objects.exists()
+    assert not CentreVillage.objects.exists() and not CentreMembership.objects.exists()
+    assert Enterprise.objects.count() == 2  # the members were not the import's
