@@ -1214,7 +1214,12 @@ class CentreSchema(_RegistrySchema):
         # every centre, so that a rollback, deleting in the batch's order, deletes the centres that
         # name a decree before the decree.
         for decree in new_decrees:
-            record_change(actor=history.actor, action=AuditAction.CREATE, obj=decree, batch=history.batch)
+            event = record_change(
+                actor=history.actor, action=AuditAction.CREATE, obj=decree, batch=history.batch
+            )
+            # Placed at the issuing region, so the batch reads as inside it (import_batch_for).
+            event.region_code = decree.region_id
+            event.save(update_fields=["region_code"])
 
 
 # ---------------------------------------------------------------------------------------------------

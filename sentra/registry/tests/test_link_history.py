@@ -189,7 +189,7 @@ def test_a_centre_import_records_the_decrees_it_creates_and_its_rollback_removes
         report.batch_id,
         officer.username,
     )
-    assert created.snapshot["number"] == "518/176/2020"
+    assert (created.snapshot["number"], created.region_code) == ("518/176/2020", PPU)
     centre = Centre.objects.get(name="Sentra Amplang")
     assert events(centre, "create").get().snapshot["member_ids"] == [units[0].pk]
 
