@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -256,8 +257,22 @@ def notify(*, user_id: int, message: str, link: str = "") -> Notification:
     return Notification.objects.create(user_id=user_id, message=message[:500], link=link[:300])
 
 
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at=None)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
+def notifications_mark_read(*, user, ids: Iterable[int] | None = None, everything: bool = False) -> int:
+    """Marks the user's unread notifications read: those named in `ids`, or all with `everything=True`.
+
+    "All" is never the default: a missing or garbled list of ids (the API once read `[null, null]` as
+    none at all) must not mark everything read. Other users' ids are ignored. Returns how many changed.
+    """
+    if everything:
+        if ids is not None:
+            raise DomainError(_("Pilih salah satu: ids atau all."), code="ids_or_all")
+        qs = Notification.objects.filter(user=user, read_at=None)
+    else:
+        ids = list(ids) if ids is not None else []
+        if not ids or any(type(pk) is not int or pk < 1 for pk in ids):
+            raise DomainError(
+                _("Sebutkan notifikasi yang ditandai: daftar id (bilangan bulat positif), atau all."),
+                code="ids_or_all",
+            )
+        qs = Notification.objects.filter(user=user, read_at=None, pk__in=ids)
     return qs.update(read_at=timezone.now())

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from sentra.accounts.models import Notification
 from sentra.accounts.services import notifications_mark_read
@@ -85,7 +87,32 @@ class NotificationOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[Id] | None = Field(None, description="Kosong: semua notifikasi.")
+    """Exactly one of `ids` (the notifications to mark) or `all: true`; "all" is never implied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[Id] | None = Field(
+        None, min_length=1, max_length=500, description="Id notifikasi yang ditandai."
+    )
+    all: bool = Field(False, description="true: semua notifikasi yang belum dibaca (tanpa ids).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def an_object(cls, data):
+        raw = getattr(data, "_obj", data)  # django-ninja hands its schemas the value wrapped
+        if not isinstance(raw, dict):  # e.g. [null, null], once read as "no ids: all"
+            raise _ids_or_all()
+        return data
+
+    @model_validator(mode="after")
+    def ids_or_all(self):
+        if (self.ids is not None) == self.all:
+            raise _ids_or_all()
+        return self
+
+
+def _ids_or_all() -> PydanticCustomError:
+    return PydanticCustomError("ids_or_all", _('Kirim {"ids": [id, …]} atau {"all": true}, salah satu saja.'))
 
 
 class MarkReadOut(Schema):
@@ -194,8 +221,8 @@ def notification_list(request, filters: Query[NotificationFilter]):
     "/notifications/read",
     response={200: MarkReadOut, **REFUSED},
     summary="Tandai notifikasi sudah dibaca",
+    description='Isi: `{"ids": [1, 2]}` atau `{"all": true}`. Isi lain (kosong, daftar, null) ditolak: 422.',
     operation_id="notifications_mark_read",
 )
-def notification_mark_read(request, payload: MarkReadIn | None = None):
-    ids = payload.ids if payload else None
-    return {"marked": notifications_mark_read(user=request.user, ids=ids)}
+def notification_mark_read(request, payload: MarkReadIn):
+    return {"marked": notifications_mark_read(user=request.user, ids=payload.ids, everything=payload.all)}

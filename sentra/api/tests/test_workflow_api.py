@@ -106,7 +106,7 @@ def test_returned_submission_notifies_the_submitter(client, enterprise, regency_
     client = as_user(client, regency_officer)
     inbox = client.get(f"{API}/notifications", {"unread": True}).json()
     assert inbox["count"] == 1 and "Foto produk kurang jelas" in inbox["results"][0]["message"]
-    assert post(client, f"{API}/notifications/read").json() == {"marked": 1}
+    assert post(client, f"{API}/notifications/read", {"all": True}).json() == {"marked": 1}
     assert client.get(f"{API}/notifications", {"unread": True}).json()["count"] == 0
 
 

@@ -20,7 +20,7 @@ PER_PAGE = 25
 def notification_list(request):
     """GET: newest first; POST: marks all as read."""
     if request.method == "POST":
-        count = notifications_mark_read(user=request.user)
+        count = notifications_mark_read(user=request.user, everything=True)
         messages.success(request, _("%(n)s notifikasi ditandai sudah dibaca.") % {"n": count})
         return redirect("web:notifications")
     page = Paginator(Notification.objects.filter(user=request.user), PER_PAGE).get_page(
