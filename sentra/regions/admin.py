@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Kbli, Region
+from .models import Kbli, LocalityAlias, Region
 
 
 class ReadOnlyReferenceAdmin(admin.ModelAdmin):
@@ -32,3 +32,14 @@ class KbliAdmin(ReadOnlyReferenceAdmin):
     list_filter = ("level",)
     search_fields = ("=code", "code", "title")
     raw_id_fields = ("parent",)
+
+
+@admin.register(LocalityAlias)
+class LocalityAliasAdmin(ReadOnlyReferenceAdmin):
+    """Loaded from sentra/regions/data/localities.csv, where every entry carries its source."""
+
+    list_display = ("name", "kind", "village", "source")
+    list_filter = ("kind",)
+    search_fields = ("name", "village__name", "=village__code")
+    list_select_related = ("village",)
+    raw_id_fields = ("village",)

@@ -79,3 +79,47 @@ class Kbli(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class LocalityAlias(models.Model):
+    """A named place below the village (kampung, dusun, neighbourhood, industrial area) that people
+    write in addresses instead of the village: "Somber" for Kelurahan Batu Ampar, Balikpapan.
+
+    The gazetteer answers the village and names the locality in its reason. Every entry carries the
+    source that places the locality in that village; the shipped entries come from
+    sentra/regions/data/localities.csv (see SOURCES.md) through `sentra load-reference`.
+    """
+
+    class Kind(models.TextChoices):
+        KAMPUNG = "kampung", _("kampung")
+        DUSUN = "dusun", _("dusun")
+        DUKUH = "dukuh", _("dukuh")
+        LINGKUNGAN = "lingkungan", _("lingkungan")
+        KAWASAN = "kawasan", _("kawasan")
+        JALAN = "jalan", _("jalan")
+
+    name = models.CharField(_("nama lokalitas"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    village = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="locality_aliases",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+        verbose_name=_("desa/kelurahan"),
+    )
+    source = models.CharField(
+        _("sumber"), max_length=500, help_text=_("URL atau dokumen yang menjadi dasar.")
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("nama lokalitas")
+        verbose_name_plural = _("nama lokalitas")
+        ordering = ["name", "village"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "village"], name="regions_locality_alias_unique"),
+            models.CheckConstraint(condition=~models.Q(source=""), name="regions_locality_alias_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.village_id}"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Kbli, Region
+from .models import Kbli, LocalityAlias, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGION_FILES = [
@@ -18,6 +18,7 @@ REGION_FILES = [
     (Region.Level.DISTRICT, "districts.csv"),
     (Region.Level.VILLAGE, "villages.csv"),
 ]
+LOCALITIES_FILE = "localities.csv"
 BATCH_SIZE = 5000
 
 
@@ -28,6 +29,7 @@ class ReferenceCounts:
     districts: int
     villages: int
     kbli: int
+    localities: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -72,7 +74,42 @@ def reference_load(*, data_dir: Path = DATA_DIR) -> ReferenceCounts:
         for row in _read_csv(data_dir / "kbli2020.csv")
     ]
     _upsert(Kbli, kbli, ["title", "level", "parent", "description"])
+    _load_localities(data_dir / LOCALITIES_FILE)
     return reference_counts()
+
+
+def _load_localities(path: Path) -> None:
+    """The locality aliases are exactly the rows of the shipped CSV (each with its source): rows
+    are inserted or updated by (name, village), and rows no longer in the file are removed."""
+    if not path.exists():
+        return
+    rows = list(_read_csv(path))
+    missing = [row["name"] for row in rows if not row["source"].strip()]
+    if missing:
+        raise ValueError(f"{path.name}: no source for {', '.join(missing)}")
+    aliases = [
+        LocalityAlias(
+            name=row["name"].strip(),
+            kind=row["kind"].strip(),
+            village_id=row["village_code"].strip(),
+            source=row["source"].strip(),
+            note=row.get("note", "").strip(),
+        )
+        for row in rows
+    ]
+    LocalityAlias.objects.bulk_create(
+        aliases,
+        update_conflicts=True,
+        unique_fields=["name", "village"],
+        update_fields=["kind", "source", "note"],
+    )
+    keep = {(a.name, a.village_id) for a in aliases}
+    stale = [
+        pk
+        for pk, name, village in LocalityAlias.objects.values_list("pk", "name", "village_id")
+        if (name, village) not in keep
+    ]
+    LocalityAlias.objects.filter(pk__in=stale).delete()
 
 
 def reference_counts() -> ReferenceCounts:
@@ -85,6 +122,7 @@ def reference_counts() -> ReferenceCounts:
         districts=by_level[Region.Level.DISTRICT],
         villages=by_level[Region.Level.VILLAGE],
         kbli=Kbli.objects.count(),
+        localities=LocalityAlias.objects.count(),
     )
 
 

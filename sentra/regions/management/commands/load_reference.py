@@ -16,6 +16,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Provinsi: {counts.provinces:,} · Kabupaten/kota: {counts.regencies:,} · "
-            f"Kecamatan: {counts.districts:,} · Desa/kelurahan: {counts.villages:,} · KBLI: {counts.kbli:,}"
+            f"Kecamatan: {counts.districts:,} · Desa/kelurahan: {counts.villages:,} · "
+            f"KBLI: {counts.kbli:,} · Nama lokalitas: {counts.localities:,}"
         )
         self.stdout.write(self.style.SUCCESS(f"Data rujukan dimuat dalam {elapsed:.1f} detik."))
