@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from django import forms
@@ -9,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sentra.agencies.models import Agency
-from sentra.core.errors import DomainError
+from sentra.core.errors import DomainError, StaleVersion
 from sentra.regions.codes import normalise_code
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
 from sentra.registry.services import ENTERPRISE_FIELDS
@@ -41,6 +42,94 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def _plain(value) -> str:
+    """A form value as text, to tell whether a field changed between two loads of the record."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, list | tuple):
+        return ",".join(_plain(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(getattr(value, "pk", value)).strip()
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A value as the person reads it: the label of a choice, ya/tidak for a checkbox, — for nothing."""
+    if isinstance(field, forms.BooleanField):
+        return str(_("ya")) if value not in (None, False, "", "False", "false", "0") else str(_("tidak"))
+    if value in (None, "", [], ()):
+        return "—"
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        labels = {str(key): str(label) for key, label in choices}
+        if isinstance(value, list | tuple):
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(_plain(value), str(value))
+    return str(value)
+
+
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the record it was loaded with (core.versioning).
+
+    `loaded_from(record, initial)` fills the hidden `version` and `loaded` (the values shown when the
+    form was opened). The view passes `expected_version` to the service; when the service answers
+    StaleVersion, `show_conflict` keeps the person's input, lists each field someone else changed
+    meanwhile (label, their value now, your value) and carries the current version, so that
+    submitting again saves deliberately. Nothing is overwritten without the person seeing it.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    conflict: list[dict[str, str]] | None = None  # the panel's rows once the record changed meanwhile
+
+    VERSION_FIELDS = ("version", "loaded")
+
+    @staticmethod
+    def loaded_from(record, initial: dict) -> dict:
+        """`initial` of an edit form, with the record's version and the values it shows."""
+        shown = {name: _plain(value) for name, value in initial.items()}
+        return {**initial, "version": record.version, "loaded": json.dumps(shown, ensure_ascii=False)}
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the form was loaded with (None: an old page without one, any version)."""
+        return self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
+
+    def show_conflict(self, error: StaleVersion, record, now: dict) -> None:
+        """The record changed since the form was loaded: `now` is the initial of a form opened now."""
+        try:
+            loaded = json.loads(self.data.get("loaded") or "")
+        except ValueError:
+            loaded = None
+        rows = []
+        for name, value in now.items():
+            if name in self.VERSION_FIELDS or name not in self.fields or self.fields[name].disabled:
+                continue
+            field = self.fields[name]
+            if isinstance(loaded, dict) and name in loaded:
+                changed = loaded[name] != _plain(value)
+            else:  # no record of what was shown: every field where theirs and yours differ
+                changed = _plain(value) != _plain(self[name].value())
+            if changed:
+                yours = _shown(field, self[name].value())
+                rows.append({"label": str(field.label), "now": _shown(field, value), "yours": yours})
+        self.conflict = rows
+        data = self.data.copy()
+        data["version"] = str(record.version)
+        data["loaded"] = json.dumps({n: _plain(v) for n, v in now.items()}, ensure_ascii=False)
+        self.data = data
+        self.add_error(
+            None,
+            _(
+                "Data ini sudah diubah orang lain sejak Anda membukanya. Periksa perubahannya; isian Anda "
+                "masih ada. Simpan lagi bila isian Anda tetap ingin dipakai."
+            ),
+        )
 
 
 class FilterForm(forms.Form):
@@ -265,7 +354,7 @@ class KbliField(forms.CharField):
         return resolve_kbli(value) if value else value
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(VersionedForm):
     name = forms.CharField(label=_("Nama usaha"), max_length=200)
     owner_name = forms.CharField(label=_("Nama pemilik"), max_length=150, required=False)
     nib = forms.CharField(label=_("NIB"), max_length=13, required=False, help_text=_("13 angka."))
@@ -488,7 +577,7 @@ class MembersField(forms.CharField):
         return list(dict.fromkeys(enterprise.pk for _line, enterprise in resolved))
 
 
-class CentreForm(forms.Form):
+class CentreForm(VersionedForm):
     name = forms.CharField(label=_("Nama sentra"), max_length=200)
     commodity = forms.CharField(label=_("Komoditas"), max_length=150)
     kbli_code = KbliField()
@@ -636,7 +725,7 @@ class MakerField(forms.CharField):
         return self.resolve(value, self.actor).pk
 
 
-class ProductForm(forms.Form):
+class ProductForm(VersionedForm):
     name = forms.CharField(label=_("Nama produk"), max_length=200)
     # KBLI before the makers: they take two columns each (web/lookup.css), the rows stay full.
     kbli_code = KbliField(required=False)

@@ -9,7 +9,7 @@ from sentra.programmes.choices import AccountGroup, ActivityKind, FundingSource,
 from sentra.programmes.models import RPD_FIELDS
 from sentra.verification.models import VerificationStatus
 
-from .forms import AgencyField
+from .forms import AgencyField, VersionedForm
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}  # what <input type=date> reads
 # A DIPA for APBN, dekonsentrasi and tugas pembantuan; the equivalent document (DPA, agreement) otherwise.
@@ -48,14 +48,14 @@ class PlanFilterForm(forms.Form):
     sort = forms.CharField(required=False)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(VersionedForm):
     fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
     code = forms.CharField(label=_("Kode program"), max_length=40)
     name = forms.CharField(label=_("Nama program"), max_length=250)
     agency = AgencyField()
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(VersionedForm):
     programme = forms.TypedChoiceField(label=_("Program"), coerce=int)
     code = forms.CharField(label=_("Kode kegiatan"), max_length=40)
     name = forms.CharField(label=_("Nama kegiatan"), max_length=250)
@@ -175,7 +175,7 @@ class BudgetReviseForm(forms.Form):
         return data
 
 
-class DisbursementPlanForm(forms.Form):
+class DisbursementPlanForm(VersionedForm):
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -21,7 +21,7 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
 from sentra.audit.selectors import event_get
-from sentra.core.errors import AccessDenied, DomainError
+from sentra.core.errors import AccessDenied, DomainError, StaleVersion
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import Month
@@ -31,7 +31,7 @@ from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_li
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS, ensure_editable
 
-from ..forms import ReasonForm, add_domain_errors
+from ..forms import ReasonForm, VersionedForm, add_domain_errors
 from ..forms_programmes import (
     ActivityForm,
     BudgetDocumentForm,
@@ -347,6 +347,20 @@ def _form_page(request, form, *, title: str, back: str, template: str = "web/pro
     return render(request, template, {"form": form, "title": title, "back": back, **extra})
 
 
+def _programme_initial(obj) -> dict:
+    initial = {"fiscal_year": obj.fiscal_year, "code": obj.code, "name": obj.name, "agency": obj.agency_id}
+    return VersionedForm.loaded_from(obj, initial)
+
+
+def _activity_initial(obj) -> dict:
+    initial = {name: getattr(obj, name) for name in ActivityForm.SERVICE_FIELDS}
+    initial.update(
+        programme=obj.programme_id,
+        location_codes=", ".join(r.code for r in obj.locations.order_by("code")),
+    )
+    return VersionedForm.loaded_from(obj, initial)
+
+
 @login_required
 def programme_form(request, pk: int | None = None):
     actor = actor_for_request(request)
@@ -372,7 +386,12 @@ def programme_form(request, pk: int | None = None):
                         **data,
                     )
                 else:
-                    obj = services.programme_update(actor=actor, programme=obj, **data)
+                    obj = services.programme_update(
+                        actor=actor, programme=obj, expected_version=form.expected_version, **data
+                    )
+            except StaleVersion as error:
+                fresh = _404(selectors.programme_get(actor=actor, pk=pk))
+                form.show_conflict(error, fresh, _programme_initial(fresh))
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
@@ -381,12 +400,7 @@ def programme_form(request, pk: int | None = None):
     else:
         initial = {"fiscal_year": selectors.default_fiscal_year()}
         if obj is not None:
-            initial = {
-                "fiscal_year": obj.fiscal_year,
-                "code": obj.code,
-                "name": obj.name,
-                "agency": obj.agency_id,
-            }
+            initial = _programme_initial(obj)
         form = _limit_agencies(ProgrammeForm(initial=initial), actor)
     if obj is not None:
         form.fields["fiscal_year"].disabled = True
@@ -465,7 +479,12 @@ def activity_form(request, pk: int | None = None):
                     programme = _404(selectors.programme_get(actor=actor, pk=form.cleaned_data["programme"]))
                     obj = services.activity_create(actor=actor, programme=programme, **extra, **data)
                 else:
-                    obj = services.activity_update(actor=actor, activity=obj, **extra, **data)
+                    obj = services.activity_update(
+                        actor=actor, activity=obj, expected_version=form.expected_version, **extra, **data
+                    )
+            except StaleVersion as error:
+                fresh = _404(selectors.activity_get(actor=actor, pk=pk))
+                form.show_conflict(error, fresh, _activity_initial(fresh))
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
@@ -474,11 +493,7 @@ def activity_form(request, pk: int | None = None):
     else:
         initial = {}
         if obj is not None:
-            initial = {name: getattr(obj, name) for name in ActivityForm.SERVICE_FIELDS}
-            initial.update(
-                programme=obj.programme_id,
-                location_codes=", ".join(r.code for r in obj.locations.all()),
-            )
+            initial = _activity_initial(obj)
         elif request.GET.get("program", "").isdigit():
             initial["programme"] = int(request.GET["program"])
         form = ActivityForm(initial=initial, programmes=programmes)
@@ -768,6 +783,13 @@ def budget_revise(request, pk: int):
     )
 
 
+def _plan_initial(plan: DisbursementPlan | None) -> dict:
+    """The RPD form's initial: the plan's months and version (0: no plan yet)."""
+    if plan is None:
+        return {"version": 0}
+    return VersionedForm.loaded_from(plan, {name: getattr(plan, name) for name in RPD_FIELDS})
+
+
 @login_required
 def rpd_form(request, pk: int):
     """Sets or revises a budget line's RPD (DIPA page III): twelve months that add up to the pagu."""
@@ -775,13 +797,19 @@ def rpd_form(request, pk: int):
     line = _404(selectors.budget_line_get(actor=actor, pk=pk))
     require_record(actor, Action.EDIT, line.document)  # a BudgetLine has no agency_id of its own
     plan = DisbursementPlan.objects.filter(line=line).first()
-    initial = {name: getattr(plan, name) for name in RPD_FIELDS} if plan else {}
-    form = DisbursementPlanForm(request.POST or None, initial=initial)
+    form = DisbursementPlanForm(request.POST or None, initial=_plan_initial(plan))
     if request.method == "POST" and form.is_valid():
         try:
             services.disbursement_plan_set(
-                actor=actor, line=line, months=form.months(), reason=form.cleaned_data["reason"]
+                actor=actor,
+                line=line,
+                months=form.months(),
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
             )
+        except StaleVersion as error:
+            plan = DisbursementPlan.objects.filter(line=line).first()
+            form.show_conflict(error, plan, _plan_initial(plan))
         except DomainError as error:
             add_domain_errors(form, error)
         else:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
-from sentra.core.errors import AccessDenied, DomainError, NotFound
+from sentra.core.errors import AccessDenied, DomainError, NotFound, StaleVersion
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.registry import selectors, services
@@ -28,7 +28,15 @@ from sentra.registry.exports import export_response
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS, ensure_editable
 
-from ..forms import CentreForm, EnterpriseForm, FilterForm, ProductForm, ReasonForm, add_domain_errors
+from ..forms import (
+    CentreForm,
+    EnterpriseForm,
+    FilterForm,
+    ProductForm,
+    ReasonForm,
+    VersionedForm,
+    add_domain_errors,
+)
 
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
@@ -353,6 +361,37 @@ def _initial(obj, names) -> dict:
     return {name: getattr(obj, name) for name in names}
 
 
+def _enterprise_initial(obj) -> dict:
+    initial = _initial(obj, EnterpriseForm.SERVICE_FIELDS)
+    initial.update(village_code=obj.village_id, kbli_code=obj.kbli_id, agency=obj.agency_id)
+    return VersionedForm.loaded_from(obj, initial)
+
+
+def _centre_initial(obj) -> dict:
+    initial = _initial(obj, CentreForm.SERVICE_FIELDS)
+    initial.update(
+        village_codes=", ".join(services.centre_village_codes(obj)),
+        member_ids=", ".join(str(m.enterprise_id) for m in obj.memberships.order_by("id")),
+        kbli_code=obj.kbli_id,
+        agency=obj.agency_id,
+    )
+    return VersionedForm.loaded_from(obj, initial)
+
+
+def _product_initial(obj) -> dict:
+    initial = _initial(obj, ProductForm.SERVICE_FIELDS)
+    initial.update(
+        enterprise_id=obj.enterprise_id, centre_id=obj.centre_id, kbli_code=obj.kbli_id, agency=obj.agency_id
+    )
+    return VersionedForm.loaded_from(obj, initial)
+
+
+def _conflict(request, entity: Entity, form, error: StaleVersion, pk: int, initial) -> None:
+    """Someone saved the record since this form was opened: show what changed (VersionedForm)."""
+    record = _get_or_404(entity, pk, actor_for_request(request))
+    form.show_conflict(error, record, initial(record))
+
+
 def _form_page(request, entity: Entity, form, obj=None):
     return render(request, "web/registry/form.html", {"form": form, "entity": entity, "obj": obj})
 
@@ -395,18 +434,18 @@ def enterprise_form(request, pk: int | None = None):
                         enterprise=obj,
                         village_code=form.cleaned_data["village_code"].strip(),
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
+                        expected_version=form.expected_version,
                         **data,
                     )
+            except StaleVersion as error:
+                _conflict(request, entity, form, error, pk, _enterprise_initial)
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
                 messages.success(request, _("Data IKM “%(name)s” tersimpan.") % {"name": obj.name})
                 return redirect("web:enterprise_detail", pk=obj.pk)
     else:
-        initial = {}
-        if obj is not None:
-            initial = _initial(obj, EnterpriseForm.SERVICE_FIELDS)
-            initial.update(village_code=obj.village_id, kbli_code=obj.kbli_id, agency=obj.agency_id)
+        initial = _enterprise_initial(obj) if obj is not None else {}
         form = _limit_agencies(EnterpriseForm(initial=initial), actor)
     return _form_page(request, entity, form, obj)
 
@@ -440,23 +479,18 @@ def centre_form(request, pk: int | None = None):
                         village_codes=form.cleaned_data["village_codes"],
                         kbli_code=form.cleaned_data["kbli_code"].strip(),
                         member_ids=form.cleaned_data["member_ids"],
+                        expected_version=form.expected_version,
                         **data,
                     )
+            except StaleVersion as error:
+                _conflict(request, entity, form, error, pk, _centre_initial)
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
                 messages.success(request, _("Data sentra “%(name)s” tersimpan.") % {"name": obj.name})
                 return redirect("web:centre_detail", pk=obj.pk)
     else:
-        initial = {}
-        if obj is not None:
-            initial = _initial(obj, CentreForm.SERVICE_FIELDS)
-            initial.update(
-                village_codes=", ".join(services.centre_village_codes(obj)),
-                member_ids=", ".join(str(m.enterprise_id) for m in obj.memberships.all()),
-                kbli_code=obj.kbli_id,
-                agency=obj.agency_id,
-            )
+        initial = _centre_initial(obj) if obj is not None else {}
         form = _limit_agencies(CentreForm(initial=initial, actor=actor), actor)
     return _form_page(request, entity, form, obj)
 
@@ -500,23 +534,18 @@ def product_form(request, pk: int | None = None):
                             enterprise=enterprise,
                             centre=centre,
                             kbli_code=kbli,
+                            expected_version=form.expected_version,
                             **data,
                         )
+                except StaleVersion as error:
+                    _conflict(request, entity, form, error, pk, _product_initial)
                 except DomainError as error:
                     add_domain_errors(form, error)
                 else:
                     messages.success(request, _("Data produk “%(name)s” tersimpan.") % {"name": obj.name})
                     return redirect("web:product_detail", pk=obj.pk)
     else:
-        initial = {}
-        if obj is not None:
-            initial = _initial(obj, ProductForm.SERVICE_FIELDS)
-            initial.update(
-                enterprise_id=obj.enterprise_id,
-                centre_id=obj.centre_id,
-                kbli_code=obj.kbli_id,
-                agency=obj.agency_id,
-            )
+        initial = _product_initial(obj) if obj is not None else {}
         form = _limit_agencies(ProductForm(initial=initial, actor=actor), actor)
     return _form_page(request, entity, form, obj)
 
