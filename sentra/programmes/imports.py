@@ -822,9 +822,10 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
     activity refuses the row.
 
     History: one AuditBatch (kind "import_beneficiaries") with one UPDATE event per activity whose
-    `changes` list the centre and enterprise ids before → after. The batch is not an "import" batch:
-    links are not model fields, batch_rollback cannot undo them, so rollback is not offered (a
-    rollback request answers "not found" instead of pretending to undo)."""
+    `changes` list the centre and enterprise ids before → after, recorded as every link change is
+    (audit.links: the event's snapshot holds the links, so an earlier version can be restored from the
+    activity's history). The batch is not an "import" batch and rollback is not offered (a rollback
+    request answers "not found"): links are only added, and a wrong one is removed on the activity."""
 
     kind = "beneficiaries"
     title = _l("Penerima manfaat kegiatan")

@@ -1210,9 +1210,8 @@ class CentreSchema(_RegistrySchema):
                 self.existing[(natural_name(centre.name), villages[0])] = centre.pk << 2
         if refused:
             raise WriteRefused
-        # Decrees the file brought are created records of the batch like the centres. Recorded after
-        # every centre, so that a rollback, deleting in the batch's order, deletes the centres that
-        # name a decree before the decree.
+        # Decrees the file brought are created records of the batch like the centres (a rollback
+        # deletes them after the centres that name them).
         for decree in new_decrees:
             event = record_change(
                 actor=history.actor, action=AuditAction.CREATE, obj=decree, batch=history.batch
