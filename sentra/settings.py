@@ -33,31 +33,71 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"Unexpected value {name}={value}, use a whole number") from exc
 
 
-DEBUG = envbool("SENTRA_DEBUG", "false")
-# Production mode: secrets and database must come from the environment (a missing one is a startup
-# error, never a silent development default), cookies are Secure and HTTP is redirected to HTTPS.
-PRODUCTION = envbool("SENTRA_PRODUCTION", "false")
-if PRODUCTION:
-    _missing = [
+def hosts_from(value: str) -> list[str]:
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
+# Development defaults, never used in production (production_problems refuses to start without its own).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # nosec B105
+DEVELOPMENT_HOSTS = "127.0.0.1,localhost,testserver"  # testserver: Django's test client (tests, bench/)
+# Host names a production site never answers to: any host at all, and the test client's name.
+REFUSED_PRODUCTION_HOSTS = frozenset({"*", "testserver"})
+MIN_SECRET_KEY_LENGTH = 50  # as Django's own deployment check (manage.py check --deploy)
+MIN_SECRET_KEY_CHARACTERS = 5
+
+
+def production_problems(environ) -> list[str]:
+    """Why this environment may not run with SENTRA_PRODUCTION=true (empty: it may).
+
+    Secrets, database and hosts must come from the environment: a missing one is a startup error, never
+    a silent development default. The development key, a short or repetitive key, and the hosts
+    "*" (any) or "testserver" are refused too.
+    """
+    problems = []
+    missing = [
         name
         for name in ("SENTRA_SECRET_KEY", "DATABASE_URL", "SENTRA_ALLOWED_HOSTS")
-        if not os.getenv(name, "").strip()
+        if not environ.get(name, "").strip()
     ]
-    if _missing:
-        raise ImproperlyConfigured(f"{', '.join(_missing)} must be set when SENTRA_PRODUCTION=true")
+    if missing:
+        problems.append(f"{', '.join(missing)} must be set when SENTRA_PRODUCTION=true")
+    key = environ.get("SENTRA_SECRET_KEY", "").strip()
+    if key and (
+        key == DEVELOPMENT_SECRET_KEY
+        or key.startswith("django-insecure-")
+        or len(key) < MIN_SECRET_KEY_LENGTH
+        or len(set(key)) < MIN_SECRET_KEY_CHARACTERS
+    ):
+        problems.append(
+            "SENTRA_SECRET_KEY is the development key or too weak when SENTRA_PRODUCTION=true: use at "
+            f"least {MIN_SECRET_KEY_LENGTH} random characters, e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    refused = [
+        host
+        for host in hosts_from(environ.get("SENTRA_ALLOWED_HOSTS", ""))
+        if host in REFUSED_PRODUCTION_HOSTS
+    ]
+    if refused:
+        problems.append(
+            f"SENTRA_ALLOWED_HOSTS may not contain {', '.join(refused)} when SENTRA_PRODUCTION=true: "
+            "name the host names Sentra is served under"
+        )
+    return problems
+
+
+DEBUG = envbool("SENTRA_DEBUG", "false")
+# Production mode: the checks above, then Secure cookies and HTTP redirected to HTTPS.
+PRODUCTION = envbool("SENTRA_PRODUCTION", "false")
+if PRODUCTION and (_problems := production_problems(os.environ)):
+    raise ImproperlyConfigured("; ".join(_problems))
 DATA_DIR = Path(os.getenv("SENTRA_DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.getenv("SENTRA_SECRET_KEY", "").strip()
-if not SECRET_KEY:
-    # Development only: production mode refused to start above (bandit B105 is a false positive here).
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # nosec B105
-
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.getenv("SENTRA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if host.strip()
-]
+# Development only when unset: production mode refused to start above.
+SECRET_KEY = os.getenv("SENTRA_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
+# Production: exactly the configured hosts (required above); development: local names by default.
+ALLOWED_HOSTS = hosts_from(os.getenv("SENTRA_ALLOWED_HOSTS", "" if PRODUCTION else DEVELOPMENT_HOSTS))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 PRODUCTION_ENV = {
     "SENTRA_PRODUCTION": "true",
-    "SENTRA_SECRET_KEY": "x" * 50,
+    "SENTRA_SECRET_KEY": "k9Qz-3vLr_8WbT2xNcYp5HmJd7FsGa0eUoRi4KlVw6ZqXtBnMy1S",
     "DATABASE_URL": "postgres://sentra@db.example:5432/sentra",
     "SENTRA_ALLOWED_HOSTS": "sentra.example.go.id",
 }
@@ -66,10 +66,54 @@ def test_behind_a_proxy_its_https_header_is_trusted(tmp_path):
     assert json.loads(result.stdout)["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+def test_production_refuses_the_development_key(tmp_path):
+    from sentra.settings import DEVELOPMENT_SECRET_KEY
+
+    result = run_settings(tmp_path, **{**PRODUCTION_ENV, "SENTRA_SECRET_KEY": DEVELOPMENT_SECRET_KEY})
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+    assert "SENTRA_SECRET_KEY is the development key or too weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("insecure-development-key-do-not-use-in-production", id="development-key"),
+        pytest.param("change-me", id="short"),
+        pytest.param("x" * 64, id="one-character-repeated"),
+        pytest.param("abab" * 20, id="two-characters"),
+        pytest.param("django-insecure-" + "k9Qz3vLr8WbT2xNcYp5HmJd7FsGa0eUoRi4KlVw6", id="django-insecure"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key):
+    from sentra.settings import production_problems
+
+    problems = production_problems({**PRODUCTION_ENV, "SENTRA_SECRET_KEY": key})
+    assert problems and "SENTRA_SECRET_KEY is the development key or too weak" in problems[0]
+
+
+@pytest.mark.parametrize("hosts", ["*", "testserver", "sentra.example.go.id, testserver", "*,localhost"])
+def test_production_refuses_any_host_and_the_test_client_host(hosts):
+    from sentra.settings import production_problems
+
+    problems = production_problems({**PRODUCTION_ENV, "SENTRA_ALLOWED_HOSTS": hosts})
+    assert len(problems) == 1 and problems[0].startswith("SENTRA_ALLOWED_HOSTS may not contain")
+
+
+def test_production_answers_only_the_configured_hosts(tmp_path):
+    from sentra.settings import production_problems
+
+    assert production_problems(PRODUCTION_ENV) == []
+    result = run_settings(tmp_path, **{**PRODUCTION_ENV, "SENTRA_ALLOWED_HOSTS": "testserver"})
+    assert result.returncode != 0 and "SENTRA_ALLOWED_HOSTS may not contain testserver" in result.stderr
+    hosts = run_settings(tmp_path, **{**PRODUCTION_ENV, "SENTRA_ALLOWED_HOSTS": "a.go.id, b.go.id"})
+    assert json.loads(hosts.stdout)["ALLOWED_HOSTS"] == ["a.go.id", "b.go.id"]
+
+
 def test_development_needs_no_secrets(tmp_path):
     values = json.loads(run_settings(tmp_path).stdout)
     assert not values["SESSION_COOKIE_SECURE"] and not values["SECURE_SSL_REDIRECT"]
     assert values["SECURE_HSTS_SECONDS"] == 0
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "testserver"]
 
 
 # --- passwords -------------------------------------------------------------------------------------
