@@ -62,6 +62,8 @@ KEYWORDS: dict[str, tuple[int, str | None]] = {
     "provinsi": (1, None),
     "propinsi": (1, None),
 }
+# Level words that are never a word of a name.
+_LEVEL_ONLY = frozenset(KEYWORDS) - {"kota", "desa"}
 # Parts of an address below the village (streets, RT/RW, hamlets) or above the country's regions.
 NOISE_WORDS = frozenset(
     "jl jln jalan rt rw no nomor gg gang blok komplek kompleks komp perum perumahan dusun dsn "
@@ -120,8 +122,9 @@ PREFIX_FAMILY = {
     "propinsi": "provinsi",
 }
 # A comma part opened by one of these is a hamlet, unless the whole part is a region's name
-# ("Dukuh Pakis" is a kecamatan of Surabaya).
-HAMLET_WORDS = frozenset({"dukuh"})
+# ("Dukuh Pakis" is a kecamatan of Surabaya; 47 villages, most in Kerinci and Bengkulu, are called
+# "Dusun …"). Before issue 13 "dusun" always opened a part to skip.
+HAMLET_WORDS = frozenset({"dukuh", "dusun", "dsn"})
 PROVINCE_ALIASES = {
     "11": ["nad", "nanggroe aceh darussalam"],
     "12": ["sumut"],
@@ -167,10 +170,13 @@ def normalise(text: str) -> str:
 
 def expand_words(words: list[str], table: dict[str, tuple[str, ...]] = ABBREVIATIONS) -> list[str]:
     """Abbreviated name words written out ("tg pinang" → "tanjung pinang"); one with several
-    readings stays as written. Only a word followed by another name word counts."""
+    readings stays as written. Only a word followed by another name word counts ("Ps. Kota Bakti"
+    too: "kota" and "desa" are name words as often as level words)."""
     last = len(words) - 1
     return [
-        table[w][0] if w in table and i < last and len(table[w]) == 1 and words[i + 1] not in KEYWORDS else w
+        table[w][0]
+        if w in table and i < last and len(table[w]) == 1 and words[i + 1] not in _LEVEL_ONLY
+        else w
         for i, w in enumerate(words)
     ]
 
@@ -487,12 +493,10 @@ class Gazetteer:
         words = expand_words(words, self._abbreviations)
         if not words or all(w.isdigit() for w in words):
             return []
-        if words[0] in NOISE_WORDS or (
-            self.variants
-            and words[0] in HAMLET_WORDS
-            and len(words) > 1
-            and not self._lookup(words, None, None)
-        ):
+        if self.variants and words[0] in HAMLET_WORDS and len(words) > 1:
+            if not self._lookup(words, None, None):
+                return self._locality_mention(words)
+        elif words[0] in NOISE_WORDS:
             return self._locality_mention(words)
         hint = KEYWORDS.get(words[0])
         if hint and len(words) > 1:
