@@ -147,3 +147,45 @@ def test_a_centre_import_that_updates_a_centre_counts_its_version_up(tmp_path, m
         actor=actor, path=write(tmp_path, text.replace(",Amplang,", ",Kerupuk,"), "d.csv"), commit=True
     )
     assert (fresh(centre).commodity, fresh(centre).version) == ("Kerupuk", 2)
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="real concurrent transactions: PostgreSQL (SQLite serializes every write transaction)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_updates_with_the_same_version_exactly_one_wins(regency_agency):
+    """The audit's race: 20 pairs of writers who read the same version at once. Each pair has exactly
+    one winner, the other is told `stale`, and the winner's change is what is stored."""
+    import threading
+
+    from django.db import connection
+
+    from sentra.accounts.scope import system_actor
+
+    actor = system_actor()
+    for attempt in range(20):
+        enterprise = EnterpriseFactory(agency=regency_agency, name=f"UD Balapan {attempt}", workers=1)
+        start = threading.Barrier(2)
+        outcome: dict[int, str] = {}
+
+        def write(workers: int, enterprise=enterprise, start=start, outcome=outcome) -> None:
+            try:
+                copy = Enterprise.objects.get(pk=enterprise.pk)
+                start.wait()
+                services.enterprise_update(actor=actor, enterprise=copy, expected_version=1, workers=workers)
+                outcome[workers] = "saved"
+            except StaleVersion:
+                outcome[workers] = "stale"
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in (10, 20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcome.values()) == ["saved", "stale"], outcome
+        winner = next(n for n, result in outcome.items() if result == "saved")
+        stored = fresh(enterprise)
+        assert (stored.workers, stored.version) == (winner, 2)
