@@ -342,16 +342,12 @@ def parse_choice(value: Any, choices: Any) -> str | None:
     )
 
 
-def parse_text(value: Any, *, max_length: int, multiline: bool = False) -> str:
-    """A single-line text cell (or free text with `multiline`), refusing the characters of
-    sentra.core.text. The engine checks every cell of a row already (check_cells); this is for
-    values parsed outside it."""
+def parse_text(value: Any, *, max_length: int) -> str:
+    """A text cell within `max_length`. Its characters are checked once for every column, by the
+    engine (check_cells), so that a schema cannot forget one and no cell is reported twice."""
     text = cell_text(value)
     if len(text) > max_length:
         raise CellError("too_long", _("Paling banyak %(max)d karakter.") % {"max": max_length})
-    bad = find_bad_character(text, multiline=multiline)
-    if bad is not None:
-        raise CellError(bad.code, bad.message)
     return text
 
 
@@ -361,9 +357,13 @@ def check_cells(row: Row, report: ImportReport, multiline: frozenset[str] = froz
     can forget it. Columns in `multiline` (free text) may hold line breaks and tabs."""
     values = row.values
     try:
-        printable = "".join(values.values()).isprintable()  # a CSV row: one C-speed pass
+        joined = "".join(values.values())  # a CSV row: all text, checked in two C-speed passes
     except TypeError:  # XLSX: numbers, dates, None
         printable = False
+    else:
+        printable = joined.isprintable()
+        if printable and "=" not in joined:
+            return
     for key, value in values.items():
         if value.__class__ is not str:
             continue

@@ -537,3 +537,31 @@ def test_an_xlsx_export_writes_every_record_even_with_control_characters(client,
 def test_a_csv_export_writes_control_characters_as_the_xlsx_does(web, stored_before_the_rule):
     [cell] = export_cells(web, "Kontrol")
     assert cell == "UD Bel\ufffdKontrol\ufffdNul\ufffd[31m"
+
+
+CENTRE_HEADER = "nama_sentra,komoditas,kbli,kode_wilayah,bahan_baku,keterangan\n"
+
+
+def centre_row(name="Sentra Kopra", material="Kelapa", notes="") -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([name, "Kopra", "10421", SALOLOANG, material, notes])
+    return out.getvalue()
+
+
+def test_a_centre_import_refuses_each_hostile_cell_once_and_keeps_free_text_lines(tmp_path, officer):
+    from sentra.registry.models import Centre
+
+    data = CENTRE_HEADER + centre_row(material="Kelapa\u200d") + centre_row(name="Sentra Kopra \u202eB")
+    report = import_file(
+        kind="centres", actor=actor_of(officer), path=csv_file(tmp_path, data.encode()), commit=True
+    )
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (2, "bahan_baku", "invisible_character"),
+        (3, "nama_sentra", "bidi_character"),
+    ]
+    data = CENTRE_HEADER + centre_row(notes="Baris satu\nBaris dua\tdengan tab")
+    report = import_file(
+        kind="centres", actor=actor_of(officer), path=csv_file(tmp_path, data.encode()), commit=True
+    )
+    assert report.ok, report.as_dict()["errors"]
+    assert Centre.objects.get().description == "Baris satu\nBaris dua\tdengan tab"
