@@ -49,7 +49,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from . import xlsx_guard
-from .text import find_bad_character
+from .text import find_bad_character, replace_controls
 
 ProgressCallback = Callable[[int, int], None]
 RowStream = Iterator[tuple[int, list[Any]]]  # (spreadsheet row number, cells), header included
@@ -142,6 +142,9 @@ class ImportReport:
 
 
 def _shorten(text: str, limit: int = 200) -> str:
+    """The cell's value as the report echoes it: at most `limit` characters, its control characters
+    written as U+FFFD as exports do (a NUL would make the report unstorable in PostgreSQL's jsonb)."""
+    text = replace_controls(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

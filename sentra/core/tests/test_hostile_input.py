@@ -510,12 +510,13 @@ def test_a_background_import_of_hostile_cells_ends_with_its_report(settings, off
 
 @pytest.fixture
 def stored_before_the_rule():
-    """Three enterprises, the middle one's name holding control characters (written past validation)."""
+    """Three enterprises, the middle one's name holding control characters (written past validation;
+    not NUL, which PostgreSQL cannot store at all)."""
     from sentra.registry.tests.factories import EnterpriseFactory
 
     return [
         EnterpriseFactory(name="UD Awal"),
-        EnterpriseFactory(name="UD Bel\x07Kontrol\x00Nul\x1b[31m"),
+        EnterpriseFactory(name="UD Bel\x07Kontrol\x01Soh\x1b[31m"),
         EnterpriseFactory(name="UD Akhir"),
     ]
 
@@ -531,12 +532,12 @@ def test_an_xlsx_export_writes_every_record_even_with_control_characters(client,
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
-    assert names == ["UD Akhir", "UD Awal", "UD Bel\ufffdKontrol\ufffdNul\ufffd[31m"]
+    assert names == ["UD Akhir", "UD Awal", "UD Bel\ufffdKontrol\ufffdSoh\ufffd[31m"]
 
 
 def test_a_csv_export_writes_control_characters_as_the_xlsx_does(web, stored_before_the_rule):
     [cell] = export_cells(web, "Kontrol")
-    assert cell == "UD Bel\ufffdKontrol\ufffdNul\ufffd[31m"
+    assert cell == "UD Bel\ufffdKontrol\ufffdSoh\ufffd[31m"
 
 
 CENTRE_HEADER = "nama_sentra,komoditas,kbli,kode_wilayah,bahan_baku,keterangan\n"
@@ -565,3 +566,19 @@ def test_a_centre_import_refuses_each_hostile_cell_once_and_keeps_free_text_line
     )
     assert report.ok, report.as_dict()["errors"]
     assert Centre.objects.get().description == "Baris satu\nBaris dua\tdengan tab"
+
+
+def test_a_nul_past_the_start_of_a_csv_comes_back_through_the_api(client, officer):
+    """The report echoes the cell's value, and PostgreSQL's jsonb cannot hold a NUL: the echo shows U+FFFD."""
+    good = "".join(row(name=f"UD Amplang {n}") for n in range(300))
+    _token, key = token_create(user=officer, name="hostile")
+    response = client.post(
+        "/api/v1/imports/enterprises?commit=true",
+        {"file": upload((HEADER + good + row(name="UD\x00Amplang")).encode())},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200, response.content[:300]
+    [error] = response.json()["report"]["errors"]
+    assert (error["row"], error["column"], error["code"]) == (302, "nama_usaha", "control_character")
+    assert error["value"] == "UD\ufffdAmplang"
+    assert Enterprise.objects.count() == 0
