@@ -296,3 +296,32 @@ def test_a_centre_import_is_rolled_back_with_the_decree_and_links_it_created(tmp
     assert not Centre.objects.exists() and not Decree.objects.exists()
     assert not CentreVillage.objects.exists() and not CentreMembership.objects.exists()
     assert Enterprise.objects.count() == 2  # the members were not the import's
+
+
+def test_the_set_based_path_undoes_link_changes_of_any_kind_with_a_batch(tmp_path, officer, regency_agency):
+    """A beneficiaries import records link changes on activities (audit.links); the audit path puts
+    them back through the links' registered hook. (The channels still refuse such a batch,
+    `rollback_unsupported`, until the programmes import offers it.)"""
+    from sentra.audit.services import batch_rollback
+    from sentra.conftest import SALOLOANG
+    from sentra.programmes.tests.factories import YEAR, ActivityFactory
+    from sentra.registry.imports import import_file
+
+    activity = ActivityFactory(agency=regency_agency, code="5305.001")
+    kept = EnterpriseFactory(nib="9120001234560", village_id=SALOLOANG)
+    activity.enterprises.add(kept)
+    added = EnterpriseFactory(nib="9120001234567", village_id=SALOLOANG)
+    path = tmp_path / "penerima.csv"
+    path.write_text(
+        "Tahun anggaran,Kode kegiatan,NIB,ID sentra,Nama sentra,Kode wilayah\n"
+        f"{YEAR},5305.001,{added.nib},,,\n",
+        encoding="utf-8",
+    )
+    assert import_file(kind="beneficiaries", path=path, actor=officer, commit=True).ok
+    assert set(activity.enterprises.all()) == {kept, added}
+    batch = AuditBatch.objects.get(kind="import_beneficiaries")
+
+    assert batch_rollback(actor=officer, batch=batch) == 1
+    assert list(activity.enterprises.all()) == [kept]
+    undo = AuditBatch.objects.get(kind="rollback").events.get()
+    assert undo.changes["enterprises"] == [sorted([kept.pk, added.pk]), [kept.pk]]
