@@ -143,21 +143,28 @@ def main() -> None:
 
 
 def write_section(block: str) -> None:
-    """Replace this section (up to the next heading) or add it after the Gazetteer sections."""
-    text = RESULTS.read_text(encoding="utf-8")
+    RESULTS.write_text(with_section(RESULTS.read_text(encoding="utf-8"), block), encoding="utf-8")
+
+
+def with_section(text: str, block: str) -> str:
+    """Replace this section (up to the next heading), or add it after the "## Gazetteer" section and
+    the "### Gazetteer: …" sections that follow it."""
     start = text.find("\n" + HEADING + "\n")
     if start >= 0:
         start += 1
         ends = [i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i >= 0]
         end = min(ends) + 1 if ends else len(text)
-        RESULTS.write_text(text[:start] + block + ("\n" if ends else "") + text[end:], encoding="utf-8")
-        return
-    gazetteer = text.find("\n## Gazetteer\n")
-    after = text.find("\n## ", gazetteer + 1) if gazetteer >= 0 else -1
-    if after < 0:
-        RESULTS.write_text(text.rstrip("\n") + "\n\n" + block, encoding="utf-8")
-    else:
-        RESULTS.write_text(text[: after + 1] + block + "\n" + text[after + 1 :], encoding="utf-8")
+        return text[:start] + block + ("\n" if ends else "") + text[end:]
+    at = text.find("\n## Gazetteer\n")
+    if at < 0:
+        return text.rstrip("\n") + "\n\n" + block
+    while True:
+        following = [i for i in (text.find("\n## ", at + 1), text.find("\n### ", at + 1)) if i >= 0]
+        if not following:
+            return text.rstrip("\n") + "\n\n" + block
+        at = min(following)
+        if not text.startswith("\n### Gazetteer", at):
+            return text[: at + 1] + block + "\n" + text[at + 1 :]
 
 
 if __name__ == "__main__":

@@ -197,17 +197,19 @@ def make_case(ref: VariantReference, village: str, rng: random.Random) -> Varian
         v_text = prefix + written_village
         if prefix.count(" ") > 1 or prefix.lower().startswith("desa desa"):
             used.append("doubled prefix")
+    d_used: list[str] = []
     d_prefix = rng.choice(DISTRICT_PREFIXES)
-    d_text = d_prefix + (
-        _abbreviate(ref.names[district], rng, used) if rng.random() < 0.5 else ref.names[district]
-    )
+    d_name = _abbreviate(ref.names[district], rng, d_used) if rng.random() < 0.5 else ref.names[district]
+    d_text = d_prefix + d_name
+    if d_prefix.count(" ") > 1 or d_prefix == "Kec.Kec. ":
+        d_used.append("doubled prefix")
+    r_used: list[str] = []
     is_city = ref.names[regency].startswith("Kota ")
     r_prefix = rng.choice(CITY_PREFIXES if is_city else REGENCY_PREFIXES)
-    r_text = r_prefix + (
-        _abbreviate(ref.short(regency), rng, used) if rng.random() < 0.5 else ref.short(regency)
-    )
-    if d_prefix.count(" ") > 1 or d_prefix == "Kec.Kec. " or r_prefix.count(" ") > 1:
-        used.append("doubled prefix")
+    r_name = _abbreviate(ref.short(regency), rng, r_used) if rng.random() < 0.5 else ref.short(regency)
+    r_text = r_prefix + r_name
+    if r_prefix.count(" ") > 1:
+        r_used.append("doubled prefix")
 
     parts = {
         "village_district_regency": [v_text, d_text, r_text],
@@ -216,6 +218,8 @@ def make_case(ref: VariantReference, village: str, rng: random.Random) -> Varian
         "regency_first": [r_text, d_text, v_text],
         "village_only": [v_text],
     }[scenario]
+    # Only the variants of the parts written count.
+    used += (d_used if d_text in parts else []) + (r_used if r_text in parts else [])
     if rng.random() < 0.25:
         parts.insert(0, rng.choice(HAMLETS))
         used.append("hamlet part")

@@ -52,6 +52,7 @@ def gazetteer() -> Gazetteer:
         ("Kel. Pd. Aren, Kec. Pondok Aren", PONDOK_AREN),  # Pd. as Pondok (Java) …
         ("Pd. Tualang, Langkat", PADANG_TUALANG),  # … and as Padang (Sumatra)
         ("Ps. Kliwon, Surakarta", PASAR_KLIWON),
+        ("Kel. Ps. Kota, Kec. Rengat, Kab. Indragiri Hulu", "14.02.01.1006"),  # "kota" as a name word
         ("Dk. Pakis, Surabaya", DUKUH_PAKIS),
     ],
 )
@@ -198,6 +199,9 @@ def test_localities_csv_rows_are_upserted_stale_ones_removed_and_a_row_without_s
     write(["Kampung Uji", "kampung", SALO_LOANG, "https://example.org/b", "moved"])
     _load_localities(path)
     assert LocalityAlias.objects.get().source == "https://example.org/b"
+    write(["Dusun Lain", "dusun", API_API_PPU, "https://example.org/c", ""])
+    _load_localities(path)
+    assert list(LocalityAlias.objects.values_list("name", flat=True)) == ["Dusun Lain"]
     write(["Tanpa Sumber", "dusun", SALO_LOANG, " ", ""])
     with pytest.raises(ValueError, match="Tanpa Sumber"):
         _load_localities(path)
