@@ -582,3 +582,18 @@ def test_a_nul_past_the_start_of_a_csv_comes_back_through_the_api(client, office
     assert (error["row"], error["column"], error["code"]) == (302, "nama_usaha", "control_character")
     assert error["value"] == "UD\ufffdAmplang"
     assert Enterprise.objects.count() == 0
+
+
+def test_neutralised_text_fits_a_workbook_cell_as_the_report_writers_set_it():
+    """The report workbooks (programmes/reports/xlsx.py) set cells one by one, through neutralise:
+    openpyxl raises IllegalCharacterError at the assignment for a raw control character."""
+    from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from sentra.core.exports import neutralise
+
+    sheet = Workbook().active
+    with pytest.raises(IllegalCharacterError):
+        sheet.cell(row=1, column=1, value="Kegiatan\x01A")
+    cell = sheet.cell(row=2, column=1, value=neutralise("Kegiatan\x01A\x1b\x9f\tB\nC"))
+    assert cell.value == "Kegiatan\ufffdA\ufffd\ufffd\tB\nC"
