@@ -121,6 +121,11 @@ def main() -> None:
         )
         print(lines[-1])
     lines.append(f"build from the CSVs: off {build_off:.2f} s, on {build_on:.2f} s")
+    lines.append(
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (absolute times "
+        "on a loaded "
+        "machine are far above a quiet one's; the on/off ratio of alternating rounds is what this measures)"
+    )
     print(lines[-1])
 
     if not args.no_write:
