@@ -191,6 +191,9 @@ AUTH_PASSWORD_VALIDATORS = [
 SENTRA_LOGIN_MAX_FAILURES = envint("SENTRA_LOGIN_MAX_FAILURES", "5")
 SENTRA_LOGIN_MAX_FAILURES_PER_IP = envint("SENTRA_LOGIN_MAX_FAILURES_PER_IP", "20")
 SENTRA_LOGIN_LOCKOUT_MINUTES = envint("SENTRA_LOGIN_LOCKOUT_MINUTES", "15")
+# Separation of duties (verification.services.own_submission): an agency never verifies or accepts what
+# it submitted itself, unless this is true (a small office with nobody else to check its data).
+SENTRA_ALLOW_SELF_VERIFICATION = envbool("SENTRA_ALLOW_SELF_VERIFICATION", "false")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:login"

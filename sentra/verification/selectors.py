@@ -1,11 +1,14 @@
-"""What waits for whom: each level's verification queue."""
+"""What waits for whom: each level's verification queue, and the steps a user may take on a record."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import Actor
+from sentra.accounts.scope import Actor, require_record
+from sentra.core.errors import AccessDenied, NotFound
 
 from .models import VerificationStatus as S
 
@@ -32,3 +35,33 @@ def waiting_q(actor: Actor) -> Q:
 def queue(*, actor: Actor, qs: QuerySet) -> QuerySet:
     """`qs` must already be scoped to the actor (a registry selector's list)."""
     return qs.filter(waiting_q(actor))
+
+
+@dataclass
+class Steps:
+    """The verification steps to offer on a record: `available` (names, in TRANSITIONS order), and
+    `withheld`: why a step the role would allow is not offered (e.g. the record is the actor's
+    agency's own submission), or ""."""
+
+    available: list[str] = field(default_factory=list)
+    withheld: str = ""
+
+
+def record_steps(*, actor: Actor, record) -> Steps:
+    """What the record's detail page offers: the steps its status allows, the role and scope permit,
+    and the separation of duties does not withhold (the same rules as services.transition)."""
+    from .services import TRANSITIONS, own_submission, own_submission_message
+
+    steps = Steps()
+    for name, step in TRANSITIONS.items():
+        if record.verification_status not in step.sources:
+            continue
+        try:
+            require_record(actor, step.action, record)
+        except (AccessDenied, NotFound):
+            continue
+        if own_submission(actor, step.action, record):
+            steps.withheld = own_submission_message(record)
+            continue
+        steps.available.append(name)
+    return steps

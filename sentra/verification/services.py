@@ -7,6 +7,10 @@ Who does what (roles in accounts/permissions.py):
   return   submitted/verified → returned, with a reason, by the level that would verify/accept
   reopen   accepted → returned, with a reason, by the ministry — the only way to unlock
 Editing a submitted or verified record sends it back to draft: what was checked has changed.
+
+Separation of duties: nobody verifies or accepts what their own agency submitted (the submitter's
+agency, or the submitter themself), so every record is checked by another office than the one that
+entered it. SENTRA_ALLOW_SELF_VERIFICATION=true lifts this for small offices that have no second one.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +81,33 @@ def mark_edited(record: VerifiableModel) -> None:
         record.verified_at = None
 
 
+# The steps that check someone else's work: separated from the submitting agency.
+CHECKING_ACTIONS = frozenset({Action.VERIFY, Action.ACCEPT})
+
+
+def own_submission(actor: Actor, action: str, record: VerifiableModel) -> bool:
+    """True when `action` would have the actor check what they or their agency submitted."""
+    if action not in CHECKING_ACTIONS or getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False):
+        return False
+    submitter = record.submitted_by_id
+    if submitter is None:
+        return False
+    if submitter == actor.user_id:
+        return True
+    if actor.agency_id is None:
+        return False
+    from sentra.accounts.models import Profile
+
+    return Profile.objects.filter(user_id=submitter, agency_id=actor.agency_id).exists()
+
+
+def own_submission_message(record: VerifiableModel) -> str:
+    return _(
+        "“%(name)s” diajukan oleh instansi Anda sendiri: verifikasi dan penerimaan dilakukan oleh "
+        "instansi lain."
+    ) % {"name": record}
+
+
 def _check(actor: Actor, transition: Transition, record: VerifiableModel, reason: str) -> None:
     require_record(actor, transition.action, record)
     sources = transition.sources
@@ -92,6 +124,8 @@ def _check(actor: Actor, transition: Transition, record: VerifiableModel, reason
             },
             code="invalid_transition",
         )
+    if own_submission(actor, transition.action, record):
+        raise DomainError(own_submission_message(record), code="own_submission")
     if transition.needs_reason and not reason.strip():
         raise DomainError(
             _("Tuliskan alasannya."),

@@ -36,6 +36,7 @@ from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
 from sentra.regions.selectors import region_path
 from sentra.verification.models import VerificationStatus
+from sentra.verification.selectors import record_steps
 from sentra.verification.services import TRANSITIONS
 
 from ..forms import ReasonForm, add_domain_errors
@@ -698,7 +699,9 @@ def realisation_list(request):
 
 
 def _realisation_actions(actor: Actor, record) -> dict:
+    steps = record_steps(actor=actor, record=record)
     return {
+        "withheld": steps.withheld,
         "transitions": [
             {
                 "name": name,
@@ -707,7 +710,7 @@ def _realisation_actions(actor: Actor, record) -> dict:
                 "url": reverse("web:realisation_transition", args=[record.pk, name]),
             }
             for name, step in TRANSITIONS.items()
-            if record.verification_status in step.sources and allowed(actor, step.action, record)
+            if name in steps.available
         ],
         "edit_url": (
             reverse("web:realisation_edit", args=[record.pk])

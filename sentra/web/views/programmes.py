@@ -29,6 +29,7 @@ from sentra.programmes.models import RPD_FIELDS, BudgetLine, BudgetPolicy, Disbu
 from sentra.regions.models import Region
 from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 from sentra.verification.models import VerificationStatus
+from sentra.verification.selectors import record_steps
 from sentra.verification.services import TRANSITIONS, ensure_editable
 
 from ..forms import ReasonForm, VersionedForm, add_domain_errors
@@ -217,6 +218,7 @@ def activity_export(request):
 
 
 def activity_actions(actor: Actor, activity) -> dict:
+    steps = record_steps(actor=actor, record=activity)
     transitions = [
         {
             "name": name,
@@ -225,11 +227,12 @@ def activity_actions(actor: Actor, activity) -> dict:
             "url": reverse("web:activity_transition", args=[activity.pk, name]),
         }
         for name, step in TRANSITIONS.items()
-        if activity.verification_status in step.sources and allowed(actor, step.action, activity)
+        if name in steps.available
     ]
     editable = not activity.is_locked and allowed(actor, Action.EDIT, activity)
     return {
         "transitions": transitions,
+        "withheld": steps.withheld,
         "edit_url": reverse("web:activity_edit", args=[activity.pk]) if editable else "",
         "output_url": reverse("web:output_create", args=[activity.pk]) if editable else "",
         "history_url": reverse("web:activity_history", args=[activity.pk]),

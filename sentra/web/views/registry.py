@@ -26,6 +26,7 @@ from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.exports import export_response
 from sentra.verification.models import VerificationStatus
+from sentra.verification.selectors import record_steps
 from sentra.verification.services import TRANSITIONS, ensure_editable
 
 from ..forms import (
@@ -266,6 +267,7 @@ def allowed(actor: Actor, action: str, obj) -> bool:
 
 def record_actions(actor: Actor, entity: Entity, obj) -> dict:
     """The buttons a detail page shows: exactly the steps and changes the user may make now."""
+    steps = record_steps(actor=actor, record=obj)
     transitions = [
         {
             "name": name,
@@ -274,11 +276,12 @@ def record_actions(actor: Actor, entity: Entity, obj) -> dict:
             "url": entity.url("transition", obj.pk, name),
         }
         for name, step in TRANSITIONS.items()
-        if obj.verification_status in step.sources and allowed(actor, step.action, obj)
+        if name in steps.available
     ]
     editable = not obj.is_locked
     return {
         "transitions": transitions,
+        "withheld": steps.withheld,
         "edit_url": entity.url("edit", obj.pk) if editable and allowed(actor, Action.EDIT, obj) else "",
         "delete_url": entity.url("delete", obj.pk) if editable and allowed(actor, Action.DELETE, obj) else "",
         "history_url": entity.url("history", obj.pk),
