@@ -328,12 +328,14 @@ def _province_agencies(agencies: dict[str, Agency], report: DemoReport) -> dict[
 
 
 def _real_members(
-    *, centre: Centre, villages: list[str], agency: Agency, seed: int, report: DemoReport
+    *, centre: Centre, villages: list[str], agency: Agency, seed: int, report: DemoReport, product: str = ""
 ) -> None:
-    """Generated member units for a real sentra, so it meets the five-unit minimum."""
+    """Generated member units for a real sentra, so it meets the five-unit minimum; `product` is the
+    word in their names when the KBLI is not one of the generated ones (else the commodity)."""
     rng = random.Random(f"{seed}:{centre.name}:{centre.village_id}")
     kbli = next(
-        (k for k in KBLI_WEIGHTS if k[0] == centre.kbli_id), (centre.kbli_id, 0, centre.commodity, "")
+        (k for k in KBLI_WEIGHTS if k[0] == centre.kbli_id),
+        (centre.kbli_id, 0, product or centre.commodity, ""),
     )
     from sentra.regions.models import Region
 
@@ -369,14 +371,17 @@ def _real_members(
     )
 
 
+# Facts a real sentra's spec may give beyond its name, commodity and place (all Centre fields).
+REAL_CENTRE_FIELDS = ("raw_material", "description", "upt_name", "facilities", "board_members")
+
+
 def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Decree | None, seed, report):
     centre = Centre.objects.filter(name=spec["name"], village_id=villages[0]).first()
     if centre is None:
         data = {
             "name": spec["name"],
             "commodity": spec["commodity"],
-            "raw_material": spec.get("raw_material", ""),
-            "description": spec.get("description", ""),
+            **{key: spec[key] for key in REAL_CENTRE_FIELDS if key in spec},
             "status": spec.get("status", CentreStatus.DESIGNATED),
             "decree": decree,
         }
@@ -388,8 +393,57 @@ def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Dec
             actor=DEMO_ACTOR, agency=agency, village_codes=villages, kbli_code=spec["kbli"], **data
         )
         report.created["centres"] += 1
-    _real_members(centre=centre, villages=villages, agency=agency, seed=seed, report=report)
+    _real_members(
+        centre=centre,
+        villages=villages,
+        agency=agency,
+        seed=seed,
+        report=report,
+        product=spec.get("product", ""),
+    )
     return centre
+
+
+def _real_village(village: facts.Village, *, regency: str, report: DemoReport) -> str | None:
+    """The code of a real sentra's village. A code the facts state is used once the reference data
+    confirms its name, kecamatan and regency (a mismatch is reported, not placed); a village given by
+    name only is resolved through the gazetteer, as reported."""
+    if village.code is None:
+        district = f"Kecamatan {village.district}, " if village.district else ""
+        return _resolve(f"{village.name}, {district}{regency}", level=4, report=report)
+    from sentra.regions.models import Region
+
+    found = (
+        Region.objects.filter(code=village.code, level=Region.Level.VILLAGE)
+        .select_related("parent__parent")
+        .first()
+    )
+    stated = f"{village.code} {village.name}, Kecamatan {village.district}, {regency}"
+    if found is None:
+        report.unresolved.append(f"{stated} → not_found: kode tidak ada di data wilayah.")
+        return None
+    actual = (found.name, found.parent.name, found.parent.parent.name)
+    if any(
+        expected is not None and expected.casefold() != name.casefold()
+        for expected, name in zip((village.name, village.district, regency), actual, strict=True)
+    ):
+        place = f"{actual[0]}, Kecamatan {actual[1]}, {actual[2]}"
+        report.unresolved.append(f"{stated} → contradictory: kode {found.code} adalah {place}.")
+        return None
+    return found.code
+
+
+def _real_decree(spec: dict | None, report: DemoReport) -> Decree | None:
+    """The decree of a real sentra, issued by the region its place names (resolved by name)."""
+    if spec is None:
+        return None
+    region = _resolve(spec["place"], level=2, report=report)
+    if region is None:
+        return None
+    before = Decree.objects.count()
+    decree = decree_get_or_create(region_code=region, **{k: v for k, v in spec.items() if k != "place"})
+    report.created["decrees"] += Decree.objects.count() - before
+    return decree
 
 
 @transaction.atomic
@@ -397,18 +451,12 @@ def demo_real_facts(*, seed: int, report: DemoReport) -> dict[str, Agency]:
     """Agencies, the PPU decree and its nine sentra, Tarakan and Balikpapan, each place resolved."""
     agencies = _demo_agencies(report)
     ppu_agency = agencies.get(facts.PPU_AGENCY)
-    ppu = _resolve(facts.PPU_DECREE["place"], level=2, report=report)
-    decree = None
-    if ppu is not None:
-        spec = {k: v for k, v in facts.PPU_DECREE.items() if k != "place"}
-        before = Decree.objects.count()
-        decree = decree_get_or_create(region_code=ppu, **spec)
-        report.created["decrees"] += Decree.objects.count() - before
+    decree = _real_decree(facts.PPU_DECREE, report)
     for spec in facts.PPU_CENTRES:
         villages = [
             code
-            for village, district in spec["villages"]
-            if (code := _resolve(f"{village}, Kecamatan {district}, {facts.PPU}", level=4, report=report))
+            for village in spec["villages"]
+            if (code := _real_village(village, regency=facts.PPU, report=report))
         ]
         if not villages or ppu_agency is None:
             report.notes.append(f"{spec['name']} ({facts.PPU}) tidak dibuat: tidak ada desa yang dikenali.")
@@ -420,7 +468,7 @@ def demo_real_facts(*, seed: int, report: DemoReport) -> dict[str, Agency]:
         villages = [
             code
             for village in spec["villages"]
-            if (code := _resolve(f"{village}, {spec['regency']}", level=4, report=report))
+            if (code := _real_village(village, regency=spec["regency"], report=report))
         ]
         agency = agencies.get(spec["agency"])
         if not villages or agency is None:
@@ -429,7 +477,10 @@ def demo_real_facts(*, seed: int, report: DemoReport) -> dict[str, Agency]:
                 "lokasinya tidak dikenali sebagai desa/kelurahan."
             )
             continue
-        _real_centre(spec=spec, villages=villages, agency=agency, decree=None, seed=seed, report=report)
+        if len(villages) < len(spec["villages"]):
+            report.notes.append(f"{spec['name']}: hanya desa yang dikenali yang dicatat.")
+        decree = _real_decree(spec.get("decree"), report)
+        _real_centre(spec=spec, villages=villages, agency=agency, decree=decree, seed=seed, report=report)
     return agencies
 
 

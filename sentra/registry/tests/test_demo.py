@@ -13,25 +13,31 @@ from sentra.agencies.models import Agency
 from sentra.regions.models import Kbli
 from sentra.registry import demo
 from sentra.registry.demo import DemoReport, demo_real_facts, demo_rows, enterprise_rows
-from sentra.registry.demo_facts import DEMO_PASSWORD, PPU_CENTRES
+from sentra.registry.demo_facts import DEMO_PASSWORD, OTHER_CENTRES, PPU_CENTRES, Village
 from sentra.registry.models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
 from sentra.registry.selectors import RegistryFilter, enterprise_list
 from sentra.registry.services import centre_warnings
 from sentra.registry.tests.factories import EnterpriseFactory
 
-# Resolved by hand from the shipped Kemendagri list, to check the gazetteer-driven demo.
+SEPAN, PEMALUAN = "64.09.01.1015", "64.09.04.1006"
+# Resolved by hand from the shipped Kemendagri list, to check the demo (docs/demo-facts.md, corrected
+# 2026-12): coir (32905) in the coconut sentra, not copra; shrimp paste 10295, not 10215 (fish only).
 PPU_VILLAGES = {
-    "Sentra Kelapa dan Kerajinannya": ({"64.09.01.1002", "64.09.01.1005", "64.09.01.1001"}, "10421"),
+    "Sentra Kelapa dan Kerajinannya": ({"64.09.01.1002", "64.09.01.1005", "64.09.01.1001"}, "32905"),
     "Sentra Kapal Rakyat": ({"64.09.01.1011", "64.09.01.1018"}, "30111"),
     "Sentra Hasil Laut": ({"64.09.03.2003"}, "10219"),
     "Sentra Batik": ({"64.09.02.2004"}, "13134"),
-    "Sentra Terasi": ({"64.09.01.1018"}, "10215"),
+    "Sentra Terasi": ({"64.09.01.1018"}, "10295"),
     "Sentra Tenun": ({"64.09.04.2015"}, "13121"),
-    # Sepan lies in Kecamatan Penajam, not Sepaku as reported: contradictory, so reported, not placed.
-    "Sentra Rotan": ({"64.09.04.1006"}, "16291"),
+    # Kelurahan Sepan (Kecamatan Penajam, not Sepaku as reported) and Kelurahan Pemaluan (Sepaku).
+    "Sentra Rotan": ({SEPAN, PEMALUAN}, "16291"),
     "Sentra Kerajinan Bambu": ({"64.09.01.1010"}, "16291"),
     "Sentra Gula Aren": ({"64.09.02.2001"}, "10722"),
 }
+BATU_AMPAR = "64.71.03.1001"  # Kelurahan Batu Ampar, Kecamatan Balikpapan Utara: the Somber sentra
+MUARA_RAPAK = "64.71.03.1004"  # the kelurahan its decree (Kepwal 06/2000) names
+# Every place the corrected facts give; none of them may be reported as unrecognised.
+CORRECTED_PLACES = ("Sepan", "Pemaluan", "Somber", "Batu Ampar", "Muara Rapak", "Saloloang", "Jenebora")
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +52,16 @@ def counts():
     }
 
 
+def printed_unresolved(text: str) -> list[str]:
+    """The lines `sentra demo` prints under "Tempat yang tidak dikenali"."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Tempat yang tidak dikenali")), None)
+    if start is None:
+        assert "Semua tempat dikenali." in text
+        return []
+    return [line for line in lines[start + 1 :] if line.startswith("  - ")]
+
+
 @pytest.mark.django_db
 def test_demo_small_runs_twice_without_duplicates():
     out = StringIO()
@@ -58,7 +74,9 @@ def test_demo_small_runs_twice_without_duplicates():
     text = out.getvalue()
     for username in ("kemenperin", "disperindag.kaltim", "dinas.ppu", "tpl.ppu", "dekranasda.kutim", "admin"):
         assert f"{username} / {DEMO_PASSWORD}" in text
-    assert "Sepan, Kecamatan Sepaku" in text and "Somber, Kota Balikpapan" in text
+    # The printed report lists no unrecognised place that the corrected facts resolve.
+    unresolved = printed_unresolved(text)
+    assert not [line for line in unresolved if any(place in line for place in CORRECTED_PLACES)], unresolved
 
     # Every generated centre has at least five members of its own KBLI in its own village.
     for centre in Centre.objects.all():
@@ -98,12 +116,9 @@ def test_ppu_decree_and_its_nine_centres():
 def test_every_real_place_is_resolved_or_reported():
     report = DemoReport()
     agencies = demo_real_facts(seed=2026, report=report)
-    # Exactly the two places the reference data contradicts; nothing was guessed for them.
-    assert len(report.unresolved) == 2
-    assert report.unresolved[0].startswith("Sepan, Kecamatan Sepaku")
-    assert report.unresolved[1].startswith("Somber, Kota Balikpapan")
-    assert not Centre.objects.filter(name__contains="Somber").exists()
-    assert any("Somber" in note for note in report.notes)
+    # Villages stated by code are checked against the reference data; the rest (Tarakan's
+    # kelurahan, the agencies' regions) resolve through the gazetteer. Nothing is left unplaced.
+    assert report.unresolved == [] and report.notes == []
 
     tarakan = Centre.objects.get(name="Sentra Pengolahan Hasil Laut Tarakan")
     assert set(tarakan.village_links.values_list("village_id", flat=True)) == {
@@ -118,6 +133,110 @@ def test_every_real_place_is_resolved_or_reported():
     assert regions["Disperindagkop Kaltim"] == "64" and regions["Disperindagkop Kaltara"] == "65"
     assert regions["Disperindag NTT"] == "53" and regions["Bapelitbang PPU"] == "64.09"
     assert regions["Dekranasda Kutim"] == "64.08" and regions["Diskominfo Kutim"] == "64.08"
+    assert regions["DKUMKMP Balikpapan"] == "64.71"
+
+
+@pytest.mark.django_db
+def test_somber_is_kelurahan_batu_ampar_by_kepwal_06_2000_run_by_dkumkmp():
+    demo_real_facts(seed=2026, report=DemoReport())
+    somber = Centre.objects.get(name="Sentra IKM Tahu Tempe Somber")
+    # "Somber" is a locality: the sentra lies in Kelurahan Batu Ampar, Balikpapan Utara.
+    assert somber.village_id == BATU_AMPAR
+    assert set(somber.village_links.values_list("village_id", flat=True)) == {BATU_AMPAR}
+    assert somber.kbli_id == "10392" and somber.regency_code == "64.71"
+
+    decree = somber.decree
+    assert (decree.kind, decree.number, decree.region_id) == ("sk_walikota", "06/2000", "64.71")
+    assert decree.issued_on.year == 2000 and "Muara Rapak" in decree.title
+    assert somber.status == "designated" and somber.designated_on == decree.issued_on
+
+    agency = somber.agency
+    assert agency.name == "Dinas Koperasi, UMKM dan Perindustrian Kota Balikpapan"
+    assert (agency.short_name, agency.kind, agency.region_id) == (
+        "DKUMKMP Balikpapan",
+        "regency_industry",
+        "64.71",
+    )
+
+    # The decree's Muara Rapak is a note, not a second village; the other facts where the model has
+    # a field (the UPTD, the production houses) or else in the description.
+    assert not somber.village_links.filter(village_id=MUARA_RAPAK).exists()
+    assert f"Kelurahan Muara Rapak ({MUARA_RAPAK})" in somber.description
+    assert "Keputusan Walikota Balikpapan 14/2002" in somber.description
+    assert "Peraturan Walikota Balikpapan 33/2018" in somber.upt_name
+    assert "94 rumah produksi" in somber.facilities and "80" in somber.facilities
+    assert "98 anggota IKM" in somber.description
+
+    members = Enterprise.objects.filter(memberships__centre=somber)
+    assert members.count() >= 5 and set(members.values_list("village_id", flat=True)) == {BATU_AMPAR}
+    assert set(members.values_list("kbli_id", flat=True)) == {"10392"}
+
+
+@pytest.mark.django_db
+def test_rattan_sentra_in_sepan_and_pemaluan_with_the_reported_kecamatan_as_a_note():
+    demo_real_facts(seed=2026, report=DemoReport())
+    rattan = Centre.objects.get(name="Sentra Rotan")
+    assert rattan.village_id == SEPAN  # where the sentra was inaugurated (4 Nov 2022)
+    assert set(rattan.village_links.values_list("village_id", flat=True)) == {SEPAN, PEMALUAN}
+    assert "Kecamatan Sepaku" in rattan.description and f"Sepan ({SEPAN})" in rattan.description
+    members = Enterprise.objects.filter(memberships__centre=rattan)
+    assert set(members.values_list("village_id", flat=True)) == {SEPAN, PEMALUAN}
+
+
+@pytest.mark.django_db
+def test_terasi_and_coconut_coir_have_their_kbli():
+    demo_real_facts(seed=2026, report=DemoReport())
+    terasi = Centre.objects.get(name="Sentra Terasi")
+    assert terasi.kbli_id == "10295"  # fermentasi biota air lainnya; 10215 is fish only
+    coconut = Centre.objects.get(name="Sentra Kelapa dan Kerajinannya")
+    assert (
+        coconut.kbli_id == "32905" and Kbli.objects.get(code="32905").title == "Industri Serat Sabut Kelapa"
+    )
+    assert "sabut" in coconut.commodity.lower() and "kopra" not in coconut.commodity.lower()
+    for centre in (terasi, coconut):
+        kbli = set(Enterprise.objects.filter(memberships__centre=centre).values_list("kbli_id", flat=True))
+        assert kbli == {centre.kbli_id}
+    assert not Enterprise.objects.filter(name__contains="Kopra", nib__startswith="8").exists()
+
+
+@pytest.mark.django_db
+def test_a_stated_code_the_reference_data_contradicts_is_reported_not_placed(monkeypatch):
+    rattan = next(spec for spec in PPU_CENTRES if spec["name"] == "Sentra Rotan")
+    wrong = Village("Sepan", "Sepaku", SEPAN)  # the kecamatan as first reported
+    unknown = Village("Pemaluan", "Sepaku", "64.09.04.1999")
+    monkeypatch.setitem(rattan, "villages", [wrong, unknown, Village("Telemow", "Sepaku")])
+    report = DemoReport()
+    demo_real_facts(seed=2026, report=report)
+    assert report.unresolved == [
+        f"{SEPAN} Sepan, Kecamatan Sepaku, Kabupaten Penajam Paser Utara → contradictory: "
+        f"kode {SEPAN} adalah Sepan, Kecamatan Penajam, Kabupaten Penajam Paser Utara.",
+        "64.09.04.1999 Pemaluan, Kecamatan Sepaku, Kabupaten Penajam Paser Utara → not_found: "
+        "kode tidak ada di data wilayah.",
+    ]
+    assert report.notes == ["Sentra Rotan: hanya desa yang dikenali yang dicatat."]
+    centre = Centre.objects.get(name="Sentra Rotan")  # Telemow came through the gazetteer
+    assert set(centre.village_links.values_list("village_id", flat=True)) == {"64.09.04.2015"}
+
+
+@pytest.mark.django_db
+def test_a_place_given_by_name_that_does_not_resolve_is_reported(monkeypatch):
+    tarakan = next(spec for spec in OTHER_CENTRES if spec["regency"] == "Kota Tarakan")
+    monkeypatch.setitem(tarakan, "villages", [Village("Kampung Sebelas Qz")])
+    report = DemoReport()
+    demo_real_facts(seed=2026, report=report)
+    assert len(report.unresolved) == 1 and report.unresolved[0].startswith(
+        "Kampung Sebelas Qz, Kota Tarakan → "
+    )
+    assert not Centre.objects.filter(name=tarakan["name"]).exists()
+    assert report.notes == [
+        f"{tarakan['name']} (Kota Tarakan) tidak dibuat: lokasinya tidak dikenali sebagai desa/kelurahan."
+    ]
+
+    # `sentra demo` prints it.
+    monkeypatch.setattr("sentra.registry.management.commands.demo.demo_run", lambda **kwargs: report)
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert printed_unresolved(out.getvalue()) == [f"  - {report.unresolved[0]}"]
 
 
 def test_generated_distribution_follows_the_published_shares():
