@@ -184,7 +184,9 @@ class TestScope:
         self, tmp_path, officer, ppu_activity
     ):
         kudus = AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id=KUDUS)
-        line = BudgetLineFactory(document=BudgetDocumentFactory(agency=kudus), amount=10_000_000)
+        line = BudgetLineFactory(
+            document=BudgetDocumentFactory(agency=kudus), amount=10_000_000, activity__code="3319.001"
+        )
         report = run(
             tmp_path,
             officer,
