@@ -86,7 +86,7 @@ def _load_localities(path: Path) -> None:
     rows = list(_read_csv(path))
     missing = [row["name"] for row in rows if not row["source"].strip()]
     if missing:
-        raise ValueError(f"{path.name}: no source for {', '.join(missing)}")
+        raise ValueError(f"{path.name}: tanpa sumber: {', '.join(missing)}")
     aliases = [
         LocalityAlias(
             name=row["name"].strip(),
