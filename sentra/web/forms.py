@@ -77,15 +77,16 @@ class VersionedForm(forms.Form):
 
     `loaded_from(record, initial)` fills the hidden `version` and `loaded` (the values shown when the
     form was opened). The view passes `expected_version` to the service; when the service answers
-    StaleVersion, `show_conflict` keeps the person's input, lists each field someone else changed
-    meanwhile (label, their value now, your value) and carries the current version, so that
-    submitting again saves deliberately. Nothing is overwritten without the person seeing it.
+    StaleVersion, `show_conflict` takes the stored value of every field the person left alone, lists
+    the fields both changed (label, their value now, your value) and carries the current version, so
+    that submitting again saves deliberately. Nothing is overwritten without the person seeing it.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    conflict: list[dict[str, str]] | None = None  # the panel's rows once the record changed meanwhile
+    conflict: list[dict[str, str]] | None = None  # fields both changed meanwhile (theirs now, yours)
+    conflict_taken: list[dict[str, str]] = []  # fields only the other person changed: their value taken
 
     VERSION_FIELDS = ("version", "loaded")
 
@@ -101,35 +102,58 @@ class VersionedForm(forms.Form):
         return self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
 
     def show_conflict(self, error: StaleVersion, record, now: dict) -> None:
-        """The record changed since the form was loaded: `now` is the initial of a form opened now."""
+        """The record changed since the form was loaded: `now` is the initial of a form opened now.
+
+        Field by field, against the hidden `loaded` snapshot of what the form showed:
+        - the person did not change it: the form takes the stored value now (someone else's change is
+          kept, never undone by saving again); changed meanwhile, it is listed in `conflict_taken`;
+        - both changed it (to different values): the person's input stays and is listed in `conflict`
+          (their value now beside yours), so that saving again overwrites it deliberately.
+        The hidden version and snapshot become the current ones.
+        """
         try:
             loaded = json.loads(self.data.get("loaded") or "")
         except ValueError:
             loaded = None
-        rows = []
+        data = self.data.copy()
+        rows, taken = [], []
         for name, value in now.items():
             if name in self.VERSION_FIELDS or name not in self.fields or self.fields[name].disabled:
                 continue
             field = self.fields[name]
+            theirs, yours = _plain(value), _plain(self[name].value())
             if isinstance(loaded, dict) and name in loaded:
-                changed = loaded[name] != _plain(value)
+                they_changed, you_changed = loaded[name] != theirs, loaded[name] != yours
             else:  # no record of what was shown: every field where theirs and yours differ
-                changed = _plain(value) != _plain(self[name].value())
-            if changed:
-                yours = _shown(field, self[name].value())
-                rows.append({"label": str(field.label), "now": _shown(field, value), "yours": yours})
+                they_changed = you_changed = theirs != yours
+            if not they_changed or theirs == yours:
+                continue
+            if you_changed:
+                rows.append(
+                    {
+                        "label": str(field.label),
+                        "now": _shown(field, value),
+                        "yours": _shown(field, self[name].value()),
+                    }
+                )
+            else:
+                _put(data, field, name, value)
+                taken.append({"label": str(field.label), "now": _shown(field, value)})
         self.conflict = rows
-        data = self.data.copy()
+        self.conflict_taken = taken
         data["version"] = str(record.version)
         data["loaded"] = json.dumps({n: _plain(v) for n, v in now.items()}, ensure_ascii=False)
         self.data = data
-        self.add_error(
-            None,
-            _(
-                "Data ini sudah diubah orang lain sejak Anda membukanya. Periksa perubahannya; isian Anda "
-                "masih ada. Simpan lagi bila isian Anda tetap ingin dipakai."
-            ),
-        )
+
+
+def _put(data, field: forms.Field, name: str, value) -> None:
+    """Set `value` (as a form's initial holds it) in the submitted `data` as a browser would send it."""
+    if isinstance(field, forms.BooleanField):
+        data[name] = "true" if value else "false"
+    elif isinstance(value, list | tuple):
+        data.setlist(name, [_plain(v) for v in value])
+    else:
+        data[name] = "" if value is None else str(getattr(value, "pk", value))
 
 
 class FilterForm(forms.Form):

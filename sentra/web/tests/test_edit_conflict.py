@@ -51,17 +51,19 @@ def test_the_second_to_save_an_enterprise_sees_what_changed_and_overwrites_nothi
     assert (stored.name, stored.workers, stored.version) == ("UD Amplang Bahari", 9, 2)  # theirs holds
     form = answer.context["form"]
     label = str(form.fields["workers"].label)
-    assert form.conflict == [{"label": label, "now": "9", "yours": "4"}]  # only what changed meanwhile
+    assert form.conflict == []  # nothing both changed
+    assert form.conflict_taken == [{"label": label, "now": "9"}]  # theirs, taken into the form
     html = answer.content.decode()
     assert "Data ini diubah orang lain sejak Anda membukanya" in html and label in html
     assert form["name"].value() == "UD Amplang Bahari Jaya"  # the person's input is kept
     assert form["version"].value() == "2"
 
-    # Saving again, having seen the panel, is deliberate: it saves the form as it stands.
+    # Saving again, having seen the panel, is deliberate: it saves the form as it stands, which holds
+    # the other person's newest value in the field this person left alone.
     again = second.post(url, submitted(answer))
     assert again.status_code == 302
     stored.refresh_from_db()
-    assert (stored.name, stored.workers, stored.version) == ("UD Amplang Bahari Jaya", 4, 3)
+    assert (stored.name, stored.workers, stored.version) == ("UD Amplang Bahari Jaya", 9, 3)
 
 
 def test_a_centre_edited_meanwhile_shows_the_conflict_panel(sessions, regency_agency):
@@ -72,7 +74,7 @@ def test_a_centre_edited_meanwhile_shows_the_conflict_panel(sessions, regency_ag
     assert first.post(url, submitted(first_page, commodity="Kerupuk amplang")).status_code == 302
     answer = second.post(url, submitted(second_page, raw_material="Ikan belida"))
     assert answer.status_code == 200
-    assert [row["now"] for row in answer.context["form"].conflict] == ["Kerupuk amplang"]
+    assert [row["now"] for row in answer.context["form"].conflict_taken] == ["Kerupuk amplang"]
     stored = Centre.objects.get(pk=centre.pk)
     assert (stored.commodity, stored.raw_material) == ("Kerupuk amplang", "")
 
@@ -85,7 +87,8 @@ def test_an_activity_edited_meanwhile_shows_the_conflict_panel(sessions, ministr
     assert first.post(url, submitted(first_page, name="Bimtek amplang 2")).status_code == 302
     answer = second.post(url, submitted(second_page, description="Pelatihan mutu"))
     assert answer.status_code == 200, answer.content
-    assert answer.context["form"].conflict[0]["now"] == "Bimtek amplang 2"
+    assert answer.context["form"].conflict_taken[0]["now"] == "Bimtek amplang 2"
     assert Activity.objects.get(pk=activity.pk).description == ""
     assert second.post(url, submitted(answer)).status_code == 302
     assert Activity.objects.get(pk=activity.pk).description == "Pelatihan mutu"
+    assert Activity.objects.get(pk=activity.pk).name == "Bimtek amplang 2"
