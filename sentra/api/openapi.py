@@ -137,10 +137,43 @@ def document_standard_errors(document: dict[str, Any], errors=STANDARD_ERRORS) -
     return document
 
 
+IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'ETag yang diterima saat membaca data (mis. `"3"`); tanpa header: versi mana pun.',
+}
+ETAG_HEADER = {
+    "ETag": {"description": "Versi data (api/etag.py), untuk If-Match.", "schema": {"type": "string"}},
+}
+
+
+def document_versions(document: dict[str, Any]) -> dict[str, Any]:
+    """Operations that declare their own 412 honour If-Match (api/etag.py): they document the header,
+    and every operation on the same record path documents the ETag its successful answers carry."""
+    for item in document.get("paths", {}).values():
+        operations = {m: op for m, op in item.items() if m in HTTP_METHODS}
+        versioned = [op for op in operations.values() if "412" in {str(s) for s in op.get("responses", {})}]
+        if not versioned:
+            continue
+        for operation in versioned:
+            parameters = operation.setdefault("parameters", [])
+            if not any(p.get("in") == "header" and p.get("name") == "If-Match" for p in parameters):
+                parameters.append(dict(IF_MATCH_PARAMETER))
+        for method, operation in operations.items():
+            if method == "delete":
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if str(status).startswith("2"):
+                    response.setdefault("headers", {}).update(ETAG_HEADER)
+    return document
+
+
 class SentraAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document lists the standard errors (STANDARD_ERRORS) of every operation."""
+    """NinjaAPI whose OpenAPI document lists the standard errors (STANDARD_ERRORS) of every operation,
+    and the If-Match/ETag headers of the operations that honour record versions."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        return document_standard_errors(
-            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        )
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_standard_errors(document_versions(document))
