@@ -440,6 +440,8 @@ class CentreOut(Schema):
     designated_on: date | None
     developing_on: date | None
     self_reliant_on: date | None
+    inactive_on: date | None
+    inactive_reason: str
     board_chair: str
     board_members: str
     upt_name: str
@@ -465,7 +467,11 @@ class CentreOut(Schema):
 
     @staticmethod
     def resolve_warnings(obj: Centre) -> list[str]:
-        return services.centre_warnings(member_count=obj.member_count)
+        return services.centre_warnings(
+            member_count=obj.member_count,
+            members_other_kbli=obj.members_other_kbli,
+            kbli_code=obj.kbli_id,
+        )
 
 
 class CentreIn(Schema):
@@ -483,6 +489,8 @@ class CentreIn(Schema):
     designated_on: date | None = None
     developing_on: date | None = None
     self_reliant_on: date | None = None
+    inactive_on: date | None = Field(None, description="Tanggal sentra tidak aktif (status inactive).")
+    inactive_reason: Text = Field("", description="Alasan tidak aktif; wajib bila status inactive.")
     board_chair: Text = ""
     board_members: Text = ""
     upt_name: Text = ""
@@ -508,6 +516,8 @@ class CentrePatch(Schema):
     designated_on: date | None = None
     developing_on: date | None = None
     self_reliant_on: date | None = None
+    inactive_on: date | None = None
+    inactive_reason: Text | None = None
     board_chair: Text | None = None
     board_members: Text | None = None
     upt_name: Text | None = None

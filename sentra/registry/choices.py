@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SizeClass(models.TextChoices):
-    """Permenperin 64/M-IND/PER/7/2016 classes; see registry.services.enterprise_size_class."""
+    """Permenperin 64/M-IND/PER/7/2016 classes; see registry.services.enterprise_size_class.
+
+    UNKNOWN: neither workers nor investment was ever given, so the class cannot be told (it is not
+    "kecil" by default)."""
+
+    UNKNOWN = "unknown", _("Belum diketahui")
 
     SMALL = "small", _("Industri kecil")
     MEDIUM = "medium", _("Industri menengah")
@@ -29,17 +34,23 @@ class DecreeKind(models.TextChoices):
     PERBUP = "perbup", _("Peraturan Bupati")
     PERWALI = "perwali", _("Peraturan Walikota")
     PERGUB = "pergub", _("Peraturan Gubernur")
+    KEPGUB = "kepgub", _("Keputusan Gubernur")
+    KEP_KADIS = "kep_kadis", _("Keputusan Kepala Dinas")
     PERDA = "perda", _("Peraturan Daerah")
     OTHER = "other", _("Lainnya")
 
 
 class CentreStatus(models.TextChoices):
-    """Lifecycle of a sentra IKM; each step has its date on the centre."""
+    """Lifecycle of a sentra IKM; each step has its date on the centre.
+
+    INACTIVE (tidak aktif): dissolved or no longer producing together; reached from any other step
+    through registry.services.centre_deactivate, with its date and reason (domain-facts §7.2)."""
 
     PROPOSED = "proposed", _("Diusulkan")
     DESIGNATED = "designated", _("Ditetapkan")
     DEVELOPING = "developing", _("Berkembang")
     SELF_RELIANT = "self_reliant", _("Mandiri")
+    INACTIVE = "inactive", _("Tidak aktif")
 
 
 class MarketReach(models.TextChoices):

@@ -69,8 +69,23 @@ from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
 from .choices import CentreStatus, DecreeKind, EnterpriseStatus
-from .models import Centre, CentreMembership, CentreVillage, Decree, Enterprise
-from .services import ENTERPRISE_FIELDS, centre_warnings, enterprise_size_class, owning_agency
+from .models import (
+    MANUFACTURING_DIVISIONS,
+    Centre,
+    CentreMembership,
+    CentreVillage,
+    Decree,
+    Enterprise,
+    is_manufacturing_kbli,
+    kbli_not_manufacturing_message,
+)
+from .services import (
+    ENTERPRISE_FIELDS,
+    centre_members_other_kbli,
+    centre_warning_items,
+    enterprise_size_class,
+    owning_agency,
+)
 
 BATCH_SIZE = 2_000
 MAX_INT = 2_147_483_647
@@ -533,7 +548,7 @@ class EnterpriseSchema(_RegistrySchema):
         return data
 
     def _parse_kbli(self, value: Any) -> str:
-        if value.__class__ is str and value in self.kbli:
+        if value.__class__ is str and value in self.kbli and value[:2] in MANUFACTURING_DIVISIONS:
             return value
         text = _kbli_text(value)
         if not text:
@@ -542,6 +557,8 @@ class EnterpriseSchema(_RegistrySchema):
             raise CellError(
                 "unknown_kbli", _("Kode KBLI 2020 5 digit %(code)s tidak dikenal.") % {"code": text}
             )
+        if not is_manufacturing_kbli(text):
+            raise CellError("kbli_not_manufacturing", kbli_not_manufacturing_message(text))
         return text
 
     def _village(self, row: Row, report: ImportReport | None) -> str | None:
@@ -996,7 +1013,7 @@ CENTRE_COLUMNS = (
     ),
 )
 
-PROVINCIAL_DECREES = {DecreeKind.PERGUB}
+PROVINCIAL_DECREES = {DecreeKind.PERGUB, DecreeKind.KEPGUB}
 
 
 class CentreSchema(_RegistrySchema):
@@ -1131,8 +1148,11 @@ class CentreSchema(_RegistrySchema):
             if found is not None and found & 3:
                 self.guard.record_error(report, row, "nama_sentra", found & 3, _("Sentra"))
         if data["members"] is not None:
-            for message in centre_warnings(member_count=len(data["members"])):
-                report.warn(row.number, "nib_anggota", row.text("nib_anggota"), "few_members", message)
+            other = centre_members_other_kbli(kbli_code=data["kbli"], enterprise_ids=data["members"])
+            for code, message in centre_warning_items(
+                member_count=len(data["members"]), members_other_kbli=other, kbli_code=data["kbli"]
+            ):
+                report.warn(row.number, "nib_anggota", row.text("nib_anggota"), code, message)
         return (natural_name(data["name"]), data["villages"][0])
 
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sentra.core.models import TimeStampedModel
@@ -15,6 +17,72 @@ from .choices import CentreStatus, CertificationKind, DecreeKind, EnterpriseStat
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus terdiri dari 13 angka."), code="nib_format")
 
 MINIMUM_CENTRE_MEMBERS = 5  # PP 29/2018 Pasal 1: a sentra IKM has at least 5 business units
+# PP 29/2018 Pasal 1: the units of a sentra make similar products; a member "shares the centre's
+# KBLI" when its code is in the same 4-digit subgolongan (tahu 10392 and tempe 10391 do).
+KBLI_SIMILAR_DIGITS = 4
+
+# KBLI 2020 (Peraturan BPS 2/2020): the section (kategori) of each 2-digit division (golongan pokok).
+# An IKM is manufacturing: section C, divisions 10-33 (docs/domain-facts §6, §7.2).
+KBLI_SECTIONS = (
+    ("A", 1, 3),
+    ("B", 5, 9),
+    ("C", 10, 33),
+    ("D", 35, 35),
+    ("E", 36, 39),
+    ("F", 41, 43),
+    ("G", 45, 47),
+    ("H", 49, 53),
+    ("I", 55, 56),
+    ("J", 58, 63),
+    ("K", 64, 66),
+    ("L", 68, 68),
+    ("M", 69, 75),
+    ("N", 77, 82),
+    ("O", 84, 84),
+    ("P", 85, 85),
+    ("Q", 86, 88),
+    ("R", 90, 93),
+    ("S", 94, 96),
+    ("T", 97, 98),
+    ("U", 99, 99),
+)
+MANUFACTURING_SECTION = "C"
+MANUFACTURING_DIVISIONS = frozenset(
+    f"{n:02d}"
+    for letter, first, last in KBLI_SECTIONS
+    if letter == MANUFACTURING_SECTION
+    for n in range(first, last + 1)
+)
+
+
+def kbli_section(code: str) -> str:
+    """The KBLI 2020 section letter of a numeric code ("" when its division is not in KBLI 2020)."""
+    division = str(code or "")[:2]
+    if len(division) == 2 and division.isdigit():
+        number = int(division)
+        for letter, first, last in KBLI_SECTIONS:
+            if first <= number <= last:
+                return letter
+    return ""
+
+
+def is_manufacturing_kbli(code: str) -> bool:
+    return str(code or "")[:2] in MANUFACTURING_DIVISIONS
+
+
+def kbli_not_manufacturing_message(code: str) -> str:
+    return gettext(
+        "KBLI %(code)s termasuk kategori %(section)s, bukan kategori C Industri Pengolahan "
+        "(golongan pokok 10-33); IKM, sentra IKM dan produknya harus berkode KBLI industri pengolahan."
+    ) % {"code": code, "section": kbli_section(code) or "?"}
+
+
+def validate_manufacturing_kbli(code: str) -> None:
+    """The one rule "IKM means manufacturing": enterprises, centres and products take only a KBLI of
+    section C (code kbli_not_manufacturing). full_clean runs it for services, web forms and the API;
+    the import engine reports it per row through the same message."""
+    if code and not is_manufacturing_kbli(code):
+        raise ValidationError(kbli_not_manufacturing_message(code), code="kbli_not_manufacturing")
 
 
 class RegionPlacedModel(TimeStampedModel, VerifiableModel, Versioned):
@@ -75,7 +143,11 @@ class Enterprise(RegionPlacedModel):
         help_text=_("Nomor Induk Berusaha, 13 angka."),
     )
     kbli = models.ForeignKey(
-        "regions.Kbli", on_delete=models.PROTECT, related_name="+", verbose_name=_("KBLI")
+        "regions.Kbli",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("KBLI"),
+        validators=[validate_manufacturing_kbli],
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     latitude = models.DecimalField(
@@ -207,7 +279,11 @@ class Centre(RegionPlacedModel):
     name = models.CharField(_("nama sentra"), max_length=200)
     commodity = models.CharField(_("komoditas"), max_length=150)
     kbli = models.ForeignKey(
-        "regions.Kbli", on_delete=models.PROTECT, related_name="+", verbose_name=_("KBLI")
+        "regions.Kbli",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("KBLI"),
+        validators=[validate_manufacturing_kbli],
     )
     raw_material = models.CharField(_("bahan baku"), max_length=200, blank=True)
     description = models.TextField(_("keterangan"), blank=True)
@@ -232,6 +308,12 @@ class Centre(RegionPlacedModel):
     designated_on = models.DateField(_("tanggal ditetapkan"), null=True, blank=True)
     developing_on = models.DateField(_("tanggal berkembang"), null=True, blank=True)
     self_reliant_on = models.DateField(_("tanggal mandiri"), null=True, blank=True)
+    inactive_on = models.DateField(_("tanggal tidak aktif"), null=True, blank=True)
+    inactive_reason = models.TextField(
+        _("alasan tidak aktif"),
+        blank=True,
+        help_text=_("Misalnya: dibubarkan, anggota berhenti berproduksi."),
+    )
     board_chair = models.CharField(_("ketua pengurus"), max_length=150, blank=True)
     board_members = models.TextField(_("susunan pengurus"), blank=True)
     upt_name = models.CharField(_("UPT"), max_length=200, blank=True)
@@ -308,6 +390,7 @@ class Product(RegionPlacedModel):
         blank=True,
         related_name="+",
         verbose_name=_("KBLI"),
+        validators=[validate_manufacturing_kbli],
     )
     description = models.TextField(_("deskripsi"), blank=True)
     price_min = models.PositiveBigIntegerField(_("harga terendah (Rp)"), null=True, blank=True)

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, CharField, Count, F, Func, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
+from django.db.models.functions import Left
+from django.db.models.lookups import Exact
 
 from sentra.accounts.scope import Actor, region_q
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_filter_q
 from sentra.verification.selectors import waiting_q
 
-from .models import Centre, Enterprise, Product
+from .models import KBLI_SIMILAR_DIGITS, Centre, Enterprise, Product
 
 
 @dataclass
@@ -239,9 +241,7 @@ CENTRE_SORTS = {
 
 
 def centre_list(*, actor: Actor, filters: RegistryFilter) -> QuerySet[Centre]:
-    qs = Centre.objects.select_related("kbli", "village", "decree").annotate(
-        member_count=Count("memberships")
-    )
+    qs = _with_member_counts(Centre.objects.select_related("kbli", "village", "decree"))
     qs = _apply_common(qs, actor, filters)
     code = normalise_code(filters.region) if filters.region else None
     if code and len(code) > 5:
@@ -268,11 +268,32 @@ def _village_links_in(code: str):
     return CentreVillage.objects.filter(region_filter_q("village_id", code))
 
 
+def _with_member_counts(qs: QuerySet[Centre]) -> QuerySet[Centre]:
+    """member_count, and members_other_kbli: members whose KBLI is not in the centre's 4-digit
+    subgolongan (PP 29/2018 Pasal 1: a sentra makes similar products). Both feed
+    services.centre_warnings, for the detail page, the API and (from the file) the import."""
+    return qs.annotate(
+        member_count=Count("memberships"),
+        members_other_kbli=Count(
+            "memberships",
+            filter=~Q(
+                Exact(
+                    Left("memberships__enterprise__kbli_id", KBLI_SIMILAR_DIGITS),
+                    Left("kbli_id", KBLI_SIMILAR_DIGITS),
+                )
+            ),
+            distinct=True,
+        ),
+    )
+
+
 def centre_get(*, actor: Actor, pk: int) -> Centre | None:
     return (
-        Centre.objects.select_related("kbli", "village", "decree", "agency")
-        .prefetch_related("village_links__village", "memberships__enterprise", "products")
-        .annotate(member_count=Count("memberships"))
+        _with_member_counts(
+            Centre.objects.select_related("kbli", "village", "decree", "agency").prefetch_related(
+                "village_links__village", "memberships__enterprise", "products"
+            )
+        )
         .filter(region_q(actor), pk=pk)
         .first()
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Left
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import Action
@@ -19,8 +22,9 @@ from sentra.core.versioning import check_version, lock_latest
 from sentra.regions.models import Kbli, Region
 from sentra.verification.services import ensure_editable, mark_edited
 
-from .choices import SizeClass
+from .choices import CentreStatus, SizeClass
 from .models import (
+    KBLI_SIMILAR_DIGITS,
     MINIMUM_CENTRE_MEMBERS,
     Centre,
     CentreMembership,
@@ -28,6 +32,8 @@ from .models import (
     Decree,
     Enterprise,
     Product,
+    is_manufacturing_kbli,
+    kbli_not_manufacturing_message,
 )
 
 SMALL_INVESTMENT_LIMIT = 1_000_000_000  # Rp1 miliar
@@ -35,12 +41,19 @@ MEDIUM_INVESTMENT_LIMIT = 15_000_000_000  # Rp15 miliar
 SMALL_WORKFORCE_LIMIT = 19
 
 
-def enterprise_size_class(*, workers: int, investment: int) -> SizeClass:
+def enterprise_size_class(*, workers: int | None, investment: int | None) -> SizeClass:
     """Permenperin 64/M-IND/PER/7/2016: workforce and investment excluding land and buildings.
 
     kecil: ≤ 19 workers and investment < Rp1 M. menengah: ≤ 19 workers and ≥ Rp1 M, or ≥ 20 workers
     and ≤ Rp15 M. besar: ≥ 20 workers and > Rp15 M.
+
+    belum diketahui (UNKNOWN): neither was given (both empty or 0: a working unit has at least its
+    owner at work, so 0 workers with Rp0 investment means "not measured"), never kecil by default.
+    Migration registry 0007 applies the same rule to stored rows in one UPDATE.
     """
+    workers, investment = workers or 0, investment or 0
+    if not workers and not investment:
+        return SizeClass.UNKNOWN
     if workers <= SMALL_WORKFORCE_LIMIT:
         return SizeClass.SMALL if investment < SMALL_INVESTMENT_LIMIT else SizeClass.MEDIUM
     return SizeClass.MEDIUM if investment <= MEDIUM_INVESTMENT_LIMIT else SizeClass.LARGE
@@ -76,6 +89,15 @@ def _require_kbli(code: str | None, *, field: str = "kbli", required: bool = Tru
                     "unknown_kbli",
                 )
             ],
+        )
+    if not is_manufacturing_kbli(code):
+        # The rule is the model fields' validator (registry.models.validate_manufacturing_kbli, run
+        # by full_clean); checked here first so that the whole error carries its own code.
+        message = kbli_not_manufacturing_message(code)
+        raise DomainError(
+            message,
+            code="kbli_not_manufacturing",
+            errors=[FieldError(field, message, "kbli_not_manufacturing")],
         )
     return code
 
@@ -209,6 +231,8 @@ CENTRE_FIELDS = (
     "designated_on",
     "developing_on",
     "self_reliant_on",
+    "inactive_on",
+    "inactive_reason",
     "board_chair",
     "board_members",
     "upt_name",
@@ -276,6 +300,49 @@ def centre_update(
     return centre
 
 
+@transaction.atomic
+def centre_deactivate(
+    *,
+    actor: Actor,
+    centre: Centre,
+    reason: str,
+    on: date | None = None,
+    expected_version: int | None = None,
+) -> Centre:
+    """Marks a centre *tidak aktif* (dissolved or no longer producing together) from any step of its
+    lifecycle, on `on` (today by default) and for `reason` (required, kept on the centre and in the
+    history). Setting another status later reactivates it; the date and reason stay as a record."""
+    return centre_update(
+        actor=actor,
+        centre=centre,
+        status=CentreStatus.INACTIVE,
+        inactive_on=on or timezone.localdate(),
+        inactive_reason=(reason or "").strip(),
+        reason=reason,
+        expected_version=expected_version,
+    )
+
+
+def _centre_inactive_rule(centre: Centre) -> None:
+    """An inactive centre has a reason (inactive_reason_required) and a date (today if none given)."""
+    if centre.status != CentreStatus.INACTIVE:
+        return
+    if not (centre.inactive_reason or "").strip():
+        raise DomainError(
+            _("Alasan sentra tidak aktif wajib diisi."),
+            code="inactive_reason_required",
+            errors=[
+                FieldError(
+                    "inactive_reason",
+                    _("Isi alasan sentra tidak aktif (misalnya dibubarkan atau berhenti berproduksi)."),
+                    "required",
+                )
+            ],
+        )
+    if centre.inactive_on is None:
+        centre.inactive_on = timezone.localdate()
+
+
 def centre_village_codes(centre: Centre) -> list[str]:
     return list(centre.village_links.order_by("id").values_list("village_id", flat=True))
 
@@ -300,6 +367,7 @@ def _centre_save(centre: Centre, *, actor: Actor, village_codes, kbli_code, memb
         )
     codes = list(dict.fromkeys(_require_village(code, "villages") for code in village_codes))
     _assign(centre, data, CENTRE_FIELDS)
+    _centre_inactive_rule(centre)
     centre.place_in(codes[0])
     centre.kbli_id = _require_kbli(kbli_code)
     full_clean_or_raise(centre)
@@ -336,17 +404,62 @@ def centre_set_members(*, actor: Actor, centre: Centre, enterprise_ids: Iterable
     )
 
 
-def centre_warnings(*, member_count: int) -> list[str]:
-    """Non-blocking remarks on a centre; fewer than five members is allowed but flagged."""
+def centre_warnings(*, member_count: int, members_other_kbli: int = 0, kbli_code: str = "") -> list[str]:
+    """Non-blocking remarks on a centre, as messages (see centre_warning_items)."""
+    return [
+        message
+        for _code, message in centre_warning_items(
+            member_count=member_count, members_other_kbli=members_other_kbli, kbli_code=kbli_code
+        )
+    ]
+
+
+def centre_warning_items(
+    *, member_count: int, members_other_kbli: int = 0, kbli_code: str = ""
+) -> list[tuple[str, str]]:
+    """Non-blocking remarks on a centre as (code, message) (PP 29/2018 Pasal 1: at least five units
+    making similar products): fewer than five members (few_members), and members whose KBLI is not in
+    the centre's 4-digit subgolongan (members_other_kbli; selectors count them), are allowed but
+    flagged."""
+    items = []
     if member_count < MINIMUM_CENTRE_MEMBERS:
-        return [
-            _(
-                "Sentra ini baru memiliki %(count)d anggota; "
-                "PP 29/2018 mensyaratkan minimal %(min)d unit usaha."
+        items.append(
+            (
+                "few_members",
+                _(
+                    "Sentra ini baru memiliki %(count)d anggota; "
+                    "PP 29/2018 mensyaratkan minimal %(min)d unit usaha."
+                )
+                % {"count": member_count, "min": MINIMUM_CENTRE_MEMBERS},
             )
-            % {"count": member_count, "min": MINIMUM_CENTRE_MEMBERS}
-        ]
-    return []
+        )
+    if members_other_kbli:
+        items.append(
+            (
+                "members_other_kbli",
+                _(
+                    "%(count)d anggota sentra ini berkode KBLI di luar subgolongan %(group)s (KBLI "
+                    "sentra %(code)s); PP 29/2018 mensyaratkan anggota sentra membuat produk sejenis."
+                )
+                % {
+                    "count": members_other_kbli,
+                    "group": kbli_code[:KBLI_SIMILAR_DIGITS],
+                    "code": kbli_code,
+                },
+            )
+        )
+    return items
+
+
+def centre_members_other_kbli(*, kbli_code: str, enterprise_ids: Iterable[int]) -> int:
+    """How many of these enterprises are outside the centre's KBLI subgolongan (for a centre not
+    read through selectors, e.g. a row of an import file)."""
+    ids = list(enterprise_ids)
+    if not ids:
+        return 0
+    prefix = kbli_code[:KBLI_SIMILAR_DIGITS]
+    members = Enterprise.objects.filter(pk__in=ids).annotate(group=Left("kbli_id", KBLI_SIMILAR_DIGITS))
+    return members.exclude(group=prefix).count()
 
 
 DECREE_FIELDS = ("kind", "number", "issued_on", "signatory", "title", "scan")

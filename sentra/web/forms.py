@@ -622,6 +622,17 @@ class CentreForm(VersionedForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    inactive_on = forms.DateField(
+        label=_("Tanggal tidak aktif"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    inactive_reason = forms.CharField(
+        label=_("Alasan tidak aktif"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Wajib bila status Tidak aktif."),
+    )
     board_chair = forms.CharField(label=_("Ketua pengurus"), max_length=150, required=False)
     upt_name = forms.CharField(label=_("UPT"), max_length=200, required=False)
     has_gapura = forms.BooleanField(label=_("Gapura"), required=False)
@@ -639,6 +650,8 @@ class CentreForm(VersionedForm):
         "status",
         "proposed_on",
         "designated_on",
+        "inactive_on",
+        "inactive_reason",
         "board_chair",
         "upt_name",
         "has_gapura",

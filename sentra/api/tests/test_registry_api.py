@@ -276,7 +276,8 @@ def centres(agency, enterprises):
     )
     for i in range(5):
         CentreMembership.objects.create(
-            centre=kelapa, enterprise=EnterpriseFactory(name=f"Kopra {i}", agency=agency)
+            centre=kelapa,
+            enterprise=EnterpriseFactory(name=f"Kopra {i}", agency=agency, kbli_id="10421"),
         )
     batik = CentreFactory(
         name="Sentra Batik Waru",

@@ -74,7 +74,11 @@ def write_csv(path: Path) -> None:
         .order_by("code")
         .values_list("code", flat=True)[:500]
     )
-    kbli = list(Kbli.objects.filter(level=5).order_by("code").values_list("code", flat=True)[:200])
+    kbli = list(
+        Kbli.objects.filter(level=5, code__gte="10", code__lt="34")  # manufacturing (section C)
+        .order_by("code")
+        .values_list("code", flat=True)[:200]
+    )
     assert len(villages) == 500 and len(kbli) == 200
     columns = [c.key for c in import_schema("enterprises").columns]
     with path.open("w", newline="", encoding="utf-8") as handle:

@@ -246,7 +246,12 @@ def test_centres_with_decree_members_and_warning(tmp_path, ministry_agency, acto
     path = write(tmp_path, text)
     report = import_centres(actor=actor, path=path, commit=True)
     assert report.ok and report.committed, report.errors
-    assert [(w.row, w.code) for w in report.warnings] == [(2, "few_members"), (3, "few_members")]
+    # The coconut centre's members make amplang (KBLI 10794), not coconut products (1042x).
+    assert [(w.row, w.code) for w in report.warnings] == [
+        (2, "few_members"),
+        (3, "few_members"),
+        (3, "members_other_kbli"),
+    ]
     centre = Centre.objects.get(name="Sentra Amplang")
     assert sorted(centre.village_links.values_list("village_id", flat=True)) == [
         "64.09.01.1001",

@@ -53,7 +53,11 @@ def write_csv(path: Path, start: int, count: int, label: str) -> None:
         .order_by("code")
         .values_list("code", flat=True)[:500]
     )
-    kbli = list(Kbli.objects.filter(level=5).order_by("code").values_list("code", flat=True)[:200])
+    kbli = list(
+        Kbli.objects.filter(level=5, code__gte="10", code__lt="34")  # manufacturing (section C)
+        .order_by("code")
+        .values_list("code", flat=True)[:200]
+    )
     columns = [c.key for c in import_schema("enterprises").columns]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, restval="")

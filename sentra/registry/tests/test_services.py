@@ -20,7 +20,7 @@ from sentra.registry.tests.factories import EnterpriseFactory
         (19, 1_000_000_000, SizeClass.MEDIUM),
         (20, 15_000_000_000, SizeClass.MEDIUM),
         (20, 15_000_000_001, SizeClass.LARGE),
-        (0, 0, SizeClass.SMALL),
+        (0, 0, SizeClass.UNKNOWN),  # neither given: not "kecil" by default
         (5, 20_000_000_000, SizeClass.MEDIUM),
     ],
 )

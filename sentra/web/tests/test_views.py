@@ -252,12 +252,12 @@ def test_enterprise_detail(auth_client):
 
 
 def test_centre_detail_warns_under_five_members(auth_client):
-    centre = CentreFactory()
-    for e in EnterpriseFactory.create_batch(2):
+    centre = CentreFactory()  # KBLI 10421, coconut: its members make coconut products too
+    for e in EnterpriseFactory.create_batch(2, kbli_id="10421"):
         CentreMembership.objects.create(centre=centre, enterprise=e)
     html = auth_client.get(reverse("web:centre_detail", args=[centre.pk])).content.decode()
     assert "alert-warning" in html and "baru memiliki 2 anggota" in html
-    for e in EnterpriseFactory.create_batch(3):
+    for e in EnterpriseFactory.create_batch(3, kbli_id="10421"):
         CentreMembership.objects.create(centre=centre, enterprise=e)
     html = auth_client.get(reverse("web:centre_detail", args=[centre.pk])).content.decode()
     assert "alert-warning" not in html

@@ -342,7 +342,11 @@ def centre_detail(request, pk: int):
             request,
             ENTITIES["centre"],
             centre,
-            warnings=services.centre_warnings(member_count=centre.member_count),
+            warnings=services.centre_warnings(
+                member_count=centre.member_count,
+                members_other_kbli=centre.members_other_kbli,
+                kbli_code=centre.kbli_id,
+            ),
         ),
     )
 
