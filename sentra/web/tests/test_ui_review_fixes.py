@@ -12,6 +12,9 @@ from sentra.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
+SALOLOANG = "64.09.01.1002"  # Kab. Penajam Paser Utara
+KUDUS_VILLAGE = "33.19.01.2001"  # Kab. Kudus, outside PPU
+
 
 @pytest.fixture
 def sessions(user):
@@ -84,3 +87,36 @@ class TestSavingAgainAfterAConflict:
         assert b.post(url, submitted(answer)).status_code == 302
         stored.refresh_from_db()
         assert (stored.owner_name, stored.workers, stored.version) == ("Bu Sari", 7, 3)
+
+
+class TestARefusedRestoreSaysWhy:
+    """A restore that would move the record out of the user's region is refused (403, nothing changed)
+    on the history page itself, with the reason — not the generic "no permission" page."""
+
+    def test_the_history_page_shows_the_specific_refusal(self, client, ministry_agency, regency_agency):
+        from sentra.accounts.models import Role
+        from sentra.accounts.scope import actor_for_user
+        from sentra.accounts.tests.factories import persona
+        from sentra.audit.models import AuditEvent
+        from sentra.registry import services
+
+        admin = actor_for_user(persona(Role.MINISTRY_ADMIN, agency=ministry_agency))
+        record = services.enterprise_create(
+            actor=admin, village_code=KUDUS_VILLAGE, kbli_code="10794", agency=regency_agency, name="UD Kudus"
+        )
+        services.enterprise_update(actor=admin, enterprise=record, village_code=SALOLOANG)
+        first = AuditEvent.objects.get(
+            object_type="registry.enterprise", object_id=record.pk, action="create"
+        )
+        client.force_login(persona(Role.REGENCY_OFFICER, agency=regency_agency))
+
+        url = reverse("web:enterprise_restore", args=[record.pk, first.pk])
+        answer = client.post(url, {"reason": "kembali"})
+
+        assert answer.status_code == 403
+        html = answer.content.decode()
+        assert "Versi ini menempatkan data di luar wilayah kerja Anda" in html
+        assert "Anda tidak memiliki izin untuk membuka halaman ini" not in html
+        assert "UD Kudus" in html  # the record's own history page
+        record.refresh_from_db()
+        assert record.village_id == SALOLOANG

@@ -15,7 +15,7 @@ from sentra.accounts.scope import actor_for_request
 from sentra.audit.links import describe_links, link_labels
 from sentra.audit.selectors import event_get, history_for
 from sentra.audit.services import restore_version
-from sentra.core.errors import DomainError
+from sentra.core.errors import AccessDenied, DomainError
 
 from ..forms import ReasonForm
 from .registry import ENTITIES, _get_or_404, allowed
@@ -86,7 +86,10 @@ def history_page(request, obj, restore_url=None):
 def record_history(request, entity_key: str, pk: int):
     entity = ENTITIES[entity_key]
     actor = actor_for_request(request)
-    obj = _get_or_404(entity, pk, actor)
+    return _record_history(request, entity, actor, _get_or_404(entity, pk, actor))
+
+
+def _record_history(request, entity, actor, obj, status: int = 200):
     paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     labels = field_labels(type(obj))
@@ -106,6 +109,7 @@ def record_history(request, entity_key: str, pk: int):
         request,
         "web/history/history.html",
         {"obj": obj, "entity": entity, "page": page, "paginator": paginator, "events": events},
+        status=status,
     )
 
 
@@ -122,6 +126,11 @@ def record_restore(request, entity_key: str, pk: int, event_id: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         restore_version(actor=actor, event=event, reason=reason)
+    except AccessDenied as error:
+        # Refused (the version would place the record or its links outside the user's reach): still a
+        # 403, but the history page says why instead of the generic "no permission" page.
+        messages.error(request, str(error))
+        return _record_history(request, entity, actor, obj, status=403)
     except DomainError as error:
         messages.error(request, error.message)
     else:
