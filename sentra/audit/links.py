@@ -12,6 +12,15 @@ and a batch rollback bring them back.
   since; it writes without asking (a rollback undoes the batch as it was);
 - `check(actor, obj, values)`, when given, refuses (raises) what `actor` may not restore — a link that
   would reach outside the actor's region — before anything is written.
+
+A restore never drops links it has no record of (`restorable_links`). Links written without an audit
+event (rows added by hand in the admin, by a loader that wrote no event, data from before links were
+recorded) are in no version, so bringing an old version's links back would delete them with no trace
+to undo it. A link field is restored only when the version recorded it (its snapshot has the key) and
+the history from that version to now accounts for every change of it: each later event's recorded
+value follows from the one before (its `changes` start from it, or its snapshot repeats it) and the
+last one equals the links as they are. Otherwise the field is left as it is, and the restore says so
+(`unrestored_message`) — unless restoring it would only add links (nothing to lose).
 """
 
 from __future__ import annotations
@@ -92,6 +101,59 @@ def restore_links(obj: models.Model, values: dict[str, list]) -> dict[str, list]
     links.restore(obj, values)
     after = links.read(obj)
     return {name: [now[name], after[name]] for name in values if now.get(name) != after.get(name)}
+
+
+def restorable_links(obj: models.Model, event, values: dict[str, list]) -> tuple[dict[str, list], list[str]]:
+    """Of the version's link `values` (those the snapshot of `event` recorded), those a restore may
+    bring back, and the names it must leave as they are because the links changed since without an
+    event (see the module docstring). One query: the record's events after `event`."""
+    if not values:
+        return {}, []
+    from .models import AuditEvent
+
+    now = read_links(obj)
+    later = AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=obj.pk, id__gt=event.pk
+    ).order_by("id")
+    state = {name: sorted(value) for name, value in values.items()}
+    broken: set[str] = set()
+    for changes, taken in later.values_list("changes", "snapshot"):
+        for name in state.keys() - broken:
+            pair = (changes or {}).get(name)
+            if isinstance(pair, list) and len(pair) == 2:
+                if sorted(pair[0] or []) != state[name]:
+                    broken.add(name)
+                state[name] = sorted(pair[1] or [])
+            elif name in (taken or {}):
+                if sorted(taken[name] or []) != state[name]:
+                    broken.add(name)
+            else:  # an event that did not record the links: nothing says what they were then
+                broken.add(name)
+    kept = [
+        name
+        for name in values
+        if (name in broken or state[name] != sorted(now.get(name) or []))
+        and not set(now.get(name) or []) <= set(values[name])
+    ]
+    return {name: value for name, value in values.items() if name not in kept}, kept
+
+
+def unrestored_message(model, names: list[str]) -> str:
+    """What a restore that left link fields as they are tells the user: one sentence per field."""
+    from django.utils.translation import gettext as _
+
+    labels = link_labels(model)
+    parts = []
+    for name in names:
+        label = str(labels.get(name) or name)
+        parts.append(
+            _(
+                "%(Label)s tidak dipulihkan: perubahan %(label)s sebelumnya tidak tercatat di riwayat, "
+                "sehingga %(label)s yang ada sekarang dipertahankan."
+            )
+            % {"Label": label[:1].upper() + label[1:], "label": label}
+        )
+    return " ".join(parts)
 
 
 def link_labels(model) -> dict[str, Any]:

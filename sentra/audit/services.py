@@ -16,7 +16,14 @@ from sentra.accounts.scope import Actor, code_in_scope, require_record
 from sentra.core.errors import AccessDenied, DomainError
 from sentra.core.validation import full_clean_or_raise
 
-from .links import check_links, link_values, read_links, restore_links
+from .links import (
+    check_links,
+    link_values,
+    read_links,
+    restorable_links,
+    restore_links,
+    unrestored_message,
+)
 from .models import AuditAction, AuditBatch, AuditEvent
 
 # Bookkeeping columns whose change is not a change of the data. `version` (core.versioning) counts
@@ -224,7 +231,11 @@ def _require_reach(actor: Actor, obj: models.Model) -> None:
 def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> models.Model:
     """Brings a record back to its state after `event` — fields and links (audit.links) — and records
     the restore. Checked twice before anything is written: the record as it is must be the actor's to
-    restore, and the record as it would become (its place, its owner, its links) must be too."""
+    restore, and the record as it would become (its place, its owner, its links) must be too.
+
+    A link field comes back only if the version recorded it and nothing changed it since without an
+    event (audit.links.restorable_links); otherwise it is left as it is, and the returned record's
+    `restore_notice` says which (empty when everything came back) for the channel to show."""
     from django.apps import apps
 
     from sentra.verification.services import VERIFICATION_FIELDS, ensure_editable, mark_edited
@@ -237,7 +248,7 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
     ensure_editable(obj)
     before = snapshot(obj)
     values = {k: v for k, v in (event.snapshot or {}).items() if k not in VERIFICATION_FIELDS}
-    links = link_values(obj, values)
+    links, kept = restorable_links(obj, event, link_values(obj, values))
     _apply(obj, values)
     _place(obj)
     _require_reach(actor, obj)
@@ -254,6 +265,7 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
         reason=reason
         or _("Dipulihkan ke versi %(at)s") % {"at": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")},
     )
+    obj.restore_notice = unrestored_message(obj, kept)
     return obj
 
 

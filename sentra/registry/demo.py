@@ -28,6 +28,8 @@ from sentra.accounts.models import Profile
 from sentra.accounts.scope import Channel, system_actor
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
+from sentra.audit.models import AuditAction, AuditEvent
+from sentra.audit.services import diff, object_type, record_change, snapshot
 from sentra.core.imports import insert_many, sqlite_page_cache
 from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
 
@@ -377,6 +379,7 @@ REAL_CENTRE_FIELDS = ("raw_material", "description", "upt_name", "facilities", "
 
 def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Decree | None, seed, report):
     centre = Centre.objects.filter(name=spec["name"], village_id=villages[0]).first()
+    before = snapshot(centre) if centre is not None else None
     if centre is None:
         data = {
             "name": spec["name"],
@@ -401,7 +404,22 @@ def _real_centre(*, spec: dict, villages: list[str], agency: Agency, decree: Dec
         report=report,
         product=spec.get("product", ""),
     )
+    _record_members(centre, before)
     return centre
+
+
+def _record_members(centre: Centre, before: dict | None) -> None:
+    """The history records the centre as the demo made it: its members are linked after centre_create
+    (their NIBs come from the centre's id), so the creation event's snapshot and changes are taken
+    again with them (audit.links) — else restoring the "created" version would unlink them all. A
+    centre found from an earlier run gets an event for the members linked now, if any."""
+    if before is not None:
+        record_change(actor=DEMO_ACTOR, action=AuditAction.UPDATE, obj=centre, before=before)
+        return
+    taken = snapshot(centre)
+    AuditEvent.objects.filter(
+        object_type=object_type(centre), object_id=centre.pk, action=AuditAction.CREATE
+    ).update(snapshot=taken, changes=diff(None, taken))
 
 
 def _real_village(village: facts.Village, *, regency: str, report: DemoReport) -> str | None:

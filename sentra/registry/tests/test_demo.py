@@ -387,3 +387,35 @@ def test_reference_is_loaded_when_missing(monkeypatch):
     monkeypatch.setattr("sentra.regions.gazetteer.reset_gazetteer", lambda: None)
     demo.demo_run(size="small", seed=2026, stdout=StringIO())
     assert loaded == [True]
+
+
+@pytest.mark.django_db
+def test_a_real_centre_is_created_in_its_history_with_its_villages_and_members():
+    """The demo links a real centre's members after creating it; its creation event still records the
+    centre as the demo made it, so restoring the "created" version keeps every member (it left Sentra
+    Batik with 0 of 6 when the event said "anggota → (kosong)"). A second run records nothing more."""
+    from sentra.accounts.models import Role
+    from sentra.accounts.tests.factories import actor_of, persona
+    from sentra.audit.models import AuditEvent
+    from sentra.audit.services import restore_version
+
+    demo_real_facts(seed=2026, report=DemoReport())
+    real = Centre.objects.filter(name__in=[spec["name"] for spec in PPU_CENTRES + OTHER_CENTRES])
+    assert real.count() == len(PPU_CENTRES + OTHER_CENTRES)
+    for centre in real:
+        created = AuditEvent.objects.get(object_type="registry.centre", object_id=centre.pk, action="create")
+        members = sorted(centre.memberships.values_list("enterprise_id", flat=True))
+        villages = sorted(centre.village_links.values_list("village_id", flat=True))
+        assert len(members) >= 5, centre
+        assert (created.snapshot["member_ids"], created.snapshot["village_codes"]) == (members, villages)
+        assert created.changes["member_ids"] == [None, members]
+    events = AuditEvent.objects.count()
+    demo_real_facts(seed=2026, report=DemoReport())
+    assert AuditEvent.objects.count() == events
+
+    batik = real.get(name="Sentra Batik")
+    officer = persona(Role.REGENCY_OFFICER, agency=batik.agency)
+    created = AuditEvent.objects.get(object_type="registry.centre", object_id=batik.pk, action="create")
+    members = batik.memberships.count()
+    restored = restore_version(actor=actor_of(officer), event=created)
+    assert batik.memberships.count() == members and restored.restore_notice == ""

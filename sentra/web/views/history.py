@@ -125,7 +125,7 @@ def record_restore(request, entity_key: str, pk: int, event_id: int):
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        restore_version(actor=actor, event=event, reason=reason)
+        restored = restore_version(actor=actor, event=event, reason=reason)
     except AccessDenied as error:
         # Refused (the version would place the record or its links outside the user's reach): still a
         # 403, but the history page says why instead of the generic "no permission" page.
@@ -134,5 +134,7 @@ def record_restore(request, entity_key: str, pk: int, event_id: int):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Versi sebelumnya telah dipulihkan."))
+        # Links the history cannot account for are kept, and the message says which (audit.links).
+        notice = getattr(restored, "restore_notice", "")
+        messages.success(request, " ".join(filter(None, [_("Versi sebelumnya telah dipulihkan."), notice])))
     return redirect(entity.url("history", pk))

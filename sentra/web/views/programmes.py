@@ -328,11 +328,13 @@ def activity_restore(request, pk: int, event_id: int):
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.activity_restore(actor=actor, activity=activity, event=event, reason=reason)
+        restored = services.activity_restore(actor=actor, activity=activity, event=event, reason=reason)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Versi sebelumnya telah dipulihkan."))
+        # Links the history cannot account for are kept, and the message says which (audit.links).
+        notice = getattr(restored, "restore_notice", "")
+        messages.success(request, " ".join(filter(None, [_("Versi sebelumnya telah dipulihkan."), notice])))
     return redirect("web:activity_history", pk=pk)
 
 
