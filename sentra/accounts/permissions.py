@@ -1,4 +1,8 @@
-"""What each role may do. The one table every check in Sentra reads (see accounts/scope.py for where)."""
+"""What each role may do. The one table every check in Sentra reads (see accounts/scope.py for where).
+
+The table is per area: what a role may do with the registries (IKM, sentra, products, decrees) is
+not what it may do with programmes and budgets. An area is named by the app label of the records it
+covers (a record's `_meta.app_label`), so a new domain adds its row here and nothing else."""
 
 from __future__ import annotations
 
@@ -43,6 +47,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: READ,
 }
 
+
+class Area(models.TextChoices):
+    REGISTRY = "registry", _("registri IKM, sentra dan produk")
+    PROGRAMMES = "programmes", _("program, kegiatan dan anggaran")
+
+
+AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
+    Area.REGISTRY: ROLE_ACTIONS,
+    # Programmes and budgets (programme, activity, outputs, DIPA/DPA and revisions, RPD, realisation,
+    # plan copy, dekon allocation): the agencies that plan and spend write them; a facilitator
+    # enters field data in the registries and only reads plans and budgets.
+    Area.PROGRAMMES: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
+}
+
+# Steps of the verification workflow: a role with none of them has no verification page to open.
+WORKFLOW = frozenset({Action.SUBMIT, Action.VERIFY, Action.ACCEPT, Action.RETURN, Action.REOPEN})
+
 # Roles whose writes are limited to records their own agency owns, not to everything in their region.
 OWN_AGENCY_ONLY = frozenset({Role.DEKRANAS_OFFICER})
 
@@ -50,5 +71,13 @@ OWN_AGENCY_ONLY = frozenset({Role.DEKRANAS_OFFICER})
 NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST})
 
 
-def role_allows(role: str | None, action: str) -> bool:
-    return action in ROLE_ACTIONS.get(role or "", frozenset())
+def role_allows(role: str | None, action: str, area: str | None = None) -> bool:
+    """Whether a role may take an action in an area (None: the registries, the default area)."""
+    table = AREA_ACTIONS.get(area or Area.REGISTRY, ROLE_ACTIONS)
+    return action in table.get(role or "", frozenset())
+
+
+def area_of(record) -> str | None:
+    """The area a record belongs to: its app's label when the table has one for it."""
+    label = getattr(getattr(record, "_meta", None), "app_label", None)
+    return label if label in AREA_ACTIONS else None

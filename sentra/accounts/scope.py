@@ -16,7 +16,7 @@ from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound
 from sentra.regions.selectors import region_filter_q
 
 from .models import Role
-from .permissions import OWN_AGENCY_ONLY, Action, role_allows
+from .permissions import OWN_AGENCY_ONLY, Action, area_of, role_allows
 
 
 class Channel:
@@ -49,8 +49,8 @@ class Actor:
     def is_national(self) -> bool:
         return self.region_code is None
 
-    def can(self, action: str) -> bool:
-        return self.is_superuser or role_allows(self.role, action)
+    def can(self, action: str, area: str | None = None) -> bool:
+        return self.is_superuser or role_allows(self.role, action, area)
 
     def with_channel(self, channel: str) -> Actor:
         return Actor(**{**self.__dict__, "channel": channel})
@@ -155,9 +155,9 @@ def can_manage_users(actor: Actor) -> bool:
     )
 
 
-def require(actor: Actor, action: str) -> None:
-    """The role must allow the action at all (e.g. analysts never edit)."""
-    if not actor.can(action):
+def require(actor: Actor, action: str, area: str | None = None) -> None:
+    """The role must allow the action at all in the area (e.g. analysts never edit)."""
+    if not actor.can(action, area):
         raise AccessDenied(
             _("Peran Anda tidak diizinkan %(action)s data ini.") % {"action": Action(action).label}
         )
@@ -171,7 +171,7 @@ def require_record(actor: Actor, action: str, record) -> None:
     """
     if not code_in_scope(actor, record.scope_code):
         raise NotFound(_("Data tidak ditemukan."))
-    require(actor, action)
+    require(actor, action, area_of(record))
     if action not in (Action.LIST, Action.VIEW, Action.EXPORT) and not actor.is_superuser:
         if actor.role in OWN_AGENCY_ONLY and record.agency_id != actor.agency_id:
             raise AccessDenied(_("Data ini milik instansi lain; Anda hanya dapat membacanya."))

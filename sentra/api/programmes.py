@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, require, require_record
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError, FieldError, NotFound
@@ -63,14 +63,15 @@ WRITE = {400: ApiError, 401: ErrorOut, 403: ErrorOut}
 
 def _reader(request, action: str = Action.LIST) -> Actor:
     actor = api_actor(request)
-    require(actor, action)
+    require(actor, action, Area.PROGRAMMES)
     return actor
 
 
 def _writer(request, action: str = Action.CREATE) -> Actor:
-    """The caller's actor; a role that may not write at all is refused (403) before any field check."""
+    """The caller's actor; a role that may not write plans and budgets is refused (403) before any field check
+    (accounts.permissions, area programmes)."""
     actor = api_actor(request)
-    require(actor, action)
+    require(actor, action, Area.PROGRAMMES)
     return actor
 
 

@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action, Area
 from sentra.accounts.scope import Actor, code_in_scope, require, require_record, require_region_reference
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction
@@ -61,7 +61,7 @@ def _error(message: str, code: str, field: str = "__all__") -> DomainError:
 
 def require_agency_write(actor: Actor, action: str, agency: Agency) -> None:
     """A plan or budget is written for an agency inside the actor's region (Dekranasda: only its own)."""
-    require(actor, action)
+    require(actor, action, Area.PROGRAMMES)
     if actor.is_superuser:
         return
     if not code_in_scope(actor, agency.region_id):
@@ -768,7 +768,7 @@ def dekon_allocation_set(
     agency: Agency | None = None,
 ) -> DekonAllocation:
     """The ministry's allocation and its split; refused unless the provinces' parts add up to the total."""
-    require(actor, Action.EDIT)
+    require(actor, Action.EDIT, Area.PROGRAMMES)
     if not (actor.is_superuser or actor.is_national):
         raise AccessDenied(_("Alokasi dekonsentrasi ditetapkan oleh kementerian."))
     agency = owning_agency(actor, agency)
@@ -919,7 +919,7 @@ def budget_policy_set(
     reason: str = "",
 ) -> BudgetPolicy:
     """Sets a year's control settings (created on first save); only the ministry, audited."""
-    require(actor, Action.EDIT)
+    require(actor, Action.EDIT, Area.PROGRAMMES)
     if not (actor.is_superuser or actor.is_national):
         raise AccessDenied(_("Kebijakan pengendalian anggaran ditetapkan oleh kementerian."))
     if len(targets) != 4:

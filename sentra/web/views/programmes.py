@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
 from sentra.audit.selectors import event_get
@@ -165,13 +165,13 @@ def _list_context(request, sorts, sort: str, qs) -> dict:
 @require_GET
 def activity_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     f, form, sort = _plan_filters(request)
     context = {
         "form": form,
         "filters": f,
         "region_selects": _region_selects(f.region),
-        "can_create": actor.can(Action.CREATE),
+        "can_create": actor.can(Action.CREATE, Area.PROGRAMMES),
         "rows_template": "web/programmes/_activity_rows.html",
         "verification_choices": VerificationStatus.choices,
         **_list_context(request, ACTIVITY_SORTS, sort, _activities(actor, f, sort)),
@@ -205,7 +205,7 @@ ACTIVITY_COLUMNS = [
 @require_GET
 def activity_export(request):
     actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
+    require(actor, Action.EXPORT, Area.PROGRAMMES)
     f, _form, sort = _plan_filters(request)
     rows = _activities(actor, f, sort).iterator(chunk_size=2000)
     name = f"sentra-kegiatan-{f.fiscal_year}"
@@ -371,7 +371,7 @@ def programme_form(request, pk: int | None = None):
     actor = actor_for_request(request)
     obj = None
     if pk is None:
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, Area.PROGRAMMES)
     else:
         obj = _404(selectors.programme_get(actor=actor, pk=pk))
         require_record(actor, Action.EDIT, obj)
@@ -450,7 +450,7 @@ def activity_form(request, pk: int | None = None):
     actor = actor_for_request(request)
     obj = None
     if pk is None:
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, Area.PROGRAMMES)
         year_text = request.GET.get("tahun", "")
         year = int(year_text) if year_text.isdigit() else selectors.default_fiscal_year()
     else:
@@ -522,7 +522,7 @@ def activity_form(request, pk: int | None = None):
 def beneficiary_search(request):
     """htmx: sentra or IKM in the user's scope whose name (or NIB) matches, as checkboxes to add."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     kind = "enterprises" if request.GET.get("jenis") == "ikm" else "centres"
     q = (request.GET.get("q_" + kind) or request.GET.get("q") or "").strip()
     results = []
@@ -555,7 +555,7 @@ def output_form(request, pk: int):
 @login_required
 def copy_plan(request):
     actor = actor_for_request(request)
-    require(actor, Action.CREATE)
+    require(actor, Action.CREATE, Area.PROGRAMMES)
     year = selectors.default_fiscal_year()
     form = _limit_agencies(
         CopyPlanForm(request.POST or None, initial={"from_year": year - 1, "to_year": year}), actor
@@ -599,14 +599,14 @@ def copy_plan(request):
 @require_GET
 def budget_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     f, form, sort = _plan_filters(request, dipa=True)
     qs = _sorted(selectors.budget_document_list(actor=actor, filters=f), sort, dict(BUDGET_SORTS))
     context = {
         "form": form,
         "filters": f,
         "region_selects": _region_selects(f.region),
-        "can_create": actor.can(Action.CREATE),
+        "can_create": actor.can(Action.CREATE, Area.PROGRAMMES),
         "rows_template": "web/programmes/_budget_rows.html",
         **_list_context(request, BUDGET_SORTS, sort, qs),
     }
@@ -669,7 +669,7 @@ def budget_detail(request, pk: int):
 @login_required
 def budget_create(request):
     actor = actor_for_request(request)
-    require(actor, Action.CREATE)
+    require(actor, Action.CREATE, Area.PROGRAMMES)
     initial = {"fiscal_year": selectors.default_fiscal_year()}
     form = _limit_agencies(BudgetDocumentForm(request.POST or None, initial=initial), actor)
     if request.method == "POST" and form.is_valid():
@@ -872,7 +872,7 @@ def budget_versions(request, pk: int):
 def dekon_allocation(request):
     """The year's deconcentration allocation per province beside each province's dekon DIPA total."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     year_text = request.GET.get("tahun", "")
     year = int(year_text) if year_text.isdigit() else selectors.default_fiscal_year()
     allocation = selectors.dekon_allocation(fiscal_year=year)
@@ -890,7 +890,7 @@ def dekon_allocation(request):
         .annotate(total=Sum("lines__amount"))
         .order_by()
     }
-    can_edit = _is_ministry(actor) and actor.can(Action.EDIT)
+    can_edit = _is_ministry(actor) and actor.can(Action.EDIT, Area.PROGRAMMES)
     form = None
     if can_edit:
         initial = {"total": allocation.total if allocation else None,
@@ -957,10 +957,10 @@ def _year(request) -> int:
 def budget_policy(request):
     """The year's control settings: read by everyone who reads the dashboards, set by the ministry."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     year = _year(request)
     policy = selectors.policy_for(year)
-    can_edit = _is_ministry(actor) and actor.can(Action.EDIT)
+    can_edit = _is_ministry(actor) and actor.can(Action.EDIT, Area.PROGRAMMES)
     if request.method == "POST" and not can_edit:
         raise AccessDenied(_("Kebijakan pengendalian anggaran ditetapkan oleh kementerian."))
     form = None
