@@ -418,3 +418,26 @@ def test_control_pages_contain_no_inline_script_or_style(client, data, ministry,
     for points in re.findall(r'points="([^"]*)"', html):
         assert re.fullmatch(r"[0-9.]+,[0-9.]+( [0-9.]+,[0-9.]+)*", points), points
     assert html.count("<rect") == 2  # a bar per province
+
+
+class TestAbsorptionAgainstTheTarget:
+    """Issue 14.2: an agency with no budget showed "0 % ✓ memenuhi target": with no pagu the card says
+    so; "memenuhi target" only when the absorption reaches the quarter's target."""
+
+    def test_no_pagu_says_so_and_claims_no_target(self, client, ppu_agency, regency_officer):
+        r = page(login(client, regency_officer))
+        html = r.content.decode()
+        assert r.context["target_status"] == "no_pagu"
+        assert 'data-target-status="no_pagu"' in html
+        assert "Belum ada pagu" in html
+        assert "memenuhi target" not in html
+
+    def test_below_the_target_is_marked_below(self, client, ppu_agency, regency_officer):
+        funded(ppu_agency, realised={1: 10_000_000})  # 8.33 % of the pagu by June, target 40 %
+        html = page(login(client, regency_officer)).content.decode()
+        assert 'data-target-status="below"' in html and "memenuhi target" not in html
+
+    def test_meets_the_target_only_when_it_does(self, client, ppu_agency, regency_officer):
+        funded(ppu_agency, realised={m: 10_000_000 for m in range(1, 7)})  # 50 % by June, target 40 %
+        html = page(login(client, regency_officer)).content.decode()
+        assert 'data-target-status="met"' in html and "memenuhi target" in html

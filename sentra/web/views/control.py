@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, require, require_record
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
@@ -383,7 +383,7 @@ def _breadcrumb(f: selectors.ControlFilter, actor: Actor) -> list[dict]:
 def control_dashboard(request):
     """Ministry → province → regency → activity: absorption, deviation, output and early warning."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     f, form, per = _control_filter(request, actor)
     policy = selectors.policy_for(f.fiscal_year)
     target = selectors.quarter_target(f.fiscal_year, f.month)
@@ -420,6 +420,8 @@ def control_dashboard(request):
         "total": total,
         "total_output": total_output,
         "below_target": bool(total.pagu) and total.absorption < target,
+        # Against the quarter target: no pagu means nothing to absorb, which meets no target.
+        "target_status": "no_pagu" if not total.pagu else "below" if total.absorption < target else "met",
         "rows": rows,
         "s_curve": s_curve_chart(total, policy),
         "bars": bar_chart(bar_rows, target) if bar_rows else None,
@@ -432,7 +434,7 @@ def control_dashboard(request):
         "drill_base": reverse("web:control_dashboard") + "?" + _query(f, wilayah=""),
         "month_label": Month(f.month).label,
         "choices": _filter_choices(actor, f),
-        "can_enter": actor.can(Action.CREATE),
+        "can_enter": actor.can(Action.CREATE, Area.PROGRAMMES),
     }
     return render(request, "web/control/dashboard.html", context)
 
@@ -464,7 +466,7 @@ def _lag_rows(items: list[selectors.LaggingActivity]) -> list[dict]:
 def control_warnings(request):
     """The whole early-warning list: activities behind their plan by more than the threshold."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     f, form, _per = _control_filter(request, actor)
     policy = selectors.policy_for(f.fiscal_year)
     # Thousands of activities can lag in a national year: a page at a time, worst first.
@@ -483,7 +485,7 @@ def control_warnings(request):
             "page": page,
             "paginator": paginator,
             "query": _query(f),
-            "can_enter": actor.can(Action.CREATE),
+            "can_enter": actor.can(Action.CREATE, Area.PROGRAMMES),
             "month_label": Month(f.month).label,
             "dashboard_url": reverse("web:control_dashboard") + "?" + _query(f),
             "choices": _filter_choices(actor, f),
@@ -496,7 +498,7 @@ def control_warnings(request):
 def control_map_provinces(request):
     """Province boundaries with the absorption of each (scoped to the reader), for the choropleth."""
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     f, _form, _per = _control_filter(request, actor)
     if not actor.is_national:  # the map is of provinces: a regional reader sees their province shaded
         f = dataclasses.replace(f, region="")
@@ -581,7 +583,7 @@ def realisation_form(request, pk: int | None = None):
     else:
         existing = None
         activity = _activity_or_404(actor, request.GET.get("kegiatan") or request.POST.get("kegiatan"))
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, Area.PROGRAMMES)
         require_record(actor, Action.VIEW, activity)
     if request.method == "POST":
         form = RealisationForm(request.POST)
@@ -663,7 +665,7 @@ class RealisationFilterForm(forms.Form):
 @require_GET
 def realisation_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.PROGRAMMES)
     form = RealisationFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
