@@ -120,3 +120,53 @@ class TestARefusedRestoreSaysWhy:
         assert "UD Kudus" in html  # the record's own history page
         record.refresh_from_db()
         assert record.village_id == SALOLOANG
+
+
+class TestTheRollbackPageWithChangedRecords:
+    """When records changed after the import, the page counts what the "keep" choice would still undo,
+    links each changed record, keeps the reason after a refusal and does not promise the whole import."""
+
+    @pytest.fixture
+    def changed(self, tmp_path, regency_agency):
+        from sentra.accounts.models import Role
+        from sentra.accounts.tests.factories import actor_of, persona
+        from sentra.audit.models import AuditAction
+        from sentra.audit.services import record_change, snapshot
+        from sentra.registry.imports import import_enterprises
+
+        user = persona(Role.REGENCY_OFFICER, agency=regency_agency)
+        officer = actor_of(user)
+        path = tmp_path / "ikm.csv"
+        lines = [f"UD Uji {i},{9_120_000_000_000 + i},10794,{SALOLOANG},{1 + i},50000000" for i in range(3)]
+        path.write_text("nama_usaha,nib,kbli,kode_wilayah,tenaga_kerja,investasi\n" + "\n".join(lines) + "\n")
+        report = import_enterprises(actor=officer, path=path, commit=True)
+        assert report.ok and report.created == 3, report.errors
+        edited = Enterprise.objects.get(nib="9120000000001")
+        before = snapshot(edited)
+        edited.name = "UD Uji 1 (diperbaiki)"
+        edited.save()
+        record_change(actor=officer, action=AuditAction.UPDATE, obj=edited, before=before)
+        return user, report.batch_id, edited
+
+    def test_the_page_says_what_keeping_leaves_and_links_the_changed_record(self, client, changed):
+        user, batch_id, edited = changed
+        client.force_login(user)
+        html = client.get(reverse("web:import_batch_rollback", args=[batch_id])).content.decode()
+        assert "3 data yang dibuat impor ini akan dihapus" not in html
+        assert "batalkan seluruh impor ini" not in html
+        assert (
+            "2 data akan dihapus dan 0 data dikembalikan ke nilai sebelumnya; 1 data yang berubah dibiarkan"
+            in html
+        )
+        assert f'href="{reverse("web:enterprise_detail", args=[edited.pk])}"' in html
+        assert '<p class="field-check">' in html  # the checkbox sits with its label
+
+    def test_a_refusal_keeps_the_typed_reason(self, client, changed):
+        user, batch_id, _edited = changed
+        client.force_login(user)
+        url = reverse("web:import_batch_rollback", args=[batch_id])
+        answer = client.post(url, {"reason": "berkas salah kolom"}, follow=True)
+        html = answer.content.decode()
+        assert "sudah diubah setelah impor" in html
+        assert 'value="berkas salah kolom"' in html
+        assert Enterprise.objects.filter(name__startswith="UD Uji").count() == 3  # nothing undone

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -35,6 +35,12 @@ from sentra.registry.imports import (
 
 # Records changed since an import, listed on its rollback page (the rest are counted).
 CHANGED_PAGE = 100
+# The detail page of a record an import may write, linked from the rollback page's list of changed ones.
+DETAIL_PAGES = {
+    "registry.enterprise": "web:enterprise_detail",
+    "registry.centre": "web:centre_detail",
+    "registry.product": "web:product_detail",
+}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_CHOICES = [
     ("enterprises", _("IKM (unit usaha)")),
@@ -119,34 +125,55 @@ def import_batch_rollback(request: HttpRequest, batch_id: int) -> HttpResponse:
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
+    reason = ""
     if request.method == "POST":
+        reason = request.POST.get("reason", "")[:500]
         try:
             count = import_rollback(
                 actor=actor,
                 batch_id=batch.pk,
-                reason=request.POST.get("reason", "")[:500],
+                reason=reason,
                 keep_changed=bool(request.POST.get("keep_changed")),
             )
         except DomainError as error:
             messages.error(request, error.message)
-            if error.code == "changed_since":  # back to the page: the list and the choice
-                url = reverse("web:import_batch_rollback", args=[batch.pk])
-                return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
+            if error.code != "changed_since":
+                return redirect(back or "web:import_upload")
+            # Refused for records changed since: the page again, with the list, the choice and the
+            # reason the person typed.
         else:
             text = gettext("Impor dibatalkan: %(n)d data dikembalikan seperti semula.") % {"n": count}
             kept = len(getattr(count, "kept", ()))
             if kept:
                 text += " " + gettext("%(n)d data yang berubah setelah impor dibiarkan.") % {"n": kept}
             messages.success(request, text)
-        return redirect(back or "web:import_upload")
-    events = batch.events.values("action").order_by()
+            return redirect(back or "web:import_upload")
     changed = [] if batch.rolled_back_at else changed_since(batch)
+    events = batch.events.values("action").order_by()
+    created = events.filter(action="create").count()
+    updated = events.filter(action="update").count()
+    created_changed = updated_changed = 0
+    if changed:  # how many of each the "keep" choice leaves alone
+        changed_ids = {(c["object_type"], c["object_id"]) for c in changed}
+        for object_type, object_id, action in batch.events.values_list("object_type", "object_id", "action"):
+            if (object_type, object_id) in changed_ids:
+                created_changed += action == "create"
+                updated_changed += action == "update"
+    listed = changed[:CHANGED_PAGE]
+    for record in listed:
+        name = DETAIL_PAGES.get(record["object_type"])
+        record["url"] = reverse(name, args=[record["object_id"]]) if name else ""
     context = {
         "batch": batch,
-        "created": events.filter(action="create").count(),
-        "updated": events.filter(action="update").count(),
-        "changed": changed[:CHANGED_PAGE],
+        "created": created,
+        "updated": updated,
+        # With "keep the changed records": what is still undone.
+        "created_kept": created - created_changed,
+        "updated_kept": updated - updated_changed,
+        "changed": listed,
         "changed_count": len(changed),
+        "keep_changed": bool(request.POST.get("keep_changed")),
+        "reason": reason,
         "next": back,
     }
     return render(request, "web/imports/rollback.html", context)
