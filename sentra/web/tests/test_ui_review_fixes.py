@@ -10,7 +10,7 @@ from django.urls import reverse
 from sentra.registry.models import Enterprise
 from sentra.registry.tests.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+from .browser import BROWSER
 
 SALOLOANG = "64.09.01.1002"  # Kab. Penajam Paser Utara
 KUDUS_VILLAGE = "33.19.01.2001"  # Kab. Kudus, outside PPU
@@ -37,6 +37,7 @@ def submitted(page, **changes) -> dict:
     return data
 
 
+@pytest.mark.django_db
 class TestSavingAgainAfterAConflict:
     """On a conflict, a field the person did not change takes the stored value; only fields both changed
     are put to the person, and saving again overwrites those deliberately — nothing else."""
@@ -89,6 +90,7 @@ class TestSavingAgainAfterAConflict:
         assert (stored.owner_name, stored.workers, stored.version) == ("Bu Sari", 7, 3)
 
 
+@pytest.mark.django_db
 class TestARefusedRestoreSaysWhy:
     """A restore that would move the record out of the user's region is refused (403, nothing changed)
     on the history page itself, with the reason — not the generic "no permission" page."""
@@ -122,6 +124,7 @@ class TestARefusedRestoreSaysWhy:
         assert record.village_id == SALOLOANG
 
 
+@pytest.mark.django_db
 class TestTheRollbackPageWithChangedRecords:
     """When records changed after the import, the page counts what the "keep" choice would still undo,
     links each changed record, keeps the reason after a refusal and does not promise the whole import."""
@@ -170,3 +173,67 @@ class TestTheRollbackPageWithChangedRecords:
         assert "sudah diubah setelah impor" in html
         assert 'value="berkas salah kolom"' in html
         assert Enterprise.objects.filter(name__startswith="UD Uji").count() == 3  # nothing undone
+
+
+def _in_browser(test):
+    for mark in BROWSER:
+        test = mark(test)
+    return test
+
+
+NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+@_in_browser
+def test_history_and_import_error_pages_do_not_overflow_a_phone(live_server, logged_in, regency_agency):
+    """At 390 px the history table (its visually hidden restore labels) and the import error table
+    scroll inside their box; the page itself never scrolls sideways."""
+    from django.contrib.auth import get_user_model
+
+    from sentra.accounts.scope import actor_for_user
+    from sentra.core.models import Job
+    from sentra.registry import services
+
+    user = get_user_model().objects.get(username="petugas")
+    admin = actor_for_user(user)
+    record = services.enterprise_create(
+        actor=admin,
+        village_code=SALOLOANG,
+        kbli_code="10794",
+        agency=regency_agency,
+        name="UD Amplang Bahari",
+    )
+    for workers in (5, 6, 7):
+        record = services.enterprise_update(actor=admin, enterprise=record, workers=workers)
+    long = "Nilai yang sangat panjang tanpa spasi " + "x" * 120
+    errors = [
+        {"row": i, "column": "kode_wilayah", "value": long, "code": "unknown_region", "message": long}
+        for i in range(2, 6)
+    ]
+    job = Job.objects.create(
+        kind="import_enterprises",
+        created_by=user,
+        status=Job.Status.SUCCEEDED,
+        params={"kind": "enterprises", "commit": False, "filename": "ikm.csv"},
+        result={
+            "kind": "enterprises",
+            "rows_total": 4,
+            "created": 0,
+            "updated": 0,
+            "committed": False,
+            "ok": False,
+            "error_count": 4,
+            "warning_count": 0,
+            "errors": errors,
+            "warnings": [],
+        },
+    )
+    page = logged_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (
+        reverse("web:enterprise_history", args=[record.pk]),
+        reverse("web:import_job", kwargs={"job_id": job.pk}),
+    ):
+        page.goto(live_server.url + url)
+        assert page.locator(".table-wrap table").count() >= 1, url
+        assert page.evaluate(NO_OVERFLOW), (url, page.evaluate("document.documentElement.scrollWidth"))
