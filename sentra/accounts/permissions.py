@@ -42,8 +42,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.REGENCY_OFFICER: READ | WRITE | {Action.SUBMIT},
     # A facilitator enters field data for the regency's officer to check and submit.
     Role.FACILITATOR: READ | {Action.CREATE, Action.EDIT},
-    # Crafts councils record their own programme's data; they change only their agency's records.
-    Role.DEKRANAS_OFFICER: READ | {Action.CREATE, Action.EDIT},
+    # Crafts councils record their own programme's data and submit it like any agency that owns
+    # records; they change (and submit) only their agency's records.
+    Role.DEKRANAS_OFFICER: READ | {Action.CREATE, Action.EDIT, Action.SUBMIT},
     Role.VIEWER: READ,
 }
 

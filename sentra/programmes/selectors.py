@@ -36,10 +36,11 @@ from django.db.models import (
 from django.utils import timezone
 
 from sentra.accounts.scope import Actor, region_q
+from sentra.agencies.models import Agency, AgencyKind
 from sentra.regions.codes import normalise_code
 from sentra.verification.selectors import waiting_q
 
-from .choices import quarter_of
+from .choices import FundingSource, quarter_of
 from .models import (
     DEFAULT_LAG_THRESHOLD,
     DEFAULT_QUARTER_TARGETS,
@@ -75,6 +76,15 @@ def policy_for(fiscal_year: int) -> BudgetPolicy:
 
 def activity_pagu(activity: Activity) -> int:
     return BudgetLine.objects.filter(activity=activity).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def default_funding_source(actor: Actor) -> str:
+    """The funding source a new activity of the actor's agency starts with: a crafts council
+    (Dekranas/Dekranasda) spends its own or granted funds, not the APBN; "" leaves the form's first."""
+    if actor.agency_id is None:
+        return ""
+    kind = Agency.objects.filter(pk=actor.agency_id).values_list("kind", flat=True).first()
+    return FundingSource.DEKRANAS if kind == AgencyKind.DEKRANAS else ""
 
 
 def default_fiscal_year() -> int:

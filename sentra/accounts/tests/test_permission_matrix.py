@@ -676,7 +676,7 @@ def test_restoring_a_version_never_moves_a_record_out_of_reach(client, role, pla
 # spend write plans and budgets (ministry, province, regency; a Dekranasda only its own agency's);
 # a facilitator enters field data in the registries and only READS plans and budgets; analysts and
 # viewers read. Submitting is the regency's (and the province's, the ministry's); the dekon
-# allocation is the ministry's alone.
+# allocation is the ministry's alone. A Dekranasda submits its own agency's activities (issue 14.2).
 #
 # Placements: own        a record of the regency's Dinas (PPU), inside every local user's region
 #             own_agency a record of the user's own agency
@@ -727,7 +727,7 @@ activity.submit     ministry_analyst  403   403
 activity.submit     province_officer  ok    ok
 activity.submit     regency_officer   ok    ok
 activity.submit     facilitator       403   403
-activity.submit     dekranas_officer  403   403
+activity.submit     dekranas_officer  403   ok
 activity.submit     viewer            403   403
 
 budget.create       ministry_admin    ok    ok

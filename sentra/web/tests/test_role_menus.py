@@ -38,7 +38,7 @@ NAV = {
     Role.PROVINCE_OFFICER: [IMPORT, VERIFY],
     Role.REGENCY_OFFICER: [IMPORT, VERIFY],
     Role.FACILITATOR: [],  # enters registry data; imports and the workflow are not theirs
-    Role.DEKRANAS_OFFICER: [],
+    Role.DEKRANAS_OFFICER: [VERIFY],  # submits its own agency's records
     Role.VIEWER: [],
 }
 

@@ -501,6 +501,8 @@ def activity_form(request, pk: int | None = None):
             initial = _activity_initial(obj)
         elif request.GET.get("program", "").isdigit():
             initial["programme"] = int(request.GET["program"])
+        if obj is None and (source := selectors.default_funding_source(actor)):
+            initial["funding_source"] = source
         form = ActivityForm(initial=initial, programmes=programmes)
     if obj is not None:
         form.fields["programme"].disabled = True
