@@ -3,6 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import factory.random
 import pytest
 import time_machine
 
@@ -28,6 +29,13 @@ FIXED_NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 def fixed_clock():
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def factory_seed():
+    """Factories draw the same fake names and numbers in every test, whatever ran before it: a random
+    owner name once matched another test's search term ("rahmawati") only in the full suite's order."""
+    factory.random.reseed_random("sentra")
 
 
 @pytest.fixture(scope="session")

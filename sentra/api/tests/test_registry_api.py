@@ -35,7 +35,9 @@ def agency(regency_agency):
 def enterprises(agency):
     """Three units in PPU and one in Kudus, differing in every filtered field."""
     return {
-        "amplang": EnterpriseFactory(name="UD Amplang Bahari", agency=agency, kbli_id="10794"),
+        "amplang": EnterpriseFactory(
+            name="UD Amplang Bahari", owner_name="Hj. Aminah", agency=agency, kbli_id="10794"
+        ),
         "batik": EnterpriseFactory(
             name="Batik Benuo Taka",
             owner_name="Siti Rahmawati",
@@ -46,10 +48,14 @@ def enterprises(agency):
             investment=2_000_000_000,
         ),
         "closed": EnterpriseFactory(
-            name="CV Kapal Jenebora", agency=agency, kbli_id="30111", status="closed"
+            name="CV Kapal Jenebora", owner_name="Andi Baso", agency=agency, kbli_id="30111", status="closed"
         ),
         "kudus": EnterpriseFactory(
-            name="Jenang Kudus Mubarok", agency=agency, kbli_id="10792", village_id=KUDUS_VILLAGE
+            name="Jenang Kudus Mubarok",
+            owner_name="Ahmad Mubarok",
+            agency=agency,
+            kbli_id="10792",
+            village_id=KUDUS_VILLAGE,
         ),
     }
 
