@@ -182,8 +182,10 @@ def describe_links(model, changes: list[dict[str, Any]]) -> dict[str, dict[Any, 
 
 
 def _named(obj: models.Model) -> str:
-    text = str(obj)
-    return text if str(obj.pk) in text else f"{text} ({obj.pk})"
+    """The record's name with its id, unless the name already starts with it (a region: "64.09 Kab. …").
+    Not "the id appears somewhere in the name": enterprise 2 of "UD Amplang 2572" must still say (2)."""
+    text, key = str(obj), str(obj.pk)
+    return text if text == key or text.startswith(f"{key} ") else f"{text} ({key})"
 
 
 def refuse_outside(what: str, items) -> None:

@@ -78,3 +78,15 @@ def test_a_snapshot_carries_the_links_and_an_unsaved_record_has_none():
     assert taken["village_codes"] == ["64.09.01.1001", "64.09.01.1002"]
     assert taken["member_ids"] == [member.pk]
     assert read_links(Centre(name="baru")) == {}
+
+
+def test_a_linked_record_is_named_with_its_id_even_when_the_id_appears_in_its_name(db):
+    from sentra.audit.links import _named
+    from sentra.regions.models import Region
+    from sentra.registry.tests.factories import EnterpriseFactory
+
+    unit = EnterpriseFactory()
+    unit.name = f"UD Amplang Sejahtera {unit.pk}{unit.pk}"
+    assert _named(unit) == f"UD Amplang Sejahtera {unit.pk}{unit.pk} ({unit.pk})"
+    village = Region.objects.get(code="64.09.01.1002")
+    assert _named(village) == str(village)  # a region's name starts with its code already
