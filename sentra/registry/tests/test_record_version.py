@@ -153,7 +153,20 @@ def test_a_centre_import_that_updates_a_centre_counts_its_version_up(tmp_path, m
     __import__("django.db").db.connection.vendor != "postgresql",
     reason="real concurrent transactions: PostgreSQL (SQLite serializes every write transaction)",
 )
-@pytest.mark.django_db(transaction=True)
+# Transactional: flush only these apps' tables afterwards, never the session's reference data (a flush
+# of regions/KBLI left the kill tests that follow with no village or KBLI to write).
+@pytest.mark.django_db(
+    transaction=True,
+    available_apps=[
+        "sentra.core",
+        "sentra.accounts",
+        "sentra.audit",
+        "sentra.agencies",
+        "sentra.registry",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+    ],
+)
 def test_concurrent_updates_with_the_same_version_exactly_one_wins(regency_agency):
     """The audit's race: 20 pairs of writers who read the same version at once. Each pair has exactly
     one winner, the other is told `stale`, and the winner's change is what is stored."""
