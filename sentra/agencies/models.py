@@ -39,6 +39,11 @@ class Agency(TimeStampedModel):
         related_name="agencies",
         verbose_name=_("wilayah"),
     )
+    # SAKTI/OM-SPAN identify a spending unit by its six-digit satker code (domain-facts 7.1); the
+    # realisation import matches SAKTI rows to an agency by it. Blank for councils and unknown codes.
+    satker_code = models.CharField(
+        _("kode satker"), max_length=6, blank=True, db_index=True, help_text=_("Kode satker SAKTI, 6 digit.")
+    )
 
     class Meta:
         verbose_name = _("instansi")

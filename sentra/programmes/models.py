@@ -166,6 +166,12 @@ class Activity(AgencyPlacedModel, VerifiableModel):
         blank=True,
         help_text=_("Indikator rencana daerah yang didukung kegiatan ini."),
     )
+    # SAKTI coding of the activity (domain-facts 7.1): program (Programme.code) → kegiatan → KRO → RO →
+    # komponen; the akun is on each budget line. Blank where the activity is not in a DIPA.
+    kegiatan_code = models.CharField(_("kode kegiatan SAKTI"), max_length=4, blank=True)
+    kro_code = models.CharField(_("kode KRO"), max_length=3, blank=True)
+    ro_code = models.CharField(_("kode RO"), max_length=3, blank=True)
+    component_code = models.CharField(_("kode komponen"), max_length=3, blank=True)
     officer_name = models.CharField(
         _("penanggung jawab"),
         max_length=150,
@@ -295,6 +301,8 @@ class BudgetLine(TimeStampedModel, Versioned):
     document = models.ForeignKey(BudgetDocument, on_delete=models.CASCADE, related_name="lines")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="budget_lines")
     account_group = models.CharField(_("jenis belanja"), max_length=2, choices=AccountGroup.choices)
+    # The six-digit akun of SAKTI (e.g. 521211, 526111); its first two digits are the account group.
+    account_code = models.CharField(_("kode akun"), max_length=6, blank=True)
     amount = models.BigIntegerField(_("pagu (Rp)"), validators=[MinValueValidator(0)])
 
     class Meta:
@@ -429,11 +437,16 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
 
 
 class DekonAllocation(TimeStampedModel, Versioned):
-    """The ministry's deconcentration allocation for a year, split across provinces (DekonShare)."""
+    """The ministry's allocation to provinces for a year, split across provinces (DekonShare): either
+    dekonsentrasi or, from TA 2024 for Ditjen IKMA, tugas pembantuan (PP 19/2022; domain-facts 7.1).
+    One allocation per year and kind."""
 
-    fiscal_year = models.PositiveSmallIntegerField(
-        _("tahun anggaran"), unique=True, validators=year_validators()
-    )
+    class Kind(models.TextChoices):
+        DEKON = "dekon", _("Dekonsentrasi")
+        TP = "tp", _("Tugas pembantuan")
+
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), validators=year_validators())
+    kind = models.CharField(_("jenis"), max_length=5, choices=Kind.choices, default=Kind.DEKON)
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kementerian")
     )
@@ -441,11 +454,14 @@ class DekonAllocation(TimeStampedModel, Versioned):
     legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("alokasi dekonsentrasi")
-        verbose_name_plural = _("alokasi dekonsentrasi")
+        verbose_name = _("alokasi dekonsentrasi/tugas pembantuan")
+        verbose_name_plural = _("alokasi dekonsentrasi/tugas pembantuan")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "kind"], name="programmes_allocation_year_kind")
+        ]
 
     def __str__(self) -> str:
-        return f"Dekon TA {self.fiscal_year}"
+        return f"{self.get_kind_display()} TA {self.fiscal_year}"
 
     @property
     def scope_code(self) -> str | None:

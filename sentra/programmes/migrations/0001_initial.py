@@ -7,310 +7,899 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('regions', '0001_initial'),
-        ('registry', '0002_verification'),
+        ("agencies", "0001_initial"),
+        ("regions", "0001_initial"),
+        ("registry", "0002_verification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BudgetPolicy',
+            name="BudgetPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('target_q1', models.PositiveSmallIntegerField(default=15, verbose_name='target penyerapan TW I (%)')),
-                ('target_q2', models.PositiveSmallIntegerField(default=40, verbose_name='target penyerapan TW II (%)')),
-                ('target_q3', models.PositiveSmallIntegerField(default=60, verbose_name='target penyerapan TW III (%)')),
-                ('target_q4', models.PositiveSmallIntegerField(default=90, verbose_name='target penyerapan TW IV (%)')),
-                ('rpd_window_months', models.JSONField(blank=True, default=list, help_text='Bulan (1–12) ketika RPD boleh direvisi, satu kali per triwulan.', verbose_name='bulan jendela revisi RPD')),
-                ('rpd_window_last_day', models.PositiveSmallIntegerField(default=14, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='tanggal terakhir jendela revisi RPD')),
-                ('lag_threshold', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='ambang keterlambatan (poin %)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "target_q1",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="target penyerapan TW I (%)"),
+                ),
+                (
+                    "target_q2",
+                    models.PositiveSmallIntegerField(default=40, verbose_name="target penyerapan TW II (%)"),
+                ),
+                (
+                    "target_q3",
+                    models.PositiveSmallIntegerField(default=60, verbose_name="target penyerapan TW III (%)"),
+                ),
+                (
+                    "target_q4",
+                    models.PositiveSmallIntegerField(default=90, verbose_name="target penyerapan TW IV (%)"),
+                ),
+                (
+                    "rpd_window_months",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Bulan (1–12) ketika RPD boleh direvisi, satu kali per triwulan.",
+                        verbose_name="bulan jendela revisi RPD",
+                    ),
+                ),
+                (
+                    "rpd_window_last_day",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="tanggal terakhir jendela revisi RPD",
+                    ),
+                ),
+                (
+                    "lag_threshold",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="ambang keterlambatan (poin %)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kebijakan pengendalian anggaran',
-                'verbose_name_plural': 'kebijakan pengendalian anggaran',
+                "verbose_name": "kebijakan pengendalian anggaran",
+                "verbose_name_plural": "kebijakan pengendalian anggaran",
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('verification_status', models.CharField(choices=[('draft', 'Konsep'), ('submitted', 'Diajukan'), ('verified', 'Terverifikasi'), ('accepted', 'Diterima'), ('returned', 'Dikembalikan')], db_default='draft', db_index=True, default='draft', max_length=10, verbose_name='status verifikasi')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='diajukan')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='diverifikasi')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='diterima')),
-                ('return_reason', models.CharField(blank=True, db_default='', default='', max_length=500, verbose_name='alasan pengembalian')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('province_code', models.CharField(blank=True, editable=False, max_length=2, verbose_name='kode provinsi')),
-                ('regency_code', models.CharField(blank=True, editable=False, max_length=5, verbose_name='kode kabupaten/kota')),
-                ('code', models.CharField(max_length=40, verbose_name='kode kegiatan')),
-                ('name', models.CharField(max_length=250, verbose_name='nama kegiatan')),
-                ('kind', models.CharField(choices=[('training', 'Pelatihan / bimtek'), ('machine_aid', 'Bantuan mesin dan peralatan'), ('cert_halal', 'Fasilitasi sertifikasi halal'), ('cert_sni', 'Fasilitasi sertifikasi SNI'), ('cert_hki', 'Fasilitasi HKI / merek'), ('exhibition', 'Pameran / promosi'), ('revitalisation', 'Revitalisasi sentra IKM'), ('ecommerce', 'Onboarding e-commerce'), ('wub', 'Wirausaha baru (WUB)'), ('study', 'Kajian / studi'), ('other', 'Lainnya')], max_length=20, verbose_name='jenis kegiatan')),
-                ('funding_source', models.CharField(choices=[('apbn', 'APBN (DIPA satker pusat)'), ('dekon', 'Dekonsentrasi'), ('tp', 'Tugas pembantuan'), ('dak_fisik', 'DAK fisik'), ('dak_nonfisik', 'DAK nonfisik'), ('apbd_prov', 'APBD provinsi'), ('apbd_kab', 'APBD kabupaten/kota'), ('hibah', 'Hibah'), ('dekranas', 'Dekranas / Dekranasda'), ('csr', 'CSR')], max_length=15, verbose_name='sumber dana')),
-                ('description', models.TextField(blank=True, verbose_name='uraian')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='mulai')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='selesai')),
-                ('plan_reference', models.CharField(blank=True, help_text='Indikator rencana daerah yang didukung kegiatan ini.', max_length=300, verbose_name='indikator RPJMD/Renstra')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='instansi/satker')),
-                ('centres', models.ManyToManyField(blank=True, related_name='activities', to='registry.centre', verbose_name='sentra penerima')),
-                ('enterprises', models.ManyToManyField(blank=True, related_name='activities', to='registry.enterprise', verbose_name='IKM penerima')),
-                ('locations', models.ManyToManyField(blank=True, related_name='+', to='regions.region', verbose_name='lokasi')),
-                ('region', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='wilayah')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diajukan oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "verification_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Konsep"),
+                            ("submitted", "Diajukan"),
+                            ("verified", "Terverifikasi"),
+                            ("accepted", "Diterima"),
+                            ("returned", "Dikembalikan"),
+                        ],
+                        db_default="draft",
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status verifikasi",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="diajukan")),
+                ("verified_at", models.DateTimeField(blank=True, null=True, verbose_name="diverifikasi")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="diterima")),
+                (
+                    "return_reason",
+                    models.CharField(
+                        blank=True,
+                        db_default="",
+                        default="",
+                        max_length=500,
+                        verbose_name="alasan pengembalian",
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.CharField(blank=True, editable=False, max_length=2, verbose_name="kode provinsi"),
+                ),
+                (
+                    "regency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=5, verbose_name="kode kabupaten/kota"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="kode kegiatan")),
+                ("name", models.CharField(max_length=250, verbose_name="nama kegiatan")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("training", "Pelatihan / bimtek"),
+                            ("machine_aid", "Bantuan mesin dan peralatan"),
+                            ("cert_halal", "Fasilitasi sertifikasi halal"),
+                            ("cert_sni", "Fasilitasi sertifikasi SNI"),
+                            ("cert_hki", "Fasilitasi HKI / merek"),
+                            ("exhibition", "Pameran / promosi"),
+                            ("revitalisation", "Revitalisasi sentra IKM"),
+                            ("ecommerce", "Onboarding e-commerce"),
+                            ("wub", "Wirausaha baru (WUB)"),
+                            ("study", "Kajian / studi"),
+                            ("other", "Lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis kegiatan",
+                    ),
+                ),
+                (
+                    "funding_source",
+                    models.CharField(
+                        choices=[
+                            ("apbn", "APBN (DIPA satker pusat)"),
+                            ("dekon", "Dekonsentrasi"),
+                            ("tp", "Tugas pembantuan"),
+                            ("dak_fisik", "DAK fisik"),
+                            ("dak_nonfisik", "DAK nonfisik"),
+                            ("apbd_prov", "APBD provinsi"),
+                            ("apbd_kab", "APBD kabupaten/kota"),
+                            ("hibah", "Hibah"),
+                            ("dekranas", "Dekranas / Dekranasda"),
+                            ("csr", "CSR"),
+                        ],
+                        max_length=15,
+                        verbose_name="sumber dana",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="uraian")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="mulai")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="selesai")),
+                (
+                    "plan_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Indikator rencana daerah yang didukung kegiatan ini.",
+                        max_length=300,
+                        verbose_name="indikator RPJMD/Renstra",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="instansi/satker",
+                    ),
+                ),
+                (
+                    "centres",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="activities",
+                        to="registry.centre",
+                        verbose_name="sentra penerima",
+                    ),
+                ),
+                (
+                    "enterprises",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="activities",
+                        to="registry.enterprise",
+                        verbose_name="IKM penerima",
+                    ),
+                ),
+                (
+                    "locations",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="regions.region", verbose_name="lokasi"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diajukan oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kegiatan',
-                'verbose_name_plural': 'kegiatan',
-                'ordering': ['fiscal_year', 'code'],
+                "verbose_name": "kegiatan",
+                "verbose_name_plural": "kegiatan",
+                "ordering": ["fiscal_year", "code"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetDocument',
+            name="BudgetDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('province_code', models.CharField(blank=True, editable=False, max_length=2, verbose_name='kode provinsi')),
-                ('regency_code', models.CharField(blank=True, editable=False, max_length=5, verbose_name='kode kabupaten/kota')),
-                ('kind', models.CharField(choices=[('apbn', 'APBN (DIPA satker pusat)'), ('dekon', 'Dekonsentrasi'), ('tp', 'Tugas pembantuan')], max_length=15, verbose_name='jenis DIPA')),
-                ('number', models.CharField(max_length=80, verbose_name='nomor DIPA')),
-                ('issued_on', models.DateField(verbose_name='tanggal DIPA')),
-                ('revision', models.PositiveSmallIntegerField(default=0, verbose_name='revisi ke-')),
-                ('revision_number', models.CharField(blank=True, max_length=80, verbose_name='nomor revisi')),
-                ('revised_on', models.DateField(blank=True, null=True, verbose_name='tanggal revisi')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='instansi/satker')),
-                ('region', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.CharField(blank=True, editable=False, max_length=2, verbose_name="kode provinsi"),
+                ),
+                (
+                    "regency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=5, verbose_name="kode kabupaten/kota"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("apbn", "APBN (DIPA satker pusat)"),
+                            ("dekon", "Dekonsentrasi"),
+                            ("tp", "Tugas pembantuan"),
+                        ],
+                        max_length=15,
+                        verbose_name="jenis DIPA",
+                    ),
+                ),
+                ("number", models.CharField(max_length=80, verbose_name="nomor DIPA")),
+                ("issued_on", models.DateField(verbose_name="tanggal DIPA")),
+                ("revision", models.PositiveSmallIntegerField(default=0, verbose_name="revisi ke-")),
+                ("revision_number", models.CharField(blank=True, max_length=80, verbose_name="nomor revisi")),
+                ("revised_on", models.DateField(blank=True, null=True, verbose_name="tanggal revisi")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="instansi/satker",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'DIPA',
-                'verbose_name_plural': 'DIPA',
-                'ordering': ['fiscal_year', 'province_code', 'number'],
+                "verbose_name": "DIPA",
+                "verbose_name_plural": "DIPA",
+                "ordering": ["fiscal_year", "province_code", "number"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetDocumentVersion',
+            name="BudgetDocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveSmallIntegerField(verbose_name='revisi ke-')),
-                ('number', models.CharField(max_length=80, verbose_name='nomor')),
-                ('dated', models.DateField(verbose_name='tanggal')),
-                ('lines', models.JSONField(default=list, verbose_name='rincian pagu')),
-                ('total', models.BigIntegerField(default=0, verbose_name='total pagu')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('created_by', models.CharField(blank=True, max_length=150, verbose_name='oleh')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='programmes.budgetdocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(verbose_name="revisi ke-")),
+                ("number", models.CharField(max_length=80, verbose_name="nomor")),
+                ("dated", models.DateField(verbose_name="tanggal")),
+                ("lines", models.JSONField(default=list, verbose_name="rincian pagu")),
+                ("total", models.BigIntegerField(default=0, verbose_name="total pagu")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("created_by", models.CharField(blank=True, max_length=150, verbose_name="oleh")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="programmes.budgetdocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'versi DIPA',
-                'verbose_name_plural': 'versi DIPA',
-                'ordering': ['document_id', 'revision'],
+                "verbose_name": "versi DIPA",
+                "verbose_name_plural": "versi DIPA",
+                "ordering": ["document_id", "revision"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('account_group', models.CharField(choices=[('51', '51 Belanja pegawai'), ('52', '52 Belanja barang'), ('53', '53 Belanja modal'), ('57', '57 Belanja bantuan sosial')], max_length=2, verbose_name='jenis belanja')),
-                ('amount', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='pagu (Rp)')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to='programmes.activity')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='programmes.budgetdocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "account_group",
+                    models.CharField(
+                        choices=[
+                            ("51", "51 Belanja pegawai"),
+                            ("52", "52 Belanja barang"),
+                            ("53", "53 Belanja modal"),
+                            ("57", "57 Belanja bantuan sosial"),
+                        ],
+                        max_length=2,
+                        verbose_name="jenis belanja",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.BigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(0)], verbose_name="pagu (Rp)"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_lines",
+                        to="programmes.activity",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="programmes.budgetdocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pagu',
-                'verbose_name_plural': 'pagu',
-                'ordering': ['document_id', 'activity_id', 'account_group'],
+                "verbose_name": "pagu",
+                "verbose_name_plural": "pagu",
+                "ordering": ["document_id", "activity_id", "account_group"],
             },
         ),
         migrations.CreateModel(
-            name='DekonAllocation',
+            name="DekonAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('fiscal_year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('total', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='total alokasi (Rp)')),
-                ('legal_basis', models.CharField(blank=True, max_length=200, verbose_name='dasar hukum')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='kementerian')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "total",
+                    models.BigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="total alokasi (Rp)",
+                    ),
+                ),
+                ("legal_basis", models.CharField(blank=True, max_length=200, verbose_name="dasar hukum")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="kementerian",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alokasi dekonsentrasi',
-                'verbose_name_plural': 'alokasi dekonsentrasi',
+                "verbose_name": "alokasi dekonsentrasi",
+                "verbose_name_plural": "alokasi dekonsentrasi",
             },
         ),
         migrations.CreateModel(
-            name='DekonShare',
+            name="DekonShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='alokasi (Rp)')),
-                ('allocation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='programmes.dekonallocation')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='provinsi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.BigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(0)], verbose_name="alokasi (Rp)"
+                    ),
+                ),
+                (
+                    "allocation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="programmes.dekonallocation",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="provinsi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alokasi provinsi',
-                'verbose_name_plural': 'alokasi provinsi',
-                'ordering': ['allocation_id', 'province_id'],
+                "verbose_name": "alokasi provinsi",
+                "verbose_name_plural": "alokasi provinsi",
+                "ordering": ["allocation_id", "province_id"],
             },
         ),
         migrations.CreateModel(
-            name='DisbursementPlan',
+            name="DisbursementPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('m01', models.BigIntegerField(default=0, verbose_name='Januari')),
-                ('m02', models.BigIntegerField(default=0, verbose_name='Februari')),
-                ('m03', models.BigIntegerField(default=0, verbose_name='Maret')),
-                ('m04', models.BigIntegerField(default=0, verbose_name='April')),
-                ('m05', models.BigIntegerField(default=0, verbose_name='Mei')),
-                ('m06', models.BigIntegerField(default=0, verbose_name='Juni')),
-                ('m07', models.BigIntegerField(default=0, verbose_name='Juli')),
-                ('m08', models.BigIntegerField(default=0, verbose_name='Agustus')),
-                ('m09', models.BigIntegerField(default=0, verbose_name='September')),
-                ('m10', models.BigIntegerField(default=0, verbose_name='Oktober')),
-                ('m11', models.BigIntegerField(default=0, verbose_name='November')),
-                ('m12', models.BigIntegerField(default=0, verbose_name='Desember')),
-                ('revised_quarters', models.JSONField(blank=True, default=list, verbose_name='triwulan yang sudah direvisi')),
-                ('line', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='programmes.budgetline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                ("m01", models.BigIntegerField(default=0, verbose_name="Januari")),
+                ("m02", models.BigIntegerField(default=0, verbose_name="Februari")),
+                ("m03", models.BigIntegerField(default=0, verbose_name="Maret")),
+                ("m04", models.BigIntegerField(default=0, verbose_name="April")),
+                ("m05", models.BigIntegerField(default=0, verbose_name="Mei")),
+                ("m06", models.BigIntegerField(default=0, verbose_name="Juni")),
+                ("m07", models.BigIntegerField(default=0, verbose_name="Juli")),
+                ("m08", models.BigIntegerField(default=0, verbose_name="Agustus")),
+                ("m09", models.BigIntegerField(default=0, verbose_name="September")),
+                ("m10", models.BigIntegerField(default=0, verbose_name="Oktober")),
+                ("m11", models.BigIntegerField(default=0, verbose_name="November")),
+                ("m12", models.BigIntegerField(default=0, verbose_name="Desember")),
+                (
+                    "revised_quarters",
+                    models.JSONField(blank=True, default=list, verbose_name="triwulan yang sudah direvisi"),
+                ),
+                (
+                    "line",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="programmes.budgetline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rencana penarikan dana (RPD)',
-                'verbose_name_plural': 'rencana penarikan dana (RPD)',
+                "verbose_name": "rencana penarikan dana (RPD)",
+                "verbose_name_plural": "rencana penarikan dana (RPD)",
             },
         ),
         migrations.CreateModel(
-            name='Output',
+            name="Output",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=250, verbose_name='indikator keluaran')),
-                ('unit', models.CharField(max_length=40, verbose_name='satuan')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='target')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outputs', to='programmes.activity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=250, verbose_name="indikator keluaran")),
+                ("unit", models.CharField(max_length=40, verbose_name="satuan")),
+                (
+                    "target",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outputs",
+                        to="programmes.activity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'keluaran',
-                'verbose_name_plural': 'keluaran',
-                'ordering': ['activity_id', 'id'],
+                "verbose_name": "keluaran",
+                "verbose_name_plural": "keluaran",
+                "ordering": ["activity_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('province_code', models.CharField(blank=True, editable=False, max_length=2, verbose_name='kode provinsi')),
-                ('regency_code', models.CharField(blank=True, editable=False, max_length=5, verbose_name='kode kabupaten/kota')),
-                ('code', models.CharField(max_length=40, verbose_name='kode')),
-                ('name', models.CharField(max_length=250, verbose_name='nama program')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='instansi/satker')),
-                ('region', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.CharField(blank=True, editable=False, max_length=2, verbose_name="kode provinsi"),
+                ),
+                (
+                    "regency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=5, verbose_name="kode kabupaten/kota"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="kode")),
+                ("name", models.CharField(max_length=250, verbose_name="nama program")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="instansi/satker",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program',
-                'verbose_name_plural': 'program',
-                'ordering': ['fiscal_year', 'code'],
+                "verbose_name": "program",
+                "verbose_name_plural": "program",
+                "ordering": ["fiscal_year", "code"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='programmes.programme', verbose_name='program'),
+            model_name="activity",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="activities",
+                to="programmes.programme",
+                verbose_name="program",
+            ),
         ),
         migrations.CreateModel(
-            name='Realisation',
+            name="Realisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('verification_status', models.CharField(choices=[('draft', 'Konsep'), ('submitted', 'Diajukan'), ('verified', 'Terverifikasi'), ('accepted', 'Diterima'), ('returned', 'Dikembalikan')], db_default='draft', db_index=True, default='draft', max_length=10, verbose_name='status verifikasi')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='diajukan')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='diverifikasi')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='diterima')),
-                ('return_reason', models.CharField(blank=True, db_default='', default='', max_length=500, verbose_name='alasan pengembalian')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='tahun anggaran')),
-                ('province_code', models.CharField(blank=True, editable=False, max_length=2, verbose_name='kode provinsi')),
-                ('regency_code', models.CharField(blank=True, editable=False, max_length=5, verbose_name='kode kabupaten/kota')),
-                ('month', models.PositiveSmallIntegerField(choices=[(1, 'Januari'), (2, 'Februari'), (3, 'Maret'), (4, 'April'), (5, 'Mei'), (6, 'Juni'), (7, 'Juli'), (8, 'Agustus'), (9, 'September'), (10, 'Oktober'), (11, 'November'), (12, 'Desember')], verbose_name='bulan')),
-                ('amount', models.BigIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='realisasi keuangan (Rp)')),
-                ('physical_progress', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='progres fisik (%)')),
-                ('output_achieved', models.DecimalField(decimal_places=2, default=0, help_text='Capaian kumulatif keluaran utama kegiatan, dalam satuannya.', max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='capaian keluaran')),
-                ('obstacles', models.CharField(blank=True, max_length=500, verbose_name='kendala')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='realisations', to='programmes.activity')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency', verbose_name='instansi/satker')),
-                ('region', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='wilayah')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diajukan oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                (
+                    "verification_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Konsep"),
+                            ("submitted", "Diajukan"),
+                            ("verified", "Terverifikasi"),
+                            ("accepted", "Diterima"),
+                            ("returned", "Dikembalikan"),
+                        ],
+                        db_default="draft",
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status verifikasi",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="diajukan")),
+                ("verified_at", models.DateTimeField(blank=True, null=True, verbose_name="diverifikasi")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="diterima")),
+                (
+                    "return_reason",
+                    models.CharField(
+                        blank=True,
+                        db_default="",
+                        default="",
+                        max_length=500,
+                        verbose_name="alasan pengembalian",
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.CharField(blank=True, editable=False, max_length=2, verbose_name="kode provinsi"),
+                ),
+                (
+                    "regency_code",
+                    models.CharField(
+                        blank=True, editable=False, max_length=5, verbose_name="kode kabupaten/kota"
+                    ),
+                ),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Januari"),
+                            (2, "Februari"),
+                            (3, "Maret"),
+                            (4, "April"),
+                            (5, "Mei"),
+                            (6, "Juni"),
+                            (7, "Juli"),
+                            (8, "Agustus"),
+                            (9, "September"),
+                            (10, "Oktober"),
+                            (11, "November"),
+                            (12, "Desember"),
+                        ],
+                        verbose_name="bulan",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.BigIntegerField(
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="realisasi keuangan (Rp)",
+                    ),
+                ),
+                (
+                    "physical_progress",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="progres fisik (%)",
+                    ),
+                ),
+                (
+                    "output_achieved",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Capaian kumulatif keluaran utama kegiatan, dalam satuannya.",
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="capaian keluaran",
+                    ),
+                ),
+                ("obstacles", models.CharField(blank=True, max_length=500, verbose_name="kendala")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="realisations",
+                        to="programmes.activity",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                        verbose_name="instansi/satker",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diajukan oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'realisasi',
-                'verbose_name_plural': 'realisasi',
-                'ordering': ['activity_id', 'month'],
+                "verbose_name": "realisasi",
+                "verbose_name_plural": "realisasi",
+                "ordering": ["activity_id", "month"],
             },
         ),
         migrations.AddConstraint(
-            model_name='budgetdocument',
-            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year', 'kind'), name='programmes_budget_document_one_per_kind', violation_error_message='Satker ini sudah memiliki DIPA jenis tersebut pada tahun yang sama.'),
+            model_name="budgetdocument",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "fiscal_year", "kind"),
+                name="programmes_budget_document_one_per_kind",
+                violation_error_message="Satker ini sudah memiliki DIPA jenis tersebut pada tahun yang sama.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetdocumentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'revision'), name='programmes_budget_version_unique'),
+            model_name="budgetdocumentversion",
+            constraint=models.UniqueConstraint(
+                fields=("document", "revision"), name="programmes_budget_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.UniqueConstraint(fields=('document', 'activity', 'account_group'), name='programmes_budget_line_unique', violation_error_message='Pagu kegiatan dan jenis belanja ini sudah ada di DIPA.'),
+            model_name="budgetline",
+            constraint=models.UniqueConstraint(
+                fields=("document", "activity", "account_group"),
+                name="programmes_budget_line_unique",
+                violation_error_message="Pagu kegiatan dan jenis belanja ini sudah ada di DIPA.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='budgetline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='programmes_budget_line_positive'),
+            model_name="budgetline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="programmes_budget_line_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dekonshare',
-            constraint=models.UniqueConstraint(fields=('allocation', 'province'), name='programmes_dekon_share_unique'),
+            model_name="dekonshare",
+            constraint=models.UniqueConstraint(
+                fields=("allocation", "province"), name="programmes_dekon_share_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='programme',
-            index=models.Index(fields=['fiscal_year', 'province_code'], name='prog_year_province'),
+            model_name="programme",
+            index=models.Index(fields=["fiscal_year", "province_code"], name="prog_year_province"),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year', 'code'), name='programmes_programme_code', violation_error_message='Kode program ini sudah dipakai instansi pada tahun yang sama.'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "fiscal_year", "code"),
+                name="programmes_programme_code",
+                violation_error_message="Kode program ini sudah dipakai instansi pada tahun yang sama.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['fiscal_year', 'province_code', 'regency_code'], name='act_year_place'),
+            model_name="activity",
+            index=models.Index(
+                fields=["fiscal_year", "province_code", "regency_code"], name="act_year_place"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['fiscal_year', 'kind'], name='act_year_kind'),
+            model_name="activity",
+            index=models.Index(fields=["fiscal_year", "kind"], name="act_year_kind"),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.UniqueConstraint(fields=('agency', 'fiscal_year', 'code'), name='programmes_activity_code', violation_error_message='Kode kegiatan ini sudah dipakai instansi pada tahun yang sama.'),
+            model_name="activity",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "fiscal_year", "code"),
+                name="programmes_activity_code",
+                violation_error_message="Kode kegiatan ini sudah dipakai instansi pada tahun yang sama.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='realisation',
-            index=models.Index(fields=['fiscal_year', 'province_code', 'month'], name='real_year_place'),
+            model_name="realisation",
+            index=models.Index(fields=["fiscal_year", "province_code", "month"], name="real_year_place"),
         ),
         migrations.AddConstraint(
-            model_name='realisation',
-            constraint=models.UniqueConstraint(fields=('activity', 'month'), name='programmes_realisation_one_per_month', violation_error_message='Realisasi bulan ini sudah dicatat untuk kegiatan tersebut.'),
+            model_name="realisation",
+            constraint=models.UniqueConstraint(
+                fields=("activity", "month"),
+                name="programmes_realisation_one_per_month",
+                violation_error_message="Realisasi bulan ini sudah dicatat untuk kegiatan tersebut.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='realisation',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='programmes_realisation_month'),
+            model_name="realisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__gte", 1), ("month__lte", 12)), name="programmes_realisation_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='realisation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='programmes_realisation_positive'),
+            model_name="realisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="programmes_realisation_positive"
+            ),
         ),
     ]

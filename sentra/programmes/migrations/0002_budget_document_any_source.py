@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='budgetdocument',
-            name='kind',
-            field=models.CharField(choices=[('apbn', 'APBN (DIPA satker pusat)'), ('dekon', 'Dekonsentrasi'), ('tp', 'Tugas pembantuan'), ('dak_fisik', 'DAK fisik'), ('dak_nonfisik', 'DAK nonfisik'), ('apbd_prov', 'APBD provinsi'), ('apbd_kab', 'APBD kabupaten/kota'), ('hibah', 'Hibah'), ('dekranas', 'Dekranas / Dekranasda'), ('csr', 'CSR')], max_length=15, verbose_name='sumber dana'),
+            model_name="budgetdocument",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("apbn", "APBN (DIPA satker pusat)"),
+                    ("dekon", "Dekonsentrasi"),
+                    ("tp", "Tugas pembantuan"),
+                    ("dak_fisik", "DAK fisik"),
+                    ("dak_nonfisik", "DAK nonfisik"),
+                    ("apbd_prov", "APBD provinsi"),
+                    ("apbd_kab", "APBD kabupaten/kota"),
+                    ("hibah", "Hibah"),
+                    ("dekranas", "Dekranas / Dekranasda"),
+                    ("csr", "CSR"),
+                ],
+                max_length=15,
+                verbose_name="sumber dana",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0002_budget_document_any_source'),
+        ("programmes", "0002_budget_document_any_source"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='officer_name',
-            field=models.CharField(blank=True, help_text='Pejabat/petugas yang bertanggung jawab atas kegiatan, mis. PPK atau kepala bidang.', max_length=150, verbose_name='penanggung jawab'),
+            model_name="activity",
+            name="officer_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Pejabat/petugas yang bertanggung jawab atas kegiatan, mis. PPK atau kepala bidang.",
+                max_length=150,
+                verbose_name="penanggung jawab",
+            ),
         ),
     ]
