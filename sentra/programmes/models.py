@@ -7,6 +7,8 @@ it is checked against, and province_code/regency_code serve region_q and the das
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,31 @@ DEFAULT_QUARTER_TARGETS = (15, 40, 60, 90)  # SMART/IKPA absorption targets for 
 DEFAULT_RPD_WINDOW_MONTHS = [2, 4, 7, 10]  # Kemenkeu: RPD updated in Feb/Apr/Jul/Oct …
 DEFAULT_RPD_WINDOW_LAST_DAY = 14  # … by the 10th working day, about the 14th calendar day
 DEFAULT_LAG_THRESHOLD = 10  # percentage points behind the disbursement plan before a warning
+# PER-5/PB/2024 (in force for TA 2024): deviation weighted by each spending type's share of the pagu;
+# the years before used the plain mean of the types (domain-facts 7.1).
+WEIGHTED_DEVIATION_FROM = 2024
+# RPD update deadlines published by DJPb per year (domain-facts 7.1); other years fall back to the
+# 14th of DEFAULT_RPD_WINDOW_MONTHS.
+KNOWN_RPD_WINDOWS = {
+    2026: ((2, 19), (4, 15), (7, 14), (10, 14)),
+}
+
+
+class DeviationRule(models.TextChoices):
+    WEIGHTED = "weighted", _("Rata-rata tertimbang pagu per jenis belanja (PER-5/PB/2024)")
+    MEAN = "mean", _("Rata-rata sederhana per jenis belanja (aturan 2022)")
+
+
+def default_rpd_windows(fiscal_year: int) -> list[dt.date]:
+    """The four RPD update deadlines of a year without a configured policy."""
+    pairs = KNOWN_RPD_WINDOWS.get(
+        fiscal_year, tuple((m, DEFAULT_RPD_WINDOW_LAST_DAY) for m in DEFAULT_RPD_WINDOW_MONTHS)
+    )
+    return [dt.date(fiscal_year, month, day) for month, day in pairs]
+
+
+def default_deviation_rule(fiscal_year: int) -> str:
+    return DeviationRule.WEIGHTED if fiscal_year >= WEIGHTED_DEVIATION_FROM else DeviationRule.MEAN
 
 
 def year_validators():
@@ -98,6 +125,25 @@ class BudgetPolicy(Versioned):
         default=DEFAULT_LAG_THRESHOLD,
         validators=[MaxValueValidator(100)],
     )
+    deviation_rule = models.CharField(
+        _("aturan deviasi RPD"),
+        max_length=10,
+        choices=DeviationRule.choices,
+        default=DeviationRule.WEIGHTED,
+        help_text=_(
+            "Cara menggabungkan deviasi per jenis belanja: tertimbang pagu (sejak 2024) atau rata-rata."
+        ),
+    )
+    # {"52": [15, 40, 60, 90], …}: absorption targets per spending type and quarter (PER-5/PB/2024
+    # Pasal 9); a type without an entry uses target_q1–q4.
+    type_targets = models.JSONField(_("target penyerapan per jenis belanja"), default=dict, blank=True)
+    # RPD update deadlines, one per quarter (2026: 19 Feb, 15 Apr, 14 Jul, 14 Oct). The window of a
+    # quarter runs from the quarter's first day to its deadline. rpd_window_months/_last_day above are
+    # the former "day N of month M" form, kept only because the demo still writes them.
+    rpd_window_q1 = models.DateField(_("batas revisi RPD TW I"), null=True, blank=True)
+    rpd_window_q2 = models.DateField(_("batas revisi RPD TW II"), null=True, blank=True)
+    rpd_window_q3 = models.DateField(_("batas revisi RPD TW III"), null=True, blank=True)
+    rpd_window_q4 = models.DateField(_("batas revisi RPD TW IV"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kebijakan pengendalian anggaran")
@@ -121,7 +167,19 @@ class BudgetPolicy(Versioned):
 
     @property
     def window_months(self) -> list[int]:
-        return list(self.rpd_window_months or DEFAULT_RPD_WINDOW_MONTHS)
+        return [deadline.month for deadline in self.rpd_windows]
+
+    @property
+    def rpd_windows(self) -> list[dt.date]:
+        """The four RPD update deadlines (TW I–IV); unset ones fall back to the year's defaults."""
+        defaults = default_rpd_windows(self.fiscal_year)
+        set_ = (self.rpd_window_q1, self.rpd_window_q2, self.rpd_window_q3, self.rpd_window_q4)
+        return [value or default for value, default in zip(set_, defaults, strict=True)]
+
+    def targets_for(self, account_group: str) -> tuple[int, int, int, int]:
+        """The quarter targets of one spending type (the year's general ones when not set)."""
+        values = (self.type_targets or {}).get(account_group)
+        return tuple(values) if values else self.quarter_targets
 
 
 class Programme(AgencyPlacedModel):
@@ -304,6 +362,9 @@ class BudgetLine(TimeStampedModel, Versioned):
     # The six-digit akun of SAKTI (e.g. 521211, 526111); its first two digits are the account group.
     account_code = models.CharField(_("kode akun"), max_length=6, blank=True)
     amount = models.BigIntegerField(_("pagu (Rp)"), validators=[MinValueValidator(0)])
+    # Blokir: part of the pagu that may not be spent yet; absorption is measured against the rest
+    # (PER-5/PB/2024 Pasal 9). Changed through budget_line_block (audited, If-Match).
+    blocked = models.BigIntegerField(_("blokir (Rp)"), default=0, validators=[MinValueValidator(0)])
 
     class Meta:
         verbose_name = _("pagu")
@@ -316,10 +377,19 @@ class BudgetLine(TimeStampedModel, Versioned):
                 violation_error_message=_("Pagu kegiatan dan jenis belanja ini sudah ada di DIPA."),
             ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="programmes_budget_line_positive"),
+            models.CheckConstraint(
+                condition=models.Q(blocked__gte=0, blocked__lte=models.F("amount")),
+                name="programmes_budget_line_blocked_within_pagu",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.activity.code} / {self.account_group}: Rp{self.amount:,}"
+
+    @property
+    def available(self) -> int:
+        """Pagu minus blokir: what absorption is measured against."""
+        return self.amount - self.blocked
 
     @property
     def scope_code(self) -> str | None:
@@ -374,6 +444,47 @@ class DisbursementPlan(TimeStampedModel, Versioned):
         return [getattr(self, f) for f in RPD_FIELDS]
 
 
+class DisbursementPlanVersion(models.Model):
+    """One version of an RPD as it took effect: version 0 is the first plan, each revision adds one.
+
+    A revision changes the months from `effective_from` on (the first month of the quarter it was made
+    in); the months before keep the plan that was in force for them, so the plan in force for a month
+    is the latest version whose effective_from is not after it (plan_in_force)."""
+
+    plan = models.ForeignKey(DisbursementPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("versi ke-"))
+    effective_from = models.PositiveSmallIntegerField(
+        _("berlaku mulai bulan"),
+        choices=Month.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    took_effect_on = models.DateField(_("tanggal berlaku"))
+    months = models.JSONField(_("RPD 12 bulan"), default=list)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.CharField(_("oleh"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("versi RPD")
+        verbose_name_plural = _("versi RPD")
+        ordering = ["plan_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="programmes_plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"RPD v{self.number} ({self.took_effect_on})"
+
+
+def plan_in_force(versions: list[DisbursementPlanVersion]) -> list[int]:
+    """The twelve months as each was planned when it ran: month m from the latest version (by number)
+    whose effective_from <= m. `versions` of one plan, any order."""
+    months = [0] * 12
+    for version in sorted(versions, key=lambda v: v.number):
+        for m in range(version.effective_from - 1, 12):
+            months[m] = version.months[m]
+    return months
+
+
 class Realisation(AgencyPlacedModel, VerifiableModel):
     """One month of an activity: money spent (rupiah), physical progress and output achieved so far.
 
@@ -384,6 +495,21 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
 
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="realisations")
     month = models.PositiveSmallIntegerField(_("bulan"), choices=Month.choices)
+    # The spending type (IKPA scores deviation per type) and, where known, the budget line it was
+    # spent from. Blank on rows recorded before types were asked of activities with several lines.
+    account_group = models.CharField(
+        _("jenis belanja"), max_length=2, choices=AccountGroup.choices, blank=True
+    )
+    # PROTECT: a pagu against which money was recorded cannot vanish with a DIPA edit; a revision
+    # sets it to zero instead, and deleting the realisation first is an explicit, audited act.
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="realisations",
+        verbose_name=_("pagu"),
+    )
     amount = models.BigIntegerField(_("realisasi keuangan (Rp)"), validators=[MinValueValidator(0)])
     physical_progress = models.DecimalField(
         _("progres fisik (%)"),
@@ -412,9 +538,11 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
         ordering = ["activity_id", "month"]
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "month"],
-                name="programmes_realisation_one_per_month",
-                violation_error_message=_("Realisasi bulan ini sudah dicatat untuk kegiatan tersebut."),
+                fields=["activity", "month", "account_group"],
+                name="programmes_realisation_one_per_month_type",
+                violation_error_message=_(
+                    "Realisasi bulan dan jenis belanja ini sudah dicatat untuk kegiatan tersebut."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12), name="programmes_realisation_month"
@@ -424,7 +552,8 @@ class Realisation(AgencyPlacedModel, VerifiableModel):
         indexes = [models.Index(fields=["fiscal_year", "province_code", "month"], name="real_year_place")]
 
     def __str__(self) -> str:
-        return f"{self.activity.code} — {Month(self.month).label} {self.fiscal_year}"
+        label = f"{self.activity.code} — {Month(self.month).label} {self.fiscal_year}"
+        return f"{label} ({self.account_group})" if self.account_group else label
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
