@@ -5,15 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import actor_for_request
 from sentra.audit.links import describe_links, link_labels
-from sentra.audit.selectors import event_get, history_for
+from sentra.audit.selectors import describe_references, event_get, history_for
 from sentra.audit.services import restore_version
 from sentra.core.errors import AccessDenied, DomainError
 
@@ -35,9 +39,42 @@ def field_labels(model) -> dict[str, tuple[str, dict]]:
     return labels
 
 
-def _show(value, choices: dict) -> str:
+def field_kinds(model) -> dict[str, str]:
+    """attname → "datetime" or "date" for the columns whose stored values are ISO text in history."""
+    kinds = {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.DateTimeField):
+            kinds[field.attname] = "datetime"
+        elif isinstance(field, models.DateField):
+            kinds[field.attname] = "date"
+    return kinds
+
+
+def local_datetime(value) -> str:
+    """A moment as people here read it: local time (settings.TIME_ZONE, Asia/Jakarta) with its zone,
+    e.g. "16 November 2026 10:00 WIB"; text that is not a timestamp is shown as it is."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        return str(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    moment = timezone.localtime(moment)
+    return f"{date_format(moment, 'j F Y H:i')} {moment.tzname()}"
+
+
+def local_date(value) -> str:
+    day = parse_date(value) if isinstance(value, str) else value
+    return date_format(day, "j F Y") if day else str(value)
+
+
+FORMATS = {"datetime": local_datetime, "date": local_date}
+
+
+def _show(value, choices: dict, kind: str = "") -> str:
     if value is None or value == "":
         return "—"
+    if kind in FORMATS and not isinstance(value, list | dict | bool):
+        return FORMATS[kind](value)
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if isinstance(value, list | dict):  # a JSON column, or links (ids/codes, named by `choices`)
@@ -45,16 +82,30 @@ def _show(value, choices: dict) -> str:
     return choices.get(value, str(value))
 
 
-def change_rows(event, labels, names: dict | None = None) -> list[dict]:
-    """`names`: {link field: {id or code: name}} (audit.links.describe_links), so that a centre's
-    members or an activity's beneficiaries read as names rather than ids."""
+def change_rows(event, labels, names: dict | None = None, kinds: dict | None = None) -> list[dict]:
+    """`names`: {field: {id or code: name}} — links (audit.links.describe_links: a centre's members,
+    an activity's beneficiaries) and foreign keys (audit.selectors.describe_references: the owning
+    agency, the submitter) — so values read as names rather than ids; `kinds` (field_kinds): dates
+    and moments shown in local time rather than as stored ISO text."""
     rows = []
     for name, pair in (event.changes or {}).items():
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label, choices = labels.get(name, (name, {}))
         choices = {**choices, **(names or {}).get(name, {})}
-        rows.append({"field": label, "before": _show(before, choices), "after": _show(after, choices)})
+        kind = (kinds or {}).get(name, "")
+        rows.append(
+            {"field": label, "before": _show(before, choices, kind), "after": _show(after, choices, kind)}
+        )
     return rows
+
+
+def event_rows(model, events) -> list[tuple]:
+    """(event, its change rows) for a page of events: link and foreign-key names read in one go."""
+    labels = field_labels(model)
+    kinds = field_kinds(model)
+    changes = [e.changes for e in events]
+    names = {**describe_references(model, changes), **describe_links(model, changes)}
+    return [(e, change_rows(e, labels, names, kinds)) for e in events]
 
 
 def history_page(request, obj, restore_url=None):
@@ -62,17 +113,15 @@ def history_page(request, obj, restore_url=None):
     realisation). `restore_url(event)` — given when the caller may restore — offers each version back
     (posted to a view that calls audit.services.restore_version); the registry page below does the same."""
     actor = actor_for_request(request)
-    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
+    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch", "user"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    labels = field_labels(type(obj))
-    names = describe_links(type(obj), [e.changes for e in page.object_list])
     events = [
         {
             "event": e,
-            "changes": change_rows(e, labels, names),
+            "changes": changes,
             "restore_url": restore_url(e) if restore_url and e.action != "delete" else "",
         }
-        for e in page.object_list
+        for e, changes in event_rows(type(obj), page.object_list)
     ]
     return render(
         request,
@@ -90,20 +139,18 @@ def record_history(request, entity_key: str, pk: int):
 
 
 def _record_history(request, entity, actor, obj, status: int = 200):
-    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch"), HISTORY_PER_PAGE)
+    paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch", "user"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    labels = field_labels(type(obj))
-    names = describe_links(type(obj), [e.changes for e in page.object_list])
     can_restore = not obj.is_locked and allowed(actor, Action.RESTORE, obj)
     events = [
         {
             "event": event,
-            "changes": change_rows(event, labels, names),
+            "changes": changes,
             "restore_url": entity.url("restore", obj.pk, event.pk)
             if can_restore and event.action != "delete"
             else "",
         }
-        for event in page.object_list
+        for event, changes in event_rows(type(obj), page.object_list)
     ]
     return render(
         request,
