@@ -1116,7 +1116,9 @@ def control_lagging(
     }
 
 
-# --- dekonsentrasi -------------------------------------------------------------------------------------
+# --- dekonsentrasi and tugas pembantuan ---------------------------------------------------------------
+# The same allocation, split and balance rule for both kinds (PP 19/2022, which replaced PP 7/2008):
+# /dekon/{year} and /tp/{year}. From TA 2024 Ditjen IKMA's provincial work is tugas pembantuan.
 
 
 class DekonShareOut(Schema):
@@ -1127,7 +1129,8 @@ class DekonShareOut(Schema):
 
 class DekonOut(Schema):
     fiscal_year: int
-    total: int = Field(description="Total alokasi dekonsentrasi kementerian (Rp).")
+    kind: str = Field(description="`dekon` (dekonsentrasi) atau `tp` (tugas pembantuan).")
+    total: int = Field(description="Total alokasi kementerian (Rp).")
     legal_basis: str
     agency_id: int
     agency_name: str
@@ -1150,14 +1153,15 @@ class DekonIn(Schema):
     agency_id: Id | None = Field(None, description="Instansi kementerian; bawaan: instansi Anda.")
 
 
-def _dekon_out(actor: Actor, fiscal_year: int):
-    allocation = _or_404(selectors.dekon_allocation(fiscal_year=fiscal_year))
+def _dekon_out(actor: Actor, fiscal_year: int, kind: str = "dekon"):
+    allocation = _or_404(selectors.dekon_allocation(fiscal_year=fiscal_year, kind=kind))
     shares = list(allocation.shares.all())
     if not (actor.is_superuser or actor.is_national):
         province = (actor.region_code or "")[:2]
         shares = [share for share in shares if share.province_id == province]
     return {
         "fiscal_year": allocation.fiscal_year,
+        "kind": allocation.kind,
         "total": allocation.total,
         "legal_basis": allocation.legal_basis,
         "agency_id": allocation.agency_id,
@@ -1177,6 +1181,15 @@ def dekon_get(request, fiscal_year: Year):
     return _dekon_out(_reader(request, Action.VIEW), fiscal_year)
 
 
+@router.get(
+    "/tp/{fiscal_year}",
+    response={200: DekonOut, **NOT_FOUND, **READ},
+    summary="Alokasi tugas pembantuan per provinsi",
+)
+def tp_get(request, fiscal_year: Year):
+    return _dekon_out(_reader(request, Action.VIEW), fiscal_year, "tp")
+
+
 def _shares(rows: list[DekonShareIn]) -> dict[str, int]:
     shares: dict[str, int] = {}
     for row in rows:
@@ -1190,13 +1203,7 @@ def _shares(rows: list[DekonShareIn]) -> dict[str, int]:
     return shares
 
 
-@router.put(
-    "/dekon/{fiscal_year}",
-    response={200: DekonOut, **WRITE},
-    summary="Tetapkan alokasi dekonsentrasi (kementerian)",
-    description="Hanya kementerian. Jumlah alokasi provinsi harus sama dengan total (`dekon_unbalanced`).",
-)
-def dekon_put(request, fiscal_year: Year, payload: DekonIn):
+def _allocation_put(request, fiscal_year: int, payload: DekonIn, kind: str):
     actor = _writer(request, Action.EDIT)
     agency = _agency_or_none(payload.agency_id)
     services.dekon_allocation_set(
@@ -1206,5 +1213,30 @@ def dekon_put(request, fiscal_year: Year, payload: DekonIn):
         shares=_shares(payload.shares),
         legal_basis=payload.legal_basis,
         agency=agency,
+        kind=kind,
     )
-    return _dekon_out(actor, fiscal_year)
+    return _dekon_out(actor, fiscal_year, kind)
+
+
+@router.put(
+    "/dekon/{fiscal_year}",
+    response={200: DekonOut, **WRITE},
+    summary="Tetapkan alokasi dekonsentrasi (kementerian)",
+    description="Hanya kementerian. Jumlah alokasi provinsi harus sama dengan total (`dekon_unbalanced`).",
+)
+def dekon_put(request, fiscal_year: Year, payload: DekonIn):
+    return _allocation_put(request, fiscal_year, payload, "dekon")
+
+
+@router.put(
+    "/tp/{fiscal_year}",
+    response={200: DekonOut, **WRITE},
+    summary="Tetapkan alokasi tugas pembantuan (kementerian)",
+    description=(
+        "Hanya kementerian; aturan yang sama dengan dekonsentrasi: jumlah alokasi provinsi harus sama "
+        "dengan total (`dekon_unbalanced`). Sejak TA 2024 kegiatan Ditjen IKMA di provinsi adalah tugas "
+        "pembantuan (PP 19/2022)."
+    ),
+)
+def tp_put(request, fiscal_year: Year, payload: DekonIn):
+    return _allocation_put(request, fiscal_year, payload, "tp")

@@ -229,9 +229,12 @@ def realisation_get(*, actor: Actor, pk: int) -> Realisation | None:
     return _scoped(Realisation.objects.select_related("activity", "agency"), actor).filter(pk=pk).first()
 
 
-def dekon_allocation(*, fiscal_year: int) -> DekonAllocation | None:
+def dekon_allocation(*, fiscal_year: int, kind: str = DekonAllocation.Kind.DEKON) -> DekonAllocation | None:
+    """The year's allocation of one kind: dekonsentrasi (default) or tugas pembantuan."""
     return (
-        DekonAllocation.objects.filter(fiscal_year=fiscal_year).prefetch_related("shares__province").first()
+        DekonAllocation.objects.filter(fiscal_year=fiscal_year, kind=kind)
+        .prefetch_related("shares__province")
+        .first()
     )
 
 

@@ -2,12 +2,14 @@
 
 Rules (issue "part 3", domain-facts §3):
 - a budget line belongs to a DIPA of the activity's own satker, year and funding source; dekonsentrasi
-  pays for non-physical work only (PP 7/2008 Pasal 20(3)), so no capital spending (53) on a dekon DIPA;
+  pays for non-physical work only, so no capital spending (53) on a dekon DIPA (the rule of PP 7/2008
+  Pasal 20(3); PP 19/2022 replaced PP 7/2008 and is the basis now — domain-facts 7.1);
 - the twelve months of an RPD add up to the line's pagu; once set, the RPD may be revised once per
   quarter, inside the year's revision window (BudgetPolicy);
 - realisation: months 1–12 of the fiscal year and not in the future, no negative amounts, never more
   in total than the activity's pagu; a verified month is closed until a logged reopening;
-- the ministry's dekonsentrasi allocation is split across provinces and the parts add up to the whole;
+- the ministry's dekonsentrasi allocation, and from TA 2024 its tugas pembantuan allocation (PP 19/2022),
+  is split across provinces and the parts add up to the whole (one allocation per year and kind);
 - the year's control policy (BudgetPolicy) is set by the ministry: quarter targets 0–100% that never
   go down from one quarter to the next, at most one RPD revision month per quarter, a last window day
   1–31 and a lag threshold 0–100 points.
@@ -754,7 +756,12 @@ def realisation_record(
     return record
 
 
-# --- dekonsentrasi ----------------------------------------------------------------------------------
+# --- dekonsentrasi and tugas pembantuan ----------------------------------------------------------------
+
+
+def allocation_kind_label(kind: str) -> str:
+    """'dekonsentrasi' or 'tugas pembantuan', for messages (a lower-case noun inside a sentence)."""
+    return _("tugas pembantuan") if kind == DekonAllocation.Kind.TP else _("dekonsentrasi")
 
 
 @transaction.atomic
@@ -766,11 +773,21 @@ def dekon_allocation_set(
     shares: dict[str, int],
     legal_basis: str = "",
     agency: Agency | None = None,
+    kind: str = DekonAllocation.Kind.DEKON,
 ) -> DekonAllocation:
-    """The ministry's allocation and its split; refused unless the provinces' parts add up to the total."""
+    """The ministry's allocation of one kind (dekonsentrasi or, from TA 2024 for Ditjen IKMA, tugas
+    pembantuan; PP 19/2022) and its split; refused unless the provinces' parts add up to the total."""
+    if kind not in DekonAllocation.Kind.values:
+        raise _error(
+            _("Jenis alokasi %(kind)s tidak dikenal; pilih dekon atau tp.") % {"kind": kind},
+            "invalid_kind",
+            "kind",
+        )
     require(actor, Action.EDIT, Area.PROGRAMMES)
     if not (actor.is_superuser or actor.is_national):
-        raise AccessDenied(_("Alokasi dekonsentrasi ditetapkan oleh kementerian."))
+        raise AccessDenied(
+            _("Alokasi %(kind)s ditetapkan oleh kementerian.") % {"kind": allocation_kind_label(kind)}
+        )
     agency = owning_agency(actor, agency)
     errors = []
     provinces = set(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True))
@@ -805,9 +822,9 @@ def dekon_allocation_set(
         )
     if errors:
         raise DomainError(errors[0].message, code=errors[0].code, errors=errors)
-    allocation = DekonAllocation.objects.filter(fiscal_year=fiscal_year).first()
+    allocation = DekonAllocation.objects.filter(fiscal_year=fiscal_year, kind=kind).first()
     before = snapshot(allocation) if allocation else None
-    allocation = allocation or DekonAllocation(fiscal_year=fiscal_year)
+    allocation = allocation or DekonAllocation(fiscal_year=fiscal_year, kind=kind)
     allocation.agency = agency
     allocation.total = int(total)
     allocation.legal_basis = legal_basis

@@ -1,8 +1,9 @@
 """The figures of the two part-3 reports, read only through programmes/selectors.py and the actor's scope.
 
-- `dekon_quarterly`: the quarterly dekonsentrasi monitoring report of one province (PP 39/2006:
-  realised absorption, realised output and obstacles), as forms A (per activity), B (per programme)
-  and C (per agency, its programmes);
+- `dekon_quarterly`: the quarterly monitoring report of one province's dekonsentrasi DIPA — or, with
+  `funding_kind="tp"`, its tugas pembantuan DIPA (from TA 2024 Ditjen IKMA's provincial work is TP;
+  PP 19/2022, which replaced PP 7/2008) — as PP 39/2006 asks for both (realised absorption, realised
+  output and obstacles), as forms A (per activity), B (per programme) and C (per agency, its programmes);
 - `rakor_pack`: the "Bahan Rakor Pengendalian DIPA" for a date: summary, absorption, S-curve and
   deviation, lagging activities with their owners, output achievement.
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, code_in_scope, require
@@ -62,7 +64,31 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-# --- dekonsentrasi quarterly report (PP 39/2006 forms A, B, C) ------------------------------------
+# --- dekonsentrasi / tugas pembantuan quarterly report (PP 39/2006 forms A, B, C) ----------------
+
+# The funding kinds the quarterly report is produced for: the DIPA kind it reads.
+REPORT_KINDS = (FundingSource.DEKON, FundingSource.TP)
+
+FORM_TITLES = {
+    FundingSource.DEKON: {
+        "A": _l("FORMULIR A — Laporan pelaksanaan kegiatan dekonsentrasi per kegiatan"),
+        "B": _l("FORMULIR B — Laporan pelaksanaan kegiatan dekonsentrasi per program"),
+        "C": _l("FORMULIR C — Laporan pelaksanaan kegiatan dekonsentrasi per instansi (K/L/SKPD)"),
+    },
+    FundingSource.TP: {
+        "A": _l("FORMULIR A — Laporan pelaksanaan kegiatan tugas pembantuan per kegiatan"),
+        "B": _l("FORMULIR B — Laporan pelaksanaan kegiatan tugas pembantuan per program"),
+        "C": _l("FORMULIR C — Laporan pelaksanaan kegiatan tugas pembantuan per instansi (K/L/SKPD)"),
+    },
+}
+SIGNATORY_ROLES = {
+    FundingSource.DEKON: _l("Kepala SKPD Pelaksana Dekonsentrasi"),
+    FundingSource.TP: _l("Kepala SKPD Pelaksana Tugas Pembantuan"),
+}
+REPORT_TITLES = {
+    FundingSource.DEKON: _l("Laporan Dekonsentrasi %(q)s TA %(y)s — %(prov)s"),
+    FundingSource.TP: _l("Laporan Tugas Pembantuan %(q)s TA %(y)s — %(prov)s"),
+}
 
 
 RAKOR_LAGGING_LIMIT = 50
@@ -142,8 +168,28 @@ class DekonReport:
     form_c: list[AgencyBlock]
     total: AggregateRow
     generated_by: str = ""
+    funding_kind: str = FundingSource.DEKON  # the DIPA kind reported: dekon or tp
 
     kind = "dekon-quarterly"
+
+    @property
+    def kind_label(self) -> str:
+        return str(FundingSource(self.funding_kind).label)
+
+    def form_title(self, form: str) -> str:
+        return str(FORM_TITLES[self.funding_kind][form])
+
+    @property
+    def signatory_role(self) -> str:
+        return str(SIGNATORY_ROLES[self.funding_kind])
+
+    @property
+    def title(self) -> str:
+        return str(REPORT_TITLES[self.funding_kind]) % {
+            "q": self.quarter_label,
+            "y": self.fiscal_year,
+            "prov": self.province_name,
+        }
 
     @property
     def month(self) -> int:
@@ -155,7 +201,7 @@ class DekonReport:
 
     @property
     def filename(self) -> str:
-        return f"laporan-dekon-{self.province_code}-{self.fiscal_year}-tw{self.quarter}"
+        return f"laporan-{self.funding_kind}-{self.province_code}-{self.fiscal_year}-tw{self.quarter}"
 
 
 def _quarter_sum(figures: ControlFigures, quarter: int) -> int:
@@ -205,17 +251,20 @@ def dekon_quarterly(
     quarter: int,
     province: str,
     report_date: dt.date | None = None,
+    funding_kind: str = FundingSource.DEKON,
 ) -> DekonReport:
-    """The quarterly dekon monitoring report of one province's dekon DIPA."""
+    """The quarterly monitoring report of one province's DIPA of `funding_kind`: dekonsentrasi (years
+    before 2024 at Ditjen IKMA) or tugas pembantuan (2024 on); the same forms and figures for both."""
     require(actor, Action.EXPORT)
     if quarter not in ROMAN:
         raise DomainError(_("Triwulan harus 1–4."), errors=[FieldError("quarter", _("Triwulan harus 1–4."))])
+    if funding_kind not in REPORT_KINDS:
+        message = _("Jenis laporan harus dekon (dekonsentrasi) atau tp (tugas pembantuan).")
+        raise DomainError(message, code="invalid_kind", errors=[FieldError("kind", message, "invalid_kind")])
     region = resolve_province(actor, province)
     month = quarter * 3
-    cf = ControlFilter(
-        fiscal_year=fiscal_year, month=month, region=region.code, funding_source=FundingSource.DEKON
-    )
-    plan = PlanFilter(fiscal_year=fiscal_year, region=region.code, funding_source=FundingSource.DEKON)
+    cf = ControlFilter(fiscal_year=fiscal_year, month=month, region=region.code, funding_source=funding_kind)
+    plan = PlanFilter(fiscal_year=fiscal_year, region=region.code, funding_source=funding_kind)
 
     activities = list(activity_list(actor=actor, filters=plan).prefetch_related("outputs"))
     per_activity = {f.key: f for f in control_figures(actor=actor, f=cf, group="activity")}
@@ -247,7 +296,7 @@ def dekon_quarterly(
                 name=a.name,
                 programme_id=a.programme_id,
                 agency_id=a.agency_id,
-                pagu_phln=0,  # no loan/grant funding is recorded: a dekon DIPA is Rupiah Murni
+                pagu_phln=0,  # no loan/grant funding is recorded: a dekon/TP DIPA is Rupiah Murni
                 pagu_rm=figures.pagu,
                 pagu=figures.pagu,
                 realised_quarter=_quarter_sum(figures, quarter),
@@ -339,6 +388,7 @@ def dekon_quarterly(
         form_c=form_c,
         total=grand,
         generated_by=actor.username,
+        funding_kind=funding_kind,
     )
 
 

@@ -39,7 +39,7 @@ from reportlab.platypus import (  # noqa: E402
 )
 
 from .data import DekonReport, RakorPack, lagging_note, long_date  # noqa: E402
-from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, FORM_TITLES, NOTES  # noqa: E402
+from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, NOTES  # noqa: E402
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -163,13 +163,13 @@ def _dekon_header(report: DekonReport, form: str) -> list:
     lines = [[p(label, CELL_HEAD), p(value)] for label, value in dekon_header_lines(report)]
     head = Table(lines, colWidths=[45 * mm, WIDTH - 45 * mm])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [p(FORM_TITLES[form], H1), head, Spacer(1, 4 * mm)]
+    return [p(report.form_title(form), H1), head, Spacer(1, 4 * mm)]
 
 
 def _signature(report: DekonReport) -> KeepTogether:
     lines = [
         f"{report.place}, {long_date(report.report_date)}",
-        _("Kepala SKPD Pelaksana Dekonsentrasi"),
+        report.signatory_role,
         report.signatory_agency,
     ]
     block = [p(text, NORMAL) for text in lines] + [Spacer(1, 18 * mm)]
@@ -262,11 +262,7 @@ def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
     story.append(_signature(report))
     story.append(Spacer(1, 4 * mm))
     story += [p(str(note), SMALL) for note in NOTES]
-    title = _("Laporan Dekonsentrasi %(q)s TA %(y)s — %(prov)s") % {
-        "q": report.quarter_label,
-        "y": report.fiscal_year,
-        "prov": report.province_name,
-    }
+    title = report.title
     return _build(story, title, f"Sentra · {title}", compress)
 
 

@@ -92,11 +92,11 @@ def _header(ws, lines: list[tuple[str, str]], title: str) -> None:
         ws.cell(row=i, column=3, value=_cell(value))
 
 
-def _signature(ws, row: int, col: int, place: str, day, agency: str) -> None:
+def _signature(ws, row: int, col: int, report: DekonReport) -> None:
     lines = [
-        f"{place}, {long_date(day)}",
-        _("Kepala SKPD Pelaksana Dekonsentrasi"),
-        agency,
+        f"{report.place}, {long_date(report.report_date)}",
+        report.signatory_role,
+        report.signatory_agency,
         "",
         "",
         "",
@@ -175,21 +175,15 @@ def dekon_header_lines(report: DekonReport) -> list[tuple[str, str]]:
         (_("Nomor DIPA"), "; ".join(report.dipa_numbers) or "-"),
         (_("Tahun anggaran"), str(report.fiscal_year)),
         (_("Triwulan / tanggal laporan"), f"{report.quarter_label} / {long_date(report.report_date)}"),
+        (_("Sumber dana"), report.kind_label),
     ]
-
-
-FORM_TITLES = {
-    "A": _l("FORMULIR A — Laporan pelaksanaan kegiatan dekonsentrasi per kegiatan"),
-    "B": _l("FORMULIR B — Laporan pelaksanaan kegiatan dekonsentrasi per program"),
-    "C": _l("FORMULIR C — Laporan pelaksanaan kegiatan dekonsentrasi per instansi (K/L/SKPD)"),
-}
 
 
 def dekon_xlsx(report: DekonReport) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Form A")
-    _header(ws, dekon_header_lines(report), FORM_TITLES["A"])
+    _header(ws, dekon_header_lines(report), report.form_title("A"))
     rows = [
         [
             i,
@@ -218,18 +212,18 @@ def dekon_xlsx(report: DekonReport) -> bytes:
         + [t.absorption, "", "", None, None, t.achievement, t.physical, ""]
     )
     end = _table(ws, HEADER_ROW, FORM_A_COLUMNS, rows, numbered=True)
-    _signature(ws, end + 1, 11, report.place, report.report_date, report.signatory_agency)
+    _signature(ws, end + 1, 11, report)
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=4)
 
     ws = wb.create_sheet(_("Form B"))
-    _header(ws, dekon_header_lines(report), FORM_TITLES["B"])
+    _header(ws, dekon_header_lines(report), report.form_title("B"))
     rows = [[i, r.code, r.name, *_aggregate_values(r)] for i, r in enumerate(report.form_b, 1)]
     rows.append(["__total__", "", _("Jumlah"), *_aggregate_values(t)])
     end = _table(ws, HEADER_ROW, FORM_B_COLUMNS + AGGREGATE_COLUMNS, rows, numbered=True)
-    _signature(ws, end + 1, 8, report.place, report.report_date, report.signatory_agency)
+    _signature(ws, end + 1, 8, report)
 
     ws = wb.create_sheet(_("Form C"))
-    _header(ws, dekon_header_lines(report), FORM_TITLES["C"])
+    _header(ws, dekon_header_lines(report), report.form_title("C"))
     rows = []
     number = 0
     for block in report.form_c:
@@ -239,7 +233,7 @@ def dekon_xlsx(report: DekonReport) -> bytes:
         rows.append(["__total__", block.name, "", _("Jumlah instansi"), *_aggregate_values(block.total)])
     rows.append(["__total__", "", "", _("Jumlah"), *_aggregate_values(t)])
     end = _table(ws, HEADER_ROW, FORM_C_COLUMNS + AGGREGATE_COLUMNS, rows, numbered=True)
-    _signature(ws, end + 1, 9, report.place, report.report_date, report.signatory_agency)
+    _signature(ws, end + 1, 9, report)
 
     note = wb.create_sheet(_("Catatan"))
     for i, text in enumerate(NOTES, 1):

@@ -25,7 +25,14 @@ from sentra.core.errors import AccessDenied, DomainError, StaleVersion
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import Month
-from sentra.programmes.models import RPD_FIELDS, BudgetLine, BudgetPolicy, DisbursementPlan, Realisation
+from sentra.programmes.models import (
+    RPD_FIELDS,
+    BudgetLine,
+    BudgetPolicy,
+    DekonAllocation,
+    DisbursementPlan,
+    Realisation,
+)
 from sentra.regions.models import Region
 from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 from sentra.verification.models import VerificationStatus
@@ -867,17 +874,22 @@ def budget_versions(request, pk: int):
     )
 
 
-# --- dekonsentrasi ---------------------------------------------------------------------------------
+# --- dekonsentrasi and tugas pembantuan ------------------------------------------------------------
 
 
 @login_required
 def dekon_allocation(request):
-    """The year's deconcentration allocation per province beside each province's dekon DIPA total."""
+    """The year's allocation per province — dekonsentrasi, or tugas pembantuan with ?jenis=tp (from TA
+    2024 Ditjen IKMA's provincial work is TP) — beside each province's DIPA total of that kind."""
     actor = actor_for_request(request)
     require(actor, Action.LIST, Area.PROGRAMMES)
     year_text = request.GET.get("tahun", "")
     year = int(year_text) if year_text.isdigit() else selectors.default_fiscal_year()
-    allocation = selectors.dekon_allocation(fiscal_year=year)
+    kind = request.GET.get("jenis", "")
+    if kind not in DekonAllocation.Kind.values:
+        kind = DekonAllocation.Kind.DEKON
+    kind_label = services.allocation_kind_label(kind)
+    allocation = selectors.dekon_allocation(fiscal_year=year, kind=kind)
     shares = {s.province_id: s.amount for s in allocation.shares.all()} if allocation else {}
     provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
     own = None if _is_ministry(actor) else (actor.region_code or "")[:2]
@@ -886,7 +898,7 @@ def dekon_allocation(request):
     dipa = {
         row["province_code"]: row["total"] or 0
         for row in selectors.budget_document_list(
-            actor=actor, filters=selectors.PlanFilter(fiscal_year=year, funding_source="dekon")
+            actor=actor, filters=selectors.PlanFilter(fiscal_year=year, funding_source=kind)
         )
         .values("province_code")
         .annotate(total=Sum("lines__amount"))
@@ -907,14 +919,18 @@ def dekon_allocation(request):
                     total=form.cleaned_data["total"],
                     shares=form.share_values(),
                     legal_basis=form.cleaned_data["legal_basis"],
+                    kind=kind,
                 )
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
-                messages.success(request, _("Alokasi dekonsentrasi %(year)s tersimpan.") % {"year": year})
-                return redirect(reverse("web:dekon_allocation") + f"?tahun={year}")
+                messages.success(
+                    request,
+                    _("Alokasi %(kind)s %(year)s tersimpan.") % {"kind": kind_label, "year": year},
+                )
+                return redirect(reverse("web:dekon_allocation") + f"?tahun={year}&jenis={kind}")
     elif request.method == "POST":
-        raise AccessDenied(_("Alokasi dekonsentrasi ditetapkan oleh kementerian."))
+        raise AccessDenied(_("Alokasi %(kind)s ditetapkan oleh kementerian.") % {"kind": kind_label})
     by_name = {p.code: name for name, p in (form.share_fields if form else [])}
     rows = []
     for province in provinces:
@@ -935,6 +951,9 @@ def dekon_allocation(request):
         "web/programmes/dekon.html",
         {
             "year": year,
+            "kind": kind,
+            "kind_label": kind_label,
+            "kinds": DekonAllocation.Kind.choices,
             "allocation": allocation,
             "rows": rows,
             "form": form,

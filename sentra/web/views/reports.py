@@ -1,4 +1,4 @@
-"""The reports page (part 3): the quarterly dekon report and the Rakor pack, downloaded as XLSX or PDF.
+"""The reports page (part 3): the quarterly dekon/TP report and the Rakor pack, as XLSX or PDF.
 
 The page shows both forms; each form is a GET to its own download URL. Figures, scope and permission
 are decided by sentra.programmes.reports (404 for a province outside the reader's scope, 403 when the
@@ -28,12 +28,19 @@ from ..forms import add_domain_errors
 
 FORMAT_CHOICES = [("xlsx", "XLSX (Excel)"), ("pdf", "PDF")]
 QUARTER_CHOICES = [(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
+REPORT_KIND_CHOICES = [
+    (FundingSource.TP.value, _("Tugas pembantuan")),
+    (FundingSource.DEKON.value, _("Dekonsentrasi")),
+]
+TP_FROM_YEAR = 2024  # Ditjen IKMA's provincial work is tugas pembantuan from TA 2024 (domain-facts 7.1)
 
 
 class DekonReportForm(forms.Form):
     year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("Triwulan"), choices=QUARTER_CHOICES, coerce=int)
-    province = forms.CharField(label=_("Provinsi (DIPA dekonsentrasi)"), max_length=13, widget=forms.Select)
+    # Absent (links made before TP existed): dekonsentrasi, as the report always was.
+    kind = forms.ChoiceField(label=_("Jenis DIPA"), choices=REPORT_KIND_CHOICES, required=False)
+    province = forms.CharField(label=_("Provinsi"), max_length=13, widget=forms.Select)
     report_date = forms.DateField(
         label=_("Tanggal laporan"),
         required=False,
@@ -75,7 +82,8 @@ def _initial(today: dt.date) -> tuple[dict, dict]:
     # The last finished quarter: on 23 November that is TW III of this year.
     quarter = quarter_of(today.month) - 1
     year = today.year if quarter else today.year - 1
-    dekon = {"year": year, "quarter": quarter or 4, "format": "pdf"}
+    kind = FundingSource.TP if year >= TP_FROM_YEAR else FundingSource.DEKON
+    dekon = {"year": year, "quarter": quarter or 4, "kind": kind.value, "format": "pdf"}
     rakor = {"year": today.year, "date": today.isoformat(), "format": "pdf"}
     return dekon, rakor
 
@@ -123,6 +131,7 @@ def report_dekon(request):
                 quarter=data["quarter"],
                 province=data["province"],
                 report_date=data["report_date"],
+                funding_kind=data["kind"] or FundingSource.DEKON,
             )
         except DomainError as error:
             add_domain_errors(form, error)

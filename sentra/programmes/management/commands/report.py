@@ -1,6 +1,6 @@
-"""`sentra report dekon-quarterly|rakor ... --format xlsx|pdf -o OUT --as USER`.
+"""`sentra report dekon-quarterly|tp-quarterly|rakor ... --format xlsx|pdf -o OUT --as USER`.
 
-    sentra report dekon-quarterly --year 2026 --quarter 3 --province 64 --format pdf -o out.pdf --as USER
+    sentra report tp-quarterly --year 2026 --quarter 3 --province 64 --format pdf -o out.pdf --as USER
     sentra report rakor --year 2026 --date 2026-10-31 --format xlsx -o pack.xlsx --as USER
 
 The same figures, scope and files as the reports page: a province officer gets only their province.
@@ -30,7 +30,11 @@ class Command(BaseCommand):
     help = "Buat laporan triwulanan dekonsentrasi (Form A/B/C) atau bahan Rakor Pengendalian DIPA."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("which", choices=["dekon-quarterly", "rakor"], help="dekon-quarterly atau rakor")
+        parser.add_argument(
+            "which",
+            choices=["dekon-quarterly", "tp-quarterly", "rakor"],
+            help="dekon-quarterly, tp-quarterly (tugas pembantuan, sejak TA 2024) atau rakor",
+        )
         parser.add_argument("--year", type=int, help="Tahun anggaran (bawaan: tahun --date atau tahun ini)")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="Triwulan (dekon-quarterly)")
         parser.add_argument("--province", default="", help="Kode provinsi, mis. 64 (dekon-quarterly)")
@@ -56,15 +60,16 @@ class Command(BaseCommand):
         day = _date(options["date"]) if options["date"] else None
         year = options["year"] or (day.year if day else dt.date.today().year)
         try:
-            if which == "dekon-quarterly":
+            if which in ("dekon-quarterly", "tp-quarterly"):
                 if not options["quarter"] or not options["province"]:
-                    raise CommandError(_("dekon-quarterly memerlukan --quarter dan --province."))
+                    raise CommandError(_("%(which)s memerlukan --quarter dan --province.") % {"which": which})
                 report = reports.dekon_quarterly(
                     actor=actor,
                     fiscal_year=year,
                     quarter=options["quarter"],
                     province=options["province"],
                     report_date=day,
+                    funding_kind=which.split("-")[0],
                 )
             else:
                 if day is None:
