@@ -27,6 +27,7 @@ from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.lib.utils import simpleSplit  # noqa: E402
+from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
 from reportlab.platypus import (  # noqa: E402
     Flowable,
     KeepTogether,
@@ -44,6 +45,8 @@ from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLU
 PAGE = landscape(A4)
 MARGIN = 12 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
+# A table fills the frame inside the margins (SimpleDocTemplate's frame pads 6 pt on each side).
+TABLE_WIDTH = WIDTH - 12
 BLUE = colors.HexColor("#1F4E79")
 ORANGE = colors.HexColor("#E07B00")
 HEAD = colors.HexColor("#DCE6F1")
@@ -84,23 +87,77 @@ def p(text, style=CELL) -> Paragraph:
 
 def _cell(value, width: float, font: str = CELL.fontName, size: float = CELL.fontSize) -> str:
     """A table cell as plain text, wrapped at word boundaries to the column's width: a Paragraph per
-    cell (its markup parsed, laid out and drawn) is what made a national Rakor pack slow."""
+    cell (its markup parsed, laid out and drawn) is what made a national Rakor pack slow. A word
+    wider than the column (possible only in a text column squeezed below its longest word) is cut
+    into pieces that fit rather than left to run over the next column."""
     text = str(value if value is not None else "")
-    if len(text) <= SHORT_CELL:  # figures and codes: always fit
-        return text
-    return "\n".join(simpleSplit(text, font, size, width))
+    if len(text) <= SHORT_CELL and (" " not in text or stringWidth(text, font, size) <= width):
+        return text  # figures and codes are never broken (_column_widths makes room for them)
+    lines = []
+    for line in simpleSplit(text, font, size, width):
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
 
 
 SHORT_CELL = 16
 CELL_PADDING = 2
 
 
+def _widest_word(text: str, font: str, size: float) -> float:
+    return max((stringWidth(word, font, size) for word in str(text).split()), default=0.0)
+
+
+def _column_widths(
+    headers: list[str], rows: list[list], weights: list[float], numeric: set[int]
+) -> list[float]:
+    """The columns' widths on the page: in proportion to `weights`, but never narrower than a
+    header's longest word or a column's widest figure (those are never wrapped), so no header
+    and no number runs over its neighbour. What the minimums take is taken from the others."""
+    head = (CELL_HEAD.fontName, CELL_HEAD.fontSize)
+    body = (CELL.fontName, CELL.fontSize)
+    minimum = []
+    for i, header in enumerate(headers):
+        need = _widest_word(header, *head)
+        for row in rows:
+            value = row[i]
+            if isinstance(value, Paragraph):
+                continue
+            text = str(value if value is not None else "")
+            need = max(need, stringWidth(text, *body) if i in numeric or len(text) <= SHORT_CELL else 0.0)
+        minimum.append(need + 2 * CELL_PADDING + 0.5)
+    widths = [w * TABLE_WIDTH / sum(weights) for w in weights]
+    fixed: set[int] = set()
+    for _round in range(len(widths)):
+        short = {i for i, w in enumerate(widths) if w < minimum[i] - 1e-6} - fixed
+        if not short:
+            break
+        fixed |= short
+        free = [i for i in range(len(widths)) if i not in fixed]
+        rest = TABLE_WIDTH - sum(minimum[i] for i in fixed)
+        if not free or rest <= 0:  # more minimum than page: keep the minimums, the page scales
+            return [max(w, m) for w, m in zip(widths, minimum, strict=True)]
+        free_weight = sum(weights[i] for i in free)
+        widths = [minimum[i] if i in fixed else weights[i] * rest / free_weight for i in range(len(widths))]
+    return widths
+
+
 def _table(
-    headers: list[str], rows: list[list], widths: list[float], totals: set[int] = frozenset(), numbered=False
+    headers: list[str],
+    rows: list[list],
+    widths: list[float],
+    totals: set[int] = frozenset(),
+    numbered=False,
+    numeric: set[int] = frozenset(),
 ):
-    """A grid table; row indices in `totals` are drawn bold on grey. Text cells wrap."""
-    scale = WIDTH / sum(widths)
-    col_widths = [w * scale for w in widths]
+    """A grid table; row indices in `totals` are drawn bold on grey. Text cells wrap; the columns in
+    `numeric` (figures, percentages, counts) are right-aligned, as on the printed forms."""
+    col_widths = _column_widths(headers, rows, widths, set(numeric))
     text_widths = [w - 2 * CELL_PADDING for w in col_widths]
     head = (CELL_HEAD.fontName, CELL_HEAD.fontSize)
     body = [[_cell(h, w, *head) for h, w in zip(headers, text_widths, strict=True)]]
@@ -116,15 +173,24 @@ def _table(
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, offset - 1), HEAD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, offset - 1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, offset - 1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("FONT", (0, 0), (-1, offset - 1), CELL_HEAD.fontName, CELL_HEAD.fontSize, CELL_HEAD.leading),
         ("FONT", (0, offset), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
     ]
+    for i in sorted(numeric):
+        style.append(("ALIGN", (i, offset), (i, -1), "RIGHT"))
     for i in totals:
         style.append(("BACKGROUND", (0, i + offset), (-1, i + offset), TOTAL))
     table.setStyle(TableStyle(style))
     return table
+
+
+def _numeric(columns) -> set[int]:
+    """The figure columns of a form: those the workbook gives a number format."""
+    return {i for i, (_header, _width, fmt) in enumerate(columns) if fmt}
 
 
 def _footer(canvas, doc) -> None:
@@ -235,7 +301,8 @@ def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
         ]
     )
     widths = [4, 10, 20, 8, 8, 11, 11, 11, 11, 8, 17, 7, 7, 8, 8, 8, 20]
-    story.append(_table([str(c[0]) for c in FORM_A_COLUMNS], rows, widths, {len(rows) - 1}, numbered=True))
+    headers = [str(c[0]) for c in FORM_A_COLUMNS]
+    story.append(_table(headers, rows, widths, {len(rows) - 1}, True, _numeric(FORM_A_COLUMNS)))
     story.append(_signature(report))
     story.append(PageBreak())
 
@@ -243,7 +310,9 @@ def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
     rows = [[str(i), r.code, r.name, *_aggregate_cells(r)] for i, r in enumerate(report.form_b, 1)]
     rows.append(["", "", _("Jumlah"), *_aggregate_cells(t)])
     headers = [str(c[0]) for c in FORM_B_COLUMNS + AGGREGATE_COLUMNS]
-    story.append(_table(headers, rows, [4, 12, 36, 8, 14, 14, 14, 9, 10, 10, 9], {len(rows) - 1}, True))
+    widths = [4, 12, 36, 8, 14, 14, 14, 9, 10, 10, 9]
+    numeric = _numeric(FORM_B_COLUMNS + AGGREGATE_COLUMNS)
+    story.append(_table(headers, rows, widths, {len(rows) - 1}, True, numeric))
     story.append(_signature(report))
     story.append(PageBreak())
 
@@ -258,7 +327,9 @@ def dekon_pdf(report: DekonReport, compress: bool = True) -> bytes:
     totals.add(len(rows))
     rows.append(["", "", "", _("Jumlah"), *_aggregate_cells(t)])
     headers = [str(c[0]) for c in FORM_C_COLUMNS + AGGREGATE_COLUMNS]
-    story.append(_table(headers, rows, [4, 22, 11, 28, 8, 13, 13, 13, 9, 10, 10, 9], totals, True))
+    widths = [4, 22, 11, 28, 8, 13, 13, 13, 9, 10, 10, 9]
+    numeric = _numeric(FORM_C_COLUMNS + AGGREGATE_COLUMNS)
+    story.append(_table(headers, rows, widths, totals, True, numeric))
     story.append(_signature(report))
     story.append(Spacer(1, 4 * mm))
     story += [p(str(note), SMALL) for note in NOTES]
@@ -326,7 +397,9 @@ class _Chart(Flowable):
                 canvas.saveState()
                 canvas.translate(centre, self.y0 - 6)
                 canvas.rotate(self.angle)
-                canvas.drawRightString(0, -self.label_size, label)
+                # Upright labels are centred on their bar; slanted ones hang below the tick.
+                drop = self.label_size * (0.35 if self.angle == 90 else 1)
+                canvas.drawRightString(0, -drop, label)
                 canvas.restoreState()
             else:
                 canvas.drawCentredString(centre, self.y0 - 6 - self.label_size, label)
@@ -396,21 +469,38 @@ class _LineChart(_Chart):
 
 
 def bar_chart(labels: list[str], series: list[tuple[str, list[float], object]], height=75 * mm) -> Flowable:
-    """Vertical bars per label (one colour per series) with a legend; values in %."""
+    """Vertical bars per label (one colour per series) with a legend; values in %.
+
+    Labels that fit side by side stand level; otherwise each stands upright under its bar, in full
+    (up to LABEL_CHARS): slanted labels of 38 provinces ran into each other, and names cut to 14
+    characters could not tell Sulawesi Tengah from Sulawesi Tenggara."""
     series = [(name, [float(v or 0) for v in values], colour) for name, values, colour in series]
     top = max([v for _n, values, _c in series for v in values] + [100.0]) * 1.05
+    size = 6.5
+    slot = (WIDTH - 160) / max(len(labels), 1)
+    level = [_short(label) for label in labels]
+    if all(stringWidth(label, "Helvetica", size) <= slot - 4 for label in level):
+        shown, angle, bottom_pad = level, 0, 60
+    else:
+        shown = [_short(label, LABEL_CHARS) for label in labels]
+        longest = max((stringWidth(label, "Helvetica", size) for label in shown), default=0.0)
+        angle, bottom_pad = 90, max(60, longest + 15)
+        height += bottom_pad - 60  # the plot keeps its height; the labels get theirs
     return _BarChart(
         height,
-        [_short(label) for label in labels],
+        shown,
         series,
         top,
         _nice_step(top),
         x=35,
-        y=45,
-        bottom_pad=60,
-        label_size=6.5,
-        angle=30 if len(labels) > 8 else 0,
+        y=bottom_pad - 15,
+        bottom_pad=bottom_pad,
+        label_size=size,
+        angle=angle,
     )
+
+
+LABEL_CHARS = 32
 
 
 def line_chart(labels: list[str], series: list[tuple[str, list[float | None], object]], height=85 * mm):
@@ -467,7 +557,7 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
         [_("Jumlah kegiatan"), str(total.activities)],
         [_("Kegiatan terlambat (> %(t)s poin)") % {"t": pack.threshold}, str(pack.lagging_count)],
     ]
-    story.append(_table([_("Uraian"), _("Nilai")], summary, [3, 1]))
+    story.append(_table([_("Uraian"), _("Nilai")], summary, [3, 1], numeric={1}))
 
     story += _section(_("Penyerapan anggaran per provinsi"))
     labels = [r.name for r in pack.provinces]
@@ -487,7 +577,7 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     ]
     headers = [_("Kode"), _("Provinsi"), _("Kegiatan"), _("Pagu (Rp)"), _("Realisasi (Rp)")]
     headers += [_("Penyerapan (%)"), _("Target TW (%)"), _("Selisih target (poin)"), _("Rencana RPD (%)")]
-    story.append(_table(headers, rows, [5, 25, 7, 15, 15, 9, 9, 9, 9]))
+    story.append(_table(headers, rows, [5, 25, 7, 15, 15, 9, 9, 9, 9], numeric=set(range(2, 9))))
 
     story += _section(_("Kurva S: rencana (RPD) dan realisasi kumulatif"))
     months = [str(_month(r["month"]))[:3] for r in pack.s_curve]
@@ -502,7 +592,12 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     )
     rows = [[str(_month(r["month"])), pct(r["plan"]), pct(r["realised"])] for r in pack.s_curve]
     story.append(
-        _table([_("Bulan"), _("Rencana RPD kumulatif (%)"), _("Realisasi kumulatif (%)")], rows, [2, 2, 2])
+        _table(
+            [_("Bulan"), _("Rencana RPD kumulatif (%)"), _("Realisasi kumulatif (%)")],
+            rows,
+            [2, 2, 2],
+            numeric={1, 2},
+        )
     )
 
     story += _section(_("Deviasi halaman III DIPA per provinsi"))
@@ -516,7 +611,7 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     ]
     headers = [_("Kode"), _("Provinsi"), _("Rencana RPD s.d. bulan (Rp)"), _("Realisasi s.d. bulan (Rp)")]
     headers += [_("Deviasi rata-rata (%)"), _("Deviasi bulan terakhir (%)"), _("Keterlambatan (poin %)")]
-    story.append(_table(headers, rows, [5, 25, 15, 15, 10, 10, 10]))
+    story.append(_table(headers, rows, [5, 25, 15, 15, 10, 10, 10], numeric=set(range(2, 7))))
 
     story += _section(_("Kegiatan terlambat (lebih dari %(t)s poin di belakang RPD)") % {"t": pack.threshold})
     if pack.lagging_count > len(pack.lagging):
@@ -531,7 +626,9 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
         headers += [_("Pejabat penanggung jawab"), _("Program"), _("Pagu (Rp)"), _("Penyerapan (%)")]
         headers += [_("Rencana RPD (%)"), _("Keterlambatan (poin %)"), _("Bulan terlambat")]
         headers.append(_("Capaian keluaran (%)"))
-        story.append(_table(headers, rows, [8, 19, 11, 17, 14, 15, 11, 7, 7, 8, 6, 7]))
+        story.append(
+            _table(headers, rows, [8, 19, 11, 17, 14, 15, 11, 7, 7, 8, 6, 7], numeric=set(range(6, 12)))
+        )
     else:
         story.append(p(_("Tidak ada kegiatan yang terlambat."), NORMAL))
 
@@ -545,7 +642,7 @@ def rakor_pdf(pack: RakorPack, compress: bool = True) -> bytes:
     rows = [[r.code, r.name, str(r.with_output), str(r.complete), pct(r.achievement)] for r in pack.outputs]
     headers = [_("Kode"), _("Provinsi"), _("Kegiatan dengan keluaran"), _("Keluaran tercapai 100%")]
     headers.append(_("Capaian keluaran rata-rata (%)"))
-    story.append(_table(headers, rows, [5, 25, 10, 10, 10]))
+    story.append(_table(headers, rows, [5, 25, 10, 10, 10], numeric={2, 3, 4}))
     story.append(Spacer(1, 4 * mm))
     story.append(
         p(

@@ -1,4 +1,4 @@
-"""XLSX layout of the reports (openpyxl), every text cell passed through core/exports.neutralise.
+"""XLSX layout of the reports (openpyxl); text that looks like a formula is kept as text (see _write).
 
 The dekon report puts each form on its own sheet: a header block (rows 1–6), the column headers on
 row HEADER_ROW, the column numbers (1), (2)… under them as on the printed forms, the data from
@@ -11,6 +11,7 @@ from __future__ import annotations
 from copy import copy
 from io import BytesIO
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
@@ -18,7 +19,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from sentra.core.exports import neutralise
+from sentra.core.exports import FORMULA_PREFIXES
+from sentra.core.text import replace_controls
 
 from .data import DekonReport, RakorPack, lagging_note, long_date
 
@@ -35,17 +37,35 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _cell(value):
-    return neutralise(value)
+def _text_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _write(ws, row: int, column: int, value):
+    """A cell holding `value` as written: numbers as numbers, text as text. Text that a spreadsheet
+    could take for a formula (= + - @ …) is stored as a string cell with Excel's quote prefix (a
+    cell style, not a character): shown as typed, never run, and no literal ' in the cell (the
+    CSV exports need the character; a workbook does not)."""
+    if value is None:
+        value = ""
+    elif isinstance(value, Promise):  # a lazy translation (headers, titles)
+        value = str(value)
+    cell = ws.cell(row=row, column=column)
+    cell.value = replace_controls(value) if isinstance(value, str) else value
+    if _text_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _put(ws, row: int, col: int, value, fmt: str | None = None, font=None, fill=None, border=True):
-    cell = ws.cell(row=row, column=col, value=_cell(value))
+    cell = _write(ws, row, col, value)
     fmt = fmt if fmt and isinstance(value, int | float) else None
     # Setting a style looks it up in the workbook by hashing it (most of the time of a national pack):
     # each combination is set once per workbook, then the cell takes a copy of the first one's indexes.
     styles = ws.parent.__dict__.setdefault("_sentra_styles", {})
-    key = (fmt, id(font) if font else None, id(fill) if fill else None, border)
+    quoted = _text_like_formula(cell.value)
+    key = (fmt, id(font) if font else None, id(fill) if fill else None, border, quoted)
     if key in styles:
         cell._style = copy(styles[key])
         return cell
@@ -86,10 +106,10 @@ def _table(
 
 
 def _header(ws, lines: list[tuple[str, str]], title: str) -> None:
-    ws.cell(row=1, column=1, value=_cell(title)).font = TITLE
+    _write(ws, 1, 1, title).font = TITLE
     for i, (label, value) in enumerate(lines, 2):
-        ws.cell(row=i, column=1, value=_cell(label)).font = BOLD
-        ws.cell(row=i, column=3, value=_cell(value))
+        _write(ws, i, 1, label).font = BOLD
+        _write(ws, i, 3, value)
 
 
 def _signature(ws, row: int, col: int, report: DekonReport) -> None:
@@ -104,7 +124,7 @@ def _signature(ws, row: int, col: int, report: DekonReport) -> None:
         _("NIP. ......................................."),
     ]
     for i, text in enumerate(lines):
-        ws.cell(row=row + 1 + i, column=col, value=_cell(text))
+        _write(ws, row + 1 + i, col, text)
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -237,7 +257,7 @@ def dekon_xlsx(report: DekonReport) -> bytes:
 
     note = wb.create_sheet(_("Catatan"))
     for i, text in enumerate(NOTES, 1):
-        note.cell(row=i, column=1, value=_cell(str(text)))
+        _write(note, i, 1, str(text))
     note.column_dimensions["A"].width = 120
     return _save(wb)
 
@@ -274,11 +294,11 @@ def rakor_xlsx(pack: RakorPack) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Sampul")
-    ws.cell(row=2, column=2, value=_cell(pack.title)).font = Font(bold=True, size=20)
-    ws.cell(row=4, column=2, value=_cell(_("Keadaan per %(date)s") % {"date": long_date(pack.as_of)}))
-    ws.cell(row=5, column=2, value=_cell(_("Wilayah: %(scope)s") % {"scope": pack.scope_label}))
-    ws.cell(row=6, column=2, value=_cell(_("Sumber dana: %(s)s") % {"s": pack.sources_label}))
-    ws.cell(row=7, column=2, value=_cell(_("Disusun oleh: %(u)s (Sentra)") % {"u": pack.generated_by}))
+    _write(ws, 2, 2, pack.title).font = Font(bold=True, size=20)
+    _write(ws, 4, 2, _("Keadaan per %(date)s") % {"date": long_date(pack.as_of)})
+    _write(ws, 5, 2, _("Wilayah: %(scope)s") % {"scope": pack.scope_label})
+    _write(ws, 6, 2, _("Sumber dana: %(s)s") % {"s": pack.sources_label})
+    _write(ws, 7, 2, _("Disusun oleh: %(u)s (Sentra)") % {"u": pack.generated_by})
     ws.column_dimensions["B"].width = 90
 
     ws = wb.create_sheet(_("Ringkasan"))
@@ -296,7 +316,7 @@ def rakor_xlsx(pack: RakorPack) -> bytes:
         (_("Jumlah kegiatan"), total.activities, "0"),
         (_("Kegiatan terlambat (> %(t)s poin)") % {"t": pack.threshold}, pack.lagging_count, "0"),
     ]
-    ws.cell(row=1, column=1, value=_cell(_("Ringkasan s.d. %(m)s") % {"m": pack.month_label})).font = TITLE
+    _write(ws, 1, 1, _("Ringkasan s.d. %(m)s") % {"m": pack.month_label}).font = TITLE
     _table(ws, 3, [(_("Uraian"), 46, None), (_("Nilai"), 20, None)], [])
     for i, (label, value, fmt) in enumerate(summary, 4):
         _put(ws, i, 1, label)
