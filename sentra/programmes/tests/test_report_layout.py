@@ -207,4 +207,3 @@ def test_no_cell_of_the_workbooks_holds_a_literal_quote(actor, world, kind):  # 
         # A figure is a number, aligned as a number (right), not as text.
         pagu = ws.cell(row=10, column=7)
         assert pagu.value == 120_000_000 and pagu.alignment.horizontal in (None, "general", "right")
-
