@@ -156,7 +156,10 @@ class BulkResult:
 
 
 @transaction.atomic
-def transition(*, actor: Actor, name: str, record: VerifiableModel, reason: str = "", batch=None) -> None:
+def transition(
+    *, actor: Actor, name: str, record: VerifiableModel, reason: str = "", batch=None, notify: bool = True
+) -> None:
+    """`notify=False`: the caller tells the people concerned itself (a bulk step, once per person)."""
     step = TRANSITIONS[name]
     record = type(record).objects.select_for_update().get(pk=record.pk)
     _check(actor, step, record, reason)
@@ -166,7 +169,8 @@ def transition(*, actor: Actor, name: str, record: VerifiableModel, reason: str 
     record_change(
         actor=actor, action=step.audit_action, obj=record, before=before, reason=reason, batch=batch
     )
-    _notify(actor, step, record, reason)
+    if notify:
+        _notify(actor, step, record, reason)
 
 
 def bulk_transition(
@@ -175,26 +179,85 @@ def bulk_transition(
     """Applies one step to many records; each succeeds or fails on its own, and the result says which."""
     result = BulkResult()
     batch = None
+    submitted: list[VerifiableModel] = []
     for record in records:
         try:
             if batch is None:
                 batch = batch_start(actor=actor, kind=f"bulk_{name}")
-            transition(actor=actor, name=name, record=record, reason=reason, batch=batch)
+            transition(
+                actor=actor, name=name, record=record, reason=reason, batch=batch, notify=name != "submit"
+            )
         except DomainError as error:
             result.failed.append((record.pk, error.message))
         except (AccessDenied, NotFound) as error:
             result.failed.append((record.pk, str(error)))
         else:
             result.done.append(record.pk)
+            if name == "submit":
+                submitted.append(record)
+    if submitted:
+        _notify_submitted(actor, submitted)
     return result
+
+
+def kind_label(record) -> str:
+    """The record type as a heading reads it: "Sentra IKM", "IKM", "Kegiatan" — the verbose name with
+    only its first letter raised (str.capitalize() lowered the rest: "Sentra ikm", "Ikm")."""
+    label = str(record._meta.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def office_name(actor: Actor) -> str:
+    """Who acted, as the recipient knows them: the office (agency) rather than a login name."""
+    if actor.agency_id is not None:
+        from sentra.agencies.models import Agency
+
+        name = Agency.objects.filter(pk=actor.agency_id).values_list("name", flat=True).first()
+        if name:
+            return name
+    return actor.username
+
+
+def verifiers_of(record, submitter_agency_id: int | None) -> list[int]:
+    """Users who check a submitted record next: the nearest level above it whose role may verify in
+    the record's area (accounts/permissions.py) — the province's officers for a regency's record, the
+    ministry when no province officer covers it — never the submitting agency itself (separation of
+    duties, unless SENTRA_ALLOW_SELF_VERIFICATION)."""
+    from sentra.accounts.models import Profile
+    from sentra.accounts.permissions import AREA_ACTIONS, area_of
+    from sentra.accounts.scope import enclosing_codes
+
+    area = area_of(record)
+    roles = [role for role, actions in AREA_ACTIONS[area or "registry"].items() if Action.VERIFY in actions]
+    profiles = Profile.objects.filter(role__in=roles, user__is_active=True)
+    if submitter_agency_id is not None and not getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False):
+        profiles = profiles.exclude(agency_id=submitter_agency_id)
+    code = record.scope_code
+    regional = list(
+        profiles.filter(region_id__in=[*enclosing_codes(code), code] if code else [])
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    if regional:
+        return regional
+    return list(profiles.filter(region_id=None).order_by("user_id").values_list("user_id", flat=True))
 
 
 def _notify(actor: Actor, step: Transition, record: VerifiableModel, reason: str) -> None:
     from sentra.accounts.services import notify
 
-    if step.target == S.SUBMITTED or not record.submitted_by_id or record.submitted_by_id == actor.user_id:
+    if step.target == S.SUBMITTED:
+        for user_id in verifiers_of(record, actor.agency_id):
+            if user_id != actor.user_id:
+                notify(
+                    user_id=user_id,
+                    message=_("%(kind)s “%(name)s” diajukan oleh %(office)s dan menunggu verifikasi Anda.")
+                    % {"kind": kind_label(record), "name": record, "office": office_name(actor)},
+                    link=_record_link(record),
+                )
         return
-    label = record._meta.verbose_name
+    if not record.submitted_by_id or record.submitted_by_id == actor.user_id:
+        return
     if step.target == S.RETURNED:
         message = _("%(kind)s “%(name)s” dikembalikan oleh %(who)s: %(reason)s")
     else:
@@ -203,14 +266,42 @@ def _notify(actor: Actor, step: Transition, record: VerifiableModel, reason: str
         user_id=record.submitted_by_id,
         message=message
         % {
-            "kind": str(label).capitalize(),
+            "kind": kind_label(record),
             "name": record,
-            "who": actor.username,
+            "who": office_name(actor),
             "reason": reason,
             "status": record.get_verification_status_display().lower(),
         },
         link=_record_link(record),
     )
+
+
+def _notify_submitted(actor: Actor, records: list[VerifiableModel]) -> None:
+    """A bulk submission tells each verifier once, with the count and the queue, not once per record."""
+    from django.urls import NoReverseMatch, reverse
+
+    from sentra.accounts.services import notify
+
+    if len(records) == 1:
+        _notify(actor, TRANSITIONS["submit"], records[0], "")
+        return
+    waiting: dict[int, list] = {}
+    for record in records:
+        for user_id in verifiers_of(record, actor.agency_id):
+            if user_id != actor.user_id:
+                waiting.setdefault(user_id, []).append(record)
+    try:
+        link = reverse("web:verification_queue")
+    except NoReverseMatch:
+        link = ""
+    for user_id, mine in waiting.items():
+        kinds = sorted({kind_label(r) for r in mine})
+        notify(
+            user_id=user_id,
+            message=_("%(n)s data (%(kinds)s) diajukan oleh %(office)s dan menunggu verifikasi Anda.")
+            % {"n": len(mine), "kinds": ", ".join(kinds), "office": office_name(actor)},
+            link=link,
+        )
 
 
 def _record_link(record) -> str:
