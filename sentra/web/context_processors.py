@@ -7,12 +7,19 @@ Menus and buttons ask it so a role is shown only what it may use (accounts/permi
   {% if may.verification %}      any step of the verification workflow (submit, verify, accept,
                                  return, reopen)
 The actor is computed once per request (accounts.scope.actor_for_request caches it).
+
+`verification_waiting`: for a role that checks others' work (verify or accept), how many records wait
+for its step in its region — the count on "Verifikasi" in the menu. Counted only when a template reads
+it, each type's count stopping at WAITING_CAP + 1 rows (the badge shows "99+"); 0 for other roles
+(a submitter's drafts are its own work list, not a queue addressed to it).
 """
 
 from __future__ import annotations
 
 from sentra.accounts.permissions import AREA_ACTIONS, WORKFLOW, Action
 from sentra.accounts.scope import actor_for_request
+
+WAITING_CAP = 99
 
 
 class Permissions:
@@ -49,5 +56,57 @@ class Permissions:
         return True
 
 
+def verification_waiting(request) -> int:
+    """Records waiting for the user's checking step (verify or accept), over every queue type."""
+    from sentra.registry.selectors import RegistryFilter
+    from sentra.verification.selectors import waiting_statuses
+
+    from .views.workflow import QUEUE_ENTITIES
+
+    actor = actor_for_request(request)
+    if not actor.is_authenticated or not any(actor.can(step) for step in (Action.VERIFY, Action.ACCEPT)):
+        return 0
+    if not waiting_statuses(actor):
+        return 0
+    total = 0
+    for entity in QUEUE_ENTITIES.values():
+        records = entity.list_fn(actor=actor, filters=RegistryFilter(waiting=True)).order_by()
+        total += records[: WAITING_CAP + 1].count()
+    return total
+
+
+class LazyCount:
+    """A number counted the first time a template uses it ({{ n }}, {% if n %}, {% if n > 99 %})."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._value: int | None = None
+
+    def __int__(self) -> int:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+    def __bool__(self) -> bool:
+        return int(self) > 0
+
+    def __str__(self) -> str:
+        return str(int(self))
+
+    def __eq__(self, other) -> bool:
+        return int(self) == other
+
+    def __lt__(self, other) -> bool:
+        return int(self) < other
+
+    def __gt__(self, other) -> bool:
+        return int(self) > other
+
+    __hash__ = None
+
+
 def permissions(request) -> dict:
-    return {"may": Permissions(request)}
+    return {
+        "may": Permissions(request),
+        "verification_waiting": LazyCount(lambda: verification_waiting(request)),
+    }
