@@ -1,4 +1,5 @@
-"""Demo data for part 3: one complete fiscal year of plans, DIPA, dekonsentrasi, RPD and realisation.
+"""Demo data for part 3: one complete fiscal year of plans, DIPA, dekonsentrasi or tugas pembantuan,
+RPD and realisation.
 
 `demo_fiscal_year` writes, with bulk_create and no per-row service call (the rows are valid by
 construction and the rules of services.py are kept: lines of a DIPA belong to its satker and source,
@@ -6,8 +7,10 @@ no capital spending on dekon, every RPD adds up to its pagu, the dekon shares ad
 no realisation above the pagu or in a month that has not ended):
 
 - the ministry (Ditjen IKMA) with an APBN DIPA of several national activities;
-- a DekonAllocation split across all 38 provinces (Rp0.5–3 billion each, larger where there are more
-  IKM) and, per province, the Disperindag(kop)'s dekon DIPA with 3–6 non-physical activities
+- the ministry's allocation to provinces (DekonAllocation) split across all 38 provinces (Rp0.5–3
+  billion each, larger where there are more IKM) and, per province, the Disperindag(kop)'s DIPA with
+  3–6 non-physical activities: dekonsentrasi for years before 2024, tugas pembantuan from TA 2024, when
+  Ditjen IKMA's provincial work became TP in every province (PP 19/2022; domain-facts 7.1)
   (bimtek, WUB, halal/SNI/HKI, e-Smart IKM, exhibitions, studies) whose lines add up to the share;
   activities target real regencies of the province and the demo centres and their members there
   (the PPU sentra of SK Bupati 518/176/2020 for Kalimantan Timur);
@@ -76,6 +79,16 @@ APBD_PROGRAMME = ("3.31.02", "Program Perencanaan dan Pembangunan Industri")  # 
 
 # Provinces' dekon shares, in rupiah: a floor and a ceiling (brief: Rp0.5–3 billion).
 SHARE_MIN, SHARE_MAX = 500_000_000, 3_000_000_000
+# From TA 2024 Ditjen IKMA's deconcentration work became tugas pembantuan in every province (egindo.com,
+# Rakor 9–12 Oct 2023; domain-facts 7.1): the demo's provincial DIPA and allocation follow the year.
+TP_FROM_YEAR = 2024
+
+
+def provincial_source(year: int) -> FundingSource:
+    """The funding of the provinces' Kemenperin work in `year`: dekon before 2024, TP from 2024."""
+    return FundingSource.TP if year >= TP_FROM_YEAR else FundingSource.DEKON
+
+
 THOUSAND = 1_000
 
 # A back-loaded year, as most Indonesian budgets are, planned to about the SMART/IKPA quarter targets:
@@ -102,7 +115,8 @@ class Template:
     end: int = 11
 
 
-# Non-physical work only (PP 7/2008 Pasal 20(3)): every dekon line is belanja barang (52).
+# Non-physical work only (dekon: PP 7/2008 Pasal 20(3), now PP 19/2022): every provincial line is
+# belanja barang (52), in the TP years too, where the work (WUB, product development) stays the same.
 DEKON_TEMPLATES: dict[str, Template] = {
     t.kind: t
     for t in (
@@ -470,7 +484,8 @@ def demo_fiscal_year(
         return report
     if DekonAllocation.objects.filter(fiscal_year=year).exists():
         report.notes.append(
-            f"Alokasi dekonsentrasi TA {year} sudah diisi; data anggaran contoh tidak ditulis."
+            f"Alokasi dekonsentrasi/tugas pembantuan TA {year} sudah diisi; "
+            "data anggaran contoh tidak ditulis."
         )
         return report
     with transaction.atomic():
@@ -531,7 +546,11 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
         )
     b.document(ministry, FundingSource.APBN, f"SP DIPA-019.05.1.465570/{year}", ministry_acts)
 
-    # --- dekonsentrasi: the allocation and one DIPA per province ----------------------------------------
+    # --- dekonsentrasi (to 2023) or tugas pembantuan (2024 on): the allocation, one DIPA per province ---
+    source = provincial_source(year)
+    # DIPA numbers carry the authority: 3 dekonsentrasi, 4 tugas pembantuan (as PPU's TP DIPA below).
+    authority = "4" if source == FundingSource.TP else "3"
+    funds = "tugas pembantuan" if source == FundingSource.TP else "dekonsentrasi"
     provinces = list(
         Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", "name")
     )
@@ -582,11 +601,11 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
                         code=f"{KEGIATAN}.{province}.{template.code}",
                         name=f"{template.name} Provinsi {province_name}",
                         kind=template.kind,
-                        source=FundingSource.DEKON,
+                        source=source,
                         start=template.start,
                         end=template.end,
                         description=(
-                            f"Dana dekonsentrasi Kemenperin, kegiatan {KEGIATAN_NAME}, "
+                            f"Dana {funds} Kemenperin, kegiatan {KEGIATAN_NAME}, "
                             f"dilaksanakan oleh {agency.name}."
                         ),
                         status=status,
@@ -602,7 +621,7 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
                 )
             )
         satker = f"{int(province):02d}{index + 1:02d}10"
-        b.document(agency, FundingSource.DEKON, f"SP DIPA-019.05.3.{satker}/{year}", acts)
+        b.document(agency, source, f"SP DIPA-019.05.{authority}.{satker}/{year}", acts)
         if province == "64":
             _revise(acts)
     allocation_total = sum(shares.values())
@@ -629,14 +648,19 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
     plan_only = _plan_only_acts(b)
     Activity.objects.bulk_create([a.obj for a in b.acts + plan_only])
     _write_relations(b.acts + plan_only)
-    allocation = DekonAllocation.objects.create(
-        fiscal_year=year,
-        agency=ministry,
-        total=allocation_total,
-        legal_basis=(
+    if source == FundingSource.TP:
+        basis = (
+            f"PP 19/2022; Peraturan Menteri Perindustrian tentang penugasan sebagian urusan pemerintahan "
+            f"bidang perindustrian kepada pemerintah provinsi dalam rangka tugas pembantuan TA {year} "
+            f"(data contoh)"
+        )
+    else:
+        basis = (
             f"Peraturan Menteri Perindustrian tentang pelimpahan sebagian urusan pemerintahan bidang "
             f"perindustrian kepada gubernur dalam rangka dekonsentrasi TA {year} (data contoh)"
-        ),
+        )
+    allocation = DekonAllocation.objects.create(
+        fiscal_year=year, kind=source, agency=ministry, total=allocation_total, legal_basis=basis
     )
     DekonShare.objects.bulk_create(
         DekonShare(allocation=allocation, province_id=code, amount=amount) for code, amount in shares.items()
@@ -950,7 +974,8 @@ def _write_realisation(b: _Builder) -> None:
                 returned is None
                 and lagging
                 and act.obj.province_code == "64"
-                and act.obj.funding_source == FundingSource.DEKON
+                and not act.obj.regency_code  # the province's own dekon/TP work, not PPU's
+                and act.obj.funding_source == provincial_source(b.year)
                 and month == last
             ):
                 returned = row

@@ -83,8 +83,11 @@ def test_the_year_has_its_policy_with_the_defaults():
     assert policy.lag_threshold == 10
 
 
-def test_dekon_shares_cover_every_province_and_add_up():
+def test_tp_shares_cover_every_province_and_add_up():
+    """2026 is a tugas pembantuan year: from TA 2024 Ditjen IKMA's provincial work is TP (domain-facts
+    7.1); the split, the balance and the non-physical lines are those the dekon years had."""
     allocation = DekonAllocation.objects.get(fiscal_year=YEAR)
+    assert allocation.kind == "tp" and "PP 19/2022" in allocation.legal_basis
     shares = {s.province_id: s.amount for s in allocation.shares.all()}
     provinces = set(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True))
     assert set(shares) == provinces and len(provinces) == 38
@@ -92,7 +95,8 @@ def test_dekon_shares_cover_every_province_and_add_up():
     assert all(SHARE_MIN <= amount <= SHARE_MAX for amount in shares.values())
     assert allocation.agency.short_name == "Ditjen IKMA"
 
-    documents = BudgetDocument.objects.filter(fiscal_year=YEAR, kind="dekon")
+    assert not BudgetDocument.objects.filter(fiscal_year=YEAR, kind="dekon").exists()
+    documents = BudgetDocument.objects.filter(fiscal_year=YEAR, kind="tp", regency_code="")
     assert documents.count() == 38
     for document in documents:
         assert (
@@ -101,9 +105,23 @@ def test_dekon_shares_cover_every_province_and_add_up():
         )
         lines = document.lines.all()
         assert lines.aggregate(t=Sum("amount"))["t"] == shares[document.province_code], document
-        assert not lines.filter(account_group="53"), "dekon pays for non-physical work only"
+        assert not lines.filter(account_group="53"), "the provinces' work is non-physical"
         assert 3 <= lines.values("activity").distinct().count() <= 6
-        assert set(lines.values_list("activity__funding_source", flat=True)) == {"dekon"}
+        assert set(lines.values_list("activity__funding_source", flat=True)) == {"tp"}
+        assert ".4." in document.number  # the DIPA's authority digit: 4 tugas pembantuan
+
+
+def test_a_year_before_2024_is_dekonsentrasi():
+    demo_fiscal_year(2023, seed=2026, as_of=dt.date(2023, 12, 31))
+    allocation = DekonAllocation.objects.get(fiscal_year=2023)
+    assert allocation.kind == "dekon"
+    documents = BudgetDocument.objects.filter(fiscal_year=2023, regency_code="").exclude(kind="apbn")
+    assert set(documents.values_list("kind", flat=True)) == {"dekon"} and documents.count() == 38
+    assert all(".3." in number for number in documents.values_list("number", flat=True))
+    sources = Activity.objects.filter(fiscal_year=2023, agency__kind="province_industry")
+    assert set(sources.values_list("funding_source", flat=True)) == {"dekon"}
+    shares = allocation.shares.aggregate(t=Sum("amount"))["t"]
+    assert shares == allocation.total
 
 
 def test_every_rpd_adds_up_to_its_pagu_and_is_back_loaded():
@@ -160,8 +178,10 @@ def test_activities_target_the_demo_centres_and_their_members():
     kaltim = Activity.objects.filter(fiscal_year=YEAR, province_code=KALTIM)
     linked = set(kaltim.values_list("centres__name", flat=True))
     assert len({c["name"] for c in PPU_CENTRES} & linked) >= 5, "the sentra of SK Bupati PPU 518/176/2020"
-    dekon = kaltim.filter(funding_source="dekon", centres__name="Sentra Kelapa dan Kerajinannya")
-    assert dekon.exists()
+    provincial = kaltim.filter(
+        funding_source="tp", regency_code="", centres__name="Sentra Kelapa dan Kerajinannya"
+    )
+    assert provincial.exists()
     # every province with demo centres runs at least one activity for some of them
     with_centres = Activity.objects.filter(fiscal_year=YEAR, centres__isnull=False)
     provinces = set(Centre.objects.values_list("province_code", flat=True))
@@ -193,8 +213,8 @@ def test_every_activity_has_an_output_and_ministry_and_regency_budgets_exist():
     } <= kinds
     apbn = BudgetDocument.objects.get(fiscal_year=YEAR, kind="apbn")
     assert apbn.agency.kind == "ministry" and apbn.lines.values("activity").distinct().count() >= 4
-    tp = BudgetDocument.objects.get(fiscal_year=YEAR, kind="tp")
-    assert tp.regency_code == PPU and tp.lines.filter(account_group="53").exists()
+    tp = BudgetDocument.objects.get(fiscal_year=YEAR, kind="tp", regency_code=PPU)
+    assert tp.agency.kind == "regency_industry" and tp.lines.filter(account_group="53").exists()
     assert activities.filter(regency_code=PPU, funding_source="apbd_kab").exists()
 
 
@@ -206,7 +226,7 @@ def test_every_activity_names_its_responsible_officer():
 
 def test_one_dipa_revision_can_be_compared():
     revised = BudgetDocument.objects.get(fiscal_year=YEAR, revision=1)
-    assert revised.province_code == KALTIM and revised.kind == "dekon"
+    assert revised.province_code == KALTIM and revised.kind == "tp" and not revised.regency_code
     v0, v1 = revised.versions.order_by("revision")
     assert (v0.revision, v1.revision) == (0, 1)
     assert v0.total == v1.total == revised.lines.aggregate(t=Sum("amount"))["t"]
@@ -231,7 +251,8 @@ def test_the_demo_personas_see_their_own_activities():
     f = selectors.PlanFilter(fiscal_year=YEAR)
     province = selectors.activity_list(actor=as_user("disperindag.kaltim"), filters=f)
     assert set(province.values_list("province_code", flat=True)) == {KALTIM}
-    assert province.filter(funding_source="dekon").count() >= 3 and province.filter(regency_code=PPU).exists()
+    assert province.filter(funding_source="tp", regency_code="").count() >= 3
+    assert province.filter(regency_code=PPU).exists()
 
     regency = selectors.activity_list(actor=as_user("dinas.ppu"), filters=f)
     assert regency.exists() and set(regency.values_list("regency_code", flat=True)) == {PPU}

@@ -130,7 +130,11 @@ class TestAllocationService:
 
 
 class TestAllocationPage:
-    def test_the_tp_page_compares_shares_with_tp_dipa(self, client, admin, kaltim_dipas):
+    def test_the_tp_page_compares_shares_with_tp_dipa(self, client, admin, kaltim_dipas, regency_agency):
+        # a regency's own TP DIPA (PPU, in Kaltim) is no part of the province's share
+        ppu = BudgetDocumentFactory(agency=regency_agency, kind="tp", number="SP DIPA-TP-PPU")
+        ppu_activity = ActivityFactory(agency=regency_agency, funding_source="tp", code="5305.TP.01")
+        BudgetLineFactory(document=ppu, activity=ppu_activity, amount=40 * M)
         client.force_login(admin)
         url = reverse("web:dekon_allocation") + f"?tahun={YEAR}&jenis=tp"
         page = client.get(url).content.decode()

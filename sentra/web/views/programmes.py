@@ -900,6 +900,7 @@ def dekon_allocation(request):
         for row in selectors.budget_document_list(
             actor=actor, filters=selectors.PlanFilter(fiscal_year=year, funding_source=kind)
         )
+        .filter(regency_code="")  # the provinces' own DIPA: a regency's TP DIPA is not a province share
         .values("province_code")
         .annotate(total=Sum("lines__amount"))
         .order_by()
