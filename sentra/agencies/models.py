@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,14 @@ class AgencyKind(models.TextChoices):
     PLANNING = "planning", _("Bapelitbang / Bappeda")
     COMMUNICATIONS = "communications", _("Diskominfo")
     OTHER = "other", _("Lainnya")
+
+
+# SAKTI's satker code: exactly six digits (e.g. 465570). Stable code for every channel.
+satker_code_validator = RegexValidator(
+    r"^[0-9]{6}\Z",
+    _("Kode satker harus tepat 6 digit angka, mis. 465570."),
+    code="invalid_satker_code",
+)
 
 
 class Agency(TimeStampedModel):
@@ -42,7 +51,12 @@ class Agency(TimeStampedModel):
     # SAKTI/OM-SPAN identify a spending unit by its six-digit satker code (domain-facts 7.1); the
     # realisation import matches SAKTI rows to an agency by it. Blank for councils and unknown codes.
     satker_code = models.CharField(
-        _("kode satker"), max_length=6, blank=True, db_index=True, help_text=_("Kode satker SAKTI, 6 digit.")
+        _("kode satker"),
+        max_length=6,
+        blank=True,
+        db_index=True,
+        validators=[satker_code_validator],
+        help_text=_("Kode satker SAKTI, 6 digit."),
     )
 
     class Meta:
@@ -54,6 +68,14 @@ class Agency(TimeStampedModel):
                 fields=["name", "region"],
                 name="agencies_agency_name_region",
                 violation_error_message=_("Instansi dengan nama ini sudah ada di wilayah tersebut."),
+            ),
+            # One satker, one agency: the SAKTI import finds the agency by this code.
+            models.UniqueConstraint(
+                fields=["satker_code"],
+                condition=~models.Q(satker_code=""),
+                name="agencies_agency_satker_code_unique",
+                violation_error_code="duplicate_satker_code",
+                violation_error_message=_("Kode satker ini sudah dipakai instansi lain."),
             ),
         ]
 

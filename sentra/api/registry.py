@@ -202,12 +202,14 @@ class AgencyOut(Schema):
     short_name: str
     kind: AgencyKind
     region: str | None = Field(None, alias="region_id")
+    satker_code: str = Field(description="Kode satker SAKTI (6 digit); kosong bila belum ada.")
 
 
 class AgencyFilters(Schema):
     q: Text = ""
     region: Text = Field("", description="Kode wilayah; instansi di wilayah itu dan di bawahnya.")
     kind: Text = ""
+    satker: Text = Field("", description="Kode satker SAKTI (6 digit).")
     page: PageNumber = 1
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
 
@@ -221,6 +223,8 @@ def agency_list(request, filters: Query[AgencyFilters]):
         qs = qs.filter(region_filter_q("region_id", code))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
+    if filters.satker:
+        qs = qs.filter(satker_code=filters.satker.strip())
     page_size = min(filters.page_size, MAX_PAGE_SIZE)
     start = (filters.page - 1) * page_size
     return {
@@ -239,6 +243,26 @@ def agency_list(request, filters: Query[AgencyFilters]):
 )
 def agency_detail(request, agency_id: Id):
     return get_object_or_404(Agency, pk=agency_id)
+
+
+class SatkerCodeIn(Schema):
+    satker_code: Text = Field(max_length=20, description="6 digit; kosong menghapus kode.")
+    reason: Text = Field("", max_length=500)
+
+
+@router.put(
+    "/agencies/{agency_id}/satker-code",
+    response={200: AgencyOut, 404: ErrorOut, **REFUSED, **UNAUTHENTICATED},
+    summary="Tetapkan kode satker SAKTI instansi (kementerian)",
+    description="Tepat 6 digit (`invalid_satker_code`), satu instansi per kode (`duplicate_satker_code`).",
+)
+def agency_satker_code(request, agency_id: Id, payload: SatkerCodeIn):
+    from sentra.agencies.services import agency_set_satker_code
+
+    agency = get_object_or_404(Agency, pk=agency_id)
+    return agency_set_satker_code(
+        actor=api_actor(request), agency=agency, satker_code=payload.satker_code, reason=payload.reason
+    )
 
 
 # --- enterprises --------------------------------------------------------------------------------
