@@ -1,6 +1,7 @@
 """Admin pages for support staff (superusers). The year's control settings (BudgetPolicy: quarter
-targets, RPD revision window, lag threshold) are configured here; plans, budgets and realisation are
-edited through the web pages and the services, so the admin shows them read-only."""
+targets overall and per spending type, deviation rule, RPD revision deadlines, lag threshold) are
+configured here; plans, budgets and realisation are edited through the web pages and the services, so
+the admin shows them read-only."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,15 @@ class BudgetPolicyAdmin(admin.ModelAdmin):
         "target_q2",
         "target_q3",
         "target_q4",
-        "rpd_window_months",
-        "rpd_window_last_day",
+        "deviation_rule",
+        "rpd_window_q1",
+        "rpd_window_q2",
+        "rpd_window_q3",
+        "rpd_window_q4",
         "lag_threshold",
     )
+    # The former "day N of month M" window: replaced by the four dates (migration 0006).
+    exclude = ("rpd_window_months", "rpd_window_last_day")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

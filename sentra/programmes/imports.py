@@ -66,6 +66,7 @@ from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
+from .choices import AccountGroup
 from .models import Activity, BudgetLine, Realisation
 from .services import check_realisation
 
@@ -94,6 +95,15 @@ COLUMNS = (
         "bulan",
         _l("Bulan realisasi (wajib): 1–12 atau nama bulan, misalnya Januari atau Jan."),
         "Maret",
+    ),
+    Column(
+        "jenis_belanja",
+        _l(
+            "Jenis belanja: 51, 52, 53 atau 57, atau kode akun 6 digit (mis. 526111). Wajib bila "
+            "kegiatan memiliki pagu lebih dari satu jenis belanja; kosong: pagu satu-satunya."
+        ),
+        "52",
+        aliases=("akun", "kode_akun", "kelompok_akun"),
     ),
     Column(
         "realisasi_rp",
@@ -125,7 +135,12 @@ COLUMNS = (
 REQUIRED = ("tahun_anggaran", "kode_kegiatan", "bulan", "realisasi_rp", "progres_fisik")
 
 # Field errors of services.check_realisation → the column that holds the value.
-FIELD_COLUMNS = {"month": "bulan", "amount": "realisasi_rp", "physical_progress": "progres_fisik"}
+FIELD_COLUMNS = {
+    "month": "bulan",
+    "amount": "realisasi_rp",
+    "physical_progress": "progres_fisik",
+    "account_group": "jenis_belanja",
+}
 
 MONTH_NAMES: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -212,6 +227,22 @@ def _decimal(minimum: Decimal | None) -> Callable[[Any], Decimal | None]:
         return parse_decimal(value, minimum=minimum, places=2, max_digits=14)
 
     return parse
+
+
+def _account_group(value: Any) -> str:
+    """'52', '526111' (a SAKTI akun: its first two digits) or blank → the account group ('' if blank)."""
+    text = cell_text(value)
+    if not text:
+        return ""
+    if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as float
+        text = text[:-2]
+    if text.isdigit() and len(text) in (2, 6) and text[:2] in AccountGroup.values:
+        return text[:2]
+    raise CellError(
+        "invalid_account",
+        _("Jenis belanja %(value)s tidak dikenal: tulis 51, 52, 53, 57 atau kode akun 6 digit.")
+        % {"value": text},
+    )
 
 
 def _obstacles(value: Any) -> str:
@@ -389,31 +420,41 @@ class RealisationSchema(ActivityLookup, ImportSchema):
         self.today = self.today or timezone.localdate()
         self._init_activity_lookup()
         self.pagu: dict[int, int] = {}
-        # (activity id, month) → (realisation id, amount, status)
-        self.stored: dict[tuple[int, int], tuple[int, int, str]] = {}
-        self.stored_total: dict[int, int] = {}
-        # per activity in the file: [sum of its rows, bit mask of its months, last row, its amount, month]
-        self.in_file: dict[int, list[int]] = {}
+        # activity id → {account group: (budget line id, pagu minus blokir)}
+        self.lines: dict[int, dict[str, tuple[int, int]]] = {}
+        # (activity id, month, account group) → (realisation id, amount, status)
+        self.stored: dict[tuple[int, int, str], tuple[int, int, str]] = {}
+        self.stored_total: dict[tuple[int, str], int] = {}
+        # Untyped months (recorded before types) that a typed row of the file takes over: (activity,
+        # month) → the account group that claimed it first.
+        self.claimed: dict[tuple[int, int], str] = {}
+        # per (activity, type) in the file: [sum of its rows, bit mask of its months, last row, its
+        # amount, month]
+        self.in_file: dict[tuple[int, str], list[int]] = {}
         self.batch: list[tuple[Row, dict[str, Any]]] = []  # the checked batch's rows, parsed
 
     def _load_year(self, year: int) -> None:
         """One query each for the year's activities, their pagu and their stored months."""
         self._load_activities(year)
-        self.pagu.update(
-            BudgetLine.objects.filter(activity__fiscal_year=year)
-            .values("activity_id")
-            .order_by()
-            .annotate(total=_sum("amount"))
-            .values_list("activity_id", "total")
-        )
+        lines = BudgetLine.objects.filter(activity__fiscal_year=year).order_by("id")
+        for pk, activity_id, group, amount, blocked in lines.values_list(
+            "id", "activity_id", "account_group", "amount", "blocked"
+        ):
+            self.pagu[activity_id] = self.pagu.get(activity_id, 0) + amount
+            self.lines.setdefault(activity_id, {}).setdefault(group, (pk, amount - blocked))
         rows = (
             Realisation.objects.filter(fiscal_year=year)
-            .values_list("id", "activity_id", "month", "amount", "verification_status")
+            .values_list("id", "activity_id", "month", "account_group", "amount", "verification_status")
             .iterator(chunk_size=20_000)
         )
-        for pk, activity_id, month, amount, status in rows:
-            self.stored[(activity_id, month)] = (pk, amount, status)
-            self.stored_total[activity_id] = self.stored_total.get(activity_id, 0) + amount
+        for pk, activity_id, month, group, amount, status in rows:
+            if not group:
+                only = self.lines.get(activity_id, {})
+                if len(only) == 1:  # recorded before types, spent from the activity's only line
+                    group = next(iter(only))
+            self.stored[(activity_id, month, group)] = (pk, amount, status)
+            key = (activity_id, group)
+            self.stored_total[key] = self.stored_total.get(key, 0) + amount
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
         """Row → values; errors go to `report`. None when the row cannot be checked further.
@@ -466,6 +507,7 @@ class RealisationSchema(ActivityLookup, ImportSchema):
                 ("tahun_anggaran", "year", _cached(lambda v: parse_int(v, minimum=2000, maximum=2100))),
                 ("bulan", "month", _cached(parse_month)),
                 ("realisasi_rp", "amount", _amount),
+                ("jenis_belanja", "group", _account_group),
                 ("progres_fisik", "progress", _decimal(None)),
                 ("capaian_keluaran", "output", _decimal(Decimal(0))),
                 ("kendala", "obstacles", _obstacles),
@@ -489,9 +531,53 @@ class RealisationSchema(ActivityLookup, ImportSchema):
             self.batch.append((row, data))
         return keys
 
+    def _line(self, row: Row, activity: ActivityInfo, group: str, report: ImportReport) -> str | None:
+        """The row's account group: the one given, or the activity's only one ('' without pagu);
+        None (with the error reported) when it is not in the activity's pagu or left open."""
+        lines = self.lines.get(activity[0], {})
+        code = row.text("kode_kegiatan")
+        if group:
+            if group in lines:
+                return group
+            report.error(
+                row.number,
+                "jenis_belanja",
+                row.text("jenis_belanja"),
+                "account_group_not_in_pagu",
+                _("Kegiatan %(code)s tidak memiliki pagu jenis belanja %(group)s (ada: %(groups)s).")
+                % {"code": code, "group": group, "groups": ", ".join(sorted(lines)) or "-"},
+            )
+            return None
+        if len(lines) > 1:
+            report.error(
+                row.number,
+                "jenis_belanja",
+                "",
+                "account_group_required",
+                _(
+                    "Kegiatan %(code)s memiliki pagu beberapa jenis belanja (%(groups)s): "
+                    "isi kolom jenis_belanja."
+                )
+                % {"code": code, "groups": ", ".join(sorted(lines))},
+            )
+            return None
+        return next(iter(lines), "")
+
+    def _stored(self, activity_id: int, month: int, group: str) -> tuple[int, int, str] | None:
+        """The stored month this row writes: its own type's, or an untyped month it takes over."""
+        stored = self.stored.get((activity_id, month, group))
+        if stored is None and group and (activity_id, month, "") in self.stored:
+            if self.claimed.setdefault((activity_id, month), group) == group:
+                return self.stored[(activity_id, month, "")]
+        return stored
+
     def _check_parsed(self, row: Row, data: dict[str, Any], report: ImportReport) -> Any:
         activity: ActivityInfo = data["activity"]
         month, amount = data["month"], data["amount"]
+        group = self._line(row, activity, data.get("group") or "", report)
+        if group is None:
+            return None
+        data["group"] = group
         errors = check_realisation(
             activity=_Year(data["year"]),  # type: ignore[arg-type]
             month=month,
@@ -504,7 +590,8 @@ class RealisationSchema(ActivityLookup, ImportSchema):
         for error in errors:
             column = FIELD_COLUMNS.get(error.field, "")
             report.error(row.number, column, row.get(column), error.code, error.message)
-        stored = self.stored.get((activity[0], month))
+        stored = self._stored(activity[0], month, group) if 1 <= month <= 12 else None
+        data["stored"] = stored
         if stored is not None and stored[2] in LOCKED_STATES:
             report.error(
                 row.number,
@@ -517,37 +604,39 @@ class RealisationSchema(ActivityLookup, ImportSchema):
                 ),
             )
         if not errors and 1 <= month <= 12:
-            state = self.in_file.get(activity[0])
+            state = self.in_file.get((activity[0], group))
             if state is None:
-                state = self.in_file[activity[0]] = [0, 0, 0, 0, 0]
+                state = self.in_file[(activity[0], group)] = [0, 0, 0, 0, 0]
             if not state[1] & (1 << month):  # a duplicate month is reported by the engine
                 state[0] += amount
                 state[1] |= 1 << month
             state[2], state[3], state[4] = row.number, amount, month
-        return (activity[0], month)
+        return (activity[0], month, group)
 
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
-        return "bulan", _("Realisasi kegiatan dan bulan yang sama sudah ada di baris %(row)d.") % {
-            "row": first_row
-        }
+        return "bulan", _(
+            "Realisasi kegiatan, bulan dan jenis belanja yang sama sudah ada di baris %(row)d."
+        ) % {"row": first_row}
 
     def finish_check(self, report: ImportReport) -> None:
-        """The pagu rule over whole activities: stored months the file does not replace plus the file's."""
-        for activity_id, (file_sum, months, last_row, last_amount, _month) in self.in_file.items():
-            kept = self.stored_total.get(activity_id, 0)
+        """The pagu rule per activity and spending type (pagu minus blokir; the activity's whole pagu
+        for one without lines): stored months the file does not replace plus the file's."""
+        for (activity_id, group), (file_sum, months, last_row, last_amount, _month) in self.in_file.items():
+            kept = self.stored_total.get((activity_id, group), 0)
             if kept:
                 kept -= sum(
-                    self.stored[(activity_id, m)][1]
+                    self.stored[(activity_id, m, group)][1]
                     for m in range(1, 13)
-                    if months & (1 << m) and (activity_id, m) in self.stored
+                    if months & (1 << m) and (activity_id, m, group) in self.stored
                 )
+            line = self.lines.get(activity_id, {}).get(group)
             errors = check_realisation(
                 activity=_Year(self.today.year),  # type: ignore[arg-type]
                 month=1,
                 amount=last_amount,
                 physical_progress=0,
                 other_months_total=kept + file_sum - last_amount,
-                pagu=self.pagu.get(activity_id, 0),
+                pagu=line[1] if line else self.pagu.get(activity_id, 0),
                 today=self.today,
             )
             for error in errors:
@@ -568,7 +657,9 @@ class RealisationSchema(ActivityLookup, ImportSchema):
         # `self.stored` is the table as the import began: a month this import inserted that a later
         # row names again is a duplicate in the file, an error that rolls everything back.
         for row, data in self.batch:
-            stored = self.stored.get((data["activity"][0], data["month"]))
+            stored = data["stored"]
+            line = self.lines.get(data["activity"][0], {}).get(data["group"])
+            data["line"] = line[0] if line else None
             if stored is None:
                 report.created += self.inserter.add(data["activity"], data, row)
             else:
@@ -612,6 +703,8 @@ class _Inserter:
         "regency_code",
         "activity_id",
         "month",
+        "account_group",
+        "budget_line_id",
         "amount",
         "physical_progress",
         "output_achieved",
@@ -652,6 +745,8 @@ class _Inserter:
                 activity[4],
                 activity[0],
                 data["month"],
+                data["group"],
+                data["line"],
                 data["amount"],
                 str(progress) if self.adapt_decimal else progress,
                 str(output) if self.adapt_decimal else output,
@@ -667,12 +762,12 @@ class _Inserter:
         pending, self.pending = self.pending, []
         insert_many(self.connection, self.table, self.db_columns, [values[:-1] for values in pending])
         index = {name: i for i, name in enumerate(self.COLUMNS)}
-        activity, month = index["activity_id"], index["month"]
+        activity, month, group = index["activity_id"], index["month"], index["account_group"]
         ids = {
-            (a, m): pk
-            for pk, a, m in Realisation.objects.filter(
+            (a, m, g): pk
+            for pk, a, m, g in Realisation.objects.filter(
                 activity_id__in={values[activity] for values in pending}
-            ).values_list("id", "activity_id", "month")
+            ).values_list("id", "activity_id", "month", "account_group")
         }
         names = self.COLUMNS[2:]
         for values in pending:
@@ -682,7 +777,7 @@ class _Inserter:
             after.update(NEW_RECORD_STATE)
             self.events.add(
                 AuditAction.CREATE,
-                ids[(values[activity], values[month])],
+                ids[(values[activity], values[month], values[group])],
                 f"{values[-1]} — {values[month]:02d}/{values[index['fiscal_year']]}",
                 values[index["region_id"]],
                 diff(None, after),
@@ -698,7 +793,15 @@ class _Updater:
 
     def __init__(self, events: BulkEvents, report: ImportReport, present: set[str]) -> None:
         self.events, self.report = events, report
-        fields = ["amount", "physical_progress", "verification_status", "verified_at", "updated_at"]
+        fields = [
+            "amount",
+            "physical_progress",
+            "account_group",  # an untyped month taken over by a typed row gets its type and line
+            "budget_line",
+            "verification_status",
+            "verified_at",
+            "updated_at",
+        ]
         self.fields = [*fields, VERSION_FIELD]  # every changed month counts its version up
         if "capaian_keluaran" in present:
             self.fields.append("output_achieved")
@@ -736,6 +839,8 @@ class _Updater:
             before = {name: _json(getattr(record, name)) for name in AUDITED_FIELDS}
             record.amount = data["amount"]
             record.physical_progress = data["progress"]
+            record.account_group = data["group"]
+            record.budget_line_id = data["line"]
             if "output_achieved" in self.fields:
                 record.output_achieved = data["output"] if data["output"] is not None else Decimal("0.00")
             if "obstacles" in self.fields:

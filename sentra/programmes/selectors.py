@@ -6,10 +6,18 @@ second ago is in the next dashboard. The control figures group a scoped set of a
 pagu (BudgetLine), the plan (DisbursementPlan, DIPA page III) and the realisation — two GROUP BY
 queries (lines with their plans; realisations) whatever the number of activities.
 
-Definitions (domain-facts §3):
-- absorption (penyerapan) = cumulative realisation to the month / pagu;
-- deviation (deviasi halaman III DIPA, as IKPA) per month = |realisation − RPD| / RPD, averaged over
-  the months so far (a month with no plan and no spending deviates 0, spending without plan 100 %);
+Definitions (domain-facts §3 and §7.1, PER-5/PB/2024 Pasal 7 and 9; docs/budget-control.md):
+- absorption (penyerapan) = cumulative realisation to the month / (pagu − blokir), overall and per
+  spending type against the type's quarter target (BudgetPolicy.targets_for);
+- deviation (deviasi halaman III DIPA, as IKPA) per month and spending type (51/52/53/57) =
+  |realisation − RPD| / RPD (no plan and no spending: 0; spending without plan: 100 %), the types
+  combined weighted by their share of the pagu (from TA 2024) or as a plain mean (the 2022 rule), as
+  the year's BudgetPolicy.deviation_rule says; the year's figure is the mean over the months so far.
+  Realisation recorded without a type (legacy rows of activities with several lines) is spread over
+  the group's types in proportion to that month's plan (to the pagu when nothing was planned);
+- the RPD of a month is the plan in force for it: a revision never changes months before its
+  quarter (services.disbursement_plan_set), so the plan's current months are the ones in force and
+  DisbursementPlanVersion keeps how each version looked;
 - lag = cumulative plan % − cumulative realisation %, in percentage points; an activity lags when it is
   above the year's threshold, and "months lagging" counts the consecutive months up to the as-of month;
 - output achievement = the main output's cumulative achievement / its target.
@@ -52,9 +60,13 @@ from .models import (
     BudgetLine,
     BudgetPolicy,
     DekonAllocation,
+    DeviationRule,
+    DisbursementPlan,
+    DisbursementPlanVersion,
     Output,
     Programme,
     Realisation,
+    default_deviation_rule,
 )
 
 
@@ -70,8 +82,14 @@ def policy_for(fiscal_year: int) -> BudgetPolicy:
             target_q4=DEFAULT_QUARTER_TARGETS[3],
             rpd_window_last_day=DEFAULT_RPD_WINDOW_LAST_DAY,
             lag_threshold=DEFAULT_LAG_THRESHOLD,
+            deviation_rule=default_deviation_rule(fiscal_year),
         )
     return policy
+
+
+def plan_versions(plan: DisbursementPlan) -> list[DisbursementPlanVersion]:
+    """The versions of an RPD, first to last, for its history."""
+    return list(plan.versions.order_by("number"))
 
 
 def activity_pagu(activity: Activity) -> int:
@@ -292,11 +310,30 @@ class ControlFilter:
     agency: int | None = None
     programme: int | None = None
     funding_sources: tuple[str, ...] = ()  # several sources at once (e.g. every DIPA source)
+    # The year's BudgetPolicy.deviation_rule; "" reads it (once: the filter keeps it for later calls).
+    deviation_rule: str = ""
+
+
+@dataclass
+class TypeFigures:
+    """Pagu, blokir, plan and realisation of one spending type (account group) within a group."""
+
+    account_group: str
+    pagu: int = 0
+    blocked: int = 0
+    plan: list[int] = field(default_factory=lambda: [0] * 12)
+    realised: list[int] = field(default_factory=lambda: [0] * 12)
+
+    def add(self, other: TypeFigures) -> None:
+        self.pagu += other.pagu
+        self.blocked += other.blocked
+        self.plan = [a + b for a, b in zip(self.plan, other.plan, strict=True)]
+        self.realised = [a + b for a, b in zip(self.realised, other.realised, strict=True)]
 
 
 @dataclass
 class ControlFigures:
-    """Plan and realisation of one group (or of everything), month by month."""
+    """Plan and realisation of one group (or of everything), month by month, in total and per type."""
 
     key: object = None
     label: str = ""
@@ -305,9 +342,21 @@ class ControlFigures:
     realised: list[int] = field(default_factory=lambda: [0] * 12)
     month: int = 12
     activities: int = 0
+    types: dict[str, TypeFigures] = field(default_factory=dict)
+    untyped: list[int] = field(default_factory=lambda: [0] * 12)  # realisation recorded without a type
+    rule: str = DeviationRule.WEIGHTED
 
     def cumulative(self, values: list[int], month: int | None = None) -> int:
         return sum(values[: (month or self.month)])
+
+    @property
+    def blocked(self) -> int:
+        return sum(t.blocked for t in self.types.values())
+
+    @property
+    def available(self) -> int:
+        """Pagu minus blokir: the base of absorption (PER-5/PB/2024 Pasal 9)."""
+        return self.pagu - self.blocked
 
     @property
     def plan_to_date(self) -> int:
@@ -319,7 +368,7 @@ class ControlFigures:
 
     @property
     def absorption(self) -> float:
-        return _percent(self.realised_to_date, self.pagu)
+        return _percent(self.realised_to_date, self.available)
 
     @property
     def planned_absorption(self) -> float:
@@ -329,20 +378,60 @@ class ControlFigures:
     def lag(self) -> float:
         return round(self.planned_absorption - self.absorption, 2)
 
+    def realised_by_type(self) -> dict[str, list[float]]:
+        """Each type's realisation per month, with the untyped realisation of the month spread over
+        the types in proportion to their plan for the month (to their pagu when none was planned)."""
+        out = {group: [float(v) for v in t.realised] for group, t in self.types.items()}
+        for m in range(12):
+            if not self.untyped[m] or not self.types:
+                continue
+            weights = {g: t.plan[m] for g, t in self.types.items()}
+            if not sum(weights.values()):
+                weights = {g: t.pagu for g, t in self.types.items()}
+            total = sum(weights.values())
+            for group, weight in weights.items():
+                out[group][m] += self.untyped[m] * (weight / total if total else 1 / len(weights))
+        return out
+
+    def type_deviation(self) -> dict[str, list[float]]:
+        """Monthly deviation (%) of each type with pagu, months 1..month."""
+        realised = self.realised_by_type()
+        return {
+            group: [_deviation(t.plan[m], realised[group][m]) for m in range(self.month)]
+            for group, t in sorted(self.types.items())
+            if t.pagu > 0
+        }
+
     def monthly_deviation(self) -> list[float]:
+        """Per month, the types' deviations combined by the year's rule: weighted by each type's
+        share of the pagu (PER-5/PB/2024 Pasal 7) or their plain mean (2022). A group without any
+        pagu falls back to the deviation of its totals."""
+        per_type = self.type_deviation()
+        if not per_type:
+            return [_deviation(self.plan[m], self.realised[m]) for m in range(self.month)]
         out = []
         for m in range(self.month):
-            plan, real = self.plan[m], self.realised[m]
-            if plan:
-                out.append(round(abs(real - plan) / plan * 100, 2))
+            if self.rule == DeviationRule.MEAN:
+                value = sum(values[m] for values in per_type.values()) / len(per_type)
             else:
-                out.append(100.0 if real else 0.0)
+                pagu = sum(self.types[g].pagu for g in per_type)
+                value = sum(self.types[g].pagu / pagu * values[m] for g, values in per_type.items())
+            out.append(round(value, 2))
         return out
 
     @property
     def deviation(self) -> float:
         months = self.monthly_deviation()
         return round(sum(months) / len(months), 2) if months else 0.0
+
+    def type_absorption(self) -> dict[str, float]:
+        """Absorption (%) of each type with pagu to the month, against its pagu minus blokir."""
+        realised = self.realised_by_type()
+        return {
+            group: _percent(round(sum(realised[group][: self.month])), t.pagu - t.blocked)
+            for group, t in sorted(self.types.items())
+            if t.pagu > 0
+        }
 
     def s_curve(self) -> list[dict]:
         """Cumulative plan and realisation in % of pagu, month by month (realisation up to `month`)."""
@@ -360,14 +449,26 @@ class ControlFigures:
         return rows
 
 
+def _deviation(plan: float, realised: float) -> float:
+    """One month's deviation in %: |realisation − plan| / plan; without a plan 100 % when money was
+    spent, 0 otherwise. Not capped at 100 % (whether IKPA caps it is unconfirmed, domain-facts 7.1)."""
+    if plan:
+        return round(abs(realised - plan) / plan * 100, 2)
+    return 100.0 if realised else 0.0
+
+
 def combined(rows: list[ControlFigures], month: int) -> ControlFigures:
     """The figures of several groups together (every activity is in exactly one group)."""
     total = ControlFigures(month=month)
     for row in rows:
+        total.rule = row.rule
         total.pagu += row.pagu
         total.activities += row.activities
         total.plan = [a + b for a, b in zip(total.plan, row.plan, strict=True)]
         total.realised = [a + b for a, b in zip(total.realised, row.realised, strict=True)]
+        total.untyped = [a + b for a, b in zip(total.untyped, row.untyped, strict=True)]
+        for group, figures in row.types.items():
+            total.types.setdefault(group, TypeFigures(group)).add(figures)
     return total
 
 
@@ -378,6 +479,12 @@ def _percent(part: int, whole: int) -> float:
 def quarter_target(fiscal_year: int, month: int) -> int:
     """The absorption target of the quarter the month falls in (TW I–IV)."""
     return policy_for(fiscal_year).quarter_targets[quarter_of(month) - 1]
+
+
+def type_quarter_targets(fiscal_year: int, month: int, groups) -> dict[str, int]:
+    """The absorption target of each spending type for the quarter the month falls in."""
+    policy = policy_for(fiscal_year)
+    return {group: policy.targets_for(group)[quarter_of(month) - 1] for group in groups}
 
 
 def _control_q(actor: Actor, f: ControlFilter, prefix: str = "") -> Q:
@@ -424,12 +531,15 @@ def _figures(
     """`scope(prefix)`: the activities as conditions through a join (see _control_q); without it the
     tables are filtered by `activity_id IN (activities)`."""
     key = GROUPS[group] if group else None
-    rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month))
+    if not f.deviation_rule:
+        f.deviation_rule = policy_for(f.fiscal_year).deviation_rule
+    rule = f.deviation_rule
+    rows: dict[object, ControlFigures] = defaultdict(lambda: ControlFigures(month=f.month, rule=rule))
 
     def grouped(qs: QuerySet, prefix: str, **named):
-        if not key:  # values() without fields would group by every column
-            return [qs.aggregate(**named)]
-        return qs.values(f"{prefix}{key}").annotate(**named).order_by()
+        """One row per group and spending type."""
+        fields = [f"{prefix}{key}", "account_group"] if key else ["account_group"]
+        return qs.values(*fields).annotate(**named).order_by()
 
     ids = activities.values("id").order_by()  # a set: no ORDER BY inside IN (...)
     if scope is None:
@@ -442,10 +552,14 @@ def _figures(
     # Pagu and RPD from one pass over the lines: a plan belongs to exactly one line (LEFT JOIN, no
     # duplicates), a line without a plan adds its pagu and no plan.
     plan_sums = {name: Sum(f"plan__{name}") for name in RPD_FIELDS}
-    for row in grouped(lines, "activity__", pagu=Sum("amount"), **plan_sums):
+    for row in grouped(lines, "activity__", pagu=Sum("amount"), blocked=Sum("blocked"), **plan_sums):
         target = rows[row.get(f"activity__{key}") if key else None]
-        target.pagu = row["pagu"] or 0
-        target.plan = [row[name] or 0 for name in RPD_FIELDS]
+        figures = target.types.setdefault(row["account_group"], TypeFigures(row["account_group"]))
+        figures.pagu += row["pagu"] or 0
+        figures.blocked += row["blocked"] or 0
+        figures.plan = [a + (row[name] or 0) for a, name in zip(figures.plan, RPD_FIELDS, strict=True)]
+        target.pagu += row["pagu"] or 0
+        target.plan = [a + (row[name] or 0) for a, name in zip(target.plan, RPD_FIELDS, strict=True)]
     # One row per group with twelve filtered sums: ~11,000 rows for a national year by activity,
     # not the ~133,000 (activity, month) pairs. (GROUP BY (group, month) instead was no faster on
     # PostgreSQL and slower on SQLite, which then sorts every row: its activity index already
@@ -453,7 +567,17 @@ def _figures(
     month_sums = {f"r{m:02d}": Sum("amount", filter=Q(month=m)) for m in MONTHS}
     for row in grouped(realisations, "activity__", **month_sums):
         target = rows[row.get(f"activity__{key}") if key else None]
-        target.realised = [row[f"r{m:02d}"] or 0 for m in MONTHS]
+        values = [row[f"r{m:02d}"] or 0 for m in MONTHS]
+        target.realised = [a + b for a, b in zip(target.realised, values, strict=True)]
+        group_type = target.types.get(row["account_group"]) if row["account_group"] else None
+        if group_type is None and row["account_group"]:
+            # Spent on a type without pagu in this group: a type of its own (deviates 100 % where
+            # it spends, with no weight in the pagu-weighted rule).
+            group_type = target.types.setdefault(row["account_group"], TypeFigures(row["account_group"]))
+        if group_type is None:
+            target.untyped = [a + b for a, b in zip(target.untyped, values, strict=True)]
+        else:
+            group_type.realised = [a + b for a, b in zip(group_type.realised, values, strict=True)]
     if counts is not None:
         for row in counts:
             rows[row[key]].activities = row["n"]

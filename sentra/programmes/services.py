@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,11 +49,15 @@ from .models import (
     BudgetPolicy,
     DekonAllocation,
     DekonShare,
+    DeviationRule,
     DisbursementPlan,
+    DisbursementPlanVersion,
     Output,
     Programme,
     Realisation,
+    default_deviation_rule,
 )
+from .sakti import ACTIVITY_CODE_FIELDS, account_code_errors, activity_code_errors, normalise_code
 from .selectors import activity_pagu, policy_for
 
 
@@ -156,7 +160,17 @@ ACTIVITY_FIELDS = (
     "end_date",
     "plan_reference",
     "officer_name",
+    *ACTIVITY_CODE_FIELDS,  # SAKTI kegiatan/KRO/RO/komponen (issue 13.7)
 )
+
+
+def _check_sakti_codes(activity: Activity) -> None:
+    """The activity's SAKTI codes, upper-cased and trimmed, each of its shape (programmes.sakti)."""
+    for name in ACTIVITY_CODE_FIELDS:
+        setattr(activity, name, normalise_code(getattr(activity, name)))
+    errors = activity_code_errors({name: getattr(activity, name) for name in ACTIVITY_CODE_FIELDS})
+    if errors:
+        raise DomainError(errors[0].message, code=errors[0].code, errors=errors)
 
 
 def _check_schedule(activity: Activity) -> None:
@@ -237,6 +251,7 @@ def activity_create(
     activity.place_at_agency(programme.agency)
     _assign(activity, data, ACTIVITY_FIELDS)
     _check_schedule(activity)
+    _check_sakti_codes(activity)
     links = {"location_codes": location_codes, "centre_ids": centre_ids, "enterprise_ids": enterprise_ids}
     _save(actor, activity, links=lambda: _set_beneficiaries(actor, activity, **links))
     for output in outputs:
@@ -272,6 +287,7 @@ def activity_update(
     mark_edited(activity)
     _assign(activity, data, ACTIVITY_FIELDS)
     _check_schedule(activity)
+    _check_sakti_codes(activity)
     links = {"location_codes": location_codes, "centre_ids": centre_ids, "enterprise_ids": enterprise_ids}
     _save(
         actor,
@@ -484,11 +500,25 @@ def _check_line(document: BudgetDocument, activity: Activity, account_group: str
 
 @transaction.atomic
 def budget_line_set(
-    *, actor: Actor, document: BudgetDocument, activity: Activity, account_group: str, amount: Any
+    *,
+    actor: Actor,
+    document: BudgetDocument,
+    activity: Activity,
+    account_group: str = "",
+    amount: Any,
+    account_code: str | None = None,
 ) -> BudgetLine:
-    """Adds or changes one pagu of the current version (before the DIPA is revised, e.g. while drafting)."""
+    """Adds or changes one pagu of the current version (before the DIPA is revised, e.g. while drafting).
+    `account_code` is the SAKTI akun (6 digits, its first two the account group, which it gives when
+    `account_group` is blank); None keeps the line's akun."""
     require_record(actor, Action.EDIT, document)
     require_agency_write(actor, Action.EDIT, document.agency)
+    if account_code is not None:
+        account_code = normalise_code(account_code)
+        account_group = account_group or account_code[:2]
+        errors = account_code_errors(account_code, account_group)
+        if errors:
+            raise DomainError(errors[0].message, code=errors[0].code, errors=errors)
     value = _check_line(document, activity, account_group, amount)
     line = BudgetLine.objects.filter(
         document=document, activity=activity, account_group=account_group
@@ -496,10 +526,31 @@ def budget_line_set(
     before = snapshot(line) if line else None
     if line is None:
         line = BudgetLine(document=document, activity=activity, account_group=account_group)
+    _check_not_below_blocked(line, value)
     line.amount = value
+    if account_code is not None:
+        line.account_code = account_code
     _save(actor, line, before=before)
     _refresh_current_version(actor, document)
     return line
+
+
+def _check_not_below_blocked(line: BudgetLine, amount: int) -> None:
+    if amount < line.blocked:
+        raise _error(
+            _(
+                "Pagu %(code)s/%(group)s Rp%(amount)s lebih kecil dari blokirnya Rp%(blocked)s: "
+                "kurangi blokir dahulu."
+            )
+            % {
+                "code": line.activity.code,
+                "group": line.account_group,
+                "amount": f"{amount:,}".replace(",", "."),
+                "blocked": f"{line.blocked:,}".replace(",", "."),
+            },
+            "pagu_below_blocked",
+            "amount",
+        )
 
 
 def _refresh_current_version(actor: Actor, document: BudgetDocument) -> None:
@@ -538,6 +589,7 @@ def budget_revise(
             document=document, activity=activity, account_group=account_group, defaults={"amount": value}
         )
         if not _created and line.amount != value:
+            _check_not_below_blocked(line, value)
             line_before = snapshot(line)
             line.amount = value
             line.save(update_fields=["amount", "updated_at"])
@@ -569,27 +621,81 @@ def disbursement_plan_set(
     today: dt.date | None = None,
     expected_version: int | None = None,
 ) -> DisbursementPlan:
-    """Sets a line's RPD. The first plan is free; afterwards once per quarter, inside the window.
+    """Sets a line's RPD. The first plan is free; afterwards once per quarter, inside the quarter's
+    window (BudgetPolicy.rpd_windows), and only from that quarter's first month on: the months before
+    keep the plan that was in force for them (domain-facts 7.1). Every setting is kept as a version
+    (DisbursementPlanVersion) with the month it takes effect from.
     `expected_version` is the plan's version the caller saw (none yet: 0)."""
     require_record(actor, Action.EDIT, line)
     require_agency_write(actor, Action.EDIT, line.document.agency)
     values = _check_months(months, line.amount)
+    today = today or _today()
     plan = DisbursementPlan.objects.select_for_update().filter(line=line).first()
     if expected_version is not None and (plan.version if plan else 0) != expected_version:
         check_version(plan or DisbursementPlan(line=line, version=0), expected_version)
+    effective_from = 1
     if plan is None:
         plan = DisbursementPlan(line=line)
         before = None
     else:
         before = snapshot(plan)
-        if plan.months() != values:
-            quarter = _revision_quarter(line.document.fiscal_year, today or _today())
-            _check_revision_allowed(plan, quarter)
-            plan.revised_quarters = sorted({*plan.revised_quarters, quarter})
+        if plan.months() == values:
+            return plan  # nothing changes: no revision used up, no version
+        quarter = _revision_quarter(line.document.fiscal_year, today)
+        _check_revision_allowed(plan, quarter)
+        effective_from = (quarter - 1) * 3 + 1
+        _check_past_months_kept(plan.months(), values, effective_from)
+        _ensure_first_version(plan)
+        plan.revised_quarters = sorted({*plan.revised_quarters, quarter})
     for name, value in zip(RPD_FIELDS, values, strict=True):
         setattr(plan, name, value)
     _save(actor, plan, before=before, reason=reason)
+    number = (plan.versions.aggregate(last=Max("number"))["last"] + 1) if before else 0
+    DisbursementPlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        effective_from=effective_from,
+        took_effect_on=today,
+        months=values,
+        created_by=actor.username or "",
+    )
     return plan
+
+
+def _ensure_first_version(plan: DisbursementPlan) -> None:
+    """A plan written without versions (bulk loads) gets its version 0 as it stands before a revision."""
+    if not plan.versions.exists():
+        DisbursementPlanVersion.objects.create(
+            plan=plan,
+            number=0,
+            effective_from=1,
+            took_effect_on=plan.created_at.date() if plan.created_at else _today(),
+            months=plan.months(),
+            created_by="",
+        )
+
+
+def _check_past_months_kept(current: list[int], values: list[int], effective_from: int) -> None:
+    """A revision in quarter q leaves the months before q as they were planned."""
+    errors = [
+        FieldError(
+            RPD_FIELDS[m],
+            _(
+                "RPD %(month)s sudah lewat triwulan revisi ini dan tetap Rp%(amount)s: revisi hanya "
+                "mengubah bulan mulai %(first)s."
+            )
+            % {
+                "month": Month(m + 1).label,
+                "amount": f"{current[m]:,}".replace(",", "."),
+                "first": Month(effective_from).label,
+            },
+            "rpd_past_month",
+        )
+        for m in range(effective_from - 1)
+        if values[m] != current[m]
+    ]
+    if errors:
+        raise DomainError(errors[0].message, code="rpd_past_month", errors=errors)
 
 
 def _check_months(months: Sequence[Any], pagu: int) -> list[int]:
@@ -623,20 +729,22 @@ def _check_months(months: Sequence[Any], pagu: int) -> list[int]:
 
 
 def _revision_quarter(fiscal_year: int, today: dt.date) -> int:
-    """The quarter whose revision `today` would use, or a DomainError when the window is shut."""
-    policy = policy_for(fiscal_year)
-    if (
-        today.year != fiscal_year
-        or today.month not in policy.window_months
-        or today.day > policy.rpd_window_last_day
-    ):
-        months = ", ".join(str(Month(m).label) for m in policy.window_months)
-        raise _error(
-            _("RPD hanya dapat direvisi pada tanggal 1–%(day)s bulan %(months)s tahun %(year)s.")
-            % {"day": policy.rpd_window_last_day, "months": months, "year": fiscal_year},
-            "rpd_window_closed",
-        )
-    return quarter_of(today.month)
+    """The quarter whose revision window holds `today` (from the quarter's first day to its deadline
+    in the year's policy), or a DomainError when every window is shut."""
+    deadlines = policy_for(fiscal_year).rpd_windows
+    for quarter, deadline in enumerate(deadlines, start=1):
+        opens = dt.date(fiscal_year, (quarter - 1) * 3 + 1, 1)
+        if opens <= today <= deadline:
+            return quarter
+    raise _error(
+        _("RPD TA %(year)s hanya dapat direvisi dari awal triwulan sampai batasnya: %(dates)s.")
+        % {"year": fiscal_year, "dates": ", ".join(_date_label(d) for d in deadlines)},
+        "rpd_window_closed",
+    )
+
+
+def _date_label(value: dt.date) -> str:
+    return f"{value.day} {Month(value.month).label} {value.year}"
 
 
 def _check_revision_allowed(plan: DisbursementPlan, quarter: int) -> None:
@@ -698,6 +806,42 @@ def check_realisation(
 REALISATION_FIELDS = ("amount", "physical_progress", "output_achieved", "obstacles")
 
 
+def realisation_line(activity: Activity, account_group: str = "") -> BudgetLine | None:
+    """The budget line a realisation of the activity is spent from: the line of the given spending
+    type, or the activity's only line when none is given (so files and forms without a type still work
+    for single-line activities). None for an activity without pagu. DomainError when the type is not in
+    the activity's pagu or when several lines leave it open."""
+    lines = list(BudgetLine.objects.filter(activity=activity).order_by("account_group", "id"))
+    if account_group:
+        if account_group not in AccountGroup.values:
+            raise _error(
+                _("Jenis belanja %(group)s tidak dikenal (51, 52, 53 atau 57).") % {"group": account_group},
+                "invalid_account",
+                "account_group",
+            )
+        for line in lines:
+            if line.account_group == account_group:
+                return line
+        raise _error(
+            _("Kegiatan %(code)s tidak memiliki pagu jenis belanja %(group)s (ada: %(groups)s).")
+            % {
+                "code": activity.code,
+                "group": account_group,
+                "groups": ", ".join(line.account_group for line in lines) or "-",
+            },
+            "account_group_not_in_pagu",
+            "account_group",
+        )
+    if len(lines) > 1:
+        raise _error(
+            _("Kegiatan %(code)s memiliki pagu beberapa jenis belanja (%(groups)s): pilih jenis belanja.")
+            % {"code": activity.code, "groups": ", ".join(line.account_group for line in lines)},
+            "account_group_required",
+            "account_group",
+        )
+    return lines[0] if lines else None
+
+
 @transaction.atomic
 def realisation_record(
     *,
@@ -708,33 +852,49 @@ def realisation_record(
     physical_progress: Any,
     output_achieved: Any = 0,
     obstacles: str = "",
+    account_group: str = "",
     reason: str = "",
     today: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Realisation:
-    """Records (or corrects) one month of an activity. Correcting a submitted month sends it back to draft.
-    `expected_version` is the month's version the caller saw (not recorded yet: 0)."""
+    """Records (or corrects) one month of an activity and spending type (IKPA scores deviation per
+    type): the type may be left out when the activity has a single budget line. Correcting a submitted
+    month sends it back to draft. `expected_version` is the month's version the caller saw (not
+    recorded yet: 0). The total of a type never exceeds its pagu minus blokir."""
     require_record(actor, Action.VIEW, activity)
-    existing = Realisation.objects.select_for_update().filter(activity=activity, month=month).first()
+    line = realisation_line(activity, account_group)
+    group = line.account_group if line else ""
+    existing = (
+        Realisation.objects.select_for_update()
+        .filter(activity=activity, month=month, account_group=group)
+        .first()
+    )
+    if existing is None and group:
+        # A month recorded before types were asked: the first typed correction takes it over.
+        existing = (
+            Realisation.objects.select_for_update()
+            .filter(activity=activity, month=month, account_group="")
+            .first()
+        )
     if existing is not None:
         require_record(actor, Action.EDIT, existing)
         ensure_editable(existing)
     if expected_version is not None:
         check_version(existing or Realisation(version=0), expected_version)
     require_agency_write(actor, Action.EDIT if existing else Action.CREATE, activity.agency)
-    others = (
-        Realisation.objects.filter(activity=activity)
-        .exclude(month=month)
-        .aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
+    others = Realisation.objects.filter(activity=activity)
+    if line is not None and BudgetLine.objects.filter(activity=activity).count() > 1:
+        # Several types: each has its own pagu. (With one line every row of the activity, typed or
+        # recorded before types, was spent from it.)
+        others = others.filter(account_group=group)
+    others = others.exclude(pk=existing.pk if existing else None).aggregate(total=Sum("amount"))["total"] or 0
     errors = check_realisation(
         activity=activity,
         month=month,
         amount=amount,
         physical_progress=physical_progress,
         other_months_total=others,
-        pagu=activity_pagu(activity),
+        pagu=line.available if line else activity_pagu(activity),
         today=today or _today(),
     )
     if errors:
@@ -743,17 +903,59 @@ def realisation_record(
             code=errors[0].code,
             errors=errors,
         )
-    record = existing or Realisation(activity=activity, fiscal_year=activity.fiscal_year, month=month)
+    record = existing or Realisation(
+        activity=activity, fiscal_year=activity.fiscal_year, month=month, account_group=group
+    )
     before = snapshot(existing) if existing else None
     record.place_at_agency(activity.agency)
     if existing:
         mark_edited(record)
+    record.account_group = group
+    record.budget_line = line
     record.amount = amount
     record.physical_progress = Decimal(str(physical_progress))
     record.output_achieved = Decimal(str(output_achieved or 0))
     record.obstacles = obstacles or ""
     _save(actor, record, before=before, reason=reason)
     return record
+
+
+# --- blokir ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_line_block(
+    *, actor: Actor, line: BudgetLine, blocked: Any, reason: str = "", expected_version: int | None = None
+) -> BudgetLine:
+    """Sets the blokir of a budget line (0 lifts it): whole rupiah, not above the pagu still unspent.
+    Audited like the line (its history shows each change), with If-Match through `expected_version`."""
+    lock_latest(line, expected_version)
+    require_record(actor, Action.EDIT, line)
+    require_agency_write(actor, Action.EDIT, line.document.agency)
+    value = _whole(blocked)
+    if value is None or value < 0 or str(blocked).strip() != str(value):
+        raise _error(_("Blokir harus angka rupiah bulat, tidak negatif."), "invalid_amount", "blocked")
+    spent = Realisation.objects.filter(budget_line=line).aggregate(total=Sum("amount"))["total"] or 0
+    if value > line.amount - spent:
+        raise _error(
+            _(
+                "Blokir Rp%(blocked)s melebihi pagu yang belum direalisasikan "
+                "(Rp%(free)s dari pagu Rp%(pagu)s)."
+            )
+            % {
+                "blocked": f"{value:,}".replace(",", "."),
+                "free": f"{line.amount - spent:,}".replace(",", "."),
+                "pagu": f"{line.amount:,}".replace(",", "."),
+            },
+            "blocked_above_pagu",
+            "blocked",
+        )
+    if value == line.blocked:
+        return line
+    before = snapshot(line)
+    line.blocked = value
+    _save(actor, line, before=before, reason=reason)
+    return line
 
 
 # --- dekonsentrasi and tugas pembantuan ----------------------------------------------------------------
@@ -851,76 +1053,122 @@ def _within(value: int | None, low: int, high: int) -> bool:
     return value is not None and low <= value <= high
 
 
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
 def check_budget_policy(
     *,
+    fiscal_year: int,
     targets: Sequence[Any],
-    window_months: Sequence[Any],
-    window_last_day: Any,
+    window_dates: Sequence[Any],
     lag_threshold: Any,
+    deviation_rule: Any = None,
+    type_targets: dict[str, Sequence[Any]] | None = None,
 ) -> tuple[list[FieldError], dict[str, Any]]:
-    """Every rule on a year's control settings; returns the errors and the cleaned values."""
+    """Every rule on a year's control settings; returns the errors and the cleaned values.
+    `window_dates`: the four RPD revision deadlines (TW I–IV), each a date inside its quarter of the
+    year. `deviation_rule`: None keeps the year's default (weighted from 2024, plain mean before)."""
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
 
     def fail(field: str, message: str, code: str) -> None:
         errors.append(FieldError(field, message, code))
 
-    previous = 0
-    for quarter, raw in enumerate(targets, start=1):
-        field = f"target_q{quarter}"
-        value = _whole(raw)
-        if not _within(value, 0, 100):
+    def quarter_targets(values: Sequence[Any], field_of, label: str) -> list[int]:
+        previous, out = 0, []
+        for quarter, raw in enumerate(values, start=1):
+            field = field_of(quarter)
+            value = _whole(raw)
+            if not _within(value, 0, 100):
+                fail(
+                    field,
+                    _("Target penyerapan %(label)sTW %(q)s harus bilangan bulat 0–100%%.")
+                    % {"q": quarter, "label": label},
+                    "invalid_target",
+                )
+                continue
+            if value < previous:
+                fail(
+                    field,
+                    _(
+                        "Target penyerapan %(label)sTW %(q)s (%(value)s%%) tidak boleh lebih kecil dari "
+                        "target triwulan sebelumnya (%(previous)s%%): target bersifat kumulatif."
+                    )
+                    % {"q": quarter, "value": value, "previous": previous, "label": label},
+                    "targets_decreasing",
+                )
+            previous = value
+            out.append(value)
+        return out
+
+    for quarter, value in enumerate(quarter_targets(targets, lambda q: f"target_q{q}", ""), start=1):
+        clean[f"target_q{quarter}"] = value
+    clean_types: dict[str, list[int]] = {}
+    for group, values in sorted((type_targets or {}).items()):
+        if group not in AccountGroup.values:
             fail(
-                field,
-                _("Target penyerapan TW %(q)s harus bilangan bulat 0–100%%.") % {"q": quarter},
+                "type_targets",
+                _("Jenis belanja %(group)s tidak dikenal.") % {"group": group},
+                "invalid_account",
+            )
+            continue
+        if not values:
+            continue  # no targets of its own: the general ones apply
+        if len(values) != 4:
+            fail(
+                f"target_{group}",
+                _("Target jenis belanja %(group)s perlu empat triwulan.") % {"group": group},
                 "invalid_target",
             )
             continue
-        if value < previous:
+        parsed = quarter_targets(
+            values, lambda q, g=group: f"target_{g}", _("belanja %(group)s ") % {"group": group}
+        )
+        if len(parsed) == 4:
+            clean_types[group] = parsed
+    clean["type_targets"] = clean_types
+    if len(window_dates) != 4:
+        fail("rpd_window_q1", _("Batas revisi RPD perlu empat tanggal, satu per triwulan."), "window_quarter")
+    for quarter, raw in enumerate(window_dates[:4], start=1):
+        field = f"rpd_window_q{quarter}"
+        value = _as_date(raw)
+        if value is None:
             fail(
                 field,
-                _(
-                    "Target penyerapan TW %(q)s (%(value)s%%) tidak boleh lebih kecil dari target "
-                    "triwulan sebelumnya (%(previous)s%%): target bersifat kumulatif."
-                )
-                % {"q": quarter, "value": value, "previous": previous},
-                "targets_decreasing",
+                _("Batas revisi RPD TW %(q)s bukan tanggal (TTTT-BB-HH).") % {"q": ROMAN[quarter]},
+                "invalid_date",
             )
-        previous = value
-        clean[field] = value
-    months: list[int] = []
-    for raw in window_months:
-        value = _whole(raw)
-        if not _within(value, 1, 12):
+        elif value.year != fiscal_year or quarter_of(value.month) != quarter:
             fail(
-                "rpd_window_months",
-                _("Bulan jendela revisi RPD harus 1–12 (Januari–Desember)."),
-                "month_out_of_year",
+                field,
+                _("Batas revisi RPD TW %(q)s harus tanggal di triwulan itu pada tahun %(year)s.")
+                % {"q": ROMAN[quarter], "year": fiscal_year},
+                "window_quarter",
             )
-            break
-        months.append(value)
-    months = sorted(set(months))
-    if not months and not any(e.field == "rpd_window_months" for e in errors):
-        fail("rpd_window_months", _("Pilih sedikitnya satu bulan jendela revisi RPD."), "window_empty")
-    quarters = [quarter_of(m) for m in months]
-    if len(quarters) != len(set(quarters)):
-        fail(
-            "rpd_window_months",
-            _("RPD direvisi satu kali per triwulan: pilih paling banyak satu bulan di setiap triwulan."),
-            "window_quarter",
-        )
-    clean["rpd_window_months"] = months
-    # The single whole numbers, each in its range.
-    last_day = _("Tanggal terakhir jendela revisi RPD harus 1–31.")
-    threshold = _("Ambang keterlambatan harus 0–100 poin persen.")
-    for field, raw, low, high, message, code in (
-        ("rpd_window_last_day", window_last_day, 1, 31, last_day, "invalid_day"),
-        ("lag_threshold", lag_threshold, 0, 100, threshold, "invalid_threshold"),
-    ):
-        value = _whole(raw)
-        if not _within(value, low, high):
-            fail(field, message, code)
-        clean[field] = value  # as given when out of range: the caller refuses on the error anyway
+        clean[field] = value
+    if deviation_rule is not None:
+        if deviation_rule not in DeviationRule.values:
+            fail(
+                "deviation_rule",
+                _("Aturan deviasi harus 'weighted' (tertimbang pagu) atau 'mean' (rata-rata)."),
+                "invalid_rule",
+            )
+        clean["deviation_rule"] = deviation_rule
+    value = _whole(lag_threshold)
+    if not _within(value, 0, 100):
+        fail("lag_threshold", _("Ambang keterlambatan harus 0–100 poin persen."), "invalid_threshold")
+    clean["lag_threshold"] = value  # as given when out of range: the caller refuses on the error anyway
     return errors, clean
 
 
@@ -930,29 +1178,35 @@ def budget_policy_set(
     actor: Actor,
     fiscal_year: int,
     targets: Sequence[Any],
-    window_months: Sequence[Any],
-    window_last_day: Any,
+    window_dates: Sequence[Any],
     lag_threshold: Any,
+    deviation_rule: Any = None,
+    type_targets: dict[str, Sequence[Any]] | None = None,
     reason: str = "",
 ) -> BudgetPolicy:
-    """Sets a year's control settings (created on first save); only the ministry, audited."""
+    """Sets a year's control settings (created on first save); only the ministry, audited. A year
+    saved without a deviation rule gets its default (models.default_deviation_rule)."""
     require(actor, Action.EDIT, Area.PROGRAMMES)
     if not (actor.is_superuser or actor.is_national):
         raise AccessDenied(_("Kebijakan pengendalian anggaran ditetapkan oleh kementerian."))
     if len(targets) != 4:
         raise _error(_("Target penyerapan perlu empat triwulan."), "invalid_target", "target_q1")
     errors, clean = check_budget_policy(
+        fiscal_year=fiscal_year,
         targets=targets,
-        window_months=window_months,
-        window_last_day=window_last_day,
+        window_dates=window_dates,
         lag_threshold=lag_threshold,
+        deviation_rule=deviation_rule,
+        type_targets=type_targets,
     )
     if errors:
         message = errors[0].message if len(errors) == 1 else _("Kebijakan pengendalian tidak valid.")
         raise DomainError(message, code=errors[0].code, errors=errors)
     policy = BudgetPolicy.objects.select_for_update().filter(fiscal_year=fiscal_year).first()
     before = snapshot(policy) if policy else None
-    policy = policy or BudgetPolicy(fiscal_year=fiscal_year)
+    policy = policy or BudgetPolicy(
+        fiscal_year=fiscal_year, deviation_rule=default_deviation_rule(fiscal_year)
+    )
     for name, value in clean.items():
         setattr(policy, name, value)
     _save(actor, policy, before=before, reason=reason)

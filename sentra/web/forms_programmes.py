@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sentra.programmes.choices import AccountGroup, ActivityKind, FundingSource, Month
-from sentra.programmes.models import RPD_FIELDS
+from sentra.programmes.models import RPD_FIELDS, DeviationRule
 from sentra.verification.models import VerificationStatus
 
 from .forms import AgencyField, VersionedForm
@@ -76,6 +76,17 @@ class ActivityForm(VersionedForm):
         required=False,
         help_text=_("Pejabat/petugas yang bertanggung jawab atas kegiatan, mis. PPK atau kepala bidang."),
     )
+    # SAKTI coding (programmes.sakti checks the shapes in the service, with stable codes).
+    kegiatan_code = forms.CharField(
+        label=_("Kode kegiatan SAKTI"), max_length=20, required=False, help_text=_("4 digit, mis. 5305.")
+    )
+    kro_code = forms.CharField(label=_("Kode KRO"), max_length=20, required=False, help_text=_("Mis. RBS."))
+    ro_code = forms.CharField(
+        label=_("Kode RO"), max_length=20, required=False, help_text=_("3 digit, mis. 001.")
+    )
+    component_code = forms.CharField(
+        label=_("Kode komponen"), max_length=20, required=False, help_text=_("3 digit, mis. 051.")
+    )
     location_codes = forms.CharField(
         label=_("Lokasi (kode wilayah)"),
         required=False,
@@ -94,6 +105,10 @@ class ActivityForm(VersionedForm):
         "end_date",
         "plan_reference",
         "officer_name",
+        "kegiatan_code",
+        "kro_code",
+        "ro_code",
+        "component_code",
     )
 
     def __init__(self, *args, programmes=(), **kwargs):
@@ -129,6 +144,12 @@ class BudgetDocumentForm(forms.Form):
 class BudgetLineForm(forms.Form):
     activity = forms.TypedChoiceField(label=_("Kegiatan"), coerce=int)
     account_group = forms.ChoiceField(label=_("Jenis belanja"), choices=AccountGroup.choices)
+    account_code = forms.CharField(
+        label=_("Kode akun SAKTI"),
+        max_length=20,
+        required=False,
+        help_text=_("6 digit; dua digit pertama sama dengan jenis belanja, mis. 526111."),
+    )
     amount = forms.IntegerField(label=_("Pagu (Rp)"), min_value=0)
 
     def __init__(self, *args, activities=(), **kwargs):
@@ -188,6 +209,19 @@ class DisbursementPlanForm(VersionedForm):
         return [self.cleaned_data.get(name) or 0 for name in RPD_FIELDS]
 
 
+class BudgetLineBlockForm(VersionedForm):
+    """The blokir of a budget line: loose on purpose, programmes/services.py checks the amount."""
+
+    blocked = forms.IntegerField(
+        label=_("Blokir (Rp)"),
+        min_value=0,
+        help_text=_(
+            "Bagian pagu yang diblokir; penyerapan diukur terhadap pagu dikurangi blokir. 0: tanpa blokir."
+        ),
+    )
+    reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False)
+
+
 class DekonAllocationForm(forms.Form):
     total = forms.IntegerField(label=_("Total alokasi (Rp)"), min_value=0)
     legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False)
@@ -212,17 +246,35 @@ class BudgetPolicyForm(forms.Form):
     target_q2 = forms.IntegerField(label=_("Target penyerapan TW II (%)"))
     target_q3 = forms.IntegerField(label=_("Target penyerapan TW III (%)"))
     target_q4 = forms.IntegerField(label=_("Target penyerapan TW IV (%)"))
-    rpd_window_months = forms.TypedMultipleChoiceField(
-        label=_("Bulan jendela revisi RPD"),
-        coerce=int,
-        choices=Month.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("RPD boleh direvisi satu kali per triwulan, pada bulan yang dipilih."),
+    deviation_rule = forms.ChoiceField(
+        label=_("Aturan deviasi RPD"),
+        choices=DeviationRule.choices,
+        help_text=_(
+            "Deviasi dihitung per jenis belanja lalu digabung: tertimbang pagu (PER-5/PB/2024, sejak "
+            "2024) atau rata-rata sederhana (aturan 2022, untuk tahun sebelumnya)."
+        ),
     )
-    rpd_window_last_day = forms.IntegerField(
-        label=_("Tanggal terakhir jendela revisi RPD"),
-        help_text=_("Revisi RPD diterima dari tanggal 1 sampai tanggal ini pada bulan jendela."),
+    target_51 = forms.CharField(label=_("Target belanja 51 (TW I–IV, %)"), required=False)
+    target_52 = forms.CharField(label=_("Target belanja 52 (TW I–IV, %)"), required=False)
+    target_53 = forms.CharField(label=_("Target belanja 53 (TW I–IV, %)"), required=False)
+    target_57 = forms.CharField(
+        label=_("Target belanja 57 (TW I–IV, %)"),
+        required=False,
+        help_text=_("Empat angka dipisah koma, mis. 10,35,60,90; kosong: target umum di atas."),
+    )
+    rpd_window_q1 = forms.DateField(
+        label=_("Batas revisi RPD TW I"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rpd_window_q2 = forms.DateField(
+        label=_("Batas revisi RPD TW II"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rpd_window_q3 = forms.DateField(
+        label=_("Batas revisi RPD TW III"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rpd_window_q4 = forms.DateField(
+        label=_("Batas revisi RPD TW IV"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("RPD boleh direvisi sekali per triwulan, dari awal triwulan sampai tanggal batasnya."),
     )
     lag_threshold = forms.IntegerField(
         label=_("Ambang keterlambatan (poin %)"),
@@ -232,5 +284,24 @@ class BudgetPolicyForm(forms.Form):
     )
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False)
 
+    TYPE_GROUPS = ("51", "52", "53", "57")
+
     def targets(self) -> list[int | None]:
         return [self.cleaned_data.get(f"target_q{q}") for q in range(1, 5)]
+
+    def window_dates(self) -> list:
+        return [self.cleaned_data.get(f"rpd_window_q{q}") for q in range(1, 5)]
+
+    def type_targets(self) -> dict[str, list[str]]:
+        """{"53": ["5", "30", "60", "95"]} from "5, 30, 60, 95"; the service checks the numbers."""
+        out = {}
+        for group in self.TYPE_GROUPS:
+            text = (self.cleaned_data.get(f"target_{group}") or "").replace(";", ",")
+            values = [part.strip() for part in text.split(",") if part.strip()]
+            if values:
+                out[group] = values
+        return out
+
+    @staticmethod
+    def type_target_initial(policy) -> dict[str, str]:
+        return {f"target_{g}": ", ".join(str(v) for v in t) for g, t in (policy.type_targets or {}).items()}

@@ -28,6 +28,8 @@ urlpatterns = [
     path("dipa/<int:pk>/versi/", v.budget_versions, name="budget_versions"),
     path("dipa/<int:pk>/riwayat/", v.budget_history, name="budget_history"),
     path("pagu/<int:pk>/rpd/", v.rpd_form, name="rpd_form"),
+    path("pagu/<int:pk>/blokir/", v.budget_line_block, name="budget_line_block"),
+    path("pagu/<int:pk>/riwayat/", v.budget_line_history, name="budget_line_history"),
     # Dekonsentrasi
     path("dekon/", v.dekon_allocation, name="dekon_allocation"),
     # The year's control policy (quarter targets, RPD revision window, lag threshold)

@@ -522,11 +522,17 @@ def rakor_pack(
         )
     sources = [funding_source] if funding_source else sorted(DIPA_SOURCES)
     # One pass over every chosen source at once (not one per source): a national year is large.
-    f = ControlFilter(fiscal_year=fiscal_year, month=month, region=code, funding_sources=tuple(sources))
+    # The year's settings read once for the whole pack (target, threshold, deviation rule).
+    policy = policy_for(fiscal_year)
+    f = ControlFilter(
+        fiscal_year=fiscal_year,
+        month=month,
+        region=code,
+        funding_sources=tuple(sources),
+        deviation_rule=policy.deviation_rule,
+    )
     per_province = {row.key: row for row in control_figures(actor=actor, f=f, group="province")}
     total = combined(list(per_province.values()), month)
-    # The year's settings read once for the whole pack (target, threshold), not once per section.
-    policy = policy_for(fiscal_year)
     target = policy.quarter_targets[quarter_of(month) - 1]
     names = {r.code: r.name for r in region_children(code=None)}
 

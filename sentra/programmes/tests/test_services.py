@@ -124,37 +124,85 @@ class TestDisbursementPlan:
         assert "negative_amount" in codes(exc.value)
 
     def test_revised_once_per_quarter_inside_the_window(self, system_actor, line):
+        """2026 windows (DJPb): from the quarter's first day to 19 Feb, 15 Apr, 14 Jul, 14 Oct."""
         even_plan(line)
-        moved = [0, 0, 30_000_000] + [10_000_000] * 9
-        with pytest.raises(DomainError) as exc:  # 20 April: after the 14th, window shut
+        moved = [10_000_000] * 3 + [0, 0, 30_000_000] + [10_000_000] * 6  # April–June moved to June
+        with pytest.raises(DomainError) as exc:  # 16 April: the day after the TW II deadline
             services.disbursement_plan_set(
-                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 20)
+                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 16)
             )
         assert "rpd_window_closed" in codes(exc.value)
         services.disbursement_plan_set(
-            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 10)
+            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 15)
         )
-        again = [0, 0, 20_000_000] + [10_000_000] * 9
-        again[-1] += 10_000_000
+        again = [10_000_000] * 3 + [0, 0, 20_000_000] + [10_000_000] * 5 + [20_000_000]
         with pytest.raises(DomainError) as exc:
             services.disbursement_plan_set(
                 actor=system_actor, line=line, months=again, today=dt.date(YEAR, 4, 11)
             )
         assert "rpd_already_revised" in codes(exc.value)
-        services.disbursement_plan_set(actor=system_actor, line=line, months=again, today=dt.date(YEAR, 7, 1))
+        with pytest.raises(DomainError) as exc:  # TW III: June is past and keeps its 30 M
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=again, today=dt.date(YEAR, 7, 1)
+            )
+        assert "rpd_past_month" in codes(exc.value)
+        assert [e.field for e in exc.value.errors] == ["m06"]
+        kept_june = [10_000_000] * 3 + [0, 0, 30_000_000] + [0] + [10_000_000] * 4 + [20_000_000]
+        services.disbursement_plan_set(
+            actor=system_actor, line=line, months=kept_june, today=dt.date(YEAR, 7, 14)
+        )
         assert DisbursementPlan.objects.get(line=line).revised_quarters == [2, 3]
 
-    def test_the_window_is_configurable_per_year(self, system_actor, line):
-        BudgetPolicy.objects.create(fiscal_year=YEAR, rpd_window_months=[5], rpd_window_last_day=31)
+    def test_the_first_quarter_window_runs_from_january_to_19_february(self, system_actor, line):
         even_plan(line)
-        moved = [0, 0, 30_000_000] + [10_000_000] * 9
+        moved = [0, 20_000_000] + [10_000_000] * 10
+        with pytest.raises(DomainError) as exc:
+            services.disbursement_plan_set(
+                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 2, 20)
+            )
+        assert "rpd_window_closed" in codes(exc.value)
+        assert "19 Februari 2026" in exc.value.message
+        plan = services.disbursement_plan_set(
+            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 2, 19)
+        )
+        assert plan.months() == moved
+
+    def test_the_window_is_configurable_per_year(self, system_actor, line):
+        BudgetPolicy.objects.create(fiscal_year=YEAR, rpd_window_q2=dt.date(YEAR, 5, 31))
+        even_plan(line)
+        moved = [10_000_000] * 3 + [0, 20_000_000] + [10_000_000] * 7
         with pytest.raises(DomainError):
             services.disbursement_plan_set(
-                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 1)
+                actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 6, 1)
             )
         services.disbursement_plan_set(
             actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 5, 30)
         )
+
+    def test_every_setting_is_a_version_with_the_month_it_takes_effect(self, system_actor, line):
+        first = [10_000_000] * 12
+        services.disbursement_plan_set(actor=system_actor, line=line, months=first, today=dt.date(YEAR, 1, 5))
+        revised = [10_000_000] * 6 + [0, 20_000_000] + [10_000_000] * 4
+        plan = services.disbursement_plan_set(
+            actor=system_actor, line=line, months=revised, today=dt.date(YEAR, 7, 2)
+        )
+        versions = [(v.number, v.effective_from, v.took_effect_on, v.months) for v in plan.versions.all()]
+        assert versions == [
+            (0, 1, dt.date(YEAR, 1, 5), first),
+            (1, 7, dt.date(YEAR, 7, 2), revised),
+        ]
+        from sentra.programmes.models import plan_in_force
+
+        assert plan_in_force(list(plan.versions.all())) == plan.months() == revised
+
+    def test_a_plan_loaded_without_versions_gets_its_version_0_before_a_revision(self, system_actor, line):
+        even_plan(line)  # written directly, as the demo and old data do
+        moved = [10_000_000] * 3 + [0, 20_000_000] + [10_000_000] * 7
+        plan = services.disbursement_plan_set(
+            actor=system_actor, line=line, months=moved, today=dt.date(YEAR, 4, 1)
+        )
+        assert [(v.number, v.effective_from) for v in plan.versions.all()] == [(0, 1), (1, 4)]
+        assert plan.versions.get(number=0).months == [10_000_000] * 12
 
     def test_a_revision_that_changes_the_pagu_leaves_the_plan_flagged(self, system_actor, line):
         even_plan(line)
@@ -307,22 +355,21 @@ class TestDekonAllocation:
 
 
 class TestBudgetPolicy:
-    SETTINGS = {"targets": [20, 45, 70, 95], "window_months": [3, 6, 9, 12], "window_last_day": 20,
-                "lag_threshold": 15}  # fmt: skip
+    WINDOWS = [dt.date(YEAR, 2, 19), dt.date(YEAR, 4, 15), dt.date(YEAR, 7, 14), dt.date(YEAR, 10, 14)]
+    SETTINGS = {"targets": [20, 45, 70, 95], "window_dates": WINDOWS, "lag_threshold": 15}
 
     def set(self, actor, **changes):
         return services.budget_policy_set(actor=actor, fiscal_year=YEAR, **{**self.SETTINGS, **changes})
 
     def test_the_ministry_sets_a_year_and_it_is_audited(self, ministry_agency):
         admin = actor_of(persona(Role.MINISTRY_ADMIN, agency=ministry_agency))
-        policy = self.set(admin)
+        policy = self.set(admin, type_targets={"53": [5, 30, 60, 95]})
         assert policy.quarter_targets == (20, 45, 70, 95)
-        assert (policy.window_months, policy.rpd_window_last_day, policy.lag_threshold) == (
-            [3, 6, 9, 12],
-            20,
-            15,
-        )
-        self.set(admin, lag_threshold=25, reason="Rakor TW II")
+        assert (policy.rpd_windows, policy.lag_threshold) == (self.WINDOWS, 15)
+        assert policy.deviation_rule == "weighted"  # the default from TA 2024
+        assert policy.targets_for("53") == (5, 30, 60, 95)
+        assert policy.targets_for("52") == (20, 45, 70, 95)  # no targets of its own: the general ones
+        self.set(admin, lag_threshold=25, reason="Rakor TW II", type_targets={"53": [5, 30, 60, 95]})
         policy = BudgetPolicy.objects.get(fiscal_year=YEAR)
         assert policy.lag_threshold == 25
         events = AuditEvent.objects.filter(object_type="programmes.budgetpolicy", object_id=policy.pk)
@@ -332,17 +379,36 @@ class TestBudgetPolicy:
         ]
         assert events.order_by("id").last().changes == {"lag_threshold": [15, 25]}
 
+    def test_a_year_before_2024_defaults_to_the_plain_mean_and_the_rule_is_selectable(self, system_actor):
+        old = services.budget_policy_set(
+            actor=system_actor,
+            fiscal_year=2023,
+            targets=[15, 40, 60, 90],
+            window_dates=["2023-02-14", "2023-04-14", "2023-07-14", "2023-10-14"],
+            lag_threshold=10,
+        )
+        assert old.deviation_rule == "mean"
+        assert self.set(system_actor, deviation_rule="mean").deviation_rule == "mean"
+        assert self.set(system_actor, deviation_rule="weighted").deviation_rule == "weighted"
+
     @pytest.mark.parametrize(
         ("changes", "field", "code"),
         [
             ({"targets": [15, 40, 60, 101]}, "target_q4", "invalid_target"),
             ({"targets": [15, -1, 60, 90]}, "target_q2", "invalid_target"),
             ({"targets": [15, 40, 30, 90]}, "target_q3", "targets_decreasing"),
-            ({"window_months": []}, "rpd_window_months", "window_empty"),
-            ({"window_months": [0, 4]}, "rpd_window_months", "month_out_of_year"),
-            ({"window_months": [2, 3, 7]}, "rpd_window_months", "window_quarter"),
-            ({"window_last_day": 0}, "rpd_window_last_day", "invalid_day"),
-            ({"window_last_day": 32}, "rpd_window_last_day", "invalid_day"),
+            ({"window_dates": [*WINDOWS[:3], "14/10/2026"]}, "rpd_window_q4", "invalid_date"),
+            (
+                {"window_dates": [WINDOWS[0], dt.date(YEAR, 7, 1), *WINDOWS[2:]]},
+                "rpd_window_q2",
+                "window_quarter",
+            ),
+            ({"window_dates": [dt.date(YEAR - 1, 2, 19), *WINDOWS[1:]]}, "rpd_window_q1", "window_quarter"),
+            ({"window_dates": WINDOWS[:3]}, "rpd_window_q1", "window_quarter"),
+            ({"deviation_rule": "median"}, "deviation_rule", "invalid_rule"),
+            ({"type_targets": {"54": [1, 2, 3, 4]}}, "type_targets", "invalid_account"),
+            ({"type_targets": {"52": [10, 5, 60, 90]}}, "target_52", "targets_decreasing"),
+            ({"type_targets": {"52": [10, 20, 30]}}, "target_52", "invalid_target"),
             ({"lag_threshold": 101}, "lag_threshold", "invalid_threshold"),
             ({"lag_threshold": None}, "lag_threshold", "invalid_threshold"),
         ],
@@ -363,11 +429,11 @@ class TestBudgetPolicy:
 
     def test_the_new_settings_drive_the_rpd_window(self, system_actor, line):
         services.disbursement_plan_set(actor=system_actor, line=line, months=[10_000_000] * 12)
-        self.set(system_actor, window_months=[5], window_last_day=31)
+        self.set(system_actor, window_dates=[self.WINDOWS[0], dt.date(YEAR, 5, 31), *self.WINDOWS[2:]])
         services.disbursement_plan_set(
             actor=system_actor,
             line=line,
-            months=[20_000_000, 0] + [10_000_000] * 10,
+            months=[10_000_000] * 3 + [20_000_000, 0] + [10_000_000] * 7,
             today=dt.date(YEAR, 5, 31),
         )
         with pytest.raises(DomainError) as exc:

@@ -594,17 +594,29 @@ class TestRpd:
         assert "satu kali per triwulan" in html(client.get(url))
         response = client.post(url, self.months([20_000_000, 0] + [10_000_000] * 10))
         assert response.status_code == 200
-        assert "RPD hanya dapat direvisi pada tanggal" in html(response)
+        assert "hanya dapat direvisi dari awal triwulan sampai batasnya: 19 Februari 2026" in html(response)
 
     def test_second_revision_in_a_quarter_is_refused(self, client, regency_officer, tp_dipa, monkeypatch):
         monkeypatch.setattr(services, "_today", lambda: dt.date(YEAR, 10, 5))
         line = tp_dipa.lines.get()
         login(client, regency_officer)
         url = reverse("web:rpd_form", args=[line.pk])
-        first = client.post(url, self.months([20_000_000, 0] + [10_000_000] * 10))
+        first = client.post(url, self.months([10_000_000] * 9 + [20_000_000, 0, 10_000_000]))
         assert first.status_code == 302, html(first)
-        second = client.post(url, self.months([0, 20_000_000] + [10_000_000] * 10))
+        second = client.post(url, self.months([10_000_000] * 9 + [0, 20_000_000, 10_000_000]))
         assert second.status_code == 200 and "sudah direvisi pada triwulan 4" in html(second)
+        page = html(client.get(url))  # the RPD's versions: the first plan and the TW IV revision
+        versions = page.split('id="rpd-versions"')[1]
+        assert "Oktober–Desember" in versions and "5 Okt 2026" in versions
+
+    def test_a_revision_keeps_the_months_already_past(self, client, regency_officer, tp_dipa, monkeypatch):
+        monkeypatch.setattr(services, "_today", lambda: dt.date(YEAR, 10, 5))
+        line = tp_dipa.lines.get()
+        login(client, regency_officer)
+        url = reverse("web:rpd_form", args=[line.pk])
+        moved_june = client.post(url, self.months([10_000_000] * 5 + [0, 20_000_000] + [10_000_000] * 5))
+        assert moved_june.status_code == 200
+        assert "RPD Juni sudah lewat triwulan revisi ini" in html(moved_june)
 
 
 class TestDekon:
@@ -639,8 +651,9 @@ class TestDekon:
 
 class TestBudgetPolicy:
     GOOD = {"target_q1": 20, "target_q2": 45, "target_q3": 70, "target_q4": 95,
-            "rpd_window_months": ["3", "6", "9", "12"], "rpd_window_last_day": 20, "lag_threshold": 15,
-            "reason": "Keputusan Rakor"}  # fmt: skip
+            "rpd_window_q1": "2026-02-19", "rpd_window_q2": "2026-04-15", "rpd_window_q3": "2026-07-14",
+            "rpd_window_q4": "2026-10-14", "deviation_rule": "weighted", "target_53": "5, 30, 60, 95",
+            "lag_threshold": 15, "reason": "Keputusan Rakor"}  # fmt: skip
 
     def test_the_ministry_sets_the_year_and_sees_its_history(self, client, admin):
         login(client, admin)
@@ -651,8 +664,9 @@ class TestBudgetPolicy:
         response = client.post(url, self.GOOD)
         assert response.status_code == 302 and response.url == url
         policy = BudgetPolicy.objects.get(fiscal_year=YEAR)
-        assert policy.quarter_targets == (20, 45, 70, 95) and policy.window_months == [3, 6, 9, 12]
-        assert (policy.rpd_window_last_day, policy.lag_threshold) == (20, 15)
+        assert policy.quarter_targets == (20, 45, 70, 95) and policy.window_months == [2, 4, 7, 10]
+        assert policy.rpd_windows[0] == dt.date(2026, 2, 19) and policy.lag_threshold == 15
+        assert policy.targets_for("53") == (5, 30, 60, 95) and policy.deviation_rule == "weighted"
         page = html(client.get(url))
         assert 'id="policy-default"' not in page and 'name="target_q2" value="45"' in page
         history = reverse("web:budget_policy_history", args=[YEAR])
@@ -664,8 +678,8 @@ class TestBudgetPolicy:
         ("changes", "message"),
         [
             ({"target_q3": 30}, "tidak boleh lebih kecil dari target triwulan sebelumnya"),
-            ({"rpd_window_months": ["2", "3"]}, "paling banyak satu bulan di setiap triwulan"),
-            ({"rpd_window_months": []}, "Pilih sedikitnya satu bulan"),
+            ({"rpd_window_q2": "2026-07-01"}, "Batas revisi RPD TW II harus tanggal di triwulan itu"),
+            ({"target_53": "30, 20, 60, 95"}, "Target penyerapan belanja 53 TW 2"),
             ({"lag_threshold": 150}, "Ambang keterlambatan harus 0–100"),
         ],
     )
@@ -680,6 +694,7 @@ class TestBudgetPolicy:
         for user in (province_officer, regency_officer):
             page = html(login(client, user).get(url))
             assert 'id="policy-facts"' in page and "TW I 12%" in page and "7 poin persen" in page
+            assert "19 Februari 2026" in page and "tertimbang pagu" in page  # 2026: DJPb dates, PER-5
             assert 'name="target_q1"' not in page
             assert reverse("web:budget_policy_history", args=[YEAR]) not in page
             assert client.post(url, self.GOOD).status_code == 403

@@ -526,6 +526,11 @@ def control_map_provinces(request):
 
 class RealisationForm(forms.Form):
     month = forms.TypedChoiceField(label=gettext_lazy("Bulan"), coerce=int, choices=Month.choices)
+    account_group = forms.ChoiceField(
+        label=gettext_lazy("Jenis belanja"),
+        required=False,
+        help_text=gettext_lazy("Deviasi RPD dinilai per jenis belanja (IKPA)."),
+    )
     amount = forms.IntegerField(
         label=gettext_lazy("Realisasi keuangan bulan ini (Rp)"),
         help_text=gettext_lazy("Belanja bulan ini saja, bukan kumulatif."),
@@ -552,6 +557,18 @@ class RealisationForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Dicatat di riwayat perubahan (wajib diisi saat mengoreksi)."),
     )
+
+    def __init__(self, *args, lines=(), **kwargs):
+        """`lines`: the activity's budget lines; its types are the choices (one line: chosen)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["account_group"]
+        field.choices = [
+            ("", "—"),
+            *((line.account_group, line.get_account_group_display()) for line in lines),
+        ]
+        if len(lines) == 1:
+            field.initial = lines[0].account_group
+        field.required = len(lines) > 1
 
 
 def _realisation_or_404(actor: Actor, pk: int):
@@ -585,11 +602,15 @@ def realisation_form(request, pk: int | None = None):
         activity = _activity_or_404(actor, request.GET.get("kegiatan") or request.POST.get("kegiatan"))
         require(actor, Action.CREATE, Area.PROGRAMMES)
         require_record(actor, Action.VIEW, activity)
+    lines = list(activity.budget_lines.order_by("account_group", "id"))
     if request.method == "POST":
-        form = RealisationForm(request.POST)
+        form = RealisationForm(request.POST, lines=lines)
         if existing is not None:
             form.fields["month"].disabled = True
             form.fields["month"].initial = existing.month
+            if existing.account_group:  # a recorded type stays; a month recorded before types gets one
+                form.fields["account_group"].disabled = True
+                form.fields["account_group"].initial = existing.account_group
         if form.is_valid():
             month = form.cleaned_data["month"]
             try:
@@ -601,6 +622,7 @@ def realisation_form(request, pk: int | None = None):
                     physical_progress=form.cleaned_data["physical_progress"],
                     output_achieved=form.cleaned_data.get("output_achieved") or 0,
                     obstacles=form.cleaned_data.get("obstacles") or "",
+                    account_group=form.cleaned_data.get("account_group") or "",
                     reason=form.cleaned_data.get("reason") or "",
                 )
             except DomainError as error:
@@ -621,20 +643,20 @@ def realisation_form(request, pk: int | None = None):
         if existing is not None:
             initial = {
                 "month": existing.month,
+                "account_group": existing.account_group,
                 "amount": existing.amount,
                 "physical_progress": existing.physical_progress,
                 "output_achieved": existing.output_achieved,
                 "obstacles": existing.obstacles,
             }
-        form = RealisationForm(initial=initial)
+        form = RealisationForm(initial=initial, lines=lines)
         if existing is not None:
             form.fields["month"].disabled = True
-    months = {
-        r.month: r
-        for r in selectors.realisation_list(actor=actor, filters=selectors.PlanFilter()).filter(
-            activity=activity
-        )
-    }
+            form.fields["account_group"].disabled = bool(existing.account_group)
+    recorded = sorted(
+        selectors.realisation_list(actor=actor, filters=selectors.PlanFilter()).filter(activity=activity),
+        key=lambda r: (r.month, r.account_group),
+    )
     pagu = selectors.activity_pagu(activity)
     return render(
         request,
@@ -644,8 +666,8 @@ def realisation_form(request, pk: int | None = None):
             "activity": activity,
             "existing": existing,
             "pagu": pagu,
-            "recorded": [months[m] for m in sorted(months)],
-            "realised_total": sum(r.amount for r in months.values()),
+            "recorded": recorded,
+            "realised_total": sum(r.amount for r in recorded),
             "output": activity.outputs.first(),
             "activity_url": optional_reverse("web:activity_detail", activity.pk),
         },

@@ -33,6 +33,7 @@ from sentra.programmes.models import (
     DisbursementPlan,
     Realisation,
 )
+from sentra.programmes.sakti import social_aid_warning
 from sentra.regions.models import Region
 from sentra.registry.selectors import RegistryFilter, centre_list, enterprise_list
 from sentra.verification.models import VerificationStatus
@@ -43,6 +44,7 @@ from ..forms import ReasonForm, VersionedForm, add_domain_errors
 from ..forms_programmes import (
     ActivityForm,
     BudgetDocumentForm,
+    BudgetLineBlockForm,
     BudgetLineForm,
     BudgetPolicyForm,
     BudgetReviseForm,
@@ -724,6 +726,7 @@ def budget_line_form(request, pk: int):
             initial = {
                 "activity": line.activity_id,
                 "account_group": line.account_group,
+                "account_code": line.account_code,
                 "amount": line.amount,
             }
     form = BudgetLineForm(request.POST or None, initial=initial, activities=activities)
@@ -736,11 +739,17 @@ def budget_line_form(request, pk: int):
                 activity=activity,
                 account_group=form.cleaned_data["account_group"],
                 amount=form.cleaned_data["amount"],
+                account_code=form.cleaned_data["account_code"],
             )
         except DomainError as error:
             add_domain_errors(form, error)
         else:
             messages.success(request, _("Pagu tersimpan."))
+            warning = social_aid_warning(
+                form.cleaned_data["account_group"], form.cleaned_data["account_code"]
+            )
+            if warning:  # questioned, not refused (programmes.sakti)
+                messages.warning(request, warning.message)
             return redirect(document.get_absolute_url())
     return _form_page(
         request,
@@ -838,10 +847,66 @@ def rpd_form(request, pk: int):
             "line": line,
             "plan": plan,
             "month_fields": [form[name] for name in RPD_FIELDS],
-            "window_months": [Month(m).label for m in policy.window_months],
-            "window_last_day": policy.rpd_window_last_day,
+            "windows": policy.rpd_windows,
+            "versions": [
+                {
+                    "version": v,
+                    "months": [(Month(m).label, value) for m, value in enumerate(v.months, start=1)],
+                }
+                for v in (selectors.plan_versions(plan) if plan else [])
+            ],
         },
     )
+
+
+def _block_initial(line: BudgetLine) -> dict:
+    return VersionedForm.loaded_from(line, {"blocked": line.blocked})
+
+
+@login_required
+def budget_line_block(request, pk: int):
+    """Sets the blokir of a budget line (If-Match through the form's version); its history is the
+    line's history page."""
+    actor = actor_for_request(request)
+    line = _404(selectors.budget_line_get(actor=actor, pk=pk))
+    require_record(actor, Action.EDIT, line.document)
+    form = BudgetLineBlockForm(request.POST or None, initial=_block_initial(line))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_block(
+                actor=actor,
+                line=line,
+                blocked=form.cleaned_data["blocked"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
+            )
+        except StaleVersion as error:
+            line.refresh_from_db()
+            form.show_conflict(error, line, _block_initial(line))
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Blokir tersimpan."))
+            return redirect(line.document.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        title=_("Blokir pagu %(code)s / %(group)s (pagu Rp%(amount)s)")
+        % {
+            "code": line.activity.code,
+            "group": line.account_group,
+            "amount": f"{line.amount:,}".replace(",", "."),
+        },
+        back=line.document.get_absolute_url(),
+    )
+
+
+@login_required
+@require_GET
+def budget_line_history(request, pk: int):
+    """A budget line's history: its pagu and blokir changes (audited like every versioned write)."""
+    actor = actor_for_request(request)
+    return history_page(request, _404(selectors.budget_line_get(actor=actor, pk=pk)))
 
 
 @login_required
@@ -989,8 +1054,9 @@ def budget_policy(request):
     if can_edit:
         initial = {
             **{f"target_q{q}": t for q, t in enumerate(policy.quarter_targets, start=1)},
-            "rpd_window_months": policy.window_months,
-            "rpd_window_last_day": policy.rpd_window_last_day,
+            **{f"rpd_window_q{q}": d for q, d in enumerate(policy.rpd_windows, start=1)},
+            **BudgetPolicyForm.type_target_initial(policy),
+            "deviation_rule": policy.deviation_rule,
             "lag_threshold": policy.lag_threshold,
         }
         form = BudgetPolicyForm(request.POST or None, initial=initial)
@@ -1000,9 +1066,10 @@ def budget_policy(request):
                     actor=actor,
                     fiscal_year=year,
                     targets=form.targets(),
-                    window_months=form.cleaned_data["rpd_window_months"],
-                    window_last_day=form.cleaned_data["rpd_window_last_day"],
+                    window_dates=form.window_dates(),
                     lag_threshold=form.cleaned_data["lag_threshold"],
+                    deviation_rule=form.cleaned_data["deviation_rule"],
+                    type_targets=form.type_targets(),
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
@@ -1019,7 +1086,7 @@ def budget_policy(request):
             "policy": policy,
             "saved": saved,
             "form": form,
-            "window_months": [Month(m).label for m in policy.window_months],
+            "windows": policy.rpd_windows,
             "history_url": reverse("web:budget_policy_history", args=[year])
             if saved and _is_ministry(actor)
             else "",
