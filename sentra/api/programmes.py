@@ -26,6 +26,7 @@ from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.programmes import selectors, services
 from sentra.programmes.choices import AccountGroup, ActivityKind, FundingSource
 from sentra.programmes.models import Activity, BudgetLine, Programme
+from sentra.programmes.sakti import ACTIVITY_CODE_FIELDS, social_aid_warning
 from sentra.regions.models import Region
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import bulk_transition, transition
@@ -247,6 +248,10 @@ class ActivityOut(Schema):
     end_date: date | None
     plan_reference: str
     officer_name: str = Field(description="Penanggung jawab kegiatan (nama pejabat/petugas).")
+    kegiatan_code: str = Field(description="Kode kegiatan SAKTI (4 digit); kosong bila tidak di DIPA.")
+    kro_code: str = Field(description="Kode KRO SAKTI (3 karakter).")
+    ro_code: str = Field(description="Kode RO SAKTI (3 digit).")
+    component_code: str = Field(description="Kode komponen SAKTI (3 digit).")
     verification_status: VerificationStatus
     return_reason: str
     submitted_at: datetime | None
@@ -317,6 +322,14 @@ class ActivityIn(Schema):
     end_date: date | None = None
     plan_reference: Str = Field("", max_length=300)
     officer_name: Str = Field("", max_length=150, description="Penanggung jawab kegiatan.")
+    kegiatan_code: Str = Field(
+        "", max_length=20, description="Kode kegiatan SAKTI, 4 digit (`invalid_kegiatan_code`)."
+    )
+    kro_code: Str = Field("", max_length=20, description="Kode KRO, 3 huruf/angka (`invalid_kro_code`).")
+    ro_code: Str = Field("", max_length=20, description="Kode RO, 3 digit (`invalid_ro_code`).")
+    component_code: Str = Field(
+        "", max_length=20, description="Kode komponen, 3 digit (`invalid_component_code`)."
+    )
     locations: list[Str] = Field([], max_length=500, description="Kode wilayah lokasi kegiatan.")
     centres: list[Id] = Field([], max_length=500, description="Id sentra IKM penerima.")
     enterprises: list[Id] = Field([], max_length=5000, description="Id IKM penerima.")
@@ -333,6 +346,10 @@ class ActivityPatch(Schema):
     end_date: date | None = None
     plan_reference: Str | None = Field(None, max_length=300)
     officer_name: Str | None = Field(None, max_length=150)
+    kegiatan_code: Str | None = Field(None, max_length=20)
+    kro_code: Str | None = Field(None, max_length=20)
+    ro_code: Str | None = Field(None, max_length=20)
+    component_code: Str | None = Field(None, max_length=20)
     locations: list[Str] | None = Field(None, max_length=500)
     centres: list[Id] | None = Field(None, max_length=500)
     enterprises: list[Id] | None = Field(None, max_length=5000)
@@ -394,7 +411,7 @@ def activity_patch(request, activity_id: Id, payload: ActivityPatch, response: H
     for name in ("code", "name", "kind", "funding_source"):
         if name in data and data[name] is None:  # required columns: null means "unchanged"
             data.pop(name)
-    for name in ("description", "plan_reference", "officer_name"):
+    for name in ("description", "plan_reference", "officer_name", *ACTIVITY_CODE_FIELDS):
         if name in data and data[name] is None:
             data[name] = ""
     services.activity_update(
@@ -447,7 +464,12 @@ class BudgetLineOut(Schema):
     activity_code: str = Field(alias="activity.code")
     activity_name: str = Field(alias="activity.name")
     account_group: AccountGroup
+    account_code: str = Field(description="Akun SAKTI 6 digit (dua digit pertama = jenis belanja).")
     amount: int = Field(description="Pagu (Rp).")
+    warnings: list[dict[str, str]] = Field(
+        description="Peringatan yang tidak menolak data (`code`, `field`, `message`), mis. "
+        "`social_aid_for_ikm`: belanja bansos (57) untuk IKM dipertanyakan (PMK 254/2015 jo. 228/2016)."
+    )
     plan: list[int] | None = Field(description="RPD Januari–Desember (Rp); null bila belum ada.")
     plan_balanced: bool = Field(description="Jumlah RPD 12 bulan sama dengan pagu.")
     revised_quarters: list[int] = Field(description="Triwulan saat RPD sudah direvisi.")
@@ -464,6 +486,11 @@ class BudgetLineOut(Schema):
     def resolve_plan(obj):
         plan = BudgetLineOut._plan(obj)
         return plan.months() if plan else None
+
+    @staticmethod
+    def resolve_warnings(obj):
+        warning = social_aid_warning(obj.account_group, obj.account_code)
+        return [warning.as_dict()] if warning else []
 
     @staticmethod
     def resolve_plan_balanced(obj):
@@ -605,6 +632,12 @@ class BudgetLineIn(Schema):
     activity_id: Id = Field(description="Kegiatan satker DIPA ini, tahun dan sumber dana yang sama.")
     account_group: AccountGroup = Field(description="Jenis belanja (51, 52, 53, 57 …).")
     amount: Rupiah = Field(description="Pagu (Rp), tidak negatif.")
+    account_code: Str | None = Field(
+        None,
+        max_length=20,
+        description="Akun SAKTI 6 digit, dua digit pertamanya = jenis belanja (`invalid_account_code`, "
+        "`account_group_mismatch`); tidak diisi: akun tidak berubah. Hanya untuk pagu, bukan revisi.",
+    )
 
 
 class BudgetRevisionIn(Schema):
@@ -670,6 +703,7 @@ def budget_line_set(request, budget_id: Id, payload: BudgetLineIn):
         activity=activity,
         account_group=payload.account_group,
         amount=payload.amount,
+        account_code=payload.account_code,
     )
     return (200 if existed else 201), BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
 
