@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -25,7 +25,8 @@ from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_filter_q
 from sentra.registry import selectors, services
-from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
+from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, RawMaterialOrigin, SizeClass
+from sentra.registry.exports import unit_key
 from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
 from sentra.verification.models import VerificationStatus
 
@@ -273,6 +274,10 @@ class EnterpriseOut(Schema):
     name: str
     owner_name: str
     nib: str | None
+    unit_key: str = Field(
+        description="Kunci unit usaha NIB/KBLI/kode desa (satu NIB dapat memiliki beberapa unit); "
+        "kosong bila tanpa NIB."
+    )
     kbli: str = Field(alias="kbli_id")
     kbli_title: str = Field(alias="kbli.title")
     village: str = Field(alias="village_id")
@@ -291,6 +296,25 @@ class EnterpriseOut(Schema):
     year_started: int | None
     size_class: SizeClass
     status: EnterpriseStatus
+    installed_capacity: Decimal | None
+    production_quantity: Decimal | None
+    production_unit: str
+    raw_material: str
+    raw_material_quantity: Decimal | None
+    raw_material_unit: str
+    raw_material_origin: RawMaterialOrigin | Literal[""]
+    other_raw_materials: str
+    land_building_value: int | None
+    water_use: Decimal | None
+    water_unit: str
+    fuel_type: str
+    fuel_use: Decimal | None
+    fuel_unit: str
+    electricity_use: Decimal | None
+    electricity_unit: str
+    machine_count: int | None
+    machines: str
+    data_year: int | None
     created_at: datetime
     updated_at: datetime
     verification_status: VerificationStatus
@@ -299,6 +323,13 @@ class EnterpriseOut(Schema):
     verified_at: datetime | None
     accepted_at: datetime | None
     version: int = Field(description="Versi data; sama dengan ETag.")
+
+    @staticmethod
+    def resolve_unit_key(obj: Enterprise) -> str:
+        return unit_key(obj)
+
+
+SIINAS_DESCRIPTION = "Butir laporan SIINas industri kecil (Permenperin 13/2025 Pasal 7); jumlah per tahun."
 
 
 class EnterpriseIn(Schema):
@@ -318,6 +349,25 @@ class EnterpriseIn(Schema):
     production_value: Int64 | None = None
     year_started: Int64 | None = None
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE
+    installed_capacity: DecimalIn | None = Field(None, description=SIINAS_DESCRIPTION)
+    production_quantity: DecimalIn | None = None
+    production_unit: Text = ""
+    raw_material: Text = Field("", description="Bahan baku utama.")
+    raw_material_quantity: DecimalIn | None = None
+    raw_material_unit: Text = ""
+    raw_material_origin: RawMaterialOrigin | Literal[""] = ""
+    other_raw_materials: Text = Field("", description="Satu per baris: nama, jumlah, satuan, asal.")
+    land_building_value: Int64 | None = Field(None, description="Rupiah.")
+    water_use: DecimalIn | None = None
+    water_unit: Text = ""
+    fuel_type: Text = ""
+    fuel_use: DecimalIn | None = None
+    fuel_unit: Text = ""
+    electricity_use: DecimalIn | None = None
+    electricity_unit: Text = ""
+    machine_count: Int64 | None = None
+    machines: Text = ""
+    data_year: Int64 | None = None
 
 
 class EnterprisePatch(Schema):
@@ -336,6 +386,37 @@ class EnterprisePatch(Schema):
     production_value: Int64 | None = None
     year_started: Int64 | None = None
     status: EnterpriseStatus | None = None
+    installed_capacity: DecimalIn | None = None
+    production_quantity: DecimalIn | None = None
+    production_unit: Text | None = None
+    raw_material: Text | None = None
+    raw_material_quantity: DecimalIn | None = None
+    raw_material_unit: Text | None = None
+    raw_material_origin: RawMaterialOrigin | Literal[""] | None = None
+    other_raw_materials: Text | None = None
+    land_building_value: Int64 | None = None
+    water_use: DecimalIn | None = None
+    water_unit: Text | None = None
+    fuel_type: Text | None = None
+    fuel_use: DecimalIn | None = None
+    fuel_unit: Text | None = None
+    electricity_use: DecimalIn | None = None
+    electricity_unit: Text | None = None
+    machine_count: Int64 | None = None
+    machines: Text | None = None
+    data_year: Int64 | None = None
+
+
+class BusinessOut(Schema):
+    """One business actor (a NIB) and its units the caller may read."""
+
+    nib: str
+    units: int = Field(description="Jumlah unit usaha yang dapat Anda baca.")
+    workers: int = Field(description="Jumlah tenaga kerja semua unit itu.")
+    investment: int = Field(description="Jumlah investasi semua unit itu (Rp).")
+    kbli_codes: list[str]
+    village_codes: list[str]
+    results: list[EnterpriseOut]
 
 
 def _enterprise_or_404(actor, enterprise_id: int) -> Enterprise:
@@ -359,6 +440,23 @@ def enterprise_list(request, filters: Query[ListFilters]):
 )
 def enterprise_detail(request, enterprise_id: Id, response: HttpResponse):
     return tagged(response, _enterprise_or_404(api_actor(request), enterprise_id))
+
+
+@router.get(
+    "/businesses/{nib}",
+    response={200: BusinessOut, 404: ErrorOut, **REFUSED},
+    summary="Semua unit usaha satu NIB",
+    description="OSS-RBA: satu NIB (pelaku usaha) dapat memiliki beberapa unit usaha dengan KBLI dan/atau "
+    "lokasi berbeda. Hanya unit di wilayah kerja Anda; 404 bila tidak ada.",
+)
+def business_detail(request, nib: Text):
+    actor = api_actor(request)
+    require(actor, Action.LIST)
+    units = list(selectors.business_units(actor=actor, nib=nib))
+    if not units:
+        raise NotFound
+    summary = selectors.business_summary(units, nib)
+    return {**summary.__dict__, "results": units}
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, 400: dict, **REFUSED}, summary="Tambah IKM")
@@ -495,6 +593,8 @@ class CentreOut(Schema):
             member_count=obj.member_count,
             members_other_kbli=obj.members_other_kbli,
             kbli_code=obj.kbli_id,
+            members_other_raw_material=obj.members_other_raw_material,
+            raw_material=obj.raw_material,
         )
 
 

@@ -21,6 +21,13 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", _("Tutup")
 
 
+class RawMaterialOrigin(models.TextChoices):
+    """Where a unit's main raw material comes from, as SIINas asks it (dalam negeri / impor)."""
+
+    DOMESTIC = "domestic", _("Dalam negeri")
+    IMPORTED = "imported", _("Impor")
+
+
 class CertificationKind(models.TextChoices):
     HALAL = "halal", _("Halal")
     SNI = "sni", _("SNI")

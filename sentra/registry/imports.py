@@ -68,7 +68,7 @@ from sentra.regions.models import Kbli, Region
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
-from .choices import CentreStatus, DecreeKind, EnterpriseStatus
+from .choices import CentreStatus, DecreeKind, EnterpriseStatus, RawMaterialOrigin
 from .models import (
     MANUFACTURING_DIVISIONS,
     Centre,
@@ -82,6 +82,7 @@ from .models import (
 from .services import (
     ENTERPRISE_FIELDS,
     centre_members_other_kbli,
+    centre_members_other_raw_material,
     centre_warning_items,
     enterprise_size_class,
     owning_agency,
@@ -116,6 +117,7 @@ def natural_name(name: str) -> str:
 # Whether an existing record may be updated by the importing actor; small ints so that the maps of
 # existing records (millions of entries nationally) stay as small as before: pk << 2 | guard.
 MAY_UPDATE, OUTSIDE, OTHER_AGENCY, LOCKED = 0, 1, 2, 3
+AMBIGUOUS = -1  # a row without a NIB that names several units, or a unit with a NIB (EnterpriseSchema)
 
 
 class _Guard:
@@ -172,17 +174,18 @@ class _Guard:
 
 
 def report_nib_taken(report: ImportReport, row_number: int, nib: str) -> None:
-    """The one answer for a row whose NIB another record holds that this import cannot update: the
-    record lies outside the actor's region, or someone registered it while the import ran. It names
-    no record, region or agency (the actor may not be allowed to read them), whichever the case."""
+    """The one answer for a row whose unit (NIB, KBLI, village) another record holds that this import
+    cannot update: someone registered it while the import ran. It names no record or agency (the
+    actor may not be allowed to read them)."""
     report.error(
         row_number,
         "nib",
         nib,
         "nib_taken",
         _(
-            "NIB %(nib)s sudah dipakai IKM lain yang tidak dapat diperbarui dari berkas ini; tidak ada "
-            "data yang ditulis. Periksa NIB-nya, lalu unggah ulang berkas."
+            "Unit usaha dengan NIB %(nib)s, KBLI dan desa/kelurahan ini sudah dipakai IKM lain yang "
+            "tidak dapat diperbarui dari berkas ini; tidak ada data yang ditulis. Periksa NIB, KBLI dan "
+            "kode wilayahnya, lalu unggah ulang berkas."
         )
         % {"nib": nib},
     )
@@ -340,12 +343,49 @@ PARENT_PLACE_COLUMNS = (
     Column("provinsi", _l("Nama provinsi."), "Kalimantan Timur"),
 )
 
+# SIINas reporting items (Permenperin 13/2025 Pasal 7), all optional: a file without them imports
+# as before and leaves them unchanged on the records it updates. Quantities are per year.
+SIINAS_COLUMNS = (
+    Column("kapasitas_terpasang", _l("Kapasitas terpasang per tahun (satuan kapasitas)."), "1500"),
+    Column("jumlah_produksi", _l("Jumlah produksi per tahun."), "1000"),
+    Column("satuan_produksi", _l("Satuan produksi, misalnya kg."), "kg"),
+    Column("bahan_baku", _l("Bahan baku utama."), "Ikan tenggiri"),
+    Column("jumlah_bahan_baku", _l("Jumlah bahan baku utama per tahun."), "800"),
+    Column("satuan_bahan_baku", _l("Satuan bahan baku, misalnya kg."), "kg"),
+    Column("asal_bahan_baku", _l("Dalam negeri atau Impor."), "Dalam negeri"),
+    Column(
+        "bahan_baku_lain",
+        _l("Bahan baku lain, satu per baris: nama, jumlah, satuan, asal."),
+        "Tepung tapioka, 300, kg, dalam negeri",
+        multiline=True,
+    ),
+    Column("nilai_tanah_bangunan", _l("Nilai tanah dan bangunan (Rp)."), "150.000.000"),
+    Column("pemakaian_air", _l("Pemakaian air per tahun."), "120"),
+    Column("satuan_air", _l("Satuan air, misalnya m3."), "m3"),
+    Column("jenis_bahan_bakar", _l("Jenis bahan bakar, misalnya LPG."), "LPG"),
+    Column("pemakaian_bahan_bakar", _l("Pemakaian bahan bakar per tahun."), "360"),
+    Column("satuan_bahan_bakar", _l("Satuan bahan bakar, misalnya kg atau liter."), "kg"),
+    Column("pemakaian_listrik", _l("Pemakaian listrik per tahun."), "2400"),
+    Column("satuan_listrik", _l("Satuan listrik, misalnya kWh."), "kWh"),
+    Column("jumlah_mesin", _l("Jumlah mesin/peralatan produksi."), "3"),
+    Column(
+        "mesin",
+        _l("Mesin/peralatan utama: jenis dan jumlahnya."),
+        "Penggorengan 2, pengemas 1",
+        multiline=True,
+    ),
+    Column("tahun_data", _l("Tahun yang diwakili data produksi dan pemakaian."), "2025"),
+)
+
 ENTERPRISE_COLUMNS = (
     Column("nama_usaha", _l("Nama usaha (wajib), paling banyak 200 karakter."), "UD Amplang Saloloang"),
     Column("nama_pemilik", _l("Nama pemilik."), "Siti Aminah"),
     Column(
         "nib",
-        _l("Nomor Induk Berusaha, 13 angka. Kunci pembaruan: NIB yang sama memperbarui data."),
+        _l(
+            "Nomor Induk Berusaha, 13 angka. Kunci pembaruan: unit usaha dengan NIB, KBLI dan desa yang "
+            "sama diperbarui; NIB yang sama dengan KBLI atau desa lain menjadi unit baru."
+        ),
         "9120001234567",
     ),
     Column("kbli", _l("Kode KBLI 2020 lima digit (wajib)."), "10794"),
@@ -372,6 +412,7 @@ ENTERPRISE_COLUMNS = (
     Column("nilai_produksi", _l("Nilai produksi per tahun (Rp)."), "120.000.000"),
     Column("tahun_mulai", _l("Tahun mulai usaha."), "2015"),
     Column("status", _l("Aktif, Tidak aktif, atau Tutup (kosong = Aktif)."), "Aktif"),
+    *SIINAS_COLUMNS,
 )
 
 # column → model fields it sets, for updating only what the file carries
@@ -390,6 +431,25 @@ ENTERPRISE_FIELDS_BY_COLUMN = {
     "nilai_produksi": ("production_value",),
     "tahun_mulai": ("year_started",),
     "status": ("status",),
+    "kapasitas_terpasang": ("installed_capacity",),
+    "jumlah_produksi": ("production_quantity",),
+    "satuan_produksi": ("production_unit",),
+    "bahan_baku": ("raw_material",),
+    "jumlah_bahan_baku": ("raw_material_quantity",),
+    "satuan_bahan_baku": ("raw_material_unit",),
+    "asal_bahan_baku": ("raw_material_origin",),
+    "bahan_baku_lain": ("other_raw_materials",),
+    "nilai_tanah_bangunan": ("land_building_value",),
+    "pemakaian_air": ("water_use",),
+    "satuan_air": ("water_unit",),
+    "jenis_bahan_bakar": ("fuel_type",),
+    "pemakaian_bahan_bakar": ("fuel_use",),
+    "satuan_bahan_bakar": ("fuel_unit",),
+    "pemakaian_listrik": ("electricity_use",),
+    "satuan_listrik": ("electricity_unit",),
+    "jumlah_mesin": ("machine_count",),
+    "mesin": ("machines",),
+    "tahun_data": ("data_year",),
 }
 PLACE_FIELDS = ("village", "province_code", "regency_code")
 
@@ -447,52 +507,74 @@ class EnterpriseSchema(_RegistrySchema):
         # Lookups see the records that existed when the import began (ids up to this mark), as a
         # map loaded here would: not those this import creates (a row matching one of them is a
         # duplicate inside the file, reported so). Records created meanwhile by someone else are
-        # not seen either; a NIB among them makes the write fail on its unique index, all undone.
+        # not seen either; a unit key among them makes the write fail on its unique index, all undone.
         self.now = timezone.now()
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        # The current batch's existing records: pk << 2 | guard (may this actor update it?);
-        # by_name's are negated when that record has a NIB (see _existing).
-        self.by_nib: dict[str, int] = {}
-        self.by_name: dict[tuple[str, str], int] = {}
+        # The current batch's existing records as pk << 2 | guard (may this actor update it?): by
+        # unit key (NIB, KBLI, village); the units of each NIB that the actor may read (for the
+        # "new unit of a known NIB" warning); and by (name, village) as (value, nib, kbli) for rows
+        # matched by name (see _existing).
+        self.by_unit: dict[tuple[str, str, str], int] = {}
+        self.nib_units: dict[str, list[tuple[str, str]]] = {}
+        self.by_name: dict[tuple[str, str], list[tuple[int, str | None, str]]] = {}
         self.batch: list[tuple[Row, dict[str, Any], int | None]] = []
 
     def _load_existing(self, parsed: list[dict[str, Any]]) -> None:
-        """The records the batch's rows may update: by NIB, then by (name, village) for rows whose NIB
-        is absent or unknown (a NIB-less row matches any record there, a row with a NIB only one
-        without)."""
-        self.by_nib, self.by_name = {}, {}
+        """The records the batch's rows may update: by unit key (NIB, KBLI, village), then by (name,
+        village) for rows without a NIB and rows whose unit is not registered (see _existing)."""
+        self.by_unit, self.nib_units, self.by_name = {}, {}, {}
         if not self.high_water:  # the table was empty when the import began: every row is new
             return
         stored = Enterprise.objects.filter(pk__lte=self.high_water)
-        record = self.guard.record
+        record, place = self.guard.record, self.guard.place
         nibs = {data["nib"] for data in parsed if data["nib"]}
         if nibs:
-            for pk, nib, village, agency_id, status in stored.filter(nib__in=nibs).values_list(
-                "id", "nib", "village_id", "agency_id", "verification_status"
+            for pk, nib, kbli, village, agency_id, status in stored.filter(nib__in=nibs).values_list(
+                "id", "nib", "kbli_id", "village_id", "agency_id", "verification_status"
             ):
-                self.by_nib[nib] = pk << 2 | record(village, agency_id, status)
+                self.by_unit[(nib, kbli, village)] = pk << 2 | record(village, agency_id, status)
+                if place(village):  # units outside the actor's region are not named to them
+                    self.nib_units.setdefault(nib, []).append((kbli, village))
         any_record = {data["village"] for data in parsed if not data["nib"]}
-        without_nib = {data["village"] for data in parsed if data["nib"] and data["nib"] not in self.by_nib}
+        without_nib = {
+            data["village"]
+            for data in parsed
+            if data["nib"] and (data["nib"], data["kbli"], data["village"]) not in self.by_unit
+        }
         without_nib -= any_record
         for villages, records in ((any_record, stored), (without_nib, stored.filter(nib__isnull=True))):
             if not villages:
                 continue
-            for pk, nib, name, village, agency_id, status in records.filter(
+            for pk, nib, kbli, name, village, agency_id, status in records.filter(
                 village_id__in=villages
-            ).values_list("id", "nib", "name", "village_id", "agency_id", "verification_status"):
+            ).values_list("id", "nib", "kbli_id", "name", "village_id", "agency_id", "verification_status"):
                 value = pk << 2 | record(village, agency_id, status)
-                self.by_name[(natural_name(name), village)] = -value if nib else value
+                self.by_name.setdefault((natural_name(name), village), []).append((value, nib, kbli))
 
-    def _existing(self, nib: str | None, name: str, village: str) -> int | None:
-        """pk << 2 | guard of the record this row updates, or None for a new record."""
-        if nib and nib in self.by_nib:
-            return self.by_nib[nib]
-        found = self.by_name.get((natural_name(name), village))
-        if found is None:
-            return None
-        if found > 0 or not nib:
-            return abs(found)
-        return None  # same name and village but another NIB: a different unit
+    def _existing(self, nib: str | None, kbli: str, name: str, village: str) -> int | None:
+        """pk << 2 | guard of the record this row updates, None for a new record, or AMBIGUOUS.
+
+        A row with a NIB updates its unit (NIB, KBLI, village); otherwise a record without a NIB of
+        the same name and village (the NIB is filled in): the one with the row's KBLI, else the only
+        one. Another NIB or another KBLI of a known NIB is a different unit: a new record.
+        A row without a NIB updates the record of its name and village with its KBLI, else the only
+        record of that name and village if it has no NIB (as before units; its KBLI may change).
+        A record with a NIB and another KBLI, or several, cannot be told apart without the NIB."""
+        if nib:
+            found = self.by_unit.get((nib, kbli, village))
+            if found is not None:
+                return found
+        candidates = self.by_name.get((natural_name(name), village), [])
+        if nib:
+            candidates = [c for c in candidates if not c[1]]
+        same_kbli = [value for value, _nib, other in candidates if other == kbli]
+        if len(same_kbli) == 1:
+            return same_kbli[0]
+        if len(candidates) == 1 and not candidates[0][1] and not same_kbli:
+            return candidates[0][0]
+        if candidates and not nib:
+            return AMBIGUOUS
+        return None
 
     def _parsers(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
         """(column, field, parser) in the order errors are reported; the village comes after kbli."""
@@ -516,6 +598,25 @@ class EnterpriseSchema(_RegistrySchema):
             ("nilai_produksi", "production_value", _whole(0, MAX_BIGINT)),
             ("tahun_mulai", "year_started", _whole(1900, 2100)),
             ("status", "status", _choice(EnterpriseStatus)),
+            ("kapasitas_terpasang", "installed_capacity", _quantity()),
+            ("jumlah_produksi", "production_quantity", _quantity()),
+            ("satuan_produksi", "production_unit", _text(30)),
+            ("bahan_baku", "raw_material", _text(200)),
+            ("jumlah_bahan_baku", "raw_material_quantity", _quantity()),
+            ("satuan_bahan_baku", "raw_material_unit", _text(30)),
+            ("asal_bahan_baku", "raw_material_origin", _choice(RawMaterialOrigin)),
+            ("bahan_baku_lain", "other_raw_materials", _text(2000)),
+            ("nilai_tanah_bangunan", "land_building_value", _whole(0, MAX_BIGINT)),
+            ("pemakaian_air", "water_use", _quantity()),
+            ("satuan_air", "water_unit", _text(20)),
+            ("jenis_bahan_bakar", "fuel_type", _text(50)),
+            ("pemakaian_bahan_bakar", "fuel_use", _quantity()),
+            ("satuan_bahan_bakar", "fuel_unit", _text(20)),
+            ("pemakaian_listrik", "electricity_use", _quantity()),
+            ("satuan_listrik", "electricity_unit", _text(20)),
+            ("jumlah_mesin", "machine_count", _whole(0, MAX_INT)),
+            ("mesin", "machines", _text(2000)),
+            ("tahun_data", "data_year", _whole(1900, 2100)),
         )
 
     def parse(self, row: Row, report: ImportReport | None) -> dict[str, Any] | None:
@@ -545,6 +646,7 @@ class EnterpriseSchema(_RegistrySchema):
         data["workers"] = data["workers"] or 0
         data["investment"] = data["investment"] or 0
         data["status"] = data["status"] or EnterpriseStatus.ACTIVE
+        data["raw_material_origin"] = data["raw_material_origin"] or ""
         return data
 
     def _parse_kbli(self, value: Any) -> str:
@@ -573,24 +675,59 @@ class EnterpriseSchema(_RegistrySchema):
             if data is None:
                 keys.append(None)
                 continue
-            village = data["village"]
+            village, nib, kbli = data["village"], data["nib"], data["kbli"]
             found = None
             if not self.guard.place(village):
                 self.guard.place_error(report, row, village)
             else:
-                found = self._existing(data["nib"], data["name"], village)
-                if found is not None and found & 3:
-                    column = "nib" if data["nib"] and data["nib"] in self.by_nib else "nama_usaha"
+                found = self._existing(nib, kbli, data["name"], village)
+                if found == AMBIGUOUS:
+                    found = None
+                    report.error(
+                        row.number,
+                        "nib",
+                        "",
+                        "unit_ambiguous",
+                        _(
+                            "Di desa/kelurahan ini ada lebih dari satu unit usaha bernama “%(name)s” atau "
+                            "unitnya ber-NIB dengan KBLI lain; isi NIB dan KBLI unit yang dimaksud."
+                        )
+                        % {"name": data["name"]},
+                    )
+                elif found is not None and found & 3:
+                    column = "nib" if nib and (nib, kbli, village) in self.by_unit else "nama_usaha"
                     self.guard.record_error(report, row, column, found & 3, _("IKM"))
+                elif found is None and nib in self.nib_units:
+                    self._new_unit_warning(report, row, nib, kbli, village)
             self.batch.append((row, data, found))
             keys.append(
-                ("nib", data["nib"]) if data["nib"] else ("name", natural_name(data["name"]), village)
+                ("unit", nib, kbli, village) if nib else ("name", natural_name(data["name"]), village)
             )
         return keys
 
+    def _new_unit_warning(self, report: ImportReport, row: Row, nib: str, kbli: str, village: str) -> None:
+        """A row with a known NIB and a KBLI or village none of its units has: a new unit of that
+        business actor, not an update. Said in the report (dry run and commit) so that a mistyped
+        KBLI or village code is seen before it becomes a second unit."""
+        units = sorted(self.nib_units[nib])
+        known = "; ".join(f"KBLI {k} di {v}" for k, v in units[:5]) + ("; …" if len(units) > 5 else "")
+        report.warn(
+            row.number,
+            "nib",
+            nib,
+            "new_unit",
+            _(
+                "NIB %(nib)s sudah terdaftar dengan unit lain (%(known)s); baris ini menjadi unit usaha "
+                "baru dengan KBLI %(kbli)s di %(village)s, bukan pembaruan. Periksa KBLI dan kode "
+                "wilayahnya bila yang dimaksud unit yang sudah ada."
+            )
+            % {"nib": nib, "known": known, "kbli": kbli, "village": village},
+        )
+
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
         return "nib", _(
-            "IKM yang sama (NIB yang sama, atau nama dan desa yang sama) sudah ada di baris %(row)d."
+            "Unit usaha yang sama (NIB, KBLI dan desa yang sama, atau tanpa NIB: nama dan desa yang sama) "
+            "sudah ada di baris %(row)d."
         ) % {"row": first_row}
 
     def begin_write(self, report: ImportReport) -> None:
@@ -631,6 +768,12 @@ class EnterpriseSchema(_RegistrySchema):
         report.created += self.inserter.flush()
         report.updated += self.updater.flush()
         self.inserter.history.flush()
+
+
+def _quantity() -> Callable[[Any], Decimal | None]:
+    """A yearly quantity (capacity, production, raw material, water, fuel, electricity): 0 or more,
+    two decimals, as the model's DecimalField(14, 2) stores it."""
+    return _decimal(Decimal(0), None, places=2, max_digits=14)
 
 
 def _text(limit: int) -> Callable[[Any], str]:
@@ -811,7 +954,8 @@ class _EnterpriseInserter:
         self.table = meta.db_table
         self.db_columns = tuple(fields[c].column for c in columns)
         self.pending: list[tuple[Any, ...]] = []
-        self.pending_nibs: dict[str, int] = {}  # NIB → file row, for the batch not yet written
+        # (NIB, KBLI, village) → file row, for the batch not yet written
+        self.pending_units: dict[tuple[str, str, str], int] = {}
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.events_sql, self.events_params = self._events_statement(fields)
         # A batch's rows are the ids between the last batch's highest and the highest id this
@@ -893,7 +1037,7 @@ class _EnterpriseInserter:
     def add(self, data: dict[str, Any], kbli: str, village: str, row_number: int) -> int:
         """Queue one row; returns the number of rows written now (0 or a batch)."""
         if data["nib"]:
-            self.pending_nibs[data["nib"]] = row_number
+            self.pending_units[(data["nib"], kbli, village)] = row_number
         size = enterprise_size_class(workers=data["workers"], investment=data["investment"])
         data["status"] = str(data["status"])  # a TextChoices member when the cell was blank
         self.pending.append(
@@ -917,7 +1061,7 @@ class _EnterpriseInserter:
         except IntegrityError as exc:
             self._nib_taken(exc)
             raise
-        written, self.pending, self.pending_nibs = len(self.pending), [], {}
+        written, self.pending, self.pending_units = len(self.pending), [], {}
         with self.connection.cursor() as cursor:
             cursor.execute(self.last_id_sql, self.last_id_params)
             last_id = cursor.fetchone()[0]
@@ -930,27 +1074,35 @@ class _EnterpriseInserter:
         return written
 
     def _nib_taken(self, exc: IntegrityError) -> None:
-        """Name the row whose NIB someone else registered after the file was checked, and refuse
-        (report_nib_taken: nothing of the record that took it is named).
+        """Name the row whose unit (NIB, KBLI, village) someone else registered after the file was
+        checked, and refuse (report_nib_taken: nothing of the record that took it is named).
 
-        The check saw no record with that NIB; another user's save in between is the only way here
-        (the file's own duplicates were refused earlier). PostgreSQL names the key in the error's
-        detail; SQLite does not, but its transaction is still usable, so the batch's NIBs that a
-        record not of this import now holds are looked up."""
-        if not self.pending_nibs:
+        The check saw no such unit; another user's save in between is the only way here (the file's
+        own duplicates were refused earlier). PostgreSQL names the key in the error's detail;
+        SQLite does not, but its transaction is still usable, so the batch's units that a record not
+        of this import now holds are looked up."""
+        if not self.pending_units:
             return
         detail = getattr(getattr(exc.__cause__, "diag", None), "message_detail", None) or ""
-        taken = set(re.findall(r"\(nib\)=\((\d{13})\)", detail)) & set(self.pending_nibs)
-        if not taken and self.connection.vendor == "sqlite":
-            taken = set(
-                Enterprise.objects.filter(nib__in=list(self.pending_nibs))
-                .exclude(created_at=self.now, agency_id=self.agency_id)
-                .values_list("nib", flat=True)
+        taken = {
+            (nib, kbli, village)
+            for nib, kbli, village in re.findall(
+                r"\(nib, kbli_id, village_id\)=\((\d{13}), (\d{5}), ([\d.]+)\)", detail
             )
-        for nib in sorted(taken, key=self.pending_nibs.__getitem__):
+        } & set(self.pending_units)
+        if not taken and self.connection.vendor == "sqlite":
+            nibs = {nib for nib, _kbli, _village in self.pending_units}
+            taken = {
+                unit
+                for unit in Enterprise.objects.filter(nib__in=nibs)
+                .exclude(created_at=self.now, agency_id=self.agency_id)
+                .values_list("nib", "kbli_id", "village_id")
+                if unit in self.pending_units
+            }
+        for unit in sorted(taken, key=self.pending_units.__getitem__):
             # Whether the actor may read the record that took it is not asked (PostgreSQL's
-            # transaction is aborted here): the answer is the one of a NIB held outside their region.
-            report_nib_taken(self.report, self.pending_nibs[nib], nib)
+            # transaction is aborted here): the answer is the one of a unit held outside their region.
+            report_nib_taken(self.report, self.pending_units[unit], unit[0])
         if taken:
             raise WriteRefused from exc
 
@@ -1033,9 +1185,19 @@ class CentreSchema(_RegistrySchema):
         self.guard = self._guard()
         self.places = _Places(present)
         self.kbli = set(Kbli.objects.filter(level=5).values_list("code", flat=True))
-        # Members are named by NIB; only enterprises the actor may read can be named.
+        # Members are named by NIB; only enterprises the actor may read can be named. A NIB of
+        # several units (issue 13 point 4) maps to its units (id, KBLI, village), loaded apart: few.
         readable = Enterprise.objects.filter(region_q(self.guard.actor), nib__isnull=False)
-        self.members: dict[str, int] = dict(readable.values_list("nib", "id").iterator(chunk_size=20_000))
+        self.members: dict[str, int] = {}
+        several: set[str] = set()
+        for nib, pk in readable.values_list("nib", "id").iterator(chunk_size=20_000):
+            if self.members.setdefault(nib, pk) != pk:
+                several.add(nib)
+        self.member_units: dict[str, list[tuple[int, str, str]]] = {}
+        for pk, nib, kbli, village in readable.filter(nib__in=several).values_list(
+            "id", "nib", "kbli_id", "village_id"
+        ):
+            self.member_units.setdefault(nib, []).append((pk, kbli, village))
         # (name, main village) → pk << 2 | guard
         self.existing: dict[tuple[str, str], int] = {
             (natural_name(name), village): pk << 2 | self.guard.record(village, agency_id, status)
@@ -1062,7 +1224,7 @@ class CentreSchema(_RegistrySchema):
         data["decree"] = self._decree(row, report, data["villages"])
         status = _field(row, report, "status", lambda v: parse_choice(v, CentreStatus))
         data["status"] = status or (CentreStatus.DESIGNATED if data["decree"] else CentreStatus.PROPOSED)
-        data["members"] = self._members(row, report)
+        data["members"] = self._members(row, report, data["villages"], data["kbli"])
         if report is not None and report.error_count > before:
             return None
         return data
@@ -1118,23 +1280,67 @@ class CentreSchema(_RegistrySchema):
             "signatory": row.text("penanda_tangan")[:150],
         }
 
-    def _members(self, row: Row, report: ImportReport | None) -> list[int] | None:
+    def _members(
+        self, row: Row, report: ImportReport | None, villages: list[str], kbli: str | None
+    ) -> list[int] | None:
         if "nib_anggota" not in self.present:
             return None
         ids: list[int] = []
-        for nib in filter(None, (p.strip() for p in re.split(r"[;,\n]", row.text("nib_anggota")))):
-            if nib not in self.members:
+        for entry in filter(None, (p.strip() for p in re.split(r"[;,\n]", row.text("nib_anggota")))):
+            found, message = self._member(entry, villages, kbli)
+            if found is None:
                 if report is not None:
+                    code = "unknown_member" if message is None else "member_ambiguous"
                     report.error(
                         row.number,
                         "nib_anggota",
-                        nib,
-                        "unknown_member",
-                        _("Tidak ada IKM terdaftar dengan NIB %(nib)s; impor IKM-nya dulu.") % {"nib": nib},
+                        entry,
+                        code,
+                        message
+                        or _("Tidak ada IKM terdaftar dengan NIB %(nib)s; impor IKM-nya dulu.")
+                        % {"nib": entry},
                     )
-            elif self.members[nib] not in ids:
-                ids.append(self.members[nib])
+            elif found not in ids:
+                ids.append(found)
         return ids
+
+    def _member(self, entry: str, villages: list[str], kbli: str | None) -> tuple[int | None, str | None]:
+        """The enterprise a member entry names: a NIB, or a unit key NIB/KBLI/village code as the
+        enterprise export writes it. A NIB of several units means its unit in one of the centre's
+        villages, else its unit with the centre's KBLI; (None, message) when that is still not one
+        unit, (None, None) when none is known."""
+        nib, _slash, rest = entry.partition("/")
+        if nib not in self.members:
+            return None, None
+        units = self.member_units.get(nib)
+        if units is None:
+            return (self.members[nib], None) if not rest else self._member_by_key(nib, rest, [])
+        if rest:
+            return self._member_by_key(nib, rest, units)
+        for narrowed in ([u for u in units if u[2] in villages], [u for u in units if u[1] == kbli]):
+            if len(narrowed) == 1:
+                return narrowed[0][0], None
+        listed = "; ".join(f"{nib}/{k}/{v}" for _pk, k, v in sorted(units, key=lambda u: (u[1], u[2]))[:5])
+        return None, _(
+            "NIB %(nib)s memiliki beberapa unit usaha (%(units)s); tulis kunci unit anggota yang dimaksud "
+            "sebagai NIB/KBLI/kode desa."
+        ) % {"nib": nib, "units": listed}
+
+    def _member_by_key(
+        self, nib: str, rest: str, units: list[tuple[int, str, str]]
+    ) -> tuple[int | None, str | None]:
+        kbli, _slash, village = rest.partition("/")
+        if not units:  # the NIB's only unit: read its key
+            units = [
+                (pk, k, v)
+                for pk, k, v in Enterprise.objects.filter(pk=self.members[nib]).values_list(
+                    "id", "kbli_id", "village_id"
+                )
+            ]
+        for pk, unit_kbli, unit_village in units:
+            if unit_kbli == kbli and unit_village == (normalise_code(village) or village):
+                return pk, None
+        return None, None
 
     def check(self, row: Row, report: ImportReport) -> Any:
         data = self.parse(row, report)
@@ -1149,8 +1355,15 @@ class CentreSchema(_RegistrySchema):
                 self.guard.record_error(report, row, "nama_sentra", found & 3, _("Sentra"))
         if data["members"] is not None:
             other = centre_members_other_kbli(kbli_code=data["kbli"], enterprise_ids=data["members"])
+            other_material = centre_members_other_raw_material(
+                raw_material=data["raw_material"] or "", enterprise_ids=data["members"]
+            )
             for code, message in centre_warning_items(
-                member_count=len(data["members"]), members_other_kbli=other, kbli_code=data["kbli"]
+                member_count=len(data["members"]),
+                members_other_kbli=other,
+                kbli_code=data["kbli"],
+                members_other_raw_material=other_material,
+                raw_material=data["raw_material"] or "",
             ):
                 report.warn(row.number, "nib_anggota", row.text("nib_anggota"), code, message)
         return (natural_name(data["name"]), data["villages"][0])

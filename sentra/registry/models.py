@@ -12,7 +12,15 @@ from sentra.core.models import TimeStampedModel
 from sentra.core.versioning import Versioned
 from sentra.verification.models import VerifiableModel
 
-from .choices import CentreStatus, CertificationKind, DecreeKind, EnterpriseStatus, MarketReach, SizeClass
+from .choices import (
+    CentreStatus,
+    CertificationKind,
+    DecreeKind,
+    EnterpriseStatus,
+    MarketReach,
+    RawMaterialOrigin,
+    SizeClass,
+)
 
 nib_validator = RegexValidator(r"^\d{13}$", _("NIB harus terdiri dari 13 angka."), code="nib_format")
 
@@ -133,14 +141,19 @@ class Enterprise(RegionPlacedModel):
 
     name = models.CharField(_("nama usaha"), max_length=200)
     owner_name = models.CharField(_("nama pemilik"), max_length=150, blank=True)
+    # OSS-RBA: the NIB identifies the business actor, not a unit; one NIB holds several units with
+    # different KBLI and/or locations (domain-facts §7.2). A unit is NIB + KBLI + village
+    # (constraint enterprise_unit below); registry.selectors.business_units lists a NIB's units.
     nib = models.CharField(
         _("NIB"),
         max_length=13,
         null=True,
         blank=True,
-        unique=True,
         validators=[nib_validator],
-        help_text=_("Nomor Induk Berusaha, 13 angka."),
+        help_text=_(
+            "Nomor Induk Berusaha, 13 angka. Satu NIB dapat memiliki beberapa unit usaha (KBLI "
+            "dan/atau lokasi berbeda)."
+        ),
     )
     kbli = models.ForeignKey(
         "regions.Kbli",
@@ -177,6 +190,103 @@ class Enterprise(RegionPlacedModel):
     production_value = models.PositiveBigIntegerField(
         _("nilai produksi per tahun (Rp)"), null=True, blank=True
     )
+    # SIINas items for small industry (Permenperin 13/2025 Pasal 7; domain-facts §5, §7.2): what
+    # the unit reports each year besides workers, investment and production capacity above. All
+    # optional; quantities per year. Text columns carry a database default so that migration 0008
+    # adds them without rewriting the table and bulk loaders that name their columns keep working.
+    installed_capacity = models.DecimalField(
+        _("kapasitas terpasang"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Per tahun, dalam satuan kapasitas."),
+    )
+    production_quantity = models.DecimalField(
+        _("jumlah produksi per tahun"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    production_unit = models.CharField(
+        _("satuan produksi"),
+        max_length=30,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Misalnya kg."),
+    )
+    raw_material = models.CharField(
+        _("bahan baku utama"), max_length=200, blank=True, default="", db_default=""
+    )
+    raw_material_quantity = models.DecimalField(
+        _("jumlah bahan baku per tahun"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    raw_material_unit = models.CharField(
+        _("satuan bahan baku"), max_length=30, blank=True, default="", db_default=""
+    )
+    raw_material_origin = models.CharField(
+        _("asal bahan baku"),
+        max_length=10,
+        choices=RawMaterialOrigin.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    other_raw_materials = models.TextField(
+        _("bahan baku lain"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Satu per baris: nama, jumlah, satuan, asal."),
+    )
+    land_building_value = models.PositiveBigIntegerField(
+        _("nilai tanah dan bangunan (Rp)"), null=True, blank=True
+    )
+    water_use = models.DecimalField(
+        _("pemakaian air per tahun"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    water_unit = models.CharField(
+        _("satuan air"), max_length=20, blank=True, default="", db_default="", help_text=_("Misalnya m³.")
+    )
+    fuel_type = models.CharField(
+        _("jenis bahan bakar"),
+        max_length=50,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Misalnya solar, LPG, kayu bakar."),
+    )
+    fuel_use = models.DecimalField(
+        _("pemakaian bahan bakar per tahun"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fuel_unit = models.CharField(
+        _("satuan bahan bakar"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Misalnya liter."),
+    )
+    electricity_use = models.DecimalField(
+        _("pemakaian listrik per tahun"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    electricity_unit = models.CharField(
+        _("satuan listrik"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Misalnya kWh."),
+    )
+    machine_count = models.PositiveIntegerField(_("jumlah mesin/peralatan"), null=True, blank=True)
+    machines = models.TextField(
+        _("mesin/peralatan utama"), blank=True, default="", db_default="", help_text=_("Jenis dan jumlahnya.")
+    )
+    data_year = models.PositiveSmallIntegerField(
+        _("tahun data"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("Tahun yang diwakili data produksi dan pemakaian di atas (laporan SIINas)."),
+    )
     year_started = models.PositiveSmallIntegerField(
         _("tahun mulai"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
@@ -189,6 +299,21 @@ class Enterprise(RegionPlacedModel):
         verbose_name = _("IKM")
         verbose_name_plural = _("IKM")
         ordering = ["name", "id"]
+        constraints = [
+            # The unit key of a unit with a NIB (OSS-RBA: one NIB, several units). Units without a
+            # NIB are told apart by name + village, as the import matches them. Its index, led by
+            # the NIB, also serves every lookup of a NIB (search, per-NIB page, suggestions).
+            models.UniqueConstraint(
+                fields=["nib", "kbli", "village"],
+                condition=models.Q(nib__isnull=False),
+                name="enterprise_unit",
+                violation_error_code="unit_exists",
+                violation_error_message=_(
+                    "Unit usaha dengan NIB, KBLI dan desa/kelurahan ini sudah terdaftar; satu NIB dapat "
+                    "memiliki beberapa unit, masing-masing dengan KBLI atau lokasi yang berbeda."
+                ),
+            ),
+        ]
         indexes = [
             models.Index(fields=["province_code", "name", "id"], name="enterprise_province_name"),
             models.Index(fields=["regency_code", "name", "id"], name="enterprise_regency_name"),

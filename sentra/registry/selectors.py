@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, F, Func, Q, QuerySet
+from django.db.models import BooleanField, CharField, Count, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Left
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, IContains
 
 from sentra.accounts.scope import Actor, region_q
 from sentra.regions.codes import normalise_code
@@ -229,6 +229,44 @@ def enterprise_get(*, actor: Actor, pk: int) -> Enterprise | None:
     )
 
 
+def business_units(*, actor: Actor, nib: str) -> QuerySet[Enterprise]:
+    """Every unit of one business actor (OSS-RBA: one NIB, several units with their KBLI and
+    location) that the actor may read, by KBLI then village. Units outside the reader's region are
+    not in it, as in every list; a NIB of no readable unit gives an empty list (the caller's 404).
+    Served by the unit index (nib, kbli, village)."""
+    nib = (nib or "").strip()
+    if not (nib.isdigit() and nib.isascii() and len(nib) == 13):
+        return Enterprise.objects.none()
+    return (
+        Enterprise.objects.select_related("kbli", "village__parent", "agency")
+        .filter(region_q(actor), nib=nib)
+        .order_by("kbli_id", "village_id", "id")
+    )
+
+
+@dataclass
+class BusinessSummary:
+    """What a business actor's units add up to (the per-NIB page and API)."""
+
+    nib: str
+    units: int
+    workers: int
+    investment: int
+    kbli_codes: list[str]
+    village_codes: list[str]
+
+
+def business_summary(units: list[Enterprise], nib: str) -> BusinessSummary:
+    return BusinessSummary(
+        nib=nib,
+        units=len(units),
+        workers=sum(u.workers or 0 for u in units),
+        investment=sum(u.investment or 0 for u in units),
+        kbli_codes=sorted({u.kbli_id for u in units}),
+        village_codes=sorted({u.village_id for u in units}),
+    )
+
+
 CENTRE_SORTS = {
     "": ["name", "id"],
     "name": ["name", "id"],
@@ -269,10 +307,21 @@ def _village_links_in(code: str):
 
 
 def _with_member_counts(qs: QuerySet[Centre]) -> QuerySet[Centre]:
-    """member_count, and members_other_kbli: members whose KBLI is not in the centre's 4-digit
-    subgolongan (PP 29/2018 Pasal 1: a sentra makes similar products). Both feed
-    services.centre_warnings, for the detail page, the API and (from the file) the import."""
+    """member_count, members_other_kbli: members whose KBLI is not in the centre's 4-digit
+    subgolongan (PP 29/2018 Pasal 1: a sentra makes similar products), and
+    members_other_raw_material: members whose main raw material neither names nor is named by the
+    centre's (services.shares_raw_material; members or centres without one are not counted). They
+    feed services.centre_warnings, for the detail page, the API and (from the file) the import."""
+    member_material = F("memberships__enterprise__raw_material")
     return qs.annotate(
+        members_other_raw_material=Count(
+            "memberships",
+            filter=~Q(raw_material="")
+            & ~Q(Exact(member_material, Value("")))
+            & ~Q(IContains(member_material, F("raw_material")))
+            & ~Q(IContains(F("raw_material"), member_material)),
+            distinct=True,
+        ),
         member_count=Count("memberships"),
         members_other_kbli=Count(
             "memberships",

@@ -157,6 +157,30 @@ def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
         setattr(instance, name, value)
 
 
+# The SIINas reporting items of a small industry (Permenperin 13/2025 Pasal 7) that the enterprise
+# record holds besides workers, investment, production capacity and production value.
+SIINAS_FIELDS = (
+    "installed_capacity",
+    "production_quantity",
+    "production_unit",
+    "raw_material",
+    "raw_material_quantity",
+    "raw_material_unit",
+    "raw_material_origin",
+    "other_raw_materials",
+    "land_building_value",
+    "water_use",
+    "water_unit",
+    "fuel_type",
+    "fuel_use",
+    "fuel_unit",
+    "electricity_use",
+    "electricity_unit",
+    "machine_count",
+    "machines",
+    "data_year",
+)
+
 ENTERPRISE_FIELDS = (
     "name",
     "owner_name",
@@ -171,6 +195,7 @@ ENTERPRISE_FIELDS = (
     "production_value",
     "year_started",
     "status",
+    *SIINAS_FIELDS,
 )
 
 
@@ -216,9 +241,35 @@ def _enterprise_save(enterprise: Enterprise, *, village_code: str, kbli_code: st
     enterprise.size_class = enterprise_size_class(
         workers=enterprise.workers or 0, investment=enterprise.investment or 0
     )
+    _require_free_unit(enterprise)
     full_clean_or_raise(enterprise)
     enterprise.save()
     return enterprise
+
+
+def _require_free_unit(enterprise: Enterprise) -> None:
+    """One record per unit: NIB + KBLI + village (OSS-RBA: a NIB holds several units, each with its
+    KBLI and location). Another unit of the same NIB is allowed; the same unit twice is refused
+    with code unit_exists, on the NIB field. The unit found lies in the village being written, which
+    the caller may write to (require_place), so naming it leaks nothing."""
+    if not enterprise.nib:
+        return
+    other = (
+        Enterprise.objects.filter(
+            nib=enterprise.nib, kbli_id=enterprise.kbli_id, village_id=enterprise.village_id
+        )
+        .exclude(pk=enterprise.pk)
+        .values_list("pk", "name")
+        .first()
+    )
+    if other is None:
+        return
+    message = _(
+        "NIB %(nib)s sudah memiliki unit usaha dengan KBLI %(kbli)s di desa/kelurahan ini: “%(name)s” "
+        "(#%(id)d). Satu NIB dapat memiliki beberapa unit dengan KBLI atau lokasi berbeda; ubah unit "
+        "itu, atau isi KBLI/desa unit yang lain."
+    ) % {"nib": enterprise.nib, "kbli": enterprise.kbli_id, "name": other[1], "id": other[0]}
+    raise DomainError(message, code="unit_exists", errors=[FieldError("nib", message, "unit_exists")])
 
 
 CENTRE_FIELDS = (
@@ -404,23 +455,40 @@ def centre_set_members(*, actor: Actor, centre: Centre, enterprise_ids: Iterable
     )
 
 
-def centre_warnings(*, member_count: int, members_other_kbli: int = 0, kbli_code: str = "") -> list[str]:
+def centre_warnings(
+    *,
+    member_count: int,
+    members_other_kbli: int = 0,
+    kbli_code: str = "",
+    members_other_raw_material: int = 0,
+    raw_material: str = "",
+) -> list[str]:
     """Non-blocking remarks on a centre, as messages (see centre_warning_items)."""
     return [
         message
         for _code, message in centre_warning_items(
-            member_count=member_count, members_other_kbli=members_other_kbli, kbli_code=kbli_code
+            member_count=member_count,
+            members_other_kbli=members_other_kbli,
+            kbli_code=kbli_code,
+            members_other_raw_material=members_other_raw_material,
+            raw_material=raw_material,
         )
     ]
 
 
 def centre_warning_items(
-    *, member_count: int, members_other_kbli: int = 0, kbli_code: str = ""
+    *,
+    member_count: int,
+    members_other_kbli: int = 0,
+    kbli_code: str = "",
+    members_other_raw_material: int = 0,
+    raw_material: str = "",
 ) -> list[tuple[str, str]]:
     """Non-blocking remarks on a centre as (code, message) (PP 29/2018 Pasal 1: at least five units
-    making similar products): fewer than five members (few_members), and members whose KBLI is not in
-    the centre's 4-digit subgolongan (members_other_kbli; selectors count them), are allowed but
-    flagged."""
+    making similar products from similar raw materials): fewer than five members (few_members),
+    members whose KBLI is not in the centre's 4-digit subgolongan (members_other_kbli), and members
+    whose main raw material is another than the centre's (members_other_raw_material; see
+    shares_raw_material) are allowed but flagged. Selectors count both kinds of member."""
     items = []
     if member_count < MINIMUM_CENTRE_MEMBERS:
         items.append(
@@ -448,7 +516,42 @@ def centre_warning_items(
                 },
             )
         )
+    if members_other_raw_material and raw_material:
+        items.append(
+            (
+                "members_other_raw_material",
+                _(
+                    "%(count)d anggota sentra ini mencatat bahan baku utama selain %(material)s (bahan "
+                    "baku sentra); PP 29/2018 mensyaratkan anggota sentra memakai bahan baku sejenis."
+                )
+                % {"count": members_other_raw_material, "material": raw_material},
+            )
+        )
     return items
+
+
+def shares_raw_material(centre_material: str, member_material: str) -> bool | None:
+    """Whether a member's main raw material is the centre's: one names the other, case-insensitively
+    ("Ikan tenggiri" and "ikan" do; "kedelai" and "ikan" do not). None when either is not recorded:
+    a member that never stated its raw material is not counted against the centre. The SQL of
+    selectors._with_member_counts applies the same rule."""
+    centre = " ".join((centre_material or "").split()).casefold()
+    member = " ".join((member_material or "").split()).casefold()
+    if not centre or not member:
+        return None
+    return centre in member or member in centre
+
+
+def centre_members_other_raw_material(*, raw_material: str, enterprise_ids: Iterable[int]) -> int:
+    """How many of these enterprises record a main raw material other than the centre's (for a centre
+    not read through selectors, e.g. a row of an import file)."""
+    ids = list(enterprise_ids)
+    if not ids or not (raw_material or "").strip():
+        return 0
+    materials = (
+        Enterprise.objects.filter(pk__in=ids).exclude(raw_material="").values_list("raw_material", flat=True)
+    )
+    return sum(1 for material in materials if shares_raw_material(raw_material, material) is False)
 
 
 def centre_members_other_kbli(*, kbli_code: str, enterprise_ids: Iterable[int]) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError, StaleVersion
 from sentra.regions.codes import normalise_code
-from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, SizeClass
+from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, RawMaterialOrigin, SizeClass
 from sentra.registry.services import ENTERPRISE_FIELDS
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS
@@ -378,6 +378,13 @@ class KbliField(forms.CharField):
         return resolve_kbli(value) if value else value
 
 
+def _quantity_field(label, help_text="") -> forms.DecimalField:
+    """A yearly quantity of the SIINas items: 0 or more, two decimals (DecimalField(14, 2))."""
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=14, decimal_places=2, required=False, help_text=help_text
+    )
+
+
 class EnterpriseForm(VersionedForm):
     name = forms.CharField(label=_("Nama usaha"), max_length=200)
     owner_name = forms.CharField(label=_("Nama pemilik"), max_length=150, required=False)
@@ -399,6 +406,57 @@ class EnterpriseForm(VersionedForm):
     year_started = forms.IntegerField(label=_("Tahun mulai"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EnterpriseStatus.choices)
     agency = AgencyField()
+    # SIINas items (Permenperin 13/2025 Pasal 7), all optional, quantities per year.
+    data_year = forms.IntegerField(
+        label=_("Tahun data SIINas"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("Tahun yang diwakili data produksi dan pemakaian di bawah."),
+    )
+    installed_capacity = _quantity_field(_("Kapasitas terpasang"), _("Per tahun, dalam satuan kapasitas."))
+    production_quantity = _quantity_field(_("Jumlah produksi per tahun"))
+    production_unit = forms.CharField(label=_("Satuan produksi"), max_length=30, required=False)
+    raw_material = forms.CharField(label=_("Bahan baku utama"), max_length=200, required=False)
+    raw_material_quantity = _quantity_field(_("Jumlah bahan baku per tahun"))
+    raw_material_unit = forms.CharField(label=_("Satuan bahan baku"), max_length=30, required=False)
+    raw_material_origin = forms.ChoiceField(
+        label=_("Asal bahan baku"), choices=[("", "—"), *RawMaterialOrigin.choices], required=False
+    )
+    other_raw_materials = forms.CharField(
+        label=_("Bahan baku lain"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Satu per baris: nama, jumlah, satuan, asal."),
+    )
+    land_building_value = forms.IntegerField(
+        label=_("Nilai tanah dan bangunan (Rp)"), min_value=0, required=False
+    )
+    water_use = _quantity_field(_("Pemakaian air per tahun"))
+    water_unit = forms.CharField(
+        label=_("Satuan air"), max_length=20, required=False, help_text=_("Misalnya m³.")
+    )
+    fuel_type = forms.CharField(
+        label=_("Jenis bahan bakar"),
+        max_length=50,
+        required=False,
+        help_text=_("Misalnya solar, LPG, kayu bakar."),
+    )
+    fuel_use = _quantity_field(_("Pemakaian bahan bakar per tahun"))
+    fuel_unit = forms.CharField(
+        label=_("Satuan bahan bakar"), max_length=20, required=False, help_text=_("Misalnya liter.")
+    )
+    electricity_use = _quantity_field(_("Pemakaian listrik per tahun"))
+    electricity_unit = forms.CharField(
+        label=_("Satuan listrik"), max_length=20, required=False, help_text=_("Misalnya kWh.")
+    )
+    machine_count = forms.IntegerField(label=_("Jumlah mesin/peralatan"), min_value=0, required=False)
+    machines = forms.CharField(
+        label=_("Mesin/peralatan utama"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Jenis dan jumlahnya."),
+    )
 
     SERVICE_FIELDS = ENTERPRISE_FIELDS
 
@@ -481,6 +539,16 @@ def _name_matches(text: str, actor) -> list:
     return _named(text, _scoped_enterprises(actor), found)
 
 
+def _unit_of_nib(units: list, entry: str) -> tuple[object | None, list]:
+    """(the unit a NIB entry names, or None; the units to choose from when it names several).
+    The picker writes "NIB — name": with several units the name tells them apart when it is one's."""
+    if len(units) <= 1:
+        return (units[0] if units else None), []
+    name = entry.split(LINE_SEPARATOR, 1)[1].strip().casefold() if LINE_SEPARATOR in entry else ""
+    named = [u for u in units if name and u.name.casefold() == name]
+    return (named[0], []) if len(named) == 1 else (None, units)
+
+
 def resolve_members(text: str, actor) -> tuple[list[tuple[str, object]], list[forms.ValidationError]]:
     """Each entry of the member field with the enterprise it names, and an error for each that names none.
 
@@ -498,7 +566,9 @@ def resolve_members(text: str, actor) -> tuple[list[tuple[str, object]], list[fo
     ids = {int(r.lstrip("#")) for r in references.values() if not NIB_RE.match(r)}
     by_nib, by_id = {}, {}
     if nibs:
-        by_nib = {e.nib: e for e in _scoped_enterprises(actor).filter(nib__in=nibs)}
+        # A NIB may hold several units (issue 13 point 4): each NIB maps to all of them.
+        for unit in _scoped_enterprises(actor).filter(nib__in=nibs).order_by("id"):
+            by_nib.setdefault(unit.nib, []).append(unit)
     if ids:
         by_id = {e.pk: e for e in _scoped_enterprises(actor).filter(pk__in=ids)}
 
@@ -506,7 +576,27 @@ def resolve_members(text: str, actor) -> tuple[list[tuple[str, object]], list[fo
     for entry in entries:
         head = references.get(entry)
         if head is not None:
-            enterprise = by_nib.get(head) if NIB_RE.match(head) else by_id.get(int(head.lstrip("#")))
+            if NIB_RE.match(head):
+                enterprise, ambiguous = _unit_of_nib(by_nib.get(head, []), entry)
+                if ambiguous:
+                    errors.append(
+                        forms.ValidationError(
+                            _(
+                                "NIB %(nib)s memiliki beberapa unit usaha: %(candidates)s. Pilih unitnya, "
+                                "atau tulis nomornya (#id)."
+                            ),
+                            code="member_ambiguous",
+                            params={
+                                "nib": head,
+                                "candidates": _candidate_list(
+                                    [f"#{u.pk} {member_label(u)}" for u in ambiguous]
+                                ),
+                            },
+                        )
+                    )
+                    continue
+            else:
+                enterprise = by_id.get(int(head.lstrip("#")))
             if enterprise is not None:
                 resolved.append((entry, enterprise))
             else:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import auth, dashboard, history, lookup, maps, notifications, registry, workflow
+from .views import auth, business, dashboard, history, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
 
@@ -49,6 +49,8 @@ urlpatterns = [
     # IKM
     path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
     path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
+    path("ikm/ekspor/siinas/", business.enterprise_siinas_export, name="enterprise_siinas_export"),
+    path("ikm/nib/<str:nib>/", business.business_detail, name="business_detail"),
     path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
     path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
     path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),

@@ -234,12 +234,15 @@ def test_enterprise_create_without_agency_belongs_to_the_callers_agency(auth_cli
     assert response.json()["agency_id"] == user.profile.agency_id
 
 
-def test_duplicate_nib_is_400(auth_client, agency, enterprises):
-    response = post(
-        auth_client, f"{API}/enterprises", enterprise_payload(agency, nib=enterprises["batik"].nib)
-    )
-    assert response.status_code == 400
+def test_the_same_unit_is_400_and_another_unit_of_the_nib_is_created(auth_client, agency, enterprises):
+    """Issue 13 point 4: a unit is NIB + KBLI + village; one NIB holds several units."""
+    batik = enterprises["batik"]
+    same_unit = {"nib": batik.nib, "kbli": batik.kbli_id, "village": batik.village_id}
+    response = post(auth_client, f"{API}/enterprises", enterprise_payload(agency, **same_unit))
+    assert response.status_code == 400 and response.json()["code"] == "unit_exists"
     assert "nib" in [e["field"] for e in response.json()["errors"]]
+    response = post(auth_client, f"{API}/enterprises", enterprise_payload(agency, nib=batik.nib))
+    assert response.status_code == 201 and response.json()["unit_key"] == f"{batik.nib}/10794/{SALOLOANG}"
 
 
 def test_enterprise_patch_and_put(auth_client, agency, enterprises):

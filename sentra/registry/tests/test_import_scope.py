@@ -52,9 +52,10 @@ def test_updating_a_record_outside_the_region_or_locked_is_refused(tmp_path, reg
     report = import_enterprises(
         actor=officer, path=write(tmp_path, PPU_ROW, KUDUS_ROW.replace("33.19.01.2001", "64.09.01.1001"))
     )
-    # The NIB is held in Kudus: refused as taken, naming nothing of that record (issue 12 point 5).
-    assert codes(report) == [(2, "nib", "locked"), (3, "nib", "nib_taken")]
-    assert "luar wilayah" not in report.errors[1].message
+    # The NIB is held in Kudus: a unit in PPU is another unit of that business actor (issue 13
+    # point 4), created, and nothing of the Kudus unit is named, not even in a warning.
+    assert codes(report) == [(2, "nib", "locked")]
+    assert report.warnings == []
     locked.refresh_from_db()
     assert locked.name != "UD Amplang"
 

@@ -398,8 +398,9 @@ def test_a_created_enterprise_is_recorded_as_record_change_would(tmp_path, minis
 def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
     tmp_path, ministry_agency, actor, monkeypatch
 ):
-    """The file was checked when no record had the NIB of row 2,503; another user saves one before
-    that batch is written. The import names the row and the NIB, and writes nothing."""
+    """The file was checked when no record had the unit (NIB, KBLI, village) of row 2,503; another
+    user saves that unit before the batch is written. The import names the row and the NIB, and
+    writes nothing."""
     from sentra.audit.models import AuditEvent
     from sentra.registry.imports import EnterpriseSchema
 
@@ -409,7 +410,7 @@ def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
 
     def someone_else_saves_first(self, batch, report):
         if batch[0].number == 2002:  # the second batch: after one batch was already written
-            EnterpriseFactory(nib=nib)
+            EnterpriseFactory(nib=nib, kbli_id="10794", village_id="64.09.01.1001")
         write_batch(self, batch, report)
 
     monkeypatch.setattr(EnterpriseSchema, "write_batch", someone_else_saves_first)

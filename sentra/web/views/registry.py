@@ -346,6 +346,8 @@ def centre_detail(request, pk: int):
                 member_count=centre.member_count,
                 members_other_kbli=centre.members_other_kbli,
                 kbli_code=centre.kbli_id,
+                members_other_raw_material=centre.members_other_raw_material,
+                raw_material=centre.raw_material,
             ),
         ),
     )

@@ -1,4 +1,6 @@
-"""`sentra export enterprises|centres|products OUT.csv|OUT.xlsx --as USER [--region CODE]`.
+"""`sentra export enterprises|centres|products OUT.csv|OUT.xlsx --as USER [--region CODE]`, and
+`sentra export enterprises OUT.xlsx --format siinas --as USER`: the enterprises laid out for SIINas
+reporting (registry.exports.SIINAS_COLUMNS).
 
 Writes the same list, columns and file as the web export, read through the same scoped selectors:
 a regency officer's export holds only their regency's rows.
@@ -17,7 +19,7 @@ from sentra.accounts.scope import code_in_scope, require
 from sentra.core.errors import AccessDenied
 from sentra.regions.codes import normalise_code
 from sentra.registry import selectors
-from sentra.registry.exports import export_response
+from sentra.registry.exports import export_response, siinas_response
 from sentra.registry.selectors import RegistryFilter
 
 KINDS = {
@@ -34,14 +36,23 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=list(KINDS), help="enterprises, centres, atau products")
         parser.add_argument("out", metavar="OUT", help="Berkas tujuan, .csv atau .xlsx")
         parser.add_argument("--region", default="", help="Hanya wilayah ini (kode di tingkat mana pun).")
+        parser.add_argument(
+            "--format",
+            dest="layout",
+            choices=["list", "siinas"],
+            default="list",
+            help="list (bawaan): kolom daftar; siinas: IKM dengan butir laporan SIINas (hanya .xlsx).",
+        )
         add_actor_arguments(parser)
 
-    def handle(self, *args, what: str, out: str, region: str, **options) -> None:
+    def handle(self, *args, what: str, out: str, region: str, layout: str = "list", **options) -> None:
         actor = actor_from_options(options)
         path = Path(out)
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise CommandError(_("Berkas tujuan harus berakhiran .csv atau .xlsx."))
+        if layout == "siinas" and (what != "enterprises" or suffix != ".xlsx"):
+            raise CommandError(_("Format siinas hanya untuk enterprises ke berkas .xlsx."))
         if not path.parent.is_dir():
             raise CommandError(_("Folder %(dir)s tidak ada.") % {"dir": path.parent})
         try:
@@ -66,7 +77,10 @@ class Command(BaseCommand):
                 written += 1
                 yield obj
 
-        response = export_response(key, qs, fmt=suffix[1:], title=title, wrap=counted)
+        if layout == "siinas":
+            response = siinas_response(qs, wrap=counted)
+        else:
+            response = export_response(key, qs, fmt=suffix[1:], title=title, wrap=counted)
         with path.open("wb") as handle:
             for chunk in response.streaming_content:
                 handle.write(chunk)
