@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "sentra.verification",
     "sentra.registry",
     "sentra.programmes",
+    "sentra.coordination",
     "sentra.analytics",
     "sentra.api",
     "sentra.web",
