@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import auth, business, dashboard, history, lookup, maps, notifications, registry, workflow
+from .views import auth, dashboard, history, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("pengendalian/", include("sentra.web.urls_control")),
     path("laporan/", include("sentra.web.urls_reports")),
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
+    path("peta/wilayah.geojson", maps.region_geojson, name="map_region"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
     path("wilayah/pilihan/", registry.region_selects, name="region_selects"),
     path("cari/desa/", lookup.lookup_villages, name="lookup_villages"),
@@ -49,8 +50,6 @@ urlpatterns = [
     # IKM
     path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
     path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
-    path("ikm/ekspor/siinas/", business.enterprise_siinas_export, name="enterprise_siinas_export"),
-    path("ikm/nib/<str:nib>/", business.business_detail, name="business_detail"),
     path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
     path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
     path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),
