@@ -18,3 +18,16 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at=None)[: BADGE_CAP + 1].count()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> dict:
+    """The menu groups and utilities this user may use (web/navigation.py), marking the current page."""
+    from sentra.web.navigation import menu
+
+    request = context.get("request")
+    may = context.get("may")
+    if request is None or may is None:
+        return {"groups": [], "utilities": []}
+    groups, utilities = menu(may, request.path)
+    return {"groups": groups, "utilities": utilities}

@@ -44,6 +44,19 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(live_server.url + reverse("web:dashboard"))
 
 
+def open_from_menu(page, key: str) -> None:
+    """Follows the main menu's entry `key` (its URL name: "enterprise_list") as a person would: the
+    menu button first on a small screen, then the entry's group, then the entry."""
+    link = page.locator(f"nav.main-nav a[data-nav={key}]")
+    toggle = page.locator("label.nav-toggle")
+    if toggle.is_visible() and not page.locator("nav.main-nav").is_visible():
+        toggle.click()
+    group = page.locator(f"nav.main-nav details.nav-group:has(a[data-nav={key}]) > summary")
+    if group.count() and not link.is_visible():
+        group.click()
+    link.click()
+
+
 def screenshot_to(variable: str):
     """A `screenshot(page, name)` that writes `$variable-name.png` when the environment variable is set
     (for a person to look at), and does nothing otherwise."""

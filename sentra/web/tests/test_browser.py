@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 
 from sentra.conftest import SALOLOANG
-from sentra.web.tests.browser import BROWSER, PASSWORD, log_in
+from sentra.web.tests.browser import BROWSER, PASSWORD, log_in, open_from_menu
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -50,7 +50,7 @@ def test_dashboard_map_and_search(logged_in, live_server):
     expect(page.locator("path.leaflet-interactive")).to_have_count(38, timeout=30_000)
 
     # Live search: typing filters the rows without reloading the page.
-    page.click("nav.main-nav >> text=IKM")
+    open_from_menu(page, "enterprise_list")
     page.wait_for_selector("#rows")
     page.fill("#id_q", "amplang")
     expect(page.locator("#rows")).not_to_contain_text("Batik Kudus Kulon", timeout=30_000)
@@ -87,7 +87,7 @@ def test_import_upload_lists_every_error(logged_in, live_server):
 
     AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region=None)
     page = logged_in
-    page.click("nav.main-nav >> text=Impor")
+    open_from_menu(page, "import_upload")
     page.wait_for_selector("input[type=file]")
     page.check("input[name=kind][value=enterprises]")
     page.set_input_files(

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from sentra.conftest import PPU
-from sentra.web.tests.browser import BROWSER, PASSWORD, log_in
+from sentra.web.tests.browser import BROWSER, PASSWORD, log_in, open_from_menu
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -53,7 +53,7 @@ def test_record_a_month_and_the_dashboard_shows_it(
     page = browser_page
     log_in(page, live_server, "kab_ppu")
 
-    page.click("nav.main-nav >> text=Pengendalian")
+    open_from_menu(page, "control_dashboard")
     page.wait_for_selector("[data-stat=absorption]")
     assert page.locator("[data-stat=absorption]").inner_text() == "10,00%"
     assert page.locator("svg.s-curve polyline.line-plan").count() == 1

@@ -1,0 +1,114 @@
+"""The main menu, grouped by what people come to do (issue 14.4), each entry shown only to the roles
+that may use it.
+
+Groups: registries · programmes and budget · coordination · facilitators · analysis, then the
+utilities (imports, verification, notifications, account) at the end. An entry names its page by URL
+name and the `may` flag (web/context_processors.py) a role needs to see it: a page that does not exist
+(yet) or a flag the permission table does not know hides the entry, and a group with no entry left
+is not shown. A new domain adds its entries here (a group of its own is already waiting for
+coordination and for facilitators).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    prefix: str  # the paths that belong to it, for the "you are here" mark
+    may: str | None = None  # the `may` flag a role needs; None: every signed-in user
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    entries: tuple[Entry, ...]
+
+
+GROUPS = (
+    Group(
+        "registry",
+        _("Registri"),
+        (
+            Entry(_("IKM"), "web:enterprise_list", "/ikm/", "list"),
+            Entry(_("Sentra IKM"), "web:centre_list", "/sentra/", "list"),
+            Entry(_("Produk"), "web:product_list", "/produk/", "list"),
+        ),
+    ),
+    Group(
+        "programmes",
+        _("Program & anggaran"),
+        (
+            Entry(_("Program dan kegiatan"), "web:activity_list", "/program/", "programmes_list"),
+            Entry(_("Pengendalian anggaran"), "web:control_dashboard", "/pengendalian/", "programmes_list"),
+        ),
+    ),
+    Group("coordination", _("Koordinasi"), ()),  # meetings and agreements (part 4)
+    Group("facilitators", _("Pendamping"), ()),  # facilitators (part 4)
+    Group(
+        "analysis",
+        _("Analisis"),
+        (
+            Entry(_("Dasbor dan peta"), "web:dashboard", "/", "list"),
+            Entry(_("Laporan (dekon, Rakor)"), "web:reports", "/laporan/", "programmes_list"),
+        ),
+    ),
+)
+
+UTILITIES = (
+    Entry(_("Impor"), "web:import_upload", "/impor/", "import"),
+    Entry(_("Verifikasi"), "web:verification_queue", "/verifikasi/", "verification"),
+    Entry(_("Notifikasi"), "web:notifications", "/notifikasi/"),
+    Entry(_("Akun"), "web:account", "/akun/"),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    key: str  # the URL name without "web:" (ids and tests)
+    active: bool
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    key: str
+    label: str
+    links: list[Link]
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
+def _is_active(prefix: str, path: str) -> bool:
+    return path == "/" if prefix == "/" else path.startswith(prefix)
+
+
+def _link(entry: Entry, may, path: str) -> Link | None:
+    if entry.may is not None and not (entry.may in may and may[entry.may]):
+        return None
+    try:
+        url = reverse(entry.url_name)
+    except NoReverseMatch:
+        return None
+    return Link(entry.label, url, entry.url_name.split(":")[-1], _is_active(entry.prefix, path))
+
+
+def menu(may, path: str) -> tuple[list[ShownGroup], list[Link]]:
+    """The groups (with at least one link) and the utilities this user is shown on `path`."""
+    groups = []
+    for group in GROUPS:
+        links = [link for entry in group.entries if (link := _link(entry, may, path))]
+        if links:
+            groups.append(ShownGroup(group.key, group.label, links))
+    utilities = [link for entry in UTILITIES if (link := _link(entry, may, path))]
+    return groups, utilities
