@@ -457,6 +457,13 @@ class BudgetOut(Schema):
         return total
 
 
+class PlanVersionOut(Schema):
+    number: int = Field(description="0: RPD pertama; 1, 2…: revisi.")
+    effective_from: int = Field(description="Bulan pertama yang diubah versi ini (awal triwulan revisi).")
+    took_effect_on: date
+    months: list[int] = Field(description="RPD Januari–Desember versi ini (Rp).")
+
+
 class BudgetLineOut(Schema):
     id: int
     document_id: int
@@ -506,6 +513,27 @@ class BudgetLineOut(Schema):
     def resolve_revised_quarters(obj):
         plan = BudgetLineOut._plan(obj)
         return list(plan.revised_quarters) if plan else []
+
+    blocked: int = Field(description="Blokir (Rp): bagian pagu yang belum boleh dibelanjakan.")
+    available: int = Field(
+        description="Pagu dikurangi blokir (Rp): dasar penyerapan (PER-5/PB/2024 Pasal 9)."
+    )
+    version: int = Field(description="Versi pagu; ETag dari PUT …/blocked (If-Match untuk blokir).")
+    plan_versions: list[PlanVersionOut] = Field(
+        description="Versi RPD: tiap penetapan dan revisi, bulan mulai berlakunya dan 12 bulannya."
+    )
+
+    @staticmethod
+    def resolve_plan_versions(obj):
+        plan = BudgetLineOut._plan(obj)
+        return selectors.plan_versions(plan) if plan else []
+
+
+class BlockIn(Schema):
+    blocked: Rupiah = Field(
+        description="Blokir (Rp), 0 s.d. pagu yang belum direalisasikan; 0 membuka blokir."
+    )
+    reason: Str = Field("", max_length=500, description="Alasan (riwayat).")
 
 
 class BudgetDetailOut(BudgetOut):
@@ -767,6 +795,31 @@ def budget_line_plan(request, line_id: Id, payload: PlanIn, response: HttpRespon
     return BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
 
 
+@router.put(
+    "/budget-lines/{line_id}/blocked",
+    response={200: BudgetLineOut, **NOT_FOUND, **WRITE, **STALE},
+    summary="Tetapkan blokir satu pagu",
+    description=(
+        "Blokir mengurangi dasar penyerapan (pagu − blokir). Aturan (400): `invalid_amount`, "
+        "`blocked_above_pagu` (melebihi pagu yang belum direalisasikan). Dicatat di riwayat pagu. "
+        "`If-Match` berisi `version` pagu (ETag jawaban ini): pagu yang sudah diubah orang lain sejak "
+        "itu tidak ditimpa (412, `stale`)."
+    ),
+)
+def budget_line_blocked(request, line_id: Id, payload: BlockIn, response: HttpResponse):
+    actor = api_actor(request)
+    line = _editable(actor, selectors.budget_line_get(actor=actor, pk=line_id))
+    line = services.budget_line_block(
+        actor=actor,
+        line=line,
+        blocked=payload.blocked,
+        reason=payload.reason,
+        expected_version=if_match(request),
+    )
+    tagged(response, line)
+    return BudgetLine.objects.select_related("activity", "plan").get(pk=line.pk)
+
+
 # --- realisation ---------------------------------------------------------------------------------------
 
 
@@ -777,6 +830,11 @@ class RealisationOut(Schema):
     activity_name: str = Field(alias="activity.name")
     fiscal_year: int
     month: int
+    account_group: str = Field(
+        description="Jenis belanja (51/52/53/57); kosong pada bulan yang dicatat sebelum jenis belanja "
+        "diminta."
+    )
+    budget_line_id: int | None = Field(description="Pagu tempat realisasi dibelanjakan.")
     amount: int = Field(description="Realisasi keuangan bulan ini (Rp).")
     physical_progress: float = Field(description="Progres fisik kumulatif (%).")
     output_achieved: float = Field(description="Capaian kumulatif keluaran utama, dalam satuannya.")
@@ -803,7 +861,16 @@ class RealisationIn(Schema):
             "Bulan 1–12 tahun anggaran kegiatan, tidak di masa depan (`month_out_of_year`, `future_month`)."
         ),
     )
-    amount: Rupiah = Field(description="Realisasi keuangan bulan ini; tidak negatif, total ≤ pagu.")
+    account_group: Str = Field(
+        "",
+        max_length=2,
+        description=(
+            "Jenis belanja 51/52/53/57. Wajib bila kegiatan memiliki pagu beberapa jenis belanja "
+            "(`account_group_required`); harus salah satu jenis pagunya (`account_group_not_in_pagu`); "
+            "kosong: pagu satu-satunya."
+        ),
+    )
+    amount: Rupiah = Field(description="Realisasi keuangan bulan ini; tidak negatif, total ≤ pagu − blokir.")
     physical_progress: Number = Field(description="Progres fisik kumulatif, 0–100 %.")
     output_achieved: Number = Field(0, description="Capaian kumulatif keluaran utama.")
     obstacles: Str = Field("", max_length=500, description="Kendala.")
@@ -838,7 +905,7 @@ def realisation_list(request, filters: Query[RealisationFilters]):
     response={200: RealisationOut, 201: RealisationOut, **WRITE},
     summary="Catat atau koreksi realisasi satu bulan",
     description=(
-        "Satu baris per kegiatan × bulan: bila bulan itu sudah tercatat, datanya dikoreksi (200) dan "
+        "Satu baris per kegiatan × bulan × jenis belanja: bila sudah tercatat, datanya dikoreksi (200) dan "
         "statusnya kembali draf; bila belum, dibuat (201). Aturan (400): `month_out_of_year`, "
         "`future_month`, `negative_amount`, `above_pagu` (total realisasi melebihi pagu), "
         "`invalid_progress`, `locked` (bulan sudah diverifikasi/diterima)."
@@ -847,9 +914,7 @@ def realisation_list(request, filters: Query[RealisationFilters]):
 def realisation_record(request, payload: RealisationIn):
     actor = _writer(request)
     activity = _referenced_activity(actor, payload.activity_id)
-    existed = (
-        activity.realisations.filter(month=payload.month).exists() if 1 <= payload.month <= 12 else False
-    )
+    existed = _realisation_exists(activity, payload.month, payload.account_group)
     record = services.realisation_record(
         actor=actor,
         activity=activity,
@@ -858,9 +923,23 @@ def realisation_record(request, payload: RealisationIn):
         physical_progress=payload.physical_progress,
         output_achieved=payload.output_achieved,
         obstacles=payload.obstacles,
+        account_group=payload.account_group,
         reason=payload.reason,
     )
     return (200 if existed else 201), _realisation_out(actor, record.pk)
+
+
+def _realisation_exists(activity: Activity, month: int, account_group: str) -> bool:
+    """Whether the call corrects a stored month (200) rather than recording one (201); the service
+    itself refuses what is wrong (a type not in the pagu, a month outside the year)."""
+    if not 1 <= month <= 12:
+        return False
+    try:
+        line = services.realisation_line(activity, account_group)
+    except DomainError:
+        return False
+    groups = {line.account_group, ""} if line else {""}
+    return activity.realisations.filter(month=month, account_group__in=groups).exists()
 
 
 @router.post(
@@ -948,19 +1027,35 @@ class ControlRowOut(Schema):
     pagu: int
     plan_to_date: int = Field(description="RPD kumulatif s.d. bulan (Rp).")
     realised_to_date: int = Field(description="Realisasi kumulatif s.d. bulan (Rp).")
-    absorption: float = Field(description="Penyerapan: realisasi kumulatif / pagu (%).")
+    blocked: int = Field(description="Blokir (Rp).")
+    absorption: float = Field(description="Penyerapan: realisasi kumulatif / (pagu − blokir) (%).")
     planned_absorption: float = Field(description="Rencana kumulatif / pagu (%).")
     quarter_target: int = Field(description="Target penyerapan triwulan bulan itu (%).")
-    deviation: float = Field(description="Rata-rata deviasi bulanan halaman III DIPA (%).")
+    deviation: float = Field(
+        description="Rata-rata deviasi bulanan halaman III DIPA (%): per jenis belanja, digabung menurut "
+        "aturan tahun itu (tertimbang pagu sejak 2024, rata-rata sebelumnya)."
+    )
     lag: float = Field(description="Rencana % − realisasi % (poin persen).")
     activities: int
+
+
+class ControlTypeOut(Schema):
+    account_group: str
+    pagu: int
+    blocked: int
+    absorption: float = Field(description="Realisasi kumulatif jenis ini / (pagu − blokir) (%).")
+    quarter_target: int = Field(description="Target penyerapan jenis ini untuk triwulan bulan itu (%).")
+    deviation: float = Field(description="Rata-rata deviasi bulanan jenis ini (%).")
+    monthly_deviation: list[float]
 
 
 class ControlSummaryOut(ControlRowOut):
     fiscal_year: int
     month: int
     lag_threshold: int
+    deviation_rule: str = Field(description="`weighted` (tertimbang pagu, PER-5/PB/2024) atau `mean` (2022).")
     monthly_deviation: list[float]
+    types: list[ControlTypeOut] = Field(description="Angka per jenis belanja.")
     output_achievement: float | None = Field(description="Rata-rata capaian keluaran utama (%).")
 
 
@@ -1030,6 +1125,24 @@ def _labels(group: str | None, keys: list) -> dict:
     return {}
 
 
+def _type_rows(figures: selectors.ControlFigures, f: selectors.ControlFilter) -> list[dict[str, Any]]:
+    deviations = figures.type_deviation()
+    absorption = figures.type_absorption()
+    targets = selectors.type_quarter_targets(f.fiscal_year, f.month, deviations)
+    return [
+        {
+            "account_group": group,
+            "pagu": figures.types[group].pagu,
+            "blocked": figures.types[group].blocked,
+            "absorption": absorption[group],
+            "quarter_target": targets[group],
+            "deviation": round(sum(months) / len(months), 2) if months else 0.0,
+            "monthly_deviation": months,
+        }
+        for group, months in deviations.items()
+    ]
+
+
 def _row(figures: selectors.ControlFigures, label: str, target: int) -> dict[str, Any]:
     return {
         "key": None if figures.key in (None, "") else str(figures.key),
@@ -1037,6 +1150,7 @@ def _row(figures: selectors.ControlFigures, label: str, target: int) -> dict[str
         "pagu": figures.pagu,
         "plan_to_date": figures.plan_to_date,
         "realised_to_date": figures.realised_to_date,
+        "blocked": figures.blocked,
         "absorption": figures.absorption,
         "planned_absorption": figures.planned_absorption,
         "quarter_target": target,
@@ -1063,7 +1177,9 @@ def control_summary(request, query: Query[ControlQuery]):
         "fiscal_year": f.fiscal_year,
         "month": f.month,
         "lag_threshold": selectors.policy_for(f.fiscal_year).lag_threshold,
+        "deviation_rule": figures.rule,
         "monthly_deviation": figures.monthly_deviation(),
+        "types": _type_rows(figures, f),
         "output_achievement": selectors.output_achievement_total(actor=actor, f=f),
     }
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -923,6 +923,16 @@ def realisation_record(
 # --- blokir ------------------------------------------------------------------------------------------
 
 
+def _spent_from(line: BudgetLine) -> int:
+    """What was realised from a line: its rows, rows of its type without a line, and, for an
+    activity whose only line it is, the rows recorded before types."""
+    spent_here = Q(budget_line=line) | Q(budget_line__isnull=True, account_group=line.account_group)
+    if BudgetLine.objects.filter(activity_id=line.activity_id).count() == 1:
+        spent_here |= Q(budget_line__isnull=True, account_group="")
+    rows = Realisation.objects.filter(spent_here, activity_id=line.activity_id)
+    return rows.aggregate(total=Sum("amount"))["total"] or 0
+
+
 @transaction.atomic
 def budget_line_block(
     *, actor: Actor, line: BudgetLine, blocked: Any, reason: str = "", expected_version: int | None = None
@@ -935,7 +945,7 @@ def budget_line_block(
     value = _whole(blocked)
     if value is None or value < 0 or str(blocked).strip() != str(value):
         raise _error(_("Blokir harus angka rupiah bulat, tidak negatif."), "invalid_amount", "blocked")
-    spent = Realisation.objects.filter(budget_line=line).aggregate(total=Sum("amount"))["total"] or 0
+    spent = _spent_from(line)
     if value > line.amount - spent:
         raise _error(
             _(
