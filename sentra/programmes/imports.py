@@ -30,8 +30,10 @@ the whole transaction back. The history is one AuditBatch with one AuditEvent pe
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,7 @@ from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import mark_edited
 
+from . import sakti
 from .choices import AccountGroup
 from .models import Activity, BudgetLine, Realisation
 from .services import check_realisation
@@ -1264,10 +1267,410 @@ def import_realisation(
     )
 
 
+# --- SAKTI-style realisation (issue 13.7) ------------------------------------------------------------
+#
+# A realisation export keyed the way SAKTI/OM-SPAN codes the budget (domain-facts 7.1): one row per
+# satker × akun × month, with the program/kegiatan/KRO/RO/komponen codes and the amount. Each row is
+# matched to the agency (Agency.satker_code), the activity (its SAKTI codes in that agency and year)
+# and the budget line (its akun; a line without an akun is matched by the akun's account group), and
+# written as the month's realisation of that spending type (Realisation.account_group/budget_line),
+# the way services.realisation_record writes a month. Every code that matches nothing is reported on
+# its row with the column and the reason; any error writes nothing. SAKTI's own file layout is not
+# confirmed (domain-facts 7.1): the columns below are named the way its reports name the codes, with
+# aliases for the usual spellings. Physical progress is not in SAKTI: an optional column; without it a
+# new month carries the activity's last reported progress (progress is cumulative) and an existing
+# month keeps its own.
+
+SAKTI_KIND = "sakti_realisation"
+
+SAKTI_COLUMNS = (
+    Column(
+        "kode_satker", _l("Kode satker SAKTI, 6 digit (wajib)."), "640110", aliases=("satker", "kdsatker")
+    ),
+    Column("tahun_anggaran", _l("Tahun anggaran (wajib)."), "2026", aliases=("tahun", "ta", "thang")),
+    Column(
+        "bulan",
+        _l("Bulan realisasi (wajib): 1–12 atau nama bulan."),
+        "3",
+        aliases=("periode", "bln"),
+    ),
+    Column(
+        "kode_program",
+        _l("Opsional: kode program; bila diisi harus sama dengan kode program kegiatan di Sentra."),
+        "019.05.DL",
+        aliases=("program", "kdprogram"),
+    ),
+    Column(
+        "kode_kegiatan", _l("Kode kegiatan SAKTI, 4 digit (wajib)."), "5305", aliases=("kegiatan", "kdgiat")
+    ),
+    Column("kode_kro", _l("Kode KRO, 3 huruf/angka (wajib)."), "RBS", aliases=("kro", "kdkro", "output")),
+    Column("kode_ro", _l("Kode RO, 3 digit (wajib)."), "001", aliases=("ro", "kdro", "suboutput")),
+    Column("kode_komponen", _l("Kode komponen, 3 digit (wajib)."), "051", aliases=("komponen", "kdkmpnen")),
+    Column("kode_akun", _l("Kode akun, 6 digit (wajib), mis. 526111."), "526111", aliases=("akun", "kdakun")),
+    Column(
+        "realisasi_rp",
+        _l("Realisasi bulan itu dalam rupiah (wajib), tidak negatif."),
+        "15.000.000",
+        aliases=("realisasi", "jumlah", "nilai"),
+    ),
+    Column(
+        "progres_fisik",
+        _l("Opsional: progres fisik kumulatif 0–100; kosong: progres terakhir kegiatan."),
+        "",
+        aliases=("progres",),
+    ),
+)
+
+SAKTI_REQUIRED = (
+    "kode_satker",
+    "tahun_anggaran",
+    "bulan",
+    "kode_kegiatan",
+    "kode_kro",
+    "kode_ro",
+    "kode_komponen",
+    "kode_akun",
+    "realisasi_rp",
+)
+
+# code column → (pattern, error code, message)
+SAKTI_CODE_COLUMNS = {
+    "kode_satker": (re.compile(r"[0-9]{6}\Z"), "invalid_satker_code", _l("Kode satker harus 6 digit.")),
+    "kode_kegiatan": sakti.ACTIVITY_CODE_RULES["kegiatan_code"],
+    "kode_kro": sakti.ACTIVITY_CODE_RULES["kro_code"],
+    "kode_ro": sakti.ACTIVITY_CODE_RULES["ro_code"],
+    "kode_komponen": sakti.ACTIVITY_CODE_RULES["component_code"],
+    "kode_akun": (sakti.ACCOUNT_RE, "invalid_account_code", _l("Kode akun harus 6 digit, mis. 526111.")),
+}
+
+
+@dataclass
+class _SaktiLine:
+    line_id: int
+    activity_id: int
+    account_group: str
+    available: int  # pagu minus blokir
+
+
+class SaktiRealisationSchema(ImportSchema):
+    kind = SAKTI_KIND
+    title = _l("Realisasi format SAKTI (satker × akun × bulan)")
+    columns = SAKTI_COLUMNS
+    uses_owner_agency = False  # months belong to their activity's agency
+
+    def __init__(
+        self,
+        *,
+        actor: Actor | None = None,
+        agency: Agency | None = None,
+        description: str = "",
+        today: dt.date | None = None,
+    ) -> None:
+        self.actor = actor
+        self.description = description
+        self.today = today
+
+    def missing_columns(self, present: set[str]) -> list[str]:
+        return [c for c in SAKTI_REQUIRED if c not in present]
+
+    def prepare(self, present: set[str]) -> None:
+        if self.actor is None:
+            raise ValueError("An import needs an actor")
+        actor = self.actor
+        self.present = present
+        self.today = self.today or timezone.localdate()
+        self.everywhere = actor.is_superuser or actor.is_national
+        self.own_agency_only = not actor.is_superuser and actor.role in OWN_AGENCY_ONLY
+        self.agencies = {
+            code: (pk, region)
+            for code, pk, region in Agency.objects.exclude(satker_code="").values_list(
+                "satker_code", "id", "region_id"
+            )
+        }
+        self.years: set[int] = set()
+        # (agency, year, kegiatan, kro, ro, komponen) → [(activity id, programme code)]
+        self.activities: dict[tuple, list[tuple[int, str]]] = {}
+        self.lines: dict[int, list[tuple[str, _SaktiLine]]] = {}  # activity → [(akun, line)]
+        # (activity, month, group) → (realisation id, amount, status)
+        self.stored: dict[tuple[int, int, str], tuple[int, int, str]] = {}
+        self.stored_total: dict[tuple[int, str], int] = {}  # (activity, group) → stored amount
+        self.progress: dict[int, list[tuple[int, Decimal]]] = {}  # activity → [(month, progress)]
+        self.parsed: dict[int, dict[str, Any]] = {}  # row number → checked values, for write()
+        self.in_file: dict[int, list[int]] = {}  # line id → [sum, last row, last amount]
+
+    def _load_year(self, year: int) -> None:
+        self.years.add(year)
+        agency_ids = [pk for pk, _region in self.agencies.values()]
+        for pk, agency_id, programme, *codes in Activity.objects.filter(
+            fiscal_year=year, agency_id__in=agency_ids
+        ).values_list(
+            "id", "agency_id", "programme__code", "kegiatan_code", "kro_code", "ro_code", "component_code"
+        ):
+            if all(codes):
+                self.activities.setdefault((agency_id, year, *codes), []).append((pk, programme))
+        for line in BudgetLine.objects.filter(activity__fiscal_year=year, activity__agency_id__in=agency_ids):
+            info = _SaktiLine(
+                line.pk, line.activity_id, line.account_group, line.amount - (line.blocked or 0)
+            )
+            self.lines.setdefault(line.activity_id, []).append((line.account_code, info))
+        rows = Realisation.objects.filter(fiscal_year=year).values_list(
+            "id",
+            "activity_id",
+            "month",
+            "account_group",
+            "amount",
+            "verification_status",
+            "physical_progress",
+        )
+        for pk, activity_id, month, group, amount, status, progress in rows.iterator(chunk_size=20_000):
+            self.stored[(activity_id, month, group)] = (pk, amount, status)
+            self.stored_total[(activity_id, group)] = self.stored_total.get((activity_id, group), 0) + amount
+            self.progress.setdefault(activity_id, []).append((month, progress))
+
+    def _agency(self, code: str) -> tuple[int, str | None] | None:
+        found = self.agencies.get(code)
+        if found is None:
+            return None
+        pk, region = found
+        # An agency the importer may not write for answers as an unknown code (no existence leak).
+        if not (self.everywhere or code_in_scope(self.actor, region)):
+            return None
+        return found
+
+    def check(self, row: Row, report: ImportReport) -> Any:
+        def fail(column: str, code: str, message: str) -> None:
+            report.error(row.number, column, row.text(column), code, message)
+
+        failed = False
+        for column in SAKTI_REQUIRED:
+            if is_blank(row.get(column)):
+                fail(column, "required", _("Kolom %(c)s wajib diisi.") % {"c": column})
+                failed = True
+        codes: dict[str, str] = {}
+        for column, (pattern, code, message) in SAKTI_CODE_COLUMNS.items():
+            value = sakti.normalise_code(cell_text(row.get(column)))
+            codes[column] = value
+            if value and not pattern.match(value):
+                fail(column, code, f"{message} " + _("Tertulis: %(v)s.") % {"v": value})
+                failed = True
+        values: dict[str, Any] = {}
+        for column, key, parse in (
+            ("tahun_anggaran", "year", lambda v: parse_int(v, minimum=2000, maximum=2100)),
+            ("bulan", "month", parse_month),
+            ("realisasi_rp", "amount", _amount),
+            ("progres_fisik", "progress", _decimal(None)),
+        ):
+            try:
+                values[key] = parse(row.get(column))
+            except CellError as exc:
+                fail(column, exc.code, exc.message)
+                failed = True
+        if failed or values["year"] is None or values["month"] is None or values["amount"] is None:
+            return None
+        year, month, amount = values["year"], values["month"], values["amount"]
+        if year not in self.years:
+            self._load_year(year)
+
+        agency = self._agency(codes["kode_satker"])
+        if agency is None:
+            fail(
+                "kode_satker",
+                "unknown_satker",
+                _("Tidak ada instansi dengan kode satker %(c)s di wilayah kerja Anda.")
+                % {"c": codes["kode_satker"]},
+            )
+            return None
+        if self.own_agency_only and agency[0] != self.actor.agency_id:
+            fail(
+                "kode_satker",
+                "out_of_scope",
+                _("Satker %(c)s milik instansi lain.") % {"c": codes["kode_satker"]},
+            )
+            return None
+        key = (
+            agency[0],
+            year,
+            codes["kode_kegiatan"],
+            codes["kode_kro"],
+            codes["kode_ro"],
+            codes["kode_komponen"],
+        )
+        found = self.activities.get(key, [])
+        full_code = ".".join(key[2:])
+        if not found:
+            fail(
+                "kode_kegiatan",
+                "unknown_activity",
+                _(
+                    "Satker %(s)s tidak memiliki kegiatan berkode SAKTI %(code)s (kegiatan.KRO.RO.komponen) "
+                    "pada tahun anggaran %(y)s."
+                )
+                % {"s": codes["kode_satker"], "code": full_code, "y": year},
+            )
+            return None
+        if len(found) > 1:
+            fail(
+                "kode_kegiatan",
+                "ambiguous_activity",
+                _("Kode SAKTI %(code)s dipakai %(n)s kegiatan satker ini; perbaiki kodenya di Sentra.")
+                % {"code": full_code, "n": len(found)},
+            )
+            return None
+        activity_id, programme_code = found[0]
+        program = cell_text(row.get("kode_program")).strip()
+        if program and program.upper() != programme_code.strip().upper():
+            fail(
+                "kode_program",
+                "unknown_program",
+                _("Kegiatan %(code)s berada di program %(p)s, bukan %(f)s.")
+                % {"code": full_code, "p": programme_code, "f": program},
+            )
+            return None
+        akun = codes["kode_akun"]
+        lines = self.lines.get(activity_id, [])
+        line = next((info for code, info in lines if code == akun), None)
+        if line is None:  # a line recorded without its akun: matched by the akun's account group
+            line = next((info for code, info in lines if not code and info.account_group == akun[:2]), None)
+        if line is None:
+            known = ", ".join(sorted(code or info.account_group for code, info in lines)) or "-"
+            fail(
+                "kode_akun",
+                "unknown_account",
+                _("Akun %(a)s tidak ada pada pagu kegiatan %(code)s (pagu: %(known)s).")
+                % {"a": akun, "code": full_code, "known": known},
+            )
+            return None
+        errors = check_realisation(
+            activity=_Year(year),  # type: ignore[arg-type]
+            month=month,
+            amount=amount,
+            physical_progress=values["progress"] if values["progress"] is not None else 0,
+            other_months_total=0,
+            pagu=NO_LIMIT,
+            today=self.today,
+        )
+        columns = {"month": "bulan", "amount": "realisasi_rp", "physical_progress": "progres_fisik"}
+        for error in errors:
+            fail(columns.get(error.field, ""), error.code, error.message)
+        group = line.account_group
+        stored = self.stored.get((activity_id, month, group))
+        if stored is not None and stored[2] in LOCKED_STATES:
+            fail(
+                "bulan",
+                "locked",
+                _(
+                    "Realisasi bulan ini sudah diverifikasi dan terkunci; minta pembukaan kembali "
+                    "untuk mengubahnya."
+                ),
+            )
+        if errors or (stored is not None and stored[2] in LOCKED_STATES):
+            return None
+        warning = sakti.social_aid_warning(group, akun)
+        if warning:
+            report.warn(row.number, "kode_akun", akun, warning.code, warning.message)
+        state = self.in_file.setdefault(line.line_id, [0, 0, 0])
+        state[0] += amount
+        state[1], state[2] = row.number, amount
+        self.parsed[row.number] = {
+            "activity_id": activity_id,
+            "line": line,
+            "month": month,
+            "amount": amount,
+            "progress": values["progress"],
+            "stored": stored,
+        }
+        return (activity_id, month, group)
+
+    def duplicate_key_message(self, first_row: int) -> tuple[str, str]:
+        return "kode_akun", _(
+            "Realisasi kegiatan, jenis belanja dan bulan yang sama sudah ada di baris %(row)d."
+        ) % {"row": first_row}
+
+    def finish_check(self, report: ImportReport) -> None:
+        """A line's realisation — stored months the file does not replace plus the file's — stays within
+        its pagu minus blokir (reported once, on the line's last row)."""
+        replaced: dict[int, int] = {}
+        for data in self.parsed.values():
+            if data["stored"] is not None:
+                replaced[data["line"].line_id] = replaced.get(data["line"].line_id, 0) + data["stored"][1]
+        lines = {data["line"].line_id: data["line"] for data in self.parsed.values()}
+        for line_id, (file_sum, last_row, last_amount) in self.in_file.items():
+            line = lines[line_id]
+            kept = self.stored_total.get((line.activity_id, line.account_group), 0) - replaced.get(line_id, 0)
+            errors = check_realisation(
+                activity=_Year(self.today.year),  # type: ignore[arg-type]
+                month=1,
+                amount=last_amount,
+                physical_progress=0,
+                other_months_total=kept + file_sum - last_amount,
+                pagu=line.available,
+                today=self.today,
+            )
+            for error in errors:
+                if error.code == "above_pagu":
+                    report.error(last_row, "realisasi_rp", last_amount, error.code, error.message)
+
+    def _carried_progress(self, activity_id: int, month: int) -> Decimal:
+        before = [p for m, p in self.progress.get(activity_id, []) if m < month]
+        return max(before) if before else Decimal(0)
+
+    def write(self, rows, report: ImportReport, on_row) -> None:
+        from sentra.audit.services import record_change, snapshot
+
+        assert self.actor is not None
+        batch = batch_start(actor=self.actor, kind="import", description=self.description or str(self.title))
+        report.batch_id = batch.pk
+        activities = Activity.objects.select_related("agency").in_bulk(
+            {data["activity_id"] for data in self.parsed.values()}
+        )
+        for row in rows:
+            on_row()
+            data = self.parsed.get(row.number)
+            if data is None:
+                continue
+            activity, line = activities[data["activity_id"]], data["line"]
+            stored = data["stored"]
+            record = Realisation.objects.select_for_update().get(pk=stored[0]) if stored else None
+            before = snapshot(record) if record else None
+            if record is None:
+                record = Realisation(
+                    activity=activity,
+                    fiscal_year=activity.fiscal_year,
+                    month=data["month"],
+                    physical_progress=self._carried_progress(activity.pk, data["month"]),
+                )
+            else:
+                if record.verification_status in LOCKED_STATES:  # verified since the check
+                    report.error(
+                        row.number, "bulan", row.text("bulan"), "locked", _("Bulan ini baru saja dikunci.")
+                    )
+                    raise WriteRefused
+                mark_edited(record)
+            record.place_at_agency(activity.agency)
+            record.account_group = line.account_group
+            record.budget_line_id = line.line_id
+            record.amount = data["amount"]
+            if data["progress"] is not None:
+                record.physical_progress = data["progress"]
+            record.save()
+            record_change(
+                actor=self.actor,
+                action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                obj=record,
+                before=before,
+                batch=batch,
+            )
+            if before:
+                report.updated += 1
+            else:
+                report.created += 1
+
+
 __all__ = [
     "ActivityLookup",
     "BeneficiarySchema",
     "RealisationSchema",
+    "SaktiRealisationSchema",
     "cell_text",
     "import_realisation",
     "parse_month",
