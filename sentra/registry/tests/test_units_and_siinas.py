@@ -478,6 +478,9 @@ def test_a_centre_without_a_raw_material_is_not_flagged_for_it(regency_agency, s
 def test_the_centre_import_warns_about_members_of_another_raw_material(tmp_path, actor, regency_agency):
     members = [_unit(regency_agency, nib=f"91200000003{i:02d}", raw_material="Jagung") for i in range(5)]
     nibs = ";".join(m.nib for m in members)
-    text = f'nama_sentra,komoditas,kbli,bahan_baku,kode_wilayah,nib_anggota\nSentra Tahu,Tahu,{TAHU},Kedelai,{SALOLOANG},"{nibs}"\n'
+    text = (
+        "nama_sentra,komoditas,kbli,bahan_baku,kode_wilayah,nib_anggota\n"
+        f'Sentra Tahu,Tahu,{TAHU},Kedelai,{SALOLOANG},"{nibs}"\n'
+    )
     report = import_centres(actor=actor, path=_write(tmp_path, text))
     assert [(w.row, w.code) for w in report.warnings] == [(2, "members_other_raw_material")]
