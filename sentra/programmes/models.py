@@ -125,13 +125,17 @@ class BudgetPolicy(Versioned):
         default=DEFAULT_LAG_THRESHOLD,
         validators=[MaxValueValidator(100)],
     )
+    # Blank when created: save() writes the rule of the year (weighted from TA 2024, plain mean
+    # before), so a policy created without a rule — the demo, the admin — scores as the Treasury did.
     deviation_rule = models.CharField(
         _("aturan deviasi RPD"),
         max_length=10,
         choices=DeviationRule.choices,
-        default=DeviationRule.WEIGHTED,
+        blank=True,
+        default="",
         help_text=_(
-            "Cara menggabungkan deviasi per jenis belanja: tertimbang pagu (sejak 2024) atau rata-rata."
+            "Cara menggabungkan deviasi per jenis belanja: tertimbang pagu (sejak 2024) atau rata-rata; "
+            "kosong: aturan tahun itu."
         ),
     )
     # {"52": [15, 40, 60, 90], …}: absorption targets per spending type and quarter (PER-5/PB/2024
@@ -156,6 +160,11 @@ class BudgetPolicy(Versioned):
         from django.urls import reverse
 
         return reverse("web:budget_policy") + f"?tahun={self.fiscal_year}"
+
+    def save(self, *args, **kwargs):
+        if not self.deviation_rule:
+            self.deviation_rule = default_deviation_rule(self.fiscal_year)
+        super().save(*args, **kwargs)
 
     @property
     def scope_code(self) -> str | None:

@@ -131,6 +131,9 @@ class TestFromTheDatabase:
     def test_a_year_before_2024_without_policy_uses_the_plain_mean(self):
         assert policy_for(2023).deviation_rule == "mean"
         assert policy_for(2024).deviation_rule == "weighted"
+        # created without a rule (the demo, the admin): the rule of its year
+        assert BudgetPolicy.objects.create(fiscal_year=2023).deviation_rule == "mean"
+        assert BudgetPolicy.objects.create(fiscal_year=2024).deviation_rule == "weighted"
 
     def test_absorption_is_against_pagu_minus_blokir(self, system_actor, satker):
         """Realised to February: 20+25 + 40+60 + 50 = 195 M of 1,000 M pagu = 19.50 %. With 100 M of
