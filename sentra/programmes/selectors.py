@@ -814,6 +814,50 @@ def output_achievement_summary(
     return {k: round(sum(v) / len(v), 2) for k, v in per_group.items()}, total
 
 
+@dataclass
+class ControlSummary:
+    """The headline figures of a control view, one definition for every place that shows them: the
+    control dashboard and the Rakor pack read this, so on the same date, scope and sources they show
+    the same activity count, absorption and output achievement (issue 14.2: they once differed,
+    178 vs 181 activities, 77.88 % vs 76.6 %)."""
+
+    groups: list[ControlFigures]  # per group key (control_figures)
+    total: ControlFigures  # every activity of the filter (the groups added up)
+    achievements: list[tuple]  # (activity id, group key, achievement % or None) per activity with an output
+    output_by_group: dict[object, float]  # mean achievement per group, each activity capped at 100 %
+    output_achievement: float | None  # the same over every activity with an output
+
+    @property
+    def activities(self) -> int:
+        return self.total.activities
+
+
+def capped_mean(values) -> float | None:
+    """Mean output achievement: each activity counted at most 100 %, activities without a target left out."""
+    present = [min(v, 100.0) for v in values if v is not None]
+    return round(sum(present) / len(present), 2) if present else None
+
+
+def control_summary(*, actor: Actor, f: ControlFilter, group: str = "province") -> ControlSummary:
+    """Figures per group and in total, and output achievement per group and in total, for the filter
+    (its month, region, and funding source or sources) in the actor's scope."""
+    groups = control_figures(actor=actor, f=f, group=group)
+    achievements = output_achievement_rows(actor=actor, f=f, group=group)
+    per_group: dict[object, list] = defaultdict(list)
+    for _pk, key, value in achievements:
+        per_group[key].append(value)
+    output_by_group = {
+        key: mean for key, values in per_group.items() if (mean := capped_mean(values)) is not None
+    }
+    return ControlSummary(
+        groups=groups,
+        total=combined(groups, f.month),
+        achievements=achievements,
+        output_by_group=output_by_group,
+        output_achievement=capped_mean([value for _pk, _key, value in achievements]),
+    )
+
+
 def output_achievement_total(*, actor: Actor, f: ControlFilter) -> float | None:
     """Average main-output achievement (%) over the scoped activities that have an output."""
     ids = control_activities(actor=actor, f=f).values("id")

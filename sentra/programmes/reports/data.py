@@ -34,11 +34,10 @@ from ..selectors import (
     PlanFilter,
     activity_list,
     budget_document_list,
-    combined,
     control_figures,
+    control_summary,
     lagging_activities,
     lagging_page,
-    output_achievement_rows,
     output_achievements,
     policy_for,
     programme_list,
@@ -531,8 +530,11 @@ def rakor_pack(
         funding_sources=tuple(sources),
         deviation_rule=policy.deviation_rule,
     )
-    per_province = {row.key: row for row in control_figures(actor=actor, f=f, group="province")}
-    total = combined(list(per_province.values()), month)
+    # The dashboard's definition (programmes.selectors.control_summary): same date, scope and sources,
+    # same activity count, absorption and output achievement.
+    summary = control_summary(actor=actor, f=f, group="province")
+    per_province = {row.key: row for row in summary.groups}
+    total = summary.total
     target = policy.quarter_targets[quarter_of(month) - 1]
     names = {r.code: r.name for r in region_children(code=None)}
 
@@ -561,7 +563,7 @@ def rakor_pack(
     # (the full list is the early-warning page and its export).
     # (the database counts them and picks the worst: not thousands of rows for fifty).
     # Output achievement of every activity, read once: the outputs section and the lagging list.
-    achievement_rows = output_achievement_rows(actor=actor, f=f, group="province")
+    achievement_rows = summary.achievements
     threshold = policy.lag_threshold
     lagging_count, worst = lagging_page(actor=actor, f=f, limit=RAKOR_LAGGING_LIMIT, threshold=threshold)
     lagging: list[LaggingActivity] = lagging_activities(
@@ -617,7 +619,7 @@ def rakor_pack(
         target=target,
         threshold=threshold,
         total=total,
-        output_achievement=_capped_mean([value for _pk, _key, value in achievement_rows]),
+        output_achievement=summary.output_achievement,
         lagging_count=lagging_count,
         provinces=provinces,
         s_curve=total.s_curve(),

@@ -30,7 +30,7 @@ from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, requi
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.programmes import selectors, services
-from sentra.programmes.choices import ActivityKind, FundingSource, Month, quarter_of
+from sentra.programmes.choices import DIPA_SOURCES, ActivityKind, FundingSource, Month, quarter_of
 from sentra.programmes.models import Programme
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
@@ -55,6 +55,9 @@ GROUP_LABELS = {
     "activity": gettext_lazy("Kegiatan"),
 }
 WARNINGS_ON_DASHBOARD = 10
+# The funding-source filter's "every DIPA source" choice: the scope of the Rakor pack.
+DIPA_CHOICE = "dipa"
+DIPA_LABEL = gettext_lazy("DIPA: APBN, dekon, TP (seperti bahan Rakor)")
 WARNINGS_PER_PAGE = 50
 
 
@@ -86,7 +89,7 @@ class ControlFilterForm(forms.Form):
     sumber = forms.ChoiceField(
         label=gettext_lazy("Sumber dana"),
         required=False,
-        choices=[("", gettext_lazy("Semua sumber")), *FundingSource.choices],
+        choices=[("", gettext_lazy("Semua sumber")), (DIPA_CHOICE, DIPA_LABEL), *FundingSource.choices],
     )
     satker = forms.IntegerField(label=gettext_lazy("Satker"), required=False)
     per = forms.ChoiceField(
@@ -113,12 +116,15 @@ def _control_filter(request, actor: Actor) -> tuple[selectors.ControlFilter, Con
             raise Http404
     elif actor.region_code:
         region = actor.region_code
+    source = data.get("sumber") or ""
     f = selectors.ControlFilter(
         fiscal_year=year,
         month=month,
         region=region,
         kind=data.get("jenis") or "",
-        funding_source=data.get("sumber") or "",
+        # "dipa": every DIPA source at once, as the Rakor pack reads them.
+        funding_source="" if source == DIPA_CHOICE else source,
+        funding_sources=tuple(sorted(DIPA_SOURCES)) if source == DIPA_CHOICE else (),
         agency=data.get("satker"),
         programme=data.get("program"),
     )
@@ -142,7 +148,7 @@ def _query(f: selectors.ControlFilter, **override) -> str:
         "wilayah": f.region,
         "program": f.programme or "",
         "jenis": f.kind,
-        "sumber": f.funding_source,
+        "sumber": f.funding_source or (DIPA_CHOICE if f.funding_sources else ""),
         "satker": f.agency or "",
     }
     params.update(override)
@@ -196,10 +202,17 @@ class Row:
 
 
 def _rows(
-    actor: Actor, f: selectors.ControlFilter, group: str, target: int, outputs: dict | None = None
+    actor: Actor,
+    f: selectors.ControlFilter,
+    group: str,
+    target: int,
+    outputs: dict | None = None,
+    figures: list | None = None,
 ) -> list[Row]:
-    """The table's rows; `outputs` (achievement per group key) when the caller already has them."""
-    figures = selectors.control_figures(actor=actor, f=f, group=group)
+    """The table's rows; `outputs` (achievement per group key) and `figures` (per group) when the
+    caller already has them."""
+    if figures is None:
+        figures = selectors.control_figures(actor=actor, f=f, group=group)
     labels = _labels(group, [r.key for r in figures])
     base = reverse("web:control_dashboard")
     rows: list[Row] = []
@@ -360,7 +373,7 @@ def _filter_choices(actor: Actor, f: selectors.ControlFilter) -> dict:
         "programme_options": _options(programme_choices, f.programme),
         "agency_options": _options(agencies, f.agency),
         "kinds": ActivityKind.choices,
-        "sources": FundingSource.choices,
+        "sources": [(DIPA_CHOICE, DIPA_LABEL), *FundingSource.choices],
         "months": Month.choices,
     }
 
@@ -388,13 +401,12 @@ def control_dashboard(request):
     policy = selectors.policy_for(f.fiscal_year)
     target = selectors.quarter_target(f.fiscal_year, f.month)
     group = per or _default_group(f.region)
-    outputs, total_output = (None, None)
-    if group != "activity":
-        outputs, total_output = selectors.output_achievement_summary(actor=actor, f=f, group=group)
-    else:
-        total_output = selectors.output_achievement_total(actor=actor, f=f)
-    rows = _rows(actor, f, group, target, outputs)
-    total = selectors.combined([row.figures for row in rows], f.month)
+    # The Rakor pack's definition too (selectors.control_summary): the same figures on the same date.
+    summary = selectors.control_summary(actor=actor, f=f, group=group)
+    total_output = summary.output_achievement
+    outputs = summary.output_by_group if group != "activity" else None
+    rows = _rows(actor, f, group, target, outputs, figures=summary.groups)
+    total = summary.total
     # The worst few and how many: the database counts and sorts thousands of lagging activities.
     lagging_count, lag_rows = selectors.lagging_page(actor=actor, f=f, limit=WARNINGS_ON_DASHBOARD)
     lagging = selectors.lagging_activities(actor=actor, f=f, rows=lag_rows)
