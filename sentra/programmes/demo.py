@@ -50,7 +50,7 @@ from sentra.registry.demo import (
 )
 from sentra.registry.models import Centre, CentreMembership
 
-from .choices import AccountGroup, ActivityKind, FundingSource
+from .choices import DIPA_SOURCES, AccountGroup, ActivityKind, FundingSource
 from .models import (
     DEFAULT_LAG_THRESHOLD,
     DEFAULT_QUARTER_TARGETS,
@@ -82,6 +82,13 @@ SHARE_MIN, SHARE_MAX = 500_000_000, 3_000_000_000
 # From TA 2024 Ditjen IKMA's deconcentration work became tugas pembantuan in every province (egindo.com,
 # Rakor 9–12 Oct 2023; domain-facts 7.1): the demo's provincial DIPA and allocation follow the year.
 TP_FROM_YEAR = 2024
+
+
+# SAKTI coding of the demo's DIPA lines (domain-facts 7.1), illustrative like the amounts: every DIPA
+# activity of kegiatan 5305 gets KRO "RBS", an RO from its own code and komponen 051, and each line an
+# akun of its account group, so that a SAKTI-style realisation file can be imported against the demo.
+DEMO_KRO, DEMO_COMPONENT = "RBS", "051"
+DEMO_ACCOUNTS = {"51": "511111", "52": "521211", "53": "532111", "57": "572111"}
 
 
 def provincial_source(year: int) -> FundingSource:
@@ -416,6 +423,10 @@ class _Builder:
             **_verification(status, year=self.year - 1, month=12),
         )
         activity.place_at_agency(programme.agency)
+        parts = code.split(".")
+        if parts[0] == KEGIATAN and source in DIPA_SOURCES:  # kegiatan.KRO.RO.komponen as in SAKTI
+            activity.kegiatan_code, activity.kro_code = KEGIATAN, DEMO_KRO
+            activity.ro_code, activity.component_code = parts[-1].zfill(3)[-3:], DEMO_COMPONENT
         return activity
 
     def document(self, agency: Agency, kind: str, number: str, acts: list[_Act]) -> BudgetDocument:
@@ -423,6 +434,11 @@ class _Builder:
             fiscal_year=self.year, kind=kind, number=number, issued_on=dt.date(self.year - 1, 12, 5)
         )
         document.place_at_agency(agency)
+        # The satker code is the DIPA number's (SP DIPA-019.05.<authority>.<satker>/<year>); an agency
+        # keeps a code it already has, and a code another agency holds is left to it.
+        satker = number.split("/")[0].rsplit(".", 1)[-1]
+        if len(satker) == 6 and satker.isdigit() and not Agency.objects.filter(satker_code=satker).exists():
+            Agency.objects.filter(pk=agency.pk, satker_code="").update(satker_code=satker)
         self.documents.append((document, acts))
         self.acts.extend(acts)
         return document
@@ -894,7 +910,13 @@ def _write_budgets(b: _Builder) -> None:
             versions.append(_version(document, 0, document.number, document.issued_on, current))
         for act in acts:
             for group, amount in act.lines.items():
-                line = BudgetLine(document=document, activity=act.obj, account_group=group, amount=amount)
+                line = BudgetLine(
+                    document=document,
+                    activity=act.obj,
+                    account_group=group,
+                    account_code=DEMO_ACCOUNTS.get(group, "") if act.obj.kegiatan_code else "",
+                    amount=amount,
+                )
                 lines.append(line)
                 months = _split(amount, list(act.profile[group]))
                 plans.append(

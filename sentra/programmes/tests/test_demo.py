@@ -111,6 +111,32 @@ def test_tp_shares_cover_every_province_and_add_up():
         assert ".4." in document.number  # the DIPA's authority digit: 4 tugas pembantuan
 
 
+def test_dipa_activities_and_lines_carry_sakti_codes(tmp_path):
+    """The demo is coded as SAKTI codes a DIPA (satker, kegiatan.KRO.RO.komponen, akun), so that a
+    SAKTI-style realisation file imports against it."""
+    from sentra.accounts.scope import system_actor as system
+    from sentra.core.imports import run_import
+    from sentra.programmes.imports import SaktiRealisationSchema
+
+    kaltim = BudgetDocument.objects.get(fiscal_year=YEAR, kind="tp", province_code=KALTIM, regency_code="")
+    satker = kaltim.agency.satker_code
+    assert len(satker) == 6 and satker in kaltim.number
+    lines = BudgetLine.objects.filter(document__fiscal_year=YEAR).exclude(document__kind__in=["apbd_kab"])
+    assert not lines.filter(account_code="").exists()
+    assert all(line.account_code[:2] == line.account_group for line in lines[:200])
+    activity = kaltim.lines.order_by("activity__code").first().activity
+    codes = (activity.kegiatan_code, activity.kro_code, activity.ro_code, activity.component_code)
+    assert codes == ("5305", "RBS", "001", "051")
+    path = tmp_path / "sakti.csv"
+    path.write_text(
+        "kode_satker,tahun_anggaran,bulan,kode_kegiatan,kode_kro,kode_ro,kode_komponen,kode_akun,realisasi_rp\n"
+        f"{satker},{YEAR},10,5305,RBS,001,051,521211,1000\n",
+        encoding="utf-8",
+    )
+    report = run_import(path=path, schema=SaktiRealisationSchema(actor=system(), today=AS_OF))
+    assert report.ok, [(e.column, e.code, e.message) for e in report.errors]
+
+
 def test_a_year_before_2024_is_dekonsentrasi():
     demo_fiscal_year(2023, seed=2026, as_of=dt.date(2023, 12, 31))
     allocation = DekonAllocation.objects.get(fiscal_year=2023)
