@@ -39,7 +39,6 @@ PERMISSIONS_POLICY = ", ".join(
     for feature in (
         "camera",
         "microphone",
-        "geolocation",
         "payment",
         "usb",
         "serial",
@@ -52,6 +51,8 @@ PERMISSIONS_POLICY = ", ".join(
         "browsing-topics",
     )
 )
+# The coordinate fields' "Gunakan lokasi saya" button reads the device's position: this origin only.
+PERMISSIONS_POLICY += ", geolocation=(self)"
 
 
 class ContentSecurityPolicyMiddleware:

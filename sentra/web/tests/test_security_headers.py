@@ -38,7 +38,9 @@ PAGES = [
 def assert_security_headers(response):
     assert response["Content-Security-Policy"] == CSP
     assert (
-        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+        "camera=()" in response["Permissions-Policy"]
+        # the coordinate fields' "use my location" button: this origin only
+        and "geolocation=(self)" in response["Permissions-Policy"]
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"

@@ -32,9 +32,10 @@
     map.attributionControl.addAttribution(ds.attribution || "");
     map.setView([-2.5, 118], 5);
 
-    var legend = L.control({ position: "bottomright" });
+    // The legend sits under the map, not on it: inside the map it covered half the country on a phone.
+    var legend = {};
     legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "map-legend");
+      var div = L.DomUtil.create("div", "map-legend map-legend-below");
       var title = document.createElement("strong");
       title.textContent = ds.labelLegend;
       div.appendChild(title);
@@ -51,7 +52,7 @@
       r.appendChild(document.createTextNode(label));
       div.appendChild(r);
     }
-    legend.addTo(map);
+    el.parentNode.insertBefore(legend.onAdd(), el.nextSibling);
 
     el.setAttribute("aria-busy", "true");
     fetch(ds.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })

@@ -35,13 +35,9 @@
     map.setView([-2.5, 118], 5);
     var layer = null;
     var title = document.getElementById("map-title");
-    var legend = L.control({ position: "bottomright" });
-    var legendDiv = null;
-    legend.onAdd = function () {
-      legendDiv = L.DomUtil.create("div", "map-legend");
-      return legendDiv;
-    };
-    legend.addTo(map);
+    // The legend sits under the map, not on it: inside the map it covered half the country on a phone.
+    var legendDiv = L.DomUtil.create("div", "map-legend map-legend-below");
+    el.parentNode.insertBefore(legendDiv, el.nextSibling);
 
     var back = L.control({ position: "topright" });
     back.onAdd = function () {

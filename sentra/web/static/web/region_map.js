@@ -44,13 +44,9 @@
     map.attributionControl.addAttribution(ds.attribution || "");
     map.setView([-2.5, 118], 5);
 
-    var legendDiv = null;
-    var legend = L.control({ position: "bottomleft" });
-    legend.onAdd = function () {
-      legendDiv = L.DomUtil.create("div", "map-legend");
-      return legendDiv;
-    };
-    legend.addTo(map);
+    // The legend sits under the map, not on it: inside the map it covered half the country on a phone.
+    var legendDiv = L.DomUtil.create("div", "map-legend map-legend-below");
+    el.parentNode.insertBefore(legendDiv, el.nextSibling);
 
     function drawLegend(bounds) {
       legendDiv.textContent = "";
