@@ -777,6 +777,86 @@ dekon.set           regency_officer   403   -
 dekon.set           facilitator       403   -
 dekon.set           dekranas_officer  403   -
 dekon.set           viewer            403   -
+
+activity.update     ministry_admin    ok    ok
+activity.update     ministry_analyst  403   403
+activity.update     province_officer  ok    ok
+activity.update     regency_officer   ok    ok
+activity.update     facilitator       403   403
+activity.update     dekranas_officer  403   ok
+activity.update     viewer            403   403
+
+activity.delete     ministry_admin    ok    ok
+activity.delete     ministry_analyst  403   403
+activity.delete     province_officer  ok    ok
+activity.delete     regency_officer   ok    ok
+activity.delete     facilitator       403   403
+activity.delete     dekranas_officer  403   403
+activity.delete     viewer            403   403
+
+output.create       ministry_admin    ok    ok
+output.create       ministry_analyst  403   403
+output.create       province_officer  ok    ok
+output.create       regency_officer   ok    ok
+output.create       facilitator       403   403
+output.create       dekranas_officer  403   ok
+output.create       viewer            403   403
+
+output.update       ministry_admin    ok    ok
+output.update       ministry_analyst  403   403
+output.update       province_officer  ok    ok
+output.update       regency_officer   ok    ok
+output.update       facilitator       403   403
+output.update       dekranas_officer  403   ok
+output.update       viewer            403   403
+
+budget_line.set     ministry_admin    ok    ok
+budget_line.set     ministry_analyst  403   403
+budget_line.set     province_officer  ok    ok
+budget_line.set     regency_officer   ok    ok
+budget_line.set     facilitator       403   403
+budget_line.set     dekranas_officer  403   ok
+budget_line.set     viewer            403   403
+
+activity.verify     ministry_admin    ok    ok
+activity.verify     ministry_analyst  403   403
+activity.verify     province_officer  ok    ok
+activity.verify     regency_officer   403   403
+activity.verify     facilitator       403   403
+activity.verify     dekranas_officer  403   403
+activity.verify     viewer            403   403
+
+activity.return     ministry_admin    ok    ok
+activity.return     ministry_analyst  403   403
+activity.return     province_officer  ok    ok
+activity.return     regency_officer   403   403
+activity.return     facilitator       403   403
+activity.return     dekranas_officer  403   403
+activity.return     viewer            403   403
+
+activity.accept     ministry_admin    ok    ok
+activity.accept     ministry_analyst  403   403
+activity.accept     province_officer  403   403
+activity.accept     regency_officer   403   403
+activity.accept     facilitator       403   403
+activity.accept     dekranas_officer  403   403
+activity.accept     viewer            403   403
+
+tp.set              ministry_admin    ok    -
+tp.set              ministry_analyst  403   -
+tp.set              province_officer  403   -
+tp.set              regency_officer   403   -
+tp.set              facilitator       403   -
+tp.set              dekranas_officer  403   -
+tp.set              viewer            403   -
+
+policy.set          ministry_admin    ok    -
+policy.set          ministry_analyst  403   -
+policy.set          province_officer  403   -
+policy.set          regency_officer   403   -
+policy.set          facilitator       403   -
+policy.set          dekranas_officer  403   -
+policy.set          viewer            403   -
 """
 # fmt: on
 
@@ -810,6 +890,16 @@ PROGRAMME_ACTIONS = (
     "realisation.record",
     "plan.copy",
     "dekon.set",
+    "activity.update",
+    "activity.delete",
+    "output.create",
+    "output.update",
+    "budget_line.set",
+    "activity.verify",
+    "activity.return",
+    "activity.accept",
+    "tp.set",
+    "policy.set",
 )
 
 
@@ -912,6 +1002,46 @@ def _run_programme_action(world: PlanWorld, action: str) -> None:
         services.copy_plan(actor=actor, agency=world.agency, from_year=YEAR - 1, to_year=YEAR)
     elif action == "dekon.set":
         services.dekon_allocation_set(actor=actor, fiscal_year=YEAR, total=100, shares={KALTIM: 100})
+    elif action == "tp.set":
+        services.dekon_allocation_set(
+            actor=actor, fiscal_year=YEAR, total=100, shares={KALTIM: 100}, kind="tp"
+        )
+    elif action == "policy.set":
+        services.budget_policy_set(
+            actor=actor,
+            fiscal_year=YEAR,
+            targets=[15, 40, 60, 90],
+            window_dates=[
+                dt.date(YEAR, 2, 19),
+                dt.date(YEAR, 4, 15),
+                dt.date(YEAR, 7, 14),
+                dt.date(YEAR, 10, 14),
+            ],
+            lag_threshold=10,
+        )
+    elif action == "activity.update":
+        services.activity_update(actor=actor, activity=world.activity(), name="Kegiatan diubah")
+    elif action == "activity.delete":
+        services.record_delete(actor=actor, record=world.activity(), reason="matriks")
+    elif action == "output.create":
+        services.output_create(actor=actor, activity=world.activity(), indicator="IKM", unit="IKM", target=5)
+    elif action == "output.update":
+        from sentra.programmes.tests.factories import OutputFactory
+
+        services.output_update(actor=actor, output=OutputFactory(activity=world.activity()), target=7)
+    elif action == "budget_line.set":
+        from sentra.programmes.tests.factories import BudgetDocumentFactory
+
+        document = BudgetDocumentFactory(agency=world.agency, kind="apbd_kab")
+        services.budget_line_set(
+            actor=actor, document=document, activity=world.activity(), account_group="52", amount=10_000_000
+        )
+    elif action in ("activity.verify", "activity.return", "activity.accept"):
+        step = action.split(".")[1]
+        status = "verified" if step == "accept" else "submitted"
+        transition(
+            actor=actor, name=step, record=world.activity(verification_status=status), reason="matriks"
+        )
     else:  # pragma: no cover
         raise AssertionError(action)
 
