@@ -1,0 +1,514 @@
+"""Coordination pages (issue 15): meetings, follow-ups and agreements — lists with search, filters and
+pagination, detail pages and forms.
+
+Reads go through coordination/selectors.py (scoped: a record the user may not read answers 404),
+writes through coordination/services.py (a rule answers on its field; a step the user may not take 403).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sentra.accounts.permissions import Action
+from sentra.accounts.scope import actor_for_request, require
+from sentra.coordination import selectors, services
+from sentra.coordination.choices import MEETING_STATUS_NEXT
+from sentra.coordination.models import Agreement
+from sentra.core.errors import AccessDenied, DomainError, StaleVersion
+
+from ..forms import VersionedForm, add_domain_errors
+from ..forms_coordination import (
+    AgreementFilterForm,
+    AgreementForm,
+    DecisionForm,
+    FollowUpCreateForm,
+    FollowUpFilterForm,
+    FollowUpStatusForm,
+    InviteForm,
+    MeetingFilterForm,
+    MeetingForm,
+    NoteForm,
+    ParticipantForm,
+    PartyForm,
+)
+from .registry import COUNT_CAP, PER_PAGE, CappedPaginator
+
+FORM_TEMPLATE = "web/coordination/form.html"
+
+
+def _page_context(request, qs) -> dict:
+    paginator = CappedPaginator(qs, PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": paginator.get_page(request.GET.get("page")),
+        "paginator": paginator,
+        "query": query.urlencode(),
+        "count_cap": COUNT_CAP,
+    }
+
+
+def _list(request, template: str, rows_template: str, qs, **context):
+    context = {"rows_template": rows_template, **_page_context(request, qs), **context}
+    if request.htmx and request.htmx.target == "rows":
+        return render(request, "web/registry/_rows.html", context)
+    return render(request, template, context)
+
+
+def _form(request, form, *, title: str, back: str):
+    return render(request, FORM_TEMPLATE, {"form": form, "title": title, "back": back})
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else value
+
+
+# --- meetings ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    form = MeetingFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    f = selectors.MeetingFilter(
+        q=(data.get("q") or "").strip(),
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        region=(data.get("region") or "").strip(),
+        year=data.get("tahun"),
+    )
+    return _list(
+        request,
+        "web/coordination/meeting_list.html",
+        "web/coordination/_meeting_rows.html",
+        selectors.meeting_list(actor=actor, filters=f),
+        form=form,
+        filters=f,
+        can_create=actor.can(Action.CREATE),
+    )
+
+
+def _meeting_initial(meeting) -> dict:
+    initial = {name: getattr(meeting, name) for name in MeetingForm.SERVICE_FIELDS}
+    initial.update(
+        starts_at=_local(meeting.starts_at),
+        ends_at=_local(meeting.ends_at),
+        host_region=meeting.host_region_id or "",
+        agency=meeting.agency_id,
+        co_organisers=list(meeting.co_organisers.values_list("pk", flat=True)),
+    )
+    return VersionedForm.loaded_from(meeting, initial)
+
+
+@login_required
+def meeting_form(request, pk: int | None = None):
+    actor = actor_for_request(request)
+    meeting = None
+    if pk is None:
+        require(actor, Action.CREATE)
+    else:
+        meeting = selectors.meeting_get(actor=actor, pk=pk)
+        if not services.can_edit_meeting(actor, meeting):
+            raise AccessDenied(_("Hanya penyelenggara rapat yang dapat mengubahnya."))
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if meeting is not None:
+            form.fields["agency"].disabled = True
+        if form.is_valid():
+            cd = form.cleaned_data
+            data = {name: cd[name] for name in MeetingForm.SERVICE_FIELDS}
+            data["host_region_id"] = cd["host_region"].strip() or None
+            try:
+                if meeting is None:
+                    meeting = services.meeting_create(
+                        actor=actor, agency=cd.get("agency"), co_organisers=list(cd["co_organisers"]), **data
+                    )
+                else:
+                    services.meeting_update(
+                        actor=actor,
+                        meeting=meeting,
+                        co_organisers=list(cd["co_organisers"]),
+                        expected_version=form.expected_version,
+                        **data,
+                    )
+            except StaleVersion as error:
+                fresh = selectors.meeting_get(actor=actor, pk=pk)
+                form.show_conflict(error, fresh, _meeting_initial(fresh))
+            except DomainError as error:
+                if any(e.field == "host_region_id" for e in error.errors):
+                    form.add_error("host_region", _("Kode wilayah tidak dikenal."))
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Rapat “%(title)s” tersimpan.") % {"title": meeting})
+                return redirect("web:meeting_detail", pk=meeting.pk)
+    else:
+        form = MeetingForm(initial=_meeting_initial(meeting) if meeting else {"agency": actor.agency_id})
+        if meeting is not None:
+            form.fields["agency"].disabled = True
+    title = _("Ubah rapat %(title)s") % {"title": meeting} if meeting else _("Rencanakan rapat")
+    back = reverse("web:meeting_detail", args=[meeting.pk]) if meeting else reverse("web:meeting_list")
+    return _form(request, form, title=title, back=back)
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk: int):
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    return _meeting_page(request, actor, meeting)
+
+
+def _meeting_page(request, actor, meeting, **forms):
+    decisions = list(meeting.decisions.prefetch_related("follow_ups__agency"))
+    follow_up_form = forms.get("follow_up_form") or FollowUpCreateForm()
+    follow_up_form.fields["decision"].choices = [(d.pk, str(d)) for d in decisions]
+    previous = selectors.previous_meeting(meeting)
+    done, counted = selectors.completion_rate(previous) if previous else (0, 0)
+    context = {
+        "meeting": meeting,
+        "can_edit": services.can_edit_meeting(actor, meeting),
+        "next_status": MEETING_STATUS_NEXT.get(meeting.status),
+        "co_organisers": meeting.co_organisers.order_by("name"),
+        "invited": meeting.invitations.select_related("agency").order_by("agency__name"),
+        "agenda": meeting.agendaitems.all(),
+        "participants": selectors.participant_list(actor=actor, meeting=meeting)[:500],
+        "attendance": selectors.attendance_summary(meeting),
+        "decisions": decisions,
+        "carried_over": selectors.open_follow_ups_of_series(meeting)[:50],
+        "previous": previous,
+        "previous_rate": round(100 * done / counted) if counted else None,
+        "today": selectors.today(),
+        "invite_form": forms.get("invite_form") or InviteForm(),
+        "participant_form": forms.get("participant_form") or ParticipantForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "follow_up_form": follow_up_form,
+    }
+    return render(request, "web/coordination/meeting_detail.html", context, status=400 if forms else 200)
+
+
+def _meeting_post(request, pk: int, form_class, key: str, write):
+    """A form posted from a meeting's page: done → back to the page; refused → the page with errors."""
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    form = form_class(request.POST)
+    if key == "follow_up_form":
+        form.fields["decision"].choices = [(d.pk, str(d)) for d in meeting.decisions.all()]
+    if form.is_valid():
+        try:
+            message = write(actor, meeting, form.cleaned_data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("web:meeting_detail", pk=meeting.pk)
+    return _meeting_page(request, actor, meeting, **{key: form})
+
+
+@login_required
+@require_POST
+def meeting_invite(request, pk: int):
+    def write(actor, meeting, cd):
+        agencies = list(cd["agencies"])
+        if cd["every_regency_of"]:
+            agencies += services.regency_agencies_of(cd["every_regency_of"])
+        if cd["every_province"]:
+            agencies += services.province_agencies()
+        added = services.invite(actor=actor, meeting=meeting, agencies=agencies)
+        return _("%(n)s instansi diundang.") % {"n": added}
+
+    return _meeting_post(request, pk, InviteForm, "invite_form", write)
+
+
+@login_required
+@require_POST
+def meeting_participant(request, pk: int):
+    def write(actor, meeting, cd):
+        person = services.participant_add(actor=actor, meeting=meeting, **cd)
+        if person.walk_in:
+            return _("%(name)s dicatat sebagai peserta tanpa undangan.") % {"name": person}
+        return _("%(name)s dicatat.") % {"name": person}
+
+    return _meeting_post(request, pk, ParticipantForm, "participant_form", write)
+
+
+@login_required
+@require_POST
+def meeting_decision(request, pk: int):
+    def write(actor, meeting, cd):
+        services.decision_add(actor=actor, meeting=meeting, text=cd["text"])
+        return _("Keputusan dicatat.")
+
+    return _meeting_post(request, pk, DecisionForm, "decision_form", write)
+
+
+@login_required
+@require_POST
+def meeting_follow_up(request, pk: int):
+    def write(actor, meeting, cd):
+        decision = meeting.decisions.get(pk=cd["decision"])
+        services.follow_up_create(
+            actor=actor,
+            decision=decision,
+            owner=cd["owner"],
+            description=cd["description"],
+            owner_person=cd["owner_person"],
+            due_on=cd["due_on"],
+        )
+        return _("Tindak lanjut dicatat.")
+
+    return _meeting_post(request, pk, FollowUpCreateForm, "follow_up_form", write)
+
+
+@login_required
+@require_POST
+def meeting_advance(request, pk: int):
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    try:
+        services.meeting_advance(actor=actor, meeting=meeting, status=request.POST.get("status", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Status rapat: %(status)s.") % {"status": meeting.get_status_display()})
+    return redirect("web:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_carry_over(request, pk: int):
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    if services.carry_over_agenda(actor=actor, meeting=meeting):
+        messages.success(request, _("Acara “Tindak lanjut rapat sebelumnya” ditambahkan."))
+    else:
+        messages.info(request, _("Tidak ada tindak lanjut terbuka dari rapat sebelumnya."))
+    return redirect("web:meeting_detail", pk=meeting.pk)
+
+
+# --- follow-ups ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def follow_up_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    form = FollowUpFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    overdue = {"1": True, "0": False}.get(data.get("overdue") or "")
+    f = selectors.FollowUpFilter(
+        q=(data.get("q") or "").strip(),
+        owner=data["owner"].pk if data.get("owner") else None,
+        region=(data.get("region") or "").strip(),
+        status=data.get("status") or "",
+        overdue=overdue,
+    )
+    return _list(
+        request,
+        "web/coordination/follow_up_list.html",
+        "web/coordination/_follow_up_rows.html",
+        selectors.follow_up_list(actor=actor, filters=f),
+        form=form,
+        filters=f,
+        today=selectors.today(),
+    )
+
+
+def _follow_up_initial(follow_up) -> dict:
+    initial = {
+        "status": follow_up.status,
+        "drop_reason": follow_up.drop_reason,
+        "evidence_url": follow_up.evidence_url,
+    }
+    return VersionedForm.loaded_from(follow_up, initial)
+
+
+@login_required
+def follow_up_detail(request, pk: int):
+    actor = actor_for_request(request)
+    follow_up = selectors.follow_up_get(actor=actor, pk=pk)
+    status_form = FollowUpStatusForm(initial=_follow_up_initial(follow_up))
+    note_form = NoteForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if "text" in request.POST:
+            note_form = NoteForm(request.POST)
+            if note_form.is_valid():
+                try:
+                    services.follow_up_note_add(
+                        actor=actor,
+                        follow_up=follow_up,
+                        text=note_form.cleaned_data["text"],
+                        noted_on=note_form.cleaned_data["noted_on"],
+                    )
+                except DomainError as error:
+                    add_domain_errors(note_form, error)
+                else:
+                    messages.success(request, _("Perkembangan dicatat."))
+                    return redirect("web:follow_up_detail", pk=pk)
+        else:
+            status_form = FollowUpStatusForm(request.POST)
+            if status_form.is_valid():
+                cd = status_form.cleaned_data
+                try:
+                    services.follow_up_update(
+                        actor=actor,
+                        follow_up=follow_up,
+                        expected_version=status_form.expected_version,
+                        status=cd["status"],
+                        drop_reason=cd["drop_reason"],
+                        evidence_url=cd["evidence_url"],
+                    )
+                except StaleVersion as error:
+                    fresh = selectors.follow_up_get(actor=actor, pk=pk)
+                    status_form.show_conflict(error, fresh, _follow_up_initial(fresh))
+                except DomainError as error:
+                    add_domain_errors(status_form, error)
+                else:
+                    messages.success(request, _("Tindak lanjut tersimpan."))
+                    return redirect("web:follow_up_detail", pk=pk)
+    context = {
+        "follow_up": follow_up,
+        "overdue": selectors.is_overdue(follow_up),
+        "can_update": services.can_update_follow_up(actor, follow_up),
+        "notes": follow_up.notes.all(),
+        "status_form": status_form,
+        "note_form": note_form,
+    }
+    return render(request, "web/coordination/follow_up_detail.html", context, status=status)
+
+
+# --- agreements ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def agreement_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    form = AgreementFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    f = selectors.AgreementFilter(
+        q=(data.get("q") or "").strip(),
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        region=(data.get("region") or "").strip(),
+        expiring_within_days=int(data["expiring"]) if data.get("expiring") else None,
+    )
+    return _list(
+        request,
+        "web/coordination/agreement_list.html",
+        "web/coordination/_agreement_rows.html",
+        selectors.agreement_list(actor=actor, filters=f),
+        form=form,
+        filters=f,
+        today=selectors.today(),
+        can_create=actor.can(Action.CREATE),
+    )
+
+
+def _agreement_initial(agreement) -> dict:
+    initial = {name: getattr(agreement, name) for name in AgreementForm.SERVICE_FIELDS}
+    initial.update(agency=agreement.agency_id, parent=agreement.parent_id or "")
+    return VersionedForm.loaded_from(agreement, initial)
+
+
+def _parent_choices(actor, form, agreement=None):
+    qs = Agreement.objects.filter(selectors.agreement_visible_q(actor)).order_by("title")
+    if agreement is not None:
+        qs = qs.exclude(pk=agreement.pk)
+    form.fields["parent"].choices = [("", "—"), *((a.pk, f"{a.get_kind_display()}: {a}") for a in qs[:500])]
+    return form
+
+
+@login_required
+def agreement_form(request, pk: int | None = None):
+    actor = actor_for_request(request)
+    agreement = None
+    if pk is None:
+        require(actor, Action.CREATE)
+    else:
+        agreement = selectors.agreement_get(actor=actor, pk=pk)
+        if not services.can_edit_agreement(actor, agreement):
+            raise AccessDenied(_("Hanya instansi pemilik kerja sama yang dapat mengubahnya."))
+    if request.method == "POST":
+        form = _parent_choices(actor, AgreementForm(request.POST), agreement)
+        if agreement is not None:
+            form.fields["agency"].disabled = True
+        if form.is_valid():
+            cd = form.cleaned_data
+            data = {name: cd[name] for name in AgreementForm.SERVICE_FIELDS}
+            data["funding"] = data["funding"] or ""
+            data["parent"] = Agreement.objects.filter(pk=cd["parent"]).first() if cd["parent"] else None
+            try:
+                if agreement is None:
+                    agreement = services.agreement_create(actor=actor, agency=cd.get("agency"), **data)
+                else:
+                    services.agreement_update(
+                        actor=actor, agreement=agreement, expected_version=form.expected_version, **data
+                    )
+            except StaleVersion as error:
+                fresh = selectors.agreement_get(actor=actor, pk=pk)
+                form.show_conflict(error, fresh, _agreement_initial(fresh))
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("Kerja sama “%(title)s” tersimpan.") % {"title": agreement})
+                return redirect("web:agreement_detail", pk=agreement.pk)
+    else:
+        initial = (
+            _agreement_initial(agreement) if agreement else {"agency": actor.agency_id, "status": "draft"}
+        )
+        form = _parent_choices(actor, AgreementForm(initial=initial), agreement)
+        if agreement is not None:
+            form.fields["agency"].disabled = True
+    title = _("Ubah kerja sama %(title)s") % {"title": agreement} if agreement else _("Catat kerja sama")
+    back = (
+        reverse("web:agreement_detail", args=[agreement.pk]) if agreement else reverse("web:agreement_list")
+    )
+    return _form(request, form, title=title, back=back)
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    actor = actor_for_request(request)
+    agreement = selectors.agreement_get(actor=actor, pk=pk)
+    party_form = PartyForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        party_form = PartyForm(request.POST)
+        if party_form.is_valid():
+            cd = party_form.cleaned_data
+            values = {k: v for k, v in cd.items() if k != "region"}
+            values["region_id"] = cd["region"].strip() or None
+            try:
+                services.agreement_party_add(actor=actor, agreement=agreement, **values)
+            except DomainError as error:
+                add_domain_errors(party_form, error)
+            else:
+                messages.success(request, _("Pihak ditambahkan."))
+                return redirect("web:agreement_detail", pk=pk)
+    context = {
+        "agreement": agreement,
+        "effective_status": selectors.effective_status(agreement),
+        "chain": selectors.agreement_chain(actor=actor, agreement=agreement),
+        "parties": agreement.parties.select_related("agency", "region"),
+        "activities": agreement.activities.all(),
+        "can_edit": services.can_edit_agreement(actor, agreement),
+        "party_form": party_form,
+    }
+    return render(request, "web/coordination/agreement_detail.html", context, status=status)
