@@ -140,14 +140,10 @@ class TestAccountCode:
         assert (line.account_group, line.account_code) == ("52", "526111")
 
     def test_bansos_is_questioned_on_the_api_and_the_form(
-        self, client, system_actor, kaltim_agency, tp_document
+        self, client, system_actor, kaltim_agency, ministry_agency, tp_document
     ):
         activity = new_activity(system_actor, kaltim_agency)
-        ministry = persona(
-            Role.MINISTRY_ADMIN,
-            agency=kaltim_agency.__class__.objects.create(name="Ditjen IKMA", kind="ministry"),
-        )
-        client.force_login(ministry)
+        client.force_login(persona(Role.MINISTRY_ADMIN, agency=ministry_agency))
         response = client.post(
             f"/api/v1/budgets/{tp_document.pk}/lines",
             data=json.dumps(
@@ -178,3 +174,27 @@ class TestAccountCode:
     def test_only_group_57_is_questioned(self):
         assert social_aid_warning("57") and social_aid_warning("", "572111")
         assert not any(social_aid_warning(group) for group in ("51", "52", "53"))
+
+
+def test_the_activity_form_shows_a_bad_code_on_its_field(client, ministry_agency, kaltim_agency):
+    client.force_login(persona(Role.MINISTRY_ADMIN, agency=ministry_agency))
+    programme = ProgrammeFactory(agency=kaltim_agency)
+    data = {
+        "programme": programme.pk,
+        "code": "5305.011",
+        "name": "Bimtek kemasan",
+        "kind": "training",
+        "funding_source": "tp",
+        "kegiatan_code": "5305",
+        "kro_code": "RBS",
+        "ro_code": "1",
+        "component_code": "051",
+    }
+    page = client.get(reverse("web:activity_create")).content.decode()
+    assert 'name="kro_code"' in page and 'name="component_code"' in page
+    response = client.post(reverse("web:activity_create"), data)
+    assert response.status_code == 200
+    field = response.content.decode().split('name="ro_code"')[1][:800]
+    assert "Kode RO harus 3 digit angka" in field
+    response = client.post(reverse("web:activity_create"), {**data, "ro_code": "001"})
+    assert response.status_code == 302
