@@ -13,8 +13,8 @@ For each database (SQLite, PostgreSQL), in a fresh database of its own (`bench/o
 Import and rollback alternate --repeat times (tables emptied, audit history included, before every
 created run); the best of each counts, and the ratio rollback / import is printed. The goal: a rollback
 within 3× the import's time. Both run as a ministry administrator (not a superuser, so the scope check
-runs) through registry.imports.import_enterprises / import_rollback, as the CLI does. The machine's load
-average is printed with the results.
+runs) through registry.imports.import_enterprises / core.import_kinds.import_rollback, as the CLI
+does. The machine's load average is printed with the results.
 
     .venv/bin/python bench/rollback.py --db both --rows 50000 --repeat 2
 """
@@ -99,7 +99,8 @@ def timed(fn):
 
 
 def phase(args) -> dict:
-    from sentra.registry.imports import import_enterprises, import_rollback
+    from sentra.core.import_kinds import import_rollback
+    from sentra.registry.imports import import_enterprises
     from sentra.registry.models import Enterprise
 
     rows = args.rows

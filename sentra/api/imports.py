@@ -15,22 +15,21 @@ from ninja.files import UploadedFile
 
 from sentra.accounts.scope import Channel, actor_for_request
 from sentra.core.errors import DomainError
-from sentra.core.imports import report_csv, template_csv, template_xlsx
-from sentra.core.jobs import job_observe
-from sentra.registry.imports import (
-    SCHEMAS,
+from sentra.core.import_kinds import (
     import_batch_for,
     import_job_for,
     import_rollback,
-    import_schema,
     import_upload,
+    is_import_kind,
+    kind_keys,
+    template_file,
 )
+from sentra.core.imports import report_csv
+from sentra.core.jobs import job_observe
 
 from .schemas import REFUSED, UNAUTHENTICATED, ApiError, ErrorOut, Id, Text, ValidationErrorOut
 
 router = Router(tags=["impor"])
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class IssueOut(Schema):
@@ -105,7 +104,8 @@ def _job_out(job) -> dict:
 
 def _unknown_kind() -> Status:
     return Status(
-        404, {"detail": _("Jenis impor tidak dikenal; gunakan %(kinds)s.") % {"kinds": ", ".join(SCHEMAS)}}
+        404,
+        {"detail": _("Jenis impor tidak dikenal; gunakan %(kinds)s.") % {"kinds": ", ".join(kind_keys())}},
     )
 
 
@@ -115,13 +115,11 @@ def _unknown_kind() -> Status:
     summary="Unduh templat impor (xlsx atau csv)",
 )
 def template(request, kind: Text, fmt: Text):
-    if kind not in SCHEMAS or fmt not in ("xlsx", "csv"):
+    try:
+        content, content_type = template_file(kind, fmt)
+    except ValueError:
         return _unknown_kind()
-    schema = import_schema(kind)
-    if fmt == "csv":
-        response = HttpResponse(template_csv(schema), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(template_xlsx(schema), content_type=XLSX_TYPE)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="templat-{kind}.{fmt}"'
     return response
 
@@ -136,7 +134,7 @@ def template(request, kind: Text, fmt: Text):
     ),
 )
 def upload(request, kind: Text, file: File[UploadedFile], commit: bool = False):
-    if kind not in SCHEMAS:
+    if not is_import_kind(kind):
         return _unknown_kind()
     actor = actor_for_request(request, channel=Channel.IMPORT)
     job = import_upload(kind=kind, upload=file, commit=commit, actor=actor, user=request.user)

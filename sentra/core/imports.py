@@ -24,7 +24,8 @@ telling the user to save as "CSV UTF-8" costs one minute. UTF-16 (Excel's "Unico
 explicitly in the message.
 
 Schemas (what the columns mean and how rows are written) live with their domain, for example
-sentra.registry.imports; this module knows nothing about enterprises.
+sentra.registry.imports; this module knows nothing about enterprises. Which kinds exist, and upload,
+jobs and rollback for all of them: sentra.core.import_kinds.
 """
 
 from __future__ import annotations

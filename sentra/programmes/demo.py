@@ -39,11 +39,11 @@ from django.utils import timezone
 
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
+from sentra.core.demo import DemoContext, DemoReport
 from sentra.regions.models import Region
 from sentra.registry import demo_facts as facts
 from sentra.registry.demo import (
     PROVINCE_WEIGHTS,
-    DemoReport,
     _demo_agencies_by_name,
     _person,
     _province_agencies,
@@ -1008,3 +1008,9 @@ def _write_realisation(b: _Builder) -> None:
             setattr(returned, name, value)
         returned.verified_at = returned.accepted_at = None
     Realisation.objects.bulk_create(rows, batch_size=2_000)
+
+
+def demo_step(context: DemoContext) -> None:
+    """The programmes' step of `sentra demo` (core.demo), after the registry's: the current fiscal year.
+    Its streams are named from the seed and the year, so the other steps' data never shifts it."""
+    demo_fiscal_year(seed=context.seed, report=context.report)

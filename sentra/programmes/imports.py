@@ -1,9 +1,9 @@
 """Import of monthly realisation: money spent, physical progress and output per activity and month.
 
 The same engine as the registries (sentra.core.imports: one pass, all or nothing, stable error
-codes) and the same entry points (sentra.registry.imports.import_file / import_upload, kind
-"realisation"). Every row is checked by services.check_realisation, the rule the form and the API
-use, plus what only a file can get wrong:
+codes) and the same entry points (sentra.core.import_kinds.import_file / import_upload, kind
+"realisation", registered below). Every row is checked by services.check_realisation, the rule the
+form and the API use, plus what only a file can get wrong:
 
 - `unknown_activity`: no activity with that code in that fiscal year (of the named agency) that the
   importing actor may read: a code used only outside their region gets this same answer;
@@ -24,7 +24,7 @@ written at once: new months with `cursor.executemany` (SQLite) or COPY (PostgreS
 with bulk_update, reading the batch's stored values once (one query) for the history and to re-check
 locks under the write transaction. Any error, in a later row or in the pagu check at the end, rolls
 the whole transaction back. The history is one AuditBatch with one AuditEvent per written month
-(audit.BulkEvents), so the whole import can be rolled back (registry.imports.import_rollback).
+(audit.BulkEvents), so the whole import can be rolled back (core.import_kinds.import_rollback).
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from sentra.accounts.permissions import OWN_AGENCY_ONLY
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Area
 from sentra.accounts.scope import Actor, code_in_scope
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction
 from sentra.audit.services import BulkEvents, batch_start, diff
+from sentra.core.import_kinds import ImportKind, import_file, register_kind
 from sentra.core.imports import (
     CellError,
     Column,
@@ -392,8 +393,6 @@ class RealisationSchema(ActivityLookup, ImportSchema):
     kind = "realisation"
     title = _l("Realisasi kegiatan")
     columns = COLUMNS
-    # Months belong to their activity's agency: the importing user's agency plays no part.
-    uses_owner_agency = False
     # One pass (core.imports.run_import): each batch is parsed and checked once and written at once
     # while the file has shown no error; an error later (a row, the pagu at the end) undoes it all.
     one_pass = True
@@ -938,7 +937,6 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
     kind = "beneficiaries"
     title = _l("Penerima manfaat kegiatan")
     columns = BENEFICIARY_COLUMNS
-    uses_owner_agency = False
     # One pass (core.imports.run_import): each row is parsed and checked once; the links wanted are
     # gathered batch by batch and written at the end (end_write), one history event per activity.
     one_pass = True
@@ -1253,10 +1251,8 @@ def import_realisation(
     on_progress: ProgressCallback | None = None,
     description: str = "",
 ) -> ImportReport:
-    """Import realisation months from a CSV/XLSX file as `actor` (registry.imports.import_file, kind
+    """Import realisation months from a CSV/XLSX file as `actor` (core.import_kinds.import_file, kind
     "realisation"); AccessDenied without Action.IMPORT."""
-    from sentra.registry.imports import import_file
-
     return import_file(
         kind="realisation",
         path=path,
@@ -1664,6 +1660,33 @@ class SaktiRealisationSchema(ImportSchema):
                 report.updated += 1
             else:
                 report.created += 1
+
+
+def register_import_kinds() -> None:
+    """Called from ProgrammesConfig.ready(). Both write months or links of activities the file names,
+    which belong to their activity's agency: no owner rule, the importing user's agency plays no
+    part. Beneficiary links are not model fields, which a batch rollback cannot undo."""
+    register_kind(
+        ImportKind(
+            key="realisation",
+            label=_l("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)"),
+            schema=f"{__name__}.RealisationSchema",
+            area=Area.PROGRAMMES,
+        )
+    )
+    register_kind(
+        ImportKind(
+            key="beneficiaries",
+            label=_l("Penerima manfaat kegiatan (sentra dan IKM)"),
+            schema=f"{__name__}.BeneficiarySchema",
+            area=Area.PROGRAMMES,
+            batch_kind=BENEFICIARY_BATCH_KIND,
+            rollback=False,
+            rollback_refusal=_l(
+                "Impor penerima manfaat tidak dapat dibatalkan; hapus tautannya di halaman kegiatan."
+            ),
+        )
+    )
 
 
 __all__ = [

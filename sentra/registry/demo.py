@@ -2,7 +2,8 @@
 
 `demo_rows` is the pure generator (no database: it reads the shipped village list), so the
 benchmark can stream millions of rows to a CSV from it; `demo_generate` writes them with
-bulk_create in batches; `demo_run` is what `sentra demo` does.
+bulk_create in batches; `demo_run` is the registry's step of `sentra demo` (core.demo), registered
+by RegistryConfig.ready() after the reference data (regions) and before programmes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
@@ -30,6 +30,7 @@ from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
 from sentra.audit.models import AuditAction, AuditEvent
 from sentra.audit.services import diff, object_type, record_change, snapshot
+from sentra.core.demo import DemoContext, DemoReport
 from sentra.core.imports import insert_many, sqlite_page_cache
 from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
 
@@ -274,14 +275,6 @@ def enterprise_rows(*, count: int, seed: int, centres: int = 0) -> Iterator[dict
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-
-@dataclass
-class DemoReport:
-    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unresolved: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    users: list[tuple[str, str, str]] = field(default_factory=list)  # persona, username, agency
 
 
 def _resolve(text: str, *, level: int, report: DemoReport) -> str | None:
@@ -851,10 +844,14 @@ def demo_users(*, agencies: dict[str, Agency], report: DemoReport) -> None:
         report.users.append((persona, username, str(agency) if agency else "—"))
 
 
-def demo_run(*, size: str = "small", seed: int = 2026, stdout: TextIO | None = None) -> DemoReport:
-    """Everything `sentra demo` does; safe to run again."""
+def demo_run(
+    *, size: str = "small", seed: int = 2026, stdout: TextIO | None = None, report: DemoReport | None = None
+) -> DemoReport:
+    """The registry's demo: real facts, generated registries, demo logins; safe to run again. The
+    reference data is the regions' step; loaded here too when this runs alone (it needs the villages)."""
     out = stdout or sys.stdout
-    report = DemoReport()
+    report = report or DemoReport()
+    report.password = facts.DEMO_PASSWORD
     if not reference_is_loaded():
         out.write("Memuat data referensi wilayah dan KBLI…\n")
         reference_load()
@@ -864,7 +861,15 @@ def demo_run(*, size: str = "small", seed: int = 2026, stdout: TextIO | None = N
     agencies = demo_real_facts(seed=seed, report=report)
     demo_generate(size=size, seed=seed, stdout=out, report=report)
     demo_users(agencies=agencies, report=report)
-    from sentra.programmes.demo import demo_fiscal_year  # part 3: plans, DIPA, RPD, realisation
-
-    demo_fiscal_year(seed=seed, report=report)
     return report
+
+
+def demo_step(context: DemoContext) -> None:
+    """The registry's step of `sentra demo` (core.demo). Its streams are named from the seed alone
+    (demo_rows, _real_members), so the other steps' data never shifts it."""
+    demo_run(size=context.size, seed=context.seed, stdout=context.stdout, report=context.report)
+
+
+def demo_describe(size: str) -> str:
+    enterprises, centres = SIZES[size]
+    return f"±{enterprises:,} IKM, ±{centres:,} sentra"

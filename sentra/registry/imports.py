@@ -31,19 +31,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
-from sentra.accounts.scope import Actor, Channel, actor_for_user, code_in_scope, region_q, require
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Area
+from sentra.accounts.scope import Actor, code_in_scope, region_q
 from sentra.agencies.models import Agency, AgencyKind
-from sentra.audit.models import AuditAction, AuditBatch
+from sentra.audit.models import AuditAction
 from sentra.audit.services import (
     BulkEvents,
-    batch_rollback,
     batch_start,
     diff,
     record_change,
     snapshot,
 )
-from sentra.core.errors import DomainError, NotFound
+from sentra.core.import_kinds import ImportKind, import_file, register_kind
 from sentra.core.imports import (
     CellError,
     Column,
@@ -60,7 +59,6 @@ from sentra.core.imports import (
     parse_decimal,
     parse_int,
     parse_text,
-    run_import,
 )
 from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.regions.codes import normalise_code
@@ -1455,43 +1453,8 @@ class CentreSchema(_RegistrySchema):
 
 
 # ---------------------------------------------------------------------------------------------------
-# Entry points
-
-# Every kind the web, API and CLI import layers offer. Kinds of other apps are named by dotted path,
-# imported on first use (they import this module for the shared entry points below).
-SCHEMAS: dict[str, type[ImportSchema] | str] = {
-    "enterprises": EnterpriseSchema,
-    "centres": CentreSchema,
-    "realisation": "sentra.programmes.imports.RealisationSchema",
-    "beneficiaries": "sentra.programmes.imports.BeneficiarySchema",
-}
-
-
-def schema_class(kind: str) -> type[ImportSchema]:
-    try:
-        schema = SCHEMAS[kind]
-    except KeyError:
-        raise ValueError(f"Unknown import kind {kind!r}; use one of {sorted(SCHEMAS)}") from None
-    if isinstance(schema, str):
-        from django.utils.module_loading import import_string
-
-        schema = SCHEMAS[kind] = import_string(schema)
-    return schema
-
-
-def import_schema(
-    kind: str, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
-) -> ImportSchema:
-    """The schema of a kind of import; an actor is needed only to check or write rows."""
-    schema = schema_class(kind)
-    return schema(actor=actor, agency=agency, description=description)  # type: ignore[call-arg]
-
-
-def _as_actor(who: Actor | Any) -> Actor:
-    """An Actor as given, or a user's actor on the import channel."""
-    if isinstance(who, Actor):
-        return who
-    return actor_for_user(who, channel=Channel.IMPORT)
+# Entry points: the registry's kinds, registered with the core (sentra.core.import_kinds), which owns
+# upload, jobs, reports, rollback and templates for every kind.
 
 
 def import_owner(actor: Actor, agency: Agency | None) -> Agency | None:
@@ -1501,29 +1464,6 @@ def import_owner(actor: Actor, agency: Agency | None) -> Agency | None:
     if agency is None and actor.agency_id is None and (actor.is_national or actor.is_superuser):
         return None
     return owning_agency(actor, agency)
-
-
-def import_file(
-    *,
-    kind: str,
-    path: Path | str,
-    actor: Actor | Any,
-    commit: bool = False,
-    agency: Agency | None = None,
-    on_progress: ProgressCallback | None = None,
-    description: str = "",
-) -> ImportReport:
-    """Import enterprises or centres from a CSV/XLSX file as `actor`; writes only if `commit` and no error.
-
-    Raises AccessDenied when the actor may not import (or may not record for `agency`); every
-    problem with the file or its rows is in the report.
-    """
-    actor = _as_actor(actor)
-    require(actor, Action.IMPORT)
-    # Kinds whose records belong to something in the file (a month to its activity) need no owner.
-    owner = import_owner(actor, agency) if getattr(schema_class(kind), "uses_owner_agency", True) else None
-    schema = import_schema(kind, actor=actor, agency=owner, description=description or Path(path).name)
-    return run_import(path=path, schema=schema, commit=commit, on_progress=on_progress)
 
 
 def import_enterprises(
@@ -1552,190 +1492,18 @@ def import_centres(
     )
 
 
-def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallback) -> dict[str, Any]:
-    """Background-job runner (see sentra.core.jobs): imports the stored upload as the user who started
-    the job (thread or Celery worker alike), then deletes the upload."""
-    from django.core.exceptions import PermissionDenied
-
-    from sentra.core.errors import DomainError
-    from sentra.core.jobs import job_actor
-
-    agency = Agency.objects.filter(pk=params["agency_id"]).first() if params.get("agency_id") else None
-    path = Path(params["path"])
-    try:
-        report = import_file(
-            kind=params["kind"],
-            path=path,
-            actor=job_actor(job, channel=Channel.IMPORT),
-            commit=bool(params.get("commit")),
-            agency=agency,
-            on_progress=progress,
-            description=params.get("filename", ""),
-        )
-    except (PermissionDenied, DomainError) as exc:
-        report = ImportReport(kind=params["kind"])
-        report.error(None, "", "", getattr(exc, "code", "forbidden"), str(exc))
-    finally:
-        path.unlink(missing_ok=True)
-    return report.as_dict()
-
-
-JOB_RUNNER = "sentra.registry.imports.run_import_job"
-JOB_KIND_PREFIX = "import_"
-
-
-def _job_kind(kind: str) -> str:
-    return JOB_KIND_PREFIX + kind
-
-
-def import_upload(
-    *,
-    kind: str,
-    upload: Any,
-    commit: bool,
-    actor: Actor,
-    user: Any = None,
-    agency: Agency | None = None,
-):
-    """Import an uploaded file for the web and the API; returns the Job that holds (or will hold) the report.
-
-    Small files are imported in the request and the returned job is already finished, so the web
-    and the API show every result, and offer its errors CSV, the same way. Files larger than
-    SENTRA_IMPORT_BACKGROUND_BYTES become a background job (sentra.core.jobs), run as `user` again.
-    Raises AccessDenied, before anything is stored, when the actor may not import.
-    """
-    import uuid
-
-    from django.conf import settings
-
-    from sentra.core.jobs import job_start
-    from sentra.core.models import Job
-
-    import_schema(kind)  # unknown kind → ValueError before anything is stored
-    require(actor, Action.IMPORT)
-    if getattr(schema_class(kind), "uses_owner_agency", True):
-        import_owner(actor, agency)
-    params = {
-        "kind": kind,
-        "commit": bool(commit),
-        "agency_id": agency.pk if agency else None,
-        "filename": str(getattr(upload, "name", ""))[:200],
-    }
-    owner = user if getattr(user, "is_authenticated", False) else None
-    if upload.size > settings.SENTRA_IMPORT_MAX_BYTES:
-        # Refused before a byte is copied to disk.
-        report = ImportReport(kind=kind)
-        report.error(
-            None,
-            "",
-            "",
-            "too_large",
-            _("Berkas melebihi batas %(limit)s MB; pecah menjadi beberapa berkas.")
-            % {"limit": settings.SENTRA_IMPORT_MAX_BYTES // (1024 * 1024)},
-        )
-        return Job.objects.create(
-            kind=_job_kind(kind),
-            status=Job.Status.SUCCEEDED,
-            params=params,
-            result=report.as_dict(),
-            created_by=owner,
-            finished_at=timezone.now(),
-        )
-    directory = Path(settings.DATA_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{uuid.uuid4().hex}.upload"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    params["path"] = str(path)
-    if upload.size > settings.SENTRA_IMPORT_BACKGROUND_BYTES:
-        return job_start(kind=_job_kind(kind), runner=JOB_RUNNER, params=params, user=owner)
-    try:
-        report = import_file(
-            kind=kind, path=path, actor=actor, commit=commit, agency=agency, description=params["filename"]
-        )
-    finally:
-        path.unlink(missing_ok=True)
-    return Job.objects.create(
-        kind=_job_kind(kind),
-        status=Job.Status.SUCCEEDED,
-        params=params,
-        result=report.as_dict(),
-        progress=report.rows_total,
-        total=report.rows_total,
-        created_by=owner,
-        finished_at=timezone.now(),
-    )
-
-
-def import_job_for(*, pk: int, user: Any):
-    """An import job the user may see: their own, or any for staff."""
-    from sentra.core.models import Job
-
-    jobs = Job.objects.filter(pk=pk, kind__startswith=JOB_KIND_PREFIX)
-    if not getattr(user, "is_staff", False):
-        jobs = jobs.filter(created_by_id=getattr(user, "pk", None))
-    return jobs.first()
-
-
-# ---------------------------------------------------------------------------------------------------
-# Rolling an import back
-
-
-def import_batch_for(*, actor: Actor, batch_id: int) -> AuditBatch | None:
-    """An import's audit batch the actor may see: any for the ministry, their own, or one whose every
-    change lies inside their region. None otherwise, so that the caller answers 404."""
-    batch = AuditBatch.objects.filter(pk=batch_id, kind="import").first()
-    if batch is None or not actor.is_authenticated:
-        return None
-    if actor.is_superuser or actor.is_national or (actor.user_id and batch.user_id == actor.user_id):
-        return batch
-    code = actor.region_code or ""
-    outside = batch.events.exclude(region_code=code).exclude(region_code__startswith=code + ".")
-    return None if outside.exists() else batch
-
-
-def import_rollback(
-    *,
-    actor: Actor,
-    batch_id: int,
-    reason: str = "",
-    keep_changed: bool = False,
-    wait: float | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Undo a committed import as a whole (audit.services.batch_rollback: one transaction, set-based);
-    returns the records undone (an int whose `kept` lists the records left as they were).
-
-    NotFound for a batch the actor may not see; AccessDenied without Action.ROLLBACK, or when a record
-    of the batch lies outside what the actor may change; DomainError `already_rolled_back`, `busy`
-    (a concurrent writer held the lock longer than `wait` seconds: try again), `in_use`, or
-    `changed_since` (records changed after the import; with keep_changed the rest is rolled back and
-    those are kept as they are now). Nothing is undone unless everything asked for is.
-    """
-    batch = import_batch_for(actor=actor, batch_id=batch_id)
-    if batch is None:
-        if _beneficiary_batch_visible(actor, batch_id):
-            # Links between activities and beneficiaries are not model fields: a batch rollback
-            # cannot undo them, so it must not pretend to.
-            raise DomainError(
-                _("Impor penerima manfaat tidak dapat dibatalkan; hapus tautannya di halaman kegiatan."),
-                code="rollback_unsupported",
+def register_import_kinds() -> None:
+    """Called from RegistryConfig.ready(): IKM units and sentra, in the registries' permission area."""
+    for key, label, schema in (
+        ("enterprises", _l("IKM (unit usaha)"), "EnterpriseSchema"),
+        ("centres", _l("Sentra IKM"), "CentreSchema"),
+    ):
+        register_kind(
+            ImportKind(
+                key=key,
+                label=label,
+                schema=f"{__name__}.{schema}",
+                area=Area.REGISTRY,
+                owner=f"{__name__}.import_owner",
             )
-        raise NotFound(_("Impor tidak ditemukan."))
-    require(actor, Action.ROLLBACK)
-    return batch_rollback(
-        actor=actor,
-        batch=batch,
-        reason=reason,
-        keep_changed=keep_changed,
-        wait=wait,
-        on_progress=on_progress,
-    )
-
-
-def _beneficiary_batch_visible(actor: Actor, batch_id: int) -> bool:
-    batch = AuditBatch.objects.filter(pk=batch_id, kind="import_beneficiaries").first()
-    if batch is None or not actor.is_authenticated:
-        return False
-    return actor.is_superuser or actor.is_national or batch.user_id == actor.user_id
+        )

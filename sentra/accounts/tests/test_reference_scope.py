@@ -524,7 +524,7 @@ BENEFICIARY_HEADER = "tahun_anggaran,kode_kegiatan,nib,id_sentra,nama_sentra,kod
 def test_an_activity_code_used_only_in_another_region_reads_as_unknown(
     tmp_path, world, officer, kind, header, row
 ):
-    from sentra.registry.imports import import_file
+    from sentra.core.import_kinds import import_file
 
     actor = actor_of(officer)
     theirs = world["theirs"]["activity"]
@@ -545,7 +545,7 @@ def test_an_activity_code_used_only_in_another_region_reads_as_unknown(
 
 
 def test_a_ministry_importer_still_finds_every_region_activity(tmp_path, world):
-    from sentra.registry.imports import import_file
+    from sentra.core.import_kinds import import_file
 
     theirs = world["theirs"]["activity"]
     path = tmp_path / "r.csv"

@@ -24,7 +24,8 @@ from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditAction, AuditBatch, AuditEvent
 from sentra.audit.services import record_change, snapshot
 from sentra.core.errors import AccessDenied, DomainError
-from sentra.registry.imports import import_enterprises, import_rollback
+from sentra.core.import_kinds import import_rollback
+from sentra.registry.imports import import_enterprises
 from sentra.registry.models import Enterprise
 from sentra.registry.tests.factories import EnterpriseFactory
 
@@ -304,8 +305,8 @@ def test_the_set_based_path_undoes_link_changes_of_any_kind_with_a_batch(tmp_pat
     `rollback_unsupported`, until the programmes import offers it.)"""
     from sentra.audit.services import batch_rollback
     from sentra.conftest import SALOLOANG
+    from sentra.core.import_kinds import import_file
     from sentra.programmes.tests.factories import YEAR, ActivityFactory
-    from sentra.registry.imports import import_file
 
     activity = ActivityFactory(agency=regency_agency, code="5305.001")
     kept = EnterpriseFactory(nib="9120001234560", village_id=SALOLOANG)

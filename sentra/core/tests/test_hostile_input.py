@@ -25,7 +25,7 @@ from sentra.accounts.models import Role
 from sentra.accounts.services import token_create
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.conftest import PPU, SALOLOANG
-from sentra.registry.imports import import_file
+from sentra.core.import_kinds import import_file
 from sentra.registry.models import Enterprise
 from sentra.registry.tests.factories import AgencyFactory
 
@@ -489,9 +489,9 @@ def test_the_import_page_reports_hostile_cells_per_row(web):
 def test_a_background_import_of_hostile_cells_ends_with_its_report(settings, officer):
     """A file large enough for a background job: the job succeeds with the per-row report, it does not
     fail with "Pekerjaan gagal karena kesalahan sistem"."""
+    from sentra.core.import_kinds import import_upload
     from sentra.core.jobs import job_run
     from sentra.core.models import Job
-    from sentra.registry.imports import import_upload
 
     settings.SENTRA_IMPORT_BACKGROUND_BYTES = 0
     job = import_upload(

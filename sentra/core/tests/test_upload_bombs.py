@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sentra.core import imports, xlsx_guard
+from sentra.core.import_kinds import import_file
 from sentra.core.tests.bombs import declare_size, repeated, shared_strings_xml, sheet_xml, write_xlsx
-from sentra.registry.imports import import_file
 from sentra.registry.models import Enterprise
 
 HEADER = ["nama_usaha", "kbli", "kode_wilayah"]

@@ -14,8 +14,8 @@ from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditBatch, AuditEvent
 from sentra.conftest import KUDUS, PPU, SALOLOANG
 from sentra.core.errors import DomainError
+from sentra.core.import_kinds import import_file, import_rollback
 from sentra.programmes.imports import BeneficiarySchema
-from sentra.registry.imports import import_file, import_rollback
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
 
 from .factories import YEAR, ActivityFactory
@@ -288,6 +288,6 @@ class TestChannels:
         assert list(activity.centres.all()) == [centre]
 
     def test_schema_is_registered(self):
-        from sentra.registry.imports import schema_class
+        from sentra.core.import_kinds import schema_class
 
         assert schema_class("beneficiaries") is BeneficiarySchema

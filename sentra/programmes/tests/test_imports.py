@@ -18,9 +18,9 @@ from sentra.audit.models import AuditBatch, AuditEvent
 from sentra.audit.services import snapshot
 from sentra.conftest import KUDUS, PPU
 from sentra.core.errors import AccessDenied
+from sentra.core.import_kinds import import_file, import_rollback
 from sentra.programmes.imports import RealisationSchema, import_realisation, parse_month
 from sentra.programmes.models import Realisation
-from sentra.registry.imports import import_file, import_rollback
 from sentra.registry.tests.factories import AgencyFactory
 
 from .factories import YEAR, ActivityFactory, BudgetDocumentFactory, BudgetLineFactory, RealisationFactory

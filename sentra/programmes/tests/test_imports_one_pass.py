@@ -190,8 +190,8 @@ class TestBeneficiaries:
         self, tmp_path, officer, regency_agency, small_batches
     ):
         from sentra.conftest import SALOLOANG
+        from sentra.core.import_kinds import import_file
         from sentra.programmes.imports import BeneficiarySchema
-        from sentra.registry.imports import import_file
         from sentra.registry.tests.factories import CentreFactory
 
         from .factories import ActivityFactory
@@ -212,7 +212,7 @@ class TestBeneficiaries:
 
     def test_an_error_in_a_later_batch_links_nothing(self, tmp_path, officer, regency_agency, small_batches):
         from sentra.conftest import SALOLOANG
-        from sentra.registry.imports import import_file
+        from sentra.core.import_kinds import import_file
         from sentra.registry.tests.factories import CentreFactory
 
         from .factories import ActivityFactory

@@ -15,8 +15,8 @@ from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditEvent
 from sentra.conftest import KUDUS, PENAJAM, PPU, SALOLOANG
 from sentra.core.errors import AccessDenied
+from sentra.core.import_kinds import import_file
 from sentra.programmes.services import activity_create, activity_restore, activity_update
-from sentra.registry.imports import import_file
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
 
 from .factories import YEAR, ProgrammeFactory

@@ -233,7 +233,7 @@ def test_a_place_given_by_name_that_does_not_resolve_is_reported(monkeypatch):
     ]
 
     # `sentra demo` prints it.
-    monkeypatch.setattr("sentra.registry.management.commands.demo.demo_run", lambda **kwargs: report)
+    monkeypatch.setattr("sentra.core.management.commands.demo.demo_run", lambda **kwargs: report)
     out = StringIO()
     call_command("demo", stdout=out)
     assert printed_unresolved(out.getvalue()) == [f"  - {report.unresolved[0]}"]

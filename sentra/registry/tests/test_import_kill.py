@@ -43,10 +43,11 @@ from django.db import connection
 
 from sentra.agencies.models import Agency
 from sentra.audit.models import AuditBatch, AuditEvent
+from sentra.core.import_kinds import import_schema
 from sentra.core.imports import ONE_PASS_BATCH
 from sentra.core.models import Job
 from sentra.regions.models import Kbli, Region
-from sentra.registry.imports import BATCH_SIZE, import_schema
+from sentra.registry.imports import BATCH_SIZE
 from sentra.registry.models import Enterprise
 
 ROWS = 12_000  # the kill lands after 4,000 written rows, with 6,000 (seconds of work) still to go

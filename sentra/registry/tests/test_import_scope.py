@@ -10,7 +10,8 @@ from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditBatch, AuditEvent
 from sentra.audit.services import snapshot
 from sentra.core.errors import AccessDenied, DomainError
-from sentra.registry.imports import import_enterprises, import_rollback
+from sentra.core.import_kinds import import_rollback
+from sentra.registry.imports import import_enterprises
 from sentra.registry.models import Enterprise
 from sentra.registry.tests.factories import EnterpriseFactory
 

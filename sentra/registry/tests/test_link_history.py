@@ -175,7 +175,8 @@ CENTRE_CSV = (
 def test_a_centre_import_records_the_decrees_it_creates_and_its_rollback_removes_them(
     tmp_path, officer, units
 ):
-    from sentra.registry.imports import import_centres, import_rollback
+    from sentra.core.import_kinds import import_rollback
+    from sentra.registry.imports import import_centres
 
     actor = actor_of(officer)
     path = tmp_path / "sentra.csv"

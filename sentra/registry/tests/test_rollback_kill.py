@@ -30,8 +30,8 @@ import pytest
 from django.db import connection, transaction
 
 from sentra.audit.models import AuditBatch, AuditEvent
+from sentra.core.import_kinds import import_schema
 from sentra.regions.models import Kbli, Region
-from sentra.registry.imports import import_schema
 from sentra.registry.models import Enterprise
 from sentra.registry.tests.test_import_kill import (
     DEADLINE,

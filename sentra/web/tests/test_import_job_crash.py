@@ -1,7 +1,7 @@
 """Fault test: the server running an import job is killed (SIGKILL) mid-import; the job ends.
 
 A web server runs a background import in a thread of its own process. Here that process is
-`sentra shell`, which starts the job exactly as the upload page does (registry.imports.import_upload,
+`sentra shell`, which starts the job exactly as the upload page does (core.import_kinds.import_upload,
 thread mode) and waits for it. While the import writes, its progress moves where another process can
 read it (the jobs cache, here files under the subprocess's SENTRA_DATA_DIR): the test follows it
 there and sends SIGKILL once at least half of the rows are checked and written in the import's one
@@ -72,7 +72,7 @@ from django.core.files import File
 
 import sentra.core.jobs as jobs
 from sentra.accounts.scope import Channel, actor_for_user
-from sentra.registry.imports import import_upload
+from sentra.core.import_kinds import import_upload
 
 jobs.PROGRESS_INTERVAL_SECONDS = 0
 user = get_user_model().objects.get(username={username!r})

@@ -22,16 +22,18 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Channel, actor_for_request, require
 from sentra.audit.services import changed_since
 from sentra.core.errors import DomainError
-from sentra.core.imports import report_csv, template_csv, template_xlsx
-from sentra.core.jobs import job_observe
-from sentra.registry.imports import (
-    SCHEMAS,
+from sentra.core.import_kinds import (
     import_batch_for,
     import_job_for,
+    import_kind_label,
+    import_kinds,
     import_rollback,
-    import_schema,
     import_upload,
+    is_import_kind,
+    template_file,
 )
+from sentra.core.imports import report_csv
+from sentra.core.jobs import job_observe
 
 # Records changed since an import, listed on its rollback page (the rest are counted).
 CHANGED_PAGE = 100
@@ -41,20 +43,20 @@ DETAIL_PAGES = {
     "registry.centre": "web:centre_detail",
     "registry.product": "web:product_detail",
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_CHOICES = [
-    ("enterprises", _("IKM (unit usaha)")),
-    ("centres", _("Sentra IKM")),
-    ("realisation", _("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)")),
-    ("beneficiaries", _("Penerima manfaat kegiatan (sentra dan IKM)")),
-]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """Every import kind its app registered (core.import_kinds), in registration order."""
+    return [(kind.key, kind.label) for kind in import_kinds()]
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Jenis data"), choices=KIND_CHOICES, widget=forms.RadioSelect, initial="enterprises"
-    )
+    kind = forms.ChoiceField(label=_("Jenis data"), widget=forms.RadioSelect, initial="enterprises")
     file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
 
 
 @login_required
@@ -62,7 +64,7 @@ class ImportForm(forms.Form):
 def import_upload_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request, channel=Channel.IMPORT)
     require(actor, Action.IMPORT)
-    initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in dict(KIND_CHOICES) else None
+    initial = {"kind": request.GET["kind"]} if is_import_kind(request.GET.get("kind", "")) else None
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = import_upload(
@@ -73,7 +75,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
             user=request.user,
         )
         return redirect("web:import_job", job_id=job.pk)
-    return render(request, "web/imports/upload.html", {"form": form, "kinds": KIND_CHOICES})
+    return render(request, "web/imports/upload.html", {"form": form, "kinds": kind_choices()})
 
 
 def _job_or_404(request: HttpRequest, job_id: int):
@@ -91,7 +93,7 @@ def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
     context = {
         "job": job,
         "report": result if "rows_total" in result else None,
-        "kind_label": dict(KIND_CHOICES).get(job.params.get("kind", ""), ""),
+        "kind_label": import_kind_label(job.params.get("kind", "")),
         "commit": job.params.get("commit", False),
         "filename": job.params.get("filename", ""),
         **_rollback_context(request, result.get("batch_id")),
@@ -191,12 +193,10 @@ def import_job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    if kind not in SCHEMAS or fmt not in ("xlsx", "csv"):
-        raise Http404
-    schema = import_schema(kind)
-    if fmt == "csv":
-        response = HttpResponse(template_csv(schema), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(template_xlsx(schema), content_type=XLSX_TYPE)
+    try:
+        content, content_type = template_file(kind, fmt)
+    except ValueError:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="templat-{kind}.{fmt}"'
     return response

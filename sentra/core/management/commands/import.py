@@ -1,8 +1,11 @@
 """Imports from the command line, as a user.
 
-    sentra import enterprises|centres|realisation FILE [--commit] [--agency ID] --as USERNAME
+    sentra import KIND FILE [--commit] [--agency ID] --as USERNAME
     sentra import rollback BATCH_ID --as USERNAME [--keep-changed] [--wait SECONDS]
-    sentra import template enterprises|centres|realisation OUT.xlsx|OUT.csv
+    sentra import template KIND OUT.xlsx|OUT.csv
+
+KIND is any kind an app registered (core.import_kinds): enterprises, centres, realisation,
+beneficiaries, …
 
 `--as USERNAME` runs the import with that user's role, region and agency, exactly as the web and API
 would (it needs the import right; rows outside the user's region are refused). Operators may use
@@ -32,8 +35,7 @@ from sentra.accounts.cli import actor_from_options, add_actor_arguments
 from sentra.accounts.scope import Channel
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
-from sentra.core.imports import template_csv, template_xlsx
-from sentra.registry.imports import SCHEMAS, import_file, import_rollback, import_schema
+from sentra.core.import_kinds import import_file, import_rollback, is_import_kind, kind_keys, template_file
 
 
 class Command(BaseCommand):
@@ -45,8 +47,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "what",
-            choices=[*SCHEMAS, "rollback", "template"],
-            help="enterprises, centres, realisation, rollback, atau template",
+            choices=[*kind_keys(), "rollback", "template"],
+            help=", ".join([*kind_keys(), "rollback", "template"]),
         )
         parser.add_argument(
             "args",
@@ -177,14 +179,15 @@ class Command(BaseCommand):
             self.stdout.write(_("%(n)d data yang berubah dibiarkan.") % {"n": len(count.kept)})
 
     def _template(self, *args: str) -> None:
-        if len(args) != 2 or args[0] not in SCHEMAS:
+        if len(args) != 2 or not is_import_kind(args[0]):
             raise CommandError(
-                _("Gunakan: sentra import template %(kinds)s OUT.xlsx|OUT.csv") % {"kinds": "|".join(SCHEMAS)}
+                _("Gunakan: sentra import template %(kinds)s OUT.xlsx|OUT.csv")
+                % {"kinds": "|".join(kind_keys())}
             )
-        schema = import_schema(args[0])
         out = Path(args[1])
-        if out.suffix.lower() == ".csv":
-            out.write_text(template_csv(schema), encoding="utf-8")
+        content, _type = template_file(args[0], "csv" if out.suffix.lower() == ".csv" else "xlsx")
+        if isinstance(content, str):
+            out.write_text(content, encoding="utf-8")
         else:
-            out.write_bytes(template_xlsx(schema))
+            out.write_bytes(content)
         self.stdout.write(_("Templat ditulis ke %(path)s") % {"path": out})

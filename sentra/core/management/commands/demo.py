@@ -1,9 +1,9 @@
-"""`sentra demo`: real IKM facts plus generated registries on real regions, and demo logins."""
+"""`sentra demo`: every app's demo step in order (core.demo): reference data, real IKM facts plus
+generated registries on real regions and the demo logins, a fiscal year of plans and budgets, …"""
 
 from django.core.management.base import BaseCommand
 
-from sentra.registry.demo import SIZES, demo_run
-from sentra.registry.demo_facts import DEMO_PASSWORD
+from sentra.core.demo import SIZES, demo_counts, demo_describe, demo_run
 
 
 class Command(BaseCommand):
@@ -14,15 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Data yang sama untuk seed yang sama.")
 
     def handle(self, *args, size: str, seed: int, **options):
-        enterprises, centres = SIZES[size]
-        self.stdout.write(f"Data contoh '{size}' (±{enterprises:,} IKM, ±{centres:,} sentra), seed {seed}…")
+        self.stdout.write(f"Data contoh '{size}' ({demo_describe(size)}), seed {seed}…")
         report = demo_run(size=size, seed=seed, stdout=self.stdout)
 
         self.stdout.write(self.style.MIGRATE_HEADING("Dibuat:"))
-        for name in (
-            *("agencies", "decrees", "centres", "enterprises", "users"),
-            *("programmes", "activities", "budget documents", "budget lines", "realisations"),
-        ):
+        for name in demo_counts():
             self.stdout.write(f"  {name}: {report.created.get(name, 0):,}")
         if report.unresolved:
             self.stdout.write(self.style.WARNING(f"Tempat yang tidak dikenali ({len(report.unresolved)}):"))
@@ -32,6 +28,7 @@ class Command(BaseCommand):
             self.stdout.write("Semua tempat dikenali.")
         for note in report.notes:
             self.stdout.write(self.style.WARNING(f"  ! {note}"))
-        self.stdout.write(self.style.MIGRATE_HEADING(f"Akun demo (kata sandi {DEMO_PASSWORD}):"))
+        if report.users:
+            self.stdout.write(self.style.MIGRATE_HEADING(f"Akun demo (kata sandi {report.password}):"))
         for persona, username, agency in report.users:
-            self.stdout.write(f"  {persona} → {username} / {DEMO_PASSWORD} → {agency}")
+            self.stdout.write(f"  {persona} → {username} / {report.password} → {agency}")
