@@ -5,14 +5,18 @@ Rules (issue "part 3", domain-facts §3):
   pays for non-physical work only, so no capital spending (53) on a dekon DIPA (the rule of PP 7/2008
   Pasal 20(3); PP 19/2022 replaced PP 7/2008 and is the basis now — domain-facts 7.1);
 - the twelve months of an RPD add up to the line's pagu; once set, the RPD may be revised once per
-  quarter, inside the year's revision window (BudgetPolicy);
-- realisation: months 1–12 of the fiscal year and not in the future, no negative amounts, never more
-  in total than the activity's pagu; a verified month is closed until a logged reopening;
+  quarter, from the quarter's first day to its dated deadline (BudgetPolicy.rpd_windows), and only
+  from that quarter's first month on: past months keep the plan in force for them (domain-facts 7.1);
+  each setting is kept as a DisbursementPlanVersion;
+- realisation: one row per activity × month × spending type (the activity's only line by default),
+  months 1–12 of the fiscal year and not in the future, no negative amounts, never more per type than
+  its pagu minus blokir; a verified month is closed until a logged reopening;
+- blokir: whole rupiah, at most the pagu not yet realised; a pagu is not lowered below its blokir;
 - the ministry's dekonsentrasi allocation, and from TA 2024 its tugas pembantuan allocation (PP 19/2022),
   is split across provinces and the parts add up to the whole (one allocation per year and kind);
-- the year's control policy (BudgetPolicy) is set by the ministry: quarter targets 0–100% that never
-  go down from one quarter to the next, at most one RPD revision month per quarter, a last window day
-  1–31 and a lag threshold 0–100 points.
+- the year's control policy (BudgetPolicy) is set by the ministry: quarter targets 0–100% (overall and
+  per spending type) that never go down from one quarter to the next, four RPD deadlines each inside
+  its quarter of the year, the deviation rule (weighted / mean) and a lag threshold 0–100 points.
 """
 
 from __future__ import annotations

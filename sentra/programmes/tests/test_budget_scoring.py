@@ -286,3 +286,25 @@ class TestPlanInForce:
             actor=system_actor, f=ControlFilter(fiscal_year=YEAR, month=7)
         ).monthly_deviation()
         assert (monthly[1], monthly[6]) == (0.0, 100.0)
+
+
+class TestDashboard:
+    def test_the_control_dashboard_shows_each_type_against_its_target(self, client, satker):
+        """February (TW I): 51 22.50 % of 200 M, 52 16.67 % (100 of 600), 53 25.00 % of 200 M, against
+        15 % — except 53, whose own TW I target is 30 %: below it."""
+        from django.contrib.auth import get_user_model
+        from django.urls import reverse
+
+        BudgetPolicy.objects.create(fiscal_year=YEAR, type_targets={"53": [30, 50, 70, 90]})
+        client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x-Rahasia-26"))
+        response = client.get(reverse("web:control_dashboard"), {"tahun": YEAR, "bulan": 2})
+        assert response.status_code == 200
+        rows = {row["group"]: row for row in response.context["types"]}
+        assert {g: (r["absorption"], r["target"], r["below"]) for g, r in rows.items()} == {
+            "51": (22.5, 15, False),
+            "52": (16.67, 15, False),
+            "53": (25.0, 30, True),
+        }
+        assert rows["52"]["deviation"] == 20.0  # (20 + 20) / 2
+        html = response.content.decode()
+        assert 'id="control-types"' in html and 'data-deviation-rule="weighted"' in html

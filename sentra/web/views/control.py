@@ -30,7 +30,14 @@ from sentra.accounts.scope import Actor, actor_for_request, code_in_scope, requi
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError
 from sentra.programmes import selectors, services
-from sentra.programmes.choices import DIPA_SOURCES, ActivityKind, FundingSource, Month, quarter_of
+from sentra.programmes.choices import (
+    DIPA_SOURCES,
+    AccountGroup,
+    ActivityKind,
+    FundingSource,
+    Month,
+    quarter_of,
+)
 from sentra.programmes.models import Programme
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
@@ -435,6 +442,7 @@ def control_dashboard(request):
         # Against the quarter target: no pagu means nothing to absorb, which meets no target.
         "target_status": "no_pagu" if not total.pagu else "below" if total.absorption < target else "met",
         "rows": rows,
+        "types": _type_rows(total, f),
         "s_curve": s_curve_chart(total, policy),
         "bars": bar_chart(bar_rows, target) if bar_rows else None,
         "bar_label": GROUP_LABELS[bar_group],
@@ -449,6 +457,26 @@ def control_dashboard(request):
         "can_enter": actor.can(Action.CREATE, Area.PROGRAMMES),
     }
     return render(request, "web/control/dashboard.html", context)
+
+
+def _type_rows(total: selectors.ControlFigures, f: selectors.ControlFilter) -> list[dict]:
+    """Pagu, blokir, absorption against the type's own quarter target and deviation, per spending type."""
+    deviations = total.type_deviation()
+    absorption = total.type_absorption()
+    targets = selectors.type_quarter_targets(f.fiscal_year, f.month, deviations)
+    return [
+        {
+            "group": group,
+            "label": AccountGroup(group).label if group in AccountGroup.values else group,
+            "pagu": total.types[group].pagu,
+            "blocked": total.types[group].blocked,
+            "absorption": absorption[group],
+            "target": targets[group],
+            "below": absorption[group] < targets[group],
+            "deviation": round(sum(months) / len(months), 2) if months else 0.0,
+        }
+        for group, months in deviations.items()
+    ]
 
 
 def _lag_row(item: selectors.LaggingActivity) -> dict:
