@@ -10,3 +10,16 @@ class CoordinationConfig(AppConfig):
         from .links import register
 
         register()  # co-organisers and linked activities, in the history like fields (audit.links)
+
+        from sentra.core.demo import DemoStep, register_demo_step
+
+        # `sentra demo` (core.demo), after the programmes' step: the seed meetings, the Kutai Timur
+        # MoU → PK chain and generated provincial meetings.
+        register_demo_step(
+            DemoStep(
+                key=self.label,
+                run="sentra.coordination.demo.demo_step",
+                order=40,
+                counts=("meetings", "follow-ups", "agreements"),
+            )
+        )

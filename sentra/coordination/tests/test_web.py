@@ -168,3 +168,17 @@ def test_agreement_form_page_and_chain(login, ntt):
     assert taken.status_code == 400 and "sudah dipakai" in taken.content.decode()
     listed = client.get(reverse("web:agreement_list"), {"kind": "pk"}).content.decode()
     assert "PK Pelatihan Tenun" in listed and "MoU Gubernur NTT</a>" not in listed
+
+
+def test_the_admin_lists_coordination_read_only(client, django_user_model, ntt):
+    admin_user = django_user_model.objects.create_superuser(
+        "admin-koordinasi", "a@example.org", "rahasia-sekali-123"
+    )
+    client.force_login(admin_user)
+    meeting = MeetingFactory(agency=ntt)
+    AgreementPartyFactory(agreement=AgreementFactory(agency=ntt))
+    FollowUpFactory(decision=DecisionFactory(meeting=meeting), agency=ntt)
+    for name in ("meeting", "followup", "agreement", "meetingseries"):
+        assert client.get(reverse(f"admin:coordination_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:coordination_meeting_change", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("admin:coordination_meeting_add")).status_code == 403
