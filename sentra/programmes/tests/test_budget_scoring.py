@@ -308,3 +308,48 @@ class TestDashboard:
         assert rows["52"]["deviation"] == 20.0  # (20 + 20) / 2
         html = response.content.decode()
         assert 'id="control-types"' in html and 'data-deviation-rule="weighted"' in html
+
+
+class TestWebPages:
+    @pytest.fixture
+    def admin_client(self, client):
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x-Rahasia-26"))
+        return client
+
+    def test_blokir_form_saves_with_its_version_and_the_line_history_shows_it(self, admin_client, satker):
+        from django.urls import reverse
+
+        line = satker[1]["52"]
+        url = reverse("web:budget_line_block", args=[line.pk])
+        form = admin_client.get(url)
+        assert form.status_code == 200 and 'name="blocked"' in form.content.decode()
+        version = BudgetLine.objects.get(pk=line.pk).version
+        too_much = admin_client.post(url, {"blocked": 500 * M + 1, "version": version})
+        assert (
+            too_much.status_code == 200
+            and "melebihi pagu yang belum direalisasikan" in too_much.content.decode()
+        )
+        saved = admin_client.post(url, {"blocked": 100 * M, "version": version, "reason": "Blokir efisiensi"})
+        assert saved.status_code == 302
+        stale = admin_client.post(url, {"blocked": 0, "version": version})  # the version seen before saving
+        assert stale.status_code == 200 and BudgetLine.objects.get(pk=line.pk).blocked == 100 * M
+        detail = admin_client.get(line.document.get_absolute_url()).content.decode()
+        assert "blokir 100.000.000" in detail
+        history = admin_client.get(reverse("web:budget_line_history", args=[line.pk])).content.decode()
+        assert "Blokir efisiensi" in history
+
+    def test_the_realisation_form_asks_the_type_of_a_several_line_activity(self, admin_client, satker):
+        from django.urls import reverse
+
+        activity, _lines = satker
+        url = reverse("web:realisation_create") + f"?kegiatan={activity.pk}"
+        page = admin_client.get(url).content.decode()
+        assert 'name="account_group"' in page and "53 Belanja modal" in page
+        values = {"kegiatan": activity.pk, "month": 3, "amount": M, "physical_progress": 30}
+        missing = admin_client.post(url, values)
+        assert missing.status_code == 200 and Realisation.objects.filter(month=3).count() == 0
+        saved = admin_client.post(url, {**values, "account_group": "53"})
+        assert saved.status_code == 302
+        assert Realisation.objects.get(activity=activity, month=3).account_group == "53"
