@@ -22,7 +22,7 @@ from sentra.core.versioning import check_version, lock_latest
 from sentra.regions.models import Kbli, Region
 from sentra.verification.services import ensure_editable, mark_edited
 
-from .choices import CentreStatus, SizeClass
+from .choices import CentreStatus, DecreeKind, SizeClass
 from .models import (
     KBLI_SIMILAR_DIGITS,
     MINIMUM_CENTRE_MEMBERS,
@@ -408,8 +408,39 @@ def _centre_decree_in_scope(actor: Actor, centre: Centre, data: dict) -> None:
         resolve_reference(actor, Decree, decree.pk, field="decree_id", keep=centre.decree_id, enclosing=True)
 
 
+# A centre is designated (and later developing, self-reliant) by a decree: these steps need one.
+DECREE_REQUIRED_STATUSES = (CentreStatus.DESIGNATED, CentreStatus.DEVELOPING, CentreStatus.SELF_RELIANT)
+
+
+def _centre_decree_rule(centre: Centre, was: tuple[str, int | None] | None) -> None:
+    """A centre becomes *ditetapkan* (or a later step) only with its decree, and does not lose it
+    there (decree_required). Checked when the status or the decree changes (`was`: both before the
+    edit, None for a new centre), so that an old record designated without one can still be edited
+    and given its decree; the centre's designation date defaults to the decree's."""
+    if centre.status not in DECREE_REQUIRED_STATUSES:
+        return
+    if centre.decree_id is None:
+        if was is not None and was == (centre.status, centre.decree_id):
+            return
+        raise DomainError(
+            _("Sentra berstatus %(status)s harus memiliki dasar hukum penetapannya.")
+            % {"status": centre.get_status_display()},
+            code="decree_required",
+            errors=[
+                FieldError(
+                    "decree",
+                    _("Isi atau pilih dasar hukum (SK/peraturan) yang menetapkan sentra ini."),
+                    "required",
+                )
+            ],
+        )
+    if centre.designated_on is None:
+        centre.designated_on = centre.decree.issued_on
+
+
 def _centre_save(centre: Centre, *, actor: Actor, village_codes, kbli_code, member_ids, data) -> Centre:
     _centre_decree_in_scope(actor, centre, data)
+    was = (centre.status, centre.decree_id) if centre.pk else None
     if not village_codes:
         raise DomainError(
             _("Sentra harus berada di minimal satu desa/kelurahan."),
@@ -419,6 +450,7 @@ def _centre_save(centre: Centre, *, actor: Actor, village_codes, kbli_code, memb
     codes = list(dict.fromkeys(_require_village(code, "villages") for code in village_codes))
     _assign(centre, data, CENTRE_FIELDS)
     _centre_inactive_rule(centre)
+    _centre_decree_rule(centre, was)
     centre.place_in(codes[0])
     centre.kbli_id = _require_kbli(kbli_code)
     full_clean_or_raise(centre)
@@ -580,6 +612,45 @@ def decree_create(*, region_code: str, **data: Any) -> Decree:
 def decree_get_or_create(*, region_code: str, kind: str, number: str, **data: Any) -> Decree:
     existing = Decree.objects.filter(region_id=region_code, kind=kind, number=number).first()
     return existing or decree_create(region_code=region_code, kind=kind, number=number, **data)
+
+
+# Acts of a governor are issued by the province; every other kind by the regency or city (as the
+# centre import places them).
+PROVINCIAL_DECREE_KINDS = (DecreeKind.PERGUB, DecreeKind.KEPGUB)
+
+
+def decree_region(kind: str, village_code: str) -> str:
+    """The region that issues a decree of this kind for a centre in this village."""
+    return village_code[:2] if kind in PROVINCIAL_DECREE_KINDS else village_code[:5]
+
+
+@transaction.atomic
+def decree_create_for_centre(
+    *, actor: Actor, village_code: str, kind: str, number: str, **data: Any
+) -> Decree:
+    """A decree entered with a centre (the web form): issued by the centre's regency, or its province
+    for a governor's act. The user must be allowed to record in that village; a decree of the same
+    kind and number already recorded for that region is not created twice (decree_exists: choose
+    it instead). Recorded in the history as created."""
+    require_place(actor, Action.CREATE, _require_village(village_code, "villages"))
+    region = decree_region(kind, village_code)
+    number = (number or "").strip()
+    existing = Decree.objects.filter(region_id=region, kind=kind, number=number).first()
+    if existing is not None:
+        message = _("%(decree)s tanggal %(date)s sudah tercatat; pilih dari daftar dasar hukum yang ada.") % {
+            "decree": existing,
+            "date": existing.issued_on.strftime("%d/%m/%Y"),
+        }
+        raise DomainError(message, code="decree_exists", errors=[FieldError("decree", message, "exists")])
+    decree = Decree(region_id=region, kind=kind, number=number)
+    _assign(decree, data, DECREE_FIELDS)
+    full_clean_or_raise(decree)
+    decree.save()
+    event = record_change(actor=actor, action=AuditAction.CREATE, obj=decree)
+    if event is not None:  # placed at the issuing region, as the import places it
+        event.region_code = region
+        event.save(update_fields=["region_code"])
+    return decree
 
 
 PRODUCT_FIELDS = ("name", "description", "price_min", "price_max", "market_reach", "photo")

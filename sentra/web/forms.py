@@ -13,10 +13,10 @@ from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError, StaleVersion
 from sentra.regions.codes import normalise_code
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, RawMaterialOrigin, SizeClass
+from sentra.registry.models import Decree
 from sentra.registry.services import ENTERPRISE_FIELDS
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS
-from sentra.web.fields import CoordinateField
 
 # Service field names that the forms show under another name.
 FIELD_ALIASES = {
@@ -393,8 +393,8 @@ class EnterpriseForm(VersionedForm):
     village_code = VillageField()
     kbli_code = KbliField()
     address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
-    latitude = CoordinateField("lat", label=_("Lintang"))
-    longitude = CoordinateField("lng", label=_("Bujur"))
+    latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
     workers = forms.IntegerField(label=_("Tenaga kerja"), min_value=0, initial=0)
     investment = forms.IntegerField(label=_("Nilai investasi (Rp)"), min_value=0, initial=0)
     production_capacity = forms.DecimalField(
@@ -692,6 +692,53 @@ class MembersField(forms.CharField):
         return list(dict.fromkeys(enterprise.pk for _line, enterprise in resolved))
 
 
+DECREE_SCAN_EXTENSIONS = {"pdf", "jpg", "jpeg", "png"}
+DECREE_SCAN_MAX_BYTES = 5 * 1024 * 1024
+
+
+def decree_label(decree) -> str:
+    """ "SK Bupati No. 518/176/2020, 11/06/2020 — Penajam Paser Utara": what tells decrees apart."""
+    label = f"{decree} — {decree.issued_on.strftime('%d/%m/%Y')}"
+    if decree.region_id:
+        label += f" — {decree.region.name}"
+    return label
+
+
+class DecreeChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Decree.objects.none(),
+            required=False,
+            label=_("Dasar hukum yang sudah tercatat"),
+            empty_label=_("— belum ada / isi dasar hukum baru di bawah —"),
+            help_text=_(
+                "Satu SK sering menetapkan beberapa sentra: pilih bila sudah tercatat, atau isi yang baru."
+            ),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj) -> str:
+        return decree_label(obj)
+
+
+def decree_choices(actor, centre=None):
+    """The decrees a centre may name: those the actor may read, including the acts of the regions
+    above theirs (a governor's decree for a regency), narrowed to the centre's regency and province
+    when editing one; the centre's current decree always stays selectable."""
+    from django.db.models import Q
+
+    from sentra.accounts.scope import scoped_queryset
+
+    if actor is None:
+        return Decree.objects.none()
+    qs = scoped_queryset(actor, Decree, enclosing=True)
+    if centre is not None and centre.pk:
+        qs = qs.filter(region_id__in=[centre.province_code, centre.regency_code])
+        if centre.decree_id:
+            qs = Decree.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=centre.decree_id))
+    return qs.select_related("region").order_by("region_id", "-issued_on", "number")
+
+
 class CentreForm(VersionedForm):
     name = forms.CharField(label=_("Nama sentra"), max_length=200)
     commodity = forms.CharField(label=_("Komoditas"), max_length=150)
@@ -713,6 +760,16 @@ class CentreForm(VersionedForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    developing_on = forms.DateField(
+        label=_("Tanggal berkembang"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    self_reliant_on = forms.DateField(
+        label=_("Tanggal mandiri"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     inactive_on = forms.DateField(
         label=_("Tanggal tidak aktif"),
         required=False,
@@ -724,14 +781,92 @@ class CentreForm(VersionedForm):
         required=False,
         help_text=_("Wajib bila status Tidak aktif."),
     )
+    # The legal basis: one already recorded (one decree often designates several sentra), or a new one.
+    decree = DecreeChoiceField()
+    decree_kind = forms.ChoiceField(
+        label=_("Jenis"), required=False, choices=[("", "—"), *Decree._meta.get_field("kind").choices]
+    )
+    decree_number = forms.CharField(
+        label=_("Nomor"), max_length=100, required=False, help_text=_("Misalnya 518/176/2020.")
+    )
+    decree_issued_on = forms.DateField(
+        label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    decree_signatory = forms.CharField(
+        label=_("Penanda tangan"),
+        max_length=150,
+        required=False,
+        help_text=_("Misalnya Bupati Penajam Paser Utara."),
+    )
+    decree_title = forms.CharField(label=_("Tentang"), max_length=300, required=False)
+    decree_scan = forms.FileField(
+        label=_("Pindaian dokumen"),
+        required=False,
+        help_text=_("PDF, JPG atau PNG, paling besar 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
     board_chair = forms.CharField(label=_("Ketua pengurus"), max_length=150, required=False)
+    board_members = forms.CharField(
+        label=_("Susunan pengurus"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Satu jabatan per baris, misalnya “Sekretaris: Siti Aminah”."),
+    )
     upt_name = forms.CharField(label=_("UPT"), max_length=200, required=False)
     has_gapura = forms.BooleanField(label=_("Gapura"), required=False)
     has_logo = forms.BooleanField(label=_("Logo"), required=False)
     has_showroom = forms.BooleanField(label=_("Showroom"), required=False)
     is_desa_wisata = forms.BooleanField(label=_("Desa wisata"), required=False)
     is_desa_pengrajin = forms.BooleanField(label=_("Desa pengrajin"), required=False)
+    facilities = forms.CharField(
+        label=_("Sarana dan prasarana"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Misalnya rumah produksi bersama, mesin, gudang."),
+    )
     agency = AgencyField()
+
+    # The form's sections, in order (web/registry/centre_form.html): (title, field names).
+    SECTIONS = (
+        (_("Identitas"), ("name", "commodity", "kbli_code", "raw_material", "description", "agency")),
+        (_("Wilayah dan anggota"), ("village_codes", "member_ids")),
+        (
+            _("Status dan tanggal"),
+            (
+                "status",
+                "proposed_on",
+                "designated_on",
+                "developing_on",
+                "self_reliant_on",
+                "inactive_on",
+                "inactive_reason",
+            ),
+        ),
+        (
+            _("Dasar hukum"),
+            (
+                "decree",
+                "decree_kind",
+                "decree_number",
+                "decree_issued_on",
+                "decree_signatory",
+                "decree_title",
+                "decree_scan",
+            ),
+        ),
+        (_("Pengurus dan UPT"), ("board_chair", "board_members", "upt_name")),
+        (
+            _("Sarana"),
+            ("has_gapura", "has_logo", "has_showroom", "is_desa_wisata", "is_desa_pengrajin", "facilities"),
+        ),
+    )
+    NEW_DECREE_FIELDS = (
+        "decree_kind",
+        "decree_number",
+        "decree_issued_on",
+        "decree_signatory",
+        "decree_title",
+    )
 
     SERVICE_FIELDS = (
         "name",
@@ -741,22 +876,27 @@ class CentreForm(VersionedForm):
         "status",
         "proposed_on",
         "designated_on",
+        "developing_on",
+        "self_reliant_on",
         "inactive_on",
         "inactive_reason",
         "board_chair",
+        "board_members",
         "upt_name",
         "has_gapura",
         "has_logo",
         "has_showroom",
         "is_desa_wisata",
         "is_desa_pengrajin",
+        "facilities",
     )
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor=None, centre=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Members are looked up inside the reader's region, both when read and when shown.
         field = self.fields["member_ids"]
         field.actor = field.widget.actor = actor
+        self.fields["decree"].queryset = decree_choices(actor, centre)
         initial = self.initial.get("member_ids")
         if not self.is_bound and initial and actor is not None:
             # The stored members as the picker writes them (NIB — name), not as bare IDs.
@@ -768,6 +908,69 @@ class CentreForm(VersionedForm):
                 for entry in split_members(str(initial))
             ]
             self.initial["member_ids"] = "\n".join(lines)
+
+    WIDE_FIELDS = ("description", "member_ids", "inactive_reason", "decree", "board_members", "facilities")
+
+    def sections(self) -> list[dict]:
+        """The sections to render: title and bound fields (`wide` ones take the whole row)."""
+        return [
+            {
+                "title": title,
+                "key": names[0],
+                "fields": [{"bound": self[name], "wide": name in self.WIDE_FIELDS} for name in names],
+            }
+            for title, names in self.SECTIONS
+        ]
+
+    def clean_decree_scan(self):
+        scan = self.cleaned_data.get("decree_scan")
+        if scan:
+            if scan.name.rsplit(".", 1)[-1].lower() not in DECREE_SCAN_EXTENSIONS:
+                raise forms.ValidationError(
+                    _("Pindaian “%(name)s” harus berkas PDF, JPG atau PNG."), params={"name": scan.name}
+                )
+            if scan.size > DECREE_SCAN_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("Pindaian “%(name)s” lebih dari 5 MB."), params={"name": scan.name}
+                )
+        return scan
+
+    def clean(self):
+        """A new decree is entered when its number is given (then kind and date are required too);
+        choosing an existing one and entering a new one at once is refused, never guessed."""
+        data = super().clean()
+        if not self.has_new_decree:
+            if any(data.get(n) for n in (*self.NEW_DECREE_FIELDS, "decree_scan")):
+                self.add_error(
+                    "decree_number", _("Isi nomor dasar hukum baru, atau kosongkan isian dasar hukum baru.")
+                )
+            return data
+        if data.get("decree"):
+            self.add_error(
+                "decree",
+                _("Pilih dasar hukum yang ada atau isi dasar hukum baru, tidak keduanya."),
+            )
+        for name, message in (
+            ("decree_kind", _("Jenis dasar hukum wajib diisi bila nomornya diisi.")),
+            ("decree_issued_on", _("Tanggal dasar hukum wajib diisi bila nomornya diisi.")),
+        ):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    @property
+    def has_new_decree(self) -> bool:
+        return bool((self.cleaned_data.get("decree_number") or "").strip())
+
+    def new_decree(self) -> dict:
+        """The new decree's fields as registry.services.decree_create_for_centre takes them."""
+        data = {name.removeprefix("decree_"): self.cleaned_data.get(name) for name in self.NEW_DECREE_FIELDS}
+        data["number"] = data["number"].strip()
+        data["signatory"] = data["signatory"] or ""
+        data["title"] = data["title"] or ""
+        if self.cleaned_data.get("decree_scan"):
+            data["scan"] = self.cleaned_data["decree_scan"]
+        return data
 
 
 def resolve_enterprise(text: str, actor):

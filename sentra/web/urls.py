@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import auth, dashboard, history, lookup, maps, notifications, registry, workflow
+from .views import auth, business, dashboard, guide, history, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
 
@@ -48,9 +48,12 @@ urlpatterns = [
     path("verifikasi/", workflow.verification_queue, name="verification_queue"),
     path("verifikasi/massal/", workflow.verification_bulk, name="verification_bulk"),
     path("notifikasi/", notifications.notification_list, name="notifications"),
+    path("bantuan/", guide.help_page, name="help"),
     # IKM
     path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
     path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
+    path("ikm/ekspor/siinas/", business.enterprise_siinas_export, name="enterprise_siinas_export"),
+    path("ikm/nib/<str:nib>/", business.business_detail, name="business_detail"),
     path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
     path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
     path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),
@@ -61,6 +64,7 @@ urlpatterns = [
     path("sentra/baru/", registry.centre_form, name="centre_create"),
     path("sentra/<int:pk>/", registry.centre_detail, name="centre_detail"),
     path("sentra/<int:pk>/ubah/", registry.centre_form, name="centre_edit"),
+    path("sentra/<int:pk>/dasar-hukum/pindaian/", registry.centre_decree_scan, name="centre_decree_scan"),
     *record_pages("sentra", "centre"),
     # Produk
     path("produk/", registry.registry_list, {"entity_key": "product"}, name="product_list"),

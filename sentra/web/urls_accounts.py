@@ -1,4 +1,4 @@
-"""Account pages under /akun/: own account and API tokens, user administration."""
+"""Account pages under /akun/: own account, password and API tokens, user administration."""
 
 from django.urls import path
 
@@ -6,6 +6,7 @@ from .views import accounts
 
 urlpatterns = [
     path("", accounts.account, name="account"),
+    path("sandi/", accounts.password_change, name="password_change"),
     path("token/", accounts.token_create, name="token_create"),
     path("token/<int:pk>/cabut/", accounts.token_revoke, name="token_revoke"),
     path("pengguna/", accounts.user_list, name="user_list"),

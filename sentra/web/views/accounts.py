@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UsernameField
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -57,6 +60,20 @@ def _account_page(request, *, token_form=None, new_key: str = "", new_token=None
 @require_GET
 def account(request):
     return _account_page(request)
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """The user changes their own password: the current one, then the new one twice, checked by the
+    project's validators (settings.AUTH_PASSWORD_VALIDATORS: at least 10 characters, not common, not
+    only digits, not like the user's name). The session stays signed in; other sessions of the user
+    end (Django changes the session hash). The password never enters the history."""
+
+    template_name = "web/accounts/password_change.html"
+    success_url = reverse_lazy("web:account")
+    success_message = gettext_lazy("Kata sandi Anda telah diganti.")
+
+
+password_change = PasswordChangeView.as_view()
 
 
 @login_required

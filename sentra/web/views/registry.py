@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
-from sentra.core.errors import AccessDenied, DomainError, NotFound, StaleVersion
+from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound, StaleVersion
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.registry import selectors, services
@@ -331,6 +333,16 @@ def enterprise_detail(request, pk: int):
     )
 
 
+def _centre_decree_warnings(centre) -> list[str]:
+    """A centre recorded as designated before a decree was required (or imported so) says so."""
+    if centre.status in services.DECREE_REQUIRED_STATUSES and centre.decree_id is None:
+        return [
+            _("Sentra ini berstatus %(status)s tetapi belum memiliki dasar hukum; lengkapi lewat Ubah.")
+            % {"status": centre.get_status_display()}
+        ]
+    return []
+
+
 @login_required
 @require_GET
 def centre_detail(request, pk: int):
@@ -348,9 +360,25 @@ def centre_detail(request, pk: int):
                 kbli_code=centre.kbli_id,
                 members_other_raw_material=centre.members_other_raw_material,
                 raw_material=centre.raw_material,
-            ),
+            )
+            + _centre_decree_warnings(centre),
         ),
     )
+
+
+@login_required
+@require_GET
+def centre_decree_scan(request, pk: int):
+    """The scan of a centre's decree, for whoever may read the centre (never a public media URL)."""
+    centre = _get_or_404(ENTITIES["centre"], pk, actor_for_request(request))
+    scan = centre.decree.scan if centre.decree_id else None
+    if not scan:
+        raise Http404
+    try:
+        handle = scan.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, filename=os.path.basename(scan.name))
 
 
 @login_required
@@ -383,6 +411,7 @@ def _centre_initial(obj) -> dict:
         member_ids=", ".join(str(m.enterprise_id) for m in obj.memberships.order_by("id")),
         kbli_code=obj.kbli_id,
         agency=obj.agency_id,
+        decree=obj.decree_id,
     )
     return VersionedForm.loaded_from(obj, initial)
 
@@ -459,6 +488,40 @@ def enterprise_form(request, pk: int | None = None):
     return _form_page(request, entity, form, obj)
 
 
+# Fields of the new decree as the decree service names them, and the form fields that show them.
+DECREE_FORM_FIELDS = {
+    "kind": "decree_kind",
+    "number": "decree_number",
+    "issued_on": "decree_issued_on",
+    "signatory": "decree_signatory",
+    "title": "decree_title",
+    "scan": "decree_scan",
+    "decree": "decree_number",
+    "__all__": "decree_number",
+}
+
+
+def _centre_decree(form: CentreForm, actor: Actor, centre):
+    """The decree the centre names: the one chosen, or the new one entered (created here, inside the
+    caller's transaction, so that a refused centre leaves no decree behind)."""
+    if not form.has_new_decree:
+        return form.cleaned_data.get("decree")
+    try:
+        return services.decree_create_for_centre(
+            actor=actor, village_code=form.cleaned_data["village_codes"][0], **form.new_decree()
+        )
+    except DomainError as error:
+        # Shown beside the new decree's own fields, not the centre's.
+        raise DomainError(
+            error.message,
+            code=error.code,
+            errors=[
+                FieldError(DECREE_FORM_FIELDS.get(item.field, item.field), item.message, item.code)
+                for item in error.errors
+            ],
+        ) from error
+
+
 @login_required
 def centre_form(request, pk: int | None = None):
     entity = ENTITIES["centre"]
@@ -466,31 +529,41 @@ def centre_form(request, pk: int | None = None):
     if refused:
         return refused
     if request.method == "POST":
-        form = _limit_agencies(CentreForm(request.POST, actor=actor), actor)
+        form = _limit_agencies(CentreForm(request.POST, request.FILES, actor=actor, centre=obj), actor)
         if form.is_valid():
             data = _service_data(form, CentreForm.SERVICE_FIELDS)
-            for name in ("raw_material", "description", "board_chair", "upt_name"):
+            for name in (
+                "raw_material",
+                "description",
+                "board_chair",
+                "board_members",
+                "upt_name",
+                "facilities",
+            ):
                 data[name] = data[name] or ""
             try:
-                if obj is None:
-                    obj = services.centre_create(
-                        actor=actor,
-                        agency=form.cleaned_data["agency"],
-                        village_codes=form.cleaned_data["village_codes"],
-                        kbli_code=form.cleaned_data["kbli_code"].strip(),
-                        member_ids=form.cleaned_data["member_ids"],
-                        **data,
-                    )
-                else:
-                    obj = services.centre_update(
-                        actor=actor,
-                        centre=obj,
-                        village_codes=form.cleaned_data["village_codes"],
-                        kbli_code=form.cleaned_data["kbli_code"].strip(),
-                        member_ids=form.cleaned_data["member_ids"],
-                        expected_version=form.expected_version,
-                        **data,
-                    )
+                # A new decree and the centre are saved together or not at all.
+                with transaction.atomic():
+                    data["decree"] = _centre_decree(form, actor, obj)
+                    if obj is None:
+                        obj = services.centre_create(
+                            actor=actor,
+                            agency=form.cleaned_data["agency"],
+                            village_codes=form.cleaned_data["village_codes"],
+                            kbli_code=form.cleaned_data["kbli_code"].strip(),
+                            member_ids=form.cleaned_data["member_ids"],
+                            **data,
+                        )
+                    else:
+                        obj = services.centre_update(
+                            actor=actor,
+                            centre=obj,
+                            village_codes=form.cleaned_data["village_codes"],
+                            kbli_code=form.cleaned_data["kbli_code"].strip(),
+                            member_ids=form.cleaned_data["member_ids"],
+                            expected_version=form.expected_version,
+                            **data,
+                        )
             except StaleVersion as error:
                 _conflict(request, entity, form, error, pk, _centre_initial)
             except DomainError as error:
@@ -498,10 +571,12 @@ def centre_form(request, pk: int | None = None):
             else:
                 messages.success(request, _("Data sentra “%(name)s” tersimpan.") % {"name": obj.name})
                 return redirect("web:centre_detail", pk=obj.pk)
+            if form.cleaned_data.get("decree_scan"):
+                form.add_error("decree_scan", _("Pilih berkas pindaian sekali lagi sebelum menyimpan."))
     else:
         initial = _centre_initial(obj) if obj is not None else {}
-        form = _limit_agencies(CentreForm(initial=initial, actor=actor), actor)
-    return _form_page(request, entity, form, obj)
+        form = _limit_agencies(CentreForm(initial=initial, actor=actor, centre=obj), actor)
+    return render(request, "web/registry/centre_form.html", {"form": form, "entity": entity, "obj": obj})
 
 
 @login_required
