@@ -182,3 +182,20 @@ def test_the_admin_lists_coordination_read_only(client, django_user_model, ntt):
         assert client.get(reverse(f"admin:coordination_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:coordination_meeting_change", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("admin:coordination_meeting_add")).status_code == 403
+
+
+def test_lists_export_what_they_show_as_csv_and_xlsx(login, ntt, belu):
+    kudus = AgencyFactory(name="Dinas Perindustrian Kab. Kudus", kind="regency_industry", region_id="33.19")
+    MeetingFactory(agency=ntt, title="Rakor Provinsi NTT")
+    MeetingFactory(agency=kudus, title="Rakor Internal Kudus")
+    FollowUpFactory(
+        decision=DecisionFactory(meeting=MeetingFactory(agency=ntt)), agency=belu, description="Lapor"
+    )
+    AgreementFactory(agency=ntt, title="MoU NTT")
+    client = login(persona(Role.PROVINCE_OFFICER, agency=ntt))
+    meetings = b"".join(client.get(reverse("web:meeting_export")).streaming_content).decode("utf-8-sig")
+    assert "Rakor Provinsi NTT" in meetings and "Rakor Internal Kudus" not in meetings
+    follow_ups = b"".join(client.get(reverse("web:follow_up_export")).streaming_content).decode("utf-8-sig")
+    assert "Lapor" in follow_ups
+    xlsx = client.get(reverse("web:agreement_export"), {"format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

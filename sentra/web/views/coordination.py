@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import actor_for_request, require
 from sentra.coordination import selectors, services
-from sentra.coordination.choices import MEETING_STATUS_NEXT
+from sentra.coordination.choices import MEETING_STATUS_NEXT, AgreementStatus
 from sentra.coordination.models import Agreement
 from sentra.core.errors import AccessDenied, DomainError, StaleVersion
+from sentra.core.exports import Column, csv_response, xlsx_response
 
 from ..forms import VersionedForm, add_domain_errors
 from ..forms_coordination import (
@@ -72,11 +73,7 @@ def _local(value):
 # --- meetings ----------------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def meeting_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST)
+def _meeting_filter(request) -> tuple[selectors.MeetingFilter, MeetingFilterForm]:
     form = MeetingFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -87,6 +84,15 @@ def meeting_list(request):
         region=(data.get("region") or "").strip(),
         year=data.get("tahun"),
     )
+    return f, form
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form = _meeting_filter(request)
     return _list(
         request,
         "web/coordination/meeting_list.html",
@@ -94,8 +100,45 @@ def meeting_list(request):
         selectors.meeting_list(actor=actor, filters=f),
         form=form,
         filters=f,
+        export_url=reverse("web:meeting_export"),
         can_create=actor.can(Action.CREATE),
     )
+
+
+MEETING_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Jenis", lambda o: o.get_kind_display()),
+    Column("Judul", lambda o: o.title),
+    Column("Tema", lambda o: o.theme),
+    Column("Penyelenggara", lambda o: o.agency.name),
+    Column("Kode wilayah penyelenggara", lambda o: o.region_id),
+    Column("Kode wilayah tuan rumah", lambda o: o.host_region_id),
+    Column("Tempat", lambda o: o.venue),
+    Column("Mulai", lambda o: _local(o.starts_at)),
+    Column("Selesai", lambda o: _local(o.ends_at)),
+    Column("Bentuk", lambda o: o.get_mode_display()),
+    Column("Seri", lambda o: o.series.name if o.series else ""),
+    Column("Edisi", lambda o: o.edition),
+    Column("Status", lambda o: o.get_status_display()),
+]
+
+
+@login_required
+@require_GET
+def meeting_export(request):
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT)
+    f, _form = _meeting_filter(request)
+    return _export(
+        request, "sentra-rapat", selectors.meeting_list(actor=actor, filters=f), MEETING_COLUMNS, _("Rapat")
+    )
+
+
+def _export(request, name: str, qs, columns, sheet: str):
+    rows = qs.iterator(chunk_size=2000)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(name, rows, columns, sheet_title=sheet)
+    return csv_response(name, rows, columns)
 
 
 def _meeting_initial(meeting) -> dict:
@@ -298,22 +341,26 @@ def meeting_carry_over(request, pk: int):
 # --- follow-ups ----------------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def follow_up_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST)
+def _follow_up_filter(request) -> tuple[selectors.FollowUpFilter, FollowUpFilterForm]:
     form = FollowUpFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
-    overdue = {"1": True, "0": False}.get(data.get("overdue") or "")
     f = selectors.FollowUpFilter(
         q=(data.get("q") or "").strip(),
         owner=data["owner"].pk if data.get("owner") else None,
         region=(data.get("region") or "").strip(),
         status=data.get("status") or "",
-        overdue=overdue,
+        overdue={"1": True, "0": False}.get(data.get("overdue") or ""),
     )
+    return f, form
+
+
+@login_required
+@require_GET
+def follow_up_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form = _follow_up_filter(request)
     return _list(
         request,
         "web/coordination/follow_up_list.html",
@@ -321,8 +368,36 @@ def follow_up_list(request):
         selectors.follow_up_list(actor=actor, filters=f),
         form=form,
         filters=f,
+        export_url=reverse("web:follow_up_export"),
         today=selectors.today(),
     )
+
+
+FOLLOW_UP_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Rapat", lambda o: o.meeting.title),
+    Column("Keputusan", lambda o: o.decision.text),
+    Column("Tindak lanjut", lambda o: o.description),
+    Column("Instansi pemilik", lambda o: o.agency.name),
+    Column("Kode wilayah pemilik", lambda o: o.region_id),
+    Column("Penanggung jawab", lambda o: o.owner_person),
+    Column("Tenggat", lambda o: o.due_on),
+    Column("Status", lambda o: o.get_status_display()),
+    Column("Terlambat", lambda o: "ya" if selectors.is_overdue(o) else "tidak"),
+    Column("Alasan dibatalkan", lambda o: o.drop_reason),
+    Column("Tanggal selesai", lambda o: o.completed_on),
+    Column("Bukti: tautan", lambda o: o.evidence_url),
+]
+
+
+@login_required
+@require_GET
+def follow_up_export(request):
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT)
+    f, _form = _follow_up_filter(request)
+    qs = selectors.follow_up_list(actor=actor, filters=f)
+    return _export(request, "sentra-tindak-lanjut", qs, FOLLOW_UP_COLUMNS, _("Tindak lanjut"))
 
 
 def _follow_up_initial(follow_up) -> dict:
@@ -393,11 +468,7 @@ def follow_up_detail(request, pk: int):
 # --- agreements ----------------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def agreement_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST)
+def _agreement_filter(request) -> tuple[selectors.AgreementFilter, AgreementFilterForm]:
     form = AgreementFilterForm(request.GET)
     form.is_valid()
     data = form.cleaned_data
@@ -408,6 +479,15 @@ def agreement_list(request):
         region=(data.get("region") or "").strip(),
         expiring_within_days=int(data["expiring"]) if data.get("expiring") else None,
     )
+    return f, form
+
+
+@login_required
+@require_GET
+def agreement_list(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST)
+    f, form = _agreement_filter(request)
     return _list(
         request,
         "web/coordination/agreement_list.html",
@@ -415,9 +495,35 @@ def agreement_list(request):
         selectors.agreement_list(actor=actor, filters=f),
         form=form,
         filters=f,
+        export_url=reverse("web:agreement_export"),
         today=selectors.today(),
         can_create=actor.can(Action.CREATE),
     )
+
+
+AGREEMENT_COLUMNS = [
+    Column("ID", lambda o: o.pk),
+    Column("Jenis", lambda o: o.get_kind_display()),
+    Column("Judul", lambda o: o.title),
+    Column("Induk", lambda o: o.parent.title if o.parent else ""),
+    Column("Instansi pemilik", lambda o: o.agency.name),
+    Column("Kode wilayah", lambda o: o.region_id),
+    Column("Tanggal penandatanganan", lambda o: o.signed_on),
+    Column("Berlaku mulai", lambda o: o.valid_from),
+    Column("Berlaku sampai", lambda o: o.valid_until),
+    Column("Status", lambda o: dict(AgreementStatus.choices)[selectors.effective_status(o)]),
+    Column("Pendanaan", lambda o: o.get_funding_display()),
+]
+
+
+@login_required
+@require_GET
+def agreement_export(request):
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT)
+    f, _form = _agreement_filter(request)
+    qs = selectors.agreement_list(actor=actor, filters=f)
+    return _export(request, "sentra-kerja-sama", qs, AGREEMENT_COLUMNS, _("Kerja sama"))
 
 
 def _agreement_initial(agreement) -> dict:
