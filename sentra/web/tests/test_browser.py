@@ -23,7 +23,7 @@ pytestmark = BROWSER
 def test_dashboard_map_and_search(logged_in, live_server):
     from sentra.registry.tests.factories import CentreFactory, EnterpriseFactory
 
-    EnterpriseFactory(name="Amplang Bu Siti Penajam", village_id=SALOLOANG)
+    EnterpriseFactory(name="Amplang Bu Siti Penajam", village_id=SALOLOANG, latitude=-1.25, longitude=116.6)
     EnterpriseFactory(name="Batik Kudus Kulon", village_id="33.19.01.2001")
     CentreFactory(village_id=SALOLOANG)
     cache.clear()  # logging in already showed (and cached) the empty dashboard
@@ -35,17 +35,23 @@ def test_dashboard_map_and_search(logged_in, live_server):
     assert page.locator(".map-legend").is_visible()
     assert page.locator("[data-stat=enterprises]").inner_text() == "2"
 
-    # Drill down into Kalimantan Timur: its regencies replace the provinces, and back again.
+    # Drill down into Kalimantan Timur: its dashboard (issue 14.2), its regencies on the map, and back.
     page.evaluate(
         """() => {
             const map = document.getElementById('map').sentraMap;
             map.eachLayer(l => { if (l.feature && l.feature.properties.code === '64') l.fire('click'); });
         }"""
     )
-    page.wait_for_selector(".map-back", timeout=30_000)
+    page.wait_for_url(re.compile(r"wilayah=64$"), timeout=30_000)
+    page.wait_for_selector("path.leaflet-interactive", timeout=30_000)
     regencies = page.locator("path.leaflet-interactive").count()
     assert 5 <= regencies <= 15
-    page.click(".map-back")
+    # ... and PPU's districts: points where IKM have a position, over the regency's outline.
+    page.click("table.region-table a.drill >> text=Penajam Paser Utara")
+    page.wait_for_url(re.compile(r"wilayah=64\.09$"), timeout=30_000)
+    expect(page.locator("path.leaflet-interactive")).to_have_count(1, timeout=30_000)
+    page.go_back()
+    page.go_back()
     # Locator assertions poll without eval(), which the Content-Security-Policy forbids.
     expect(page.locator("path.leaflet-interactive")).to_have_count(38, timeout=30_000)
 
