@@ -353,3 +353,12 @@ class TestWebPages:
         saved = admin_client.post(url, {**values, "account_group": "53"})
         assert saved.status_code == 302
         assert Realisation.objects.get(activity=activity, month=3).account_group == "53"
+
+    def test_the_activity_page_adds_a_months_types(self, admin_client, satker):
+        """January: 20 M (51) + 40 M (52) = 60 M; February 25 + 60 + 50 = 135 M, each type linked."""
+        activity, _lines = satker
+        response = admin_client.get(activity.get_absolute_url())
+        months = {row["month"]: row for row in response.context["months"]}
+        assert (months["Januari"]["amount"], months["Februari"]["amount"]) == (60 * M, 135 * M)
+        assert [group for group, _url in months["Februari"]["by_type"]] == ["51", "52", "53"]
+        assert "Rp135.000.000" in response.content.decode()

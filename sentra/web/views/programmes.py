@@ -259,17 +259,28 @@ def _month_table(activity, lines) -> list[dict]:
         if p is not None:
             plan = [a + b for a, b in zip(plan, p.months(), strict=True)]
     pagu = sum(line.amount for line in lines)
-    realised = {r.month: r for r in Realisation.objects.filter(activity=activity).order_by("month")}
+    # A month may have one row per spending type: their sum, each with its link.
+    realised: dict[int, list] = {}
+    for r in Realisation.objects.filter(activity=activity).order_by("month", "account_group"):
+        realised.setdefault(r.month, []).append(r)
     rows, cum_plan, cum_real = [], 0, 0
     for m in range(1, 13):
-        r = realised.get(m)
+        records = realised.get(m, [])
+        r = records[0] if records else None
+        amount = sum(rec.amount for rec in records)
         cum_plan += plan[m - 1]
-        cum_real += r.amount if r else 0
+        cum_real += amount
         rows.append(
             {
                 "month": Month(m).label,
                 "plan": plan[m - 1],
                 "record": r,
+                "amount": amount,
+                "by_type": [
+                    (rec.account_group, _url_or_blank("web:realisation_detail", rec.pk)) for rec in records
+                ]
+                if len(records) > 1
+                else [],
                 "url": _url_or_blank("web:realisation_detail", r.pk) if r else "",
                 "cum_plan_pct": round(cum_plan / pagu * 100, 1) if pagu else None,
                 "cum_real_pct": round(cum_real / pagu * 100, 1) if pagu else None,
