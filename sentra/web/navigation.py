@@ -50,7 +50,13 @@ GROUPS = (
             Entry(_("Pengendalian anggaran"), "web:control_dashboard", "/pengendalian/", "programmes_list"),
         ),
     ),
-    Group("coordination", _("Koordinasi"), ()),  # meetings and agreements (part 4)
+    # Meetings, follow-ups and agreements (part 4): shown once accounts/permissions.py has the
+    # "coordination" area (until then `may.coordination_list` is unknown and hides the entry).
+    Group(
+        "coordination",
+        _("Koordinasi"),
+        (Entry(_("Rapat dan kesepakatan"), "web:meeting_list", "/koordinasi/", "coordination_list"),),
+    ),
     Group("facilitators", _("Pendamping"), ()),  # facilitators (part 4)
     Group(
         "analysis",
