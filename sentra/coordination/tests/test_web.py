@@ -199,3 +199,23 @@ def test_lists_export_what_they_show_as_csv_and_xlsx(login, ntt, belu):
     assert "Lapor" in follow_ups
     xlsx = client.get(reverse("web:agreement_export"), {"format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_home_page_card_lists_the_agencys_follow_ups_overdue_first(ntt, belu):
+    from django.template.loader import render_to_string
+
+    from sentra.accounts.tests.factories import actor_of
+    from sentra.web.views.coordination import my_follow_ups_context
+
+    decision = DecisionFactory(
+        meeting=MeetingFactory(agency=ntt, starts_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+    )
+    FollowUpFactory(decision=decision, agency=belu, description="Nanti", due_on=dt.date(2026, 12, 1))
+    FollowUpFactory(decision=decision, agency=belu, description="Terlambat", due_on=dt.date(2026, 10, 1))
+    FollowUpFactory(decision=decision, agency=belu, description="Beres", status="done")
+    FollowUpFactory(decision=decision, agency=ntt, description="Milik provinsi")
+    context = my_follow_ups_context(actor_of(persona(Role.REGENCY_OFFICER, agency=belu)))
+    assert (context["pending_count"], context["overdue_count"]) == (2, 1)
+    assert [f.description for f in context["rows"]] == ["Terlambat", "Nanti"]
+    html = render_to_string("web/coordination/_my_follow_ups.html", {"my_follow_ups": context})
+    assert "1 terlambat" in html and "Milik provinsi" not in html

@@ -341,6 +341,21 @@ def meeting_carry_over(request, pk: int):
 # --- follow-ups ----------------------------------------------------------------------------------------
 
 
+def my_follow_ups_context(actor, limit: int = 10) -> dict:
+    """For the home page (template web/coordination/_my_follow_ups.html) and a navigation badge: the
+    open and in-progress follow-ups the user's agency owns, overdue first, and their counts."""
+    mine = selectors.my_follow_ups(actor=actor)
+    overdue_count = mine["overdue"].count()
+    return {
+        "agency_id": actor.agency_id,
+        "today": selectors.today(),
+        "pending_count": mine["pending"].count(),
+        "overdue_count": overdue_count,
+        "rows": list(mine["overdue"][:limit])
+        + list(mine["pending"].exclude(selectors.overdue_q())[: max(limit - overdue_count, 0)]),
+    }
+
+
 def _follow_up_filter(request) -> tuple[selectors.FollowUpFilter, FollowUpFilterForm]:
     form = FollowUpFilterForm(request.GET)
     form.is_valid()
