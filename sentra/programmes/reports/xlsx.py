@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -287,7 +289,25 @@ def _bar_chart(ws, title: str, y_title: str, cats: Reference, data: list[Referen
         chart.add_data(ref, titles_from_data=True)
     chart.set_categories(cats)
     chart.height, chart.width = 9, 22
+    categories = cats.max_row - cats.min_row + 1
+    if categories > 8:
+        # Every province named, upright, in a taller chart: left to itself a spreadsheet slants or
+        # skips the 38 names, and slanted they ran into each other (issue 14.5).
+        chart.x_axis.tickLblSkip = 1
+        chart.x_axis.txPr = RichText(
+            bodyPr=RichTextProperties(rot=UPRIGHT, vert="horz"),
+            p=[
+                Paragraph(
+                    pPr=ParagraphProperties(defRPr=CharacterProperties(sz=700)),
+                    endParaRPr=CharacterProperties(),
+                )
+            ],
+        )
+        chart.height = 13
     ws.add_chart(chart, anchor)
+
+
+UPRIGHT = -5_400_000  # text rotation in 60000ths of a degree: -90°, read bottom to top
 
 
 def rakor_xlsx(pack: RakorPack) -> bytes:

@@ -207,3 +207,31 @@ def test_no_cell_of_the_workbooks_holds_a_literal_quote(actor, world, kind):  # 
         # A figure is a number, aligned as a number (right), not as text.
         pagu = ws.cell(row=10, column=7)
         assert pagu.value == 120_000_000 and pagu.alignment.horizontal in (None, "general", "right")
+
+
+def test_the_workbook_chart_names_every_province_upright():
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.chart import Reference
+
+    from sentra.programmes.reports.xlsx import _bar_chart
+
+    provinces_csv = Path(__file__).resolve().parents[2] / "regions/data/regions/provinces.csv"
+    with provinces_csv.open(encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Provinsi", "Penyerapan (%)"])
+    for i, name in enumerate(names):
+        ws.append([name, float(i)])
+    end = len(names) + 1
+    cats = Reference(ws, min_col=1, min_row=2, max_row=end)
+    _bar_chart(ws, "t", "%", cats, [Reference(ws, min_col=2, min_row=1, max_row=end)], "D2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        chart = package.read("xl/charts/chart1.xml").decode()
+    category_axis = re.search(r"<(?:c:)?catAx>.*?</(?:c:)?catAx>", chart, re.S).group(0)
+    assert 'rot="-5400000"' in category_axis  # upright
+    assert re.search(r'<(?:c:)?tickLblSkip val="1"', category_axis)  # every name, none skipped
