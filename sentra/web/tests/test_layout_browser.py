@@ -202,6 +202,13 @@ def test_every_page_of_the_menu_fits_a_phone_and_a_laptop(role, world, live_serv
         # The tabs of a page are pages of its section (DIPA, dekon, policy; warnings, realisations).
         todo += [p for p in _same_origin_paths(page, live_server, ".tabs a, nav.tabs a") if p not in seen]
 
+    # On the laptop the control page's tables keep their last column in view (no inner scrolling).
+    page.set_viewport_size(LAPTOP)
+    page.goto(live_server.url + "/pengendalian/")
+    for table in page.locator("table.control-table").all():
+        wrap = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+        assert wrap[0] <= wrap[1] + 1, f"{role}: {table.get_attribute('id')} {wrap[0]}px in {wrap[1]}px"
+
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/")
     _menu_on_a_phone(page, role)
