@@ -1263,6 +1263,49 @@ def import_realisation(
     )
 
 
+def register_import_kinds() -> None:
+    """Called from ProgrammesConfig.ready(). All write months or links of activities the file names,
+    which belong to their activity's agency: no owner rule, the importing user's agency plays no
+    part. Beneficiary links are not model fields, which a batch rollback cannot undo."""
+    register_kind(
+        ImportKind(
+            key="realisation",
+            label=_l("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)"),
+            schema=f"{__name__}.RealisationSchema",
+            area=Area.PROGRAMMES,
+        )
+    )
+    register_kind(
+        ImportKind(
+            key="beneficiaries",
+            label=_l("Penerima manfaat kegiatan (sentra dan IKM)"),
+            schema=f"{__name__}.BeneficiarySchema",
+            area=Area.PROGRAMMES,
+            batch_kind=BENEFICIARY_BATCH_KIND,
+            rollback=False,
+            rollback_refusal=_l(
+                "Impor penerima manfaat tidak dapat dibatalkan; hapus tautannya di halaman kegiatan."
+            ),
+        )
+    )
+    register_kind(
+        ImportKind(
+            key=SAKTI_KIND,
+            label=_l("Realisasi format SAKTI (satker × akun × bulan)"),
+            schema=f"{__name__}.SaktiRealisationSchema",
+            area=Area.PROGRAMMES,
+        )
+    )
+    register_kind(
+        ImportKind(
+            key=SAKTI_KIND,
+            label=_l("Realisasi format SAKTI (satker × akun × bulan)"),
+            schema=f"{__name__}.SaktiRealisationSchema",
+            area=Area.PROGRAMMES,
+        )
+    )
+
+
 # --- SAKTI-style realisation (issue 13.7) ------------------------------------------------------------
 #
 # A realisation export keyed the way SAKTI/OM-SPAN codes the budget (domain-facts 7.1): one row per
@@ -1660,33 +1703,6 @@ class SaktiRealisationSchema(ImportSchema):
                 report.updated += 1
             else:
                 report.created += 1
-
-
-def register_import_kinds() -> None:
-    """Called from ProgrammesConfig.ready(). Both write months or links of activities the file names,
-    which belong to their activity's agency: no owner rule, the importing user's agency plays no
-    part. Beneficiary links are not model fields, which a batch rollback cannot undo."""
-    register_kind(
-        ImportKind(
-            key="realisation",
-            label=_l("Realisasi kegiatan (keuangan, fisik, keluaran per bulan)"),
-            schema=f"{__name__}.RealisationSchema",
-            area=Area.PROGRAMMES,
-        )
-    )
-    register_kind(
-        ImportKind(
-            key="beneficiaries",
-            label=_l("Penerima manfaat kegiatan (sentra dan IKM)"),
-            schema=f"{__name__}.BeneficiarySchema",
-            area=Area.PROGRAMMES,
-            batch_kind=BENEFICIARY_BATCH_KIND,
-            rollback=False,
-            rollback_refusal=_l(
-                "Impor penerima manfaat tidak dapat dibatalkan; hapus tautannya di halaman kegiatan."
-            ),
-        )
-    )
 
 
 __all__ = [

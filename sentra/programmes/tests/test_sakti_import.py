@@ -188,3 +188,16 @@ def test_the_template_names_every_column_with_a_sample_row():
     workbook = openpyxl.load_workbook(io.BytesIO(template_xlsx(SaktiRealisationSchema())))
     guide = {r[0]: r[2] for r in workbook.worksheets[1].iter_rows(values_only=True) if r and r[0]}
     assert (guide["kode_satker"], guide["kode_kro"], guide["kode_akun"]) == ("640110", "RBS", "526111")
+
+
+def test_the_kind_is_registered_for_web_api_and_cli(tmp_path, ministry, sakti_world):
+    from sentra.accounts.permissions import Area
+    from sentra.core.import_kinds import import_file, import_kind
+
+    registered = import_kind("sakti_realisation")
+    assert registered.schema_class() is SaktiRealisationSchema and registered.area == Area.PROGRAMMES
+    path = tmp_path / "sakti.csv"
+    path.write_text("\n".join([HEADER, row("526111", 3, 1 * M)]) + "\n", encoding="utf-8")
+    # the registry's entry point: the fixed clock is in the test's fiscal year, March has ended
+    report = import_file(kind="sakti_realisation", path=path, actor=ministry, commit=True)
+    assert report.ok and report.created == 1, errors(report)
