@@ -1,4 +1,4 @@
-"""Issue 13.1–2 and its quality bar: programmes 0006/0007 keep every realisation, line, plan, policy
+"""Issue 13.1–2 and its quality bar: programmes 0006–0008 keep every realisation, line, plan, policy
 and audit event; give the realisation of a single-line activity its type and line (an activity with
 several lines keeps blank rows, counted by the selectors under its types); turn the old "day N of
 month M" windows into dates (2026: the dates DJPb published, as its windows were the old defaults);
