@@ -16,6 +16,7 @@ agencies); the rest of core does not (sentra/core/tests/test_layering.py).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from sentra.audit.models import AuditBatch
 from sentra.audit.services import batch_rollback
 
 from .errors import DomainError, NotFound
+from .import_checked import keep_if_checked
 from .imports import ImportReport, ImportSchema, ProgressCallback, run_import, template_csv, template_xlsx
 
 # Who owns the records an import creates: (actor, agency asked for) → the owning agency, or None for
@@ -186,6 +188,7 @@ def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallba
 
     agency = Agency.objects.filter(pk=params["agency_id"]).first() if params.get("agency_id") else None
     path = Path(params["path"])
+    report = None
     try:
         report = import_file(
             kind=params["kind"],
@@ -200,7 +203,8 @@ def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallba
         report = ImportReport(kind=params["kind"])
         report.error(None, "", "", getattr(exc, "code", "forbidden"), str(exc))
     finally:
-        path.unlink(missing_ok=True)
+        # A clean dry run keeps its upload for the one-click commit (core.import_checked).
+        keep_if_checked(path, commit=bool(params.get("commit")), ok=report is not None and report.ok)
     return report.as_dict()
 
 
@@ -260,18 +264,22 @@ def import_upload(
     directory = Path(settings.DATA_DIR) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{uuid.uuid4().hex}.upload"
+    digest = hashlib.sha256()
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
+            digest.update(chunk)
     params["path"] = str(path)
+    params["sha256"] = digest.hexdigest()  # what a dry run checked, compared again at its commit
     if upload.size > settings.SENTRA_IMPORT_BACKGROUND_BYTES:
         return job_start(kind=_job_kind(kind), runner=JOB_RUNNER, params=params, user=owner)
+    report = None
     try:
         report = import_file(
             kind=kind, path=path, actor=actor, commit=commit, agency=agency, description=params["filename"]
         )
     finally:
-        path.unlink(missing_ok=True)
+        keep_if_checked(path, commit=commit, ok=report is not None and report.ok)
     return Job.objects.create(
         kind=_job_kind(kind),
         status=Job.Status.SUCCEEDED,
@@ -281,6 +289,15 @@ def import_upload(
         total=report.rows_total,
         created_by=owner,
         finished_at=timezone.now(),
+    )
+
+
+def import_upload_again(*, params: dict[str, Any], upload: Any, actor: Actor, user: Any = None):
+    """Commits an upload an earlier dry run stored, with that run's kind and owning agency
+    (core.import_checked: the one-click import after a clean check)."""
+    agency = Agency.objects.filter(pk=params["agency_id"]).first() if params.get("agency_id") else None
+    return import_upload(
+        kind=params["kind"], upload=upload, commit=True, actor=actor, user=user, agency=agency
     )
 
 

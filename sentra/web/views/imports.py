@@ -22,6 +22,7 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Channel, actor_for_request, require
 from sentra.audit.services import changed_since
 from sentra.core.errors import DomainError
+from sentra.core.import_checked import checked_upload_ready, commit_checked
 from sentra.core.import_kinds import (
     import_batch_for,
     import_job_for,
@@ -96,12 +97,49 @@ def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
         "kind_label": import_kind_label(job.params.get("kind", "")),
         "commit": job.params.get("commit", False),
         "filename": job.params.get("filename", ""),
+        # A clean dry run: its upload waits for the one-click commit (core.import_checked).
+        "commit_ready": checked_upload_ready(job),
+        "committed_job_id": job.params.get("committed_job_id"),
+        "checked_job_id": job.params.get("checked_job_id"),
         **_rollback_context(request, result.get("batch_id")),
     }
+    context["records"] = _batch_records(context.get("batch"))
     # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger,
     # i.e. once the job has ended: succeeded, failed, or failed because its worker is gone.
     template = "web/imports/_status.html" if request.htmx else "web/imports/job.html"
     return render(request, template, context)
+
+
+# How many of an import's records its result page links to (the rest are counted).
+RECORDS_PAGE = 50
+
+
+def _batch_records(batch) -> dict:
+    """The records an import created and updated, each linked to its page when it has one."""
+    if batch is None:
+        return {}
+    events = batch.events.order_by("id")
+    listed = []
+    for event in events.values("action", "object_type", "object_id", "object_repr")[:RECORDS_PAGE]:
+        name = DETAIL_PAGES.get(event["object_type"])
+        listed.append({**event, "url": reverse(name, args=[event["object_id"]]) if name else ""})
+    return {"listed": listed, "count": events.count()}
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_job_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Imports the upload a clean dry run checked, in one click (the same file, checked again)."""
+    job = _job_or_404(request, job_id)
+    actor = actor_for_request(request, channel=Channel.IMPORT)
+    try:
+        committed = commit_checked(job=job, actor=actor, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        if error.code == "already_committed":
+            return redirect("web:import_job", job_id=job.params["committed_job_id"])
+        return redirect("web:import_job", job_id=job.pk)
+    return redirect("web:import_job", job_id=committed.pk)
 
 
 def _rollback_context(request: HttpRequest, batch_id: int | None) -> dict:
