@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     out = generate.OUT_DIR / f"budget-migrations-{args.db}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(result, indent=2, default=str))  # PostgreSQL sums are Decimals
 
 
 if __name__ == "__main__":
