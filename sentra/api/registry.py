@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import BaseModel
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import require, require_record, resolve_reference
@@ -30,19 +28,23 @@ from sentra.registry.exports import unit_key
 from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
 from sentra.verification.models import VerificationStatus
 
+from . import generic
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
+from .generic import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    ApiRecordType,
+    Page,
+    agency_or_error,
+    agency_or_none,
+    creator,
+    register,
+    same_agency,
+)
 from .schemas import REFUSED, UNAUTHENTICATED, DecimalIn, ErrorOut, Id, Int64, PageNumber, Text
 
 router = Router(tags=["registri"])
-
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-# Counting every match of a broad filter at 4.4 million rows costs a full index scan per page;
-# past this many matches the count is reported as "at least" (count_exact = false).
-COUNT_LIMIT = 10_000
-
-T = TypeVar("T")
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -65,6 +67,23 @@ class ListFilters(Schema):
     page: PageNumber = 1
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
 
+    def is_unfiltered(self) -> bool:
+        return not any(
+            (
+                self.q.strip(),
+                self.region,
+                self.kbli,
+                self.status,
+                self.size_class,
+                self.market_reach,
+                self.verification,
+                self.waiting,
+            )
+        )
+
+    def selector_filter(self) -> selectors.RegistryFilter:
+        return self.registry_filter()
+
     def registry_filter(self) -> selectors.RegistryFilter:
         return selectors.RegistryFilter(
             q=self.q,
@@ -79,81 +98,24 @@ class ListFilters(Schema):
         )
 
 
-class Page(BaseModel, Generic[T]):
-    count: int = Field(description=f"Jumlah hasil; bila count_exact false, paling sedikit {COUNT_LIMIT}.")
-    count_exact: bool
-    page: int
-    page_size: int
-    results: list[T]
-
-
-def _estimated_rows(model) -> int | None:
-    """PostgreSQL's planner estimate of a table's rows, or None where there is none (SQLite)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
-        )
-        row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else None
+# The registry's lists count up to this many matches. The three names below are looked up at each
+# request, so that tests can lower the limit or stand in for the estimate and the count.
+COUNT_LIMIT = generic.COUNT_LIMIT
+_estimated_rows = generic.estimated_rows
 
 
 def _count(qs: QuerySet, *, unfiltered: bool) -> tuple[int, bool]:
-    if unfiltered:
-        # Fast path: the whole table. An exact count(*) of 4.4 million rows takes a second on
-        # PostgreSQL, the planner's estimate nothing; small tables are counted exactly.
-        estimate = _estimated_rows(qs.model)
-        if estimate is not None and estimate > COUNT_LIMIT:
-            return estimate, False
-    capped = qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-    if capped > COUNT_LIMIT:
-        return COUNT_LIMIT, False
-    return capped, True
+    return generic.capped_count(qs, unfiltered=unfiltered, limit=COUNT_LIMIT, estimate=_estimated_rows)
 
 
 def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
-    page_size = min(filters.page_size, MAX_PAGE_SIZE)
-    unfiltered = not any(
-        (
-            filters.q.strip(),
-            filters.region,
-            filters.kbli,
-            filters.status,
-            filters.size_class,
-            filters.market_reach,
-            filters.verification,
-            filters.waiting,
-        )
+    return generic.paginate(
+        qs, page=filters.page, page_size=filters.page_size, unfiltered=filters.is_unfiltered(), count=_count
     )
-    start = (filters.page - 1) * page_size
-    results = list(qs[start : start + page_size])
-    if not unfiltered and (0 < len(results) < page_size or (start == 0 and not results)):
-        # A short page of a filtered list is its last: the count is known without a second pass
-        # over the indexes (for a rare search term, most of the request's database time). The
-        # whole table keeps the planner's estimate (_count).
-        count, exact = start + len(results), True
-    else:
-        count, exact = _count(qs, unfiltered=unfiltered)
-    return {
-        "count": count,
-        "count_exact": exact,
-        "page": filters.page,
-        "page_size": page_size,
-        "results": results,
-    }
 
 
-def _creator(request):
-    """The caller's actor; a role that may not create at all is refused (403) before any field check."""
-    actor = api_actor(request)
-    require(actor, Action.CREATE)
-    return actor
-
-
-def _agency_or_none(agency_id: int | None) -> Agency | None:
-    """No agency: the caller's own (services.owning_agency decides who may name another)."""
-    return None if agency_id is None else _agency_or_error(agency_id)
+_creator = creator
+_agency_or_none = agency_or_none
 
 
 def _visible_or_error(get_fn, actor, pk: int | None, field: str):
@@ -169,29 +131,8 @@ def _visible_or_error(get_fn, actor, pk: int | None, field: str):
     return obj
 
 
-def _agency_or_error(agency_id: int) -> Agency:
-    agency = Agency.objects.filter(pk=agency_id).first()
-    if agency is None:
-        raise DomainError(
-            _("Instansi tidak dikenal."),
-            code="unknown_agency",
-            errors=[
-                FieldError(
-                    "agency_id", _("Instansi dengan id %(id)s tidak ada.") % {"id": agency_id}, "unknown"
-                )
-            ],
-        )
-    return agency
-
-
-def _same_agency(current_id: int, agency_id: int | None) -> None:
-    # Ownership decides who may edit a record (part 2), so moving it is not an ordinary update.
-    if agency_id is not None and agency_id != current_id:
-        raise DomainError(
-            _("Instansi pemilik tidak dapat diubah."),
-            code="agency_change",
-            errors=[FieldError("agency_id", _("Instansi pemilik tidak dapat diubah."), "read_only")],
-        )
+_agency_or_error = agency_or_error
+_same_agency = same_agency
 
 
 # --- agencies -----------------------------------------------------------------------------------
@@ -813,7 +754,7 @@ class ProductPatch(Schema):
     market_reach: MarketReach | None = None
 
 
-def _product_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
+def _product_kwargs(actor, data: dict[str, Any], product: Product | None = None) -> dict[str, Any]:
     if "enterprise_id" in data:
         data["enterprise"] = _visible_or_error(
             selectors.enterprise_get, actor, data.pop("enterprise_id"), "enterprise_id"
@@ -825,80 +766,21 @@ def _product_kwargs(actor, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _product_or_404(actor, product_id: int) -> Product:
-    product = selectors.product_get(actor=actor, pk=product_id)
-    if product is None:
-        raise NotFound
-    return product
-
-
-@router.get("/products", response={200: Page[ProductOut], **REFUSED}, summary="Daftar produk")
-def product_list(request, filters: Query[ListFilters]):
-    actor = api_actor(request)
-    require(actor, Action.LIST)
-    return _paginate(selectors.product_list(actor=actor, filters=filters.registry_filter()), filters)
-
-
-@router.get(
-    "/products/{product_id}",
-    response={200: ProductOut, 404: ErrorOut, **UNAUTHENTICATED},
-    summary="Detail produk",
+PRODUCTS = ApiRecordType(
+    key="product",
+    path="/products",
+    label="produk",
+    module=__name__,
+    out=ProductOut,
+    create_in=ProductIn,
+    patch_in=ProductPatch,
+    filters=ListFilters,
+    list_fn=selectors.product_list,
+    get_fn=selectors.product_get,
+    create_fn=services.product_create,
+    update_fn=services.product_update,
+    delete_fn=services.record_delete,
+    to_service=_product_kwargs,
+    paginate=_paginate,
 )
-def product_detail(request, product_id: Id, response: HttpResponse):
-    return tagged(response, _product_or_404(api_actor(request), product_id))
-
-
-@router.post("/products", response={201: ProductOut, 400: dict, **REFUSED}, summary="Tambah produk")
-def product_create(request, payload: ProductIn, response: HttpResponse):
-    actor = _creator(request)
-    data = _product_kwargs(actor, payload.dict())
-    agency = _agency_or_none(data.pop("agency_id"))
-    product = services.product_create(actor=actor, agency=agency, **data)
-    return 201, tagged(response, selectors.product_get(actor=actor, pk=product.pk))
-
-
-def _product_update(request, product_id: int, data: dict[str, Any]):
-    actor = api_actor(request)
-    product = _product_or_404(actor, product_id)
-    require_record(actor, Action.EDIT, product)  # 403 before any field is looked at
-    _same_agency(product.agency_id, data.pop("agency_id", None))
-    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
-    services.product_update(actor=actor, product=product, **_product_kwargs(actor, data))
-    return selectors.product_get(actor=actor, pk=product_id)
-
-
-@router.patch(
-    "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ubah sebagian data produk",
-)
-def product_patch(request, product_id: Id, payload: ProductPatch, response: HttpResponse):
-    return tagged(response, _product_update(request, product_id, payload.dict(exclude_unset=True)))
-
-
-@router.put(
-    "/products/{product_id}",
-    response={200: ProductOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ganti data produk",
-)
-def product_put(request, product_id: Id, payload: ProductIn, response: HttpResponse):
-    return tagged(response, _product_update(request, product_id, payload.dict()))
-
-
-@router.delete(
-    "/products/{product_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Hapus produk",
-)
-def product_delete(request, product_id: Id, reason: Text = ""):
-    actor = api_actor(request)
-    services.record_delete(
-        actor=actor,
-        record=_product_or_404(actor, product_id),
-        reason=reason,
-        expected_version=if_match(request),
-    )
-    return 204, None
+register(router, PRODUCTS)
