@@ -1,29 +1,9 @@
 from django.urls import include, path
 
-from .views import auth, business, dashboard, guide, history, lookup, maps, notifications, registry, workflow
+from .generic import record_pages, record_urls
+from .views import auth, business, dashboard, guide, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
-
-
-def record_pages(prefix: str, key: str) -> list:
-    """Delete, verification steps, history and restore: the same for every registry type."""
-    kwargs = {"entity_key": key}
-    return [
-        path(f"{prefix}/<int:pk>/hapus/", registry.registry_delete, kwargs, name=f"{key}_delete"),
-        path(
-            f"{prefix}/<int:pk>/verifikasi/<str:name>/",
-            workflow.record_transition,
-            kwargs,
-            name=f"{key}_transition",
-        ),
-        path(f"{prefix}/<int:pk>/riwayat/", history.record_history, kwargs, name=f"{key}_history"),
-        path(
-            f"{prefix}/<int:pk>/riwayat/<int:event_id>/pulihkan/",
-            history.record_restore,
-            kwargs,
-            name=f"{key}_restore",
-        ),
-    ]
 
 
 urlpatterns = [
@@ -67,10 +47,5 @@ urlpatterns = [
     path("sentra/<int:pk>/dasar-hukum/pindaian/", registry.centre_decree_scan, name="centre_decree_scan"),
     *record_pages("sentra", "centre"),
     # Produk
-    path("produk/", registry.registry_list, {"entity_key": "product"}, name="product_list"),
-    path("produk/ekspor/", registry.registry_export, {"entity_key": "product"}, name="product_export"),
-    path("produk/baru/", registry.product_form, name="product_create"),
-    path("produk/<int:pk>/", registry.product_detail, name="product_detail"),
-    path("produk/<int:pk>/ubah/", registry.product_form, name="product_edit"),
-    *record_pages("produk", "product"),
+    *record_urls("produk", "product"),  # web/generic.py, declared in views/registry.py
 ]

@@ -3,100 +3,86 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from sentra.accounts.permissions import Action
-from sentra.accounts.scope import Actor, actor_for_request, require, require_record
-from sentra.agencies.models import Agency
-from sentra.core.errors import AccessDenied, DomainError, FieldError, NotFound, StaleVersion
-from sentra.regions.codes import normalise_code
-from sentra.regions.selectors import region_children, region_path
+from sentra.accounts.scope import Actor, actor_for_request
+from sentra.core.errors import DomainError, FieldError, StaleVersion
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.exports import export_response
-from sentra.verification.models import VerificationStatus
-from sentra.verification.selectors import record_steps
-from sentra.verification.services import TRANSITIONS, ensure_editable
 
 from ..forms import (
     CentreForm,
     EnterpriseForm,
-    FilterForm,
     ProductForm,
-    ReasonForm,
     VersionedForm,
     add_domain_errors,
 )
+from ..generic import (
+    RECORD_TYPES,
+    TRANSITION_LABELS,  # noqa: F401 (the programme and control pages import it from here)
+    CappedPaginator,  # noqa: F401 (idem)
+    RecordType,
+    allowed,  # noqa: F401 (idem)
+    detail_context,
+    effective_region,
+    form_target,
+    get_or_404,
+    limit_agencies,
+    list_filters,
+    record_delete,
+    record_export,
+    record_list,
+    region_selects_for,
+    register,
+    show_conflict,
+)
 
+# Read at each request (RecordType.paging): tests and benchmarks change them here.
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
 
 
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows, so a filter matching millions of rows stays cheap.
-
-    The first page is read before the count: when it is short it holds every match, and its length
-    is the count without a second pass over the indexes (for a rare search term, most of the
-    page's database time).
-    """
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
-    def validate_number(self, number):
-        if number in (1, "1"):  # the first page always exists (allow_empty_first_page)
-            return 1
-        return super().validate_number(number)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if number != 1 or "count" in self.__dict__:
-            return super().page(number)
-        rows = list(self.object_list[: self.per_page])
-        if len(rows) < self.per_page:
-            self.__dict__["count"] = len(rows)  # fills the cached_property
-        return self._get_page(rows, 1, self)
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_CAP
+def _paging() -> tuple[int, int]:
+    return PER_PAGE, COUNT_CAP
 
 
-@dataclass
-class Entity:
-    key: str  # url name prefix: enterprise, centre, product
-    title: Any
-    slug: str  # the `jenis` of the verification queue and the path prefix: ikm, sentra, produk
-    list_fn: Any
-    get_fn: Any
-    statuses: list = field(default_factory=list)
-    sorts: list = field(default_factory=list)  # (sort key, column label)
-    filters: tuple = ("q", "region", "kbli", "status", "verification")
-
-    def url(self, page: str, *args) -> str:
-        return reverse(f"web:{self.key}_{page}", args=args)
-
-    @property
-    def list_url(self) -> str:
-        return self.url("list")
+# The registry's three types as the generic pages know them (web/generic.py); the names below stay
+# for the modules that import them from here.
+Entity = RecordType
+_effective_region = effective_region
+_region_selects = region_selects_for
+_get_or_404 = get_or_404
+_detail_context = detail_context
+_form_target = form_target
+_limit_agencies = limit_agencies
+registry_list = record_list
+registry_export = record_export
+registry_delete = record_delete
 
 
-ENTITIES = {
-    "enterprise": Entity(
+def _filters(entity: RecordType, request):
+    return list_filters(entity, request)
+
+
+# What the three types' lists, exports and deletes share; their forms and details follow below.
+REGISTRY_LISTS = {
+    "filter_class": selectors.RegistryFilter,
+    "paging": _paging,
+    "export_fn": export_response,
+    "delete_fn": services.record_delete,
+}
+
+register(
+    RecordType(
         key="enterprise",
         title=gettext_lazy("IKM"),
         slug="ikm",
@@ -110,8 +96,13 @@ ENTITIES = {
             ("year_started", gettext_lazy("Tahun mulai")),
         ],
         filters=("q", "region", "kbli", "status", "size_class", "verification"),
-    ),
-    "centre": Entity(
+        # A search without a chosen sort lists the newest matches first (selectors.SEARCH_ORDER).
+        newest_first=selectors.enterprise_newest_first,
+        **REGISTRY_LISTS,
+    )
+)
+register(
+    RecordType(
         key="centre",
         title=gettext_lazy("Sentra IKM"),
         slug="sentra",
@@ -123,203 +114,10 @@ ENTITIES = {
             ("members", gettext_lazy("Anggota")),
             ("designated_on", gettext_lazy("Ditetapkan")),
         ],
-    ),
-    "product": Entity(
-        key="product",
-        title=gettext_lazy("Produk"),
-        slug="produk",
-        list_fn=selectors.product_list,
-        get_fn=selectors.product_get,
-        sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
-        filters=("q", "region", "kbli", "market_reach", "verification"),
-    ),
-}
-
-
-def _effective_region(params) -> str:
-    """The most specific of the cascading selects, else the code text field.
-
-    A lower level counts only while it lies inside the level above: after the province changes,
-    the stale regency still sent by the form is ignored.
-    """
-    chosen = ""
-    for name in ("prov", "kab", "kec", "desa"):
-        value = params.get(name, "").strip()
-        if not value or (chosen and not value.startswith(chosen + ".")):
-            break
-        chosen = value
-    return chosen or params.get("region", "").strip()
-
-
-def _filters(entity: Entity, request) -> tuple[selectors.RegistryFilter, FilterForm]:
-    form = FilterForm(request.GET)
-    form.is_valid()
-    data = {
-        k: (form.cleaned_data.get(k) or "")
-        for k in ("q", "kbli", "status", "size_class", "market_reach", "verification", "sort")
-    }
-    data["region"] = _effective_region(request.GET)
-    data = {k: v for k, v in data.items() if k in entity.filters or k == "sort"}
-    return selectors.RegistryFilter(**data), form
-
-
-def _region_selects(region: str) -> list[dict]:
-    """The cascading selects for the current region filter: each level's options and selection."""
-    code = normalise_code(region) if region else None
-    path = region_path(code=code) if code else []
-    selected = [r.code for r in path]
-    levels = [("prov", _("Provinsi"), None)]
-    names = [("kab", _("Kabupaten/Kota")), ("kec", _("Kecamatan")), ("desa", _("Desa/Kelurahan"))]
-    for (name, label), parent in zip(names, selected, strict=False):
-        levels.append((name, label, parent))
-    selects = []
-    for i, (name, label, parent) in enumerate(levels):
-        selects.append(
-            {
-                "name": name,
-                "label": label,
-                "options": list(region_children(code=parent).values_list("code", "name")),
-                "selected": selected[i] if i < len(selected) else "",
-            }
-        )
-    return selects
-
-
-@login_required
-@require_GET
-def registry_list(request, entity_key: str):
-    entity = ENTITIES[entity_key]
-    filters, form = _filters(entity, request)
-    actor = actor_for_request(request)
-    require(actor, Action.LIST)
-    paginator = CappedPaginator(entity.list_fn(actor=actor, filters=filters), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "entity": entity,
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "paginator": paginator,
-        "count_cap": COUNT_CAP,
-        # A search without a chosen sort lists the newest matches first (selectors.SEARCH_ORDER).
-        "newest_first": entity.key == "enterprise" and selectors.enterprise_newest_first(filters),
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sort_headers": [
-            {
-                "key": key,
-                "label": label,
-                "active": filters.sort in (key, f"-{key}"),
-                "descending": filters.sort == f"-{key}",
-                "next": f"-{key}" if filters.sort == key else key,
-            }
-            for key, label in entity.sorts
-        ],
-        "region_selects": _region_selects(filters.region),
-        "can_create": actor.can(Action.CREATE),
-        "verification_choices": VerificationStatus.choices,
-    }
-    rows_template = f"web/registry/{entity.key}_rows.html"
-    if request.htmx and request.htmx.target == "rows":
-        return render(request, "web/registry/_rows.html", {**context, "rows_template": rows_template})
-    return render(request, "web/registry/list.html", {**context, "rows_template": rows_template})
-
-
-@login_required
-@require_GET
-def registry_export(request, entity_key: str):
-    entity = ENTITIES[entity_key]
-    filters, _form = _filters(entity, request)
-    actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
-    qs = entity.list_fn(actor=actor, filters=filters)
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    return export_response(entity.key, qs, fmt=fmt, title=str(entity.title))
-
-
-def _get_or_404(entity: Entity, pk: int, actor: Actor):
-    obj = entity.get_fn(actor=actor, pk=pk)
-    if obj is None:
-        raise Http404
-    return obj
-
-
-# --- what the user may do to one record -------------------------------------------------------------
-
-TRANSITION_LABELS = {
-    "submit": gettext_lazy("Ajukan"),
-    "verify": gettext_lazy("Verifikasi"),
-    "accept": gettext_lazy("Terima"),
-    "return": gettext_lazy("Kembalikan"),
-    "reopen": gettext_lazy("Buka kembali"),
-}
-
-
-def allowed(actor: Actor, action: str, obj) -> bool:
-    try:
-        require_record(actor, action, obj)
-    except (AccessDenied, NotFound):
-        return False
-    return True
-
-
-def record_actions(actor: Actor, entity: Entity, obj) -> dict:
-    """The buttons a detail page shows: exactly the steps and changes the user may make now."""
-    steps = record_steps(actor=actor, record=obj)
-    transitions = [
-        {
-            "name": name,
-            "label": TRANSITION_LABELS[name],
-            "needs_reason": step.needs_reason,
-            "url": entity.url("transition", obj.pk, name),
-        }
-        for name, step in TRANSITIONS.items()
-        if name in steps.available
-    ]
-    editable = not obj.is_locked
-    return {
-        "transitions": transitions,
-        "withheld": steps.withheld,
-        "edit_url": entity.url("edit", obj.pk) if editable and allowed(actor, Action.EDIT, obj) else "",
-        "delete_url": entity.url("delete", obj.pk) if editable and allowed(actor, Action.DELETE, obj) else "",
-        "history_url": entity.url("history", obj.pk),
-    }
-
-
-def _detail_context(request, entity: Entity, obj, **extra) -> dict:
-    actor = actor_for_request(request)
-    return {
-        "obj": obj,
-        "entity": entity,
-        "path": region_path(code=obj.village_id),
-        "actions": record_actions(actor, entity, obj),
-        "reason_form": ReasonForm(),
-        **extra,
-    }
-
-
-def _form_target(request, entity: Entity, pk: int | None, *, action: str = Action.EDIT):
-    """The actor and the record a create/edit/delete page works on, after the checks they share.
-
-    Returns (actor, record or None, refusal): an accepted record is not edited, so the refusal
-    sends the user to its page with the reason instead of showing a form that would fail.
-    """
-    actor = actor_for_request(request)
-    if pk is None:
-        require(actor, Action.CREATE)
-        return actor, None, None
-    obj = _get_or_404(entity, pk, actor)
-    require_record(actor, action, obj)
-    try:
-        ensure_editable(obj)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return actor, obj, redirect(entity.url("detail", obj.pk))
-    return actor, obj, None
+        **REGISTRY_LISTS,
+    )
+)
+ENTITIES = RECORD_TYPES  # the verification, history and restore views look the type up here
 
 
 @login_required
@@ -381,15 +179,6 @@ def centre_decree_scan(request, pk: int):
     return FileResponse(handle, filename=os.path.basename(scan.name))
 
 
-@login_required
-@require_GET
-def product_detail(request, pk: int):
-    product = _get_or_404(ENTITIES["product"], pk, actor_for_request(request))
-    return render(
-        request, "web/registry/product_detail.html", _detail_context(request, ENTITIES["product"], product)
-    )
-
-
 def _service_data(form, names) -> dict:
     return {name: form.cleaned_data.get(name) for name in names}
 
@@ -416,31 +205,19 @@ def _centre_initial(obj) -> dict:
     return VersionedForm.loaded_from(obj, initial)
 
 
-def _product_initial(obj) -> dict:
+def _product_initial_values(obj) -> dict:
     initial = _initial(obj, ProductForm.SERVICE_FIELDS)
     initial.update(
         enterprise_id=obj.enterprise_id, centre_id=obj.centre_id, kbli_code=obj.kbli_id, agency=obj.agency_id
     )
-    return VersionedForm.loaded_from(obj, initial)
+    return initial
 
 
-def _conflict(request, entity: Entity, form, error: StaleVersion, pk: int, initial) -> None:
-    """Someone saved the record since this form was opened: show what changed (VersionedForm)."""
-    record = _get_or_404(entity, pk, actor_for_request(request))
-    form.show_conflict(error, record, initial(record))
+_conflict = show_conflict
 
 
 def _form_page(request, entity: Entity, form, obj=None):
     return render(request, "web/registry/form.html", {"form": form, "entity": entity, "obj": obj})
-
-
-def _limit_agencies(form, actor: Actor):
-    """Only the ministry records on behalf of other agencies; everyone else records as their own."""
-    if not (actor.is_national or actor.is_superuser):
-        form.fields["agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
-        form.fields["agency"].required = False
-        form.fields["agency"].empty_label = None
-    return form
 
 
 @login_required
@@ -579,59 +356,59 @@ def centre_form(request, pk: int | None = None):
     return render(request, "web/registry/centre_form.html", {"form": form, "entity": entity, "obj": obj})
 
 
-@login_required
-def product_form(request, pk: int | None = None):
-    entity = ENTITIES["product"]
-    actor, obj, refused = _form_target(request, entity, pk)
-    if refused:
-        return refused
-    if request.method == "POST":
-        form = _limit_agencies(ProductForm(request.POST, actor=actor), actor)
-        if form.is_valid():
-            data = _service_data(form, ProductForm.SERVICE_FIELDS)
-            data["description"] = data["description"] or ""
-            enterprise = centre = None
-            if eid := form.cleaned_data.get("enterprise_id"):
-                enterprise = selectors.enterprise_get(actor=actor, pk=eid)
-                if enterprise is None:
-                    form.add_error("enterprise_id", _("IKM dengan ID ini tidak ada."))
-            if cid := form.cleaned_data.get("centre_id"):
-                centre = selectors.centre_get(actor=actor, pk=cid)
-                if centre is None:
-                    form.add_error("centre_id", _("Sentra dengan ID ini tidak ada."))
-            if not form.errors:
-                try:
-                    kbli = (form.cleaned_data.get("kbli_code") or "").strip() or None
-                    if obj is None:
-                        obj = services.product_create(
-                            actor=actor,
-                            agency=form.cleaned_data["agency"],
-                            enterprise=enterprise,
-                            centre=centre,
-                            kbli_code=kbli,
-                            **data,
-                        )
-                    else:
-                        obj = services.product_update(
-                            actor=actor,
-                            product=obj,
-                            enterprise=enterprise,
-                            centre=centre,
-                            kbli_code=kbli,
-                            expected_version=form.expected_version,
-                            **data,
-                        )
-                except StaleVersion as error:
-                    _conflict(request, entity, form, error, pk, _product_initial)
-                except DomainError as error:
-                    add_domain_errors(form, error)
-                else:
-                    messages.success(request, _("Data produk “%(name)s” tersimpan.") % {"name": obj.name})
-                    return redirect("web:product_detail", pk=obj.pk)
-    else:
-        initial = _product_initial(obj) if obj is not None else {}
-        form = _limit_agencies(ProductForm(initial=initial, actor=actor), actor)
-    return _form_page(request, entity, form, obj)
+def _product_save(form: ProductForm, actor: Actor, obj):
+    """The product service called with the form's values; None when a maker id names nothing."""
+    data = _service_data(form, ProductForm.SERVICE_FIELDS)
+    data["description"] = data["description"] or ""
+    enterprise = centre = None
+    if eid := form.cleaned_data.get("enterprise_id"):
+        enterprise = selectors.enterprise_get(actor=actor, pk=eid)
+        if enterprise is None:
+            form.add_error("enterprise_id", _("IKM dengan ID ini tidak ada."))
+    if cid := form.cleaned_data.get("centre_id"):
+        centre = selectors.centre_get(actor=actor, pk=cid)
+        if centre is None:
+            form.add_error("centre_id", _("Sentra dengan ID ini tidak ada."))
+    if form.errors:
+        return None
+    kbli = (form.cleaned_data.get("kbli_code") or "").strip() or None
+    if obj is None:
+        return services.product_create(
+            actor=actor,
+            agency=form.cleaned_data["agency"],
+            enterprise=enterprise,
+            centre=centre,
+            kbli_code=kbli,
+            **data,
+        )
+    return services.product_update(
+        actor=actor,
+        product=obj,
+        enterprise=enterprise,
+        centre=centre,
+        kbli_code=kbli,
+        expected_version=form.expected_version,
+        **data,
+    )
+
+
+PRODUCT = register(
+    RecordType(
+        key="product",
+        title=gettext_lazy("Produk"),
+        slug="produk",
+        list_fn=selectors.product_list,
+        get_fn=selectors.product_get,
+        sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
+        filters=("q", "region", "kbli", "market_reach", "verification"),
+        **REGISTRY_LISTS,
+        form_class=ProductForm,
+        form_kwargs=lambda actor, obj: {"actor": actor},
+        initial=_product_initial_values,
+        save=_product_save,
+        saved_message=gettext_lazy("Data produk “%(name)s” tersimpan."),
+    )
+)
 
 
 @login_required
@@ -643,24 +420,3 @@ def region_selects(request):
         "web/registry/_region_selects.html",
         {"region_selects": _region_selects(_effective_region(request.GET))},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def registry_delete(request, entity_key: str, pk: int):
-    """GET: the confirmation page; POST: deletes (the last state stays in the history)."""
-    entity = ENTITIES[entity_key]
-    actor, obj, refused = _form_target(request, entity, pk, action=Action.DELETE)
-    if refused:
-        return refused
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        name = str(obj)
-        try:
-            services.record_delete(actor=actor, record=obj, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(entity.url("detail", pk))
-        messages.success(request, _("“%(name)s” telah dihapus.") % {"name": name})
-        return redirect(entity.url("list"))
-    return render(request, "web/registry/delete.html", {"obj": obj, "entity": entity, "form": form})
