@@ -17,6 +17,7 @@ from sentra.registry.models import Decree
 from sentra.registry.services import ENTERPRISE_FIELDS
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS
+from sentra.web.fields import CoordinateField
 
 # Service field names that the forms show under another name.
 FIELD_ALIASES = {
@@ -393,8 +394,8 @@ class EnterpriseForm(VersionedForm):
     village_code = VillageField()
     kbli_code = KbliField()
     address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
-    latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, required=False)
-    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
+    latitude = CoordinateField("lat", label=_("Lintang"))
+    longitude = CoordinateField("lng", label=_("Bujur"))
     workers = forms.IntegerField(label=_("Tenaga kerja"), min_value=0, initial=0)
     investment = forms.IntegerField(label=_("Nilai investasi (Rp)"), min_value=0, initial=0)
     production_capacity = forms.DecimalField(
