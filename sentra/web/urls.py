@@ -30,14 +30,14 @@ urlpatterns = [
     path("notifikasi/", notifications.notification_list, name="notifications"),
     path("bantuan/", guide.help_page, name="help"),
     # IKM
-    path("ikm/", registry.registry_list, {"entity_key": "enterprise"}, name="enterprise_list"),
-    path("ikm/ekspor/", registry.registry_export, {"entity_key": "enterprise"}, name="enterprise_export"),
-    path("ikm/ekspor/siinas/", business.enterprise_siinas_export, name="enterprise_siinas_export"),
-    path("ikm/nib/<str:nib>/", business.business_detail, name="business_detail"),
-    path("ikm/baru/", registry.enterprise_form, name="enterprise_create"),
-    path("ikm/<int:pk>/", registry.enterprise_detail, name="enterprise_detail"),
-    path("ikm/<int:pk>/ubah/", registry.enterprise_form, name="enterprise_edit"),
-    *record_pages("ikm", "enterprise"),
+    *record_urls(
+        "ikm",
+        "enterprise",
+        extra=[
+            path("ikm/ekspor/siinas/", business.enterprise_siinas_export, name="enterprise_siinas_export"),
+            path("ikm/nib/<str:nib>/", business.business_detail, name="business_detail"),
+        ],
+    ),
     # Sentra IKM
     path("sentra/", registry.registry_list, {"entity_key": "centre"}, name="centre_list"),
     path("sentra/ekspor/", registry.registry_export, {"entity_key": "centre"}, name="centre_export"),
