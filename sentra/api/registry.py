@@ -360,27 +360,32 @@ class BusinessOut(Schema):
     results: list[EnterpriseOut]
 
 
-def _enterprise_or_404(actor, enterprise_id: int) -> Enterprise:
-    enterprise = selectors.enterprise_get(actor=actor, pk=enterprise_id)
-    if enterprise is None:
-        raise NotFound
-    return enterprise
+def _enterprise_kwargs(actor, data: dict[str, Any], enterprise: Enterprise | None = None) -> dict[str, Any]:
+    if "village" in data:
+        data["village_code"] = data.pop("village")
+    if "kbli" in data:
+        data["kbli_code"] = data.pop("kbli")
+    return data
 
 
-@router.get("/enterprises", response={200: Page[EnterpriseOut], **REFUSED}, summary="Daftar IKM")
-def enterprise_list(request, filters: Query[ListFilters]):
-    actor = api_actor(request)
-    require(actor, Action.LIST)
-    return _paginate(selectors.enterprise_list(actor=actor, filters=filters.registry_filter()), filters)
-
-
-@router.get(
-    "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 404: ErrorOut, **UNAUTHENTICATED},
-    summary="Detail IKM",
+ENTERPRISES = ApiRecordType(
+    key="enterprise",
+    path="/enterprises",
+    label="IKM",
+    module=__name__,
+    out=EnterpriseOut,
+    create_in=EnterpriseIn,
+    patch_in=EnterprisePatch,
+    filters=ListFilters,
+    list_fn=selectors.enterprise_list,
+    get_fn=selectors.enterprise_get,
+    create_fn=services.enterprise_create,
+    update_fn=services.enterprise_update,
+    delete_fn=services.record_delete,
+    to_service=_enterprise_kwargs,
+    paginate=_paginate,
 )
-def enterprise_detail(request, enterprise_id: Id, response: HttpResponse):
-    return tagged(response, _enterprise_or_404(api_actor(request), enterprise_id))
+register(router, ENTERPRISES)
 
 
 @router.get(
@@ -398,70 +403,6 @@ def business_detail(request, nib: Text):
         raise NotFound
     summary = selectors.business_summary(units, nib)
     return {**summary.__dict__, "results": units}
-
-
-@router.post("/enterprises", response={201: EnterpriseOut, 400: dict, **REFUSED}, summary="Tambah IKM")
-def enterprise_create(request, payload: EnterpriseIn, response: HttpResponse):
-    actor = _creator(request)
-    data = payload.dict()
-    agency = _agency_or_none(data.pop("agency_id"))
-    enterprise = services.enterprise_create(
-        actor=actor, agency=agency, village_code=data.pop("village"), kbli_code=data.pop("kbli"), **data
-    )
-    return 201, tagged(response, selectors.enterprise_get(actor=actor, pk=enterprise.pk))
-
-
-def _enterprise_update(request, enterprise_id: int, data: dict[str, Any]):
-    actor = api_actor(request)
-    enterprise = _enterprise_or_404(actor, enterprise_id)
-    require_record(actor, Action.EDIT, enterprise)  # 403 before any field is looked at
-    _same_agency(enterprise.agency_id, data.pop("agency_id", None))
-    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
-    services.enterprise_update(
-        actor=actor,
-        enterprise=enterprise,
-        village_code=data.pop("village", None),
-        kbli_code=data.pop("kbli", None),
-        **data,
-    )
-    return selectors.enterprise_get(actor=actor, pk=enterprise_id)
-
-
-@router.patch(
-    "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ubah sebagian data IKM",
-)
-def enterprise_patch(request, enterprise_id: Id, payload: EnterprisePatch, response: HttpResponse):
-    return tagged(response, _enterprise_update(request, enterprise_id, payload.dict(exclude_unset=True)))
-
-
-@router.put(
-    "/enterprises/{enterprise_id}",
-    response={200: EnterpriseOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ganti data IKM",
-)
-def enterprise_put(request, enterprise_id: Id, payload: EnterpriseIn, response: HttpResponse):
-    return tagged(response, _enterprise_update(request, enterprise_id, payload.dict()))
-
-
-@router.delete(
-    "/enterprises/{enterprise_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Hapus IKM",
-)
-def enterprise_delete(request, enterprise_id: Id, reason: Text = ""):
-    actor = api_actor(request)
-    services.record_delete(
-        actor=actor,
-        record=_enterprise_or_404(actor, enterprise_id),
-        reason=reason,
-        expected_version=if_match(request),
-    )
-    return 204, None
 
 
 # --- centres ------------------------------------------------------------------------------------
