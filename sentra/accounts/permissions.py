@@ -52,6 +52,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 class Area(models.TextChoices):
     REGISTRY = "registry", _("registri IKM, sentra dan produk")
     PROGRAMMES = "programmes", _("program, kegiatan dan anggaran")
+    COORDINATION = "coordination", _("rapat koordinasi, tindak lanjut dan kesepakatan")
 
 
 AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -60,6 +61,9 @@ AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     # plan copy, dekon allocation): the agencies that plan and spend write them; a facilitator
     # enters field data in the registries and only reads plans and budgets.
     Area.PROGRAMMES: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
+    # Meetings, follow-ups and agreements are organised and signed by agencies and councils; a
+    # facilitator attends and reads them (the organiser records attendance and decisions).
+    Area.COORDINATION: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
 }
 
 # Steps of the verification workflow: a role with none of them has no verification page to open.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, require, resolve_reference
 from sentra.agencies.models import Agency
 from sentra.coordination import selectors, services
@@ -65,7 +65,7 @@ WRITE = {400: ApiError, 401: ErrorOut, 403: ErrorOut}
 
 def _reader(request, action: str = Action.LIST) -> Actor:
     actor = api_actor(request)
-    require(actor, action)
+    require(actor, action, Area.COORDINATION)
     return actor
 
 
@@ -496,7 +496,7 @@ def meeting_list(request, filters: Query[MeetingFilters]):
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE}, summary="Rencanakan rapat")
 def meeting_create(request, payload: MeetingIn, response: HttpResponse):
     actor = api_actor(request)
-    require(actor, Action.CREATE)
+    require(actor, Action.CREATE, Area.COORDINATION)
     series = None
     if payload.series_id is not None:
         series = _visible(selectors.series_list(actor=actor), payload.series_id, "series_id")
@@ -788,7 +788,7 @@ def agreement_list(request, filters: Query[AgreementFilters]):
 @router.post("/agreements", response={201: AgreementDetailOut, **WRITE}, summary="Catat kerja sama")
 def agreement_create(request, payload: AgreementIn, response: HttpResponse):
     actor = api_actor(request)
-    require(actor, Action.CREATE)
+    require(actor, Action.CREATE, Area.COORDINATION)
     visible = Agreement.objects.filter(selectors.agreement_visible_q(actor))
     meetings = Meeting.objects.filter(selectors.meeting_visible_q(actor))
     parties = []

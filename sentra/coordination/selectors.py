@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, region_q, require, within_region_q
 from sentra.core.errors import NotFound
 from sentra.regions.selectors import region_filter_q
@@ -102,7 +102,7 @@ class MeetingFilter:
 
 
 def meeting_list(*, actor: Actor, filters: MeetingFilter | None = None) -> QuerySet[Meeting]:
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f = filters or MeetingFilter()
     qs = Meeting.objects.filter(meeting_visible_q(actor)).select_related("agency", "host_region", "series")
     if f.q:
@@ -121,7 +121,7 @@ def meeting_list(*, actor: Actor, filters: MeetingFilter | None = None) -> Query
 
 
 def meeting_get(*, actor: Actor, pk: int) -> Meeting:
-    require(actor, Action.VIEW)
+    require(actor, Action.VIEW, Area.COORDINATION)
     meeting = (
         Meeting.objects.filter(meeting_visible_q(actor), pk=pk)
         .select_related("agency", "host_region", "series", "visited_centre")
@@ -163,7 +163,7 @@ def completion_rate(meeting: Meeting) -> tuple[int, int]:
 
 def series_list(*, actor: Actor) -> QuerySet[MeetingSeries]:
     """Series names are not confidential (a Rakornas is public knowledge): every reader lists them."""
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     return MeetingSeries.objects.select_related("organiser").order_by("name")
 
 
@@ -185,7 +185,7 @@ class FollowUpFilter:
 
 
 def follow_up_list(*, actor: Actor, filters: FollowUpFilter | None = None) -> QuerySet[FollowUp]:
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f = filters or FollowUpFilter()
     qs = FollowUp.objects.filter(follow_up_visible_q(actor)).select_related("agency", "meeting", "decision")
     if f.q:
@@ -206,7 +206,7 @@ def follow_up_list(*, actor: Actor, filters: FollowUpFilter | None = None) -> Qu
 
 
 def follow_up_get(*, actor: Actor, pk: int) -> FollowUp:
-    require(actor, Action.VIEW)
+    require(actor, Action.VIEW, Area.COORDINATION)
     found = (
         FollowUp.objects.filter(follow_up_visible_q(actor), pk=pk)
         .select_related("agency", "meeting", "decision")
@@ -260,7 +260,7 @@ class AgreementFilter:
 
 
 def agreement_list(*, actor: Actor, filters: AgreementFilter | None = None) -> QuerySet[Agreement]:
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f = filters or AgreementFilter()
     qs = Agreement.objects.filter(agreement_visible_q(actor)).select_related("agency", "parent")
     if f.q:
@@ -289,7 +289,7 @@ def agreement_list(*, actor: Actor, filters: AgreementFilter | None = None) -> Q
 
 
 def agreement_get(*, actor: Actor, pk: int) -> Agreement:
-    require(actor, Action.VIEW)
+    require(actor, Action.VIEW, Area.COORDINATION)
     found = (
         Agreement.objects.filter(agreement_visible_q(actor), pk=pk).select_related("agency", "parent").first()
     )

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from sentra.accounts.models import Role
-from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action
+from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action, Area
 from sentra.accounts.scope import Actor, code_in_scope, require
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.audit.models import AuditAction
@@ -90,7 +90,7 @@ def _is_ministry_admin(actor: Actor) -> bool:
 
 def require_agency_write(actor: Actor, action: str, agency: Agency) -> None:
     """A record is written in the name of an agency inside the actor's region (Dekranasda: its own)."""
-    require(actor, action)
+    require(actor, action, Area.COORDINATION)
     if actor.is_superuser:
         return
     if not code_in_scope(actor, agency.region_id):
@@ -105,7 +105,7 @@ def organiser_ids(meeting: Meeting) -> set[int]:
 
 def can_edit_meeting(actor: Actor, meeting: Meeting) -> bool:
     """The organiser and co-organisers write a meeting (and the ministry's administrators)."""
-    if not actor.can(Action.EDIT):
+    if not actor.can(Action.EDIT, Area.COORDINATION):
         return False
     return _is_ministry_admin(actor) or actor.agency_id in organiser_ids(meeting)
 
@@ -428,7 +428,7 @@ def follow_up_create(*, actor: Actor, decision: Decision, owner: Agency, **data:
 
 def can_update_follow_up(actor: Actor, follow_up: FollowUp) -> bool:
     """Progress is recorded by the owner agency and by the meeting's organisers."""
-    if not actor.can(Action.EDIT):
+    if not actor.can(Action.EDIT, Area.COORDINATION):
         return False
     return _is_ministry_admin(actor) or actor.agency_id in {
         follow_up.agency_id,
@@ -596,7 +596,7 @@ def _check_party(party: AgreementParty, index: int | None = None) -> None:
 
 
 def can_edit_agreement(actor: Actor, agreement: Agreement) -> bool:
-    if not actor.can(Action.EDIT):
+    if not actor.can(Action.EDIT, Area.COORDINATION):
         return False
     if _is_ministry_admin(actor) or actor.agency_id == agreement.agency_id:
         return True

@@ -50,12 +50,22 @@ GROUPS = (
             Entry(_("Pengendalian anggaran"), "web:control_dashboard", "/pengendalian/", "programmes_list"),
         ),
     ),
-    # Meetings, follow-ups and agreements (part 4): shown once accounts/permissions.py has the
-    # "coordination" area (until then `may.coordination_list` is unknown and hides the entry).
+    # Meetings, follow-ups and agreements (part 4), by the "coordination" area of accounts/permissions.py.
     Group(
         "coordination",
         _("Koordinasi"),
-        (Entry(_("Rapat dan kesepakatan"), "web:meeting_list", "/koordinasi/", "coordination_list"),),
+        (
+            Entry(_("Rapat"), "web:meeting_list", "/koordinasi/rapat/", "coordination_list"),
+            Entry(
+                _("Tindak lanjut"), "web:follow_up_list", "/koordinasi/tindak-lanjut/", "coordination_list"
+            ),
+            Entry(
+                _("Kesepakatan (MoU/PK)"),
+                "web:agreement_list",
+                "/koordinasi/kerja-sama/",
+                "coordination_list",
+            ),
+        ),
     ),
     Group("facilitators", _("Pendamping"), ()),  # facilitators (part 4)
     Group(

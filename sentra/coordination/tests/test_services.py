@@ -390,3 +390,20 @@ def test_a_dekranasda_changes_only_its_own_agreements(kutim_dekranasda):
     assert selectors.agreement_get(actor=officer, pk=agreement.pk) == agreement  # a party reads it
     with pytest.raises(AccessDenied):
         services.agreement_update(actor=officer, agreement=agreement, title="Diubah")
+
+
+def test_a_facilitator_reads_meetings_but_does_not_organise_them(belu_agency):
+    """accounts/permissions.py, area coordination: a facilitator attends and reads; agencies organise."""
+    facilitator = actor_of(persona(Role.FACILITATOR, agency=belu_agency))
+    with pytest.raises(AccessDenied):
+        services.meeting_create(
+            actor=facilitator,
+            kind="rakor_programme",
+            title="Rapat pendamping",
+            host_region_id=BELU,
+            venue="Kantor Dinas",
+            starts_at=wib(2026, 11, 20, 9),
+            ends_at=wib(2026, 11, 20, 12),
+        )
+    assert not Meeting.objects.exists()
+    assert selectors.meeting_list(actor=facilitator).count() == 0

@@ -219,3 +219,17 @@ def test_the_home_page_card_lists_the_agencys_follow_ups_overdue_first(ntt, belu
     assert [f.description for f in context["rows"]] == ["Terlambat", "Nanti"]
     html = render_to_string("web/coordination/_my_follow_ups.html", {"my_follow_ups": context})
     assert "1 terlambat" in html and "Milik provinsi" not in html
+
+
+def test_the_home_page_shows_the_card_to_the_owning_agency_only(client, ntt, belu):
+    decision = DecisionFactory(
+        meeting=MeetingFactory(agency=ntt, starts_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+    )
+    FollowUpFactory(
+        decision=decision, agency=belu, description="Kirim data sentra", due_on=dt.date(2026, 10, 1)
+    )
+    client.force_login(persona(Role.REGENCY_OFFICER, agency=belu))
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert 'id="my-follow-ups"' in page and "Kirim data sentra" in page
+    client.force_login(persona(Role.PROVINCE_OFFICER, agency=ntt))
+    assert 'id="my-follow-ups"' not in client.get(reverse("web:dashboard")).content.decode()

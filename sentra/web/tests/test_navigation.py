@@ -22,7 +22,7 @@ def test_groups_come_in_order_with_the_utilities_last():
     assert [g.key for g in GROUPS] == ["registry", "programmes", "coordination", "facilitators", "analysis"]
     may = May({"list": True, "programmes_list": True, "import": True, "verification": True})
     groups, utilities = menu(may, "/ikm/")
-    # Coordination waits for its area in the permission table; facilitators for its pages.
+    # Without the coordination flag its group is hidden; facilitators wait for their pages.
     assert [g.key for g in groups] == ["registry", "programmes", "analysis"]
     assert [u.key for u in utilities] == ["import_upload", "verification_queue", "notifications", "account"]
     registry = groups[0]
@@ -55,11 +55,19 @@ def _menu(page: str) -> str:
 @pytest.mark.parametrize(
     ("role", "groups", "utilities"),
     [
-        (Role.MINISTRY_ANALYST, ["registry", "programmes", "analysis"], ["notifications", "account"]),
-        (Role.FACILITATOR, ["registry", "programmes", "analysis"], ["notifications", "account"]),
+        (
+            Role.MINISTRY_ANALYST,
+            ["registry", "programmes", "coordination", "analysis"],
+            ["notifications", "account"],
+        ),
+        (
+            Role.FACILITATOR,
+            ["registry", "programmes", "coordination", "analysis"],
+            ["notifications", "account"],
+        ),
         (
             Role.REGENCY_OFFICER,
-            ["registry", "programmes", "analysis"],
+            ["registry", "programmes", "coordination", "analysis"],
             ["import_upload", "verification_queue", "notifications", "account"],
         ),
     ],

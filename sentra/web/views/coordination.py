@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sentra.accounts.permissions import Action
+from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import actor_for_request, require
 from sentra.coordination import selectors, services
 from sentra.coordination.choices import MEETING_STATUS_NEXT, AgreementStatus
@@ -91,7 +91,7 @@ def _meeting_filter(request) -> tuple[selectors.MeetingFilter, MeetingFilterForm
 @require_GET
 def meeting_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f, form = _meeting_filter(request)
     return _list(
         request,
@@ -101,7 +101,7 @@ def meeting_list(request):
         form=form,
         filters=f,
         export_url=reverse("web:meeting_export"),
-        can_create=actor.can(Action.CREATE),
+        can_create=actor.can(Action.CREATE, Area.COORDINATION),
     )
 
 
@@ -127,7 +127,7 @@ MEETING_COLUMNS = [
 @require_GET
 def meeting_export(request):
     actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
+    require(actor, Action.EXPORT, Area.COORDINATION)
     f, _form = _meeting_filter(request)
     return _export(
         request, "sentra-rapat", selectors.meeting_list(actor=actor, filters=f), MEETING_COLUMNS, _("Rapat")
@@ -158,7 +158,7 @@ def meeting_form(request, pk: int | None = None):
     actor = actor_for_request(request)
     meeting = None
     if pk is None:
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, Area.COORDINATION)
     else:
         meeting = selectors.meeting_get(actor=actor, pk=pk)
         if not services.can_edit_meeting(actor, meeting):
@@ -374,7 +374,7 @@ def _follow_up_filter(request) -> tuple[selectors.FollowUpFilter, FollowUpFilter
 @require_GET
 def follow_up_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f, form = _follow_up_filter(request)
     return _list(
         request,
@@ -409,7 +409,7 @@ FOLLOW_UP_COLUMNS = [
 @require_GET
 def follow_up_export(request):
     actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
+    require(actor, Action.EXPORT, Area.COORDINATION)
     f, _form = _follow_up_filter(request)
     qs = selectors.follow_up_list(actor=actor, filters=f)
     return _export(request, "sentra-tindak-lanjut", qs, FOLLOW_UP_COLUMNS, _("Tindak lanjut"))
@@ -501,7 +501,7 @@ def _agreement_filter(request) -> tuple[selectors.AgreementFilter, AgreementFilt
 @require_GET
 def agreement_list(request):
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, Area.COORDINATION)
     f, form = _agreement_filter(request)
     return _list(
         request,
@@ -512,7 +512,7 @@ def agreement_list(request):
         filters=f,
         export_url=reverse("web:agreement_export"),
         today=selectors.today(),
-        can_create=actor.can(Action.CREATE),
+        can_create=actor.can(Action.CREATE, Area.COORDINATION),
     )
 
 
@@ -535,7 +535,7 @@ AGREEMENT_COLUMNS = [
 @require_GET
 def agreement_export(request):
     actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
+    require(actor, Action.EXPORT, Area.COORDINATION)
     f, _form = _agreement_filter(request)
     qs = selectors.agreement_list(actor=actor, filters=f)
     return _export(request, "sentra-kerja-sama", qs, AGREEMENT_COLUMNS, _("Kerja sama"))
@@ -560,7 +560,7 @@ def agreement_form(request, pk: int | None = None):
     actor = actor_for_request(request)
     agreement = None
     if pk is None:
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, Area.COORDINATION)
     else:
         agreement = selectors.agreement_get(actor=actor, pk=pk)
         if not services.can_edit_agreement(actor, agreement):

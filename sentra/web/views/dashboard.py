@@ -14,6 +14,7 @@ from sentra.core.errors import NotFound
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
 from sentra.regions.selectors import region_path
+from sentra.web.views.coordination import my_follow_ups_context
 
 
 def dashboard_url(code: str = "") -> str:
@@ -66,5 +67,7 @@ def dashboard(request):
             "region_query": urlencode({"region": region.code}) if region else "",
             "map_url": reverse("web:map_region")
             + ("?" + urlencode({"wilayah": region.code}) if region else ""),
+            # Part 4: what the user's agency still has to do from meetings, on the page it opens daily.
+            "my_follow_ups": my_follow_ups_context(actor) if actor.agency_id else None,
         },
     )
