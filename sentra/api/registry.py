@@ -11,13 +11,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from sentra.accounts.permissions import Action
-from sentra.accounts.scope import require, require_record, resolve_reference
+from sentra.accounts.scope import require, resolve_reference
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.codes import normalise_code
@@ -30,7 +29,6 @@ from sentra.verification.models import VerificationStatus
 
 from . import generic
 from .auth import api_actor
-from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
 from .generic import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -535,13 +533,6 @@ class CentrePatch(Schema):
     is_desa_pengrajin: bool | None = None
 
 
-def _centre_or_404(actor, centre_id: int) -> Centre:
-    centre = selectors.centre_get(actor=actor, pk=centre_id)
-    if centre is None:
-        raise NotFound
-    return centre
-
-
 def _centre_kwargs(actor, data: dict[str, Any], centre: Centre | None = None) -> dict[str, Any]:
     if "decree_id" in data:
         # Through the scope rule (accounts.scope.resolve_reference): a decree of another region is
@@ -563,81 +554,32 @@ def _centre_kwargs(actor, data: dict[str, Any], centre: Centre | None = None) ->
     return data
 
 
-@router.get("/centres", response={200: Page[CentreOut], **REFUSED}, summary="Daftar sentra IKM")
-def centre_list(request, filters: Query[ListFilters]):
+def _with_villages(qs):
     # One query for every listed centre's villages, the village names joined in.
-    villages = Prefetch(
-        "village_links", queryset=CentreVillage.objects.select_related("village").order_by("id")
+    return qs.prefetch_related(
+        Prefetch("village_links", queryset=CentreVillage.objects.select_related("village").order_by("id"))
     )
-    actor = api_actor(request)
-    require(actor, Action.LIST)
-    qs = selectors.centre_list(actor=actor, filters=filters.registry_filter()).prefetch_related(villages)
-    return _paginate(qs, filters)
 
 
-@router.get(
-    "/centres/{centre_id}",
-    response={200: CentreOut, 404: ErrorOut, **UNAUTHENTICATED},
-    summary="Detail sentra IKM",
+CENTRES = ApiRecordType(
+    key="centre",
+    path="/centres",
+    label="sentra IKM",
+    module=__name__,
+    out=CentreOut,
+    create_in=CentreIn,
+    patch_in=CentrePatch,
+    filters=ListFilters,
+    list_fn=selectors.centre_list,
+    get_fn=selectors.centre_get,
+    create_fn=services.centre_create,
+    update_fn=services.centre_update,
+    delete_fn=services.record_delete,
+    to_service=_centre_kwargs,
+    prepare_list=_with_villages,
+    paginate=_paginate,
 )
-def centre_detail(request, centre_id: Id, response: HttpResponse):
-    return tagged(response, _centre_or_404(api_actor(request), centre_id))
-
-
-@router.post("/centres", response={201: CentreOut, 400: dict, **REFUSED}, summary="Tambah sentra IKM")
-def centre_create(request, payload: CentreIn, response: HttpResponse):
-    actor = _creator(request)
-    data = _centre_kwargs(actor, payload.dict())
-    agency = _agency_or_none(data.pop("agency_id"))
-    centre = services.centre_create(actor=actor, agency=agency, **data)
-    return 201, tagged(response, selectors.centre_get(actor=actor, pk=centre.pk))
-
-
-def _centre_update(request, centre_id: int, data: dict[str, Any]):
-    actor = api_actor(request)
-    centre = _centre_or_404(actor, centre_id)
-    require_record(actor, Action.EDIT, centre)  # 403 before any field is looked at
-    _same_agency(centre.agency_id, data.pop("agency_id", None))
-    data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
-    services.centre_update(actor=actor, centre=centre, **_centre_kwargs(actor, data, centre))
-    return selectors.centre_get(actor=actor, pk=centre_id)
-
-
-@router.patch(
-    "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ubah sebagian data sentra IKM",
-)
-def centre_patch(request, centre_id: Id, payload: CentrePatch, response: HttpResponse):
-    return tagged(response, _centre_update(request, centre_id, payload.dict(exclude_unset=True)))
-
-
-@router.put(
-    "/centres/{centre_id}",
-    response={200: CentreOut, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Ganti data sentra IKM",
-)
-def centre_put(request, centre_id: Id, payload: CentreIn, response: HttpResponse):
-    return tagged(response, _centre_update(request, centre_id, payload.dict()))
-
-
-@router.delete(
-    "/centres/{centre_id}",
-    response={204: None, 400: dict, 404: ErrorOut, **REFUSED, **STALE},
-    description=IF_MATCH_DESCRIPTION,
-    summary="Hapus sentra IKM",
-)
-def centre_delete(request, centre_id: Id, reason: Text = ""):
-    actor = api_actor(request)
-    services.record_delete(
-        actor=actor,
-        record=_centre_or_404(actor, centre_id),
-        reason=reason,
-        expected_version=if_match(request),
-    )
-    return 204, None
+register(router, CENTRES)
 
 
 # --- products -----------------------------------------------------------------------------------
