@@ -130,27 +130,22 @@ def _centre_decree_warnings(centre) -> list[str]:
     return []
 
 
-@login_required
-@require_GET
-def centre_detail(request, pk: int):
-    centre = _get_or_404(ENTITIES["centre"], pk, actor_for_request(request))
-    return render(
-        request,
-        "web/registry/centre_detail.html",
-        _detail_context(
-            request,
-            ENTITIES["centre"],
-            centre,
-            warnings=services.centre_warnings(
-                member_count=centre.member_count,
-                members_other_kbli=centre.members_other_kbli,
-                kbli_code=centre.kbli_id,
-                members_other_raw_material=centre.members_other_raw_material,
-                raw_material=centre.raw_material,
-            )
-            + _centre_decree_warnings(centre),
-        ),
-    )
+def _centre_detail_extra(centre) -> dict:
+    """The detail page's warnings: members outside the centre's KBLI or raw material, no decree."""
+    return {
+        "warnings": services.centre_warnings(
+            member_count=centre.member_count,
+            members_other_kbli=centre.members_other_kbli,
+            kbli_code=centre.kbli_id,
+            members_other_raw_material=centre.members_other_raw_material,
+            raw_material=centre.raw_material,
+        )
+        + _centre_decree_warnings(centre)
+    }
+
+
+# The centre's form stays its own view (centre_form: a new decree saved with it, its own template).
+ENTITIES["centre"].detail_extra = _centre_detail_extra
 
 
 @login_required
