@@ -727,11 +727,17 @@ class _CsvLines:
         self.text = text
         self.row: list[str] = []
         self.number = 0  # physical lines read
-        self._first: str | None = None
+        self._ahead: list[str] = []
 
     def first(self) -> str:
-        self._first = self._read()
-        return self._first
+        """The first line that is not a template comment ('#…'), to tell the delimiter by; the lines
+        read to find it are given to csv.reader first."""
+        line = self._read()
+        self._ahead.append(line)
+        while line and line.lstrip('"').startswith(COMMENT_MARK) and len(self._ahead) <= 1_000:
+            line = self._read()
+            self._ahead.append(line)
+        return line
 
     def _read(self) -> str:
         line = self.text.readline(CSV_MAX_LINE + 1)
@@ -748,8 +754,13 @@ class _CsvLines:
         return line
 
     def __iter__(self) -> Iterator[str]:
-        line = self._first if self._first is not None else self._read()
-        self._first = None
+        for line in self._ahead:
+            if not line:
+                return
+            self.row.append(line)
+            yield line
+        self._ahead = []
+        line = self._read()
         while line:
             self.row.append(line)
             yield line
@@ -1187,10 +1198,25 @@ class _Progress:
             self.callback(self.total or self.count, self.total or self.count)
 
 
+COMMENT_MARK = "#"
+
+
+def _is_comment(cells: list[Any]) -> bool:
+    """A guidance line of a downloaded CSV template: its first cell starts with '#' and the rest are
+    blank. Only lines above the header are comments; a data cell starting with '#' stays data."""
+    first = cells[0] if cells else None
+    return (
+        isinstance(first, str)
+        and first.lstrip("\ufeff").lstrip().startswith(COMMENT_MARK)
+        and all(is_blank(c) for c in cells[1:])
+    )
+
+
 def _header(reader: SheetReader, stream: RowStream | None = None) -> tuple[int, list[Any]]:
-    """The first non-blank row; read from `stream` when given, which then stands on the first data row."""
+    """The first non-blank row that is not a template comment; read from `stream` when given, which
+    then stands on the first data row. Row numbers count the comment lines, as a spreadsheet does."""
     for number, cells in reader.rows() if stream is None else stream:
-        if any(not is_blank(c) for c in cells):
+        if any(not is_blank(c) for c in cells) and not _is_comment(cells):
             return number, cells
     raise ImportFileError("empty", _("Berkas tidak berisi baris judul kolom maupun data."))
 
@@ -1245,7 +1271,7 @@ def _data_rows(
     keyed = [(index, key) for index, key in enumerate(positions) if key is not None]
     for number, cells in reader.rows() if stream is None else stream:
         if not header_seen:
-            header_seen = any(not is_blank(c) for c in cells)
+            header_seen = any(not is_blank(c) for c in cells) and not _is_comment(cells)
             continue
         try:
             # A CSV row is all text: one join tells whether every cell is blank.
@@ -1343,9 +1369,18 @@ def template_rows(schema: ImportSchema) -> list[list[str]]:
 
 
 def template_csv(schema: ImportSchema) -> str:
+    """The header row, preceded by the same guidance as the XLSX template's Petunjuk sheet as comment
+    lines ('#' in the first cell), which the importer skips: a downloaded template imports as it is."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerow([c.key for c in schema.columns])
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("# Petunjuk: isi satu baris per data di bawah baris judul kolom; baris yang diawali # dilewati.")]
+    )
+    for column in schema.columns:
+        example = _(" (contoh: %(example)s)") % {"example": column.example} if column.example else ""
+        writer.writerow([f"# {column.key}: {column.description}{example}"])
+    writer.writerow([c.key for c in schema.columns])
     return out.getvalue()
 
 

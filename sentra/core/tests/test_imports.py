@@ -171,8 +171,24 @@ def test_report_round_trip_and_csv_defuses_formulas():
 
 
 def test_templates_have_the_column_keys():
-    assert template_csv(EchoSchema()).lstrip("\ufeff").strip() == "kode,jumlah"
+    assert template_csv(EchoSchema()).lstrip("\ufeff").splitlines()[-1] == "kode,jumlah"
     assert template_xlsx(EchoSchema())[:4] == b"PK\x03\x04"
+
+
+def test_the_csv_template_carries_the_guidance_and_imports_back_as_it_is(tmp_path):
+    """Issue 14.3: the CSV template explains every column like the XLSX's Petunjuk sheet, in '#' lines
+    above the header that the importer skips; a filled-in template imports, with spreadsheet row numbers."""
+    template = template_csv(EchoSchema())
+    lines = template.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("# Petunjuk") and lines[1] == "# kode: Kode" and lines[2] == "# jumlah: Jumlah"
+    path = tmp_path / "template.csv"
+    path.write_text(template + "A1,5\nA2,-1\n# bukan komentar,3\n", encoding="utf-8")
+    schema = EchoSchema()
+    report = run_import(path=path, schema=schema, commit=False)
+    header_row = len(lines)
+    assert [(e.row, e.code) for e in report.errors] == [(header_row + 2, "out_of_range")]
+    # Below the header a cell starting with '#' is data, not a comment.
+    assert report.rows_total == 3
 
 
 class OnePassEcho(EchoSchema):

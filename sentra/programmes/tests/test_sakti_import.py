@@ -180,7 +180,7 @@ def test_a_verified_month_is_locked(tmp_path, ministry, sakti_world):
 
 
 def test_the_template_names_every_column_with_a_sample_row():
-    assert template_csv(SaktiRealisationSchema()).lstrip("\ufeff").split(",")[:3] == [
+    assert template_csv(SaktiRealisationSchema()).lstrip("\ufeff").splitlines()[-1].split(",")[:3] == [
         "kode_satker",
         "tahun_anggaran",
         "bulan",

@@ -308,7 +308,8 @@ def test_cli_writes_templates(tmp_path, ministry_agency):
     assert [c.value for c in sheet[1]][:4] == ["nama_usaha", "nama_pemilik", "nib", "kbli"]
     csv_out = tmp_path / "templat.csv"
     call_command("import", "template", "centres", str(csv_out))
-    assert csv_out.read_text(encoding="utf-8-sig").startswith("nama_sentra,komoditas,kbli")
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("# Petunjuk") and lines[-1].startswith("nama_sentra,komoditas,kbli")
 
 
 def test_default_agency_is_created_when_missing(tmp_path, db, system_actor):

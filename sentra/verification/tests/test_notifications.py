@@ -33,7 +33,9 @@ def ministry_admin(ministry_agency):
 
 @pytest.fixture
 def other_province_officer():
-    agency = AgencyFactory(name="Disperindag Provinsi Jawa Tengah", kind="province_industry", region_id=KUDUS[:2])
+    agency = AgencyFactory(
+        name="Disperindag Provinsi Jawa Tengah", kind="province_industry", region_id=KUDUS[:2]
+    )
     return persona(Role.PROVINCE_OFFICER, agency=agency, username="prov_jateng")
 
 
@@ -59,7 +61,9 @@ def test_a_regency_submission_tells_its_province_verifier_and_nobody_else(
     assert note.link == enterprise.get_absolute_url()
     assert "kab_ppu" not in note.message
     # The ministry accepts later; another province and the submitter hear nothing now.
-    assert inbox(ministry_admin) == [] and inbox(other_province_officer) == [] and inbox(regency_officer) == []
+    assert (
+        inbox(ministry_admin) == [] and inbox(other_province_officer) == [] and inbox(regency_officer) == []
+    )
 
 
 def test_the_ministry_is_told_when_no_province_officer_covers_the_record(
@@ -87,7 +91,9 @@ def test_messages_name_the_record_type_and_the_office(regency_officer, province_
     act(regency_officer, "submit", centre)
     act(province_officer, "return", centre, reason="SK belum dilampirkan")
 
-    assert inbox(province_officer)[0].message.startswith("Sentra IKM “Sentra Sabut Kelapa Saloloang” diajukan")
+    assert inbox(province_officer)[0].message.startswith(
+        "Sentra IKM “Sentra Sabut Kelapa Saloloang” diajukan"
+    )
     [returned] = inbox(regency_officer)
     assert returned.message == (
         f"Sentra IKM “Sentra Sabut Kelapa Saloloang” dikembalikan oleh {kaltim_agency.name}: "
