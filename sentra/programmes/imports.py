@@ -580,6 +580,11 @@ class RealisationSchema(ActivityLookup, ImportSchema):
         if group is None:
             return None
         data["group"] = group
+        warning = sakti.social_aid_warning(group)
+        if warning:  # questioned, not refused (domain-facts 7.1)
+            report.warn(
+                row.number, "jenis_belanja", row.text("jenis_belanja") or group, warning.code, warning.message
+            )
         errors = check_realisation(
             activity=_Year(data["year"]),  # type: ignore[arg-type]
             month=month,

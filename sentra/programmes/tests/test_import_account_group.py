@@ -118,3 +118,18 @@ def test_a_month_recorded_before_types_is_taken_over_by_the_first_typed_row(
     legacy.refresh_from_db()
     assert (legacy.account_group, legacy.amount) == ("52", 4_000_000)
     assert Realisation.objects.filter(activity=two_lines, month=3).count() == 2
+
+
+def test_bansos_for_an_ikm_activity_is_questioned_in_the_report_not_refused(tmp_path, officer, ppu_activity):  # noqa: F811
+    """Akun 57 (bantuan sosial) on an IKM activity: a warning with its reason (PMK 254/2015 jo.
+    228/2016), like the budget line form and the SAKTI import; the row is still written."""
+    line = ppu_activity.budget_lines.get()
+    line.account_group = "57"
+    line.save()
+    report = run(tmp_path, officer, f"{YEAR},5305.001,Maret,1000,10,,,57", header=TYPED, commit=True)
+    assert report.ok, report.errors
+    assert [(w.row, w.column, w.code) for w in report.warnings] == [
+        (2, "jenis_belanja", "social_aid_for_ikm")
+    ]
+    assert "PMK 254/2015" in report.warnings[0].message
+    assert Realisation.objects.get(activity=ppu_activity).account_group == "57"
