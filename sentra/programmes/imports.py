@@ -910,7 +910,10 @@ BENEFICIARY_COLUMNS = (
     ),
     Column(
         "kode_wilayah",
-        _l("Kode desa/kelurahan sentra (desa utama atau salah satu desa cakupannya), 10 digit."),
+        _l(
+            "Kode desa/kelurahan sentra (desa utama atau salah satu desa cakupannya), atau desa unit IKM "
+            "bila NIB memiliki beberapa unit usaha; 10 digit."
+        ),
         "64.09.01.2001",
         aliases=("kode_desa", "desa"),
     ),
@@ -1002,6 +1005,18 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
                 )
             if not (nib.isascii() and nib.isdigit() and len(nib) == 13):
                 return ("invalid_nib", _("NIB harus 13 digit angka."), "nib")
+            if village:
+                # One NIB may hold several units (OSS; issue 13.4): the village names the unit.
+                from sentra.regions.codes import normalise_code
+
+                code = normalise_code(village)
+                if code is None or code.count(".") != 3:
+                    return (
+                        "invalid_region",
+                        _("Kode wilayah harus kode desa/kelurahan, misalnya 64.09.01.2001."),
+                        "kode_wilayah",
+                    )
+                return ("nib", ("e", nib, code))
             return ("nib", ("e", nib))
         if centre_id:
             if not (centre_id.isascii() and centre_id.isdigit()):
@@ -1039,12 +1054,20 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
 
         everything = RegistryFilter()
         if key[0] == "e":
-            rows = list(
-                enterprise_list(actor=self.actor, filters=everything)
-                .filter(nib=key[1])
-                .values_list("id", "name")[:2]
-            )
+            units = enterprise_list(actor=self.actor, filters=everything).filter(nib=key[1])
+            if len(key) > 2:
+                units = units.filter(village_id=key[2])
+            rows = list(units.values_list("id", "name")[:2])
             what = _("IKM dengan NIB %(v)s") % {"v": key[1]}
+            if len(rows) > 1:
+                return (
+                    "ambiguous_beneficiary",
+                    _(
+                        "NIB %(v)s memiliki beberapa unit usaha di wilayah kerja Anda; isi kolom "
+                        "kode_wilayah dengan kode desa unit yang dimaksud."
+                    )
+                    % {"v": key[1]},
+                )
         elif key[0] == "c":
             rows = list(
                 centre_list(actor=self.actor, filters=everything)

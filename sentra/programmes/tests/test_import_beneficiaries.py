@@ -106,6 +106,19 @@ class TestWrite:
         assert [w.code for w in report.warnings] == ["no_rollback"]
         assert f"#{batch.pk}" in report.warnings[0].message and report.batch_id is None
 
+    def test_a_nib_with_several_units_names_the_unit_by_its_village(
+        self, tmp_path, officer, activity, enterprise
+    ):
+        """One NIB may hold several units (issue 13.4): the row names one by kode_wilayah, its village;
+        without it the row is refused with a message that says so (not 'isi kolom id_sentra')."""
+        other_unit = EnterpriseFactory(nib=enterprise.nib, village_id=OTHER_VILLAGE, kbli=enterprise.kbli)
+        refused = run(tmp_path, officer, f"{YEAR},5305.001,{enterprise.nib},,,")
+        assert errors(refused) == [(2, "nib", "ambiguous_beneficiary")]
+        assert "kode_wilayah" in refused.errors[0].message and "id_sentra" not in refused.errors[0].message
+        report = run(tmp_path, officer, f"{YEAR},5305.001,{enterprise.nib},,,6409011001", commit=True)
+        assert report.ok, report.errors
+        assert list(activity.enterprises.all()) == [other_unit]
+
     def test_existing_links_are_kept_and_relinking_is_a_warning(
         self, tmp_path, officer, activity, enterprise, centre
     ):
