@@ -87,3 +87,34 @@ class AgreementFunding(models.TextChoices):
     GRANT = "grant", _("Hibah")
     AGENCY_PROGRAMME = "agency_programme", _("Program instansi (APBD/APBN)")
     CSR = "csr", _("CSR")
+
+
+class DocumentKind(models.TextChoices):
+    INVITATION = "invitation", _("Undangan")
+    MATERIALS = "materials", _("Bahan/materi")
+    MINUTES = "minutes", _("Notulen")
+    ATTENDANCE = "attendance", _("Pindaian daftar hadir")
+    SIGNED = "signed", _("Naskah yang ditandatangani")
+    OTHER = "other", _("Lainnya")
+
+
+class ReminderKind(models.TextChoices):
+    """What a reminder was sent for; one of each per record, so a rerun never sends it twice."""
+
+    FOLLOW_UP_DUE = "follow_up_due", _("Tindak lanjut jatuh tempo")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Tindak lanjut terlambat")
+    AGREEMENT_90 = "agreement_90", _("Kerja sama berakhir dalam 90 hari")
+    AGREEMENT_30 = "agreement_30", _("Kerja sama berakhir dalam 30 hari")
+
+
+class AdoptionStatus(models.TextChoices):
+    PENDING = "pending", _("Belum diputuskan")
+    ADOPTED = "adopted", _("Diadopsi")
+    DECLINED = "declined", _("Tidak diadopsi")
+
+
+class CascadeLevel(models.TextChoices):
+    """Down to which level a national programme is sent."""
+
+    PROVINCE = "province", _("Provinsi")
+    REGENCY = "regency", _("Provinsi dan kabupaten/kota")

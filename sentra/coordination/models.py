@@ -13,6 +13,7 @@ follow-up: the year it is due; an agreement: the year it takes effect), never ty
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,15 +23,19 @@ from sentra.programmes.models import AgencyPlacedModel
 
 from .choices import (
     FOLLOW_UP_PENDING,
+    AdoptionStatus,
     AgreementFunding,
     AgreementKind,
     AgreementStatus,
     Attendance,
+    CascadeLevel,
+    DocumentKind,
     FollowUpStatus,
     MeetingKind,
     MeetingMode,
     MeetingStatus,
     PartyKind,
+    ReminderKind,
 )
 
 
@@ -403,3 +408,177 @@ class AgreementParty(TimeStampedModel, Versioned):
     @property
     def scope_code(self) -> str | None:
         return self.agreement.scope_code
+
+
+class Document(TimeStampedModel):
+    """A file of a meeting (invitation, materials, minutes, attendance scan) or of an agreement (the
+    signed scan). Checked by content and size before it is stored (core.uploads); read through its
+    parent, so it is seen by whoever sees the meeting or the agreement."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(_("jenis dokumen"), max_length=12, choices=DocumentKind.choices)
+    title = models.CharField(_("judul"), max_length=300, blank=True)
+    file = models.FileField(_("berkas"), upload_to="coordination/%Y/")
+    original_name = models.CharField(_("nama berkas asli"), max_length=255)
+    content_type = models.CharField(_("jenis isi"), max_length=100)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("dokumen")
+        verbose_name_plural = _("dokumen")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(meeting__isnull=False, agreement__isnull=True))
+                | (models.Q(meeting__isnull=True, agreement__isnull=False)),
+                name="coord_document_one_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    @property
+    def parent(self):
+        return self.meeting if self.meeting_id else self.agreement
+
+    @property
+    def scope_code(self) -> str | None:
+        return self.parent.scope_code
+
+
+class CalendarFeed(TimeStampedModel):
+    """A user's secret iCal address. Revoking keeps the row (the address then answers 404) so the
+    history shows when it was cut; a new address is a new row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("umpan kalender")
+        verbose_name_plural = _("umpan kalender")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="coord_calfeed_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class Reminder(models.Model):
+    """A reminder that went out (follow-up due/overdue, agreement expiring in 90/30 days): kept so
+    that `sentra digest`, Celery beat or a rerun never sends the same one twice."""
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "follow_up"],
+                condition=models.Q(follow_up__isnull=False),
+                name="coord_reminder_followup_once",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "agreement"],
+                condition=models.Q(agreement__isnull=False),
+                name="coord_reminder_agreement_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.follow_up or self.agreement}"
+
+
+class Digest(models.Model):
+    """The weekly follow-up digest of one agency for one week (Monday): sent at most once."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    week_of = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    open_count = models.PositiveIntegerField(default=0)
+    overdue_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ringkasan mingguan")
+        verbose_name_plural = _("ringkasan mingguan")
+        constraints = [models.UniqueConstraint(fields=["agency", "week_of"], name="coord_digest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.week_of}"
+
+
+class NationalProgramme(AgencyPlacedModel):
+    """A work programme agreed nationally (a Dekranas programme presented at a Rakernas, a
+    Kemenperin priority) sent down to the regions. `agency` is the national agency that sends it."""
+
+    title = models.CharField(_("judul program"), max_length=300)
+    description = models.TextField(_("uraian"), blank=True)
+    presented_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="national_programmes",
+        verbose_name=_("disampaikan pada rapat"),
+    )
+    level = models.CharField(
+        _("diteruskan sampai"), max_length=10, choices=CascadeLevel.choices, default=CascadeLevel.REGENCY
+    )
+    sent_on = models.DateField(_("tanggal diteruskan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("program nasional")
+        verbose_name_plural = _("program nasional")
+        ordering = ["-fiscal_year", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Adoption(AgencyPlacedModel):
+    """How one province or regency took up a national programme: adopted with its local adaptation
+    (the activities that carry it and their funding) or not, with the reason. `agency` is the
+    regional agency that decides (placed at its region)."""
+
+    programme = models.ForeignKey(NationalProgramme, on_delete=models.CASCADE, related_name="adoptions")
+    status = models.CharField(
+        _("status"), max_length=10, choices=AdoptionStatus.choices, default=AdoptionStatus.PENDING
+    )
+    adaptation = models.TextField(_("penyesuaian daerah"), blank=True)
+    decline_reason = models.TextField(_("alasan tidak diadopsi"), blank=True)
+    funding = models.CharField(
+        _("pendanaan"), max_length=20, choices=AgreementFunding.choices, blank=True, default=""
+    )
+    decided_on = models.DateField(_("tanggal keputusan"), null=True, blank=True)
+    activities = models.ManyToManyField(
+        "programmes.Activity", blank=True, related_name="+", verbose_name=_("kegiatan pelaksana")
+    )
+
+    class Meta:
+        verbose_name = _("adopsi program nasional")
+        verbose_name_plural = _("adopsi program nasional")
+        ordering = ["province_code", "regency_code", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "agency"], name="coord_adoption_once")]
+        indexes = [models.Index(fields=["programme", "status"], name="coord_adoption_status")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.agency}"
