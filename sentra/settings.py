@@ -230,6 +230,14 @@ SENTRA_IMPORT_BACKGROUND_BYTES = envint("SENTRA_IMPORT_BACKGROUND_BYTES", str(25
 # of the table, and with the connection's usual 64 MB most inserts missed the cache. Memory stays
 # bounded by this figure whatever the file's size; the usual cache returns when the import ends.
 SENTRA_IMPORT_CACHE_MB = envint("SENTRA_IMPORT_CACHE_MB", "256")
+# Documents uploaded to records (meeting files, agreement scans), checked by content in
+# sentra/core/uploads.py: the largest file accepted, per kind.
+SENTRA_UPLOAD_MAX_BYTES = {
+    "pdf": envint("SENTRA_UPLOAD_MAX_PDF_BYTES", str(20 * 1024 * 1024)),
+    "image": envint("SENTRA_UPLOAD_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)),
+    "docx": envint("SENTRA_UPLOAD_MAX_DOCX_BYTES", str(20 * 1024 * 1024)),
+    "xlsx": envint("SENTRA_UPLOAD_MAX_XLSX_BYTES", str(20 * 1024 * 1024)),
+}
 # Request bodies other than uploaded files (forms, JSON) are capped at 10 MB; uploaded files above
 # 2 MB are streamed to a temporary file instead of memory. At most 10 files per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from sentra.agencies.models import Agency
 from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
 from sentra.core.errors import AccessDenied, DomainError, FieldError
+from sentra.core.uploads import check_upload
 from sentra.core.validation import full_clean_or_raise
 from sentra.core.versioning import check_version, lock_latest
 from sentra.regions.models import Kbli, Region
@@ -598,10 +600,22 @@ def centre_members_other_kbli(*, kbli_code: str, enterprise_ids: Iterable[int]) 
 
 
 DECREE_FIELDS = ("kind", "number", "issued_on", "signatory", "title", "scan")
+# A decree's scan: a PDF or a photo of the signed page, checked by its content (core.uploads).
+DECREE_SCAN_TYPES = ("pdf", "jpeg", "png")
+DECREE_SCAN_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _check_scan(data: dict[str, Any]) -> None:
+    """A scan is what its name says (a PDF named .pdf, not a renamed page) and at most 5 MB; a
+    stored scan (a FieldFile, kept as it is) is not checked again."""
+    scan = data.get("scan")
+    if scan and not isinstance(scan, FieldFile):
+        check_upload(scan, allowed=DECREE_SCAN_TYPES, field="scan", limit=DECREE_SCAN_MAX_BYTES)
 
 
 @transaction.atomic
 def decree_create(*, region_code: str, **data: Any) -> Decree:
+    _check_scan(data)
     decree = Decree(region_id=region_code)
     _assign(decree, data, DECREE_FIELDS)
     full_clean_or_raise(decree)
@@ -642,6 +656,7 @@ def decree_create_for_centre(
             "date": existing.issued_on.strftime("%d/%m/%Y"),
         }
         raise DomainError(message, code="decree_exists", errors=[FieldError("decree", message, "exists")])
+    _check_scan(data)
     decree = Decree(region_id=region, kind=kind, number=number)
     _assign(decree, data, DECREE_FIELDS)
     full_clean_or_raise(decree)

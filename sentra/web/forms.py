@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError, StaleVersion
+from sentra.core.uploads import check_upload
 from sentra.regions.codes import normalise_code
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, RawMaterialOrigin, SizeClass
 from sentra.registry.models import Decree
-from sentra.registry.services import ENTERPRISE_FIELDS
+from sentra.registry.services import DECREE_SCAN_MAX_BYTES, DECREE_SCAN_TYPES, ENTERPRISE_FIELDS
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import TRANSITIONS
 from sentra.web.fields import CoordinateField
@@ -693,10 +694,6 @@ class MembersField(forms.CharField):
         return list(dict.fromkeys(enterprise.pk for _line, enterprise in resolved))
 
 
-DECREE_SCAN_EXTENSIONS = {"pdf", "jpg", "jpeg", "png"}
-DECREE_SCAN_MAX_BYTES = 5 * 1024 * 1024
-
-
 def decree_label(decree) -> str:
     """ "SK Bupati No. 518/176/2020, 11/06/2020 — Penajam Paser Utara": what tells decrees apart."""
     label = f"{decree} — {decree.issued_on.strftime('%d/%m/%Y')}"
@@ -924,16 +921,15 @@ class CentreForm(VersionedForm):
         ]
 
     def clean_decree_scan(self):
+        """PDF, JPG or PNG by its content, not its name (core.uploads), at most 5 MB."""
         scan = self.cleaned_data.get("decree_scan")
         if scan:
-            if scan.name.rsplit(".", 1)[-1].lower() not in DECREE_SCAN_EXTENSIONS:
-                raise forms.ValidationError(
-                    _("Pindaian “%(name)s” harus berkas PDF, JPG atau PNG."), params={"name": scan.name}
+            try:
+                check_upload(
+                    scan, allowed=DECREE_SCAN_TYPES, field="decree_scan", limit=DECREE_SCAN_MAX_BYTES
                 )
-            if scan.size > DECREE_SCAN_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("Pindaian “%(name)s” lebih dari 5 MB."), params={"name": scan.name}
-                )
+            except DomainError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
         return scan
 
     def clean(self):

@@ -236,6 +236,16 @@ def test_a_scan_must_be_a_pdf_or_image_of_at_most_5_mb(client, officer):
     assert "decree_scan" in field_errors(client.post(reverse("web:centre_create"), data))
 
 
+def test_a_scan_is_checked_by_its_content_not_its_name(client, officer):
+    """A photo renamed .pdf, or a PDF cut off before its end, is refused (core.uploads)."""
+    data = {**centre_data(status=CentreStatus.DESIGNATED), **new_decree()}
+    data["decree_scan"] = SimpleUploadedFile("sk.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    errors = field_errors(client.post(reverse("web:centre_create"), data))
+    assert "bukan PDF" in " ".join(errors["decree_scan"]) and not Decree.objects.exists()
+    data["decree_scan"] = SimpleUploadedFile("sk.pdf", PDF[:20])
+    assert "decree_scan" in field_errors(client.post(reverse("web:centre_create"), data))
+
+
 def test_the_scan_is_served_only_to_readers_of_the_centre(client, officer, regency_agency, kudus_agency):
     decree = Decree.objects.create(kind="perbup", number="12/2023", issued_on="2023-03-01", region_id=PPU)
     decree.scan.save("perbup.pdf", SimpleUploadedFile("perbup.pdf", PDF))
