@@ -1,6 +1,6 @@
-"""A meeting's co-organisers and an agreement's linked activities (many-to-many rows), registered with
-the history (audit.links) from CoordinationConfig.ready(): every recorded change lists the links added
-and removed, and restoring a version brings them back."""
+"""A meeting's co-organisers, an agreement's and an adoption's linked activities (many-to-many rows),
+registered with the history (audit.links) from CoordinationConfig.ready(): every recorded change
+lists the links added and removed, and restoring a version brings them back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sentra.agencies.models import Agency
 from sentra.audit.links import register_links
 from sentra.programmes.models import Activity
 
-from .models import Agreement, Meeting
+from .models import Adoption, Agreement, Meeting
 
 
 def _reader(name: str):
@@ -44,5 +44,13 @@ def register() -> None:
         read=_reader("activities"),
         restore=_restorer("activities", Activity),
         labels={"activities": Agreement._meta.get_field("activities").verbose_name},
+        targets={"activities": Activity},
+    )
+    register_links(
+        Adoption,
+        ("activities",),
+        read=_reader("activities"),
+        restore=_restorer("activities", Activity),
+        labels={"activities": Adoption._meta.get_field("activities").verbose_name},
         targets={"activities": Activity},
     )

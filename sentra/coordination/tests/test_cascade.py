@@ -1,0 +1,430 @@
+"""National programmes cascaded to the regions (issue 15 §6): who sends, who decides, who reads,
+the rules of a decision, the next national meeting's agenda, the API and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sentra.accounts.models import Role
+from sentra.accounts.tests.factories import actor_of, persona
+from sentra.audit.models import AuditEvent
+from sentra.coordination import cascade
+from sentra.coordination.models import Adoption, NationalProgramme
+from sentra.core.errors import AccessDenied, DomainError, NotFound
+from sentra.programmes.tests.factories import ActivityFactory
+from sentra.registry.tests.factories import AgencyFactory
+
+from .factories import MeetingFactory, MeetingSeriesFactory, wib
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """The ministry and Dekranas (national), two provinces (Kaltim, NTT) with their industry offices,
+    two regencies of Kaltim (PPU, Kutai Timur) with theirs, and Dekranasda Kutai Timur; a user each."""
+    agencies = {
+        "ministry": AgencyFactory(name="Direktorat Jenderal IKMA", kind="ministry", region_id=None),
+        "dekranas": AgencyFactory(name="Dewan Kerajinan Nasional", kind="dekranas", region_id=None),
+        "kaltim": AgencyFactory(name="Disperindagkop Kaltim", kind="province_industry", region_id="64"),
+        "ntt": AgencyFactory(name="Disperindag NTT", kind="province_industry", region_id="53"),
+        "ppu": AgencyFactory(name="Dinas Perindustrian PPU", kind="regency_industry", region_id="64.09"),
+        "kutim": AgencyFactory(
+            name="Disperindag Kabupaten Kutai Timur", kind="regency_industry", region_id="64.08"
+        ),
+        "dekranasda": AgencyFactory(
+            name="Dekranasda Kabupaten Kutai Timur", kind="dekranas", region_id="64.08"
+        ),
+    }
+    roles = {
+        "ministry": Role.MINISTRY_ADMIN,
+        "dekranas": Role.DEKRANAS_OFFICER,
+        "kaltim": Role.PROVINCE_OFFICER,
+        "ntt": Role.PROVINCE_OFFICER,
+        "ppu": Role.REGENCY_OFFICER,
+        "kutim": Role.REGENCY_OFFICER,
+        "dekranasda": Role.DEKRANAS_OFFICER,
+    }
+    actors = {key: actor_of(persona(roles[key], agency=agency)) for key, agency in agencies.items()}
+    actors["analyst"] = actor_of(persona(Role.MINISTRY_ANALYST, agency=agencies["ministry"]))
+    return agencies, actors
+
+
+def send(actors, agencies, *, level="regency", sender="dekranas", **data):
+    data.setdefault("title", "Program Kerja Dekranas 2022–2024: pelatihan perajin")
+    return cascade.programme_create(
+        actor=actors[sender], agency=agencies[sender], level=level, send=True, fiscal_year=2026, **data
+    )
+
+
+def adoption_of(programme, agency) -> Adoption:
+    return Adoption.objects.get(programme=programme, agency=agency)
+
+
+def readers(actors, get, pk) -> set[str]:
+    found = set()
+    for key, actor in actors.items():
+        try:
+            get(actor=actor, pk=pk)
+            found.add(key)
+        except NotFound:
+            pass
+    return found
+
+
+# --- sending -----------------------------------------------------------------------------------------
+
+
+def test_sending_to_regencies_creates_one_pending_adoption_per_province_and_regency_office(world):
+    agencies, actors = world
+    programme = send(actors, agencies, level="regency")
+    assert programme.sent_on == dt.date(2026, 11, 16)
+    adoptions = Adoption.objects.filter(programme=programme)
+    assert {a.agency.name for a in adoptions} == {
+        "Disperindagkop Kaltim",
+        "Disperindag NTT",
+        "Dinas Perindustrian PPU",
+        "Disperindag Kabupaten Kutai Timur",
+    }
+    assert {a.status for a in adoptions} == {"pending"}
+    kutim = adoption_of(programme, agencies["kutim"])
+    assert (kutim.region_id, kutim.province_code, kutim.regency_code, kutim.fiscal_year) == (
+        "64.08",
+        "64",
+        "64.08",
+        2026,
+    )
+
+
+def test_sending_to_provinces_reaches_the_province_offices_only(world):
+    agencies, actors = world
+    programme = send(actors, agencies, level="province", sender="ministry", title="Prioritas IKM 2026")
+    assert set(Adoption.objects.filter(programme=programme).values_list("agency__name", flat=True)) == {
+        "Disperindagkop Kaltim",
+        "Disperindag NTT",
+    }
+
+
+def test_a_programme_is_sent_once(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    with pytest.raises(DomainError) as error:
+        cascade.programme_send(actor=actors["dekranas"], programme=programme)
+    assert error.value.code == "already_sent"
+    assert Adoption.objects.filter(programme=programme).count() == 4
+
+
+def test_a_sent_programmes_level_is_fixed_but_its_text_may_change(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    with pytest.raises(DomainError) as error:
+        cascade.programme_update(actor=actors["dekranas"], programme=programme, level="province")
+    assert error.value.code == "already_sent"
+    cascade.programme_update(actor=actors["dekranas"], programme=programme, description="Rincian baru")
+    programme.refresh_from_db()
+    assert programme.description == "Rincian baru"
+    assert programme.version == 3  # created, sent, changed
+
+
+def test_a_draft_can_be_sent_later_and_its_level_changed_before(world):
+    agencies, actors = world
+    programme = cascade.programme_create(
+        actor=actors["ministry"], agency=agencies["ministry"], title="Prioritas 2026", level="regency"
+    )
+    assert programme.sent_on is None and not programme.adoptions.exists()
+    assert programme.fiscal_year == 2026  # from today, there being no meeting
+    cascade.programme_update(actor=actors["ministry"], programme=programme, level="province")
+    assert cascade.programme_send(actor=actors["ministry"], programme=programme) == 2
+
+
+def test_only_national_agencies_send_programmes(world):
+    agencies, actors = world
+    for key in ("kaltim", "kutim", "dekranasda"):
+        with pytest.raises(AccessDenied):
+            send(actors, agencies, sender=key)
+    assert not NationalProgramme.objects.exists()
+
+
+def test_an_analyst_reads_but_does_not_send(world):
+    agencies, actors = world
+    with pytest.raises(AccessDenied):
+        cascade.programme_create(actor=actors["analyst"], agency=agencies["ministry"], title="X", send=True)
+
+
+def test_dekranas_sends_only_in_its_own_name(world):
+    agencies, actors = world
+    with pytest.raises(AccessDenied):
+        cascade.programme_create(actor=actors["dekranas"], agency=agencies["ministry"], title="X")
+
+
+def test_sending_is_all_or_nothing(world, monkeypatch):
+    agencies, actors = world
+    programme = cascade.programme_create(actor=actors["dekranas"], agency=agencies["dekranas"], title="X")
+    calls = []
+
+    def failing_save(actor, record, **kwargs):
+        calls.append(record)
+        if isinstance(record, Adoption) and len(calls) > 2:
+            raise RuntimeError("disk full")
+        return original(actor, record, **kwargs)
+
+    original = cascade.services._save
+    monkeypatch.setattr(cascade.services, "_save", failing_save)
+    with pytest.raises(RuntimeError):
+        cascade.programme_send(actor=actors["dekranas"], programme=programme)
+    programme.refresh_from_db()
+    assert programme.sent_on is None
+    assert not Adoption.objects.filter(programme=programme).exists()
+
+
+def test_sending_is_audited(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    adoption = adoption_of(programme, agencies["kutim"])
+    assert AuditEvent.objects.filter(object_type="coordination.adoption", object_id=adoption.pk, action="create").exists()
+
+
+# --- who reads what ----------------------------------------------------------------------------------
+
+
+def test_the_programme_is_read_by_everyone_it_was_sent_to_and_the_sender(world):
+    agencies, actors = world
+    to_provinces = send(actors, agencies, level="province")
+    # Sent to the provinces: their regencies' users read it too (it is inside their province's
+    # region? no: the adoption is placed at the province, outside a regency's region).
+    assert readers(actors, cascade.programme_get, to_provinces.pk) == {
+        "ministry",
+        "analyst",
+        "dekranas",
+        "kaltim",
+        "ntt",
+    }
+    to_regencies = send(actors, agencies, level="regency", title="Program kedua")
+    assert readers(actors, cascade.programme_get, to_regencies.pk) == {
+        "ministry",
+        "analyst",
+        "dekranas",
+        "kaltim",
+        "ntt",
+        "ppu",
+        "kutim",
+        "dekranasda",
+    }
+
+
+def test_a_draft_is_read_by_the_national_users_only(world):
+    agencies, actors = world
+    draft = cascade.programme_create(actor=actors["dekranas"], agency=agencies["dekranas"], title="Rancangan")
+    assert readers(actors, cascade.programme_get, draft.pk) == {"ministry", "analyst", "dekranas"}
+
+
+def test_a_province_reads_its_regencies_adoptions_a_regency_not_its_neighbours(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    kutim = adoption_of(programme, agencies["kutim"])
+    assert readers(actors, cascade.adoption_get, kutim.pk) == {
+        "ministry",
+        "analyst",
+        "dekranas",
+        "kaltim",
+        "kutim",
+        "dekranasda",
+    }
+    kaltim = adoption_of(programme, agencies["kaltim"])
+    assert readers(actors, cascade.adoption_get, kaltim.pk) == {"ministry", "analyst", "dekranas", "kaltim"}
+    seen_by_kaltim = cascade.adoption_list(actor=actors["kaltim"], programme=programme)
+    assert {a.agency.name for a in seen_by_kaltim} == {
+        "Disperindagkop Kaltim",
+        "Dinas Perindustrian PPU",
+        "Disperindag Kabupaten Kutai Timur",
+    }
+
+
+def test_the_list_counts_only_the_adoptions_the_reader_sees(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    row = cascade.programme_list(actor=actors["kaltim"]).get(pk=programme.pk)
+    assert (row.n_adoptions, row.n_pending, row.n_adopted) == (3, 3, 0)
+    national = cascade.programme_list(actor=actors["analyst"]).get(pk=programme.pk)
+    assert national.n_adoptions == 4
+
+
+def test_the_list_filters_by_year_status_and_text(world):
+    agencies, actors = world
+    send(actors, agencies, title="Pelatihan perajin tenun")
+    cascade.programme_create(
+        actor=actors["ministry"], agency=agencies["ministry"], title="Prioritas 2025", fiscal_year=2025
+    )
+
+    def titles(**f):
+        found = cascade.programme_list(actor=actors["ministry"], filters=cascade.ProgrammeFilter(**f))
+        return {p.title for p in found}
+
+    assert titles(year=2025) == {"Prioritas 2025"}
+    assert titles(status="draft") == {"Prioritas 2025"}
+    assert titles(status="sent") == {"Pelatihan perajin tenun"}
+    assert titles(q="tenun") == {"Pelatihan perajin tenun"}
+
+
+# --- deciding ----------------------------------------------------------------------------------------
+
+
+def test_a_regency_adopts_with_its_own_activities(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    adoption = adoption_of(programme, agencies["kutim"])
+    training = ActivityFactory(agency=agencies["dekranasda"], name="Pelatihan anyaman rotan")
+    cascade.adoption_decide(
+        actor=actors["kutim"], adoption=adoption, status="adopted", activities=[training], funding="grant"
+    )
+    adoption.refresh_from_db()
+    assert adoption.status == "adopted"
+    assert adoption.decided_on == dt.date(2026, 11, 16)
+    assert list(adoption.activities.all()) == [training]
+    entry = AuditEvent.objects.filter(object_type="coordination.adoption", object_id=adoption.pk, action="update").latest(
+        "pk"
+    )
+    assert "activities" in entry.changes
+
+
+def test_adopted_needs_an_adaptation_or_an_activity(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    with pytest.raises(DomainError) as error:
+        cascade.adoption_decide(actor=actors["kutim"], adoption=adoption, status="adopted", adaptation="  ")
+    assert error.value.code == "adaptation_required"
+    assert error.value.errors[0].field == "adaptation"
+    cascade.adoption_decide(
+        actor=actors["kutim"], adoption=adoption, status="adopted", adaptation="Lewat PK dengan Dekranasda"
+    )
+    assert Adoption.objects.get(pk=adoption.pk).status == "adopted"
+
+
+def test_declined_needs_a_reason_and_drops_the_activities(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["ppu"])
+    with pytest.raises(DomainError) as error:
+        cascade.adoption_decide(actor=actors["ppu"], adoption=adoption, status="declined")
+    assert error.value.code == "decline_reason_required"
+    assert Adoption.objects.get(pk=adoption.pk).status == "pending"
+    cascade.adoption_decide(
+        actor=actors["ppu"], adoption=adoption, status="declined", decline_reason="Tidak ada perajin rotan"
+    )
+    adoption.refresh_from_db()
+    assert (adoption.status, adoption.decline_reason) == ("declined", "Tidak ada perajin rotan")
+
+
+def test_back_to_pending_clears_the_decision_date(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["ppu"])
+    cascade.adoption_decide(actor=actors["ppu"], adoption=adoption, status="declined", decline_reason="X")
+    cascade.adoption_decide(actor=actors["ppu"], adoption=adoption, status="pending")
+    adoption.refresh_from_db()
+    assert (adoption.decided_on, adoption.decline_reason) == (None, "")
+
+
+def test_activities_of_another_region_are_unknown(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    elsewhere = ActivityFactory(agency=agencies["ppu"])
+    with pytest.raises(DomainError) as error:
+        cascade.adoption_decide(
+            actor=actors["kutim"], adoption=adoption, status="adopted", activities=[elsewhere]
+        )
+    assert error.value.code == "unknown_reference"
+    assert error.value.errors[0].field == "activities"
+
+
+def test_a_province_reads_but_does_not_decide_for_its_regency(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    with pytest.raises(AccessDenied):
+        cascade.adoption_decide(
+            actor=actors["kaltim"], adoption=adoption, status="declined", decline_reason="x"
+        )
+
+
+def test_a_neighbour_gets_not_found(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    with pytest.raises(NotFound):
+        cascade.adoption_decide(actor=actors["ppu"], adoption=adoption, status="declined", decline_reason="x")
+
+
+def test_a_stale_decision_is_refused(world):
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    from sentra.core.errors import StaleVersion
+
+    with pytest.raises(StaleVersion):
+        cascade.adoption_decide(
+            actor=actors["kutim"], adoption=adoption, status="adopted", adaptation="x", expected_version=99
+        )
+
+
+def test_my_pending_adoptions(world):
+    agencies, actors = world
+    programme = send(actors, agencies)
+    assert [a.programme for a in cascade.my_pending_adoptions(actor=actors["kutim"])] == [programme]
+    cascade.adoption_decide(
+        actor=actors["kutim"],
+        adoption=adoption_of(programme, agencies["kutim"]),
+        status="adopted",
+        adaptation="x",
+    )
+    assert not cascade.my_pending_adoptions(actor=actors["kutim"]).exists()
+    assert not cascade.my_pending_adoptions(actor=actors["analyst"]).exists()
+
+
+# --- the next national meeting ---------------------------------------------------------------------
+
+
+def test_the_next_rakernas_gets_the_adoption_status_on_its_agenda(world):
+    agencies, actors = world
+    rakernas_2022 = MeetingFactory(
+        agency=agencies["dekranas"],
+        kind="rakernas",
+        title="Rakernas Dekranas 2022",
+        starts_at=wib(2022, 9, 20, 9),
+    )
+    rakernas_2026 = MeetingFactory(
+        agency=agencies["dekranas"], kind="rakernas", title="Rakernas Dekranas 2026"
+    )
+    programme = send(actors, agencies, presented_at=rakernas_2022)
+    cascade.adoption_decide(
+        actor=actors["kutim"],
+        adoption=adoption_of(programme, agencies["kutim"]),
+        status="adopted",
+        adaptation="x",
+    )
+    item = cascade.adoption_agenda(actor=actors["dekranas"], meeting=rakernas_2026)
+    assert item.title == "Status adopsi program nasional"
+    assert "1 diadopsi, 0 tidak, 3 belum diputuskan" in item.presenter
+    assert cascade.adoption_agenda(actor=actors["dekranas"], meeting=rakernas_2026) is None  # once only
+    (status,) = cascade.adoption_status_of(actor=actors["kaltim"], meeting=rakernas_2026)
+    assert status.counts["adopted"] == 1 and status.counts["total"] == 3  # what Kaltim sees
+
+
+def test_a_rakornas_of_a_series_looks_at_the_previous_edition(world):
+    agencies, actors = world
+    series = MeetingSeriesFactory(organiser=agencies["ministry"])
+    first = MeetingFactory(
+        agency=agencies["ministry"], kind="rakornas", series=series, edition=1, starts_at=wib(2026, 2, 15, 9)
+    )
+    second = MeetingFactory(agency=agencies["ministry"], kind="rakornas", series=series, edition=2)
+    send(actors, agencies, sender="ministry", presented_at=first, level="province", title="Prioritas 2026")
+    assert [
+        s.programme.title for s in cascade.adoption_status_of(actor=actors["ministry"], meeting=second)
+    ] == ["Prioritas 2026"]
+    assert cascade.adoption_status_of(actor=actors["ministry"], meeting=first) == []
+
+
+def test_a_provincial_rakor_carries_no_adoption_status(world):
+    agencies, actors = world
+    earlier = MeetingFactory(agency=agencies["kaltim"], starts_at=wib(2025, 3, 1, 9))
+    later = MeetingFactory(agency=agencies["kaltim"])
+    send(actors, agencies, presented_at=earlier)
+    assert cascade.adoption_status_of(actor=actors["kaltim"], meeting=later) == []
+    assert cascade.adoption_agenda(actor=actors["kaltim"], meeting=later) is None
