@@ -11,6 +11,10 @@ class CoordinationConfig(AppConfig):
 
         register()  # co-organisers and linked activities, in the history like fields (audit.links)
 
+        from .imports import register_import_kinds
+
+        register_import_kinds()  # attendance lists and follow-up status updates (core.import_kinds)
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo` (core.demo), after the programmes' step: the seed meetings, the Kutai Timur

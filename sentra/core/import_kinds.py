@@ -43,6 +43,9 @@ from .imports import ImportReport, ImportSchema, ProgressCallback, run_import, t
 # Who owns the records an import creates: (actor, agency asked for) → the owning agency, or None for
 # "decided when rows are written" (e.g. the default ministry agency). Raises AccessDenied/DomainError.
 OwnerRule = Callable[[Actor, Agency | None], Agency | None]
+# The record a whole file is imported into (a meeting for its attendance list): (actor, id given) →
+# the record. Raises NotFound for one the actor may not read, AccessDenied for one they may not change.
+TargetRule = Callable[[Actor, int], Any]
 
 JOB_RUNNER = "sentra.core.import_kinds.run_import_job"
 JOB_KIND_PREFIX = "import_"
@@ -72,6 +75,10 @@ class ImportKind:
     #: words the person who asks for it reads.
     rollback: bool = True
     rollback_refusal: Any = ""
+    #: For a kind imported into one record the user names (CLI --target ID, the API's `target`, the web
+    #: form's hidden field): the TargetRule (or its dotted path) that finds that record for the actor,
+    #: which the schema then receives as `target`. None: the kind takes no target.
+    target: TargetRule | str | None = None
 
     def schema_class(self) -> type[ImportSchema]:
         schema = self.schema
@@ -80,6 +87,10 @@ class ImportKind:
     def owner_rule(self) -> OwnerRule | None:
         owner = self.owner
         return import_string(owner) if isinstance(owner, str) else owner
+
+    def target_rule(self) -> TargetRule | None:
+        target = self.target
+        return import_string(target) if isinstance(target, str) else target
 
 
 _KINDS: dict[str, ImportKind] = {}
@@ -135,11 +146,18 @@ def schema_class(kind: str) -> type[ImportSchema]:
 
 
 def import_schema(
-    kind: str, *, actor: Actor | None = None, agency: Agency | None = None, description: str = ""
+    kind: str,
+    *,
+    actor: Actor | None = None,
+    agency: Agency | None = None,
+    description: str = "",
+    target: Any = None,
 ) -> ImportSchema:
-    """The schema of a kind of import; an actor is needed only to check or write rows."""
+    """The schema of a kind of import; an actor is needed only to check or write rows. `target`: the
+    record found by the kind's TargetRule, given only to kinds that take one."""
     schema = schema_class(kind)
-    return schema(actor=actor, agency=agency, description=description)  # type: ignore[call-arg]
+    extra = {"target": target} if target is not None else {}
+    return schema(actor=actor, agency=agency, description=description, **extra)  # type: ignore[call-arg]
 
 
 def _as_actor(who: Actor | Any) -> Actor:
@@ -152,6 +170,23 @@ def _as_actor(who: Actor | Any) -> Actor:
 def _owner(actor: Actor, kind: ImportKind, agency: Agency | None) -> Agency | None:
     rule = kind.owner_rule()
     return rule(actor, agency) if rule is not None else None
+
+
+def _target(actor: Actor, kind: ImportKind, target: int | str | None) -> Any:
+    """The record the file is imported into, found for the actor (NotFound, AccessDenied); None when
+    none was named. Naming one for a kind that takes none is refused (`target_unsupported`)."""
+    if target in (None, ""):
+        return None
+    rule = kind.target_rule()
+    if rule is None:
+        raise DomainError(
+            _("Impor jenis ini tidak ditujukan ke satu data tertentu."), code="target_unsupported"
+        )
+    try:
+        pk = int(target)
+    except (TypeError, ValueError):
+        raise NotFound(_("Data tujuan impor tidak ditemukan.")) from None
+    return rule(actor, pk)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -167,17 +202,22 @@ def import_file(
     agency: Agency | None = None,
     on_progress: ProgressCallback | None = None,
     description: str = "",
+    target: int | str | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file of a registered kind as `actor`; writes only if `commit` and no error.
 
-    Raises AccessDenied when the actor may not import (or may not record for `agency`); every
-    problem with the file or its rows is in the report.
+    Raises AccessDenied when the actor may not import (or may not record for `agency`), and for a
+    kind with a TargetRule whatever it raises for `target` (NotFound, AccessDenied); every problem
+    with the file or its rows is in the report.
     """
     actor = _as_actor(actor)
     registered = import_kind(kind)
     require(actor, Action.IMPORT, registered.area)
     owner = _owner(actor, registered, agency)
-    schema = import_schema(kind, actor=actor, agency=owner, description=description or Path(path).name)
+    into = _target(actor, registered, target)
+    schema = import_schema(
+        kind, actor=actor, agency=owner, description=description or Path(path).name, target=into
+    )
     return run_import(path=path, schema=schema, commit=commit, on_progress=on_progress)
 
 
@@ -198,6 +238,7 @@ def run_import_job(*, job: Any, params: dict[str, Any], progress: ProgressCallba
             agency=agency,
             on_progress=progress,
             description=params.get("filename", ""),
+            target=params.get("target"),
         )
     except (PermissionDenied, DomainError) as exc:
         report = ImportReport(kind=params["kind"])
@@ -220,6 +261,7 @@ def import_upload(
     actor: Actor,
     user: Any = None,
     agency: Agency | None = None,
+    target: int | str | None = None,
 ):
     """Import an uploaded file for the web and the API; returns the Job that holds (or will hold) the report.
 
@@ -227,7 +269,7 @@ def import_upload(
     and the API show every result, and offer its errors CSV, the same way. Files larger than
     SENTRA_IMPORT_BACKGROUND_BYTES become a background job (sentra.core.jobs), run as `user` again.
     Raises ValueError for an unknown kind and AccessDenied, before anything is stored, when the actor
-    may not import.
+    may not import (or, for a kind with a target, NotFound/AccessDenied for that target).
     """
     from .jobs import job_start
     from .models import Job
@@ -235,11 +277,13 @@ def import_upload(
     registered = import_kind(kind)  # unknown kind → ValueError before anything is stored
     require(actor, Action.IMPORT, registered.area)
     _owner(actor, registered, agency)
+    into = _target(actor, registered, target)
     params = {
         "kind": kind,
         "commit": bool(commit),
         "agency_id": agency.pk if agency else None,
         "filename": str(getattr(upload, "name", ""))[:200],
+        "target": into.pk if into is not None else None,
     }
     owner = user if getattr(user, "is_authenticated", False) else None
     if upload.size > settings.SENTRA_IMPORT_MAX_BYTES:
@@ -276,7 +320,13 @@ def import_upload(
     report = None
     try:
         report = import_file(
-            kind=kind, path=path, actor=actor, commit=commit, agency=agency, description=params["filename"]
+            kind=kind,
+            path=path,
+            actor=actor,
+            commit=commit,
+            agency=agency,
+            description=params["filename"],
+            target=params["target"],
         )
     finally:
         keep_if_checked(path, commit=commit, ok=report is not None and report.ok)
@@ -297,7 +347,13 @@ def import_upload_again(*, params: dict[str, Any], upload: Any, actor: Actor, us
     (core.import_checked: the one-click import after a clean check)."""
     agency = Agency.objects.filter(pk=params["agency_id"]).first() if params.get("agency_id") else None
     return import_upload(
-        kind=params["kind"], upload=upload, commit=True, actor=actor, user=user, agency=agency
+        kind=params["kind"],
+        upload=upload,
+        commit=True,
+        actor=actor,
+        user=user,
+        agency=agency,
+        target=params.get("target"),
     )
 
 

@@ -419,6 +419,14 @@ class ImportSchema:
     kind: str = ""
     title: str = ""
     columns: tuple[Column, ...] = ()
+    #: Headers (normalised, see normalise_header) the import reads past without complaint: a
+    #: signature column of a printed attendance list, a row number.
+    ignored_headers: frozenset[str] = frozenset()
+    #: Files typed by hand rather than from the template (an attendance list): the header is the first
+    #: row whose labels the schema knows, title rows above it are skipped; a second header row below it
+    #: (labels under a merged cell: "Kontak" over "HP" and "E-mail") names the columns it spans, and a
+    #: row numbering the columns (1, 2, 3 …) is skipped. Off, the first non-blank row is the header.
+    flexible_header: bool = False
 
     @property
     def multiline_keys(self) -> frozenset[str]:
@@ -907,16 +915,14 @@ def run_import(
         reader = sniff(path, max_bytes=max_bytes)
         total = reader.estimated_rows() * (2 if commit else 1)
         progress = _Progress(on_progress, total)
-        columns = _check_file(reader, schema, report, progress)
-        if columns is None:
-            return report
+        columns, start = _check_file(reader, schema, report, progress)
         schema.finish_check(report)
         if not report.ok or not commit:
             progress.done()
             return report
         progress.total = report.rows_total * 2
         with all_or_nothing(report):
-            schema.write(_data_rows(reader, columns), report, progress.step)
+            schema.write(_data_rows(reader, columns, start=start), report, progress.step)
         if report.committed:
             progress.done()
     except ImportFileError as exc:
@@ -1008,7 +1014,10 @@ def _run_one_pass(
         # One read of the file: the header and then the data rows from the same stream (opening an
         # XLSX again would parse its shared strings again).
         stream = reader.rows()
-        _number, header = _header(reader, stream)
+        if schema.flexible_header:
+            _number, header, _start, stream = _flexible_header(schema, stream)
+        else:
+            _number, header = _header(reader, stream)
         positions = _map_columns(schema, header)
         schema.prepare({key for key in positions if key})
         keys = _KeyIndex()
@@ -1221,6 +1230,90 @@ def _header(reader: SheetReader, stream: RowStream | None = None) -> tuple[int, 
     raise ImportFileError("empty", _("Berkas tidak berisi baris judul kolom maupun data."))
 
 
+# How many non-blank rows a flexible header is looked for in (a letterhead, a title, a date, a venue).
+HEADER_SEARCH_ROWS = 30
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def _header_labels(schema: ImportSchema, cells: list[Any]) -> tuple[int, int]:
+    """(labels the schema knows or ignores, other non-blank cells) of a row."""
+    known = schema.column_keys()
+    found = other = 0
+    for cell in cells:
+        title = normalise_header(cell_text(cell)) if not is_blank(cell) else ""
+        if not title:
+            continue
+        if title in known or title in schema.ignored_headers:
+            found += 1
+        else:
+            other += 1
+    return found, other
+
+
+def _numbers_columns(cells: list[Any]) -> bool:
+    """A row that numbers the columns under the header: 1, 2, 3 … or (1), (2), (3) …"""
+    numbers = []
+    for cell in cells:
+        if is_blank(cell):
+            continue
+        match = _COLUMN_NUMBER.match(cell_text(cell))
+        if match is None:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _flexible_header(schema: ImportSchema, rows: RowStream) -> tuple[int, list[Any], int, RowStream]:
+    """(header row number, header cells, first data row number, the rows after them) of a hand-typed
+    file (ImportSchema.flexible_header). The header is the first row with two known labels, or one and
+    nothing else; failing that within HEADER_SEARCH_ROWS rows, the first non-blank row (whose
+    labels are then refused as unknown)."""
+    seen: list[tuple[int, list[Any]]] = []
+    header: tuple[int, list[Any]] | None = None
+    for number, cells in rows:
+        if all(is_blank(c) for c in cells) or _is_comment(cells):
+            continue
+        found, other = _header_labels(schema, cells)
+        if found >= 2 or (found == 1 and other == 0):
+            header = (number, list(cells))
+            break
+        seen.append((number, cells))
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if not seen:
+            raise ImportFileError("empty", _("Berkas tidak berisi baris judul kolom maupun data."))
+        (number, cells), rest = seen[0], seen[1:]
+        return number, cells, number + 1, _chain(rest, rows)
+    number, cells = header
+    start = number + 1
+    for following, below in rows:
+        if all(is_blank(c) for c in below):
+            start = following + 1
+            continue
+        found, other = _header_labels(schema, below)
+        if found and not other:  # labels under merged header cells name the columns they stand over
+            for index, cell in enumerate(below):
+                if is_blank(cell):
+                    continue
+                if index < len(cells):
+                    cells[index] = cell
+                else:
+                    cells.append(cell)
+            start = following + 1
+            continue
+        if _numbers_columns(below):
+            start = following + 1
+            continue
+        return number, cells, start, _chain([(following, below)], rows)
+    return number, cells, start, iter(())
+
+
+def _chain(first: list[tuple[int, list[Any]]], rows: RowStream) -> RowStream:
+    yield from first
+    yield from rows
+
+
 def _map_columns(schema: ImportSchema, header: list[Any]) -> list[str | None]:
     """Position → column key (None for an empty trailing header); raises on unknown or duplicates."""
     known = schema.column_keys()
@@ -1234,6 +1327,9 @@ def _map_columns(schema: ImportSchema, header: list[Any]) -> list[str | None]:
             positions.append(None)
             continue
         key = known.get(normalise_header(title))
+        if key is None and normalise_header(title) in schema.ignored_headers:
+            positions.append(None)
+            continue
         if key is None:
             unknown.append(title)
         elif key in seen:
@@ -1264,14 +1360,21 @@ def _map_columns(schema: ImportSchema, header: list[Any]) -> list[str | None]:
 
 
 def _data_rows(
-    reader: SheetReader, positions: list[str | None], stream: RowStream | None = None
+    reader: SheetReader,
+    positions: list[str | None],
+    stream: RowStream | None = None,
+    start: int | None = None,
 ) -> Iterator[Row]:
-    """The data rows, from a new read of the file or from `stream`, already past the header."""
+    """The data rows, from a new read of the file or from `stream`, already past the header. `start`:
+    the first data row's number, when the header was not simply the first non-blank row."""
     header_seen = stream is not None
     keyed = [(index, key) for index, key in enumerate(positions) if key is not None]
     for number, cells in reader.rows() if stream is None else stream:
         if not header_seen:
-            header_seen = any(not is_blank(c) for c in cells) and not _is_comment(cells)
+            if start is not None:
+                header_seen = number + 1 >= start
+            else:
+                header_seen = any(not is_blank(c) for c in cells) and not _is_comment(cells)
             continue
         try:
             # A CSV row is all text: one join tells whether every cell is blank.
@@ -1291,8 +1394,15 @@ def _data_rows(
 
 def _check_file(
     reader: SheetReader, schema: ImportSchema, report: ImportReport, progress: _Progress
-) -> list[str | None] | None:
-    _number, header = _header(reader)
+) -> tuple[list[str | None], int | None]:
+    if schema.flexible_header:
+        source = reader.rows()
+        try:
+            _number, header, start, _rest = _flexible_header(schema, source)
+        finally:
+            source.close()  # an XLSX workbook: _data_rows reads the file again
+    else:
+        (_number, header), start = _header(reader), None
     positions = _map_columns(schema, header)
     present = {key for key in positions if key}
     schema.prepare(present)
@@ -1303,7 +1413,7 @@ def _check_file(
     # as a duplicate, never silently merged: the import then refuses the file.
     seen: dict[int, int] = {}
     multiline = schema.multiline_keys
-    for row in _data_rows(reader, positions):
+    for row in _data_rows(reader, positions, start=start):
         report.rows_total += 1
         progress.step()
         check_cells(row, report, multiline)
@@ -1329,7 +1439,7 @@ def _check_file(
             seen[key] = fingerprint << 32 | row.number
     if report.rows_total == 0:
         raise ImportFileError("empty", _("Berkas hanya berisi judul kolom, tanpa baris data."))
-    return positions
+    return positions, start
 
 
 def _key_hash(key: Any) -> int:

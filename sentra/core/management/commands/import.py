@@ -1,6 +1,6 @@
 """Imports from the command line, as a user.
 
-    sentra import KIND FILE [--commit] [--agency ID] --as USERNAME
+    sentra import KIND FILE [--commit] [--agency ID] [--target ID] --as USERNAME
     sentra import rollback BATCH_ID --as USERNAME [--keep-changed] [--wait SECONDS]
     sentra import template KIND OUT.xlsx|OUT.csv
 
@@ -60,6 +60,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agency", type=int, help="ID instansi pemilik data baru (hanya untuk pengguna tingkat pusat)."
         )
+        parser.add_argument(
+            "--target",
+            "--meeting",
+            dest="target",
+            type=int,
+            help="ID data tujuan impor, untuk jenis yang diimpor ke satu data (participants: ID rapat).",
+        )
         add_actor_arguments(parser, allow_system=True)
         parser.add_argument("--reason", default="", help="Alasan pembatalan (rollback).")
         parser.add_argument(
@@ -114,6 +121,7 @@ class Command(BaseCommand):
                 commit=options["commit"],
                 agency=owner,
                 on_progress=progress,
+                target=options["target"],
             )
         finally:
             bar.close()
