@@ -32,6 +32,7 @@ from sentra.coordination.choices import (
     MeetingStatus,
     PartyKind,
 )
+from sentra.coordination.filtersets import AGREEMENT_FILTERS, FOLLOW_UP_FILTERS, MEETING_FILTERS
 from sentra.coordination.models import Agreement, Decision, Meeting
 from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.programmes.models import Activity
@@ -39,6 +40,7 @@ from sentra.registry.models import Centre, Enterprise
 
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
+from .generic import filter_schema
 from .registry import Page
 from .schemas import ApiError, ErrorOut
 
@@ -194,17 +196,6 @@ class MeetingDetailOut(MeetingOut):
         return selectors.attendance_summary(obj)
 
 
-class MeetingFilters(Schema):
-    q: Str = Field("", max_length=200, description="Cari judul, tempat atau tema.")
-    kind: MeetingKind | None = None
-    status: MeetingStatus | None = None
-    region: Str = Field("", max_length=13, description="Wilayah penyelenggara atau tuan rumah, mis. 53.")
-    series: Id | None = None
-    year: Year | None = None
-    page: PageNo = 1
-    page_size: PageSize = DEFAULT_PAGE_SIZE
-
-
 class MeetingIn(Schema):
     organiser_id: Id | None = Field(None, description="Instansi penyelenggara; bawaan: instansi Anda.")
     co_organisers: list[Id] = Field([], max_length=50)
@@ -332,17 +323,6 @@ class FollowUpDetailOut(FollowUpOut):
         return list(obj.notes.all())
 
 
-class FollowUpFilters(Schema):
-    q: Str = Field("", max_length=200)
-    owner: Id | None = Field(None, description="Id instansi pemilik.")
-    region: Str = Field("", max_length=13, description="Wilayah instansi pemilik, mis. 64 atau 64.08.")
-    status: FollowUpStatus | None = None
-    overdue: bool | None = Field(None, description="true: hanya yang terlambat; false: yang tidak terlambat.")
-    meeting: Id | None = None
-    page: PageNo = 1
-    page_size: PageSize = DEFAULT_PAGE_SIZE
-
-
 class FollowUpIn(Schema):
     owner_id: Id
     description: Str = Field(max_length=5000)
@@ -418,18 +398,6 @@ class AgreementDetailOut(AgreementOut):
         return list(obj.activities.values_list("pk", flat=True))
 
 
-class AgreementFilters(Schema):
-    q: Str = Field("", max_length=200, description="Cari judul atau nomor dokumen pihak.")
-    kind: AgreementKind | None = None
-    status: AgreementStatus | None = None
-    region: Str = Field("", max_length=13)
-    expiring_within_days: Annotated[int, Field(ge=0, le=3650)] | None = Field(
-        None, description="Hanya yang berakhir dalam sekian hari (mis. 90)."
-    )
-    page: PageNo = 1
-    page_size: PageSize = DEFAULT_PAGE_SIZE
-
-
 class PartyIn(Schema):
     kind: PartyKind
     name: Str = Field("", max_length=200)
@@ -472,6 +440,12 @@ class AgreementPatch(Schema):
     reason: Str = Field("", max_length=500)
 
 
+# The list filters are the web pages' (coordination/filtersets.py), cleaned the same way.
+MeetingFilters = filter_schema(MEETING_FILTERS, "MeetingFilters")
+FollowUpFilters = filter_schema(FOLLOW_UP_FILTERS, "FollowUpFilters")
+AgreementFilters = filter_schema(AGREEMENT_FILTERS, "AgreementFilters")
+
+
 # --- meetings ----------------------------------------------------------------------------------------
 
 
@@ -482,15 +456,11 @@ def _meeting(actor: Actor, pk: int) -> Meeting:
 @router.get("/meetings", response={200: Page[MeetingOut], **READ}, summary="Daftar rapat")
 def meeting_list(request, filters: Query[MeetingFilters]):
     actor = _reader(request)
-    f = selectors.MeetingFilter(
-        q=filters.q.strip(),
-        kind=filters.kind or "",
-        status=filters.status or "",
-        region=filters.region.strip(),
-        series=filters.series,
-        year=filters.year,
+    return _page(
+        selectors.meeting_list(actor=actor, filters=filters.selector_filter()),
+        filters.page,
+        filters.page_size,
     )
-    return _page(selectors.meeting_list(actor=actor, filters=f), filters.page, filters.page_size)
 
 
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE}, summary="Rencanakan rapat")
@@ -688,15 +658,11 @@ def follow_up_create(request, decision_id: Id, payload: FollowUpIn, response: Ht
 @router.get("/follow-ups", response={200: Page[FollowUpOut], **READ}, summary="Daftar tindak lanjut")
 def follow_up_list(request, filters: Query[FollowUpFilters]):
     actor = _reader(request)
-    f = selectors.FollowUpFilter(
-        q=filters.q.strip(),
-        owner=filters.owner,
-        region=filters.region.strip(),
-        status=filters.status or "",
-        overdue=filters.overdue,
-        meeting=filters.meeting,
+    return _page(
+        selectors.follow_up_list(actor=actor, filters=filters.selector_filter()),
+        filters.page,
+        filters.page_size,
     )
-    return _page(selectors.follow_up_list(actor=actor, filters=f), filters.page, filters.page_size)
 
 
 @router.get(
@@ -775,14 +741,11 @@ def follow_up_note(request, follow_up_id: Id, payload: NoteIn):
 @router.get("/agreements", response={200: Page[AgreementOut], **READ}, summary="Daftar kerja sama (MoU, PK)")
 def agreement_list(request, filters: Query[AgreementFilters]):
     actor = _reader(request)
-    f = selectors.AgreementFilter(
-        q=filters.q.strip(),
-        kind=filters.kind or "",
-        status=filters.status or "",
-        region=filters.region.strip(),
-        expiring_within_days=filters.expiring_within_days,
+    return _page(
+        selectors.agreement_list(actor=actor, filters=filters.selector_filter()),
+        filters.page,
+        filters.page_size,
     )
-    return _page(selectors.agreement_list(actor=actor, filters=f), filters.page, filters.page_size)
 
 
 @router.post("/agreements", response={201: AgreementDetailOut, **WRITE}, summary="Catat kerja sama")

@@ -22,19 +22,20 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator, create_model
 
 from sentra.accounts.permissions import Action
 from sentra.accounts.scope import require, require_record
 from sentra.agencies.models import Agency
 from sentra.core.errors import DomainError, FieldError, NotFound
+from sentra.core.filtersets import FilterSet
 
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
@@ -101,6 +102,48 @@ def paginate(
     else:
         total, exact = (count or capped_count)(qs, unfiltered=unfiltered)
     return {"count": total, "count_exact": exact, "page": page, "page_size": page_size, "results": results}
+
+
+# --- filters: the same FilterSet as the web page's ---------------------------------------------------
+
+
+def _filter_param(f) -> tuple[Any, Any]:
+    """A FilterField as a query parameter: cleaned by the field itself (FilterField.clean, as the web
+    page cleans it), documented with its kind, bounds and choices."""
+    extra: dict[str, Any] = {}
+    if f.kind in ("text", "choice"):
+        kind, default = str, ""
+        if f.kind == "choice":
+            extra["enum"] = [""] + [str(v) for v, _label in f.choice_list()]
+    elif f.kind == "integer":
+        kind, default = int | None, None
+        extra.update({k: v for k, v in (("minimum", f.minimum), ("maximum", f.maximum)) if v is not None})
+    else:
+        kind, default = bool | None, None
+    annotation = Annotated[kind, BeforeValidator(f.clean)]
+    return annotation, Field(default, description=f.description or None, json_schema_extra=extra or None)
+
+
+def filter_schema(filter_set: FilterSet, name: str) -> type[Schema]:
+    """The API's list parameters for a FilterSet, plus `page` and `page_size`; `selector_filter()`
+    gives what the selector takes, `is_unfiltered()` whether any filter is set."""
+    fields = {f.name: _filter_param(f) for f in filter_set.fields}
+    fields["page"] = (int, Field(1, ge=1, le=10_000))
+    fields["page_size"] = (
+        int,
+        Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Maksimum {MAX_PAGE_SIZE}."),
+    )
+
+    def selector_filter(self):
+        return filter_set.target(**{f.name: getattr(self, f.name) for f in filter_set.fields})
+
+    def is_unfiltered(self) -> bool:
+        return filter_set.is_unfiltered(self)
+
+    schema = create_model(name, __base__=Schema, **fields)
+    schema.selector_filter = selector_filter
+    schema.is_unfiltered = is_unfiltered
+    return schema
 
 
 # --- what every record type's writes share ----------------------------------------------------------

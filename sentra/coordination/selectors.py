@@ -99,6 +99,23 @@ class MeetingFilter:
     region: str = ""  # the organiser's or the host's region, any level
     series: int | None = None
     year: int | None = None
+    sort: str = ""  # a key of MEETING_SORTS
+
+
+# Sortable columns (web headers and the API's `sort`); every order ends with the id so it is stable.
+MEETING_SORTS = {
+    "": ["-starts_at", "-pk"],
+    "starts_at": ["starts_at", "pk"],
+    "-starts_at": ["-starts_at", "-pk"],
+    "title": ["title", "pk"],
+    "-title": ["-title", "-pk"],
+    "status": ["status", "pk"],
+    "-status": ["-status", "-pk"],
+}
+
+
+def _sorted(qs: QuerySet, sorts: dict[str, list[str]], sort: str) -> QuerySet:
+    return qs.order_by(*sorts.get(sort, sorts[""]))
 
 
 def meeting_list(*, actor: Actor, filters: MeetingFilter | None = None) -> QuerySet[Meeting]:
@@ -117,7 +134,7 @@ def meeting_list(*, actor: Actor, filters: MeetingFilter | None = None) -> Query
         qs = qs.filter(series_id=f.series)
     if f.year:
         qs = qs.filter(fiscal_year=f.year)
-    return qs.order_by("-starts_at", "-pk")
+    return _sorted(qs, MEETING_SORTS, f.sort)
 
 
 def meeting_get(*, actor: Actor, pk: int) -> Meeting:
@@ -182,6 +199,18 @@ class FollowUpFilter:
     status: str = ""
     overdue: bool | None = None
     meeting: int | None = None
+    sort: str = ""  # a key of FOLLOW_UP_SORTS
+
+
+FOLLOW_UP_SORTS = {
+    "": ["due_on", "pk"],
+    "due_on": ["due_on", "pk"],
+    "-due_on": ["-due_on", "-pk"],
+    "status": ["status", "pk"],
+    "-status": ["-status", "-pk"],
+    "owner": ["agency__name", "pk"],
+    "-owner": ["-agency__name", "-pk"],
+}
 
 
 def follow_up_list(*, actor: Actor, filters: FollowUpFilter | None = None) -> QuerySet[FollowUp]:
@@ -202,7 +231,7 @@ def follow_up_list(*, actor: Actor, filters: FollowUpFilter | None = None) -> Qu
         qs = qs.exclude(overdue_q())
     if f.meeting:
         qs = qs.filter(meeting_id=f.meeting)
-    return qs.order_by("due_on", "pk")
+    return _sorted(qs, FOLLOW_UP_SORTS, f.sort)
 
 
 def follow_up_get(*, actor: Actor, pk: int) -> FollowUp:
@@ -257,6 +286,18 @@ class AgreementFilter:
     status: str = ""
     region: str = ""
     expiring_within_days: int | None = None
+    sort: str = ""  # a key of AGREEMENT_SORTS
+
+
+AGREEMENT_SORTS = {
+    "": ["-valid_from", "-pk"],
+    "valid_from": ["valid_from", "pk"],
+    "-valid_from": ["-valid_from", "-pk"],
+    "valid_until": ["valid_until", "pk"],
+    "-valid_until": ["-valid_until", "-pk"],
+    "title": ["title", "pk"],
+    "-title": ["-title", "-pk"],
+}
 
 
 def agreement_list(*, actor: Actor, filters: AgreementFilter | None = None) -> QuerySet[Agreement]:
@@ -285,7 +326,7 @@ def agreement_list(*, actor: Actor, filters: AgreementFilter | None = None) -> Q
             valid_until__gte=start,
             valid_until__lte=start + dt.timedelta(days=f.expiring_within_days),
         )
-    return qs.order_by("-valid_from", "-pk")
+    return _sorted(qs, AGREEMENT_SORTS, f.sort)
 
 
 def agreement_get(*, actor: Actor, pk: int) -> Agreement:

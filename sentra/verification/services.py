@@ -67,7 +67,8 @@ TRANSITIONS = {
 
 
 def ensure_editable(record: VerifiableModel) -> None:
-    if record.is_locked:
+    # A record outside the verification steps (a meeting, an agreement) is never locked.
+    if getattr(record, "is_locked", False):
         raise DomainError(
             _("Data ini sudah diterima kementerian dan terkunci. Minta pembukaan kembali untuk mengubahnya."),
             code="locked",
@@ -76,7 +77,7 @@ def ensure_editable(record: VerifiableModel) -> None:
 
 def mark_edited(record: VerifiableModel) -> None:
     """Called by services before saving an edit: a checked record must be checked again."""
-    if record.verification_status in (S.SUBMITTED, S.VERIFIED):
+    if getattr(record, "verification_status", None) in (S.SUBMITTED, S.VERIFIED):
         record.verification_status = S.DRAFT
         record.verified_at = None
 

@@ -26,9 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -41,6 +44,7 @@ from sentra.accounts.permissions import Action
 from sentra.accounts.scope import Actor, actor_for_request, require, require_record
 from sentra.agencies.models import Agency
 from sentra.core.errors import AccessDenied, DomainError, NotFound, StaleVersion
+from sentra.core.filtersets import FilterSet
 from sentra.regions.codes import normalise_code
 from sentra.regions.selectors import region_children, region_path
 from sentra.verification.models import VerificationStatus
@@ -100,6 +104,32 @@ def _default_paging() -> tuple[int, int]:
     return PER_PAGE, COUNT_CAP
 
 
+def _no_list_extra(actor: Actor) -> dict:
+    return {}
+
+
+def _no_form_extra(obj) -> dict:
+    return {}
+
+
+def _nothing_after_failure(form) -> None:
+    return None
+
+
+def _editable(actor: Actor, obj) -> None:
+    """The default check before a record's edit or delete form: the scope rule, the role, the lock."""
+    require_record(actor, Action.EDIT, obj)
+    ensure_editable(obj)
+
+
+def _no_initial(actor: Actor) -> dict:
+    return {}
+
+
+def _agencies_limited(form, actor: Actor, obj):
+    return limit_agencies(form, actor)
+
+
 @dataclass
 class RecordType:
     """One record type's pages. Only `key`, `title`, `slug`, `list_fn` and `get_fn` are needed for a
@@ -135,6 +165,19 @@ class RecordType:
     initial: Callable[[Any], dict] | None = None
     save: Callable | None = None
     saved_message: Any = gettext_lazy("Data “%(name)s” tersimpan.")
+    # What a domain outside the registry changes (coordination, issue 15):
+    area: str | None = None  # the permission area (accounts/permissions.py) of list, export, create
+    filter_set: FilterSet | None = None  # core/filtersets.py: the same filters as the type's API list
+    list_template: str = ""  # default: <template_dir>/list.html
+    rows_template: str = ""  # default: <template_dir>/<key>_rows.html
+    list_extra: Callable[[Actor], dict] = _no_list_extra  # more context for the list page
+    verified: bool = True  # goes through the verification steps (buttons, the lock)
+    may_edit: Callable[[Actor, Any], None] = _editable  # raises when the actor may not edit obj
+    new_initial: Callable[[Actor], dict] = _no_initial  # a create form's values
+    prepare_form: Callable = _agencies_limited  # (form, actor, obj) -> form: choices, disabled fields
+    form_extra: Callable[[Any], dict] = _no_form_extra  # more context for the form page
+    atomic_save: bool = False  # `save` writes several records (a centre and its new decree) at once
+    after_failed_save: Callable[[Any], None] = _nothing_after_failure  # (form): e.g. "choose the file again"
 
     def url(self, page: str, *args) -> str:
         return reverse(f"web:{self.key}_{page}", args=args)
@@ -174,8 +217,41 @@ def effective_region(params) -> str:
     return chosen or params.get("region", "").strip()
 
 
+def _filter_form_field(f) -> forms.Field:
+    """How a filter of a FilterSet is drawn; its value is cleaned by the filter itself (FilterField.clean)."""
+    if f.kind == "boolean" or f.choices:
+        return forms.ChoiceField(label=f.label, required=False, choices=[("", _("Semua")), *f.choice_list()])
+    if f.kind == "integer":
+        return forms.IntegerField(label=f.label, required=False, min_value=f.minimum, max_value=f.maximum)
+    return forms.CharField(label=f.label, required=False, max_length=f.max_length)
+
+
+def filter_form(filter_set: FilterSet, data, errors: dict[str, str]) -> forms.Form:
+    """The filter panel of a FilterSet's list, bound to the query string, with the refused values'
+    messages on their fields (the filter set's own; the form does not judge again). `sort` stays hidden."""
+    fields = {f.param: _filter_form_field(f) for f in filter_set.fields if f.name != "sort"}
+    form = type("FilterSetForm", (forms.Form,), fields)(data)
+    form.full_clean = lambda: None  # noqa: ARG005 (no second judge: FilterSet.parse decided)
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    for name, message in errors.items():
+        if name in form.fields:
+            form._errors[name] = form.error_class([message])
+    return form
+
+
+def sort_choices(record_type: RecordType) -> list:
+    """The sortable columns (key, label): the filter set's, else the type's own list."""
+    if record_type.filter_set is not None and record_type.filter_set.sorts:
+        return list(record_type.filter_set.sorts.items())
+    return record_type.sorts
+
+
 def list_filters(record_type: RecordType, request) -> tuple[Any, FilterForm]:
     """The type's filter object from the query string, and the filter form that shows it."""
+    if record_type.filter_set is not None:
+        filters, errors = record_type.filter_set.parse(request.GET, web=True)
+        return filters, filter_form(record_type.filter_set, request.GET, errors)
     form = FilterForm(request.GET)
     form.is_valid()
     data = {
@@ -215,7 +291,7 @@ def record_list(request, entity_key: str):
     entity = RECORD_TYPES[entity_key]
     filters, form = list_filters(entity, request)
     actor = actor_for_request(request)
-    require(actor, Action.LIST)
+    require(actor, Action.LIST, entity.area)
     per_page, count_cap = entity.paging()
     paginator = CappedPaginator(entity.list_fn(actor=actor, filters=filters), per_page, cap=count_cap)
     page = paginator.get_page(request.GET.get("page"))
@@ -241,18 +317,21 @@ def record_list(request, entity_key: str):
                 "descending": filters.sort == f"-{key}",
                 "next": f"-{key}" if filters.sort == key else key,
             }
-            for key, label in entity.sorts
+            for key, label in sort_choices(entity)
         ],
-        "region_selects": region_selects_for(filters.region),
-        "can_create": actor.can(Action.CREATE),
-        "verification_choices": VerificationStatus.choices,
+        "can_create": actor.can(Action.CREATE, entity.area),
+        "export_url": entity.url("export") if entity.export_fn else "",
+        **entity.list_extra(actor),
     }
-    rows_template = f"{entity.template_dir}/{entity.key}_rows.html"
+    if entity.filter_set is None:
+        context["region_selects"] = region_selects_for(filters.region)
+        context["verification_choices"] = VerificationStatus.choices
+    rows_template = entity.rows_template or f"{entity.template_dir}/{entity.key}_rows.html"
     if request.htmx and request.htmx.target == "rows":
-        return render(
-            request, f"{entity.template_dir}/_rows.html", {**context, "rows_template": rows_template}
-        )
-    return render(request, f"{entity.template_dir}/list.html", {**context, "rows_template": rows_template})
+        # The rows of every type are drawn by the registry's frame (count, table, pagination).
+        return render(request, "web/registry/_rows.html", {**context, "rows_template": rows_template})
+    template = entity.list_template or f"{entity.template_dir}/list.html"
+    return render(request, template, {**context, "rows_template": rows_template})
 
 
 @login_required
@@ -261,7 +340,7 @@ def record_export(request, entity_key: str):
     entity = RECORD_TYPES[entity_key]
     filters, _form = list_filters(entity, request)
     actor = actor_for_request(request)
-    require(actor, Action.EXPORT)
+    require(actor, Action.EXPORT, entity.area)
     qs = entity.list_fn(actor=actor, filters=filters)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     return entity.export_fn(entity.key, qs, fmt=fmt, title=str(entity.title))
@@ -271,7 +350,10 @@ def record_export(request, entity_key: str):
 
 
 def get_or_404(entity: RecordType, pk: int, actor: Actor):
-    obj = entity.get_fn(actor=actor, pk=pk)
+    try:
+        obj = entity.get_fn(actor=actor, pk=pk)
+    except NotFound:  # selectors that raise rather than answer None
+        obj = None
     if obj is None:
         raise Http404
     return obj
@@ -296,6 +378,14 @@ def allowed(actor: Actor, action: str, obj) -> bool:
 
 def record_actions(actor: Actor, entity: RecordType, obj) -> dict:
     """The buttons a detail page shows: exactly the steps and changes the user may make now."""
+    if not entity.verified:
+        return {
+            "transitions": [],
+            "withheld": [],
+            "edit_url": entity.url("edit", obj.pk) if may(entity, actor, obj) else "",
+            "delete_url": "",
+            "history_url": entity.url("history", obj.pk),
+        }
     steps = record_steps(actor=actor, record=obj)
     transitions = [
         {
@@ -317,12 +407,22 @@ def record_actions(actor: Actor, entity: RecordType, obj) -> dict:
     }
 
 
+def may(entity: RecordType, actor: Actor, obj) -> bool:
+    """Whether the type's edit check lets the actor edit the record."""
+    try:
+        entity.may_edit(actor, obj)
+    except (AccessDenied, NotFound, DomainError):
+        return False
+    return True
+
+
 def detail_context(request, entity: RecordType, obj, **extra) -> dict:
     actor = actor_for_request(request)
+    code = getattr(obj, "village_id", None) or obj.scope_code
     return {
         "obj": obj,
         "entity": entity,
-        "path": region_path(code=obj.village_id),
+        "path": region_path(code=code) if code else [],
         "actions": record_actions(actor, entity, obj),
         "reason_form": ReasonForm(),
         **extra,
@@ -349,12 +449,15 @@ def form_target(request, entity: RecordType, pk: int | None, *, action: str = Ac
     """
     actor = actor_for_request(request)
     if pk is None:
-        require(actor, Action.CREATE)
+        require(actor, Action.CREATE, entity.area)
         return actor, None, None
     obj = get_or_404(entity, pk, actor)
-    require_record(actor, action, obj)
     try:
-        ensure_editable(obj)
+        if action == Action.EDIT:
+            entity.may_edit(actor, obj)
+        else:
+            require_record(actor, action, obj)
+            ensure_editable(obj)
     except DomainError as error:
         messages.error(request, error.message)
         return actor, obj, redirect(entity.url("detail", obj.pk))
@@ -384,25 +487,33 @@ def record_form(request, entity_key: str, pk: int | None = None):
     if refused:
         return refused
     if request.method == "POST":
-        form = limit_agencies(
-            entity.form_class(request.POST, request.FILES, **entity.form_kwargs(actor, obj)), actor
+        form = entity.prepare_form(
+            entity.form_class(request.POST, request.FILES, **entity.form_kwargs(actor, obj)), actor, obj
         )
         if form.is_valid():
             try:
-                saved = entity.save(form, actor, obj)
+                if entity.atomic_save:
+                    with transaction.atomic():
+                        saved = entity.save(form, actor, obj)
+                else:
+                    saved = entity.save(form, actor, obj)
             except StaleVersion as error:
                 show_conflict(request, entity, form, error, pk, entity.versioned_initial)
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
                 if saved is not None:
-                    messages.success(request, entity.saved_message % {"name": saved.name})
+                    name = getattr(saved, "name", None) or str(saved)
+                    messages.success(request, entity.saved_message % {"name": name})
                     return redirect(entity.url("detail", saved.pk))
+            entity.after_failed_save(form)
     else:
-        initial = entity.versioned_initial(obj) if obj is not None else {}
-        form = limit_agencies(entity.form_class(initial=initial, **entity.form_kwargs(actor, obj)), actor)
+        initial = entity.versioned_initial(obj) if obj is not None else entity.new_initial(actor)
+        form = entity.form_class(initial=initial, **entity.form_kwargs(actor, obj))
+        form = entity.prepare_form(form, actor, obj)
     template = entity.form_template or f"{entity.template_dir}/form.html"
-    return render(request, template, {"form": form, "entity": entity, "obj": obj})
+    context = {"form": form, "entity": entity, "obj": obj, **entity.form_extra(obj)}
+    return render(request, template, context)
 
 
 @login_required
@@ -430,17 +541,28 @@ def record_delete(request, entity_key: str, pk: int):
 
 
 def record_pages(prefix: str, key: str) -> list:
-    """Delete, verification steps, history and restore: the same for every record type."""
+    """Delete, verification steps, history and restore: the same for every record type (a type
+    registered without a delete service or the verification steps gets neither page)."""
     from .views import history, workflow  # they find the type in RECORD_TYPES, which they import
 
     kwargs = {"entity_key": key}
+    entity = RECORD_TYPES.get(key)
+    deletes = entity is None or entity.delete_fn is not None
+    verified = entity is None or entity.verified
+    delete = path(f"{prefix}/<int:pk>/hapus/", record_delete, kwargs, name=f"{key}_delete")
     return [
-        path(f"{prefix}/<int:pk>/hapus/", record_delete, kwargs, name=f"{key}_delete"),
-        path(
-            f"{prefix}/<int:pk>/verifikasi/<str:name>/",
-            workflow.record_transition,
-            kwargs,
-            name=f"{key}_transition",
+        *([delete] if deletes else []),
+        *(
+            [
+                path(
+                    f"{prefix}/<int:pk>/verifikasi/<str:name>/",
+                    workflow.record_transition,
+                    kwargs,
+                    name=f"{key}_transition",
+                )
+            ]
+            if verified
+            else []
         ),
         path(f"{prefix}/<int:pk>/riwayat/", history.record_history, kwargs, name=f"{key}_history"),
         path(
@@ -452,16 +574,25 @@ def record_pages(prefix: str, key: str) -> list:
     ]
 
 
-def record_urls(prefix: str, key: str, *, extra: list | None = None) -> list:
+def record_urls(prefix: str, key: str, *, extra: list | None = None, detail=None) -> list:
     """Every page of a registered type. `extra` (the type's own pages, e.g. a per-NIB view) come
-    before the record's own paths so that `<prefix>/<word>/` is not read as a record id."""
+    before the record's own paths so that `<prefix>/<word>/` is not read as a record id. `detail`: the
+    type's own detail view (a page with tabs and forms of its children, e.g. a meeting's) in place of
+    the generic one; a type registered without a form gets no create and edit pages."""
     kwargs = {"entity_key": key}
+    entity = RECORD_TYPES.get(key)
+    has_form = entity is None or entity.form_class is not None
+    detail_path = (
+        path(f"{prefix}/<int:pk>/", detail, name=f"{key}_detail")
+        if detail is not None
+        else path(f"{prefix}/<int:pk>/", record_detail, kwargs, name=f"{key}_detail")
+    )
     return [
         path(f"{prefix}/", record_list, kwargs, name=f"{key}_list"),
         path(f"{prefix}/ekspor/", record_export, kwargs, name=f"{key}_export"),
         *(extra or []),
-        path(f"{prefix}/baru/", record_form, kwargs, name=f"{key}_create"),
-        path(f"{prefix}/<int:pk>/", record_detail, kwargs, name=f"{key}_detail"),
-        path(f"{prefix}/<int:pk>/ubah/", record_form, kwargs, name=f"{key}_edit"),
+        *([path(f"{prefix}/baru/", record_form, kwargs, name=f"{key}_create")] if has_form else []),
+        detail_path,
+        *([path(f"{prefix}/<int:pk>/ubah/", record_form, kwargs, name=f"{key}_edit")] if has_form else []),
         *record_pages(prefix, key),
     ]

@@ -1,8 +1,12 @@
-"""Coordination pages (issue 15): meetings, follow-ups and agreements — lists with search, filters and
-pagination, detail pages and forms.
+"""Coordination pages (issue 15): meetings, follow-ups and agreements — lists with search, filters,
+sorting, pagination and export, forms, history and restore from the generic layer (web/generic.py:
+the three types are declared below and get their routes from `record_urls`); the detail pages, with
+their tabs and the forms of a record's children (participants, decisions, follow-ups, parties, progress
+notes), stay views of their own.
 
 Reads go through coordination/selectors.py (scoped: a record the user may not read answers 404),
 writes through coordination/services.py (a rule answers on its field; a step the user may not take 403).
+The filters are the ones the API takes (coordination/filtersets.py).
 """
 
 from __future__ import annotations
@@ -13,97 +17,89 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from sentra.accounts.permissions import Action, Area
-from sentra.accounts.scope import actor_for_request, require
+from sentra.accounts.permissions import Area
+from sentra.accounts.scope import Actor, actor_for_request
 from sentra.coordination import selectors, services
 from sentra.coordination.choices import MEETING_STATUS_NEXT, AgreementStatus
+from sentra.coordination.filtersets import AGREEMENT_FILTERS, FOLLOW_UP_FILTERS, MEETING_FILTERS
 from sentra.coordination.models import Agreement
 from sentra.core.errors import AccessDenied, DomainError, StaleVersion
 from sentra.core.exports import Column, csv_response, xlsx_response
 
 from ..forms import VersionedForm, add_domain_errors
 from ..forms_coordination import (
-    AgreementFilterForm,
     AgreementForm,
     DecisionForm,
     FollowUpCreateForm,
-    FollowUpFilterForm,
     FollowUpStatusForm,
     InviteForm,
-    MeetingFilterForm,
     MeetingForm,
     NoteForm,
     ParticipantForm,
     PartyForm,
 )
-from .registry import COUNT_CAP, PER_PAGE, CappedPaginator
+from ..generic import RecordType, register
 
 FORM_TEMPLATE = "web/coordination/form.html"
-
-
-def _page_context(request, qs) -> dict:
-    paginator = CappedPaginator(qs, PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "page": paginator.get_page(request.GET.get("page")),
-        "paginator": paginator,
-        "query": query.urlencode(),
-        "count_cap": COUNT_CAP,
-    }
-
-
-def _list(request, template: str, rows_template: str, qs, **context):
-    context = {"rows_template": rows_template, **_page_context(request, qs), **context}
-    if request.htmx and request.htmx.target == "rows":
-        return render(request, "web/registry/_rows.html", context)
-    return render(request, template, context)
-
-
-def _form(request, form, *, title: str, back: str):
-    return render(request, FORM_TEMPLATE, {"form": form, "title": title, "back": back})
 
 
 def _local(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else value
 
 
+def _exporter(name: str, columns: list[Column]):
+    """The type's export (RecordType.export_fn): the filtered, scoped list as CSV or XLSX."""
+
+    def export(key: str, qs, *, fmt: str, title: str):
+        rows = qs.iterator(chunk_size=2000)
+        if fmt == "xlsx":
+            return xlsx_response(name, rows, columns, sheet_title=title)
+        return csv_response(name, rows, columns)
+
+    return export
+
+
+def _today(actor: Actor) -> dict:
+    return {"today": selectors.today()}
+
+
+def _owner_only(message):
+    """A coordination record's edit check: only its organisers (meetings) or owner (agreements)."""
+
+    def check(can_edit):
+        def may_edit(actor: Actor, obj) -> None:
+            if not can_edit(actor, obj):
+                raise AccessDenied(message)
+
+        return may_edit
+
+    return check
+
+
+def _agency_fixed(prepare=None):
+    """A record keeps its organiser/owner: the agency is chosen when it is created, then shown only."""
+
+    def prepare_form(form, actor: Actor, obj):
+        if obj is not None:
+            form.fields["agency"].disabled = True
+        return prepare(form, actor, obj) if prepare else form
+
+    return prepare_form
+
+
+def _form_extra(title_new, title_edit, list_name: str, detail_name: str):
+    def extra(obj) -> dict:
+        if obj is None:
+            return {"title": title_new, "back": reverse(list_name)}
+        return {"title": title_edit % {"title": obj}, "back": reverse(detail_name, args=[obj.pk])}
+
+    return extra
+
+
 # --- meetings ----------------------------------------------------------------------------------------
-
-
-def _meeting_filter(request) -> tuple[selectors.MeetingFilter, MeetingFilterForm]:
-    form = MeetingFilterForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    f = selectors.MeetingFilter(
-        q=(data.get("q") or "").strip(),
-        kind=data.get("kind") or "",
-        status=data.get("status") or "",
-        region=(data.get("region") or "").strip(),
-        year=data.get("tahun"),
-    )
-    return f, form
-
-
-@login_required
-@require_GET
-def meeting_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST, Area.COORDINATION)
-    f, form = _meeting_filter(request)
-    return _list(
-        request,
-        "web/coordination/meeting_list.html",
-        "web/coordination/_meeting_rows.html",
-        selectors.meeting_list(actor=actor, filters=f),
-        form=form,
-        filters=f,
-        export_url=reverse("web:meeting_export"),
-        can_create=actor.can(Action.CREATE, Area.COORDINATION),
-    )
-
 
 MEETING_COLUMNS = [
     Column("ID", lambda o: o.pk),
@@ -123,24 +119,6 @@ MEETING_COLUMNS = [
 ]
 
 
-@login_required
-@require_GET
-def meeting_export(request):
-    actor = actor_for_request(request)
-    require(actor, Action.EXPORT, Area.COORDINATION)
-    f, _form = _meeting_filter(request)
-    return _export(
-        request, "sentra-rapat", selectors.meeting_list(actor=actor, filters=f), MEETING_COLUMNS, _("Rapat")
-    )
-
-
-def _export(request, name: str, qs, columns, sheet: str):
-    rows = qs.iterator(chunk_size=2000)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(name, rows, columns, sheet_title=sheet)
-    return csv_response(name, rows, columns)
-
-
 def _meeting_initial(meeting) -> dict:
     initial = {name: getattr(meeting, name) for name in MeetingForm.SERVICE_FIELDS}
     initial.update(
@@ -150,57 +128,65 @@ def _meeting_initial(meeting) -> dict:
         agency=meeting.agency_id,
         co_organisers=list(meeting.co_organisers.values_list("pk", flat=True)),
     )
-    return VersionedForm.loaded_from(meeting, initial)
+    return initial
 
 
-@login_required
-def meeting_form(request, pk: int | None = None):
-    actor = actor_for_request(request)
-    meeting = None
-    if pk is None:
-        require(actor, Action.CREATE, Area.COORDINATION)
-    else:
-        meeting = selectors.meeting_get(actor=actor, pk=pk)
-        if not services.can_edit_meeting(actor, meeting):
-            raise AccessDenied(_("Hanya penyelenggara rapat yang dapat mengubahnya."))
-    if request.method == "POST":
-        form = MeetingForm(request.POST)
-        if meeting is not None:
-            form.fields["agency"].disabled = True
-        if form.is_valid():
-            cd = form.cleaned_data
-            data = {name: cd[name] for name in MeetingForm.SERVICE_FIELDS}
-            data["host_region_id"] = cd["host_region"].strip() or None
-            try:
-                if meeting is None:
-                    meeting = services.meeting_create(
-                        actor=actor, agency=cd.get("agency"), co_organisers=list(cd["co_organisers"]), **data
-                    )
-                else:
-                    services.meeting_update(
-                        actor=actor,
-                        meeting=meeting,
-                        co_organisers=list(cd["co_organisers"]),
-                        expected_version=form.expected_version,
-                        **data,
-                    )
-            except StaleVersion as error:
-                fresh = selectors.meeting_get(actor=actor, pk=pk)
-                form.show_conflict(error, fresh, _meeting_initial(fresh))
-            except DomainError as error:
-                if any(e.field == "host_region_id" for e in error.errors):
-                    form.add_error("host_region", _("Kode wilayah tidak dikenal."))
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("Rapat “%(title)s” tersimpan.") % {"title": meeting})
-                return redirect("web:meeting_detail", pk=meeting.pk)
-    else:
-        form = MeetingForm(initial=_meeting_initial(meeting) if meeting else {"agency": actor.agency_id})
-        if meeting is not None:
-            form.fields["agency"].disabled = True
-    title = _("Ubah rapat %(title)s") % {"title": meeting} if meeting else _("Rencanakan rapat")
-    back = reverse("web:meeting_detail", args=[meeting.pk]) if meeting else reverse("web:meeting_list")
-    return _form(request, form, title=title, back=back)
+def _meeting_save(form, actor: Actor, meeting):
+    cd = form.cleaned_data
+    data = {name: cd[name] for name in MeetingForm.SERVICE_FIELDS}
+    data["host_region_id"] = cd["host_region"].strip() or None
+    try:
+        if meeting is None:
+            return services.meeting_create(
+                actor=actor, agency=cd.get("agency"), co_organisers=list(cd["co_organisers"]), **data
+            )
+        services.meeting_update(
+            actor=actor,
+            meeting=meeting,
+            co_organisers=list(cd["co_organisers"]),
+            expected_version=form.expected_version,
+            **data,
+        )
+        return meeting
+    except DomainError as error:
+        # The service names the column; the form calls the field host_region.
+        if any(e.field == "host_region_id" for e in error.errors):
+            form.add_error("host_region", _("Kode wilayah tidak dikenal."))
+        raise
+
+
+MEETING = register(
+    RecordType(
+        key="meeting",
+        title=gettext_lazy("Rapat"),
+        slug="rapat",
+        area=Area.COORDINATION,
+        verified=False,
+        list_fn=selectors.meeting_list,
+        get_fn=selectors.meeting_get,
+        filter_set=MEETING_FILTERS,
+        template_dir="web/coordination",
+        list_template="web/coordination/meeting_list.html",
+        rows_template="web/coordination/_meeting_rows.html",
+        export_fn=_exporter("sentra-rapat", MEETING_COLUMNS),
+        form_class=MeetingForm,
+        form_template=FORM_TEMPLATE,
+        initial=_meeting_initial,
+        new_initial=lambda actor: {"agency": actor.agency_id},
+        may_edit=_owner_only(gettext_lazy("Hanya penyelenggara rapat yang dapat mengubahnya."))(
+            services.can_edit_meeting
+        ),
+        prepare_form=_agency_fixed(),
+        form_extra=_form_extra(
+            gettext_lazy("Rencanakan rapat"),
+            gettext_lazy("Ubah rapat %(title)s"),
+            "web:meeting_list",
+            "web:meeting_detail",
+        ),
+        save=_meeting_save,
+        saved_message=gettext_lazy("Rapat “%(name)s” tersimpan."),
+    )
+)
 
 
 @login_required
@@ -356,38 +342,6 @@ def my_follow_ups_context(actor, limit: int = 10) -> dict:
     }
 
 
-def _follow_up_filter(request) -> tuple[selectors.FollowUpFilter, FollowUpFilterForm]:
-    form = FollowUpFilterForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    f = selectors.FollowUpFilter(
-        q=(data.get("q") or "").strip(),
-        owner=data["owner"].pk if data.get("owner") else None,
-        region=(data.get("region") or "").strip(),
-        status=data.get("status") or "",
-        overdue={"1": True, "0": False}.get(data.get("overdue") or ""),
-    )
-    return f, form
-
-
-@login_required
-@require_GET
-def follow_up_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST, Area.COORDINATION)
-    f, form = _follow_up_filter(request)
-    return _list(
-        request,
-        "web/coordination/follow_up_list.html",
-        "web/coordination/_follow_up_rows.html",
-        selectors.follow_up_list(actor=actor, filters=f),
-        form=form,
-        filters=f,
-        export_url=reverse("web:follow_up_export"),
-        today=selectors.today(),
-    )
-
-
 FOLLOW_UP_COLUMNS = [
     Column("ID", lambda o: o.pk),
     Column("Rapat", lambda o: o.meeting.title),
@@ -405,14 +359,27 @@ FOLLOW_UP_COLUMNS = [
 ]
 
 
-@login_required
-@require_GET
-def follow_up_export(request):
-    actor = actor_for_request(request)
-    require(actor, Action.EXPORT, Area.COORDINATION)
-    f, _form = _follow_up_filter(request)
-    qs = selectors.follow_up_list(actor=actor, filters=f)
-    return _export(request, "sentra-tindak-lanjut", qs, FOLLOW_UP_COLUMNS, _("Tindak lanjut"))
+FOLLOW_UP = register(
+    RecordType(
+        key="follow_up",
+        title=gettext_lazy("Tindak lanjut"),
+        slug="tindak-lanjut",
+        area=Area.COORDINATION,
+        verified=False,
+        list_fn=selectors.follow_up_list,
+        get_fn=selectors.follow_up_get,
+        filter_set=FOLLOW_UP_FILTERS,
+        template_dir="web/coordination",
+        list_template="web/coordination/follow_up_list.html",
+        rows_template="web/coordination/_follow_up_rows.html",
+        list_extra=_today,
+        export_fn=_exporter("sentra-tindak-lanjut", FOLLOW_UP_COLUMNS),
+        # No form of its own: status, evidence and notes are posted on its page (follow_up_detail).
+        may_edit=_owner_only(gettext_lazy("Hanya instansi pemilik yang dapat memperbarui tindak lanjut."))(
+            services.can_update_follow_up
+        ),
+    )
+)
 
 
 def _follow_up_initial(follow_up) -> dict:
@@ -483,39 +450,6 @@ def follow_up_detail(request, pk: int):
 # --- agreements ----------------------------------------------------------------------------------------
 
 
-def _agreement_filter(request) -> tuple[selectors.AgreementFilter, AgreementFilterForm]:
-    form = AgreementFilterForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    f = selectors.AgreementFilter(
-        q=(data.get("q") or "").strip(),
-        kind=data.get("kind") or "",
-        status=data.get("status") or "",
-        region=(data.get("region") or "").strip(),
-        expiring_within_days=int(data["expiring"]) if data.get("expiring") else None,
-    )
-    return f, form
-
-
-@login_required
-@require_GET
-def agreement_list(request):
-    actor = actor_for_request(request)
-    require(actor, Action.LIST, Area.COORDINATION)
-    f, form = _agreement_filter(request)
-    return _list(
-        request,
-        "web/coordination/agreement_list.html",
-        "web/coordination/_agreement_rows.html",
-        selectors.agreement_list(actor=actor, filters=f),
-        form=form,
-        filters=f,
-        export_url=reverse("web:agreement_export"),
-        today=selectors.today(),
-        can_create=actor.can(Action.CREATE, Area.COORDINATION),
-    )
-
-
 AGREEMENT_COLUMNS = [
     Column("ID", lambda o: o.pk),
     Column("Jenis", lambda o: o.get_kind_display()),
@@ -531,23 +465,13 @@ AGREEMENT_COLUMNS = [
 ]
 
 
-@login_required
-@require_GET
-def agreement_export(request):
-    actor = actor_for_request(request)
-    require(actor, Action.EXPORT, Area.COORDINATION)
-    f, _form = _agreement_filter(request)
-    qs = selectors.agreement_list(actor=actor, filters=f)
-    return _export(request, "sentra-kerja-sama", qs, AGREEMENT_COLUMNS, _("Kerja sama"))
-
-
 def _agreement_initial(agreement) -> dict:
     initial = {name: getattr(agreement, name) for name in AgreementForm.SERVICE_FIELDS}
     initial.update(agency=agreement.agency_id, parent=agreement.parent_id or "")
-    return VersionedForm.loaded_from(agreement, initial)
+    return initial
 
 
-def _parent_choices(actor, form, agreement=None):
+def _parent_choices(form, actor, agreement=None):
     qs = Agreement.objects.filter(selectors.agreement_visible_q(actor)).order_by("title")
     if agreement is not None:
         qs = qs.exclude(pk=agreement.pk)
@@ -555,52 +479,52 @@ def _parent_choices(actor, form, agreement=None):
     return form
 
 
-@login_required
-def agreement_form(request, pk: int | None = None):
-    actor = actor_for_request(request)
-    agreement = None
-    if pk is None:
-        require(actor, Action.CREATE, Area.COORDINATION)
-    else:
-        agreement = selectors.agreement_get(actor=actor, pk=pk)
-        if not services.can_edit_agreement(actor, agreement):
-            raise AccessDenied(_("Hanya instansi pemilik kerja sama yang dapat mengubahnya."))
-    if request.method == "POST":
-        form = _parent_choices(actor, AgreementForm(request.POST), agreement)
-        if agreement is not None:
-            form.fields["agency"].disabled = True
-        if form.is_valid():
-            cd = form.cleaned_data
-            data = {name: cd[name] for name in AgreementForm.SERVICE_FIELDS}
-            data["funding"] = data["funding"] or ""
-            data["parent"] = Agreement.objects.filter(pk=cd["parent"]).first() if cd["parent"] else None
-            try:
-                if agreement is None:
-                    agreement = services.agreement_create(actor=actor, agency=cd.get("agency"), **data)
-                else:
-                    services.agreement_update(
-                        actor=actor, agreement=agreement, expected_version=form.expected_version, **data
-                    )
-            except StaleVersion as error:
-                fresh = selectors.agreement_get(actor=actor, pk=pk)
-                form.show_conflict(error, fresh, _agreement_initial(fresh))
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("Kerja sama “%(title)s” tersimpan.") % {"title": agreement})
-                return redirect("web:agreement_detail", pk=agreement.pk)
-    else:
-        initial = (
-            _agreement_initial(agreement) if agreement else {"agency": actor.agency_id, "status": "draft"}
-        )
-        form = _parent_choices(actor, AgreementForm(initial=initial), agreement)
-        if agreement is not None:
-            form.fields["agency"].disabled = True
-    title = _("Ubah kerja sama %(title)s") % {"title": agreement} if agreement else _("Catat kerja sama")
-    back = (
-        reverse("web:agreement_detail", args=[agreement.pk]) if agreement else reverse("web:agreement_list")
+def _agreement_save(form, actor: Actor, agreement):
+    cd = form.cleaned_data
+    data = {name: cd[name] for name in AgreementForm.SERVICE_FIELDS}
+    data["funding"] = data["funding"] or ""
+    data["parent"] = Agreement.objects.filter(pk=cd["parent"]).first() if cd["parent"] else None
+    if agreement is None:
+        return services.agreement_create(actor=actor, agency=cd.get("agency"), **data)
+    services.agreement_update(
+        actor=actor, agreement=agreement, expected_version=form.expected_version, **data
     )
-    return _form(request, form, title=title, back=back)
+    return agreement
+
+
+AGREEMENT = register(
+    RecordType(
+        key="agreement",
+        title=gettext_lazy("Kerja sama"),
+        slug="kerja-sama",
+        area=Area.COORDINATION,
+        verified=False,
+        list_fn=selectors.agreement_list,
+        get_fn=selectors.agreement_get,
+        filter_set=AGREEMENT_FILTERS,
+        template_dir="web/coordination",
+        list_template="web/coordination/agreement_list.html",
+        rows_template="web/coordination/_agreement_rows.html",
+        list_extra=_today,
+        export_fn=_exporter("sentra-kerja-sama", AGREEMENT_COLUMNS),
+        form_class=AgreementForm,
+        form_template=FORM_TEMPLATE,
+        initial=_agreement_initial,
+        new_initial=lambda actor: {"agency": actor.agency_id, "status": "draft"},
+        may_edit=_owner_only(gettext_lazy("Hanya instansi pemilik kerja sama yang dapat mengubahnya."))(
+            services.can_edit_agreement
+        ),
+        prepare_form=_agency_fixed(_parent_choices),
+        form_extra=_form_extra(
+            gettext_lazy("Catat kerja sama"),
+            gettext_lazy("Ubah kerja sama %(title)s"),
+            "web:agreement_list",
+            "web:agreement_detail",
+        ),
+        save=_agreement_save,
+        saved_message=gettext_lazy("Kerja sama “%(name)s” tersimpan."),
+    )
+)
 
 
 @login_required

@@ -141,7 +141,8 @@ def record_history(request, entity_key: str, pk: int):
 def _record_history(request, entity, actor, obj, status: int = 200):
     paginator = Paginator(history_for(actor=actor, obj=obj).select_related("batch", "user"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    can_restore = not obj.is_locked and allowed(actor, Action.RESTORE, obj)
+    # Records outside the verification steps (meetings, agreements) are never locked.
+    can_restore = not getattr(obj, "is_locked", False) and allowed(actor, Action.RESTORE, obj)
     events = [
         {
             "event": event,

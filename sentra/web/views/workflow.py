@@ -44,7 +44,7 @@ def _plan_list(list_fn):
 
 # The queue also lists plans and monthly realisation, which go through the same verification steps.
 QUEUE_ENTITIES = {
-    **ENTITIES,
+    **{key: entity for key, entity in ENTITIES.items() if entity.verified},  # not meetings, agreements
     "activity": Entity(
         key="activity",
         title=gettext_lazy("Kegiatan"),
