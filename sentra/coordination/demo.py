@@ -20,6 +20,15 @@ import random
 from django.db import transaction
 
 from sentra.accounts.scope import system_actor
+from sentra.agencies.demo import province_office
+from sentra.agencies.demo_facts import BALIKPAPAN_AGENCY as BALIKPAPAN
+from sentra.agencies.demo_facts import DEKRANAS_AGENCY as DEKRANAS
+from sentra.agencies.demo_facts import DEKRANASDA_KUTIM_AGENCY as DEKRANASDA_KUTIM
+from sentra.agencies.demo_facts import DISKOMINFO_KUTIM_AGENCY as DISKOMINFO_KUTIM
+from sentra.agencies.demo_facts import KALTARA_AGENCY as KALTARA
+from sentra.agencies.demo_facts import KALTIM_AGENCY as KALTIM
+from sentra.agencies.demo_facts import MINISTRY_AGENCY as MINISTRY
+from sentra.agencies.demo_facts import NTT_AGENCY as NTT
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.agencies.services import agency_get_or_create
 from sentra.core.demo import DemoContext, DemoReport
@@ -33,14 +42,6 @@ from .models import Agreement, Decision, Meeting, MeetingSeries
 WIB = dt.timezone(dt.timedelta(hours=7))  # Jakarta, Palembang
 WITA = dt.timezone(dt.timedelta(hours=8))  # Balikpapan, Banjarmasin, Tarakan, NTT
 
-MINISTRY = "Direktorat Jenderal IKMA, Kementerian Perindustrian"
-DEKRANAS = "Dewan Kerajinan Nasional"
-KALTIM = "Disperindagkop Provinsi Kalimantan Timur"
-KALTARA = "Disperindagkop Provinsi Kalimantan Utara"
-NTT = "Disperindag Provinsi Nusa Tenggara Timur"
-BALIKPAPAN = "Dinas Koperasi, UMKM dan Perindustrian Kota Balikpapan"
-DEKRANASDA_KUTIM = "Dekranasda Kabupaten Kutai Timur"
-DISKOMINFO_KUTIM = "Diskominfo Kabupaten Kutai Timur"
 SERIES_RAKORNAS = "Rakornas Dekon Ditjen IKMA"
 GENERATED_YEARS = (2024, 2025, 2026)
 
@@ -85,20 +86,6 @@ def _agencies(report: DemoReport) -> dict[str, Agency]:
             f"coordination: agencies not found (registry step first): {', '.join(missing)}"
         )
     return found
-
-
-def _province_office(province: Region) -> Agency:
-    office = (
-        Agency.objects.filter(kind=AgencyKind.PROVINCE_INDUSTRY, region_id=province.code)
-        .order_by("pk")
-        .first()
-    )
-    return office or agency_get_or_create(
-        name=f"Disperindag Provinsi {province.name}",
-        kind=AgencyKind.PROVINCE_INDUSTRY,
-        region_code=province.code,
-        short_name="Disperindag",
-    )
 
 
 def _meeting(actor, report: DemoReport, *, title: str, **data) -> Meeting | None:
@@ -555,7 +542,7 @@ def _generated(actor, rng: random.Random, report: DemoReport, size: str) -> None
     years = GENERATED_YEARS if size == "small" else (2022, 2023, *GENERATED_YEARS)
     today = selectors.today()
     for province in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"):
-        office = _province_office(province)
+        office = province_office(province)
         regencies = list(Region.objects.filter(parent_id=province.code).order_by("code"))
         for turn, year in enumerate(years):
             host = regencies[(turn + int(province.code)) % len(regencies)] if regencies else province

@@ -112,3 +112,25 @@ def demo_run(*, size: str = "small", seed: int = 2026, stdout: TextIO | None = N
         context.step = step.key
         _resolved(step.run)(context)
     return context.report
+
+
+# --- generic helpers every step may use -------------------------------------------------------------
+
+FIRST_NAMES = [
+    "Siti", "Sri", "Dewi", "Nur", "Ani", "Rina", "Wati", "Yuni", "Endang", "Sumiati", "Aminah",
+    "Fatimah", "Rahmawati", "Lestari", "Ratna", "Budi", "Agus", "Slamet", "Joko", "Bambang",
+    "Hendra", "Andi", "Rudi", "Wahyu", "Eko", "Dedi", "Ahmad", "Muhammad", "Yusuf", "Imam",
+    "Hasan", "Made", "Ketut", "Nyoman", "Wayan", "Putu", "Yohanes", "Maria", "Daeng", "Teuku",
+]  # fmt: skip
+LAST_NAMES = [
+    "Susanto", "Wijaya", "Hidayat", "Saputra", "Setiawan", "Kurniawan", "Pratama", "Santoso",
+    "Nugroho", "Rahman", "Hakim", "Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak",
+    "Sinaga", "Tanjung", "Manurung", "Gunawan", "Purnomo", "Wibowo", "Hartono", "Suryadi",
+    "Rahayu", "Handayani", "Yulianti", "Mulyani", "Pangaribuan", "Daulay", "Pasaribu", "Ginting",
+    "Tarigan", "Sembiring", "Nainggolan", "Latuconsina", "Mandagi", "Tambunan", "",
+]  # fmt: skip
+
+
+def person_name(rng: random.Random) -> str:
+    """An Indonesian person's name drawn from `rng` (two draws, always: the stream stays aligned)."""
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}".strip()

@@ -37,17 +37,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sentra.agencies.demo import demo_agencies_by_name, province_agencies
+from sentra.agencies.demo_facts import AGENCIES, MINISTRY_AGENCY, PPU, PPU_AGENCY
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
-from sentra.core.demo import DemoContext, DemoReport
+from sentra.audit.models import AuditAction, AuditEvent
+from sentra.audit.services import object_type
+from sentra.core.demo import DemoContext, DemoReport, person_name
+from sentra.regions.demo import PROVINCE_WEIGHTS
 from sentra.regions.models import Region
-from sentra.registry import demo_facts as facts
-from sentra.registry.demo import (
-    PROVINCE_WEIGHTS,
-    _demo_agencies_by_name,
-    _person,
-    _province_agencies,
-)
 from sentra.registry.models import Centre, CentreMembership
 
 from .choices import DIPA_SOURCES, AccountGroup, ActivityKind, FundingSource
@@ -417,7 +415,7 @@ class _Builder:
             funding_source=source,
             description=description,
             plan_reference=plan_reference,
-            officer_name=_person(self.officer_rng),
+            officer_name=person_name(self.officer_rng),
             start_date=dt.date(self.year, start, 1),
             end_date=dt.date(self.year, end, 28 if end == 2 else 30 if end != 12 else 31),
             **_verification(status, year=self.year - 1, month=12),
@@ -445,14 +443,22 @@ class _Builder:
 
 
 def _centre_pool(province: str) -> list[dict[str, Any]]:
-    """The province's demo centres, the real ones (demo_facts) first, with their members."""
-    real = {spec["name"] for spec in facts.PPU_CENTRES + facts.OTHER_CENTRES}
+    """The province's demo centres, the real ones first, with their members. The real ones are those
+    recorded through the registry's service, with their history (the generated ones are bulk-written
+    without): read from the database, not from the registry's demo facts."""
     centres = list(
         Centre.objects.filter(province_code=province)
         .order_by("pk")
         .values("pk", "name", "regency_code", "kbli_id")
     )
-    centres.sort(key=lambda c: (c["name"] not in real, c["pk"]))
+    real = set(
+        AuditEvent.objects.filter(
+            object_type=object_type(Centre),
+            action=AuditAction.CREATE,
+            object_id__in=[c["pk"] for c in centres],
+        ).values_list("object_id", flat=True)
+    )
+    centres.sort(key=lambda c: (c["pk"] not in real, c["pk"]))
     members: dict[int, list[int]] = {}
     for centre_id, enterprise_id in (
         CentreMembership.objects.filter(centre_id__in=[c["pk"] for c in centres])
@@ -466,7 +472,7 @@ def _centre_pool(province: str) -> list[dict[str, Any]]:
 
 
 def _ministry(report: DemoReport) -> Agency:
-    name, short_name, kind, _place, _level = next(a for a in facts.AGENCIES if a[0] == facts.MINISTRY_AGENCY)
+    name, short_name, kind, _place, _level = next(a for a in AGENCIES if a[0] == MINISTRY_AGENCY)
     before = Agency.objects.count()
     agency = agency_get_or_create(name=name, kind=kind, region_code=None, short_name=short_name)
     report.created["agencies"] += Agency.objects.count() - before
@@ -570,7 +576,7 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
     provinces = list(
         Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", "name")
     )
-    owners = _province_agencies(_demo_agencies_by_name(), report)
+    owners = province_agencies(demo_agencies_by_name(), report)
     agencies = Agency.objects.in_bulk(list(owners.values()))
     others = [code for code, _ in provinces if code != "64"]
     lagging = set(rng.sample(others, 7))
@@ -643,8 +649,8 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
     allocation_total = sum(shares.values())
 
     # --- the demo regencies ----------------------------------------------------------------------------
-    ppu = Agency.objects.filter(name=facts.PPU_AGENCY).first() or _regency_agency(
-        facts.PPU_AGENCY, "Disperindag UKM PPU", facts.PPU, report
+    ppu = Agency.objects.filter(name=PPU_AGENCY).first() or _regency_agency(
+        PPU_AGENCY, "Disperindag UKM PPU", PPU, report
     )
     if ppu is not None:
         programmes.extend(_ppu(b, ppu, kaltim_centres))

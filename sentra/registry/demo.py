@@ -26,12 +26,15 @@ from django.utils import timezone
 
 from sentra.accounts.models import Profile
 from sentra.accounts.scope import Channel, system_actor
+from sentra.agencies.demo import demo_agencies_by_name, province_agencies
+from sentra.agencies.demo_facts import AGENCIES
 from sentra.agencies.models import Agency
 from sentra.agencies.services import agency_get_or_create
 from sentra.audit.models import AuditAction, AuditEvent
 from sentra.audit.services import diff, object_type, record_change, snapshot
-from sentra.core.demo import DemoContext, DemoReport
+from sentra.core.demo import DemoContext, DemoReport, person_name
 from sentra.core.imports import insert_many, sqlite_page_cache
+from sentra.regions.demo import PROVINCE_WEIGHTS
 from sentra.regions.services import DATA_DIR, reference_is_loaded, reference_load
 
 from . import demo_facts as facts
@@ -53,16 +56,6 @@ REBUILD_INDEXES_FROM = 1_000_000
 LOAD_CACHE_KIB = 262_144  # page cache (SQLite) / sort memory (PostgreSQL) while loading and indexing
 REAL_MEMBERS_PER_CENTRE = 6
 
-# Share of IKM units per province, in percent. Java's three big provinces are BPS IMK 2022
-# (Jateng 20.6, Jatim 20.2, Jabar 15.4) and Java's total 62.2 (Kemenperin, Aug 2022); the split of
-# the rest is a rough guess by population and known craft centres, for demo purposes only.
-PROVINCE_WEIGHTS: dict[str, float] = {
-    "33": 20.6, "35": 20.2, "32": 15.4, "31": 2.0, "34": 2.3, "36": 1.7,  # Java: 62.2
-    "11": 2.0, "12": 3.6, "13": 2.5, "14": 1.2, "15": 1.0, "16": 2.0, "17": 0.5, "18": 2.5,
-    "19": 0.4, "21": 0.4, "51": 2.6, "52": 3.0, "53": 2.5, "61": 1.5, "62": 0.6, "63": 1.6,
-    "64": 0.8, "65": 0.2, "71": 0.8, "72": 1.0, "73": 3.5, "74": 1.0, "75": 0.6, "76": 0.5,
-    "81": 0.4, "82": 0.3, "91": 0.15, "92": 0.15, "93": 0.1, "94": 0.1, "95": 0.1, "96": 0.1,
-}  # fmt: skip
 JAVA = frozenset({"31", "32", "33", "34", "35", "36"})
 
 # (KBLI 2020, weight %, product word for names, commodity of a sentra). Food ≈ 37 % and
@@ -110,19 +103,6 @@ BUSINESS_WORDS = [
     "Sinar", "Cahaya", "Tunas", "Mekar", "Rukun", "Amanah", "Nusantara", "Bintang", "Sumber Jaya",
     "Kencana", "Mitra", "Sakinah", "Al Hikmah", "Rejeki", "Melati", "Mawar", "Anggrek", "Kenanga",
 ]  # fmt: skip
-FIRST_NAMES = [
-    "Siti", "Sri", "Dewi", "Nur", "Ani", "Rina", "Wati", "Yuni", "Endang", "Sumiati", "Aminah",
-    "Fatimah", "Rahmawati", "Lestari", "Ratna", "Budi", "Agus", "Slamet", "Joko", "Bambang",
-    "Hendra", "Andi", "Rudi", "Wahyu", "Eko", "Dedi", "Ahmad", "Muhammad", "Yusuf", "Imam",
-    "Hasan", "Made", "Ketut", "Nyoman", "Wayan", "Putu", "Yohanes", "Maria", "Daeng", "Teuku",
-]  # fmt: skip
-LAST_NAMES = [
-    "Susanto", "Wijaya", "Hidayat", "Saputra", "Setiawan", "Kurniawan", "Pratama", "Santoso",
-    "Nugroho", "Rahman", "Hakim", "Siregar", "Nasution", "Lubis", "Harahap", "Simanjuntak",
-    "Sinaga", "Tanjung", "Manurung", "Gunawan", "Purnomo", "Wibowo", "Hartono", "Suryadi",
-    "Rahayu", "Handayani", "Yulianti", "Mulyani", "Pangaribuan", "Daulay", "Pasaribu", "Ginting",
-    "Tarigan", "Sembiring", "Nainggolan", "Latuconsina", "Mandagi", "Tambunan", "",
-]  # fmt: skip
 STREETS = [
     "Jl. Merdeka", "Jl. Pahlawan", "Jl. Sudirman", "Jl. Diponegoro", "Jl. Kartini", "Jl. Veteran",
     "Jl. Pemuda", "Jl. Masjid", "Jl. Pasar", "Jl. Raya", "Jl. Poros Desa", "Jl. Kenanga",
@@ -168,15 +148,11 @@ def _pick_workers(rng: random.Random) -> tuple[int, int]:
     return workers, investment
 
 
-def _person(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}".strip()
-
-
 def _enterprise_row(
     rng: random.Random, *, seed: int, index: int, village: tuple[str, str], kbli: tuple[str, float, str, str]
 ) -> dict[str, Any]:
     code, village_name = village
-    owner = _person(rng)
+    owner = person_name(rng)
     form = rng.choice(BUSINESS_FORMS)
     word = rng.choice(BUSINESS_WORDS) if rng.random() < 0.75 else owner.split()[0]
     workers, investment = _pick_workers(rng)
@@ -250,7 +226,7 @@ def demo_rows(*, enterprises: int, centres: int, seed: int) -> Iterator[tuple[st
                 "regency_code": village[0][:5],
                 "status": str(status),
                 "proposed_on": proposed_on,
-                "chair": _person(rng),
+                "chair": person_name(rng),
             },
         )
         for _ in range(min(rng.randint(5, 12), enterprises - index)):
@@ -289,7 +265,7 @@ def _resolve(text: str, *, level: int, report: DemoReport) -> str | None:
 
 def _demo_agencies(report: DemoReport) -> dict[str, Agency]:
     agencies: dict[str, Agency] = {}
-    for name, short_name, kind, place, level in facts.AGENCIES:
+    for name, short_name, kind, place, level in AGENCIES:
         region = _resolve(place, level=level, report=report) if place else None
         if place and region is None:
             continue  # reported; an agency placed at a guessed region would scope the wrong data
@@ -297,29 +273,6 @@ def _demo_agencies(report: DemoReport) -> dict[str, Agency]:
         agencies[name] = agency_get_or_create(name=name, kind=kind, region_code=region, short_name=short_name)
         report.created["agencies"] += Agency.objects.count() - before
     return agencies
-
-
-def _province_agencies(agencies: dict[str, Agency], report: DemoReport) -> dict[str, int]:
-    """The owner of generated records in each province: its real Disperindag(kop) where the facts
-    name one, else a generic provincial Disperindag."""
-    from sentra.regions.models import Region
-
-    owners = {a.region_id: a.pk for a in agencies.values() if a.kind == "province_industry" and a.region_id}
-    for province in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"):
-        if province.code not in owners:
-            agency = Agency.objects.filter(
-                name=f"Disperindag Provinsi {province.name}", region=province
-            ).first()
-            if agency is None:
-                agency = agency_get_or_create(
-                    name=f"Disperindag Provinsi {province.name}",
-                    kind="province_industry",
-                    region_code=province.code,
-                    short_name="Disperindag",
-                )
-                report.created["agencies"] += 1
-            owners[province.code] = agency.pk
-    return owners
 
 
 def _real_members(
@@ -521,7 +474,7 @@ def demo_generate(
             # queue in memory until COMMIT, and CREATE INDEX refuses to run while any is pending.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        owners = _province_agencies(_demo_agencies_by_name(), report)
+        owners = province_agencies(demo_agencies_by_name(), report)
         indexes = _EnterpriseIndexes() if rebuild else None
         if indexes:
             indexes.drop()
@@ -741,10 +694,6 @@ class _EnterpriseWriter:
             row["size_class"],
             row["status"],
         )
-
-
-def _demo_agencies_by_name() -> dict[str, Agency]:
-    return {a.name: a for a in Agency.objects.filter(name__in=[a[0] for a in facts.AGENCIES])}
 
 
 # Most demo data has passed verification; the rest fills every level's queue. Out of 20 records:

@@ -17,6 +17,16 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from sentra.agencies.demo_facts import (
+    BALIKPAPAN_AGENCY,
+    DEKRANASDA_KUTIM_AGENCY,
+    KALTARA_AGENCY,
+    KALTIM_AGENCY,
+    MINISTRY_AGENCY,
+    PPU,
+    PPU_AGENCY,
+)
+
 
 class Village(NamedTuple):
     """A village (desa/kelurahan) of a real sentra: its name, its kecamatan (None where none was
@@ -27,71 +37,7 @@ class Village(NamedTuple):
     code: str | None = None
 
 
-PPU = "Kabupaten Penajam Paser Utara"
-
-# (name, short name, AgencyKind value, place as reported or None for a national body, region level)
-AGENCIES: list[tuple[str, str, str, str | None, int | None]] = [
-    ("Direktorat Jenderal IKMA, Kementerian Perindustrian", "Ditjen IKMA", "ministry", None, None),
-    ("Dewan Kerajinan Nasional", "Dekranas", "dekranas", None, None),
-    (
-        "Disperindagkop Provinsi Kalimantan Timur",
-        "Disperindagkop Kaltim",
-        "province_industry",
-        "Provinsi Kalimantan Timur",
-        1,
-    ),
-    (
-        "Disperindagkop Provinsi Kalimantan Utara",
-        "Disperindagkop Kaltara",
-        "province_industry",
-        "Provinsi Kalimantan Utara",
-        1,
-    ),
-    (
-        "Disperindag Provinsi Nusa Tenggara Timur",
-        "Disperindag NTT",
-        "province_industry",
-        "Provinsi Nusa Tenggara Timur",
-        1,
-    ),
-    (
-        "Dinas Perindustrian, Perdagangan dan UKM Kab. Penajam Paser Utara",
-        "Disperindag UKM PPU",
-        "regency_industry",
-        PPU,
-        2,
-    ),
-    ("DPMD Kabupaten Penajam Paser Utara", "DPMD PPU", "dpmd", PPU, 2),
-    (
-        "Dinas Pariwisata dan Kebudayaan Kabupaten Penajam Paser Utara",
-        "Disparbud PPU",
-        "tourism",
-        PPU,
-        2,
-    ),
-    ("Bapelitbang Kabupaten Penajam Paser Utara", "Bapelitbang PPU", "planning", PPU, 2),
-    (
-        "Dekranasda Kabupaten Kutai Timur",
-        "Dekranasda Kutim",
-        "dekranas",
-        "Kabupaten Kutai Timur",
-        2,
-    ),
-    ("Diskominfo Kabupaten Kutai Timur", "Diskominfo Kutim", "communications", "Kabupaten Kutai Timur", 2),
-    # The city's industry office, which runs the Somber sentra (dkumkmp.balikpapan.go.id).
-    (
-        "Dinas Koperasi, UMKM dan Perindustrian Kota Balikpapan",
-        "DKUMKMP Balikpapan",
-        "regency_industry",
-        "Kota Balikpapan",
-        2,
-    ),
-]
-
-PPU_AGENCY = "Dinas Perindustrian, Perdagangan dan UKM Kab. Penajam Paser Utara"
-KALTARA_AGENCY = "Disperindagkop Provinsi Kalimantan Utara"
-KALTIM_AGENCY = "Disperindagkop Provinsi Kalimantan Timur"
-BALIKPAPAN_AGENCY = "Dinas Koperasi, UMKM dan Perindustrian Kota Balikpapan"
+# The agencies are the agencies app's (sentra/agencies/demo_facts.py), shared with every demo step.
 
 PPU_DECREE = {
     "place": PPU,
@@ -251,8 +197,6 @@ OTHER_CENTRES: list[dict] = [
     },
 ]
 
-MINISTRY_AGENCY = "Direktorat Jenderal IKMA, Kementerian Perindustrian"
-
 # persona → (username, agency name; None for the superuser)
 PERSONAS: list[tuple[str, str, str | None]] = [
     ("Kementerian (Ditjen IKMA)", "kemenperin", MINISTRY_AGENCY),
@@ -260,7 +204,7 @@ PERSONAS: list[tuple[str, str, str | None]] = [
     ("Provinsi (Disperindagkop Kaltim)", "disperindag.kaltim", KALTIM_AGENCY),
     ("Kabupaten (Dinas PPU)", "dinas.ppu", PPU_AGENCY),
     ("Pendamping TPL-IKM (PPU)", "tpl.ppu", PPU_AGENCY),
-    ("Dekranasda Kutai Timur", "dekranasda.kutim", "Dekranasda Kabupaten Kutai Timur"),
+    ("Dekranasda Kutai Timur", "dekranasda.kutim", DEKRANASDA_KUTIM_AGENCY),
     ("Administrator (superuser)", "admin", None),
 ]
 # username → role (accounts.models.Role); the province officer also administers its users

@@ -134,6 +134,72 @@ def test_the_check_catches_what_it_must(app, relative, source, broken):
     assert verdicts and any(verdicts) == broken
 
 
+def demo_module(dotted: str) -> tuple[str, str] | None:
+    """(app, module) when `dotted` names a demo module of a domain app (`sentra.<app>.demo` or
+    `sentra.<app>.demo_*`, also when a name is imported from it), else None."""
+    parts = dotted.split(".")
+    if len(parts) >= 3 and parts[0] == "sentra" and parts[1] in domains():
+        if parts[2] == "demo" or parts[2].startswith("demo_"):
+            return parts[1], parts[2]
+    return None
+
+
+def imported_modules(source: str, module: str) -> list[tuple[int, str]]:
+    """(line, dotted name) for every sentra module a module's source imports, relative imports resolved;
+    `from sentra.x import y` gives both `sentra.x` and `sentra.x.y` (y may be a module)."""
+    found = []
+    package = module.split(".")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level] if node.level else []
+            parent = ".".join([*base, node.module] if node.module else base)
+            found.append((node.lineno, parent))
+            found.extend((node.lineno, f"{parent}.{alias.name}") for alias in node.names)
+    return [(line, name) for line, name in found if name.startswith("sentra.")]
+
+
+def demo_imports_of(app: str, module: str, source: str) -> list[str]:
+    """Another domain's demo modules a module of `app` imports: each domain's demo step reads what the
+    earlier steps wrote from the database and shares helpers through agencies, regions or core."""
+    found = []
+    for line, name in imported_modules(source, module):
+        target = demo_module(name)
+        if target and target[0] != app:
+            found.append(f"{module}:{line} imports sentra.{target[0]}.{target[1]}")
+    return sorted(set(found))
+
+
+def test_no_domain_imports_another_domains_demo():
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if len(relative.parts) < 2 or relative.parts[0] not in domains() or "tests" in relative.parts:
+            continue
+        module = ".".join(("sentra", *relative.with_suffix("").parts))
+        problems += demo_imports_of(relative.parts[0], module, path.read_text(encoding="utf-8"))
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "broken"),
+    [
+        ("sentra.programmes.demo", "from sentra.registry.demo import _person", True),
+        ("sentra.programmes.demo", "from sentra.registry import demo_facts as facts", True),
+        ("sentra.coordination.demo", "def f():\n    import sentra.registry.demo\n", True),
+        ("sentra.coordination.services", "from ..programmes.demo import demo_fiscal_year", True),
+        ("sentra.programmes.demo", "from sentra.agencies.demo import province_agencies", False),
+        ("sentra.programmes.demo", "from sentra.core.demo import person_name", False),
+        ("sentra.programmes.demo", "from sentra.regions.demo import PROVINCE_WEIGHTS", False),
+        ("sentra.registry.demo", "from . import demo_facts as facts", False),
+        ("sentra.programmes.demo", "from sentra.registry.models import Centre", False),
+    ],
+)
+def test_the_demo_check_catches_what_it_must(module, source, broken):
+    assert bool(demo_imports_of(module.split(".")[1], module, source)) == broken
+
+
 def test_relative_imports_are_resolved():
     assert imported_apps("from ..registry import models", "sentra.audit.services") == [(1, "registry")]
     assert imported_apps("from . import scope", "sentra.accounts.views") == [(1, "accounts")]
