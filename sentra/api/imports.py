@@ -126,18 +126,22 @@ def template(request, kind: Text, fmt: Text):
 
 @router.post(
     "/{kind}",
-    response={200: JobOut, 202: JobOut, 404: MessageOut, 422: ValidationErrorOut, **REFUSED},
+    response={200: JobOut, 202: JobOut, 400: ApiError, 404: MessageOut, 422: ValidationErrorOut, **REFUSED},
     summary="Impor IKM, sentra, realisasi atau penerima manfaat kegiatan dari CSV/XLSX",
     description=(
         "Uji coba kecuali commit=true. Berkas besar diproses di latar: jawaban 202 dengan id pekerjaan. "
-        "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked."
+        "Baris di luar wilayah kerja pemanggil bergalat out_of_scope; data terkunci bergalat locked. "
+        "target: ID data tujuan untuk jenis yang diimpor ke satu data (participants: ID rapat; 404 bila "
+        "rapat tidak dapat Anda lihat, 403 bila Anda bukan penyelenggaranya; 400 target_unsupported "
+        "untuk jenis lain)."
     ),
 )
-def upload(request, kind: Text, file: File[UploadedFile], commit: bool = False):
+def upload(request, kind: Text, file: File[UploadedFile], commit: bool = False, target: Id | None = None):
     if not is_import_kind(kind):
         return _unknown_kind()
     actor = actor_for_request(request, channel=Channel.IMPORT)
-    job = import_upload(kind=kind, upload=file, commit=commit, actor=actor, user=request.user)
+    # A target for a kind that takes none: DomainError target_unsupported, a 400 like any broken rule.
+    job = import_upload(kind=kind, upload=file, commit=commit, actor=actor, user=request.user, target=target)
     return Status(200 if job.is_finished else 202, _job_out(job))
 
 

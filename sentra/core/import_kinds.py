@@ -189,6 +189,12 @@ def _target(actor: Actor, kind: ImportKind, target: int | str | None) -> Any:
     return rule(actor, pk)
 
 
+def import_target(*, kind: str, actor: Actor, target: int | str | None) -> Any:
+    """The record a file of `kind` would be imported into, for a page that names it (None when none
+    was named); raises as import_file does (NotFound, AccessDenied, DomainError `target_unsupported`)."""
+    return _target(actor, import_kind(kind), target)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Importing a file
 

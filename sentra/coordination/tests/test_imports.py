@@ -484,3 +484,51 @@ def test_a_completion_date_needs_the_done_status(follow_ups, belu_officer, csv_f
     )
     report = import_file(kind="follow-ups", path=csv_file(text), actor=belu_officer)
     assert codes(report.errors) == [(2, "completed_without_done"), (3, "completed_in_future")]
+
+
+# --- from the meeting's page and the API -----------------------------------------------------------
+
+
+def test_the_meeting_page_leads_to_an_upload_into_that_meeting(
+    client, meeting, organiser, belu, attendance_file
+):
+    from django.urls import reverse
+
+    client.force_login(organiser)
+    page = client.get(reverse("web:meeting_detail", args=[meeting.pk])).content.decode()
+    link = f"{reverse('web:import_upload')}?kind=participants&amp;target={meeting.pk}"
+    assert "Impor daftar hadir" in page and link in page
+    upload = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'id="import-target"' in upload and meeting.title in upload
+    assert f'name="target" value="{meeting.pk}"' in upload
+    with attendance_file(MESSY_ROWS).open("rb") as handle:
+        response = client.post(
+            reverse("web:import_upload"),
+            {"kind": "participants", "target": meeting.pk, "file": handle, "action": "commit"},
+        )
+    assert response.status_code == 302 and meeting.participants.count() == 4
+    # Invited, not organising: 403; outside the meeting's readers: 404.
+    client.force_login(persona(Role.REGENCY_OFFICER, agency=belu))
+    assert client.get(link.replace("&amp;", "&")).status_code == 403
+    client.force_login(
+        persona(Role.PROVINCE_OFFICER, agency=AgencyFactory(name="Disperindag Kaltim", region_id="64"))
+    )
+    assert client.get(link.replace("&amp;", "&")).status_code == 404
+
+
+def test_the_api_imports_an_attendance_list_into_its_target(client, meeting, organiser, attendance_file):
+    client.force_login(organiser)
+    with attendance_file(MESSY_ROWS).open("rb") as handle:
+        response = client.post(
+            f"/api/v1/imports/participants?commit=true&target={meeting.pk}", {"file": handle}
+        )
+    assert response.status_code == 200, response.content
+    report = response.json()["report"]
+    assert report["committed"] and report["created"] == 4
+    assert [w["code"] for w in report["warnings"]] == ["walk_in", "duplicate_row", "walk_in"]
+    with attendance_file(MESSY_ROWS).open("rb") as handle:
+        response = client.post("/api/v1/imports/participants?target=999999", {"file": handle})
+    assert response.status_code == 404
+    with attendance_file(MESSY_ROWS).open("rb") as handle:
+        response = client.post(f"/api/v1/imports/follow-ups?target={meeting.pk}", {"file": handle})
+    assert response.status_code == 400 and response.json()["code"] == "target_unsupported"

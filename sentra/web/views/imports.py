@@ -29,6 +29,7 @@ from sentra.core.import_kinds import (
     import_kind_label,
     import_kinds,
     import_rollback,
+    import_target,
     import_upload,
     is_import_kind,
     template_file,
@@ -54,6 +55,9 @@ def kind_choices() -> list[tuple[str, str]]:
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis data"), widget=forms.RadioSelect, initial="enterprises")
     file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    # The record the file goes into, for kinds imported into one (a meeting's attendance list), set by
+    # the link on that record's page ("Impor daftar hadir").
+    target = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +70,18 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     actor = actor_for_request(request, channel=Channel.IMPORT)
     require(actor, Action.IMPORT)
     initial = {"kind": request.GET["kind"]} if is_import_kind(request.GET.get("kind", "")) else None
+    # A kind imported into one record (a meeting) names it: 404 when the user may not see it, 403 when
+    # they may not change it, before any upload.
+    kind = request.POST.get("kind") or request.GET.get("kind", "")
+    target_id = request.POST.get("target") or request.GET.get("target") or None
+    target = None
+    if target_id and is_import_kind(kind):
+        try:
+            target = import_target(kind=kind, actor=actor, target=target_id)
+        except DomainError:  # a target for a kind that takes none: the plain upload page
+            target = None
+    if initial is not None and target is not None:
+        initial["target"] = target.pk
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         job = import_upload(
@@ -74,9 +90,11 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
             commit=request.POST.get("action") == "commit",
             actor=actor,
             user=request.user,
+            target=target.pk if target is not None else None,
         )
         return redirect("web:import_job", job_id=job.pk)
-    return render(request, "web/imports/upload.html", {"form": form, "kinds": kind_choices()})
+    context = {"form": form, "kinds": kind_choices(), "target": target}
+    return render(request, "web/imports/upload.html", context)
 
 
 def _job_or_404(request: HttpRequest, job_id: int):
