@@ -3,16 +3,24 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentra.settings")
 
 app = Celery("sentra")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["sentra.core"])
+app.autodiscover_tasks(["sentra.core", "sentra.coordination"])
 
 # `celery -A sentra beat`: end the jobs whose worker died (a heartbeat older than
 # SENTRA_JOB_STALE_SECONDS), also when nobody opens their page. Without a broker, run
 # `sentra jobs sweep` from cron instead.
+# Coordination's reminders and weekly digest once a day at 07:00 WIB (crontab reads the app's
+# timezone, Django's TIME_ZONE Asia/Jakarta); each is sent once however often it runs. Without a
+# broker, `sentra digest` from cron.
 app.conf.beat_schedule = {
     "sentra-jobs-sweep": {"task": "sentra.core.sweep_jobs", "schedule": 60.0},
+    "sentra-coordination-reminders": {
+        "task": "sentra.coordination.send_reminders_and_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

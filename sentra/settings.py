@@ -265,6 +265,18 @@ SENTRA_BEHIND_PROXY = envbool("SENTRA_BEHIND_PROXY", "false")
 if SENTRA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# E-mail (the weekly follow-up digest, coordination/reminders.py): printed to the console unless a
+# backend is configured (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST).
+# SENTRA_BASE_URL makes the links in an e-mail absolute (no request to take the host from).
+EMAIL_BACKEND = os.getenv("SENTRA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("SENTRA_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("SENTRA_EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("SENTRA_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("SENTRA_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("SENTRA_EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = os.getenv("SENTRA_DEFAULT_FROM_EMAIL", "Sentra <sentra@localhost>")
+SENTRA_BASE_URL = os.getenv("SENTRA_BASE_URL", "http://localhost:8000").rstrip("/")
+
 # Background jobs: in-process threads by default; Celery workers when a broker is configured.
 SENTRA_BROKER_URL = os.getenv("SENTRA_BROKER_URL", "")
 CELERY_BROKER_URL = SENTRA_BROKER_URL or "memory://"
