@@ -4,6 +4,7 @@ from django.urls import path
 
 from .generic import record_urls
 from .views import coordination as v
+from .views import coordination_programmes as prog
 
 urlpatterns = [
     # List, export, form, history and restore from web/generic.py; the detail page is the view's own.
@@ -16,4 +17,13 @@ urlpatterns = [
     path("rapat/<int:pk>/bawa-tindak-lanjut/", v.meeting_carry_over, name="meeting_carry_over"),
     *record_urls("tindak-lanjut", "follow_up", detail=v.follow_up_detail),
     *record_urls("kerja-sama", "agreement", detail=v.agreement_detail),
+    # National programmes cascaded to the regions (issue 15 §6), views/coordination_programmes.py.
+    path("program-nasional/", prog.programme_list, name="programme_list"),
+    path("program-nasional/baru/", prog.programme_form, name="programme_create"),
+    path("program-nasional/<int:pk>/", prog.programme_detail, name="programme_detail"),
+    path("program-nasional/<int:pk>/ubah/", prog.programme_form, name="programme_edit"),
+    path("program-nasional/<int:pk>/teruskan/", prog.programme_send, name="programme_send"),
+    path("program-nasional/<int:pk>/ekspor/", prog.programme_export, name="programme_export"),
+    path("program-nasional/<int:pk>/peta/", prog.programme_map, name="programme_map"),
+    path("adopsi/<int:pk>/", prog.adoption_detail, name="adoption_detail"),
 ]
