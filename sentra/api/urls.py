@@ -5,7 +5,16 @@ from django.utils.translation import gettext as _
 
 from sentra.core.errors import DomainError, StaleVersion
 
-from . import coordination, coordination_programmes, imports, programmes, regions, registry, workflow
+from . import (
+    coordination,
+    coordination_calendar,
+    coordination_programmes,
+    imports,
+    programmes,
+    regions,
+    registry,
+    workflow,
+)
 from .auth import api_auth
 from .openapi import SentraAPI
 
@@ -64,3 +73,4 @@ api.add_router("/imports", imports.router)
 api.add_router("/", programmes.router)
 api.add_router("/", coordination.router)
 api.add_router("/", coordination_programmes.router)
+api.add_router("/", coordination_calendar.router)

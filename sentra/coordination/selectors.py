@@ -22,14 +22,24 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, region_q, require, within_region_q
-from sentra.core.errors import NotFound
+from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.regions.selectors import region_filter_q
 
 from .choices import FOLLOW_UP_PENDING, AgreementStatus
-from .models import Agreement, AgreementParty, FollowUp, Invitation, Meeting, MeetingSeries, Participant
+from .models import (
+    Agreement,
+    AgreementParty,
+    CalendarFeed,
+    FollowUp,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Participant,
+)
 
 
 def today() -> dt.date:
@@ -375,3 +385,83 @@ def agreement_chain(*, actor: Actor, agreement: Agreement) -> list[Agreement]:
 
     walk(root, 0)
     return chain
+
+
+# --- calendar ------------------------------------------------------------------------------------------
+
+# What a calendar address (iCal feed) carries: a year back and two ahead, so that a calendar client
+# polling every few minutes reads a bounded number of meetings whatever the archive holds.
+FEED_DAYS_BACK = 365
+FEED_DAYS_AHEAD = 730
+# The longest span one request may ask for (API `from`/`to`): the feed's own window.
+CALENDAR_MAX_DAYS = FEED_DAYS_BACK + FEED_DAYS_AHEAD + 1
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def calendar_range_check(start: dt.date, end: dt.date) -> None:
+    """A calendar is read over at least one day and at most CALENDAR_MAX_DAYS (errors on `to`)."""
+    if end <= start:
+        message = _("Tanggal akhir harus sesudah tanggal awal.")
+        raise DomainError(message, code="calendar_range_empty", errors=[FieldError("to", message, "invalid")])
+    if (end - start).days > CALENDAR_MAX_DAYS:
+        message = _("Rentang kalender paling panjang %(days)s hari.") % {"days": CALENDAR_MAX_DAYS}
+        raise DomainError(
+            message, code="calendar_range_too_long", errors=[FieldError("to", message, "invalid")]
+        )
+
+
+def calendar_meetings(
+    *, actor: Actor, start: dt.date, end: dt.date, region: str = "", kind: str = ""
+) -> QuerySet[Meeting]:
+    """The meetings the actor reads (meeting_list: the one scope rule) held at least partly on a day
+    from `start` up to, not including, `end` (Sentra's local days), earliest first."""
+    calendar_range_check(start, end)
+    qs = meeting_list(actor=actor, filters=MeetingFilter(kind=kind, region=region))
+    return (
+        qs.filter(starts_at__lt=_day_start(end), ends_at__gt=_day_start(start))
+        .prefetch_related("co_organisers")
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_upcoming(
+    *, actor: Actor, region: str = "", kind: str = "", past: bool = False
+) -> QuerySet[Meeting]:
+    """The calendar's list: meetings not yet over, soonest first; with `past`, those over, latest first."""
+    qs = meeting_list(actor=actor, filters=MeetingFilter(kind=kind, region=region))
+    now = timezone.now()
+    if past:
+        return qs.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    return qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+def calendar_feed_meetings(*, actor: Actor, on: dt.date | None = None) -> QuerySet[Meeting]:
+    """What a user's calendar address carries: their meetings from a year back to two years ahead."""
+    day = on or today()
+    return calendar_meetings(
+        actor=actor,
+        start=day - dt.timedelta(days=FEED_DAYS_BACK),
+        end=day + dt.timedelta(days=FEED_DAYS_AHEAD + 1),
+    )
+
+
+def calendar_feed_of(*, actor: Actor) -> CalendarFeed | None:
+    """The actor's own calendar address still in force (none: never made, or revoked)."""
+    if actor.user_id is None:
+        return None
+    return CalendarFeed.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).order_by("-pk").first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a calendar address names, if it still works: not revoked and its user still active.
+    The token is the credential (a calendar client cannot log in); None answers 404."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )

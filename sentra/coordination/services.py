@@ -21,9 +21,12 @@ the same transaction; nothing partial is written when a rule refuses.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +56,7 @@ from .models import (
     AgendaItem,
     Agreement,
     AgreementParty,
+    CalendarFeed,
     Decision,
     FollowUp,
     FollowUpNote,
@@ -697,3 +701,53 @@ def series_create(*, actor: Actor, name: str, kind: str, organiser: Agency | Non
     series = MeetingSeries(name=name, kind=kind, organiser=organiser)
     _save(actor, series)
     return series
+
+
+# --- calendar addresses (iCal feeds) -------------------------------------------------------------------
+
+# A calendar address is the user's own credential, not a domain record: creating and revoking it is
+# logged (the history of domain changes would otherwise keep the secret), and the CalendarFeed row
+# itself is kept with its creation and revocation times.
+calendar_log = logging.getLogger("sentra.coordination.calendar")
+# A calendar client polls every few minutes: its last use is written at most this often.
+FEED_USE_RESOLUTION = dt.timedelta(hours=1)
+
+
+def _require_calendar_owner(actor: Actor) -> None:
+    require(actor, Action.LIST, Area.COORDINATION)
+    if actor.user_id is None:
+        raise AccessDenied(_("Alamat kalender hanya untuk akun pengguna."))
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: Actor) -> CalendarFeed:
+    """A new secret calendar address for the actor; the one in force before stops working (404)."""
+    _require_calendar_owner(actor)
+    # Lock the user so that two clicks never leave two addresses in force.
+    get_user_model().objects.select_for_update().filter(pk=actor.user_id).first()
+    now = timezone.now()
+    renewed = CalendarFeed.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    feed = CalendarFeed.objects.create(user_id=actor.user_id, token=secrets.token_urlsafe(32))
+    calendar_log.info("calendar feed %s created by %s (%s earlier revoked)", feed.pk, actor.username, renewed)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: Actor) -> int:
+    """Cuts the actor's calendar address: it answers 404 from now on. Returns how many were cut."""
+    _require_calendar_owner(actor)
+    revoked = CalendarFeed.objects.filter(user_id=actor.user_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    calendar_log.info("calendar feeds of %s revoked: %s", actor.username, revoked)
+    return revoked
+
+
+def calendar_feed_used(feed: CalendarFeed) -> None:
+    """Notes that a calendar client read the address (shown on the subscription page)."""
+    now = timezone.now()
+    if feed.last_used_at is None or now - feed.last_used_at >= FEED_USE_RESOLUTION:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+        feed.last_used_at = now

@@ -71,6 +71,7 @@ GROUPS = (
                 "/koordinasi/kerja-sama/",
                 "coordination_list",
             ),
+            Entry(_("Kalender"), "web:calendar_month", "/koordinasi/kalender/", "coordination_list"),
         ),
     ),
     Group("facilitators", _("Pendamping"), ()),  # facilitators (part 4)

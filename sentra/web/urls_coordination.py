@@ -4,6 +4,7 @@ from django.urls import path
 
 from .generic import record_urls
 from .views import coordination as v
+from .views import coordination_calendar as cal
 from .views import coordination_programmes as prog
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("rapat/<int:pk>/tindak-lanjut/", v.meeting_follow_up, name="meeting_follow_up"),
     path("rapat/<int:pk>/status/", v.meeting_advance, name="meeting_advance"),
     path("rapat/<int:pk>/bawa-tindak-lanjut/", v.meeting_carry_over, name="meeting_carry_over"),
+    path("rapat/<int:pk>/kalender.ics", cal.meeting_ics, name="meeting_ics"),
     *record_urls("tindak-lanjut", "follow_up", detail=v.follow_up_detail),
     *record_urls("kerja-sama", "agreement", detail=v.agreement_detail),
     # National programmes cascaded to the regions (issue 15 §6), views/coordination_programmes.py.
@@ -26,4 +28,10 @@ urlpatterns = [
     path("program-nasional/<int:pk>/ekspor/", prog.programme_export, name="programme_export"),
     path("program-nasional/<int:pk>/peta/", prog.programme_map, name="programme_map"),
     path("adopsi/<int:pk>/", prog.adoption_detail, name="adoption_detail"),
+    path("kalender/", cal.calendar_month, name="calendar_month"),
+    path("kalender/daftar/", cal.calendar_list, name="calendar_list"),
+    path("kalender/langganan/", cal.calendar_subscription, name="calendar_subscription"),
+    path("kalender/langganan/baru/", cal.calendar_feed_create, name="calendar_feed_create"),
+    path("kalender/langganan/cabut/", cal.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("kalender/<str:token>.ics", cal.calendar_feed, name="calendar_feed"),
 ]
