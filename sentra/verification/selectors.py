@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from sentra.accounts.permissions import Action
@@ -35,6 +36,24 @@ def waiting_q(actor: Actor) -> Q:
 def queue(*, actor: Actor, qs: QuerySet) -> QuerySet:
     """`qs` must already be scoped to the actor (a registry selector's list)."""
     return qs.filter(waiting_q(actor))
+
+
+def waiting_count(querysets: list[QuerySet], *, cap: int) -> int:
+    """How many records the queues hold, each queue counted up to `cap` rows, in one query: the count
+    on "Verifikasi" is on every page, so one SELECT adds up a capped COUNT per record type instead of
+    one query per type (a UNION of LIMITed selects is refused by SQLite, hence the sum of scalar
+    subqueries). The querysets are already scoped and filtered to the actor's waiting statuses."""
+    if not querysets:
+        return 0
+    terms, params = [], []
+    for number, qs in enumerate(querysets):
+        capped = qs.order_by().values_list("pk", flat=True)[:cap]
+        sql, term_params = capped.query.get_compiler(using=capped.db).as_sql()
+        terms.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_{number})")
+        params.extend(term_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(terms), params)  # nosec B608: compiled querysets, params bound
+        return cursor.fetchone()[0]
 
 
 @dataclass

@@ -10,8 +10,8 @@ The actor is computed once per request (accounts.scope.actor_for_request caches 
 
 `verification_waiting`: for a role that checks others' work (verify or accept), how many records wait
 for its step in its region — the count on "Verifikasi" in the menu. Counted only when a template reads
-it, each type's count stopping at WAITING_CAP + 1 rows (the badge shows "99+"); 0 for other roles
-(a submitter's drafts are its own work list, not a queue addressed to it).
+it, each type's count stopping at WAITING_CAP + 1 rows (the badge shows "99+"), all types in one query;
+0 for other roles (a submitter's drafts are its own work list, not a queue addressed to it).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Permissions:
 def verification_waiting(request) -> int:
     """Records waiting for the user's checking step (verify or accept), over every queue type."""
     from sentra.registry.selectors import RegistryFilter
-    from sentra.verification.selectors import waiting_statuses
+    from sentra.verification.selectors import waiting_count, waiting_statuses
 
     from .views.workflow import QUEUE_ENTITIES
 
@@ -68,11 +68,11 @@ def verification_waiting(request) -> int:
         return 0
     if not waiting_statuses(actor):
         return 0
-    total = 0
-    for entity in QUEUE_ENTITIES.values():
-        records = entity.list_fn(actor=actor, filters=RegistryFilter(waiting=True)).order_by()
-        total += records[: WAITING_CAP + 1].count()
-    return total
+    queues = [
+        entity.list_fn(actor=actor, filters=RegistryFilter(waiting=True))
+        for entity in QUEUE_ENTITIES.values()
+    ]
+    return waiting_count(queues, cap=WAITING_CAP + 1)
 
 
 class LazyCount:

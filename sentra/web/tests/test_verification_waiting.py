@@ -90,3 +90,46 @@ def test_a_page_that_does_not_show_the_count_does_not_count(
     context = permissions(Request())
     with django_assert_max_num_queries(0):
         context["verification_waiting"]  # noqa: B018 - not evaluated until used
+
+
+def submitted_of_every_type(agency) -> None:
+    """Two IKM, a sentra, a plan activity and a month of realisation, all submitted in PPU."""
+    from sentra.programmes.tests.factories import ActivityFactory, RealisationFactory
+
+    for _ in range(2):
+        EnterpriseFactory(agency=agency, verification_status="submitted")
+    CentreFactory(agency=agency, verification_status="submitted")
+    ActivityFactory(agency=agency, verification_status="submitted")
+    RealisationFactory(activity=ActivityFactory(agency=agency), verification_status="submitted")
+
+
+def test_the_count_adds_up_every_queue_type(client, province_officer, regency_agency):
+    submitted_of_every_type(regency_agency)
+    assert waiting_for(client, province_officer) == 5
+
+
+def test_each_type_is_counted_up_to_the_cap(client, province_officer, regency_agency, monkeypatch):
+    monkeypatch.setattr("sentra.web.context_processors.WAITING_CAP", 1)  # each type stops at 2 rows
+    for _ in range(3):
+        EnterpriseFactory(agency=regency_agency, verification_status="submitted")
+        CentreFactory(agency=regency_agency, verification_status="submitted")
+    assert waiting_for(client, province_officer) == 4
+
+
+def test_the_count_costs_one_query_on_a_page(
+    client, province_officer, regency_agency, monkeypatch, django_assert_max_num_queries
+):
+    """The badge is on every page: one query for every queue type together, not one per type."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submitted_of_every_type(regency_agency)
+    client.force_login(province_officer)
+    client.get("/")  # sessions, caches and the like settle on the first request
+    with monkeypatch.context() as patched:
+        patched.setattr("sentra.web.context_processors.verification_waiting", lambda request: 0)
+        with CaptureQueriesContext(connection) as without_count:
+            client.get("/")
+    with django_assert_max_num_queries(len(without_count) + 1):
+        page = client.get("/").content.decode()
+    assert "nav-badge-waiting" in page and ">5<" in page.replace(" ", "")
