@@ -8,6 +8,7 @@ from sentra.core.errors import DomainError, StaleVersion
 from . import (
     coordination,
     coordination_calendar,
+    coordination_dashboard,
     coordination_programmes,
     imports,
     programmes,
@@ -71,6 +72,8 @@ api.add_router("/", workflow.history_router)
 api.add_router("/", workflow.notifications_router)
 api.add_router("/imports", imports.router)
 api.add_router("/", programmes.router)
+# Before the coordination router: "/follow-ups/summary" would otherwise match "/follow-ups/{follow_up_id}".
+api.add_router("/", coordination_dashboard.router)
 api.add_router("/", coordination.router)
 api.add_router("/", coordination_programmes.router)
 api.add_router("/", coordination_calendar.router)

@@ -60,6 +60,12 @@ GROUPS = (
                 _("Tindak lanjut"), "web:follow_up_list", "/koordinasi/tindak-lanjut/", "coordination_list"
             ),
             Entry(
+                _("Dasbor tindak lanjut"),
+                "web:follow_up_dashboard",
+                "/koordinasi/dasbor-tindak-lanjut/",
+                "coordination_list",
+            ),
+            Entry(
                 _("Program nasional"),
                 "web:programme_list",
                 "/koordinasi/program-nasional/",

@@ -5,9 +5,12 @@ from django.urls import path
 from .generic import record_urls
 from .views import coordination as v
 from .views import coordination_calendar as cal
+from .views import coordination_dashboard as dash
 from .views import coordination_programmes as prog
 
 urlpatterns = [
+    path("dasbor-tindak-lanjut/", dash.follow_up_dashboard, name="follow_up_dashboard"),
+    path("dasbor-tindak-lanjut/ekspor/", dash.follow_up_dashboard_export, name="follow_up_dashboard_export"),
     # List, export, form, history and restore from web/generic.py; the detail page is the view's own.
     *record_urls("rapat", "meeting", detail=v.meeting_detail),
     path("rapat/<int:pk>/undangan/", v.meeting_invite, name="meeting_invite"),

@@ -31,3 +31,19 @@ def main_menu(context) -> dict:
         return {"groups": [], "utilities": []}
     groups, utilities = menu(may, request.path)
     return {"groups": groups, "utilities": utilities}
+
+
+@register.simple_tag(takes_context=True)
+def my_follow_ups(context) -> dict:
+    """The badge on "Tindak lanjut": the follow-ups the user's agency owns and has still to do, and
+    how many are overdue (coordination.dashboard.my_follow_up_counts, one query), counted once per
+    request however often the menu asks."""
+    from sentra.accounts.scope import actor_for_request
+    from sentra.coordination.dashboard import my_follow_up_counts
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"pending": 0, "overdue": 0}
+    if not hasattr(request, "_sentra_my_follow_ups"):
+        request._sentra_my_follow_ups = my_follow_up_counts(actor=actor_for_request(request))
+    return request._sentra_my_follow_ups
