@@ -6,6 +6,7 @@ from .generic import record_urls
 from .views import coordination as v
 from .views import coordination_calendar as cal
 from .views import coordination_dashboard as dash
+from .views import coordination_documents as docs
 from .views import coordination_programmes as prog
 
 urlpatterns = [
@@ -20,6 +21,13 @@ urlpatterns = [
     path("rapat/<int:pk>/status/", v.meeting_advance, name="meeting_advance"),
     path("rapat/<int:pk>/bawa-tindak-lanjut/", v.meeting_carry_over, name="meeting_carry_over"),
     path("rapat/<int:pk>/kalender.ics", cal.meeting_ics, name="meeting_ics"),
+    path("rapat/<int:pk>/dokumen/", docs.meeting_document_add, name="meeting_document_add"),
+    path("rapat/<int:pk>/notulen.pdf", docs.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("rapat/<int:pk>/notulen.docx", docs.meeting_minutes_docx, name="meeting_minutes_docx"),
+    path("rapat/<int:pk>/daftar-hadir.pdf", docs.meeting_attendance_pdf, name="meeting_attendance_pdf"),
+    path("kerja-sama/<int:pk>/dokumen/", docs.agreement_document_add, name="agreement_document_add"),
+    path("dokumen/<int:pk>/", docs.document_file, name="document_file"),
+    path("dokumen/<int:pk>/hapus/", docs.document_delete, name="document_delete"),
     *record_urls("tindak-lanjut", "follow_up", detail=v.follow_up_detail),
     *record_urls("kerja-sama", "agreement", detail=v.agreement_detail),
     # National programmes cascaded to the regions (issue 15 §6), views/coordination_programmes.py.
