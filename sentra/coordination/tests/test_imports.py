@@ -532,3 +532,20 @@ def test_the_api_imports_an_attendance_list_into_its_target(client, meeting, org
     with attendance_file(MESSY_ROWS).open("rb") as handle:
         response = client.post(f"/api/v1/imports/follow-ups?target={meeting.pk}", {"file": handle})
     assert response.status_code == 400 and response.json()["code"] == "target_unsupported"
+
+
+def test_a_background_job_imports_into_the_meeting_its_upload_named(
+    meeting, organiser, attendance_file, tmp_path
+):
+    """A large upload runs as a job (core.jobs): the meeting travels in the job's parameters."""
+    import shutil
+
+    from sentra.core.import_kinds import run_import_job
+    from sentra.core.models import Job
+
+    path = tmp_path / "upload.bin"
+    shutil.copy(attendance_file(MESSY_ROWS), path)
+    params = {"kind": "participants", "commit": True, "path": str(path), "target": meeting.pk}
+    job = Job.objects.create(kind="import_participants", params=params, created_by=organiser)
+    result = run_import_job(job=job, params=params, progress=lambda done, total: None)
+    assert result["committed"] and result["created"] == 4 and meeting.participants.count() == 4
