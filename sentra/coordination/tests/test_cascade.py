@@ -4,6 +4,7 @@ the rules of a decision, the next national meeting's agenda, the API and the pag
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -183,7 +184,9 @@ def test_sending_is_audited(world):
     agencies, actors = world
     programme = send(actors, agencies)
     adoption = adoption_of(programme, agencies["kutim"])
-    assert AuditEvent.objects.filter(object_type="coordination.adoption", object_id=adoption.pk, action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="coordination.adoption", object_id=adoption.pk, action="create"
+    ).exists()
 
 
 # --- who reads what ----------------------------------------------------------------------------------
@@ -283,9 +286,9 @@ def test_a_regency_adopts_with_its_own_activities(world):
     assert adoption.status == "adopted"
     assert adoption.decided_on == dt.date(2026, 11, 16)
     assert list(adoption.activities.all()) == [training]
-    entry = AuditEvent.objects.filter(object_type="coordination.adoption", object_id=adoption.pk, action="update").latest(
-        "pk"
-    )
+    entry = AuditEvent.objects.filter(
+        object_type="coordination.adoption", object_id=adoption.pk, action="update"
+    ).latest("pk")
     assert "activities" in entry.changes
 
 
@@ -428,3 +431,167 @@ def test_a_provincial_rakor_carries_no_adoption_status(world):
     send(actors, agencies, presented_at=earlier)
     assert cascade.adoption_status_of(actor=actors["kaltim"], meeting=later) == []
     assert cascade.adoption_agenda(actor=actors["kaltim"], meeting=later) is None
+
+
+# --- the API -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_(client, world):
+    from django.contrib.auth import get_user_model
+
+    _agencies, actors = world
+
+    def call(who, method, url, data=None, **headers):
+        client.force_login(get_user_model().objects.get(pk=actors[who].user_id))
+        kwargs = {"content_type": "application/json", "data": json.dumps(data)} if data is not None else {}
+        return getattr(client, method)(f"/api/v1{url}", headers=headers, **kwargs)
+
+    return call
+
+
+def test_api_send_decide_and_read_per_scope(as_, world):
+    agencies, actors = world
+    rakernas = MeetingFactory(agency=agencies["dekranas"], kind="rakernas", title="Rakernas Dekranas 2022")
+    created = as_(
+        "dekranas",
+        "post",
+        "/national-programmes",
+        {"title": "Program Dekranas", "presented_at_id": rakernas.pk, "level": "regency", "send": True},
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["adoptions"] == {"total": 4, "pending": 4, "adopted": 0, "declined": 0}
+    assert body["sent_on"] == "2026-11-16" and body["fiscal_year"] == rakernas.fiscal_year
+    pk = body["id"]
+
+    listed = as_("kaltim", "get", f"/national-programmes/{pk}/adoptions?sort=-region")
+    assert [a["region"] for a in listed.json()["results"]] == ["64.09", "64.08", "64"]
+    assert as_("kaltim", "get", "/national-programmes").json()["results"][0]["adoptions"]["total"] == 3
+    kutim = next(a for a in listed.json()["results"] if a["region"] == "64.08")
+
+    refused = as_("kutim", "patch", f"/adoptions/{kutim['id']}", {"status": "adopted"})
+    assert refused.status_code == 400 and refused.json()["code"] == "adaptation_required"
+    foreign = ActivityFactory(agency=agencies["ppu"])
+    unknown = as_(
+        "kutim", "patch", f"/adoptions/{kutim['id']}", {"status": "adopted", "activities": [foreign.pk]}
+    )
+    assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_reference"
+    own = ActivityFactory(agency=agencies["kutim"])
+    stale = as_("kutim", "patch", f"/adoptions/{kutim['id']}", {"status": "adopted"}, **{"If-Match": '"99"'})
+    assert stale.status_code == 412
+    done = as_(
+        "kutim",
+        "patch",
+        f"/adoptions/{kutim['id']}",
+        {"status": "adopted", "activities": [own.pk], "funding": "grant"},
+        **{"If-Match": f'"{kutim["version"]}"'},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["activities"] == [own.pk] and done.headers["ETag"] == f'"{kutim["version"] + 1}"'
+    declined = as_("ppu", "get", f"/national-programmes/{pk}/adoptions?status=adopted").json()
+    assert declined["count"] == 0  # PPU sees its own adoption only
+    assert as_("ppu", "get", f"/adoptions/{kutim['id']}").status_code == 404
+    assert as_("kaltim", "patch", f"/adoptions/{kutim['id']}", {"status": "pending"}).status_code == 403
+    assert as_("kaltim", "get", f"/adoptions/{kutim['id']}").json()["status"] == "adopted"
+
+
+def test_api_only_national_agencies_send_and_a_programme_is_sent_once(as_, world):
+    agencies, actors = world
+    assert as_("kaltim", "post", "/national-programmes", {"title": "X"}).status_code == 403
+    draft = as_(
+        "ministry", "post", "/national-programmes", {"title": "Prioritas IKM 2026", "level": "province"}
+    )
+    pk = draft.json()["id"]
+    assert draft.json()["sent_on"] is None
+    assert as_("kaltim", "get", f"/national-programmes/{pk}").status_code == 404  # a draft is not sent yet
+    sent = as_("ministry", "patch", f"/national-programmes/{pk}", {"send": True})
+    assert sent.status_code == 200 and sent.json()["adoptions"]["total"] == 2
+    again = as_("ministry", "patch", f"/national-programmes/{pk}", {"send": True})
+    assert again.status_code == 400 and again.json()["code"] == "already_sent"
+    assert as_("kaltim", "get", f"/national-programmes/{pk}").status_code == 200
+    meeting_elsewhere = as_(
+        "ministry", "post", "/national-programmes", {"title": "Y", "presented_at_id": 2_000_000}
+    )
+    assert meeting_elsewhere.json()["code"] == "unknown_reference"
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def login(client, world):
+    from django.contrib.auth import get_user_model
+
+    _agencies, actors = world
+
+    def as_(who):
+        client.force_login(get_user_model().objects.get(pk=actors[who].user_id))
+        return client
+
+    return as_
+
+
+def test_pages_list_detail_export_map_and_decide(login, world):
+    from django.urls import reverse
+
+    agencies, actors = world
+    client = login("dekranas")
+    created = client.post(
+        reverse("web:programme_create"),
+        {"title": "Program Dekranas pelatihan perajin", "level": "regency", "send": "on"},
+    )
+    programme = NationalProgramme.objects.get()
+    assert created.status_code == 302 and programme.sent_on is not None
+
+    client = login("kaltim")
+    page = client.get(reverse("web:programme_list"), {"q": "perajin", "tahun": 2026, "status": "sent"})
+    assert "Program Dekranas pelatihan perajin" in page.content.decode()
+    detail = client.get(reverse("web:programme_detail", args=[programme.pk]), {"urut": "-region"})
+    html = detail.content.decode()
+    table = html[html.index('id="rows"') :]
+    assert table.index("Dinas Perindustrian PPU") < table.index("Disperindagkop Kaltim")
+    assert "Disperindag NTT" not in html  # another province's adoption
+    assert 'id="programme-map"' in html
+    csv = client.get(reverse("web:programme_export", args=[programme.pk]), {"status": "pending"})
+    rows = b"".join(csv.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 4 and rows[0].startswith("ID,Program,Kode wilayah")
+    xlsx = client.get(reverse("web:programme_export", args=[programme.pk]), {"format": "xlsx"})
+    assert xlsx.status_code == 200
+    shapes = json.loads(client.get(reverse("web:programme_map", args=[programme.pk])).content)
+    assert {f["properties"]["code"]: f["properties"]["status"] for f in shapes["features"]} == {
+        "64.08": "pending",
+        "64.09": "pending",
+    }
+    provinces = json.loads(
+        client.get(reverse("web:programme_map", args=[programme.pk]), {"peta": "province"}).content
+    )
+    assert [f["properties"]["code"] for f in provinces["features"]] == ["64"]
+
+    adoption = adoption_of(programme, agencies["kutim"])
+    assert login("kaltim").post(reverse("web:adoption_detail", args=[adoption.pk]), {}).status_code == 403
+    assert login("ppu").get(reverse("web:adoption_detail", args=[adoption.pk])).status_code == 404
+    client = login("kutim")
+    home = client.get(reverse("web:dashboard"))
+    form = client.get(reverse("web:adoption_detail", args=[adoption.pk]))
+    assert "Simpan keputusan" in form.content.decode()
+    refused = client.post(
+        reverse("web:adoption_detail", args=[adoption.pk]),
+        {"status": "declined", "version": adoption.version},
+    )
+    assert refused.status_code == 400
+    assert "Sebutkan alasan program tidak diadopsi." in refused.content.decode()
+    done = client.post(
+        reverse("web:adoption_detail", args=[adoption.pk]),
+        {"status": "declined", "decline_reason": "Belum ada perajin", "version": adoption.version},
+    )
+    assert done.status_code == 302
+    assert Adoption.objects.get(pk=adoption.pk).status == "declined"
+    assert home.status_code == 200
+
+
+def test_a_regional_user_cannot_open_the_programme_form(login, world):
+    from django.urls import reverse
+
+    assert login("kaltim").get(reverse("web:programme_create")).status_code == 403
+    assert login("dekranas").get(reverse("web:programme_create")).status_code == 200

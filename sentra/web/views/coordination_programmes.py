@@ -65,9 +65,13 @@ class AdoptionFilterForm(forms.Form):
         label=_l("Urutkan"),
         choices=[
             ("", _l("Wilayah")),
+            ("-region", _l("Wilayah (terbalik)")),
             ("status", _l("Status")),
+            ("-status", _l("Status (terbalik)")),
             ("agency", _l("Instansi")),
+            ("-agency", _l("Instansi (terbalik)")),
             ("-decided", _l("Terakhir diputuskan")),
+            ("decided", _l("Pertama diputuskan")),
         ],
         required=False,
     )
