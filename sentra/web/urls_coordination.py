@@ -39,6 +39,7 @@ urlpatterns = [
     path("program-nasional/<int:pk>/ekspor/", prog.programme_export, name="programme_export"),
     path("program-nasional/<int:pk>/peta/", prog.programme_map, name="programme_map"),
     path("adopsi/<int:pk>/", prog.adoption_detail, name="adoption_detail"),
+    path("rapat/<int:pk>/status-adopsi/", prog.meeting_adoption_agenda, name="meeting_adoption_agenda"),
     path("kalender/", cal.calendar_month, name="calendar_month"),
     path("kalender/daftar/", cal.calendar_list, name="calendar_list"),
     path("kalender/langganan/", cal.calendar_subscription, name="calendar_subscription"),

@@ -587,7 +587,8 @@ def test_pages_list_detail_export_map_and_decide(login, world):
     )
     assert done.status_code == 302
     assert Adoption.objects.get(pk=adoption.pk).status == "declined"
-    assert home.status_code == 200
+    assert "Program nasional menunggu keputusan" in home.content.decode()
+    assert "Program nasional menunggu keputusan" not in client.get(reverse("web:dashboard")).content.decode()
 
 
 def test_a_regional_user_cannot_open_the_programme_form(login, world):
@@ -595,3 +596,27 @@ def test_a_regional_user_cannot_open_the_programme_form(login, world):
 
     assert login("kaltim").get(reverse("web:programme_create")).status_code == 403
     assert login("dekranas").get(reverse("web:programme_create")).status_code == 200
+
+
+def test_the_next_national_meetings_page_shows_the_adoption_status_and_puts_it_on_the_agenda(login, world):
+    from django.urls import reverse
+
+    agencies, actors = world
+    rakernas_2022 = MeetingFactory(
+        agency=agencies["dekranas"],
+        kind="rakernas",
+        title="Rakernas Dekranas 2022",
+        starts_at=wib(2022, 9, 20, 9),
+    )
+    rakernas_2026 = MeetingFactory(
+        agency=agencies["dekranas"], kind="rakernas", title="Rakernas Dekranas 2026"
+    )
+    send(actors, agencies, presented_at=rakernas_2022, title="Program Dekranas 2022")
+    client = login("dekranas")
+    page = client.get(reverse("web:meeting_detail", args=[rakernas_2026.pk])).content.decode()
+    assert 'id="programme-status"' in page and "Program Dekranas 2022" in page
+    assert "Masukkan ke acara" in page
+    client.post(reverse("web:meeting_adoption_agenda", args=[rakernas_2026.pk]))
+    assert rakernas_2026.agendaitems.filter(title="Status adopsi program nasional").exists()
+    earlier = client.get(reverse("web:meeting_detail", args=[rakernas_2022.pk])).content.decode()
+    assert 'id="programme-status"' not in earlier

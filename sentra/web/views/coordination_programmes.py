@@ -462,3 +462,18 @@ def pending_adoptions_context(actor, limit: int = 10) -> dict | None:
     if not rows:
         return None
     return {"rows": rows, "count": pending.count() if len(rows) == limit else len(rows)}
+
+
+@login_required
+@require_POST
+def meeting_adoption_agenda(request, pk: int):
+    """Puts "Status adopsi program nasional" on a national meeting's agenda (organisers only)."""
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    if cascade.adoption_agenda(actor=actor, meeting=meeting):
+        messages.success(request, _("Acara “Status adopsi program nasional” ditambahkan."))
+    else:
+        messages.info(
+            request, _("Tidak ada program nasional dari rapat sebelumnya, atau acaranya sudah ada.")
+        )
+    return redirect("web:meeting_detail", pk=meeting.pk)

@@ -15,6 +15,7 @@ from sentra.regions.codes import normalise_code
 from sentra.regions.models import Region
 from sentra.regions.selectors import region_path
 from sentra.web.views.coordination import my_follow_ups_context
+from sentra.web.views.coordination_programmes import pending_adoptions_context
 
 
 def dashboard_url(code: str = "") -> str:
@@ -69,5 +70,7 @@ def dashboard(request):
             + ("?" + urlencode({"wilayah": region.code}) if region else ""),
             # Part 4: what the user's agency still has to do from meetings, on the page it opens daily.
             "my_follow_ups": my_follow_ups_context(actor) if actor.agency_id else None,
+            # National programmes the user's agency has still to adopt or decline (issue 15 §6).
+            "pending_adoptions": pending_adoptions_context(actor) if actor.agency_id else None,
         },
     )
