@@ -539,11 +539,9 @@ class ParticipantSchema(ImportSchema):
         meetings = {pk: info.meeting for pk, info in self.meetings.items() if isinstance(info, _MeetingInfo)}
         new: list[Participant] = []
         updates: dict[int, _Person] = {}
-        for row in rows:
+        # Everything to write was kept by check(), in file order: the file is not read a second time.
+        for person in self.by_row.values():
             on_row()
-            person = self.by_row.get(row.number)
-            if person is None:
-                continue
             if person.existing_id is not None:
                 updates[person.existing_id] = person
                 continue
