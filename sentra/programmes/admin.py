@@ -24,8 +24,6 @@ class BudgetPolicyAdmin(admin.ModelAdmin):
         "rpd_window_q4",
         "lag_threshold",
     )
-    # The former "day N of month M" window: replaced by the four dates (migration 0006).
-    exclude = ("rpd_window_months", "rpd_window_last_day")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -52,8 +52,6 @@ from .choices import DIPA_SOURCES, AccountGroup, ActivityKind, FundingSource
 from .models import (
     DEFAULT_LAG_THRESHOLD,
     DEFAULT_QUARTER_TARGETS,
-    DEFAULT_RPD_WINDOW_LAST_DAY,
-    DEFAULT_RPD_WINDOW_MONTHS,
     RPD_FIELDS,
     Activity,
     BudgetDocument,
@@ -525,8 +523,6 @@ def _write(*, year: int, seed: int, as_of: dt.date, ministry: Agency, report: De
             "target_q2": DEFAULT_QUARTER_TARGETS[1],
             "target_q3": DEFAULT_QUARTER_TARGETS[2],
             "target_q4": DEFAULT_QUARTER_TARGETS[3],
-            "rpd_window_months": list(DEFAULT_RPD_WINDOW_MONTHS),
-            "rpd_window_last_day": DEFAULT_RPD_WINDOW_LAST_DAY,
             "lag_threshold": DEFAULT_LAG_THRESHOLD,
         },
     )

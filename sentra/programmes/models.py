@@ -109,17 +109,6 @@ class BudgetPolicy(Versioned):
     target_q4 = models.PositiveSmallIntegerField(
         _("target penyerapan TW IV (%)"), default=DEFAULT_QUARTER_TARGETS[3]
     )
-    rpd_window_months = models.JSONField(
-        _("bulan jendela revisi RPD"),
-        default=list,
-        blank=True,
-        help_text=_("Bulan (1–12) ketika RPD boleh direvisi, satu kali per triwulan."),
-    )
-    rpd_window_last_day = models.PositiveSmallIntegerField(
-        _("tanggal terakhir jendela revisi RPD"),
-        default=DEFAULT_RPD_WINDOW_LAST_DAY,
-        validators=[MinValueValidator(1), MaxValueValidator(31)],
-    )
     lag_threshold = models.PositiveSmallIntegerField(
         _("ambang keterlambatan (poin %)"),
         default=DEFAULT_LAG_THRESHOLD,
@@ -142,8 +131,8 @@ class BudgetPolicy(Versioned):
     # Pasal 9); a type without an entry uses target_q1–q4.
     type_targets = models.JSONField(_("target penyerapan per jenis belanja"), default=dict, blank=True)
     # RPD update deadlines, one per quarter (2026: 19 Feb, 15 Apr, 14 Jul, 14 Oct). The window of a
-    # quarter runs from the quarter's first day to its deadline. rpd_window_months/_last_day above are
-    # the former "day N of month M" form, kept only because the demo still writes them.
+    # quarter runs from the quarter's first day to its deadline. (They replaced the former "day N of
+    # month M" form, rpd_window_months/_last_day, converted by migration 0008 and dropped by 0009.)
     rpd_window_q1 = models.DateField(_("batas revisi RPD TW I"), null=True, blank=True)
     rpd_window_q2 = models.DateField(_("batas revisi RPD TW II"), null=True, blank=True)
     rpd_window_q3 = models.DateField(_("batas revisi RPD TW III"), null=True, blank=True)

@@ -52,7 +52,6 @@ from .choices import FundingSource, quarter_of
 from .models import (
     DEFAULT_LAG_THRESHOLD,
     DEFAULT_QUARTER_TARGETS,
-    DEFAULT_RPD_WINDOW_LAST_DAY,
     MONTHS,
     RPD_FIELDS,
     Activity,
@@ -80,7 +79,6 @@ def policy_for(fiscal_year: int) -> BudgetPolicy:
             target_q2=DEFAULT_QUARTER_TARGETS[1],
             target_q3=DEFAULT_QUARTER_TARGETS[2],
             target_q4=DEFAULT_QUARTER_TARGETS[3],
-            rpd_window_last_day=DEFAULT_RPD_WINDOW_LAST_DAY,
             lag_threshold=DEFAULT_LAG_THRESHOLD,
             deviation_rule=default_deviation_rule(fiscal_year),
         )

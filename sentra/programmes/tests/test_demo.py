@@ -26,6 +26,7 @@ from sentra.programmes.models import (
     Output,
     Programme,
     Realisation,
+    default_rpd_windows,
 )
 from sentra.regions.models import Region
 from sentra.registry import demo as registry_demo
@@ -79,7 +80,8 @@ def test_running_it_again_writes_nothing():
 def test_the_year_has_its_policy_with_the_defaults():
     policy = BudgetPolicy.objects.get(fiscal_year=YEAR)
     assert policy.quarter_targets == (15, 40, 60, 90)
-    assert policy.window_months == [2, 4, 7, 10] and policy.rpd_window_last_day == 14
+    assert policy.rpd_windows == default_rpd_windows(YEAR)  # the demo sets no deadline of its own
+    assert policy.window_months == [2, 4, 7, 10]
     assert policy.lag_threshold == 10
 
 
