@@ -23,6 +23,7 @@ Outside that: NotFound (404). Every write is audited (audit.record_change) and v
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -342,9 +343,16 @@ def recipients(level: str) -> list[Agency]:
 
 
 @transaction.atomic
-def programme_send(*, actor: Actor, programme: NationalProgramme, expected_version: int | None = None) -> int:
+def programme_send(
+    *,
+    actor: Actor,
+    programme: NationalProgramme,
+    expected_version: int | None = None,
+    sent_on: dt.date | None = None,
+) -> int:
     """Sends a programme down: one pending adoption per recipient office, all or nothing; returns
-    how many were created. A programme is sent once (`already_sent`)."""
+    how many were created. A programme is sent once (`already_sent`). `sent_on` (default today)
+    records when an earlier sending happened (the demo's 2022 programme)."""
     programme_get(actor=actor, pk=programme.pk)
     lock_latest(programme)
     require_national_sender(actor, Action.EDIT, programme.agency)
@@ -356,7 +364,7 @@ def programme_send(*, actor: Actor, programme: NationalProgramme, expected_versi
             "sent_on",
         )
     before = snapshot(programme)
-    programme.sent_on = selectors.today()
+    programme.sent_on = sent_on or selectors.today()
     services._save(actor, programme, before=before)
     created = 0
     for office in recipients(programme.level):

@@ -37,6 +37,7 @@ from sentra.registry.models import Centre
 
 from . import selectors, services
 from .choices import FollowUpStatus, MeetingStatus
+from .demo_cascade import seed_programmes
 from .models import Agreement, Decision, Meeting, MeetingSeries
 
 WIB = dt.timezone(dt.timedelta(hours=7))  # Jakarta, Palembang
@@ -605,6 +606,9 @@ def seed(rng: random.Random, *, report: DemoReport, size: str = "small") -> None
         _kutim_chain(actor, agencies, rakernas, report)
     with transaction.atomic():
         _generated(actor, rng, report, size)
+    with transaction.atomic():
+        # National programmes and their adoption per region (issue 15 §6): coordination/demo_cascade.py.
+        seed_programmes(actor, agencies, rng, report, dekranas=DEKRANAS, ministry=MINISTRY)
 
 
 def demo_step(context: DemoContext) -> None:

@@ -71,7 +71,38 @@ def test_every_province_has_generated_meetings():
     assert Meeting.objects.filter(title__startswith="Rakor Pelaksanaan Program IKM").count() == 38 * 3
 
 
+def test_the_national_programmes_and_their_adoption_in_every_state():
+    from sentra.coordination.models import Adoption, NationalProgramme
+
+    dekranas = NationalProgramme.objects.get(title__startswith="Program Kerja Dekranas")
+    assert (dekranas.presented_at.title, dekranas.level, str(dekranas.sent_on)) == (
+        "Rakernas Dekranas 2022",
+        "regency",
+        "2022-10-03",
+    )
+    kutim = Adoption.objects.get(programme=dekranas, region_id="64.08")
+    assert (kutim.status, kutim.funding) == ("adopted", "grant") and "PK" in kutim.adaptation
+    assert dekranas.adoptions.filter(province_code="53", status="declined").exclude(decline_reason="")
+    assert dekranas.adoptions.filter(status="pending").count() > dekranas.adoptions.count() / 2
+    priority = NationalProgramme.objects.get(title__startswith="Prioritas Kemenperin 2025")
+    assert priority.level == "province" and priority.adoptions.count() == 38
+    assert priority.adoptions.get(region_id="65").status == "adopted"  # Kalimantan Utara, Tarakan
+
+
 def test_running_it_again_writes_nothing_twice():
-    before = (Meeting.objects.count(), FollowUp.objects.count(), Agreement.objects.count())
+    from sentra.coordination.models import Adoption
+
+    before = (
+        Meeting.objects.count(),
+        FollowUp.objects.count(),
+        Agreement.objects.count(),
+        Adoption.objects.count(),
+    )
     demo.seed(random.Random(1), report=DemoReport())
-    assert (Meeting.objects.count(), FollowUp.objects.count(), Agreement.objects.count()) == before
+    after = (
+        Meeting.objects.count(),
+        FollowUp.objects.count(),
+        Agreement.objects.count(),
+        Adoption.objects.count(),
+    )
+    assert after == before
