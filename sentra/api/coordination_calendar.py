@@ -77,10 +77,11 @@ def calendar_ics(request, filters: Query[CalendarFilters]):
     meetings = selectors.calendar_meetings(
         actor=actor, start=start, end=end, region=filters.region, kind=filters.kind or ""
     )
-    content = calendar.build_calendar(
+    content = calendar.cached_calendar(
         meetings,
         name=_("Rapat Sentra — %(user)s") % {"user": actor.username},
         url_for=lambda m: request.build_absolute_uri(reverse("web:meeting_detail", args=[m.pk])),
+        owner=(actor.user_id, request.build_absolute_uri("/")),
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sentra-rapat.ics"'

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -165,6 +168,35 @@ def build_calendar(meetings: Iterable[Meeting], *, name: str, url_for: Callable[
         cal.add_component(meeting_event(meeting, url=url_for(meeting), stamp=stamp))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+# A national user's address holds thousands of meetings (about 1.5 ms each to build): what was built is
+# kept and served again while nothing it holds has changed. The fingerprint is read with the caller's
+# scope at every request, so a meeting entering or leaving the scope, or edited, makes a new file.
+# What the fingerprint cannot see (an agency or region renamed) shows within the hour.
+CACHE_SECONDS = 3600
+
+
+def fingerprint(meetings: QuerySet[Meeting]) -> tuple:
+    """What identifies the content of a calendar: which meetings, and their latest versions."""
+    found = meetings.order_by().aggregate(
+        count=Count("pk"), ids=Sum("pk"), versions=Sum("version"), last=Max("updated_at")
+    )
+    return found["count"], found["ids"], found["versions"], str(found["last"])
+
+
+def cached_calendar(
+    meetings: QuerySet[Meeting], *, name: str, url_for: Callable[[Meeting], str], owner: tuple
+) -> bytes:
+    """build_calendar, served from the cache while `meetings` (the caller's scope, read now) is
+    unchanged. `owner` names whose file it is and where its links point (user id, site)."""
+    key_source = repr((owner, name, timezone.localdate().isoformat(), fingerprint(meetings)))
+    key = "coordination:calendar:" + hashlib.sha256(key_source.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = build_calendar(meetings, name=name, url_for=url_for)
+        cache.set(key, content, CACHE_SECONDS)
+    return content
 
 
 def ics_filename(meeting: Meeting) -> str:

@@ -303,3 +303,27 @@ def test_the_last_use_is_written_at_most_once_an_hour(offices):
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=an_hour_ago)
     services.calendar_feed_used(CalendarFeed.objects.get(pk=feed.pk))
     assert CalendarFeed.objects.get(pk=feed.pk).last_used_at > an_hour_ago
+
+
+def test_a_built_calendar_is_served_again_until_a_meeting_it_holds_changes(offices, monkeypatch):
+    actor = officer(offices["ppu"])
+    meeting = MeetingFactory(agency=offices["ppu"], title="Rakor PPU")
+    built = []
+    real_build = calendar.build_calendar
+    monkeypatch.setattr(calendar, "build_calendar", lambda *a, **k: built.append(1) or real_build(*a, **k))
+
+    def read():
+        meetings = selectors.calendar_feed_meetings(actor=actor)
+        content = calendar.cached_calendar(
+            meetings, name="Rapat", url_for=lambda m: "", owner=(actor.user_id, "s")
+        )
+        return {str(e["SUMMARY"]) for e in parse(content)}
+
+    assert read() == {"Rakor PPU"} and read() == {"Rakor PPU"}
+    assert len(built) == 1
+    meeting.title = "Rakor PPU (diundur)"
+    meeting.save()
+    assert read() == {"Rakor PPU (diundur)"}
+    MeetingFactory(agency=offices["ppu"], title="Rakor PPU kedua")
+    assert read() == {"Rakor PPU (diundur)", "Rakor PPU kedua"}
+    assert len(built) == 3

@@ -215,7 +215,8 @@ def calendar_feed(request, token: str):
         raise Http404
     meetings = selectors.calendar_feed_meetings(actor=actor)
     name = _("Rapat Sentra — %(user)s") % {"user": feed.user.get_full_name() or feed.user.username}
-    content = calendar.build_calendar(meetings, name=name, url_for=_meeting_url(request))
+    owner = (feed.user_id, request.build_absolute_uri("/"))
+    content = calendar.cached_calendar(meetings, name=name, url_for=_meeting_url(request), owner=owner)
     services.calendar_feed_used(feed)
     return _ics(content)
 
