@@ -549,3 +549,23 @@ def test_a_background_job_imports_into_the_meeting_its_upload_named(
     job = Job.objects.create(kind="import_participants", params=params, created_by=organiser)
     result = run_import_job(job=job, params=params, progress=lambda done, total: None)
     assert result["committed"] and result["created"] == 4 and meeting.participants.count() == 4
+
+
+def test_a_clean_check_on_the_web_is_imported_into_its_meeting_in_one_click(
+    client, meeting, organiser, attendance_file, settings, tmp_path
+):
+    from django.urls import reverse
+
+    from sentra.core.models import Job
+
+    settings.DATA_DIR = tmp_path
+    client.force_login(organiser)
+    with attendance_file(MESSY_ROWS).open("rb") as handle:
+        response = client.post(
+            reverse("web:import_upload"),
+            {"kind": "participants", "target": meeting.pk, "file": handle, "action": "check"},
+        )
+    checked = Job.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert checked.params["target"] == meeting.pk and not meeting.participants.exists()
+    response = client.post(reverse("web:import_job_commit", args=[checked.pk]))
+    assert response.status_code == 302 and meeting.participants.count() == 4
