@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .generic import record_detail, record_pages, record_urls
+from .generic import record_urls
 from .views import auth, business, dashboard, guide, lookup, maps, notifications, registry, workflow
 
 app_name = "web"
@@ -39,13 +39,17 @@ urlpatterns = [
         ],
     ),
     # Sentra IKM
-    path("sentra/", registry.registry_list, {"entity_key": "centre"}, name="centre_list"),
-    path("sentra/ekspor/", registry.registry_export, {"entity_key": "centre"}, name="centre_export"),
-    path("sentra/baru/", registry.centre_form, name="centre_create"),
-    path("sentra/<int:pk>/", record_detail, {"entity_key": "centre"}, name="centre_detail"),
-    path("sentra/<int:pk>/ubah/", registry.centre_form, name="centre_edit"),
-    path("sentra/<int:pk>/dasar-hukum/pindaian/", registry.centre_decree_scan, name="centre_decree_scan"),
-    *record_pages("sentra", "centre"),
+    *record_urls(
+        "sentra",
+        "centre",
+        extra=[
+            path(
+                "sentra/<int:pk>/dasar-hukum/pindaian/",
+                registry.centre_decree_scan,
+                name="centre_decree_scan",
+            ),
+        ],
+    ),
     # Produk
     *record_urls("produk", "product"),  # web/generic.py, declared in views/registry.py
 ]

@@ -42,6 +42,7 @@ from ..forms_coordination import (
     PartyForm,
 )
 from ..generic import RecordType, register
+from . import registry  # noqa: F401 (registered first: the registry's types lead every list of types)
 
 FORM_TEMPLATE = "web/coordination/form.html"
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import os
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from sentra.accounts.scope import Actor, actor_for_request
-from sentra.core.errors import DomainError, FieldError, StaleVersion
+from sentra.core.errors import DomainError, FieldError
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.exports import export_response
@@ -23,8 +21,6 @@ from ..forms import (
     CentreForm,
     EnterpriseForm,
     ProductForm,
-    VersionedForm,
-    add_domain_errors,
 )
 from ..generic import (
     RECORD_TYPES,
@@ -144,7 +140,6 @@ def _centre_detail_extra(centre) -> dict:
     }
 
 
-# The centre's form stays its own view (centre_form: a new decree saved with it, its own template).
 ENTITIES["centre"].detail_extra = _centre_detail_extra
 
 
@@ -186,7 +181,7 @@ def _centre_initial(obj) -> dict:
         agency=obj.agency_id,
         decree=obj.decree_id,
     )
-    return VersionedForm.loaded_from(obj, initial)
+    return initial
 
 
 def _product_initial_values(obj) -> dict:
@@ -272,61 +267,42 @@ def _centre_decree(form: CentreForm, actor: Actor, centre):
         ) from error
 
 
-@login_required
-def centre_form(request, pk: int | None = None):
-    entity = ENTITIES["centre"]
-    actor, obj, refused = _form_target(request, entity, pk)
-    if refused:
-        return refused
-    if request.method == "POST":
-        form = _limit_agencies(CentreForm(request.POST, request.FILES, actor=actor, centre=obj), actor)
-        if form.is_valid():
-            data = _service_data(form, CentreForm.SERVICE_FIELDS)
-            for name in (
-                "raw_material",
-                "description",
-                "board_chair",
-                "board_members",
-                "upt_name",
-                "facilities",
-            ):
-                data[name] = data[name] or ""
-            try:
-                # A new decree and the centre are saved together or not at all.
-                with transaction.atomic():
-                    data["decree"] = _centre_decree(form, actor, obj)
-                    if obj is None:
-                        obj = services.centre_create(
-                            actor=actor,
-                            agency=form.cleaned_data["agency"],
-                            village_codes=form.cleaned_data["village_codes"],
-                            kbli_code=form.cleaned_data["kbli_code"].strip(),
-                            member_ids=form.cleaned_data["member_ids"],
-                            **data,
-                        )
-                    else:
-                        obj = services.centre_update(
-                            actor=actor,
-                            centre=obj,
-                            village_codes=form.cleaned_data["village_codes"],
-                            kbli_code=form.cleaned_data["kbli_code"].strip(),
-                            member_ids=form.cleaned_data["member_ids"],
-                            expected_version=form.expected_version,
-                            **data,
-                        )
-            except StaleVersion as error:
-                _conflict(request, entity, form, error, pk, _centre_initial)
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("Data sentra “%(name)s” tersimpan.") % {"name": obj.name})
-                return redirect("web:centre_detail", pk=obj.pk)
-            if form.cleaned_data.get("decree_scan"):
-                form.add_error("decree_scan", _("Pilih berkas pindaian sekali lagi sebelum menyimpan."))
-    else:
-        initial = _centre_initial(obj) if obj is not None else {}
-        form = _limit_agencies(CentreForm(initial=initial, actor=actor, centre=obj), actor)
-    return render(request, "web/registry/centre_form.html", {"form": form, "entity": entity, "obj": obj})
+def _centre_save(form: CentreForm, actor: Actor, obj):
+    """The centre service called with the form's values and the decree it names (a new one is created
+    in the same transaction: RecordType.atomic_save, so a refused centre leaves no decree behind)."""
+    data = _service_data(form, CentreForm.SERVICE_FIELDS)
+    for name in ("raw_material", "description", "board_chair", "board_members", "upt_name", "facilities"):
+        data[name] = data[name] or ""
+    data["decree"] = _centre_decree(form, actor, obj)
+    links = {
+        "village_codes": form.cleaned_data["village_codes"],
+        "kbli_code": form.cleaned_data["kbli_code"].strip(),
+        "member_ids": form.cleaned_data["member_ids"],
+    }
+    if obj is None:
+        return services.centre_create(actor=actor, agency=form.cleaned_data["agency"], **links, **data)
+    return services.centre_update(
+        actor=actor, centre=obj, expected_version=form.expected_version, **links, **data
+    )
+
+
+def _centre_scan_again(form: CentreForm) -> None:
+    """A browser does not send a chosen file again: after a refused save, the user must pick it anew."""
+    if form.cleaned_data.get("decree_scan"):
+        form.add_error("decree_scan", _("Pilih berkas pindaian sekali lagi sebelum menyimpan."))
+
+
+# The centre's form half (issue 14 §1): its new decree is saved with it, its sections have their own
+# template (web/registry/centre_form.html).
+CENTRE = ENTITIES["centre"]
+CENTRE.form_class = CentreForm
+CENTRE.form_template = "web/registry/centre_form.html"
+CENTRE.form_kwargs = lambda actor, obj: {"actor": actor, "centre": obj}
+CENTRE.initial = _centre_initial
+CENTRE.save = _centre_save
+CENTRE.atomic_save = True
+CENTRE.after_failed_save = _centre_scan_again
+CENTRE.saved_message = gettext_lazy("Data sentra “%(name)s” tersimpan.")
 
 
 def _product_save(form: ProductForm, actor: Actor, obj):
