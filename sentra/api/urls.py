@@ -9,6 +9,7 @@ from . import (
     coordination,
     coordination_calendar,
     coordination_dashboard,
+    coordination_documents,
     coordination_programmes,
     imports,
     programmes,
@@ -75,5 +76,6 @@ api.add_router("/", programmes.router)
 # Before the coordination router: "/follow-ups/summary" would otherwise match "/follow-ups/{follow_up_id}".
 api.add_router("/", coordination_dashboard.router)
 api.add_router("/", coordination.router)
-api.add_router("/", coordination_programmes.router)
 api.add_router("/", coordination_calendar.router)
+api.add_router("/", coordination_documents.router)
+api.add_router("/", coordination_programmes.router)
