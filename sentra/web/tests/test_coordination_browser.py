@@ -149,6 +149,7 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     )
     page.get_by_role("button", name="Impor", exact=True).click()
     page.get_by_text("3 baris diimpor").wait_for(timeout=30_000)
+    shoot_both(page, "attendance-imported", overflow)
     page.goto(f"{live_server.url}/koordinasi/rapat/{first}/")
     people = page.locator("#participants tbody tr")
     assert people.count() == 4
@@ -197,6 +198,12 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     badge = belu_page.locator("nav.main-nav a[data-nav=follow_up_list] [data-badge=follow-ups]")
     assert badge.is_visible() and badge.inner_text().startswith("1")
     shoot_both(belu_page, "home-belu", overflow)
+    belu_page.set_viewport_size(PHONE)  # on a phone: behind the menu button, then the group
+    belu_page.get_by_text(re.compile(r"^\W*Menu\b")).click()
+    belu_page.locator("nav.main-nav details.nav-group:has(a[data-nav=follow_up_list]) > summary").click()
+    assert badge.is_visible() and badge.inner_text().startswith("1")
+    screenshot(belu_page, "menu-belu-390")
+    belu_page.set_viewport_size(LAPTOP)
     mine.get_by_role("link", name=re.compile("Usulkan lokasi sentra tenun ikat Belu")).click()
     status = form_with(belu_page, "Ubah status")
     field(status, "Status").select_option(label="Selesai")
