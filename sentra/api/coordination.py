@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 
 from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, require, resolve_reference
@@ -40,7 +40,7 @@ from sentra.registry.models import Centre, Enterprise
 
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
-from .generic import filter_schema
+from .generic import ApiRecordType, filter_schema, register
 from .registry import Page
 from .schemas import ApiError, ErrorOut
 
@@ -453,83 +453,73 @@ def _meeting(actor: Actor, pk: int) -> Meeting:
     return selectors.meeting_get(actor=actor, pk=pk)
 
 
-@router.get("/meetings", response={200: Page[MeetingOut], **READ}, summary="Daftar rapat")
-def meeting_list(request, filters: Query[MeetingFilters]):
-    actor = _reader(request)
-    return _page(
-        selectors.meeting_list(actor=actor, filters=filters.selector_filter()),
-        filters.page,
-        filters.page_size,
-    )
-
-
-@router.post("/meetings", response={201: MeetingDetailOut, **WRITE}, summary="Rencanakan rapat")
-def meeting_create(request, payload: MeetingIn, response: HttpResponse):
-    actor = api_actor(request)
-    require(actor, Action.CREATE, Area.COORDINATION)
-    series = None
-    if payload.series_id is not None:
-        series = _visible(selectors.series_list(actor=actor), payload.series_id, "series_id")
-    meeting = services.meeting_create(
-        actor=actor,
-        agency=_agency(payload.organiser_id, "organiser_id"),
-        co_organisers=_agencies(payload.co_organisers, "co_organisers"),
-        kind=payload.kind,
-        title=payload.title,
-        theme=payload.theme,
-        host_region_id=payload.host_region,
-        venue=payload.venue,
-        starts_at=_aware(payload.starts_at),
-        ends_at=_aware(payload.ends_at),
-        mode=payload.mode,
-        online_link=payload.online_link,
-        series=series,
-        edition=payload.edition,
-        notes=payload.notes,
-    )
-    return 201, tagged(response, _meeting(actor, meeting.pk))
-
-
-@router.get(
-    "/meetings/{meeting_id}", response={200: MeetingDetailOut, **NOT_FOUND, **READ}, summary="Rincian rapat"
-)
-def meeting_detail(request, meeting_id: Id, response: HttpResponse):
-    actor = _reader(request, Action.VIEW)
-    return tagged(response, _meeting(actor, meeting_id))
-
-
-@router.patch(
-    "/meetings/{meeting_id}",
-    response={200: MeetingDetailOut, **NOT_FOUND, **WRITE, **STALE},
-    summary="Ubah sebagian data rapat",
-    description=IF_MATCH_DESCRIPTION,
-)
-def meeting_patch(request, meeting_id: Id, payload: MeetingPatch, response: HttpResponse):
-    actor = api_actor(request)
-    meeting = _meeting(actor, meeting_id)
-    data = payload.dict(exclude_unset=True)
-    reason = data.pop("reason", "")
-    co = data.pop("co_organisers", None)
-    if "host_region" in data:
-        data["host_region_id"] = data.pop("host_region")
-    for name in ("title", "mode", "starts_at", "ends_at"):
+def _defaults(data: dict[str, Any], *, required=(), blank=()) -> dict[str, Any]:
+    """A PATCH's null: a required field keeps its value, an optional text field is emptied."""
+    for name in required:
         if name in data and data[name] is None:
             data.pop(name)
-    for name in ("theme", "venue", "online_link", "notes"):
+    for name in blank:
         if name in data and data[name] is None:
             data[name] = ""
+    return data
+
+
+def _meeting_to_service(actor: Actor, data: dict[str, Any], meeting: Meeting | None) -> dict[str, Any]:
+    """The API's meeting fields as the meeting services name them (ids resolved, times made aware)."""
+    if meeting is None:
+        series_id = data.pop("series_id")
+        if series_id is not None:
+            data["series"] = _visible(selectors.series_list(actor=actor), series_id, "series_id")
+        else:
+            data["series"] = None
+        data["agency"] = _agency(data.pop("organiser_id"), "organiser_id")
+    co = data.pop("co_organisers", None)
+    data["co_organisers"] = _agencies(co, "co_organisers") if co is not None else None
+    if meeting is None:
+        data["co_organisers"] = data["co_organisers"] or []
+    if "host_region" in data:
+        data["host_region_id"] = data.pop("host_region")
+    _defaults(
+        data,
+        required=("title", "mode", "starts_at", "ends_at"),
+        blank=("theme", "venue", "online_link", "notes"),
+    )
     for name in ("starts_at", "ends_at"):
         if name in data:
             data[name] = _aware(data[name])
-    services.meeting_update(
-        actor=actor,
-        meeting=meeting,
-        co_organisers=_agencies(co, "co_organisers") if co is not None else None,
-        reason=reason,
-        expected_version=if_match(request),
-        **data,
-    )
-    return tagged(response, _meeting(actor, meeting_id))
+    return data
+
+
+def _no_check(actor: Actor, record) -> None:
+    """The service itself says who may change what (an organiser the plan, the owner its progress)."""
+
+
+# List, detail, create and partial update from the generic layer (api/generic.py), with the filters
+# of the web page (coordination/filtersets.py); a meeting is not replaced (PUT) or deleted here.
+register(
+    router,
+    ApiRecordType(
+        key="meeting",
+        path="/meetings",
+        label="rapat",
+        module=__name__,
+        area=Area.COORDINATION,
+        operations=frozenset({"list", "detail", "create", "patch"}),
+        out=MeetingOut,
+        detail_out=MeetingDetailOut,
+        create_in=MeetingIn,
+        patch_in=MeetingPatch,
+        filters=MeetingFilters,
+        list_fn=selectors.meeting_list,
+        get_fn=selectors.meeting_get,
+        create_fn=services.meeting_create,
+        update_fn=services.meeting_update,
+        delete_fn=None,
+        may_edit=lambda actor, meeting: services.require_meeting_edit(actor, meeting),
+        to_service=_meeting_to_service,
+    ),
+    summaries={"create": "Rencanakan rapat", "detail": "Rincian rapat"},
+)
 
 
 @router.post(
@@ -655,26 +645,6 @@ def follow_up_create(request, decision_id: Id, payload: FollowUpIn, response: Ht
     return 201, tagged(response, selectors.follow_up_get(actor=actor, pk=follow_up.pk))
 
 
-@router.get("/follow-ups", response={200: Page[FollowUpOut], **READ}, summary="Daftar tindak lanjut")
-def follow_up_list(request, filters: Query[FollowUpFilters]):
-    actor = _reader(request)
-    return _page(
-        selectors.follow_up_list(actor=actor, filters=filters.selector_filter()),
-        filters.page,
-        filters.page_size,
-    )
-
-
-@router.get(
-    "/follow-ups/{follow_up_id}",
-    response={200: FollowUpDetailOut, **NOT_FOUND, **READ},
-    summary="Rincian tindak lanjut",
-)
-def follow_up_detail(request, follow_up_id: Id, response: HttpResponse):
-    actor = _reader(request, Action.VIEW)
-    return tagged(response, selectors.follow_up_get(actor=actor, pk=follow_up_id))
-
-
 def _evidence(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Evidence ids name records the caller reads (unknown_reference otherwise); null clears."""
     targets = {
@@ -693,33 +663,44 @@ def _evidence(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.patch(
-    "/follow-ups/{follow_up_id}",
-    response={200: FollowUpDetailOut, **NOT_FOUND, **WRITE, **STALE},
-    summary="Ubah status, bukti atau rencana tindak lanjut",
-    description=IF_MATCH_DESCRIPTION,
-)
-def follow_up_patch(request, follow_up_id: Id, payload: FollowUpPatch, response: HttpResponse):
-    actor = api_actor(request)
-    follow_up = selectors.follow_up_get(actor=actor, pk=follow_up_id)
-    data = payload.dict(exclude_unset=True)
-    reason = data.pop("reason", "")
-    owner = _agency(data.pop("owner_id", None), "owner_id")
-    for name in ("status", "description", "due_on"):
-        if name in data and data[name] is None:
-            data.pop(name)
-    for name in ("drop_reason", "owner_person", "evidence_url"):
-        if name in data and data[name] is None:
-            data[name] = ""
-    services.follow_up_update(
-        actor=actor,
-        follow_up=follow_up,
-        owner=owner,
-        reason=reason,
-        expected_version=if_match(request),
-        **_evidence(actor, data),
+def _follow_up_to_service(actor: Actor, data: dict[str, Any], follow_up) -> dict[str, Any]:
+    data["owner"] = _agency(data.pop("owner_id", None), "owner_id")
+    _defaults(
+        data,
+        required=("status", "description", "due_on"),
+        blank=("drop_reason", "owner_person", "evidence_url"),
     )
-    return tagged(response, selectors.follow_up_get(actor=actor, pk=follow_up_id))
+    return _evidence(actor, data)
+
+
+# A follow-up is created under its decision (follow_up_create above); its list, detail and update here.
+register(
+    router,
+    ApiRecordType(
+        key="follow_up",
+        path="/follow-ups",
+        label="tindak lanjut",
+        module=__name__,
+        area=Area.COORDINATION,
+        operations=frozenset({"list", "detail", "patch"}),
+        out=FollowUpOut,
+        detail_out=FollowUpDetailOut,
+        create_in=FollowUpIn,
+        patch_in=FollowUpPatch,
+        filters=FollowUpFilters,
+        list_fn=selectors.follow_up_list,
+        get_fn=selectors.follow_up_get,
+        create_fn=None,
+        update_fn=services.follow_up_update,
+        delete_fn=None,
+        may_edit=_no_check,
+        to_service=_follow_up_to_service,
+    ),
+    summaries={
+        "detail": "Rincian tindak lanjut",
+        "patch": "Ubah status, bukti atau rencana tindak lanjut",
+    },
+)
 
 
 @router.post(
@@ -738,80 +719,58 @@ def follow_up_note(request, follow_up_id: Id, payload: NoteIn):
 # --- agreements ----------------------------------------------------------------------------------------
 
 
-@router.get("/agreements", response={200: Page[AgreementOut], **READ}, summary="Daftar kerja sama (MoU, PK)")
-def agreement_list(request, filters: Query[AgreementFilters]):
-    actor = _reader(request)
-    return _page(
-        selectors.agreement_list(actor=actor, filters=filters.selector_filter()),
-        filters.page,
-        filters.page_size,
-    )
-
-
-@router.post("/agreements", response={201: AgreementDetailOut, **WRITE}, summary="Catat kerja sama")
-def agreement_create(request, payload: AgreementIn, response: HttpResponse):
-    actor = api_actor(request)
-    require(actor, Action.CREATE, Area.COORDINATION)
+def _agreement_to_service(actor: Actor, data: dict[str, Any], agreement) -> dict[str, Any]:
+    """The API's agreement fields as the agreement services name them: a new agreement's parties,
+    activities, owner, parent and meeting resolved through the scope rule (unknown_reference)."""
+    if agreement is not None:
+        return _defaults(
+            data,
+            required=("title", "status", "valid_from"),
+            blank=("signed_place", "scope", "objectives", "funding"),
+        )
+    parties = []
+    for index, party in enumerate(data.pop("parties")):
+        party["agency"] = _agency(party.pop("agency_id"), f"parties[{index}].agency_id")
+        party["region_id"] = party.pop("region")
+        parties.append(party)
+    data["parties"] = parties
+    data["activities"] = [
+        resolve_reference(actor, Activity, pk, field="activities")
+        for pk in dict.fromkeys(data.pop("activities"))
+    ]
+    data["agency"] = _agency(data.pop("owner_id"), "owner_id")
     visible = Agreement.objects.filter(selectors.agreement_visible_q(actor))
     meetings = Meeting.objects.filter(selectors.meeting_visible_q(actor))
-    parties = []
-    for index, party in enumerate(payload.parties):
-        values = party.dict()
-        values["agency"] = _agency(values.pop("agency_id"), f"parties[{index}].agency_id")
-        values["region_id"] = values.pop("region")
-        parties.append(values)
-    activities = [
-        resolve_reference(actor, Activity, pk, field="activities") for pk in dict.fromkeys(payload.activities)
-    ]
-    agreement = services.agreement_create(
-        actor=actor,
-        agency=_agency(payload.owner_id, "owner_id"),
-        parties=parties,
-        activities=activities,
-        kind=payload.kind,
-        title=payload.title,
-        parent=_visible(visible, payload.parent_id, "parent_id"),
-        signed_on=payload.signed_on,
-        signed_place=payload.signed_place,
-        signed_at_meeting=_visible(meetings, payload.signed_at_meeting_id, "signed_at_meeting_id"),
-        scope=payload.scope,
-        objectives=payload.objectives,
-        valid_from=payload.valid_from,
-        valid_until=payload.valid_until,
-        status=payload.status,
-        funding=payload.funding,
-    )
-    return 201, tagged(response, selectors.agreement_get(actor=actor, pk=agreement.pk))
+    data["parent"] = _visible(visible, data.pop("parent_id"), "parent_id")
+    data["signed_at_meeting"] = _visible(meetings, data.pop("signed_at_meeting_id"), "signed_at_meeting_id")
+    return data
 
 
-@router.get(
-    "/agreements/{agreement_id}",
-    response={200: AgreementDetailOut, **NOT_FOUND, **READ},
-    summary="Rincian kerja sama",
+register(
+    router,
+    ApiRecordType(
+        key="agreement",
+        path="/agreements",
+        label="kerja sama",
+        module=__name__,
+        area=Area.COORDINATION,
+        operations=frozenset({"list", "detail", "create", "patch"}),
+        out=AgreementOut,
+        detail_out=AgreementDetailOut,
+        create_in=AgreementIn,
+        patch_in=AgreementPatch,
+        filters=AgreementFilters,
+        list_fn=selectors.agreement_list,
+        get_fn=selectors.agreement_get,
+        create_fn=services.agreement_create,
+        update_fn=services.agreement_update,
+        delete_fn=None,
+        may_edit=_no_check,
+        to_service=_agreement_to_service,
+    ),
+    summaries={
+        "list": "Daftar kerja sama (MoU, PK)",
+        "create": "Catat kerja sama",
+        "detail": "Rincian kerja sama",
+    },
 )
-def agreement_detail(request, agreement_id: Id, response: HttpResponse):
-    actor = _reader(request, Action.VIEW)
-    return tagged(response, selectors.agreement_get(actor=actor, pk=agreement_id))
-
-
-@router.patch(
-    "/agreements/{agreement_id}",
-    response={200: AgreementDetailOut, **NOT_FOUND, **WRITE, **STALE},
-    summary="Ubah sebagian data kerja sama",
-    description=IF_MATCH_DESCRIPTION,
-)
-def agreement_patch(request, agreement_id: Id, payload: AgreementPatch, response: HttpResponse):
-    actor = api_actor(request)
-    agreement = selectors.agreement_get(actor=actor, pk=agreement_id)
-    data = payload.dict(exclude_unset=True)
-    reason = data.pop("reason", "")
-    for name in ("title", "status", "valid_from"):
-        if name in data and data[name] is None:
-            data.pop(name)
-    for name in ("signed_place", "scope", "objectives", "funding"):
-        if name in data and data[name] is None:
-            data[name] = ""
-    services.agreement_update(
-        actor=actor, agreement=agreement, reason=reason, expected_version=if_match(request), **data
-    )
-    return tagged(response, selectors.agreement_get(actor=actor, pk=agreement_id))

@@ -149,10 +149,10 @@ def filter_schema(filter_set: FilterSet, name: str) -> type[Schema]:
 # --- what every record type's writes share ----------------------------------------------------------
 
 
-def creator(request):
+def creator(request, area: str | None = None):
     """The caller's actor; a role that may not create at all is refused (403) before any field check."""
     actor = api_actor(request)
-    require(actor, Action.CREATE)
+    require(actor, Action.CREATE, area)
     return actor
 
 
@@ -197,6 +197,13 @@ def _as_is(qs: QuerySet) -> QuerySet:
     return qs
 
 
+def _may_edit(actor, record) -> None:
+    require_record(actor, Action.EDIT, record)
+
+
+ALL_OPERATIONS = frozenset({"list", "detail", "create", "patch", "put", "delete"})
+
+
 @dataclass(frozen=True)
 class ApiRecordType:
     """Everything the five endpoints of one record type need; nothing else is written per type.
@@ -220,13 +227,18 @@ class ApiRecordType:
     filters: type[Schema]
     list_fn: Callable
     get_fn: Callable
-    create_fn: Callable
+    create_fn: Callable | None
     update_fn: Callable
-    delete_fn: Callable
+    delete_fn: Callable | None
     record_arg: str = ""  # the update service's name for the record; default: `key`
     to_service: Callable = _unchanged
     prepare_list: Callable[[QuerySet], QuerySet] = _as_is  # prefetches for the list's rows
     paginate: Callable | None = None  # (qs, filters) -> Page fields; default: `paginate`, COUNT_LIMIT
+    # What a domain outside the registry changes (coordination, issue 15):
+    area: str | None = None  # the permission area (accounts/permissions.py) of list, detail, create
+    detail_out: type[Schema] | None = None  # detail, create and update answer with it; default `out`
+    operations: frozenset = ALL_OPERATIONS  # e.g. no PUT and DELETE for meetings
+    may_edit: Callable = _may_edit  # (actor, record): raises (403/404) before any field is looked at
 
     @property
     def path_param(self) -> str:
@@ -262,6 +274,7 @@ def register(router: Router, record_type: ApiRecordType, *, summaries: dict[str,
     """Adds the type's list, detail, create, patch, put and delete operations to `router`."""
     rt = record_type
     label = rt.label
+    detail_out = rt.detail_out or rt.out
     # The document's own words (as the hand-written operations had them), not translated per request.
     summary = {
         "list": f"Daftar {label}",
@@ -278,7 +291,7 @@ def register(router: Router, record_type: ApiRecordType, *, summaries: dict[str,
 
     def list_(request, filters):
         actor = api_actor(request)
-        require(actor, Action.LIST)
+        require(actor, Action.LIST, rt.area)
         qs = rt.prepare_list(rt.list_fn(actor=actor, filters=filters.selector_filter()))
         if rt.paginate is not None:
             return rt.paginate(qs, filters)
@@ -287,19 +300,23 @@ def register(router: Router, record_type: ApiRecordType, *, summaries: dict[str,
         )
 
     def detail(request, response, **kwargs):
-        return tagged(response, rt.record_or_404(api_actor(request), kwargs[rt.path_param]))
+        actor = api_actor(request)
+        if rt.area is not None:
+            require(actor, Action.VIEW, rt.area)
+        return tagged(response, rt.record_or_404(actor, kwargs[rt.path_param]))
 
     def create(request, payload, response):
-        actor = creator(request)
+        actor = creator(request, rt.area)
         data = rt.to_service(actor, payload.dict(), None)
-        agency = agency_or_none(data.pop("agency_id"))
+        # `to_service` may resolve the owner itself (under the API's own field name).
+        agency = data.pop("agency") if "agency" in data else agency_or_none(data.pop("agency_id"))
         record = rt.create_fn(actor=actor, agency=agency, **data)
         return 201, tagged(response, rt.get_fn(actor=actor, pk=record.pk))
 
     def update(request, pk: int, data: dict[str, Any]):
         actor = api_actor(request)
         record = rt.record_or_404(actor, pk)
-        require_record(actor, Action.EDIT, record)  # 403 before any field is looked at
+        rt.may_edit(actor, record)  # 403 before any field is looked at
         same_agency(record.agency_id, data.pop("agency_id", None))
         data["expected_version"] = if_match(request)  # 412 when stale (api/etag.py)
         rt.update_fn(actor=actor, **{rt.record_arg or rt.key: record}, **rt.to_service(actor, data, record))
@@ -319,21 +336,36 @@ def register(router: Router, record_type: ApiRecordType, *, summaries: dict[str,
         return 204, None
 
     written = {400: dict, 404: ErrorOut, **REFUSED, **STALE}
-    router.get(rt.path, response={200: Page[rt.out], **REFUSED}, summary=summary["list"])(
-        _endpoint(rt, "list", list_, [_param("filters", Query[rt.filters])])
-    )
-    router.get(item, response={200: rt.out, 404: ErrorOut, **UNAUTHENTICATED}, summary=summary["detail"])(
-        _endpoint(rt, "detail", detail, [pk_param, response_param])
-    )
-    router.post(rt.path, response={201: rt.out, 400: dict, **REFUSED}, summary=summary["create"])(
-        _endpoint(rt, "create", create, [_param("payload", rt.create_in), response_param])
-    )
-    router.patch(
-        item, response={200: rt.out, **written}, description=IF_MATCH_DESCRIPTION, summary=summary["patch"]
-    )(_endpoint(rt, "patch", patch, [pk_param, _param("payload", rt.patch_in), response_param]))
-    router.put(
-        item, response={200: rt.out, **written}, description=IF_MATCH_DESCRIPTION, summary=summary["put"]
-    )(_endpoint(rt, "put", put, [pk_param, _param("payload", rt.create_in), response_param]))
-    router.delete(
-        item, response={204: None, **written}, description=IF_MATCH_DESCRIPTION, summary=summary["delete"]
-    )(_endpoint(rt, "delete", delete, [pk_param, _param("reason", Text, "")]))
+    ops = rt.operations
+    if "list" in ops:
+        router.get(rt.path, response={200: Page[rt.out], **REFUSED}, summary=summary["list"])(
+            _endpoint(rt, "list", list_, [_param("filters", Query[rt.filters])])
+        )
+    if "detail" in ops:
+        # A type of an area asks for the right to read it (403); the registry's only for a login.
+        read = REFUSED if rt.area else UNAUTHENTICATED
+        router.get(item, response={200: detail_out, 404: ErrorOut, **read}, summary=summary["detail"])(
+            _endpoint(rt, "detail", detail, [pk_param, response_param])
+        )
+    if "create" in ops:
+        router.post(rt.path, response={201: detail_out, 400: dict, **REFUSED}, summary=summary["create"])(
+            _endpoint(rt, "create", create, [_param("payload", rt.create_in), response_param])
+        )
+    if "patch" in ops:
+        router.patch(
+            item,
+            response={200: detail_out, **written},
+            description=IF_MATCH_DESCRIPTION,
+            summary=summary["patch"],
+        )(_endpoint(rt, "patch", patch, [pk_param, _param("payload", rt.patch_in), response_param]))
+    if "put" in ops:
+        router.put(
+            item,
+            response={200: detail_out, **written},
+            description=IF_MATCH_DESCRIPTION,
+            summary=summary["put"],
+        )(_endpoint(rt, "put", put, [pk_param, _param("payload", rt.create_in), response_param]))
+    if "delete" in ops:
+        router.delete(
+            item, response={204: None, **written}, description=IF_MATCH_DESCRIPTION, summary=summary["delete"]
+        )(_endpoint(rt, "delete", delete, [pk_param, _param("reason", Text, "")]))
