@@ -192,6 +192,14 @@ def test_a_feed_reads_the_users_scope_as_it_is_at_each_request(client, people, o
     assert client.get(url).status_code == 404
 
 
+def test_a_user_left_without_a_role_gets_404_not_an_error(client, people, meetings):
+    as_(client, people["belu"]).post(reverse("web:calendar_feed_create"))
+    client.logout()
+    url = reverse("web:calendar_feed", args=[CalendarFeed.objects.get(user=people["belu"]).token])
+    people["belu"].profile.delete()
+    assert client.get(url).status_code == 404
+
+
 def test_an_unknown_token_is_404(client):
     assert client.get(reverse("web:calendar_feed", args=["tidak-ada"])).status_code == 404
 
