@@ -124,14 +124,18 @@ def _filter_param(f) -> tuple[Any, Any]:
     return annotation, Field(default, description=f.description or None, json_schema_extra=extra or None)
 
 
-def filter_schema(filter_set: FilterSet, name: str) -> type[Schema]:
-    """The API's list parameters for a FilterSet, plus `page` and `page_size`; `selector_filter()`
-    gives what the selector takes, `is_unfiltered()` whether any filter is set."""
+def filter_schema(
+    filter_set: FilterSet, name: str, *, max_page: int = 10_000, page_size_capped: bool = False
+) -> type[Schema]:
+    """The API's list parameters for a FilterSet, plus `page` and `page_size` (above MAX_PAGE_SIZE
+    refused, or with `page_size_capped` served as MAX_PAGE_SIZE); `selector_filter()` gives what the
+    selector takes, `is_unfiltered()` whether any filter is set."""
     fields = {f.name: _filter_param(f) for f in filter_set.fields}
-    fields["page"] = (int, Field(1, ge=1, le=10_000))
+    fields["page"] = (int, Field(1, ge=1, le=max_page))
+    size_limit = {} if page_size_capped else {"le": MAX_PAGE_SIZE}
     fields["page_size"] = (
         int,
-        Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Maksimum {MAX_PAGE_SIZE}."),
+        Field(DEFAULT_PAGE_SIZE, ge=1, **size_limit, description=f"Maksimum {MAX_PAGE_SIZE}."),
     )
 
     def selector_filter(self):

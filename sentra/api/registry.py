@@ -24,6 +24,7 @@ from sentra.regions.selectors import region_filter_q
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus, MarketReach, RawMaterialOrigin, SizeClass
 from sentra.registry.exports import unit_key
+from sentra.registry.filtersets import CENTRE_FILTERS, ENTERPRISE_FILTERS, PRODUCT_FILTERS
 from sentra.registry.models import Centre, CentreVillage, Decree, Enterprise, Product
 from sentra.verification.models import VerificationStatus
 
@@ -40,7 +41,7 @@ from .generic import (
     register,
     same_agency,
 )
-from .schemas import REFUSED, UNAUTHENTICATED, DecimalIn, ErrorOut, Id, Int64, PageNumber, Text
+from .schemas import MAX_PAGE, REFUSED, UNAUTHENTICATED, DecimalIn, ErrorOut, Id, Int64, PageNumber, Text
 
 router = Router(tags=["registri"])
 
@@ -94,6 +95,18 @@ class ListFilters(Schema):
             waiting=self.waiting,
             sort=self.sort,
         )
+
+
+# The lists' parameters are the web pages' filters (registry/filtersets.py), cleaned the same way.
+EnterpriseFilters = generic.filter_schema(
+    ENTERPRISE_FILTERS, "EnterpriseFilters", max_page=MAX_PAGE, page_size_capped=True
+)
+CentreFilters = generic.filter_schema(
+    CENTRE_FILTERS, "CentreFilters", max_page=MAX_PAGE, page_size_capped=True
+)
+ProductFilters = generic.filter_schema(
+    PRODUCT_FILTERS, "ProductFilters", max_page=MAX_PAGE, page_size_capped=True
+)
 
 
 # The registry's lists count up to this many matches. The three names below are looked up at each
@@ -374,7 +387,7 @@ ENTERPRISES = ApiRecordType(
     out=EnterpriseOut,
     create_in=EnterpriseIn,
     patch_in=EnterprisePatch,
-    filters=ListFilters,
+    filters=EnterpriseFilters,
     list_fn=selectors.enterprise_list,
     get_fn=selectors.enterprise_get,
     create_fn=services.enterprise_create,
@@ -569,7 +582,7 @@ CENTRES = ApiRecordType(
     out=CentreOut,
     create_in=CentreIn,
     patch_in=CentrePatch,
-    filters=ListFilters,
+    filters=CentreFilters,
     list_fn=selectors.centre_list,
     get_fn=selectors.centre_get,
     create_fn=services.centre_create,
@@ -657,7 +670,7 @@ PRODUCTS = ApiRecordType(
     out=ProductOut,
     create_in=ProductIn,
     patch_in=ProductPatch,
-    filters=ListFilters,
+    filters=ProductFilters,
     list_fn=selectors.product_list,
     get_fn=selectors.product_get,
     create_fn=services.product_create,

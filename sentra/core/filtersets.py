@@ -41,6 +41,7 @@ class FilterField:
     maximum: int | None = None
     check_choices: bool = True  # False: the choices are offered, any value of the kind is taken
     web_name: str = ""
+    neutral: Any = None  # a value that filters nothing, like an empty one (waiting=false)
 
     @property
     def param(self) -> str:
@@ -122,4 +123,4 @@ class FilterSet:
         return self.target(**values), errors
 
     def is_unfiltered(self, filters) -> bool:
-        return not any(getattr(filters, f.name) not in ("", None) for f in self.fields if f.name != "sort")
+        return all(getattr(filters, f.name) in ("", None, f.neutral) for f in self.fields if f.name != "sort")

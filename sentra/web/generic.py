@@ -250,7 +250,9 @@ def sort_choices(record_type: RecordType) -> list:
 def list_filters(record_type: RecordType, request) -> tuple[Any, FilterForm]:
     """The type's filter object from the query string, and the filter form that shows it."""
     if record_type.filter_set is not None:
-        filters, errors = record_type.filter_set.parse(request.GET, web=True)
+        params = request.GET.copy()
+        params["region"] = effective_region(request.GET)  # the cascading selects, else the code field
+        filters, errors = record_type.filter_set.parse(params, web=True)
         return filters, filter_form(record_type.filter_set, request.GET, errors)
     form = FilterForm(request.GET)
     form.is_valid()
@@ -323,7 +325,7 @@ def record_list(request, entity_key: str):
         "export_url": entity.url("export") if entity.export_fn else "",
         **entity.list_extra(actor),
     }
-    if entity.filter_set is None:
+    if not entity.list_template:  # the registry's list page: cascading region selects
         context["region_selects"] = region_selects_for(filters.region)
         context["verification_choices"] = VerificationStatus.choices
     rows_template = entity.rows_template or f"{entity.template_dir}/{entity.key}_rows.html"

@@ -16,6 +16,7 @@ from sentra.core.errors import DomainError, FieldError
 from sentra.registry import selectors, services
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.exports import export_response
+from sentra.registry.filtersets import CENTRE_FILTERS, ENTERPRISE_FILTERS, PRODUCT_FILTERS
 
 from ..forms import (
     CentreForm,
@@ -92,6 +93,7 @@ ENTERPRISE = register(
             ("year_started", gettext_lazy("Tahun mulai")),
         ],
         filters=("q", "region", "kbli", "status", "size_class", "verification"),
+        filter_set=ENTERPRISE_FILTERS,  # the API's too (registry/filtersets.py)
         # A search without a chosen sort lists the newest matches first (selectors.SEARCH_ORDER).
         newest_first=selectors.enterprise_newest_first,
         **REGISTRY_LISTS,
@@ -110,6 +112,7 @@ register(
             ("members", gettext_lazy("Anggota")),
             ("designated_on", gettext_lazy("Ditetapkan")),
         ],
+        filter_set=CENTRE_FILTERS,
         **REGISTRY_LISTS,
     )
 )
@@ -350,6 +353,7 @@ PRODUCT = register(
         get_fn=selectors.product_get,
         sorts=[("name", gettext_lazy("Nama produk")), ("price", gettext_lazy("Harga"))],
         filters=("q", "region", "kbli", "market_reach", "verification"),
+        filter_set=PRODUCT_FILTERS,
         **REGISTRY_LISTS,
         form_class=ProductForm,
         form_kwargs=lambda actor, obj: {"actor": actor},
