@@ -226,7 +226,7 @@ PARTICIPANT_COLUMNS = (
         "jabatan",
         _l("Jabatan, paling banyak 200 karakter."),
         "Kepala Bidang Perindustrian",
-        aliases=("posisi",),
+        aliases=("posisi", "jabatan/pangkat", "pangkat/jabatan", "jabatan/golongan"),
     ),
     Column(
         "instansi",
@@ -237,6 +237,11 @@ PARTICIPANT_COLUMNS = (
         "Dinas Perindustrian Kab. Belu",
         aliases=(
             "instansi/lembaga",
+            "instansi/unit kerja",
+            "unit kerja/instansi",
+            "satuan kerja",
+            "satker",
+            "asal lembaga",
             "lembaga",
             "asal instansi",
             "instansi asal",
@@ -260,10 +265,17 @@ PARTICIPANT_COLUMNS = (
             "wa",
             "no wa",
             "hp/email",
+            "hp/wa",
+            "no hp/wa",
+            "nomor telepon",
+            "telepon/hp",
         ),
     ),
     Column(
-        "email", _l("E-mail, bila dalam kolom sendiri."), "budi@example.go.id", aliases=("e-mail", "surel")
+        "email",
+        _l("E-mail, bila dalam kolom sendiri."),
+        "budi@example.go.id",
+        aliases=("e-mail", "surel", "alamat email", "alamat e-mail"),
     ),
     Column(
         "kehadiran",
@@ -314,7 +326,12 @@ class ParticipantSchema(ImportSchema):
     title = _l("Daftar hadir rapat")
     columns = PARTICIPANT_COLUMNS
     flexible_header = True
-    ignored_headers = frozenset({"tanda_tangan", "ttd", "paraf", "tanda_tangan_paraf", "ttd_paraf"})
+    # The signature column of a printed list, and personal data such lists carry that a participant
+    # record does not keep (NIP, rank, sex, age): read past, never stored.
+    ignored_headers = frozenset(
+        {"tanda_tangan", "ttd", "paraf", "tanda_tangan_paraf", "ttd_paraf"}
+        | {"nip", "nik", "nip_nik", "pangkat", "golongan", "pangkat_golongan", "l_p", "jenis_kelamin", "usia"}
+    )
 
     def __init__(
         self,

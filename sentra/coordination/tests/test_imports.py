@@ -241,6 +241,22 @@ def test_unknown_columns_and_a_missing_name_column_are_refused(meeting, organise
     assert codes(report.errors) == [(None, "missing_columns")]
 
 
+def test_headers_secretariats_write_and_personal_data_read_past(meeting, organiser, csv_file):
+    text = (
+        "DAFTAR HADIR;;;;;;;\n"
+        "No.;NAMA;NIP;L/P;Jabatan/Pangkat;Instansi/Unit Kerja;No HP/WA;Alamat Email;TTD\n"
+        "1;Maria Goreti;198001012005012001;P;Kepala Seksi IKM;Dinas Perindustrian Kab. Belu;"
+        "0812;m@belu.go.id;\n"
+    )
+    report = import_file(
+        kind="participants", path=csv_file(text), actor=organiser, target=meeting.pk, commit=True
+    )
+    assert report.committed, report.errors
+    maria = meeting.participants.get()
+    assert (maria.position, maria.contact) == ("Kepala Seksi IKM", "0812 / m@belu.go.id")
+    assert "198001012005012001" not in str(AuditEvent.objects.filter(batch_id=report.batch_id).values())
+
+
 def test_only_an_organiser_imports_into_a_meeting(meeting, belu, attendance_file):
     invited = persona(Role.REGENCY_OFFICER, agency=belu)  # reads the meeting, does not organise it
     with pytest.raises(AccessDenied):
