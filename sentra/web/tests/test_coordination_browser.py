@@ -76,6 +76,18 @@ def form_with(page, heading: str):
     return page.locator("form").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
+def section(page, heading: str):
+    """The part of the page under the heading `heading` (a card or a form)."""
+    return (
+        page.locator("section, form").filter(has=page.get_by_role("heading", name=heading, exact=True)).last
+    )
+
+
+def koordinasi_group(page):
+    """The menu's Koordinasi group, opened as a person opens it (its summary)."""
+    return page.get_by_role("navigation").get_by_text("Koordinasi", exact=True)
+
+
 def shoot_both(page, name: str, seen: dict) -> None:
     """Screenshots at 1366 and 390 px (the page reloaded at each width), noting any sideways overflow."""
     for label, size in (("1366", LAPTOP), ("390", PHONE)):
@@ -142,7 +154,7 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     assert "Theresia Luruk dicatat." in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Impor daftar hadir").click()
-    assert "Rakor Pelaksanaan Kegiatan IKM NTT 2026" in page.locator("#import-target").inner_text()
+    assert page.get_by_text("Diimpor ke: Rakor Pelaksanaan Kegiatan IKM NTT 2026").is_visible()
     page.set_input_files(
         "input[type=file]",
         files=[{"name": "daftar-hadir.csv", "mimeType": "text/csv", "buffer": ATTENDANCE_LIST.encode()}],
@@ -151,9 +163,9 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     page.get_by_text("3 baris diimpor").wait_for(timeout=30_000)
     shoot_both(page, "attendance-imported", overflow)
     page.goto(f"{live_server.url}/koordinasi/rapat/{first}/")
-    people = page.locator("#participants tbody tr")
-    assert people.count() == 4
-    table = page.locator("#participants table").inner_text()
+    people = section(page, "Undangan dan peserta").get_by_role("table")
+    assert people.get_by_role("row").count() == 1 + 4  # the header and four people
+    table = people.inner_text()
     for expected in (
         "Yohanes Bria",
         "Hadir langsung",
@@ -182,26 +194,26 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
         follow_up.get_by_role("button", name="Simpan tindak lanjut").click()
         page.wait_for_load_state()
         assert "Tindak lanjut dicatat." in page.locator("main").inner_text()
-    decisions = page.locator("#decisions").inner_text()
+    decisions = section(page, "Keputusan dan tindak lanjut").inner_text()
     assert "Usulkan lokasi sentra tenun ikat Belu" in decisions and "Kirim daftar calon peserta" in decisions
     shoot_both(page, "meeting", overflow)
 
     # --- Belu sees its follow-up on its home page and in the menu, and marks it done with evidence -----
     belu_page = page.context.browser.new_page(viewport=LAPTOP, locale="id-ID")
     log_in(belu_page, live_server, "kab_belu")
-    mine = belu_page.locator("#my-follow-ups")
+    mine = section(belu_page, "Tindak lanjut instansi Anda")
     assert "Tindak lanjut instansi Anda" in mine.inner_text()
     assert "Usulkan lokasi sentra tenun ikat Belu" in mine.inner_text()
     assert "Kirim daftar calon peserta" not in mine.inner_text()  # Kupang's
     # The count sits on "Tindak lanjut" inside the Koordinasi group of the menu, seen once it is opened.
-    belu_page.locator("nav.main-nav details.nav-group:has(a[data-nav=follow_up_list]) > summary").click()
-    badge = belu_page.locator("nav.main-nav a[data-nav=follow_up_list] [data-badge=follow-ups]")
-    assert badge.is_visible() and badge.inner_text().startswith("1")
+    koordinasi_group(belu_page).click()
+    badge = belu_page.get_by_role("link", name=re.compile(r"^Tindak lanjut \d")).first
+    assert badge.is_visible() and badge.inner_text().startswith("Tindak lanjut 1")
     shoot_both(belu_page, "home-belu", overflow)
     belu_page.set_viewport_size(PHONE)  # on a phone: behind the menu button, then the group
     belu_page.get_by_text(re.compile(r"^\W*Menu\b")).click()
-    belu_page.locator("nav.main-nav details.nav-group:has(a[data-nav=follow_up_list]) > summary").click()
-    assert badge.is_visible() and badge.inner_text().startswith("1")
+    koordinasi_group(belu_page).click()
+    assert badge.is_visible() and badge.inner_text().startswith("Tindak lanjut 1")
     screenshot(belu_page, "menu-belu-390")
     belu_page.set_viewport_size(LAPTOP)
     mine.get_by_role("link", name=re.compile("Usulkan lokasi sentra tenun ikat Belu")).click()
@@ -210,12 +222,16 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     field(status, "Bukti: tautan").fill("https://belukab.go.id/sk/sentra-tenun-ikat-2026")
     status.get_by_role("button", name="Simpan").click()
     belu_page.wait_for_load_state()
-    assert belu_page.locator("#follow-up-status").inner_text() == "Selesai"
+    assert (
+        "Selesai\n16 November 2026" in section(belu_page, "Data tindak lanjut").inner_text()
+    )  # the fixed clock
     assert belu_page.get_by_role("link", name="https://belukab.go.id/sk/sentra-tenun-ikat-2026").is_visible()
     shoot_both(belu_page, "follow-up-done", overflow)
     belu_page.goto(live_server.url + "/")
-    assert belu_page.locator("#my-follow-ups").count() == 0  # nothing left to do
-    assert belu_page.locator("nav.main-nav [data-badge=follow-ups]").count() == 0
+    assert belu_page.get_by_role("heading", name="Tindak lanjut instansi Anda").count() == 0  # nothing to do
+    assert (
+        belu_page.get_by_role("link", name=re.compile(r"^Tindak lanjut \d"), include_hidden=True).count() == 0
+    )
     belu_page.close()
 
     # --- the next meeting of the series: the previous one's completion and what is still open ---------
@@ -236,23 +252,17 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
             actor=actor, meeting=meeting, series=series, edition=number, expected_version=meeting.version
         )
     page.reload()
-    facts = page.locator("dl.facts").first.inner_text()
-    assert "Rakor Pelaksanaan Kegiatan IKM NTT 2026" in facts  # Rapat sebelumnya
-    assert page.locator("#previous-rate").inner_text() == "tindak lanjut selesai 50%"
+    facts = section(page, "Data rapat").inner_text()
+    assert "Rapat sebelumnya\nRakor Pelaksanaan Kegiatan IKM NTT 2026 · tindak lanjut selesai 50%" in facts
     carried = page.get_by_role("heading", name="Tindak lanjut rapat sebelumnya yang masih terbuka")
     assert carried.is_visible()
-    agenda = page.locator("section.card").filter(has=carried).inner_text()
+    agenda = section(page, "Acara").inner_text()
     assert "Kirim daftar calon peserta bimtek Kupang" in agenda
     assert "Usulkan lokasi sentra tenun ikat Belu" not in agenda  # done
     page.get_by_role("button", name="Masukkan ke acara").click()
     page.wait_for_load_state()
-    assert (
-        page.locator("section.card")
-        .filter(has=page.get_by_role("heading", name="Acara"))
-        .locator("ol li")
-        .first.inner_text()
-        .startswith("Tindak lanjut rapat sebelumnya")
-    )
+    first_item = section(page, "Acara").get_by_role("listitem").first.inner_text()
+    assert first_item.startswith("Tindak lanjut rapat sebelumnya — Kirim daftar calon peserta bimtek Kupang")
     shoot_both(page, "next-meeting", overflow)
 
     assert FollowUp.objects.filter(status="done").count() == 1
