@@ -49,54 +49,6 @@ router = Router(tags=["registri"])
 # --- shared -------------------------------------------------------------------------------------
 
 
-class ListFilters(Schema):
-    q: Text = Field("", description="Cari nama (IKM: juga pemilik atau NIB 13 angka).")
-    region: Text = Field("", description="Kode wilayah di tingkat mana pun, mis. 64.09 atau 6409.")
-    kbli: Text = Field("", description="Awalan kode KBLI 2020, mis. 10 atau 10794.")
-    status: Text = ""
-    size_class: Text = ""
-    market_reach: Text = ""
-    verification: VerificationStatus | None = Field(None, description="Status verifikasi.")
-    waiting: bool = Field(False, description="Hanya data yang menunggu tindakan tingkat Anda.")
-    sort: Text = Field(
-        "",
-        description="Urutan, mis. name, -name, -workers. Tanpa urutan: nama; pencarian q (3 huruf atau "
-        "lebih) tanpa urutan: terbaru dulu.",
-    )
-    page: PageNumber = 1
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, description=f"Maksimum {MAX_PAGE_SIZE}.")
-
-    def is_unfiltered(self) -> bool:
-        return not any(
-            (
-                self.q.strip(),
-                self.region,
-                self.kbli,
-                self.status,
-                self.size_class,
-                self.market_reach,
-                self.verification,
-                self.waiting,
-            )
-        )
-
-    def selector_filter(self) -> selectors.RegistryFilter:
-        return self.registry_filter()
-
-    def registry_filter(self) -> selectors.RegistryFilter:
-        return selectors.RegistryFilter(
-            q=self.q,
-            region=self.region,
-            kbli=self.kbli,
-            status=self.status,
-            size_class=self.size_class,
-            market_reach=self.market_reach,
-            verification=self.verification or "",
-            waiting=self.waiting,
-            sort=self.sort,
-        )
-
-
 # The lists' parameters are the web pages' filters (registry/filtersets.py), cleaned the same way.
 EnterpriseFilters = generic.filter_schema(
     ENTERPRISE_FILTERS, "EnterpriseFilters", max_page=MAX_PAGE, page_size_capped=True
@@ -119,7 +71,7 @@ def _count(qs: QuerySet, *, unfiltered: bool) -> tuple[int, bool]:
     return generic.capped_count(qs, unfiltered=unfiltered, limit=COUNT_LIMIT, estimate=_estimated_rows)
 
 
-def _paginate(qs: QuerySet, filters: ListFilters) -> dict[str, Any]:
+def _paginate(qs: QuerySet, filters) -> dict[str, Any]:
     return generic.paginate(
         qs, page=filters.page, page_size=filters.page_size, unfiltered=filters.is_unfiltered(), count=_count
     )

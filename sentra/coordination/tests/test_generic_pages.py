@@ -11,7 +11,7 @@ from sentra.accounts.tests.factories import persona
 from sentra.coordination.models import Meeting
 from sentra.registry.tests.factories import AgencyFactory
 
-from .factories import MeetingFactory
+from .factories import AgreementFactory, DecisionFactory, FollowUpFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,16 @@ def test_the_web_page_and_the_api_accept_and_refuse_the_same_filter_values(
     page = client.get(reverse(f"web:{kind}_list"), {web_name: value})
     assert page.status_code == 200
     form = page.context["form"]
-    refused_on_web = web_name in form.errors or (
-        name == "sort" and page.context["filters"].sort != value
-    )
+    refused_on_web = web_name in form.errors or (name == "sort" and page.context["filters"].sort != value)
     assert refused_on_web is (not accepted)
+
+
+def test_every_coordination_page_links_its_history(client, ntt):
+    meeting = MeetingFactory(agency=ntt)
+    agreement = AgreementFactory(agency=ntt)
+    follow_up = FollowUpFactory(decision=DecisionFactory(meeting=meeting), agency=ntt)
+    client.force_login(persona(Role.PROVINCE_OFFICER, agency=ntt))
+    for key, record in (("meeting", meeting), ("agreement", agreement), ("follow_up", follow_up)):
+        history = reverse(f"web:{key}_history", args=[record.pk])
+        assert history in client.get(reverse(f"web:{key}_detail", args=[record.pk])).content.decode()
+        assert client.get(history).status_code == 200
