@@ -106,6 +106,26 @@ def test_a_province_drills_to_its_regencies_and_a_regency_to_owner_agencies(worl
     assert figures(regency) == {a["ppu"].pk: (4, 1, 1, 2, 1, 33.3)}
 
 
+def test_filters_by_kind_of_meeting_and_year_due_and_groups_per_agency_on_request(world):
+    a, users = world
+    ministry = actor_of(users["ministry"])
+
+    rakornas = dashboard.follow_up_summary(
+        actor=ministry, f=dashboard.DashboardFilter(meeting_kind="rakornas")
+    )
+    this_year = dashboard.follow_up_summary(actor=ministry, f=dashboard.DashboardFilter(year=2026))
+    per_agency = dashboard.follow_up_summary(
+        actor=ministry, f=dashboard.DashboardFilter(region="64"), group="agency"
+    )
+
+    assert figures(rakornas) == {None: (1, 0, 0, 1, 0, 0.0)}
+    # Every follow-up of the world is due in 2026 (the latest on 16 December).
+    assert this_year.total.total == 9
+    next_year = dashboard.follow_up_summary(actor=ministry, f=dashboard.DashboardFilter(year=2027))
+    assert next_year.total.total == 0
+    assert {g.key for g in per_agency.groups} == {a["kaltim"].pk, a["ppu"].pk, a["kutim"].pk}
+
+
 def test_nothing_counted_has_no_completion_rate(world):
     _a, users = world
 
