@@ -194,6 +194,17 @@ def series_list(*, actor: Actor) -> QuerySet[MeetingSeries]:
     return MeetingSeries.objects.select_related("organiser").order_by("name")
 
 
+def series_usable(*, actor: Actor, keep: int | None = None) -> QuerySet[MeetingSeries]:
+    """The series a user may plan a meeting in: those organised inside their region (a province's
+    officer uses the province's and its regencies' series, the ministry every one). `keep`: the series
+    a meeting being edited already has, kept even if someone with a wider region chose it."""
+    require(actor, Action.LIST, Area.COORDINATION)
+    q = within_region_q(actor, "organiser__region_id")
+    if keep is not None:
+        q |= Q(pk=keep)
+    return MeetingSeries.objects.filter(q).order_by("name")
+
+
 # --- follow-ups ----------------------------------------------------------------------------------------
 
 

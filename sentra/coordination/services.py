@@ -28,13 +28,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from sentra.accounts.models import Role
 from sentra.accounts.permissions import OWN_AGENCY_ONLY, Action, Area
-from sentra.accounts.scope import Actor, code_in_scope, require
+from sentra.accounts.scope import Actor, code_in_scope, require, resolve_reference, unknown_reference
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.audit.models import AuditAction
 from sentra.audit.services import record_change, snapshot
@@ -191,6 +193,8 @@ def meeting_create(
         meeting,
         links=lambda: meeting.co_organisers.set([a for a in co_organisers if a.pk != agency.pk]),
     )
+    if meeting.series_id is not None:
+        carry_over_agenda(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -207,6 +211,7 @@ def meeting_update(
     require_meeting_edit(actor, meeting)
     check_version(meeting, expected_version)
     before = snapshot(meeting)
+    series_before = meeting.series_id
     _assign(meeting, data, MEETING_FIELDS)
     _check_meeting(meeting)
     links = None
@@ -214,6 +219,8 @@ def meeting_update(
         _check_co_organisers(actor, co_organisers)
         links = lambda: meeting.co_organisers.set([a for a in co_organisers if a.pk != meeting.agency_id])  # noqa: E731
     _save(actor, meeting, before=before, reason=reason, links=links)
+    if meeting.series_id is not None and meeting.series_id != series_before:
+        carry_over_agenda(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -365,20 +372,55 @@ def agenda_item_add(
     return item
 
 
+AGENDA_FIELDS = ("order", "title", "presenter", "starts_at")
+
+
+@transaction.atomic
+def agenda_item_update(
+    *, actor: Actor, item: AgendaItem, expected_version: int | None = None, **data: Any
+) -> AgendaItem:
+    """Changes an agenda item's order, time, title or presenter (the meeting's organisers only)."""
+    require_meeting_edit(actor, item.meeting)
+    lock_latest(item)
+    check_version(item, expected_version)
+    before = snapshot(item)
+    _assign(item, data, AGENDA_FIELDS)
+    _save(actor, item, before=before)
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, actor: Actor, item: AgendaItem) -> None:
+    """Removes an agenda item; its last state stays in the history."""
+    require_meeting_edit(actor, item.meeting)
+    record_change(actor=actor, action=AuditAction.DELETE, obj=item, before=snapshot(item))
+    item.delete()
+
+
 CARRIED_OVER_TITLE = _l("Tindak lanjut rapat sebelumnya")
+
+
+def carried_over_item(meeting: Meeting) -> AgendaItem | None:
+    """The meeting's agenda item "Tindak lanjut rapat sebelumnya", once it has been carried."""
+    return meeting.agendaitems.filter(title=str(CARRIED_OVER_TITLE)).first()
 
 
 @transaction.atomic
 def carry_over_agenda(*, actor: Actor, meeting: Meeting) -> AgendaItem | None:
-    """Gives the meeting an agenda item "Tindak lanjut rapat sebelumnya" listing what earlier meetings
-    of its series still have open (none without a series or with nothing open; once only)."""
+    """Gives the meeting an agenda item "Tindak lanjut rapat sebelumnya" for what earlier meetings of
+    its series still have open (none without a series or with nothing open; once only). Called when a
+    meeting is created in a series or put into one; by hand when the earlier meeting's follow-ups
+    were recorded after this one was planned. The item names how many were open; the list itself is
+    read live (selectors.open_follow_ups_of_series) so that what is done since drops out of it."""
     require_meeting_edit(actor, meeting)
-    pending = list(selectors.open_follow_ups_of_series(meeting)[:200])
-    if not pending or meeting.agendaitems.filter(title=str(CARRIED_OVER_TITLE)).exists():
+    open_count = selectors.open_follow_ups_of_series(meeting).count()
+    if not open_count or carried_over_item(meeting) is not None:
         return None
-    listing = "; ".join(f"{f.description[:80]} ({f.agency})" for f in pending)
+    presenter = ngettext(
+        "%(n)s tindak lanjut masih terbuka", "%(n)s tindak lanjut masih terbuka", open_count
+    ) % {"n": open_count}
     return agenda_item_add(
-        actor=actor, meeting=meeting, title=str(CARRIED_OVER_TITLE), presenter=listing[:200], order=1
+        actor=actor, meeting=meeting, title=str(CARRIED_OVER_TITLE), presenter=presenter, order=1
     )
 
 
@@ -402,6 +444,41 @@ EVIDENCE_FIELDS = (
     "evidence_enterprise",
     "evidence_url",
 )
+
+
+def evidence_references(
+    actor: Actor,
+    follow_up: FollowUp,
+    *,
+    activity: int | None = None,
+    agreement: int | None = None,
+    centre: int | None = None,
+    enterprise: int | None = None,
+) -> dict[str, Any]:
+    """The evidence records a form names by id, each one the actor reads; an id the actor does not read
+    answers exactly like one that does not exist (`unknown_reference` on its field). The record the
+    follow-up already holds is kept even when someone with a wider region chose it."""
+    from sentra.programmes.models import Activity
+    from sentra.registry.models import Centre, Enterprise
+
+    found: dict[str, Any] = {}
+    for field, model, pk in (
+        ("evidence_activity", Activity, activity),
+        ("evidence_centre", Centre, centre),
+        ("evidence_enterprise", Enterprise, enterprise),
+    ):
+        found[field] = resolve_reference(
+            actor, model, pk, field=field, keep=getattr(follow_up, f"{field}_id")
+        )
+    found["evidence_agreement"] = None
+    if agreement is not None:
+        visible = Agreement.objects.filter(
+            selectors.agreement_visible_q(actor) | Q(pk=follow_up.evidence_agreement_id or 0)
+        )
+        found["evidence_agreement"] = visible.filter(pk=agreement).first()
+        if found["evidence_agreement"] is None:
+            raise unknown_reference("evidence_agreement", agreement)
+    return found
 
 
 def _check_due(follow_up: FollowUp, meeting: Meeting) -> None:

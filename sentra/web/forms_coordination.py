@@ -4,6 +4,7 @@ rule is coordination.services', whose errors land on these fields (web.forms.add
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sentra.agencies.models import Agency
@@ -18,8 +19,9 @@ from sentra.coordination.choices import (
     MeetingStatus,
     PartyKind,
 )
+from sentra.coordination.models import MeetingSeries
 
-from .forms import VersionedForm
+from .forms import LookupInput, VersionedForm
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 DATETIME = {
@@ -78,6 +80,8 @@ class MeetingForm(VersionedForm):
         "ends_at",
         "mode",
         "online_link",
+        "series",
+        "edition",
         "notes",
     )
 
@@ -101,15 +105,39 @@ class MeetingForm(VersionedForm):
     online_link = forms.URLField(
         label=_("Tautan ruang daring"), max_length=500, required=False, assume_scheme="https"
     )
+    # Limited to the series the user may use (selectors.series_usable) when the page prepares the form.
+    series = forms.ModelChoiceField(
+        label=_("Seri rapat"),
+        queryset=MeetingSeries.objects.none(),
+        required=False,
+        empty_label=_("— tanpa seri —"),
+    )
+    edition = forms.IntegerField(
+        label=_("Edisi"),
+        min_value=1,
+        max_value=32767,
+        required=False,
+        help_text=_("Mis. 2 untuk edisi kedua tahun itu."),
+    )
     notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class FullNameAgencies(forms.ModelMultipleChoiceField):
+    """Agencies by their full name (short names repeat across regions: "Disperindag")."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class InviteForm(forms.Form):
-    agencies = forms.ModelMultipleChoiceField(
+    agencies = FullNameAgencies(
         label=_("Instansi"),
         queryset=agencies(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # data-filter-options: web/meeting.js puts a filter box over the list (without it: the list).
+        widget=forms.SelectMultiple(
+            attrs={"size": 8, "data-filter-options": "", "data-filter-placeholder": _("Saring instansi…")}
+        ),
     )
     every_regency_of = forms.RegexField(
         label=_("Setiap kabupaten/kota provinsi (kode)"), regex=r"^\d{2}$", required=False, max_length=2
@@ -129,6 +157,13 @@ class ParticipantForm(forms.Form):
     represented_by = forms.CharField(label=_("Diwakili oleh"), max_length=150, required=False)
 
 
+class AgendaItemForm(forms.Form):
+    order = forms.IntegerField(label=_("Urutan"), min_value=1, max_value=999, required=False)
+    starts_at = forms.DateTimeField(label=_("Waktu"), required=False, **DATETIME)
+    title = forms.CharField(label=_("Acara"), max_length=300)
+    presenter = forms.CharField(label=_("Penyaji"), max_length=200, required=False)
+
+
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Keputusan/kesimpulan"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -142,13 +177,45 @@ class FollowUpCreateForm(forms.Form):
 
 
 class FollowUpStatusForm(VersionedForm):
-    status = forms.ChoiceField(label=_("Status"), choices=FollowUpStatus.choices)
+    """Status and evidence. The evidence selects and lookups carry ids (the page sets the choices the
+    user may read); the service answers an id the user does not read with `unknown_reference`."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=FollowUpStatus.choices, widget=forms.Select(attrs={"data-drop-status": ""})
+    )
     drop_reason = forms.CharField(
-        label=_("Alasan dibatalkan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Alasan dibatalkan"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-drop-reason": ""}),
+        required=False,
+    )
+    evidence_activity = forms.IntegerField(label=_("Bukti: kegiatan"), required=False, widget=forms.Select)
+    evidence_agreement = forms.IntegerField(label=_("Bukti: kerja sama"), required=False, widget=forms.Select)
+    evidence_centre = forms.CharField(
+        label=_("Bukti: sentra"),
+        max_length=250,
+        required=False,
+        widget=LookupInput(reverse_lazy("web:lookup_centres")),
+        help_text=_("Ketik nama sentra lalu pilih dari saran, atau tulis #ID."),
+    )
+    evidence_enterprise = forms.CharField(
+        label=_("Bukti: IKM"),
+        max_length=250,
+        required=False,
+        widget=LookupInput(reverse_lazy("web:lookup_enterprises")),
+        help_text=_("Ketik nama atau NIB lalu pilih dari saran, atau tulis #ID."),
     )
     evidence_url = forms.URLField(
         label=_("Bukti: tautan"), max_length=500, required=False, assume_scheme="https"
     )
+
+    def set_evidence_choices(self, activities, agreements) -> None:
+        blank = [("", "—")]
+        self.fields["evidence_activity"].widget.choices = blank + [
+            (a.pk, f"{a.code} {a.name}".strip()) for a in activities
+        ]
+        self.fields["evidence_agreement"].widget.choices = blank + [
+            (a.pk, f"{a.get_kind_display()}: {a.title}") for a in agreements
+        ]
 
 
 class NoteForm(forms.Form):

@@ -11,7 +11,7 @@ from sentra.accounts.tests.factories import actor_of, persona
 from sentra.audit.models import AuditEvent
 from sentra.coordination import selectors, services
 from sentra.coordination.models import Agreement, AgreementParty, FollowUp, Meeting, Participant
-from sentra.core.errors import AccessDenied, DomainError
+from sentra.core.errors import AccessDenied, DomainError, NotFound
 from sentra.registry.tests.factories import AgencyFactory
 
 from .factories import (
@@ -273,11 +273,81 @@ def test_the_next_meeting_of_a_series_carries_what_is_still_open(ntt_officer, nt
     FollowUpFactory(decision=decision, agency=ntt_agency, description="Sudah beres", status="done")
     second = MeetingFactory(agency=ntt_agency, series=series)
     item = services.carry_over_agenda(actor=ntt_officer, meeting=second)
-    assert item.title == "Tindak lanjut rapat sebelumnya" and "Data sentra dimutakhirkan" in item.presenter
-    assert "Sudah beres" not in item.presenter
+    assert (item.title, item.presenter, item.order) == (
+        "Tindak lanjut rapat sebelumnya",
+        "1 tindak lanjut masih terbuka",
+        1,
+    )
+    assert [f.description for f in selectors.open_follow_ups_of_series(second)] == [
+        "Data sentra dimutakhirkan"
+    ]
     assert services.carry_over_agenda(actor=ntt_officer, meeting=second) is None  # once only
     assert selectors.previous_meeting(second) == first
     assert selectors.completion_rate(first) == (1, 2)
+
+
+@pytest.fixture
+def series_with_open_work(ntt_officer, ntt_agency):
+    series = services.series_create(actor=ntt_officer, name="Rakor IKM NTT", kind="rakor_programme")
+    first = MeetingFactory(
+        agency=ntt_agency, series=series, starts_at=wib(2026, 3, 2, 9), ends_at=wib(2026, 3, 2, 15)
+    )
+    FollowUpFactory(decision=DecisionFactory(meeting=first), agency=ntt_agency, description="Data sentra")
+    return series
+
+
+def _next_meeting(actor, **data):
+    return services.meeting_create(
+        actor=actor,
+        kind="rakor_programme",
+        title="Rakor IKM NTT II",
+        starts_at=wib(2026, 11, 20, 9),
+        ends_at=wib(2026, 11, 20, 15),
+        **data,
+    )
+
+
+def test_a_meeting_planned_in_a_series_gets_the_open_follow_ups_on_its_agenda(
+    ntt_officer, series_with_open_work
+):
+    meeting = _next_meeting(ntt_officer, series=series_with_open_work, edition=2)
+    assert [(i.title, i.presenter) for i in meeting.agendaitems.all()] == [
+        ("Tindak lanjut rapat sebelumnya", "1 tindak lanjut masih terbuka")
+    ]
+    assert AuditEvent.objects.filter(object_type="coordination.agendaitem", action="create").count() == 1
+
+
+def test_a_meeting_put_into_a_series_on_edit_gets_them_once(ntt_officer, series_with_open_work):
+    meeting = _next_meeting(ntt_officer)
+    assert not meeting.agendaitems.exists()
+    services.meeting_update(actor=ntt_officer, meeting=meeting, series=series_with_open_work)
+    services.meeting_update(actor=ntt_officer, meeting=meeting, title="Rakor IKM NTT II (ubah)")
+    assert [i.title for i in meeting.agendaitems.all()] == ["Tindak lanjut rapat sebelumnya"]
+
+
+def test_a_meeting_without_a_series_or_with_nothing_open_gets_no_carried_item(ntt_officer, ntt_agency):
+    quiet = services.series_create(actor=ntt_officer, name="Rakor sunyi", kind="rakor_programme")
+    assert not _next_meeting(ntt_officer).agendaitems.exists()
+    assert not _next_meeting(ntt_officer, series=quiet).agendaitems.exists()
+
+
+def test_organisers_change_and_remove_agenda_items_recorded(ntt_officer, ntt_agency, belu_agency):
+    meeting = MeetingFactory(agency=ntt_agency)
+    item = services.agenda_item_add(actor=ntt_officer, meeting=meeting, title="Pembukaan")
+    services.agenda_item_update(
+        actor=ntt_officer, item=item, title="Pembukaan dan arahan", presenter="Kadis", order=2
+    )
+    item.refresh_from_db()
+    assert (item.title, item.presenter, item.order) == ("Pembukaan dan arahan", "Kadis", 2)
+    outsider = actor_of(persona(Role.REGENCY_OFFICER, agency=belu_agency))
+    with pytest.raises(NotFound):  # a regency that does not read the province's meeting
+        services.agenda_item_remove(actor=outsider, item=item)
+    services.agenda_item_remove(actor=ntt_officer, item=item)
+    assert not meeting.agendaitems.exists()
+    actions = AuditEvent.objects.filter(object_type="coordination.agendaitem").values_list(
+        "action", flat=True
+    )
+    assert sorted(actions) == ["create", "delete", "update"]
 
 
 # --- agreements --------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,16 +23,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Area
-from sentra.accounts.scope import Actor, actor_for_request
+from sentra.accounts.scope import Actor, actor_for_request, scoped_queryset
 from sentra.coordination import selectors, services
 from sentra.coordination.choices import MEETING_STATUS_NEXT, AgreementStatus
 from sentra.coordination.filtersets import AGREEMENT_FILTERS, FOLLOW_UP_FILTERS, MEETING_FILTERS
 from sentra.coordination.models import Agreement
 from sentra.core.errors import AccessDenied, DomainError, StaleVersion
 from sentra.core.exports import Column, csv_response, xlsx_response
+from sentra.programmes.models import Activity
 
-from ..forms import VersionedForm, add_domain_errors
+from ..forms import (
+    LINE_SEPARATOR,
+    VersionedForm,
+    add_domain_errors,
+    centre_line,
+    resolve_centre,
+    resolve_enterprise,
+)
 from ..forms_coordination import (
+    AgendaItemForm,
     AgreementForm,
     DecisionForm,
     FollowUpCreateForm,
@@ -156,6 +167,13 @@ def _meeting_save(form, actor: Actor, meeting):
         raise
 
 
+def _series_choices(form, actor: Actor, meeting):
+    """The series select offers the series the user may plan in (and the one the meeting has)."""
+    keep = meeting.series_id if meeting is not None else None
+    form.fields["series"].queryset = selectors.series_usable(actor=actor, keep=keep)
+    return form
+
+
 MEETING = register(
     RecordType(
         key="meeting",
@@ -177,7 +195,7 @@ MEETING = register(
         may_edit=_owner_only(gettext_lazy("Hanya penyelenggara rapat yang dapat mengubahnya."))(
             services.can_edit_meeting
         ),
-        prepare_form=_agency_fixed(),
+        prepare_form=_agency_fixed(_series_choices),
         form_extra=_form_extra(
             gettext_lazy("Rencanakan rapat"),
             gettext_lazy("Ubah rapat %(title)s"),
@@ -211,6 +229,8 @@ def _meeting_page(request, actor, meeting, **forms):
         "co_organisers": meeting.co_organisers.order_by("name"),
         "invited": meeting.invitations.select_related("agency").order_by("agency__name"),
         "agenda": meeting.agendaitems.all(),
+        "agenda_form": forms.get("agenda_form") or AgendaItemForm(),
+        "carried_item": services.carried_over_item(meeting),
         "participants": selectors.participant_list(actor=actor, meeting=meeting)[:500],
         "attendance": selectors.attendance_summary(meeting),
         "decisions": decisions,
@@ -269,6 +289,65 @@ def meeting_participant(request, pk: int):
         return _("%(name)s dicatat.") % {"name": person}
 
     return _meeting_post(request, pk, ParticipantForm, "participant_form", write)
+
+
+@login_required
+@require_POST
+def meeting_attendance(request, pk: int):
+    """Marks the ticked participants present, online or absent in one step (services.attendance_mark)."""
+    actor = actor_for_request(request)
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    ids = [int(v) for v in request.POST.getlist("participants") if v.isdigit()]
+    if not ids:
+        messages.error(request, _("Centang peserta yang akan ditandai."))
+        return redirect(reverse("web:meeting_detail", args=[meeting.pk]) + "#participants")
+    try:
+        changed = services.attendance_mark(
+            actor=actor, meeting=meeting, participant_ids=ids, attendance=request.POST.get("attendance", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.errors[0].message if error.errors else error.message)
+    else:
+        messages.success(request, _("Kehadiran %(n)s peserta diubah.") % {"n": changed})
+    return redirect(reverse("web:meeting_detail", args=[meeting.pk]) + "#participants")
+
+
+@login_required
+@require_POST
+def meeting_agenda_add(request, pk: int):
+    def write(actor, meeting, cd):
+        services.agenda_item_add(
+            actor=actor,
+            meeting=meeting,
+            title=cd["title"],
+            presenter=cd["presenter"],
+            starts_at=cd["starts_at"],
+            order=cd["order"],
+        )
+        return _("Acara ditambahkan.")
+
+    return _meeting_post(request, pk, AgendaItemForm, "agenda_form", write)
+
+
+@login_required
+@require_POST
+def meeting_agenda_edit(request, pk: int, item_pk: int):
+    def write(actor, meeting, cd):
+        item = get_object_or_404(meeting.agendaitems, pk=item_pk)
+        if "remove" in request.POST:
+            services.agenda_item_remove(actor=actor, item=item)
+            return _("Acara “%(title)s” dihapus.") % {"title": item.title}
+        services.agenda_item_update(
+            actor=actor,
+            item=item,
+            title=cd["title"],
+            presenter=cd["presenter"],
+            starts_at=cd["starts_at"],
+            order=cd["order"] or item.order,
+        )
+        return _("Acara tersimpan.")
+
+    return _meeting_post(request, pk, AgendaItemForm, "agenda_form", write)
 
 
 @login_required
@@ -387,16 +466,78 @@ def _follow_up_initial(follow_up) -> dict:
     initial = {
         "status": follow_up.status,
         "drop_reason": follow_up.drop_reason,
+        "evidence_activity": follow_up.evidence_activity_id,
+        "evidence_agreement": follow_up.evidence_agreement_id,
+        "evidence_centre": centre_line(follow_up.evidence_centre) if follow_up.evidence_centre else "",
+        "evidence_enterprise": (
+            f"#{follow_up.evidence_enterprise_id}{LINE_SEPARATOR}{follow_up.evidence_enterprise.name}"
+            if follow_up.evidence_enterprise
+            else ""
+        ),
         "evidence_url": follow_up.evidence_url,
     }
     return VersionedForm.loaded_from(follow_up, initial)
+
+
+def _evidence_choices(form, actor: Actor, follow_up):
+    """The evidence selects: the owner agency's activities and the agreements the user reads (the
+    ones the follow-up already names stay offered)."""
+    activities = scoped_queryset(actor, Activity).filter(
+        Q(agency_id=follow_up.agency_id) | Q(pk=follow_up.evidence_activity_id or 0)
+    )
+    agreements = Agreement.objects.filter(
+        selectors.agreement_visible_q(actor) | Q(pk=follow_up.evidence_agreement_id or 0)
+    )
+    form.set_evidence_choices(
+        activities.order_by("-start_date", "name")[:300], agreements.order_by("title")[:300]
+    )
+    return form
+
+
+def _evidence_id(form, field: str, resolve, actor: Actor) -> int | None:
+    """The id a lookup field names: "#12 — name" as the suggestions write it or a bare "#12" go to
+    the service as they are (which answers an id the user does not read with unknown_reference);
+    a name or NIB is looked up inside the user's region."""
+    text = " ".join((form.cleaned_data.get(field) or "").split())
+    if not text:
+        return None
+    head = text.split(LINE_SEPARATOR, 1)[0].strip()
+    if head.startswith("#") and head[1:].isdigit():
+        return int(head[1:])
+    try:
+        return resolve(text, actor).pk
+    except ValidationError as error:
+        form.add_error(field, error)
+        return None
+
+
+def _evidence(form, actor: Actor, follow_up) -> dict | None:
+    cd = form.cleaned_data
+    centre = _evidence_id(form, "evidence_centre", resolve_centre, actor)
+    enterprise = _evidence_id(form, "evidence_enterprise", resolve_enterprise, actor)
+    if form.errors:
+        return None
+    return services.evidence_references(
+        actor,
+        follow_up,
+        activity=cd["evidence_activity"],
+        agreement=cd["evidence_agreement"],
+        centre=centre,
+        enterprise=enterprise,
+    )
+
+
+class _FormRefused(Exception):
+    """A field of the form was refused before the service was asked (its error is on the field)."""
 
 
 @login_required
 def follow_up_detail(request, pk: int):
     actor = actor_for_request(request)
     follow_up = selectors.follow_up_get(actor=actor, pk=pk)
-    status_form = FollowUpStatusForm(initial=_follow_up_initial(follow_up))
+    status_form = _evidence_choices(
+        FollowUpStatusForm(initial=_follow_up_initial(follow_up)), actor, follow_up
+    )
     note_form = NoteForm()
     status = 200
     if request.method == "POST":
@@ -417,10 +558,13 @@ def follow_up_detail(request, pk: int):
                     messages.success(request, _("Perkembangan dicatat."))
                     return redirect("web:follow_up_detail", pk=pk)
         else:
-            status_form = FollowUpStatusForm(request.POST)
+            status_form = _evidence_choices(FollowUpStatusForm(request.POST), actor, follow_up)
             if status_form.is_valid():
                 cd = status_form.cleaned_data
                 try:
+                    evidence = _evidence(status_form, actor, follow_up)
+                    if evidence is None:
+                        raise _FormRefused
                     services.follow_up_update(
                         actor=actor,
                         follow_up=follow_up,
@@ -428,7 +572,10 @@ def follow_up_detail(request, pk: int):
                         status=cd["status"],
                         drop_reason=cd["drop_reason"],
                         evidence_url=cd["evidence_url"],
+                        **evidence,
                     )
+                except _FormRefused:
+                    pass
                 except StaleVersion as error:
                     fresh = selectors.follow_up_get(actor=actor, pk=pk)
                     status_form.show_conflict(error, fresh, _follow_up_initial(fresh))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +45,7 @@ DETAIL_PAGES = {
     "registry.enterprise": "web:enterprise_detail",
     "registry.centre": "web:centre_detail",
     "registry.product": "web:product_detail",
+    "coordination.meeting": "web:meeting_detail",
 }
 
 
@@ -122,10 +124,27 @@ def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
         **_rollback_context(request, result.get("batch_id")),
     }
     context["records"] = _batch_records(context.get("batch"))
+    context["target"] = _target_link(request, job)
     # htmx polls only the status fragment; it stops polling once the fragment it gets has no trigger,
     # i.e. once the job has ended: succeeded, failed, or failed because its worker is gone.
     template = "web/imports/_status.html" if request.htmx else "web/imports/job.html"
     return render(request, template, context)
+
+
+def _target_link(request: HttpRequest, job) -> dict:
+    """The record a file was imported into (a meeting's attendance list): its name and, when it has a
+    page (DETAIL_PAGES), the link back to it. Read again as the user, so nothing unreadable is named."""
+    pk = job.params.get("target")
+    if not pk:
+        return {}
+    try:
+        target = import_target(kind=job.params.get("kind", ""), actor=actor_for_request(request), target=pk)
+    except (DomainError, Http404, PermissionDenied):
+        return {}
+    if target is None:
+        return {}
+    name = DETAIL_PAGES.get(target._meta.label_lower)
+    return {"label": str(target), "url": reverse(name, args=[target.pk]) if name else ""}
 
 
 # How many of an import's records its result page links to (the rest are counted).
