@@ -177,6 +177,8 @@ def test_an_agreement_gets_the_90_day_alert_then_the_30_day_alert_each_once(offi
     first, second = messages_of(offices["kutim_user"])
     assert "PK Pelatihan Bersama" in first and "90 hari" in first
     assert "30 hari" in second
+    links = set(Notification.objects.filter(user=offices["kutim_user"]).values_list("link", flat=True))
+    assert links == {f"/koordinasi/kerja-sama/{agreement.pk}/"}
 
 
 def test_drafts_and_terminated_agreements_get_no_alert(offices):
