@@ -414,7 +414,7 @@ def generate_national(rows: int = NATIONAL_ROWS, seed: int = 1, *, log=print) ->
         ["id", "created_at", "updated_at", "village_id", "province_code", "regency_code", "agency_id",
          "name", "commodity", "kbli_id", "raw_material", "description", "status", "board_chair",
          "board_members", "upt_name", "has_gapura", "has_logo", "has_showroom", "facilities",
-         "is_desa_wisata", "is_desa_pengrajin"],
+         "is_desa_wisata", "is_desa_pengrajin", "inactive_reason"],
         centres,
     )  # fmt: skip
     bulk_load("registry_centrevillage", ["id", "centre_id", "village_id"], villages)
@@ -447,7 +447,7 @@ def _centres(rows: int, seed: int, by_regency: dict, agencies: dict):
             (centre_id, TIMESTAMP, TIMESTAMP, village, village[:2], village[:5], agencies[village[:2]],
              f"Sentra {product} {rng.choice(WORDS)} {centre_id}", product, kbli, "", "",
              rng.choice(["proposed", "designated", "developing", "self_reliant"]), "", "", "", false,
-             false, false, "", false, false)
+             false, false, "", false, false, "")
         )  # fmt: skip
         for village_code in dict.fromkeys(m[1] for m in candidates):
             villages.append((len(villages) + 1, centre_id, village_code))

@@ -76,6 +76,7 @@ def without_search_indexes(raw, sql, params):
 
 def phase(args) -> dict:
     from django.contrib.auth import get_user_model
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
     from django.db.models import Q
     from django.test import Client
@@ -125,9 +126,13 @@ def phase(args) -> dict:
     for label, q, region, sort in cases:
         filters = RegistryFilter(q=q, region=region, sort=sort)
         qs = enterprise_list(actor=system_actor(), filters=filters)
-        page_sql, page_params = qs[:PAGE].query.sql_with_params()
-        count_sql, count_params = qs.order_by().values("pk")[:10_001].query.sql_with_params()
-        count_sql = f"SELECT COUNT(*) FROM ({count_sql}) capped"
+        try:
+            page_sql, page_params = qs[:PAGE].query.sql_with_params()
+            count_sql, count_params = qs.order_by().values("pk")[:10_001].query.sql_with_params()
+            count_sql = f"SELECT COUNT(*) FROM ({count_sql}) capped"
+        except EmptyResultSet:  # the selector already knows there is no match (an empty id list)
+            page_sql, page_params = "SELECT 1 WHERE false", []
+            count_sql, count_params = "SELECT 0", []
         params = {"q": q, **({"region": region} if region else {}), **({"sort": sort} if sort else {})}
         case = {"case": label, "q": q, "region": region, "sort": sort}
         case["matched (capped at 10,001)"] = raw(count_sql, count_params)[0][0]

@@ -230,6 +230,11 @@ SENTRA_IMPORT_BACKGROUND_BYTES = envint("SENTRA_IMPORT_BACKGROUND_BYTES", str(25
 # of the table, and with the connection's usual 64 MB most inserts missed the cache. Memory stays
 # bounded by this figure whatever the file's size; the usual cache returns when the import ends.
 SENTRA_IMPORT_CACHE_MB = envint("SENTRA_IMPORT_CACHE_MB", "256")
+# SQLite: once an enterprise import has written this many new rows, and at least as many as the table
+# held when it began, the table's secondary indexes (all but the unique unit key and the village
+# index its lookups use) and its search trigger are set aside and built once at the end, inside the
+# import's transaction (registry.imports._DeferredIndexes). 0 turns it off.
+SENTRA_IMPORT_DEFER_INDEXES_ROWS = envint("SENTRA_IMPORT_DEFER_INDEXES_ROWS", "50000")
 # Documents uploaded to records (meeting files, agreement scans), checked by content in
 # sentra/core/uploads.py: the largest file accepted, per kind.
 SENTRA_UPLOAD_MAX_BYTES = {

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -744,6 +745,7 @@ class EnterpriseSchema(_RegistrySchema):
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
         self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, report=report, now=self.now)
         self.updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
+        self.indexes = _DeferredIndexes(self.inserter.connection, start_rows=self.high_water)
 
     def write_batch(self, rows: list[Row], report: ImportReport) -> None:
         inserter, updater, agency = self.inserter, self.updater, self.owner
@@ -761,11 +763,13 @@ class EnterpriseSchema(_RegistrySchema):
             enterprise.updated_at = timezone.now()
             report.updated += updater.add(enterprise, row)
         self.batch = []
+        self.indexes.maybe_defer(report.created, inserter.high_water)
 
     def end_write(self, report: ImportReport) -> None:
         report.created += self.inserter.flush()
         report.updated += self.updater.flush()
         self.inserter.history.flush()
+        self.indexes.restore()
 
 
 def _quantity() -> Callable[[Any], Decimal | None]:
@@ -903,6 +907,77 @@ class _EnterpriseUpdater:
             raise WriteRefused
         Enterprise.objects.bulk_update([e for e, _row in pending], self.fields, batch_size=500)
         return len(pending)
+
+
+class _DeferredIndexes:
+    """SQLite: an import that is most of the table builds the enterprise indexes once, at its end.
+
+    Every new row costs an insert into each of the table's secondary indexes and, by trigger, into
+    the FTS5 search table: for an import into an empty or small table that is most of its time,
+    and a sorted build of each index at the end is cheaper, as the national demo loads. Once the
+    import has written SENTRA_IMPORT_DEFER_INDEXES_ROWS new rows and at least as many as the table
+    held when it began, `maybe_defer` drops those indexes and the search insert trigger; `restore`
+    (end_write) creates them again with their own SQL and indexes the rows written meanwhile for
+    search. Kept: the primary key, the unique unit key (its duplicates must fail on the row that
+    makes them) and the village index, which the import's own lookups use.
+
+    All of it happens inside the import's one transaction, and SQLite's schema changes are
+    transactional: an error, or a process killed mid-import, rolls them back with the rows, so the
+    table never lacks an index or its search (registry tests: test_import_kill and the deferred
+    tests in test_imports). Readers keep seeing the committed table meanwhile (WAL). PostgreSQL is
+    left alone: DROP INDEX there would lock every reader out of the table until the import commits.
+    """
+
+    KEPT = ("enterprise_unit",)
+    SEARCH_TRIGGER = "registry_enterprise_fts_ai"
+
+    def __init__(self, connection: Any, start_rows: int) -> None:
+        self.connection = connection
+        self.start_rows = start_rows  # an upper bound of the table's rows when the import began
+        self.after = max(settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS, start_rows)
+        self.enabled = connection.vendor == "sqlite" and settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS > 0
+        self.deferred: list[str] = []  # the CREATE statements of what was set aside, in order
+        self.search_from = 0  # new rows above this id have no search entry yet
+
+    def maybe_defer(self, written: int, last_id: int) -> None:
+        if not self.enabled or self.deferred or written < self.after:
+            return
+        table = Enterprise._meta.db_table
+        village = Enterprise._meta.get_field("village").column
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL AND "
+                "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%%') OR (type = 'trigger' AND name = %s)) "
+                "ORDER BY type, name",
+                [table, self.SEARCH_TRIGGER],
+            )
+            found = [
+                (name, sql)
+                for name, sql in cursor.fetchall()
+                if name not in self.KEPT and not sql.endswith(f'("{village}")')
+            ]
+            self.search_from = last_id
+            for name, sql in found:
+                kind = "TRIGGER" if name == self.SEARCH_TRIGGER else "INDEX"
+                cursor.execute(f'DROP {kind} "{name}"')  # names read from sqlite_master just now
+                self.deferred.append(sql)
+
+    def restore(self) -> None:
+        if not self.deferred:
+            return
+        with self.connection.cursor() as cursor:
+            for sql in self.deferred:
+                if not sql.startswith("CREATE TRIGGER"):
+                    cursor.execute(sql)  # the table's own statement from sqlite_master
+            cursor.execute(
+                "INSERT INTO registry_enterprise_fts(rowid, name, owner_name) "
+                "SELECT id, name, owner_name FROM registry_enterprise WHERE id > %s",
+                [self.search_from],
+            )
+            for sql in self.deferred:
+                if sql.startswith("CREATE TRIGGER"):
+                    cursor.execute(sql)
+        self.deferred = []
 
 
 class _EnterpriseInserter:

@@ -155,12 +155,14 @@ class Enterprise(RegionPlacedModel):
             "dan/atau lokasi berbeda)."
         ),
     )
+    # No index of its own: enterprise_kbli_regency (kbli, regency_code) starts with it (migration 0010).
     kbli = models.ForeignKey(
         "regions.Kbli",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("KBLI"),
         validators=[validate_manufacturing_kbli],
+        db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     latitude = models.DecimalField(
@@ -319,7 +321,6 @@ class Enterprise(RegionPlacedModel):
             models.Index(fields=["regency_code", "name", "id"], name="enterprise_regency_name"),
             models.Index(fields=["name", "id"], name="enterprise_name"),
             models.Index(fields=["kbli", "regency_code"], name="enterprise_kbli_regency"),
-            models.Index(fields=["name", "village"], name="enterprise_natural_key"),
             # Each level's verification queue: its region's records in one status.
             models.Index(
                 fields=["regency_code", "verification_status", "name"], name="enterprise_regency_queue"

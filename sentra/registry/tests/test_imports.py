@@ -420,3 +420,105 @@ def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
     assert report.errors[0].value == nib and nib in report.errors[0].message
     assert not report.committed and (report.created, report.batch_id) == (0, None)
     assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+# --- a large import into a small table: indexes and search built once at its end (SQLite) -------------
+
+
+def enterprise_schema() -> list[tuple]:
+    """The enterprise table's indexes and triggers with their SQL (both databases)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'registry_enterprise' "
+                "AND sql IS NOT NULL ORDER BY type, name"
+            )
+        else:
+            cursor.execute(
+                "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = 'registry_enterprise' "
+                "UNION ALL SELECT 'trigger', tgname, '' FROM pg_trigger "
+                "WHERE tgrelid = 'registry_enterprise'::regclass ORDER BY 1, 2"
+            )
+        return cursor.fetchall()
+
+
+def searched(text: str) -> list[int]:
+    """Ids the search finds for a name (SQLite: the FTS5 table the trigger fills)."""
+    from sentra.accounts.scope import system_actor
+    from sentra.registry.selectors import RegistryFilter, enterprise_list
+
+    found = enterprise_list(actor=system_actor(), filters=RegistryFilter(q=text))
+    return sorted(found.values_list("id", flat=True))
+
+
+@pytest.fixture
+def small_batches(monkeypatch, settings):
+    """Batches of 20 rows (read and written), indexes set aside after 20 new rows: a few dozen rows
+    behave as 100,000 do with the real sizes."""
+    from sentra.core import imports as engine
+    from sentra.registry import imports as registry_imports
+
+    monkeypatch.setattr(engine, "ONE_PASS_BATCH", 20)
+    monkeypatch.setattr(registry_imports, "BATCH_SIZE", 20)
+    settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 20
+    return settings
+
+
+def import_deferring(tmp_path, actor, rows: list[str]):
+    """Import `rows`; returns (report, whether the import set indexes aside)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        report = import_enterprises(
+            actor=actor, path=write(tmp_path, "\n".join([HEADER, *rows])), commit=True
+        )
+    return report, any(q["sql"].startswith("DROP INDEX") for q in captured.captured_queries)
+
+
+def test_a_large_import_into_a_small_table_builds_its_indexes_and_search_once_at_its_end(
+    tmp_path, ministry_agency, actor, small_batches
+):
+    from django.db import connection
+
+    before = enterprise_schema()
+    report, deferred = import_deferring(tmp_path, actor, many(51))  # set aside after the first batch
+    assert report.committed and report.created == 51
+    # SQLite only: on PostgreSQL a DROP INDEX would lock readers out of the table until the commit.
+    assert deferred == (connection.vendor == "sqlite")
+    assert enterprise_schema() == before  # every index and the search trigger, with their own SQL
+    # rows written before the indexes were set aside, after, and in the last short batch are all found
+    for n in (7, 33, 50):
+        assert Enterprise.objects.get(name=f"UD Banyak {n}").pk in searched(f"UD Banyak {n}")
+    assert len(searched("UD Banyak")) == 51
+    # and the trigger is back: a record saved later is found too
+    unit = EnterpriseFactory(name="Keripik Setelah Impor")
+    assert searched("Setelah Impor") == [unit.pk]
+
+
+def test_an_import_failing_after_its_indexes_were_set_aside_leaves_them_in_place(
+    tmp_path, ministry_agency, actor, small_batches
+):
+    from django.db import connection
+
+    before = enterprise_schema()
+    rows = many(51)
+    rows[45] = rows[45].replace(",10794,", ",99999,")  # the third batch: two were written
+    report, deferred = import_deferring(tmp_path, actor, rows)
+    assert deferred == (connection.vendor == "sqlite")
+    assert not report.committed and codes(report) == [(47, "kbli", "unknown_kbli")]
+    assert enterprise_schema() == before and Enterprise.objects.count() == 0
+    unit = EnterpriseFactory(name="Keripik Setelah Gagal")
+    assert searched("Setelah Gagal") == [unit.pk]
+
+
+def test_an_import_smaller_than_the_table_keeps_its_indexes(tmp_path, ministry_agency, actor, small_batches):
+    small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 0  # off: the table gets 60 rows the usual way
+    report, deferred = import_deferring(tmp_path, actor, many(60))
+    assert report.committed and not deferred
+    small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 20
+    # 50 new rows into 60: rebuilding the indexes would cost more than keeping them
+    report, deferred = import_deferring(tmp_path, actor, many(50, start=100))
+    assert report.committed and report.created == 50 and not deferred
