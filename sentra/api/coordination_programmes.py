@@ -24,7 +24,7 @@ from sentra.coordination.models import Meeting
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
 from .generic import Page
-from .schemas import ApiError, ErrorOut
+from .schemas import ApiError, ErrorOut, Text
 
 router = Router(tags=["koordinasi: program nasional"])
 
@@ -32,7 +32,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 INT32_MAX = 2**31 - 1
 
-Str = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+Str = Text  # refuses a NUL character (422 `control_character`), like every text field of the API
 Id = Annotated[int, Field(ge=1, le=INT32_MAX, description="Id data (1 … 2³¹−1).")]
 PageNo = Annotated[int, Field(ge=1, le=10_000)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"Maksimum {MAX_PAGE_SIZE}.")]

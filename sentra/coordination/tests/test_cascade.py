@@ -340,6 +340,23 @@ def test_activities_of_another_region_are_unknown(world):
     assert error.value.errors[0].field == "activities"
 
 
+def test_activities_are_the_agencys_or_its_regions_even_for_who_reads_everything(world):
+    from sentra.accounts.scope import system_actor
+
+    agencies, actors = world
+    adoption = adoption_of(send(actors, agencies), agencies["kutim"])
+    ppu_training = ActivityFactory(agency=agencies["ppu"])
+    with pytest.raises(DomainError) as error:
+        cascade.adoption_decide(
+            actor=system_actor(), adoption=adoption, status="adopted", activities=[ppu_training]
+        )
+    assert error.value.code == "unknown_reference"
+    dekranasda_training = ActivityFactory(agency=agencies["dekranasda"])  # another agency, same regency
+    cascade.adoption_decide(
+        actor=system_actor(), adoption=adoption, status="adopted", activities=[dekranasda_training]
+    )
+
+
 def test_a_province_reads_but_does_not_decide_for_its_regency(world):
     agencies, actors = world
     adoption = adoption_of(send(actors, agencies), agencies["kutim"])
