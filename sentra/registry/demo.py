@@ -776,7 +776,14 @@ def demo_users(*, agencies: dict[str, Agency], report: DemoReport) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             is_admin = agency_name is None  # Django admin is for superusers only
-            user = User(username=username, is_staff=is_admin, is_superuser=is_admin)
+            # An address on the reserved .example domain (RFC 2606), so the weekly follow-up digest
+            # has someone to write to in the demo (console e-mail backend by default).
+            user = User(
+                username=username,
+                email=f"{username}@demo.sentra.example",
+                is_staff=is_admin,
+                is_superuser=is_admin,
+            )
             user.set_password(facts.DEMO_PASSWORD)
             user.save()
             report.created["users"] += 1

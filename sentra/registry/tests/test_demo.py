@@ -375,6 +375,8 @@ def test_demo_users():
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert not users["dinas.ppu"].is_staff
     assert all(users[name].check_password(DEMO_PASSWORD) for name in users)
+    # The weekly follow-up digest writes to them (console backend): a reserved, unroutable domain.
+    assert users["dinas.ppu"].email == "dinas.ppu@demo.sentra.example"
 
 
 @pytest.mark.django_db
