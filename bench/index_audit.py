@@ -198,6 +198,8 @@ def capture(entries):
         with CaptureQueriesContext(connection) as captured:
             run()
         for number, query in enumerate(q["sql"] for q in captured.captured_queries):
+            if not query.lstrip().upper().startswith("SELECT") or "set_config(" in query:
+                continue  # savepoints, the search's own EXPLAIN and its planner setting
             if TABLE in query and "registry_enterprise_fts" not in query.split("FROM", 1)[-1][:40]:
                 statements.append({"name": name if number == 0 else f"{name} [{number + 1}]", "sql": query})
     return statements
@@ -269,8 +271,8 @@ def audit(args) -> dict:
         indexes = secondary_indexes(cursor, vendor)
         for s in statements:
             s["uses"], s["plan"] = plan(cursor, vendor, s["sql"])
-            s["ms"] = timed(cursor, s["sql"], args.runs)
-    result = {"db": vendor, "name": args.name, "statements": statements, "indexes": {}}
+            s["ms"] = timed(cursor, s["sql"], args.runs) if args.runs else None
+    result = {"db": vendor, "name": args.name, "runs": args.runs, "statements": statements, "indexes": {}}
     for index in indexes:
         entry = {"used_by": [s["name"] for s in statements if index in s["uses"]], "without": []}
         with transaction.atomic(), connection.cursor() as cursor:
@@ -288,6 +290,7 @@ def audit(args) -> dict:
             w
             for w in entry["without"]
             if w["ms_without"] is not None
+            and w["ms"] is not None
             and w["ms_without"] >= SLOWER * w["ms"]
             and w["ms_without"] - w["ms"] >= SLOWER_MS
         ]
@@ -308,7 +311,11 @@ def report(result: dict) -> str:
     ]
     for index, entry in result["indexes"].items():
         used = "; ".join(entry["used_by"]) or "—"
-        needed = "; ".join(entry["needed_by"]) or "none"
+        needed = "; ".join(entry["needed_by"]) or ("none" if result["runs"] else "(not timed)")
+        if not result["runs"] and entry["without"]:
+            needed += "; plan changes without it: " + "; ".join(
+                f"{w['name']} → {', '.join(w['uses']) or 'scan'}" for w in entry["without"]
+            )
         lines.append(f"| `{index}` | {used} | {needed} |")
     lines += ["", "| statement | indexes in its plan | best ms |", "|---|---|---:|"]
     for s in result["statements"]:
@@ -322,7 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--name", required=True, help="bench database (bench/generate.py --name)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per statement, best counts")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs per statement, best counts (0: plans only)"
+    )
     parser.add_argument(
         "--no-migrate",
         action="store_true",
