@@ -229,7 +229,7 @@ def test_row_errors_have_stable_codes_and_nothing_is_written(meeting, organiser,
 
 def test_unknown_columns_and_a_missing_name_column_are_refused(meeting, organiser, csv_file):
     report = import_file(
-        kind="participants", path=csv_file("nama,golongan\nBudi,III/a\n"), actor=organiser, target=meeting.pk
+        kind="participants", path=csv_file("nama,hobi\nBudi,memancing\n"), actor=organiser, target=meeting.pk
     )
     assert codes(report.errors) == [(None, "unknown_columns")]
     report = import_file(
