@@ -7,8 +7,9 @@ the series shows the previous one's completion rate and carries what is still op
 Driven by roles and visible labels, as a person reads the page. Screenshots at 1366 and 390 px go to
 $SENTRA_COORDINATION_SHOTS-<name>.png when that is set (e.g. /tmp/shots/left/coordination).
 
-The meeting form has no series field (the services take one): the test puts both meetings in a series
-through the service, after planning them on the page.
+Both meetings are planned on the page in one series (its select and the edition); the series itself is
+created through the service (there is no series page). Agenda items, bulk attendance and a walk-in
+are recorded on the meeting page; the next meeting gets "Tindak lanjut rapat sebelumnya" by itself.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ def shoot_both(page, name: str, seen: dict) -> None:
     page.set_viewport_size(LAPTOP)
 
 
-def plan_meeting(page, live_server, *, title: str, starts: str, ends: str) -> int:
+def plan_meeting(
+    page, live_server, *, title: str, starts: str, ends: str, series: str = "", edition: str = ""
+) -> int:
     """Plans a meeting on the page "Rencanakan rapat" and returns its id (from the page's address)."""
     open_from_menu(page, "meeting_list")
     page.get_by_role("link", name="+ Rencanakan rapat").click()
@@ -109,6 +112,9 @@ def plan_meeting(page, live_server, *, title: str, starts: str, ends: str) -> in
     field(page, "Mulai").fill(starts)
     field(page, "Selesai").fill(ends)
     field(page, "Bentuk").select_option(label="Tatap muka")
+    if series:
+        field(page, "Seri rapat").select_option(label=series)
+        field(page, "Edisi").fill(edition)
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.wait_for_url(re.compile(r".*/koordinasi/rapat/\d+/$"))
     assert page.get_by_role("heading", name=title, level=1).is_visible()
@@ -126,15 +132,34 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     page = browser_page
     page.set_viewport_size(LAPTOP)
     log_in(page, live_server, "prov_ntt")
+    actor = actor_for_user(django_user_model.objects.get(username="prov_ntt"))
+    services.series_create(
+        actor=actor, name="Rakor IKM Provinsi NTT", kind="rakor_programme", organiser=ntt["province"]
+    )
 
-    # --- the province plans the Rakor and invites every regency of NTT in one step -------------------------
+    # --- the province plans the Rakor (edition 1 of its series), adds its agenda, invites every regency -----
     first = plan_meeting(
         page,
         live_server,
         title="Rakor Pelaksanaan Kegiatan IKM NTT 2026",
         starts="2026-11-10T09:00",
         ends="2026-11-11T15:00",
+        series="Rakor IKM Provinsi NTT",
+        edition="1",
     )
+    assert "Rakor IKM Provinsi NTT · edisi 1" in section(page, "Data rapat").inner_text()
+    page.get_by_text("+ Tambah acara", exact=True).click()  # the folded form opens from its summary
+    agenda_form = form_with(page, "Tambah acara")
+    field(agenda_form, "Acara").fill("Paparan capaian kegiatan IKM 2026")
+    field(agenda_form, "Penyaji").fill("Kabid IKM Disperindag NTT")
+    field(agenda_form, "Waktu").fill("2026-11-10T09:30")
+    agenda_form.get_by_role("button", name="Tambah acara").click()
+    page.wait_for_load_state()
+    assert (
+        "Paparan capaian kegiatan IKM 2026 — Kabid IKM Disperindag NTT" in section(page, "Acara").inner_text()
+    )
+
+    page.get_by_text("+ Undang instansi", exact=True).click()
     invite = form_with(page, "Undang instansi")
     field(invite, "Setiap kabupaten/kota provinsi (kode)").fill(NTT)
     invite.get_by_role("button", name="Undang").click()
@@ -144,6 +169,7 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
     assert f"{regencies} instansi diundang." in page.locator("main").inner_text()
 
     # --- participants: one added on the page, the rest from the attendance list (bulk) ---------------------
+    page.get_by_text("+ Tambah peserta", exact=True).click()
     participant = form_with(page, "Tambah peserta")
     field(participant, "Nama").fill("Theresia Luruk")
     field(participant, "Jabatan").fill("Sekretaris Dinas")
@@ -175,8 +201,26 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
         "Tidak hadir",
     ):
         assert expected in table
+    # Marked on the page: Agus came after all, Maria joined in the room; a walk-in is added in one row.
+    people.get_by_label("Pilih Agus Nenobais").check()
+    people.get_by_label("Pilih Maria Seran").check()
+    page.get_by_role("group", name="Tandai peserta yang dicentang").get_by_role(
+        "button", name="hadir", exact=True
+    ).click()
+    page.wait_for_load_state()
+    assert "Kehadiran 2 peserta diubah." in page.locator("main").inner_text()
+    walk_in = page.locator("form").filter(has=page.get_by_role("button", name="Catat hadir"))
+    walk_in.get_by_label("Nama peserta datang langsung").fill("Kornelis Atok")
+    walk_in.get_by_label("Lembaga peserta datang langsung").fill("Koperasi Tenun Ikat Belu")
+    walk_in.get_by_role("button", name="Catat hadir").click()
+    page.wait_for_load_state()
+    rows = people.get_by_role("row")
+    assert rows.count() == 1 + 5
+    assert "Hadir langsung" in rows.filter(has_text="Agus Nenobais").inner_text()
+    assert "tanpa undangan" in rows.filter(has_text="Kornelis Atok").inner_text()
 
     # --- a decision with two follow-ups, owned by Belu and by Kupang --------------------------------------
+    page.get_by_text("+ Catat keputusan", exact=True).click()
     decision = form_with(page, "Catat keputusan")
     field(decision, "Keputusan/kesimpulan").fill(
         "Kabupaten menyiapkan calon peserta bimtek dan lokasi sentra untuk TA 2027."
@@ -187,6 +231,7 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
         ("Dinas Perindustrian Kab. Belu", "Usulkan lokasi sentra tenun ikat Belu dengan SK Bupati"),
         ("Dinas Perindustrian Kab. Kupang", "Kirim daftar calon peserta bimtek Kupang"),
     ):
+        page.get_by_text("+ Tambah tindak lanjut", exact=True).click()
         follow_up = form_with(page, "Tambah tindak lanjut")
         field(follow_up, "Instansi pemilik").select_option(label=owner)
         field(follow_up, "Tindak lanjut").fill(text)
@@ -241,28 +286,19 @@ def test_a_meeting_from_plan_to_the_next_meeting_of_its_series(
         title="Rakor Pelaksanaan Kegiatan IKM NTT 2027",
         starts="2027-03-09T09:00",
         ends="2027-03-10T15:00",
+        series="Rakor IKM Provinsi NTT",
+        edition="2",
     )
-    actor = actor_for_user(django_user_model.objects.get(username="prov_ntt"))
-    series = services.series_create(
-        actor=actor, name="Rakor IKM Provinsi NTT", kind="rakor_programme", organiser=ntt["province"]
-    )
-    for number, pk in enumerate((first, second), start=1):
-        meeting = Meeting.objects.get(pk=pk)
-        services.meeting_update(
-            actor=actor, meeting=meeting, series=series, edition=number, expected_version=meeting.version
-        )
-    page.reload()
+    assert Meeting.objects.get(pk=second).edition == 2
     facts = section(page, "Data rapat").inner_text()
     assert "Rapat sebelumnya\nRakor Pelaksanaan Kegiatan IKM NTT 2026 · tindak lanjut selesai 50%" in facts
-    carried = page.get_by_role("heading", name="Tindak lanjut rapat sebelumnya yang masih terbuka")
-    assert carried.is_visible()
-    agenda = section(page, "Acara").inner_text()
-    assert "Kirim daftar calon peserta bimtek Kupang" in agenda
-    assert "Usulkan lokasi sentra tenun ikat Belu" not in agenda  # done
-    page.get_by_role("button", name="Masukkan ke acara").click()
-    page.wait_for_load_state()
+    # Carried by itself when the meeting was planned: the item, and under it what is open, linked.
     first_item = section(page, "Acara").get_by_role("listitem").first.inner_text()
-    assert first_item.startswith("Tindak lanjut rapat sebelumnya — Kirim daftar calon peserta bimtek Kupang")
+    assert first_item.startswith("Tindak lanjut rapat sebelumnya — 1 tindak lanjut masih terbuka")
+    carried = page.get_by_role("list", name="Tindak lanjut rapat sebelumnya yang masih terbuka")
+    assert carried.get_by_role("link", name="Kirim daftar calon peserta bimtek Kupang").is_visible()
+    assert "Usulkan lokasi sentra tenun ikat Belu" not in carried.inner_text()  # done
+    assert page.get_by_role("button", name="Masukkan ke acara").count() == 0  # carried once, no button
     shoot_both(page, "next-meeting", overflow)
 
     assert FollowUp.objects.filter(status="done").count() == 1
