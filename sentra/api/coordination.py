@@ -490,6 +490,10 @@ def _meeting_to_service(actor: Actor, data: dict[str, Any], meeting: Meeting | N
     return data
 
 
+# What the three coordination types' declarations share: none is deleted through the API.
+COORDINATION_API = {"module": __name__, "area": Area.COORDINATION, "delete_fn": None}
+
+
 def _no_check(actor: Actor, record) -> None:
     """The service itself says who may change what (an organiser the plan, the owner its progress)."""
 
@@ -502,8 +506,7 @@ register(
         key="meeting",
         path="/meetings",
         label="rapat",
-        module=__name__,
-        area=Area.COORDINATION,
+        **COORDINATION_API,
         operations=frozenset({"list", "detail", "create", "patch"}),
         out=MeetingOut,
         detail_out=MeetingDetailOut,
@@ -514,7 +517,6 @@ register(
         get_fn=selectors.meeting_get,
         create_fn=services.meeting_create,
         update_fn=services.meeting_update,
-        delete_fn=None,
         may_edit=lambda actor, meeting: services.require_meeting_edit(actor, meeting),
         to_service=_meeting_to_service,
     ),
@@ -680,8 +682,7 @@ register(
         key="follow_up",
         path="/follow-ups",
         label="tindak lanjut",
-        module=__name__,
-        area=Area.COORDINATION,
+        **COORDINATION_API,
         operations=frozenset({"list", "detail", "patch"}),
         out=FollowUpOut,
         detail_out=FollowUpDetailOut,
@@ -692,7 +693,6 @@ register(
         get_fn=selectors.follow_up_get,
         create_fn=None,
         update_fn=services.follow_up_update,
-        delete_fn=None,
         may_edit=_no_check,
         to_service=_follow_up_to_service,
     ),
@@ -752,8 +752,7 @@ register(
         key="agreement",
         path="/agreements",
         label="kerja sama",
-        module=__name__,
-        area=Area.COORDINATION,
+        **COORDINATION_API,
         operations=frozenset({"list", "detail", "create", "patch"}),
         out=AgreementOut,
         detail_out=AgreementDetailOut,
@@ -764,7 +763,6 @@ register(
         get_fn=selectors.agreement_get,
         create_fn=services.agreement_create,
         update_fn=services.agreement_update,
-        delete_fn=None,
         may_edit=_no_check,
         to_service=_agreement_to_service,
     ),

@@ -111,6 +111,17 @@ def _form_extra(title_new, title_edit, list_name: str, detail_name: str):
     return extra
 
 
+# What the three coordination types' declarations share (as REGISTRY_LISTS does for the registry's).
+COORDINATION_PAGES = {"area": Area.COORDINATION, "verified": False, "template_dir": "web/coordination"}
+
+
+def _templates(key: str) -> dict:
+    return {
+        "list_template": f"web/coordination/{key}_list.html",
+        "rows_template": f"web/coordination/_{key}_rows.html",
+    }
+
+
 # --- meetings ----------------------------------------------------------------------------------------
 
 MEETING_COLUMNS = [
@@ -179,14 +190,11 @@ MEETING = register(
         key="meeting",
         title=gettext_lazy("Rapat"),
         slug="rapat",
-        area=Area.COORDINATION,
-        verified=False,
+        **COORDINATION_PAGES,
         list_fn=selectors.meeting_list,
         get_fn=selectors.meeting_get,
         filter_set=MEETING_FILTERS,
-        template_dir="web/coordination",
-        list_template="web/coordination/meeting_list.html",
-        rows_template="web/coordination/_meeting_rows.html",
+        **_templates("meeting"),
         export_fn=_exporter("sentra-rapat", MEETING_COLUMNS),
         form_class=MeetingForm,
         form_template=FORM_TEMPLATE,
@@ -444,14 +452,11 @@ FOLLOW_UP = register(
         key="follow_up",
         title=gettext_lazy("Tindak lanjut"),
         slug="tindak-lanjut",
-        area=Area.COORDINATION,
-        verified=False,
+        **COORDINATION_PAGES,
         list_fn=selectors.follow_up_list,
         get_fn=selectors.follow_up_get,
         filter_set=FOLLOW_UP_FILTERS,
-        template_dir="web/coordination",
-        list_template="web/coordination/follow_up_list.html",
-        rows_template="web/coordination/_follow_up_rows.html",
+        **_templates("follow_up"),
         list_extra=_today,
         export_fn=_exporter("sentra-tindak-lanjut", FOLLOW_UP_COLUMNS),
         # No form of its own: status, evidence and notes are posted on its page (follow_up_detail).
@@ -645,14 +650,11 @@ AGREEMENT = register(
         key="agreement",
         title=gettext_lazy("Kerja sama"),
         slug="kerja-sama",
-        area=Area.COORDINATION,
-        verified=False,
+        **COORDINATION_PAGES,
         list_fn=selectors.agreement_list,
         get_fn=selectors.agreement_get,
         filter_set=AGREEMENT_FILTERS,
-        template_dir="web/coordination",
-        list_template="web/coordination/agreement_list.html",
-        rows_template="web/coordination/_agreement_rows.html",
+        **_templates("agreement"),
         list_extra=_today,
         export_fn=_exporter("sentra-kerja-sama", AGREEMENT_COLUMNS),
         form_class=AgreementForm,
