@@ -230,6 +230,25 @@ def test_a_held_meeting_is_confirmed_and_its_uid_stays_while_its_sequence_follow
     assert str(after["STATUS"]) == "CONFIRMED"
 
 
+def test_an_event_is_built_once_and_reused_by_every_file_that_holds_it(offices, monkeypatch):
+    kept, edited = MeetingFactory(agency=offices["ppu"]), MeetingFactory(agency=offices["kutim"])
+    build([kept, edited])
+    built = []
+    original = calendar.meeting_event
+    monkeypatch.setattr(
+        calendar, "meeting_event", lambda meeting, **kw: built.append(meeting.pk) or original(meeting, **kw)
+    )
+    edited.title = "Rakor yang diubah"
+    edited.save()
+    edited.refresh_from_db()
+
+    events = parse(build([kept, edited]))
+
+    assert built == [edited.pk]  # only the edited meeting is built again
+    assert {str(e["SUMMARY"]) for e in events} == {kept.title, "Rakor yang diubah"}
+    assert len(events) == 2
+
+
 @pytest.mark.parametrize(
     ("region", "zone"),
     [
