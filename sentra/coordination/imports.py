@@ -123,6 +123,7 @@ ATTENDANCE_WORDS: dict[str, str] = {
             "ya",
             "y",
             "v",
+            "x",  # a cross in the attendance box of a printed list
             "ada",
         ),
         Attendance.PRESENT,
@@ -327,9 +328,9 @@ class ParticipantSchema(ImportSchema):
     columns = PARTICIPANT_COLUMNS
     flexible_header = True
     # The signature column of a printed list, and personal data such lists carry that a participant
-    # record does not keep (NIP, rank, sex, age): read past, never stored.
+    # record does not keep (NIP, rank, sex, age), and the free remarks column: read past, never stored.
     ignored_headers = frozenset(
-        {"tanda_tangan", "ttd", "paraf", "tanda_tangan_paraf", "ttd_paraf"}
+        {"tanda_tangan", "ttd", "paraf", "tanda_tangan_paraf", "ttd_paraf", "keterangan", "ket"}
         | {"nip", "nik", "nip_nik", "pangkat", "golongan", "pangkat_golongan", "l_p", "jenis_kelamin", "usia"}
     )
 

@@ -106,6 +106,7 @@ def test_one_person_is_recognised_under_titles_and_degrees():
     [
         ("H", "present"),
         ("✓", "present"),
+        ("x", "present"),
         ("Hadir", "present"),
         ("online", "online"),
         ("Zoom", "online"),
@@ -244,9 +245,9 @@ def test_unknown_columns_and_a_missing_name_column_are_refused(meeting, organise
 def test_headers_secretariats_write_and_personal_data_read_past(meeting, organiser, csv_file):
     text = (
         "DAFTAR HADIR;;;;;;;\n"
-        "No.;NAMA;NIP;L/P;Jabatan/Pangkat;Instansi/Unit Kerja;No HP/WA;Alamat Email;TTD\n"
+        "No.;NAMA;NIP;L/P;Jabatan/Pangkat;Instansi/Unit Kerja;No HP/WA;Alamat Email;TTD;Keterangan\n"
         "1;Maria Goreti;198001012005012001;P;Kepala Seksi IKM;Dinas Perindustrian Kab. Belu;"
-        "0812;m@belu.go.id;\n"
+        "0812;m@belu.go.id;;datang terlambat\n"
     )
     report = import_file(
         kind="participants", path=csv_file(text), actor=organiser, target=meeting.pk, commit=True
