@@ -154,9 +154,14 @@ class TestWhatTheMinutesSay:
 
     def test_the_attendance_sheet_lists_by_organisation_then_name_with_blank_rows(self, rakor):
         meeting, reader = rakor
+        ParticipantFactory(meeting=meeting, name="Aaron Tse", organisation="Yayasan Tenun Ikat")
         sheet = minutes.attendance_sheet_of(actor=reader, pk=meeting.pk)
         assert [a.name for a in sheet.attendees][:2] == ["Agustinus Taek", "Fransiska Hale"]
+        assert sheet.attendees[-1].name == "Aaron Tse"  # Yayasan… after Dinas…, whatever the name
         assert {a.name: a.attendance for a in sheet.attendees}["Fransiska Hale"] == "Diwakili Staf"
+        ParticipantFactory(meeting=meeting, name="Walk In", organisation="Dekranasda")  # not yet marked
+        sheet = minutes.attendance_sheet_of(actor=reader, pk=meeting.pk)
+        assert {a.name: a.attendance for a in sheet.attendees}["Walk In"] == ""  # filled in on paper
         assert sheet.blank_rows == minutes.BLANK_ROWS
         empty = MeetingFactory(agency=meeting.agency)
         assert minutes.attendance_sheet_of(actor=reader, pk=empty.pk).blank_rows == minutes.BLANK_SHEET_ROWS

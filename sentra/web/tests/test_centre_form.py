@@ -246,6 +246,24 @@ def test_a_scan_is_checked_by_its_content_not_its_name(client, officer):
     assert "decree_scan" in field_errors(client.post(reverse("web:centre_create"), data))
 
 
+def test_the_registry_service_checks_the_scan_too(officer):
+    """Not only the form: whatever channel stores a decree's scan, its content decides."""
+    from sentra.accounts.tests.factories import actor_of
+    from sentra.registry.services import decree_create_for_centre
+
+    with pytest.raises(DomainError) as caught:
+        decree_create_for_centre(
+            actor=actor_of(officer),
+            village_code=SALOLOANG,
+            kind="sk_bupati",
+            number="518/176/2020",
+            issued_on=date(2020, 6, 11),
+            scan=SimpleUploadedFile("sk.pdf", b"\xff\xd8\xff\xe0" + b"\0" * 64),
+        )
+    assert caught.value.code == "file_type_mismatch" and caught.value.errors[0].field == "scan"
+    assert not Decree.objects.exists()
+
+
 def test_the_scan_is_served_only_to_readers_of_the_centre(client, officer, regency_agency, kudus_agency):
     decree = Decree.objects.create(kind="perbup", number="12/2023", issued_on="2023-03-01", region_id=PPU)
     decree.scan.save("perbup.pdf", SimpleUploadedFile("perbup.pdf", PDF))
