@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Action, Area
@@ -358,6 +359,7 @@ def programme_export(request, pk: int):
 
 @login_required
 @require_GET
+@gzip_page  # every regency's boundary is ~3 MB of GeoJSON; gzip takes it under 1 MB
 def programme_map(request, pk: int):
     """The boundaries of the regions a programme was sent to (provinces, or regencies/cities with
     `?peta=regency`), each with the status of its office's adoption as the reader sees it. Regions
