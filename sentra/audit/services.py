@@ -217,6 +217,15 @@ def _place(obj: models.Model) -> None:
         obj.place_at_agency(obj.agency)
 
 
+def _require_own_rule(actor: Actor, obj: models.Model) -> None:
+    """A record its app writes under a rule of its own (only a meeting's organisers change it, only an
+    agreement's owning office) declares `restore_check(actor)`, raising what the edit would raise: a
+    restore is a write, so the same rule applies. Audit calls it without knowing the domain."""
+    check = getattr(obj, "restore_check", None)
+    if callable(check):
+        check(actor)
+
+
 def _require_reach(actor: Actor, obj: models.Model) -> None:
     """A restore is a write: the record as it WOULD BECOME must stay inside the actor's region (as an
     edit moving it elsewhere is refused) and within what their role may change (own-agency rule)."""
@@ -245,6 +254,7 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
     if obj is None:
         raise DomainError(_("Data ini sudah dihapus dan tidak dapat dipulihkan di sini."), code="gone")
     require_record(actor, Action.RESTORE, obj)
+    _require_own_rule(actor, obj)
     ensure_editable(obj)
     before = snapshot(obj)
     values = {k: v for k, v in (event.snapshot or {}).items() if k not in VERIFICATION_FIELDS}

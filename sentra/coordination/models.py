@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sentra.core.errors import AccessDenied
 from sentra.core.models import TimeStampedModel
 from sentra.core.versioning import Versioned
 from sentra.programmes.models import AgencyPlacedModel
@@ -124,6 +126,16 @@ class Meeting(AgencyPlacedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:meeting_detail", args=[self.pk])
+
+    def restore_check(self, actor) -> None:
+        """Restoring an earlier version is an edit: the organisers' (audit.services.restore_version)."""
+        from .services import can_edit_meeting
+
+        if not can_edit_meeting(actor, self):
+            raise AccessDenied(_("Hanya penyelenggara rapat yang dapat mengubahnya."))
 
     @property
     def organiser(self):
@@ -293,6 +305,16 @@ class FollowUp(AgencyPlacedModel):
     def __str__(self) -> str:
         return self.description[:120]
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:follow_up_detail", args=[self.pk])
+
+    def restore_check(self, actor) -> None:
+        """A restore may bring back its text, owner and due date: the meeting's organisers only."""
+        from .services import can_edit_meeting
+
+        if not can_edit_meeting(actor, self.meeting):
+            raise AccessDenied(_("Hanya penyelenggara rapat yang dapat mengubahnya."))
+
     @property
     def owner(self):
         return self.agency
@@ -367,6 +389,15 @@ class Agreement(AgencyPlacedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:agreement_detail", args=[self.pk])
+
+    def restore_check(self, actor) -> None:
+        from .services import can_edit_agreement
+
+        if not can_edit_agreement(actor, self):
+            raise AccessDenied(_("Hanya instansi pemilik kerja sama yang dapat mengubahnya."))
 
 
 class AgreementParty(TimeStampedModel, Versioned):
