@@ -39,7 +39,7 @@ from sentra.core.filtersets import FilterSet
 
 from .auth import api_actor
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
-from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text
+from .schemas import REFUSED, UNAUTHENTICATED, ErrorOut, Id, Text, reject_nul
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -120,7 +120,9 @@ def _filter_param(f) -> tuple[Any, Any]:
         extra.update({k: v for k, v in (("minimum", f.minimum), ("maximum", f.maximum)) if v is not None})
     else:
         kind, default = bool | None, None
-    annotation = Annotated[kind, BeforeValidator(f.clean)]
+    # The field's own cleaning, after the API's NUL rule for text (`control_character` on the field,
+    # like every text parameter and body field).
+    annotation = Annotated[kind, BeforeValidator(lambda value: f.clean(reject_nul(value)))]
     return annotation, Field(default, description=f.description or None, json_schema_extra=extra or None)
 
 

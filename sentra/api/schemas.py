@@ -44,8 +44,9 @@ REFUSED = {401: ErrorOut, 403: ErrorOut}
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
-def _reject_nul(value: str) -> str:
-    if "\x00" in value:
+def reject_nul(value):
+    """A NUL character in a text value is 422 `control_character` (also used by list filters)."""
+    if isinstance(value, str) and "\x00" in value:
         # The code of sentra.core.text, as the services (400) and imports give for any control character.
         raise PydanticCustomError("control_character", "Karakter NUL (\\x00) tidak diizinkan.")
     return value
@@ -55,7 +56,7 @@ class _NoNul:
     """Refuses a NUL character (422, like the web form's field error); documented as a pattern."""
 
     def __get_pydantic_core_schema__(self, source, handler):
-        return core_schema.no_info_after_validator_function(_reject_nul, handler(source))
+        return core_schema.no_info_after_validator_function(reject_nul, handler(source))
 
     def __get_pydantic_json_schema__(self, schema, handler):
         json_schema = handler(schema)
