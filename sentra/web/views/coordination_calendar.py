@@ -109,7 +109,10 @@ def calendar_month(request):
     today = context["today"]
     year, month = form.cleaned_data.get("bulan") or (today.year, today.month)
     start, end = calendar.month_bounds(year, month)
-    meetings = selectors.calendar_meetings(actor=actor, start=start, end=end, **_scope(form))
+    # The grid shows titles and times only: co-organisers (prefetched for the iCal events) are not read.
+    meetings = selectors.calendar_meetings(
+        actor=actor, start=start, end=end, **_scope(form)
+    ).prefetch_related(None)
     weeks = calendar.month_weeks(year, month, meetings, today=today)
     previous, following = calendar.shift_month(year, month, -1), calendar.shift_month(year, month, 1)
     context.update(
