@@ -1,9 +1,24 @@
-"""Admin pages for support staff (superusers), read-only: meetings, follow-ups and agreements are
-changed through the web pages and the API, whose services check the rules and record the history."""
+"""Admin pages for support staff (superusers), read-only: meetings, follow-ups, agreements, documents
+and national programmes are changed through the web pages and the API, whose services check the rules
+and record the history. Calendar addresses show who has one and when it was cut, never the token."""
 
 from django.contrib import admin
 
-from .models import Agreement, AgreementParty, Decision, FollowUp, Meeting, MeetingSeries, Participant
+from .models import (
+    Adoption,
+    Agreement,
+    AgreementParty,
+    CalendarFeed,
+    Decision,
+    Digest,
+    Document,
+    FollowUp,
+    Meeting,
+    MeetingSeries,
+    NationalProgramme,
+    Participant,
+    Reminder,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -80,3 +95,46 @@ class AgreementAdmin(ReadOnlyAdmin):
     search_fields = ("title", "parties__document_number")
     list_select_related = ("agency",)
     inlines = (PartyInline,)
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "kind", "meeting", "agreement", "content_type", "size", "created_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("original_name", "title", "sha256")
+    list_select_related = ("meeting", "agreement")
+    exclude = ("file",)  # served only through the scoped views, never by an admin link
+
+
+class AdoptionInline(ReadOnlyInline):
+    model = Adoption
+    fields = ("agency", "status", "decided_on", "funding")
+
+
+@admin.register(NationalProgramme)
+class NationalProgrammeAdmin(ReadOnlyAdmin):
+    list_display = ("title", "agency", "fiscal_year", "level", "sent_on")
+    list_filter = ("level", "fiscal_year")
+    search_fields = ("title",)
+    list_select_related = ("agency",)
+    inlines = (AdoptionInline,)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    list_display = ("user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username",)
+    exclude = ("token",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "follow_up", "agreement", "sent_at")
+    list_filter = ("kind",)
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    list_display = ("agency", "week_of", "sent_at", "recipients", "open_count", "overdue_count")
+    list_select_related = ("agency",)

@@ -178,7 +178,17 @@ def test_the_admin_lists_coordination_read_only(client, django_user_model, ntt):
     meeting = MeetingFactory(agency=ntt)
     AgreementPartyFactory(agreement=AgreementFactory(agency=ntt))
     FollowUpFactory(decision=DecisionFactory(meeting=meeting), agency=ntt)
-    for name in ("meeting", "followup", "agreement", "meetingseries"):
+    for name in (
+        "meeting",
+        "followup",
+        "agreement",
+        "meetingseries",
+        "document",
+        "nationalprogramme",
+        "calendarfeed",
+        "reminder",
+        "digest",
+    ):
         assert client.get(reverse(f"admin:coordination_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:coordination_meeting_change", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("admin:coordination_meeting_add")).status_code == 403
