@@ -8,7 +8,7 @@ database sentra_bench_coordination), one national coordination year on the real 
 
 - agencies: the ministry, 38 provincial and 514 regency/city industry offices, each with an officer;
 - 2 Rakornas (ministry; every province invited, ~600 participants each), 38 provincial Rakor (every
-  regency of the province invited, ~150 participants each) and 514 × 4 regency meetings (~20
+  regency of the province invited, ~150 participants each) and 514 × 4 regency meetings (~25
   participants each): ~2,100 meetings and ~60,000 participants;
 - ~5 decisions per meeting and ~50,000 follow-ups owned by the offices below the organiser (or the
   organiser itself), due over the year: done, in progress, open (part of them overdue) and dropped;
@@ -173,7 +173,7 @@ def generate_year(seed: int, *, scale: float = 1.0, log=print) -> dict[str, int]
                 ends_at=when(start, 15),
                 status=MeetingStatus.HELD if start < today else MeetingStatus.PLANNED,
             )
-            meetings.append((meeting, int(20 * scale), [], [agency]))
+            meetings.append((meeting, int(25 * scale), [], [agency]))
     with transaction.atomic():
         Meeting.objects.bulk_create([m for m, *_ in meetings], batch_size=2000)
         Invitation.objects.bulk_create(
