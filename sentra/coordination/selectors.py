@@ -205,6 +205,55 @@ def series_usable(*, actor: Actor, keep: int | None = None) -> QuerySet[MeetingS
     return MeetingSeries.objects.filter(q).order_by("name")
 
 
+def series_get(*, actor: Actor, pk: int) -> MeetingSeries:
+    """Any reader opens a series (its name is public, as in series_list); its meetings stay scoped."""
+    require(actor, Action.VIEW, Area.COORDINATION)
+    series = MeetingSeries.objects.select_related("organiser").filter(pk=pk).first()
+    if series is None:
+        raise NotFound
+    return series
+
+
+def series_meetings(*, actor: Actor, series: MeetingSeries) -> QuerySet[Meeting]:
+    """The series' meetings the actor reads, in order: year, edition, date (the host rotation)."""
+    require(actor, Action.LIST, Area.COORDINATION)
+    return (
+        Meeting.objects.filter(meeting_visible_q(actor), series=series)
+        .select_related("host_region")
+        .order_by("fiscal_year", "edition", "starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    meetings: int
+    latest_year: int | None
+    latest_edition: int | None
+
+
+def series_summaries(*, actor: Actor) -> dict[int, SeriesSummary]:
+    """Per series id: how many of its meetings the actor reads and the latest (year, edition) among
+    them; a meeting the actor may not read is not counted (its existence is not public)."""
+    require(actor, Action.LIST, Area.COORDINATION)
+    rows = (
+        Meeting.objects.filter(meeting_visible_q(actor), series__isnull=False)
+        .order_by()
+        .values_list("series_id", "fiscal_year", "edition")
+    )
+    counts: dict[int, int] = {}
+    latest: dict[int, tuple[int, int]] = {}
+    for series_id, year, edition in rows:
+        counts[series_id] = counts.get(series_id, 0) + 1
+        key = (year or 0, edition or 0)
+        if key > latest.get(series_id, (0, 0)):
+            latest[series_id] = key
+    summaries = {}
+    for series_id, count in counts.items():
+        year, edition = latest.get(series_id, (0, 0))
+        summaries[series_id] = SeriesSummary(count, year or None, edition or None)
+    return summaries
+
+
 # --- follow-ups ----------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from .views import coordination_calendar as cal
 from .views import coordination_dashboard as dash
 from .views import coordination_documents as docs
 from .views import coordination_programmes as prog
+from .views import coordination_series as series
 
 urlpatterns = [
     path("dasbor-tindak-lanjut/", dash.follow_up_dashboard, name="follow_up_dashboard"),
@@ -33,6 +34,9 @@ urlpatterns = [
     path("dokumen/<int:pk>/hapus/", docs.document_delete, name="document_delete"),
     *record_urls("tindak-lanjut", "follow_up", detail=v.follow_up_detail),
     *record_urls("kerja-sama", "agreement", detail=v.agreement_detail),
+    # Meeting series and their host rotation (issue 15 §1), views/coordination_series.py.
+    path("seri/", series.series_list, name="series_list"),
+    path("seri/<int:pk>/", series.series_detail, name="series_detail"),
     # National programmes cascaded to the regions (issue 15 §6), views/coordination_programmes.py.
     path("program-nasional/", prog.programme_list, name="programme_list"),
     path("program-nasional/baru/", prog.programme_form, name="programme_create"),
