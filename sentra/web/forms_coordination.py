@@ -3,11 +3,15 @@ rule is coordination.services', whose errors land on these fields (web.forms.add
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sentra.agencies.models import Agency
+from sentra.coordination.calendar import zone_of_region
 from sentra.coordination.choices import (
     AgreementFunding,
     AgreementKind,
@@ -22,6 +26,7 @@ from sentra.coordination.choices import (
 from sentra.coordination.models import MeetingSeries
 
 from .forms import LookupInput, VersionedForm
+from .templatetags.coordination_time import zone_abbreviation
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 DATETIME = {
@@ -120,6 +125,29 @@ class MeetingForm(VersionedForm):
         help_text=_("Mis. 2 untuk edisi kedua tahun itu."),
     )
     notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    # The organiser's region when the form has no agency to read it from (the page sets it).
+    default_region: str | None = None
+
+    def local_zone(self, host_region: str | None, agency: Agency | None) -> ZoneInfo:
+        """Start and end are typed on the clock of the place the meeting is held, the rule of
+        calendar.meeting_zone: the host region, else the organiser agency's region."""
+        organiser_region = agency.region_id if agency is not None else self.default_region
+        return zone_of_region((host_region or "").strip() or organiser_region)
+
+    def show_zone(self, zone: ZoneInfo) -> None:
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = _("Waktu setempat: %(zone)s") % {"zone": zone_abbreviation(zone)}
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = self.local_zone(cleaned.get("host_region"), cleaned.get("agency"))
+        for name in ("starts_at", "ends_at"):
+            if cleaned.get(name) is not None:
+                # The field read the typed clock as Sentra's zone (WIB): the same clock in the host's.
+                cleaned[name] = timezone.make_aware(timezone.make_naive(cleaned[name]), zone)
+        self.show_zone(zone)
+        return cleaned
 
 
 class FullNameAgencies(forms.ModelMultipleChoiceField):

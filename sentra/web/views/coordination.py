@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sentra.accounts.permissions import Area
 from sentra.accounts.scope import Actor, actor_for_request, scoped_queryset
 from sentra.coordination import selectors, services
+from sentra.coordination.calendar import meeting_zone
 from sentra.coordination.choices import MEETING_STATUS_NEXT, AgreementStatus
 from sentra.coordination.filtersets import AGREEMENT_FILTERS, FOLLOW_UP_FILTERS, MEETING_FILTERS
 from sentra.coordination.models import Agreement
@@ -144,9 +145,11 @@ MEETING_COLUMNS = [
 
 def _meeting_initial(meeting) -> dict:
     initial = {name: getattr(meeting, name) for name in MeetingForm.SERVICE_FIELDS}
+    # Shown on the clock the form reads them in (MeetingForm.clean): the meeting's own zone.
+    zone = meeting_zone(meeting)
     initial.update(
-        starts_at=_local(meeting.starts_at),
-        ends_at=_local(meeting.ends_at),
+        starts_at=timezone.make_naive(meeting.starts_at, zone),
+        ends_at=timezone.make_naive(meeting.ends_at, zone),
         host_region=meeting.host_region_id or "",
         agency=meeting.agency_id,
         co_organisers=list(meeting.co_organisers.values_list("pk", flat=True)),
@@ -185,6 +188,14 @@ def _series_choices(form, actor: Actor, meeting):
     return form
 
 
+def _meeting_prepare(form, actor: Actor, meeting):
+    """Series choices, and the zone the times are typed in: the meeting's, or the user's region's
+    for a new one (the form names the zone it used again once it has read the input)."""
+    form.default_region = meeting.region_id if meeting is not None else actor.region_code
+    form.show_zone(meeting_zone(meeting) if meeting is not None else form.local_zone(None, None))
+    return _series_choices(form, actor, meeting)
+
+
 MEETING = register(
     RecordType(
         key="meeting",
@@ -203,7 +214,7 @@ MEETING = register(
         may_edit=_owner_only(gettext_lazy("Hanya penyelenggara rapat yang dapat mengubahnya."))(
             services.can_edit_meeting
         ),
-        prepare_form=_agency_fixed(_series_choices),
+        prepare_form=_agency_fixed(_meeting_prepare),
         form_extra=_form_extra(
             gettext_lazy("Rencanakan rapat"),
             gettext_lazy("Ubah rapat %(title)s"),
