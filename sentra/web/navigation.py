@@ -67,7 +67,7 @@ GROUPS = (
             ),
             Entry(
                 _("Program nasional"),
-                "web:programme_list",
+                "web:national_programme_list",
                 "/koordinasi/program-nasional/",
                 "coordination_list",
             ),

@@ -555,33 +555,33 @@ def test_pages_list_detail_export_map_and_decide(login, world):
     agencies, actors = world
     client = login("dekranas")
     created = client.post(
-        reverse("web:programme_create"),
+        reverse("web:national_programme_create"),
         {"title": "Program Dekranas pelatihan perajin", "level": "regency", "send": "on"},
     )
     programme = NationalProgramme.objects.get()
     assert created.status_code == 302 and programme.sent_on is not None
 
     client = login("kaltim")
-    page = client.get(reverse("web:programme_list"), {"q": "perajin", "tahun": 2026, "status": "sent"})
+    page = client.get(reverse("web:national_programme_list"), {"q": "perajin", "tahun": 2026, "status": "sent"})
     assert "Program Dekranas pelatihan perajin" in page.content.decode()
-    detail = client.get(reverse("web:programme_detail", args=[programme.pk]), {"urut": "-region"})
+    detail = client.get(reverse("web:national_programme_detail", args=[programme.pk]), {"urut": "-region"})
     html = detail.content.decode()
     table = html[html.index('id="rows"') :]
     assert table.index("Dinas Perindustrian PPU") < table.index("Disperindagkop Kaltim")
     assert "Disperindag NTT" not in html  # another province's adoption
     assert 'id="programme-map"' in html
-    csv = client.get(reverse("web:programme_export", args=[programme.pk]), {"status": "pending"})
+    csv = client.get(reverse("web:national_programme_export", args=[programme.pk]), {"status": "pending"})
     rows = b"".join(csv.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 4 and rows[0].startswith("ID,Program,Kode wilayah")
-    xlsx = client.get(reverse("web:programme_export", args=[programme.pk]), {"format": "xlsx"})
+    xlsx = client.get(reverse("web:national_programme_export", args=[programme.pk]), {"format": "xlsx"})
     assert xlsx.status_code == 200
-    shapes = json.loads(client.get(reverse("web:programme_map", args=[programme.pk])).content)
+    shapes = json.loads(client.get(reverse("web:national_programme_map", args=[programme.pk])).content)
     assert {f["properties"]["code"]: f["properties"]["status"] for f in shapes["features"]} == {
         "64.08": "pending",
         "64.09": "pending",
     }
     provinces = json.loads(
-        client.get(reverse("web:programme_map", args=[programme.pk]), {"peta": "province"}).content
+        client.get(reverse("web:national_programme_map", args=[programme.pk]), {"peta": "province"}).content
     )
     assert [f["properties"]["code"] for f in provinces["features"]] == ["64"]
 
@@ -611,8 +611,8 @@ def test_pages_list_detail_export_map_and_decide(login, world):
 def test_a_regional_user_cannot_open_the_programme_form(login, world):
     from django.urls import reverse
 
-    assert login("kaltim").get(reverse("web:programme_create")).status_code == 403
-    assert login("dekranas").get(reverse("web:programme_create")).status_code == 200
+    assert login("kaltim").get(reverse("web:national_programme_create")).status_code == 403
+    assert login("dekranas").get(reverse("web:national_programme_create")).status_code == 200
 
 
 def test_the_next_national_meetings_page_shows_the_adoption_status_and_puts_it_on_the_agenda(login, world):

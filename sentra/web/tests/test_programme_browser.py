@@ -61,7 +61,7 @@ def test_a_regency_decides_on_a_phone_and_the_map_shows_it(
     page.click("form.form-card button[type=submit]")
     expect(page.locator("#adoption-status")).to_have_text("Diadopsi")
 
-    page.goto(live_server.url + reverse("web:programme_detail", args=[programme.pk]))
+    page.goto(live_server.url + reverse("web:national_programme_detail", args=[programme.pk]))
     page.wait_for_selector("#programme-map path.leaflet-interactive")
     legend = page.locator("#programme-map-legend")
     expect(legend).to_contain_text("Diadopsi (1)")

@@ -243,7 +243,7 @@ def programme_form(request, pk: int | None = None):
                 add_domain_errors(form, error)
             else:
                 messages.success(request, _("Program “%(title)s” tersimpan.") % {"title": programme})
-                return redirect("web:programme_detail", pk=programme.pk)
+                return redirect("web:national_programme_detail", pk=programme.pk)
     else:
         initial = _programme_initial(programme) if programme else {"level": CascadeLevel.REGENCY}
         form = _meeting_choices(actor, ProgrammeForm(initial=initial))
@@ -252,7 +252,7 @@ def programme_form(request, pk: int | None = None):
             form.fields["send"].disabled = True
     title = _("Ubah program %(title)s") % {"title": programme} if programme else _("Catat program nasional")
     back = (
-        reverse("web:programme_detail", args=[programme.pk]) if programme else reverse("web:programme_list")
+        reverse("web:national_programme_detail", args=[programme.pk]) if programme else reverse("web:national_programme_list")
     )
     return render(request, "web/coordination/form.html", {"form": form, "title": title, "back": back})
 
@@ -268,7 +268,7 @@ def programme_send(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Program diteruskan ke %(n)s dinas daerah.") % {"n": created})
-    return redirect("web:programme_detail", pk=pk)
+    return redirect("web:national_programme_detail", pk=pk)
 
 
 # --- a programme's page --------------------------------------------------------------------------------
@@ -318,10 +318,10 @@ def programme_detail(request, pk: int):
         "sort_query": _without(request, "page", "urut"),
         "summary": cascade.adoption_summary(cascade.adoption_list(actor=actor, programme=programme)),
         "statuses": AdoptionStatus.choices,
-        "export_url": reverse("web:programme_export", args=[programme.pk]),
+        "export_url": reverse("web:national_programme_export", args=[programme.pk]),
         "can_edit": cascade.can_edit_programme(actor, programme),
         "map_level": _map_level(programme, request),
-        "map_url": reverse("web:programme_map", args=[programme.pk]),
+        "map_url": reverse("web:national_programme_map", args=[programme.pk]),
     }
     if request.htmx and request.htmx.target == "rows":
         return render(request, "web/registry/_rows.html", context)
