@@ -562,7 +562,9 @@ def test_pages_list_detail_export_map_and_decide(login, world):
     assert created.status_code == 302 and programme.sent_on is not None
 
     client = login("kaltim")
-    page = client.get(reverse("web:national_programme_list"), {"q": "perajin", "tahun": 2026, "status": "sent"})
+    page = client.get(
+        reverse("web:national_programme_list"), {"q": "perajin", "tahun": 2026, "status": "sent"}
+    )
     assert "Program Dekranas pelatihan perajin" in page.content.decode()
     detail = client.get(reverse("web:national_programme_detail", args=[programme.pk]), {"urut": "-region"})
     html = detail.content.decode()
