@@ -252,7 +252,9 @@ def programme_form(request, pk: int | None = None):
             form.fields["send"].disabled = True
     title = _("Ubah program %(title)s") % {"title": programme} if programme else _("Catat program nasional")
     back = (
-        reverse("web:national_programme_detail", args=[programme.pk]) if programme else reverse("web:national_programme_list")
+        reverse("web:national_programme_detail", args=[programme.pk])
+        if programme
+        else reverse("web:national_programme_list")
     )
     return render(request, "web/coordination/form.html", {"form": form, "title": title, "back": back})
 
