@@ -49,7 +49,8 @@ def waiting_count(querysets: list[QuerySet], *, cap: int) -> int:
     for number, qs in enumerate(querysets):
         capped = qs.order_by().values_list("pk", flat=True)[:cap]
         sql, term_params = capped.query.get_compiler(using=capped.db).as_sql()
-        terms.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_{number})")
+        # The SQL Django compiled for a scoped queryset; its values stay bound parameters.
+        terms.append(f"(SELECT COUNT(*) FROM ({sql}) AS queue_{number})")  # nosec B608
         params.extend(term_params)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + " + ".join(terms), params)  # nosec B608: compiled querysets, params bound
