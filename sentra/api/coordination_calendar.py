@@ -43,7 +43,7 @@ class CalendarFilters(Schema):
 
 
 ICS_RESPONSE = {
-    "200": {
+    200: {
         "description": "Rapat sebagai berkas iCalendar (RFC 5545), satu VEVENT per rapat.",
         "content": {"text/calendar": {"schema": {"type": "string"}}},
     }

@@ -67,7 +67,7 @@ class DocumentIn(Schema):
 
 
 def _binary(content_type: str, description: str) -> dict:
-    return {"responses": {"200": {"description": description, "content": {content_type: {}}}}}
+    return {"responses": {200: {"description": description, "content": {content_type: {}}}}}
 
 
 PDF = "application/pdf"
@@ -147,7 +147,7 @@ def agreement_document_add(request, agreement_id: Id, file: File[UploadedFile], 
     summary="Berkas dokumen (dengan nama aslinya)",
     openapi_extra={
         "responses": {
-            "200": {"description": "Isi berkas, jenisnya menurut isi yang diperiksa.", "content": {"*/*": {}}}
+            200: {"description": "Isi berkas, jenisnya menurut isi yang diperiksa.", "content": {"*/*": {}}}
         }
     },
 )

@@ -133,3 +133,17 @@ def test_a_body_above_the_upload_limit_is_a_documented_413(admin_client, setting
         response = send(admin_client, method, url, json.dumps({"reason": "x" * 2000}))
     assert response.status_code == 413 and 413 in documented(operation), (label, response.status_code)
     assert response.json()["code"] == "too_large"
+
+
+def test_the_published_document_has_no_key_twice():
+    """A response declared as "200" beside Django Ninja's 200 is written twice into the JSON, and
+    Swagger UI then refuses the whole document ("duplicated mapping key")."""
+    repeated = []
+
+    def keep(pairs):
+        keys = [key for key, _value in pairs]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=keep)
+    assert repeated == []
