@@ -22,34 +22,26 @@ from sentra.coordination.choices import AdoptionStatus, AgreementFunding, Cascad
 from sentra.coordination.models import Meeting
 
 from .auth import api_actor
+from .coordination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    NOT_FOUND,
+    READ,
+    WRITE,
+    Id,
+    PageNo,
+    PageSize,
+    RegionCode,
+    Year,
+    _reader,
+)
 from .etag import IF_MATCH_DESCRIPTION, STALE, if_match, tagged
 from .generic import Page
-from .schemas import ApiError, ErrorOut, Text
+from .schemas import Text
 
 router = Router(tags=["koordinasi: program nasional"])
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-INT32_MAX = 2**31 - 1
-
 Str = Text  # refuses a NUL character (422 `control_character`), like every text field of the API
-Id = Annotated[int, Field(ge=1, le=INT32_MAX, description="Id data (1 … 2³¹−1).")]
-PageNo = Annotated[int, Field(ge=1, le=10_000)]
-PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description=f"Maksimum {MAX_PAGE_SIZE}.")]
-Year = Annotated[int, Field(ge=2000, le=2100)]
-RegionCode = Annotated[
-    str, Field(pattern=r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", description="Kode wilayah.")
-]
-
-NOT_FOUND = {404: ErrorOut}
-READ = {401: ErrorOut, 403: ErrorOut}
-WRITE = {400: ApiError, 401: ErrorOut, 403: ErrorOut}
-
-
-def _reader(request, action: str = Action.LIST) -> Actor:
-    actor = api_actor(request)
-    require(actor, action, Area.COORDINATION)
-    return actor
 
 
 def _page(qs, page: int, page_size: int) -> dict[str, Any]:
