@@ -48,23 +48,12 @@ def load() -> float:
 
 
 def empty_enterprises() -> None:
-    """Empty enterprise table and history, so that every run starts from the same state."""
+    """Empty enterprise table and history (bench/registry.py's), then the WAL folded back, so that
+    every run starts from the same state."""
+    import registry  # bench/registry.py
     from django.db import connection
 
-    tables = [
-        "registry_centremembership",
-        "registry_certification",
-        "registry_product",
-        "registry_enterprise",
-        "audit_auditevent",
-        "audit_auditbatch",
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-        else:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # nosec B608: fixed names
+    registry.empty_enterprises()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
