@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "sentra.registry",
     "sentra.programmes",
     "sentra.coordination",
+    "sentra.facilitators",
     "sentra.analytics",
     "sentra.api",
     "sentra.web",

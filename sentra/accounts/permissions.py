@@ -53,6 +53,7 @@ class Area(models.TextChoices):
     REGISTRY = "registry", _("registri IKM, sentra dan produk")
     PROGRAMMES = "programmes", _("program, kegiatan dan anggaran")
     COORDINATION = "coordination", _("rapat koordinasi, tindak lanjut dan kesepakatan")
+    FACILITATORS = "facilitators", _("pendamping lapangan (TPL-IKM): kontrak, kunjungan, laporan")
 
 
 AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -64,6 +65,16 @@ AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     # Meetings, follow-ups and agreements are organised and signed by agencies and councils; a
     # facilitator attends and reads them (the organiser records attendance and decisions).
     Area.COORDINATION: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
+    # Facilitators, contracts, placements, visits, proposals and monthly reports: the regency's Dinas
+    # manages its facilitators and approves (verifies) their reports and proposals; the province
+    # oversees; a facilitator records their own visits and proposals and submits their own report
+    # (facilitators.selectors narrows what a facilitator may read and change to their own work).
+    Area.FACILITATORS: {
+        **ROLE_ACTIONS,
+        Role.REGENCY_OFFICER: READ | WRITE | {Action.SUBMIT, Action.VERIFY, Action.RETURN},
+        Role.FACILITATOR: READ | {Action.CREATE, Action.EDIT, Action.SUBMIT},
+        Role.DEKRANAS_OFFICER: READ,
+    },
 }
 
 # Steps of the verification workflow: a role with none of them has no verification page to open.

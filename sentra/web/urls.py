@@ -17,6 +17,7 @@ urlpatterns = [
     path("pengendalian/", include("sentra.web.urls_control")),
     path("laporan/", include("sentra.web.urls_reports")),
     path("koordinasi/", include("sentra.web.urls_coordination")),  # part 4: meetings, follow-ups, agreements
+    path("pendamping/", include("sentra.web.urls_facilitators")),  # part 5: TPL-IKM and their work
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/wilayah.geojson", maps.region_geojson, name="map_region"),
     path("peta/provinsi/<str:code>/kabupaten.geojson", maps.regencies_geojson, name="map_regencies"),
