@@ -64,16 +64,24 @@ ProductFilters = generic.filter_schema(
 # The registry's lists count up to this many matches. The three names below are looked up at each
 # request, so that tests can lower the limit or stand in for the estimate and the count.
 COUNT_LIMIT = generic.COUNT_LIMIT
+SEARCH_COUNT_LIMIT = 1_000  # a text search: see web/generic.py SEARCH_COUNT_CAP
 _estimated_rows = generic.estimated_rows
 
 
-def _count(qs: QuerySet, *, unfiltered: bool) -> tuple[int, bool]:
-    return generic.capped_count(qs, unfiltered=unfiltered, limit=COUNT_LIMIT, estimate=_estimated_rows)
+def _count(qs: QuerySet, *, unfiltered: bool, search: bool = False) -> tuple[int, bool]:
+    """`search`: a text search counts to SEARCH_COUNT_LIMIT only, as the web list does (web/generic.py)."""
+    limit = min(COUNT_LIMIT, SEARCH_COUNT_LIMIT) if search else COUNT_LIMIT
+    return generic.capped_count(qs, unfiltered=unfiltered, limit=limit, estimate=_estimated_rows)
 
 
 def _paginate(qs: QuerySet, filters) -> dict[str, Any]:
+    search = bool(getattr(filters, "q", ""))
     return generic.paginate(
-        qs, page=filters.page, page_size=filters.page_size, unfiltered=filters.is_unfiltered(), count=_count
+        qs,
+        page=filters.page,
+        page_size=filters.page_size,
+        unfiltered=filters.is_unfiltered(),
+        count=lambda qs, *, unfiltered: _count(qs, unfiltered=unfiltered, search=search),
     )
 
 

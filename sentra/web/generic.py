@@ -55,6 +55,9 @@ from .forms import FilterForm, ReasonForm, VersionedForm, add_domain_errors
 
 PER_PAGE = 25
 COUNT_CAP = 10_000  # above this the list says "lebih dari 10.000" instead of counting every row
+# A text search counts to 1,000 only: finding 10,001 rows holding a common word ("tahu") in a province
+# of 4.4 million took 2.9 s on PostgreSQL under load; nobody pages past 40 pages of a search.
+SEARCH_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
@@ -295,6 +298,8 @@ def record_list(request, entity_key: str):
     actor = actor_for_request(request)
     require(actor, Action.LIST, entity.area)
     per_page, count_cap = entity.paging()
+    if getattr(filters, "q", ""):
+        count_cap = min(count_cap, SEARCH_COUNT_CAP)
     paginator = CappedPaginator(entity.list_fn(actor=actor, filters=filters), per_page, cap=count_cap)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -148,6 +148,18 @@ def test_count_is_capped(auth_client, agency, monkeypatch):
     assert len(body["results"]) == 2
 
 
+def test_a_text_search_counts_to_the_search_limit_only(auth_client, agency, monkeypatch):
+    from sentra.api import registry
+
+    monkeypatch.setattr(registry, "SEARCH_COUNT_LIMIT", 3)
+    for i in range(5):
+        EnterpriseFactory(name=f"Kerupuk {i}", agency=agency)
+    body = auth_client.get(f"{API}/enterprises?q=kerupuk&page_size=2").json()
+    assert body["count"] == 3 and body["count_exact"] is False
+    unsearched = auth_client.get(f"{API}/enterprises?page_size=2").json()
+    assert unsearched["count"] == 5 and unsearched["count_exact"] is True
+
+
 def test_list_query_count_does_not_grow(auth_client, agency, django_assert_max_num_queries):
     for i in range(30):
         EnterpriseFactory(name=f"IKM {i}", agency=agency)

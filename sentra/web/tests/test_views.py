@@ -169,6 +169,17 @@ def test_enterprise_list_pagination_and_cap(auth_client, monkeypatch):
     assert "Lebih dari 20 data ditemukan" in capped
 
 
+def test_a_text_search_counts_to_the_search_cap_only(auth_client, monkeypatch):
+    # A common word in a province of millions: the count stops at the (lower) search cap, while the
+    # same list without a search still counts to the list's cap.
+    EnterpriseFactory.create_batch(6, name="Tahu Sumedang")
+    monkeypatch.setattr("sentra.web.generic.SEARCH_COUNT_CAP", 4)
+    url = reverse("web:enterprise_list")
+    searched = auth_client.get(url, {"q": "tahu"}).content.decode()
+    assert "Lebih dari 4 data ditemukan" in searched
+    assert "6 data ditemukan" in auth_client.get(url).content.decode()
+
+
 def test_htmx_search_returns_rows_partial(auth_client, enterprises):
     response = auth_client.get(
         reverse("web:enterprise_list"), {"q": "amplang"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="rows"
