@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     RETURN = "return", _("dikembalikan")
     REOPEN = "reopen", _("dibuka kembali")
     ROLLBACK = "rollback", _("dibatalkan (impor)")
+    # A reading of personal data (a facilitator's NIK, UU 27/2022 PDP): an access log entry, no change.
+    ACCESS = "access", _("dibaca (data pribadi)")
 
 
 class AuditChannel(models.TextChoices):
