@@ -518,3 +518,8 @@ class MonthlyReport(TimeStampedModel, FacilitatorPlaced, VerifiableModel, Versio
     @property
     def agency_id(self):
         return self.facilitator.agency_id
+
+    def submitted_by_its_author(self) -> bool:
+        """Submitted by the facilitator themself: the Dinas that hosts them may approve it although
+        the facilitator's profile names that Dinas (verification.services.personal_submission)."""
+        return self.submitted_by_id is not None and self.submitted_by_id == self.facilitator.user_id

@@ -95,11 +95,20 @@ def own_submission(actor: Actor, action: str, record: VerifiableModel) -> bool:
         return False
     if submitter == actor.user_id:
         return True
-    if actor.agency_id is None:
+    if actor.agency_id is None or personal_submission(record):
         return False
     from sentra.accounts.models import Profile
 
     return Profile.objects.filter(user_id=submitter, agency_id=actor.agency_id).exists()
+
+
+def personal_submission(record: VerifiableModel) -> bool:
+    """True when the record is one person's own work submitted by that person (a facilitator's
+    monthly report): the office that supervises them checks it, though the person's profile may name
+    that very office, so only the person themself is kept from checking it. A record type says so
+    with a method `submitted_by_its_author()`."""
+    check = getattr(record, "submitted_by_its_author", None)
+    return bool(check and check())
 
 
 def own_submission_message(record: VerifiableModel) -> str:
@@ -231,7 +240,8 @@ def verifiers_of(record, submitter_agency_id: int | None) -> list[int]:
     area = area_of(record)
     roles = [role for role, actions in AREA_ACTIONS[area or "registry"].items() if Action.VERIFY in actions]
     profiles = Profile.objects.filter(role__in=roles, user__is_active=True)
-    if submitter_agency_id is not None and not getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False):
+    separated = not getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False) and not personal_submission(record)
+    if submitter_agency_id is not None and separated:
         profiles = profiles.exclude(agency_id=submitter_agency_id)
     code = record.scope_code
     regional = list(
