@@ -197,6 +197,9 @@ SENTRA_LOGIN_LOCKOUT_MINUTES = envint("SENTRA_LOGIN_LOCKOUT_MINUTES", "15")
 # Separation of duties (verification.services.own_submission): an agency never verifies or accepts what
 # it submitted itself, unless this is true (a small office with nobody else to check its data).
 SENTRA_ALLOW_SELF_VERIFICATION = envbool("SENTRA_ALLOW_SELF_VERIFICATION", "false")
+# Facilitators' monthly reports are due on this day of the following month (an assumption: the
+# guideline leaves the day to the Dinas; docs/facilitators.md "Monthly reports").
+SENTRA_REPORT_DUE_DAY = envint("SENTRA_REPORT_DUE_DAY", "5")
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:login"
