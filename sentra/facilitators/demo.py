@@ -1,0 +1,800 @@
+"""The facilitators' step of `sentra demo` (core.demo), after coordination: the NTT 2019 contract
+signing at the Belu Rakor, the PPU facilitator `tpl.ppu` with a year of work, and generated TPL-IKM
+across the country so the coverage pages have substance.
+
+Facts and what is illustrative (../shared/docs/demo-facts.md, domain-facts.md §2 and §7.3):
+- the Belu Rakor (24–26 April 2019) is the meeting the coordination step wrote, found here by its
+  title; cohorts 2014 and 2015 signed their contracts there, three representatives. The three
+  people, their regencies and their contract numbers are illustrative (the facts give none), the
+  numbers in the real format ("3.8.2 /IKM/KK/1/2018"), read here as
+  `<n>.<province>.<contract year> /IKM/KK/<month>/<year>`;
+- the PPU facilitator is the demo login `tpl.ppu`; the person, contracts, visits, photos and reports
+  are illustrative; the sentra (Saloloang coir, Kab. Penajam Paser Utara) and its Dinas are real;
+- generated facilitators: cohorts 2012–2019 (graduates of the Kemenperin polytechnics), placed in
+  their home regency's industry office, first contract four years after their cohort (cohort 2013's
+  second-year contract was 2018, the facts' example), renewed yearly; their names and numbers are
+  generated.
+
+Dates are fixed (not "today"): the demo's visits run to 15 November 2026 and the reports to October
+2026, so the same seed gives the same rows whenever it runs. Generated rows are written with
+bulk_create (valid by construction, no per-row audit, as the registry's generated data); the real
+records are few and written the same way for now, each marked in its notes as demo data. Running the
+demo again writes nothing twice: each part first looks for what it wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from sentra.agencies.demo_facts import MINISTRY_AGENCY, PPU_AGENCY
+from sentra.agencies.models import Agency, AgencyKind
+from sentra.coordination.calendar import zone_of_region
+from sentra.coordination.models import Meeting
+from sentra.core.demo import DemoContext, DemoReport, person_name
+from sentra.regions.models import Region
+from sentra.registry.models import Centre, CentreMembership, Enterprise
+
+from .choices import (
+    ContractParty,
+    FacilitatorStatus,
+    Polytechnic,
+    ProposalStatus,
+    VisitKind,
+)
+from .models import (
+    Assignment,
+    Contract,
+    EnterpriseProposal,
+    Facilitator,
+    MonthlyReport,
+    Placement,
+    Visit,
+    VisitAction,
+    VisitCentre,
+    VisitEnterprise,
+    VisitPhoto,
+)
+
+# Generated facilitators per demo size (issue 16: "about 1,000"; the national figure is the
+# 2,730 graduates of 2007–2015, domain-facts §2).
+GENERATED = {"small": 1_000, "regional": 1_600, "national": 2_700}
+COHORTS = tuple(range(2012, 2020))
+LAST_VISIT_DAY = dt.date(2026, 11, 15)  # the demo's visits end here (fixed: same seed, same rows)
+VISIT_MONTHS = 6  # generated visits: June to November 2026
+GENERATED_NOTE = "Data contoh bangkitan (sentra demo)."
+ILLUSTRATIVE = "Data contoh: orang, nomor kontrak dan isinya ilustratif."
+BELU_MEETING = "Rakor Pelaksanaan Kegiatan 2019 dan Penyusunan Program IKM 2020"
+SALOLOANG_CENTRE = "Sentra Kelapa dan Kerajinannya"
+PPU = "64.09"
+TPL_USERNAME = "tpl.ppu"
+SUPERVISOR_USERNAME = "dinas.ppu"
+DG_PARTY = "Direktur Jenderal Industri Kecil, Menengah dan Aneka"
+
+# Polytechnics weighted as the scholarship drew on them (the textile and leather schools most).
+POLYTECHNIC_WEIGHTS = {
+    Polytechnic.STTT_BANDUNG: 30,
+    Polytechnic.ATK_YOGYAKARTA: 20,
+    Polytechnic.ATI_PADANG: 18,
+    Polytechnic.ATIM_MAKASSAR: 18,
+    Polytechnic.POLITEKNIK_MEDAN: 14,
+}
+STUDY_PROGRAMMES = {
+    Polytechnic.STTT_BANDUNG: ["Teknik Tekstil", "Kimia Tekstil", "Produksi Garmen"],
+    Polytechnic.ATK_YOGYAKARTA: ["Teknologi Pengolahan Kulit", "Teknologi Produk Kulit"],
+    Polytechnic.ATI_PADANG: ["Teknik Industri Agro", "Teknik Kimia"],
+    Polytechnic.ATIM_MAKASSAR: ["Teknik Industri", "Teknik Kimia Mineral", "Teknik Manufaktur"],
+    Polytechnic.POLITEKNIK_MEDAN: ["Teknik Kimia Industri", "Analisis Kimia"],
+}
+STATUS_WEIGHTS = {
+    FacilitatorStatus.ACTIVE: 78,
+    FacilitatorStatus.ON_LEAVE: 4,
+    FacilitatorStatus.ENDED: 14,
+    FacilitatorStatus.RESIGNED: 4,
+}
+VISIT_KIND_WEIGHTS = {
+    VisitKind.COACHING: 35,
+    VisitKind.DATA_COLLECTION: 20,
+    VisitKind.MONITORING: 15,
+    VisitKind.CERTIFICATION: 10,
+    VisitKind.MARKETING: 10,
+    VisitKind.NEW_ENTREPRENEUR: 7,
+    VisitKind.OTHER: 3,
+}
+FINDINGS = [
+    "Produksi berjalan; bahan baku cukup untuk dua minggu.",
+    "Pencatatan keuangan belum dipisahkan dari keuangan rumah tangga.",
+    "Kemasan belum mencantumkan komposisi dan tanggal kedaluwarsa.",
+    "Pesanan meningkat menjelang hari raya; tenaga kerja tambahan direkrut.",
+    "Mesin utama rusak sejak bulan lalu; produksi dikerjakan manual.",
+    "Sudah memiliki NIB; belum mengurus sertifikat halal.",
+]
+PROBLEMS = [
+    "Harga bahan baku naik.",
+    "Pemasaran masih terbatas di pasar lokal.",
+    "Belum ada izin edar PIRT.",
+    "Modal kerja terbatas.",
+    "",
+]
+ADVICE = [
+    "Dibimbing membuat buku kas sederhana.",
+    "Diarahkan mendaftar sertifikasi halal gratis (SEHATI).",
+    "Diperkenalkan ke marketplace dan e-Smart IKM.",
+    "Disarankan mengajukan PIRT ke Dinas Kesehatan.",
+    "Dibantu menyusun proposal bantuan mesin ke Dinas.",
+]
+ACTIONS = [
+    "Mengurus PIRT ke Dinas Kesehatan",
+    "Melengkapi data NIB di OSS",
+    "Mengikuti pelatihan kemasan Dinas",
+    "Mengirim contoh produk untuk pameran",
+]
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    """A client id as a phone makes them (version 4), drawn from the demo's stream."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def contract_number(n: int, province: str, contract_year: int, month: int, year: int) -> str:
+    """A contract number in the format of the Ditjen's contracts ("3.8.2 /IKM/KK/1/2018")."""
+    return f"{n}.{int(province)}.{contract_year} /IKM/KK/{month}/{year}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    return dt.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def _honorarium(year: int) -> Decimal:
+    """Illustrative monthly honorarium, rising with the years (Rp)."""
+    return Decimal(2_500_000 + 100_000 * max(0, year - 2016))
+
+
+@cache
+def regency_points() -> dict[str, tuple[float, float]]:
+    """A point inside each regency/city (the label point the shipped boundaries carry)."""
+    path = Path(__file__).resolve().parents[1] / "regions" / "data" / "geo" / "regencies.geojson"
+    with path.open(encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return {f["properties"]["code"]: (f["properties"]["lat"], f["properties"]["lng"]) for f in features}
+
+
+def _near(rng: random.Random, code: str, spread: float = 0.03) -> tuple[Decimal, Decimal] | tuple[None, None]:
+    point = regency_points().get(code[:5])
+    if point is None:
+        return None, None
+    lat, lng = point
+    return (
+        Decimal(f"{lat + rng.uniform(-spread, spread):.6f}"),
+        Decimal(f"{lng + rng.uniform(-spread, spread):.6f}"),
+    )
+
+
+def _regency_dinas(codes: set[str], report: DemoReport) -> dict[str, int]:
+    """The industry office of each regency/city (the first recorded), written where there is none,
+    named as the coordination step names NTT's ("Dinas Perindustrian <regency>")."""
+    found: dict[str, int] = {}
+    for agency_id, region_id in (
+        Agency.objects.filter(kind=AgencyKind.REGENCY_INDUSTRY, region_id__in=codes)
+        .order_by("-pk")
+        .values_list("pk", "region_id")
+    ):
+        found[region_id] = agency_id  # ordered by -pk: the first recorded wins
+    missing = Region.objects.filter(code__in=codes - set(found)).order_by("code")
+    created = Agency.objects.bulk_create(
+        Agency(
+            name=f"Dinas Perindustrian {region.name}",
+            short_name="Disperindag",
+            kind=AgencyKind.REGENCY_INDUSTRY,
+            region=region,
+        )
+        for region in missing
+    )
+    report.created["agencies"] += len(created)
+    found.update({agency.region_id: agency.pk for agency in created})
+    return found
+
+
+def _photo_bytes(rng: random.Random, label: str) -> tuple[bytes, int, int]:
+    """A generated JPEG (a field-like scene: sky, ground, a building and a caption), no metadata."""
+    from PIL import Image, ImageDraw
+
+    width, height = 800, 600
+    image = Image.new("RGB", (width, height), (rng.randint(120, 170), rng.randint(170, 210), 235))
+    draw = ImageDraw.Draw(image)
+    ground = (rng.randint(90, 140), rng.randint(110, 150), rng.randint(50, 80))
+    draw.rectangle([0, height * 3 // 5, width, height], fill=ground)
+    left = rng.randint(80, 400)
+    draw.rectangle([left, 220, left + 300, 380], fill=(rng.randint(150, 200), 110, 70))
+    draw.polygon([(left - 20, 220), (left + 150, 130), (left + 320, 220)], fill=(120, 60, 40))
+    draw.rectangle([0, height - 60, width, height], fill=(20, 20, 20))
+    draw.text((16, height - 42), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue(), width, height
+
+
+def _store_photo(photo: VisitPhoto, content: bytes) -> None:
+    name = f"visits/{photo.client_id}.jpg"  # models.visit_photo_path
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    photo.image.name = name
+
+
+# --- the NTT 2019 signing at the Belu Rakor ----------------------------------------------------------
+
+# (name, sex, cohort, regency, polytechnic, contract year, n) — illustrative people; the facts give the
+# cohorts (2014 and 2015), the number (three representatives), the place and the dates.
+NTT_REPRESENTATIVES = [
+    ("Maria Goreti Bere", "f", 2014, "53.04", Polytechnic.ATIM_MAKASSAR, 2, 1),
+    ("Yohanes Seran", "m", 2015, "53.21", Polytechnic.ATK_YOGYAKARTA, 1, 2),
+    ("Agustina Tefa", "f", 2015, "53.03", Polytechnic.STTT_BANDUNG, 1, 3),
+]
+
+
+def _ntt_signing(report: DemoReport) -> None:
+    if Contract.objects.filter(signed_at_meeting__title__startswith=BELU_MEETING).exists():
+        return
+    meeting = (
+        Meeting.objects.filter(title__startswith=BELU_MEETING, starts_at__year=2019).order_by("pk").first()
+    )
+    if meeting is None:
+        report.unresolved.append("facilitators: the Belu Rakor 2019 not found (coordination step first)")
+        return
+    dinas = _regency_dinas({spec[3] for spec in NTT_REPRESENTATIVES}, report)
+    signed_on = dt.date(2019, 4, 25)
+    for name, sex, cohort, regency, polytechnic, contract_year, n in NTT_REPRESENTATIVES:
+        region = Region.objects.get(code=regency)
+        facilitator = Facilitator(
+            name=name,
+            sex=sex,
+            cohort=cohort,
+            education="d3",
+            polytechnic=polytechnic,
+            home_region=region,
+            agency_id=dinas[regency],
+            notes=f"Perwakilan TPL-IKM angkatan {cohort} pada penandatanganan kontrak di Rakor Belu 2019. "
+            + ILLUSTRATIVE,
+        )
+        facilitator.place_at(regency)
+        facilitator.save()
+        start = dt.date(2019, 5, 1)
+        placement = Placement(
+            facilitator=facilitator,
+            region=region,
+            host_agency_id=dinas[regency],
+            starts_on=dt.date(2018, 5, 1) if contract_year == 2 else start,
+        )
+        placement.place_at(regency)
+        previous = None
+        if contract_year == 2:  # the first-year contract of cohort 2014, signed at the province in 2018
+            previous = Contract(
+                facilitator=facilitator,
+                number=contract_number(n, "53", 1, 4, 2018),
+                party=ContractParty.DIRECTOR_GENERAL,
+                signed_on=dt.date(2018, 4, 20),
+                signed_place="Kantor Disperindag Provinsi Nusa Tenggara Timur, Kupang",
+                contract_year=1,
+                period_start=dt.date(2018, 5, 1),
+                period_end=dt.date(2019, 4, 30),
+                funding_source="APBN, DIPA Ditjen IKMA 2018",
+                honorarium=_honorarium(2018),
+                operating_costs=Decimal(750_000),
+                notes=ILLUSTRATIVE,
+            )
+            previous.place_at(regency)
+            previous.save()
+            report.created["facilitator contracts"] += 1
+        contract = Contract(
+            facilitator=facilitator,
+            number=contract_number(n, "53", contract_year, 4, 2019),
+            party=ContractParty.DIRECTOR_GENERAL,
+            signed_on=signed_on,
+            signed_place="Aula Hotel Matahari, Atambua (Kab. Belu)",
+            signed_at_meeting=meeting,
+            contract_year=contract_year,
+            period_start=start,
+            period_end=dt.date(2020, 4, 30),
+            funding_source="APBN, DIPA Ditjen IKMA 2019",
+            honorarium=_honorarium(2019),
+            operating_costs=Decimal(750_000),
+            previous=previous,
+            notes=f"Ditandatangani {DG_PARTY} pada Rakor Belu, 25 April 2019. {ILLUSTRATIVE}",
+        )
+        contract.place_at(regency)
+        contract.save()
+        placement.save()
+        report.created["facilitators"] += 1
+        report.created["facilitator contracts"] += 1
+
+
+# --- the PPU facilitator `tpl.ppu` -------------------------------------------------------------------
+
+PPU_CONTRACT_STARTS = [dt.date(year, 5, 1) for year in (2023, 2024, 2025, 2026)]
+PPU_VISIT_MONTHS = [(2026, month) for month in range(7, 12)]
+
+
+def _ppu(rng: random.Random, report: DemoReport) -> None:
+    User = get_user_model()
+    user = User.objects.filter(username=TPL_USERNAME).first()
+    if user is None:
+        report.unresolved.append("facilitators: the demo login tpl.ppu not found (registry step first)")
+        return
+    if Facilitator.objects.filter(user=user).exists():
+        return
+    agency = Agency.objects.filter(name=PPU_AGENCY).order_by("pk").first()
+    centre = Centre.objects.filter(name=SALOLOANG_CENTRE, regency_code=PPU).order_by("pk").first()
+    if agency is None or centre is None:
+        report.unresolved.append("facilitators: the PPU Dinas or the Saloloang sentra not found")
+        return
+    supervisor = User.objects.filter(username=SUPERVISOR_USERNAME).first()
+    region = Region.objects.get(code=PPU)
+    facilitator = Facilitator(
+        user=user,
+        name="Rahmat Hidayat",
+        sex="m",
+        birth_year=1996,
+        cohort=2015,
+        education="d3",
+        polytechnic=Polytechnic.ATIM_MAKASSAR,
+        study_programme="Teknik Industri",
+        phone="0812-5500-2026",
+        email=f"{TPL_USERNAME}@demo.sentra.example",
+        home_region=region,
+        agency=agency,
+        notes="Pendamping sentra sabut kelapa Saloloang. " + ILLUSTRATIVE,
+    )
+    facilitator.place_at(PPU)
+    facilitator.save()
+    report.created["facilitators"] += 1
+    placements = [
+        Placement(
+            facilitator=facilitator,
+            region=region,
+            host_agency=agency,
+            starts_on=dt.date(2023, 5, 1),
+            ends_on=dt.date(2025, 4, 30),
+        ),
+        Placement(
+            facilitator=facilitator,
+            region=region,
+            host_agency=agency,
+            supervisor=supervisor,
+            starts_on=dt.date(2025, 5, 1),
+        ),
+    ]
+    for placement in placements:
+        placement.place_at(PPU)
+        placement.save()
+    previous = None
+    for year_no, start in enumerate(PPU_CONTRACT_STARTS, start=1):
+        contract = Contract(
+            facilitator=facilitator,
+            number=contract_number(7, "64", year_no, 4, start.year),
+            party=ContractParty.DIRECTOR_GENERAL,
+            signed_on=start - dt.timedelta(days=10),
+            signed_place="Kantor Disperindagkop Provinsi Kalimantan Timur, Samarinda",
+            contract_year=year_no,
+            period_start=start,
+            period_end=dt.date(start.year + 1, 4, 30),
+            funding_source=f"APBN, DIPA Ditjen IKMA {start.year}",
+            honorarium=_honorarium(start.year),
+            operating_costs=Decimal(1_000_000),
+            previous=previous,
+            notes=ILLUSTRATIVE,
+        )
+        contract.place_at(PPU)
+        contract.save()
+        previous = contract
+        report.created["facilitator contracts"] += 1
+
+    # Caseload: the Saloloang coir sentra and six of its members (the first by id), from May 2025.
+    members = list(
+        Enterprise.objects.filter(
+            pk__in=CentreMembership.objects.filter(centre=centre).values("enterprise_id")
+        ).order_by("pk")[:6]
+    )
+    start = dt.date(2025, 5, 1)
+    assignments = [Assignment(facilitator=facilitator, centre=centre, starts_on=start)]
+    assignments += [Assignment(facilitator=facilitator, enterprise=e, starts_on=start) for e in members]
+    for assignment in assignments:
+        assignment.place_at(PPU)
+    Assignment.objects.bulk_create(assignments)
+
+    visits, photos = _ppu_visits(rng, facilitator, user, centre, members)
+    last = {}
+    for visit, enterprises in visits:
+        day = visit.visited_at.date()
+        last[centre.pk] = max(last.get(centre.pk, day), day)
+        for enterprise in enterprises:
+            last[enterprise.pk] = max(last.get(enterprise.pk, day), day)
+    for assignment in assignments:
+        assignment.last_visit_on = last.get(assignment.centre_id or assignment.enterprise_id)
+    Assignment.objects.bulk_update(assignments, ["last_visit_on"])
+    report.created["visits"] += len(visits)
+    report.created["visit photos"] += photos
+    _ppu_reports(facilitator, supervisor, report)
+    _ppu_proposals(rng, facilitator, visits, members, report)
+
+
+def _ppu_visits(rng, facilitator, user, centre, members) -> tuple[list, int]:
+    zone = zone_of_region(PPU)
+    written: list[tuple[Visit, list[Enterprise]]] = []
+    photos = 0
+    for year, month in PPU_VISIT_MONTHS:
+        for day in (3, 10, 17, 24):
+            when = dt.datetime(year, month, day, rng.randint(8, 15), rng.choice((0, 15, 30, 45)), tzinfo=zone)
+            if when.date() > LAST_VISIT_DAY:
+                continue
+            visited = rng.sample(members, k=min(len(members), rng.randint(1, 3)))
+            latitude, longitude = _near(rng, PPU, 0.01)
+            kind = rng.choices(list(VISIT_KIND_WEIGHTS), weights=list(VISIT_KIND_WEIGHTS.values()))[0]
+            visit = Visit(
+                client_id=_uuid(rng),
+                facilitator=facilitator,
+                visited_at=when,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=round(rng.uniform(4, 25), 1),
+                village_id=centre.village_id,
+                kind=kind,
+                findings=rng.choice(FINDINGS),
+                problems=rng.choice(PROBLEMS),
+                advice=rng.choice(ADVICE),
+                recorded_by=user,
+            )
+            visit.place_at(PPU)
+            visit.save()
+            VisitCentre.objects.create(visit=visit, centre=centre)
+            VisitEnterprise.objects.bulk_create(
+                VisitEnterprise(visit=visit, enterprise=e, visited_on=when.date()) for e in visited
+            )
+            if day in (3, 17):
+                VisitAction.objects.create(
+                    visit=visit,
+                    description=rng.choice(ACTIONS),
+                    due_on=when.date() + dt.timedelta(days=30),
+                    done_on=when.date() + dt.timedelta(days=20) if month < 10 else None,
+                )
+            for index in range(1 if day != 10 else 2):
+                content, width, height = _photo_bytes(
+                    rng, f"{centre.name} - {when:%d-%m-%Y %H:%M} ({index + 1})"
+                )
+                photo = VisitPhoto(
+                    client_id=_uuid(rng),
+                    visit=visit,
+                    taken_at=when + dt.timedelta(minutes=5 * index),
+                    latitude=latitude,
+                    longitude=longitude,
+                    width=width,
+                    height=height,
+                    size_bytes=len(content),
+                    caption="Proses pengolahan sabut kelapa" if index == 0 else "Produk jadi",
+                )
+                _store_photo(photo, content)
+                photo.save()
+                photos += 1
+            written.append((visit, visited))
+    return written, photos
+
+
+def _month_figures(facilitator: Facilitator, month: dt.date) -> dict:
+    """What the report of `month` counts (the same figures the reports' generator writes)."""
+    end = _add_months(month, 1)
+    visits = Visit.objects.filter(
+        facilitator=facilitator, visited_at__date__gte=month, visited_at__date__lt=end
+    )
+    by_kind: dict[str, int] = defaultdict(int)
+    for kind in visits.values_list("kind", flat=True):
+        by_kind[kind] += 1
+    return {
+        "visits": visits.count(),
+        "by_kind": dict(sorted(by_kind.items())),
+        "enterprises": VisitEnterprise.objects.filter(visit__in=visits)
+        .values("enterprise_id")
+        .distinct()
+        .count(),
+        "centres": VisitCentre.objects.filter(visit__in=visits).values("centre_id").distinct().count(),
+        "problems": visits.exclude(problems="").count(),
+        "actions": VisitAction.objects.filter(visit__in=visits).count(),
+        "actions_done": VisitAction.objects.filter(visit__in=visits, done_on__isnull=False).count(),
+        "photos": VisitPhoto.objects.filter(visit__in=visits).count(),
+    }
+
+
+def _ppu_reports(facilitator: Facilitator, supervisor, report: DemoReport) -> None:
+    """September approved (verified by the Dinas), October returned with a reason."""
+    zone = zone_of_region(PPU)
+    specs = [
+        (
+            dt.date(2026, 9, 1),
+            {
+                "verification_status": "verified",
+                "submitted_at": dt.datetime(2026, 10, 3, 16, tzinfo=zone),
+                "verified_at": dt.datetime(2026, 10, 6, 9, tzinfo=zone),
+            },
+        ),
+        (
+            dt.date(2026, 10, 1),
+            {
+                "verification_status": "returned",
+                "submitted_at": dt.datetime(2026, 11, 4, 17, tzinfo=zone),
+                "return_reason": "Foto kunjungan 24 Oktober belum ada dan rencana bulan November "
+                "belum menyebut jadwal pelatihan kemasan. Mohon dilengkapi.",
+            },
+        ),
+    ]
+    for month, state in specs:
+        figures = _month_figures(facilitator, month)
+        monthly = MonthlyReport(
+            facilitator=facilitator,
+            month=month,
+            due_on=_add_months(month, 1).replace(day=5),
+            figures=figures,
+            results=f"{figures['visits']} kunjungan ke Sentra Kelapa dan Kerajinannya (Saloloang); "
+            "anggota sentra dibimbing pencatatan produksi serat sabut dan kemasan.",
+            problems="Harga sabut kelapa dari pengepul naik; mesin pengurai serat sering macet.",
+            plan_next_month="Pendampingan pengajuan bantuan mesin pengurai serat dan pelatihan kemasan.",
+            submitted_by=facilitator.user,
+            **state,
+        )
+        monthly.place_at(PPU)
+        monthly.save()
+        report.created["monthly reports"] += 1
+
+
+def _ppu_proposals(rng, facilitator, visits, members, report: DemoReport) -> None:
+    """Two field updates of member enterprises, waiting for the Dinas (submitted, pending)."""
+    if not visits or not members:
+        return
+    last_visit, seen = visits[-1]
+    for enterprise in (seen + members)[:2]:
+        enterprise = Enterprise.objects.get(pk=enterprise.pk)
+        workers = (enterprise.workers or 0) + rng.randint(1, 3)
+        proposal = EnterpriseProposal(
+            client_id=_uuid(rng),
+            facilitator=facilitator,
+            visit=last_visit,
+            enterprise=enterprise,
+            changes={"workers": workers},
+            base_values={"workers": enterprise.workers},
+            base_version=enterprise.version,
+            outcome=ProposalStatus.PENDING,
+            verification_status="submitted",
+            submitted_by=facilitator.user,
+            submitted_at=last_visit.visited_at + dt.timedelta(hours=2),
+        )
+        proposal.place_at(PPU)
+        proposal.save()
+        report.created["proposals"] += 1
+
+
+# --- generated facilitators --------------------------------------------------------------------------
+
+
+def _generated(rng: random.Random, report: DemoReport, size: str) -> None:
+    if Facilitator.objects.filter(notes=GENERATED_NOTE).exists():
+        return
+    regencies = list(
+        Region.objects.filter(level=Region.Level.REGENCY).order_by("code").values_list("code", flat=True)
+    )
+    count = GENERATED[size]
+    homes = [rng.choice(regencies) for _ in range(count)]
+    dinas = _regency_dinas(set(homes), report)
+    polytechnics = list(POLYTECHNIC_WEIGHTS)
+    statuses = list(STATUS_WEIGHTS)
+    facilitators, plans = [], []
+    for index, home in enumerate(homes):
+        cohort = rng.choice(COHORTS)
+        polytechnic = rng.choices(polytechnics, weights=list(POLYTECHNIC_WEIGHTS.values()))[0]
+        status = rng.choices(statuses, weights=list(STATUS_WEIGHTS.values()))[0]
+        first = dt.date(cohort + 4, rng.randint(1, 12), 1)
+        name = person_name(rng)
+        facilitator = Facilitator(
+            name=name,
+            sex=rng.choice("mf"),
+            birth_year=cohort - rng.randint(18, 21),
+            education="d3",
+            polytechnic=polytechnic,
+            study_programme=rng.choice(STUDY_PROGRAMMES[polytechnic]),
+            phone=f"08{rng.randint(11, 99)}-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+            cohort=cohort,
+            home_region_id=home,
+            agency_id=dinas[home],
+            status=status,
+            notes=GENERATED_NOTE,
+        )
+        facilitator.place_at(home)
+        facilitators.append(facilitator)
+        # Yearly contracts from the first up to the one running on the demo's last day; ended and
+        # resigned people stopped one to four years earlier.
+        months = (LAST_VISIT_DAY.year - first.year) * 12 + LAST_VISIT_DAY.month - first.month
+        years = months // 12 + 1
+        if status in (FacilitatorStatus.ENDED, FacilitatorStatus.RESIGNED):
+            years = max(1, years - rng.randint(1, 4))
+        plans.append((index, first, years))
+    Facilitator.objects.bulk_create(facilitators, batch_size=2000)
+    report.created["facilitators"] += len(facilitators)
+
+    contracts_by_wave: dict[int, list[Contract]] = defaultdict(list)
+    placements = []
+    for (index, first, years), facilitator in zip(plans, facilitators, strict=True):
+        code = facilitator.regency_code
+        last_end = None
+        for year_no in range(1, years + 1):
+            start = _add_months(first, 12 * (year_no - 1))
+            end = _add_months(start, 12) - dt.timedelta(days=1)
+            contract = Contract(
+                facilitator=facilitator,
+                number=contract_number(100 + index, code[:2], year_no, start.month, start.year),
+                party=ContractParty.DIRECTOR_GENERAL,
+                signed_on=start - dt.timedelta(days=rng.randint(3, 20)),
+                signed_place=f"Kantor {_province_office_place(code)}",
+                contract_year=year_no,
+                period_start=start,
+                period_end=end,
+                funding_source=f"APBN, DIPA Ditjen IKMA {start.year}",
+                honorarium=_honorarium(start.year),
+                operating_costs=Decimal(750_000),
+            )
+            contract.place_at(code)
+            contracts_by_wave[year_no].append(contract)
+            last_end = end
+        ended = facilitator.status in (FacilitatorStatus.ENDED, FacilitatorStatus.RESIGNED)
+        placement = Placement(
+            facilitator=facilitator,
+            region_id=code,
+            host_agency_id=facilitator.agency_id,
+            starts_on=first,
+            ends_on=last_end if ended else None,
+        )
+        placement.place_at(code)
+        placements.append(placement)
+    # A renewal points to the contract before it: written wave by wave (contract year 1, 2, …).
+    previous_of: dict[int, Contract] = {}
+    total = 0
+    for year_no in sorted(contracts_by_wave):
+        wave = contracts_by_wave[year_no]
+        for contract in wave:
+            contract.previous = previous_of.get(id(contract.facilitator))
+        Contract.objects.bulk_create(wave, batch_size=2000)
+        for contract in wave:
+            previous_of[id(contract.facilitator)] = contract
+        total += len(wave)
+    Placement.objects.bulk_create(placements, batch_size=2000)
+    report.created["facilitator contracts"] += total
+    active = [f for f in facilitators if f.status in (FacilitatorStatus.ACTIVE, FacilitatorStatus.ON_LEAVE)]
+    _caseloads_and_visits(rng, active, report)
+
+
+@cache
+def _province_names() -> dict[str, str]:
+    return dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
+
+
+def _province_office_place(code: str) -> str:
+    return f"Disperindag Provinsi {_province_names().get(code[:2], code[:2])}"
+
+
+def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], report: DemoReport) -> None:
+    """Up to 2 centres and 6 enterprises of their regency each (none shared), visits June–November."""
+    regencies = sorted({f.regency_code for f in facilitators})
+    centres: dict[str, list[tuple[int, str]]] = {}
+    enterprises: dict[str, list[tuple[int, str]]] = {}
+    for code in regencies:
+        centres[code] = list(
+            Centre.objects.filter(regency_code=code).order_by("pk").values_list("pk", "village_id")[:20]
+        )
+        enterprises[code] = list(
+            Enterprise.objects.filter(regency_code=code).order_by("pk").values_list("pk", "village_id")[:60]
+        )
+        rng.shuffle(centres[code])
+        rng.shuffle(enterprises[code])
+    assignments: list[tuple[Facilitator, Assignment, str]] = []
+    for facilitator in facilitators:
+        code = facilitator.regency_code
+        start = dt.date(2026, 1, 1) - dt.timedelta(days=rng.randint(0, 700))
+        for _ in range(min(2, len(centres[code]))):
+            pk, village = centres[code].pop()
+            assignments.append(
+                (facilitator, Assignment(facilitator=facilitator, centre_id=pk, starts_on=start), village)
+            )
+        for _ in range(min(rng.randint(2, 6), len(enterprises[code]))):
+            pk, village = enterprises[code].pop()
+            assignments.append(
+                (facilitator, Assignment(facilitator=facilitator, enterprise_id=pk, starts_on=start), village)
+            )
+    for facilitator, assignment, _ in assignments:
+        assignment.place_at(facilitator.regency_code)
+    caseload: dict[int, list[tuple[Assignment, str]]] = defaultdict(list)
+    for facilitator, assignment, village in assignments:
+        caseload[id(facilitator)].append((assignment, village))
+
+    kinds, kind_weights = list(VISIT_KIND_WEIGHTS), list(VISIT_KIND_WEIGHTS.values())
+    visits, links = [], []  # links: (visit, assignment)
+    first_month = _add_months(LAST_VISIT_DAY.replace(day=1), 1 - VISIT_MONTHS)
+    for facilitator in facilitators:
+        own = caseload.get(id(facilitator), [])
+        zone = zone_of_region(facilitator.regency_code)
+        busy = facilitator.status == FacilitatorStatus.ACTIVE
+        for month_no in range(VISIT_MONTHS):
+            month = _add_months(first_month, month_no)
+            for _ in range(rng.randint(1, 3) if busy else rng.randint(0, 1)):
+                day = month + dt.timedelta(days=rng.randint(0, 27))
+                if day > LAST_VISIT_DAY:
+                    continue
+                targets = rng.sample(own, k=min(len(own), rng.randint(1, 2))) if own else []
+                latitude, longitude = _near(rng, facilitator.regency_code)
+                visit = Visit(
+                    client_id=_uuid(rng),
+                    facilitator=facilitator,
+                    visited_at=dt.datetime(
+                        day.year, day.month, day.day, rng.randint(8, 15), rng.choice((0, 30)), tzinfo=zone
+                    ),
+                    latitude=latitude,
+                    longitude=longitude,
+                    accuracy_m=round(rng.uniform(4, 40), 1),
+                    village_id=targets[0][1] if targets else None,
+                    kind=rng.choices(kinds, weights=kind_weights)[0],
+                    findings=rng.choice(FINDINGS),
+                    problems=rng.choice(PROBLEMS),
+                    advice=rng.choice(ADVICE),
+                )
+                visit.place_at(facilitator.regency_code)
+                visits.append(visit)
+                links.extend((visit, assignment) for assignment, _ in targets)
+    Assignment.objects.bulk_create([a for _, a, _ in assignments], batch_size=2000)
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    visit_centres, visit_enterprises = [], []
+    for visit, assignment in links:
+        day = visit.visited_at.date()
+        if assignment.last_visit_on is None or day > assignment.last_visit_on:
+            assignment.last_visit_on = day
+        if assignment.centre_id:
+            visit_centres.append(VisitCentre(visit=visit, centre_id=assignment.centre_id))
+        else:
+            visit_enterprises.append(
+                VisitEnterprise(visit=visit, enterprise_id=assignment.enterprise_id, visited_on=day)
+            )
+    VisitCentre.objects.bulk_create(visit_centres, batch_size=5000)
+    VisitEnterprise.objects.bulk_create(visit_enterprises, batch_size=5000)
+    Assignment.objects.bulk_update([a for _, a, _ in assignments], ["last_visit_on"], batch_size=2000)
+    report.created["visits"] += len(visits)
+
+
+# --- the step ----------------------------------------------------------------------------------------
+
+
+def seed(*, seed: int, report: DemoReport, size: str = "small") -> None:
+    """Everything the facilitators' demo writes; safe to run again. Streams are named from the seed."""
+    if not Agency.objects.filter(name=MINISTRY_AGENCY).exists():
+        report.unresolved.append("facilitators: the demo agencies not found (registry step first)")
+        return
+    with transaction.atomic():
+        _ntt_signing(report)
+    with transaction.atomic():
+        _ppu(random.Random(f"{seed}:facilitators:ppu"), report)  # nosec B311 - reproducible demo data
+    with transaction.atomic():
+        _generated(random.Random(f"{seed}:facilitators:generated"), report, size)  # nosec B311
+
+
+def demo_step(context: DemoContext) -> None:
+    """The facilitators' step of `sentra demo` (core.demo), after coordination's (it reads the Belu Rakor)."""
+    seed(seed=context.seed, report=context.report, size=context.size)
+
+
+def demo_describe(size: str) -> str:
+    return f"±{GENERATED[size]:,} TPL-IKM"
