@@ -523,3 +523,24 @@ class MonthlyReport(TimeStampedModel, FacilitatorPlaced, VerifiableModel, Versio
         """Submitted by the facilitator themself: the Dinas that hosts them may approve it although
         the facilitator's profile names that Dinas (verification.services.personal_submission)."""
         return self.submitted_by_id is not None and self.submitted_by_id == self.facilitator.user_id
+
+
+class ContractNotice(models.Model):
+    """That the notice of a contract's end was sent, `days_before` its end (60, then 30): written in
+    the same transaction as the notifications, unique, so a rerun of `sentra notify-contracts` sends
+    nothing twice."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="notices")
+    days_before = models.PositiveSmallIntegerField(_("hari sebelum berakhir"))
+    sent_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("penerima"), default=0)
+
+    class Meta:
+        verbose_name = _("pemberitahuan kontrak berakhir")
+        verbose_name_plural = _("pemberitahuan kontrak berakhir")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "days_before"], name="fac_contract_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: H-{self.days_before}"
