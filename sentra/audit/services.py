@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +39,7 @@ def object_type(obj_or_model) -> str:
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):  # a UUID: the client ids of records synced from phones
         return str(value)
     if isinstance(value, models.fields.files.FieldFile):
         return value.name or None
