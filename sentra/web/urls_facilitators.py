@@ -8,7 +8,29 @@ from django.urls import path  # noqa: F401 - the blocks below add their paths
 urlpatterns: list = []
 
 # --- facilitators, contracts, placements, caseload, visits, proposals (records) -------------------
+from .generic import record_urls  # noqa: E402
+from .views import facilitators as records  # noqa: E402
+
+# List, export, form, history and restore from web/generic.py; the detail pages are the views' own.
+urlpatterns += [
+    *record_urls("tpl", "facilitator", detail=records.facilitator_detail),
+    path("tpl/<int:pk>/penempatan/", records.facilitator_placement, name="facilitator_placement"),
+    path("tpl/<int:pk>/binaan/", records.facilitator_assignment, name="facilitator_assignment"),
+    path("penempatan/<int:pk>/akhiri/", records.placement_end, name="facilitator_placement_end"),
+    path("binaan/<int:pk>/akhiri/", records.assignment_end, name="facilitator_assignment_end"),
+    *record_urls("kontrak", "facilitator_contract", detail=records.contract_detail),
+    path("kontrak/<int:pk>/perpanjang/", records.contract_renew, name="facilitator_contract_renew"),
+    *record_urls("kunjungan", "visit", detail=records.visit_detail),
+    path("kunjungan/foto/<int:pk>/", records.visit_photo, name="visit_photo"),
+]
 
 # --- monthly reports --------------------------------------------------------------------------------
 
 # --- coverage and performance -----------------------------------------------------------------------
+from .views import facilitator_coverage as coverage  # noqa: E402
+
+urlpatterns += [
+    path("cakupan/", coverage.coverage_page, name="facilitator_coverage"),
+    path("cakupan/ekspor/", coverage.coverage_export, name="facilitator_coverage_export"),
+    path("cakupan/peta.geojson", coverage.coverage_map, name="facilitator_coverage_map"),
+]
