@@ -80,7 +80,16 @@ GROUPS = (
             Entry(_("Kalender"), "web:calendar_month", "/koordinasi/kalender/", "coordination_list"),
         ),
     ),
-    Group("facilitators", _("Pendamping"), ()),  # facilitators (part 4)
+    # Field facilitators (part 5), by the "facilitators" area; a facilitator sees only their own work.
+    Group(
+        "facilitators",
+        _("Pendamping"),
+        (
+            Entry(_("Pendamping (TPL-IKM)"), "web:facilitator_list", "/pendamping/tpl/", "facilitators_list"),
+            Entry(_("Kontrak"), "web:facilitator_contract_list", "/pendamping/kontrak/", "facilitators_list"),
+            Entry(_("Kunjungan"), "web:visit_list", "/pendamping/kunjungan/", "facilitators_list"),
+        ),
+    ),
     Group(
         "analysis",
         _("Analisis"),

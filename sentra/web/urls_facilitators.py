@@ -24,6 +24,17 @@ urlpatterns += [
     path("kunjungan/foto/<int:pk>/", records.visit_photo, name="visit_photo"),
 ]
 
+# Enterprise updates proposed in the field (views/facilitator_proposals.py).
+from .views import facilitator_proposals as proposals  # noqa: E402
+
+urlpatterns += [
+    path("usulan/", proposals.proposal_list, name="facilitator_proposal_list"),
+    path("usulan/<int:pk>/", proposals.proposal_detail, name="facilitator_proposal_detail"),
+    path("usulan/<int:pk>/terapkan/", proposals.proposal_apply, name="facilitator_proposal_apply"),
+    path("usulan/<int:pk>/putuskan/", proposals.proposal_resolve, name="facilitator_proposal_resolve"),
+    path("usulan/<int:pk>/kembalikan/", proposals.proposal_reject, name="facilitator_proposal_reject"),
+]
+
 # --- monthly reports --------------------------------------------------------------------------------
 
 # --- coverage and performance -----------------------------------------------------------------------
