@@ -694,12 +694,19 @@ def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], r
     regencies = sorted({f.regency_code for f in facilitators})
     centres: dict[str, list[tuple[int, str]]] = {}
     enterprises: dict[str, list[tuple[int, str]]] = {}
+    taken = Assignment.objects.filter(ends_on__isnull=True)  # one facilitator per target (tpl.ppu's)
     for code in regencies:
         centres[code] = list(
-            Centre.objects.filter(regency_code=code).order_by("pk").values_list("pk", "village_id")[:20]
+            Centre.objects.filter(regency_code=code)
+            .exclude(pk__in=taken.filter(centre__isnull=False).values("centre_id"))
+            .order_by("pk")
+            .values_list("pk", "village_id")[:20]
         )
         enterprises[code] = list(
-            Enterprise.objects.filter(regency_code=code).order_by("pk").values_list("pk", "village_id")[:60]
+            Enterprise.objects.filter(regency_code=code)
+            .exclude(pk__in=taken.filter(enterprise__isnull=False).values("enterprise_id"))
+            .order_by("pk")
+            .values_list("pk", "village_id")[:60]
         )
         rng.shuffle(centres[code])
         rng.shuffle(enterprises[code])

@@ -1,0 +1,228 @@
+"""The facilitators' demo: the NTT 2019 signing at the Belu Rakor, the PPU facilitator `tpl.ppu` with a
+year of work, about 1,000 generated TPL-IKM; the same seed gives the same rows, a second run writes
+nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, F, Max
+from django.test import override_settings
+from PIL import Image
+
+from sentra.coordination import demo as coordination_demo
+from sentra.core.demo import DemoReport, demo_steps
+from sentra.facilitators import demo
+from sentra.facilitators.models import (
+    Assignment,
+    Contract,
+    EnterpriseProposal,
+    Facilitator,
+    MonthlyReport,
+    Placement,
+    Visit,
+    VisitAction,
+    VisitCentre,
+    VisitEnterprise,
+    VisitPhoto,
+)
+from sentra.registry import demo as registry_demo
+from sentra.registry.models import CentreMembership
+
+NUMBER = re.compile(r"^\d+\.\d+\.\d+ /IKM/KK/\d{1,2}/\d{4}$")  # "3.8.2 /IKM/KK/1/2018"
+TODAY = dt.date(2026, 11, 16)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        report = DemoReport()
+        agencies = registry_demo.demo_real_facts(seed=2026, report=report)
+        registry_demo.demo_generate(size="small", seed=2026, report=report, stdout=open("/dev/null", "w"))
+        registry_demo.demo_users(agencies=agencies, report=report)
+        coordination_demo._belu_2019(
+            coordination_demo.system_actor(), coordination_demo._agencies(report), report
+        )
+        demo.seed(seed=2026, report=report)
+        yield {"report": report, "media": media}
+        transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+
+def fingerprint() -> list:
+    """What must be the same for the same seed: people, numbers, periods, visits and their client ids."""
+    return [
+        list(Facilitator.objects.order_by("pk").values_list("name", "cohort", "regency_code", "status")),
+        list(Contract.objects.order_by("pk").values_list("number", "period_start", "period_end")),
+        list(Visit.objects.order_by("pk").values_list("client_id", "visited_at", "kind", "latitude")),
+        list(Assignment.objects.order_by("pk").values_list("centre_id", "enterprise_id", "last_visit_on")),
+    ]
+
+
+def test_the_step_runs_after_coordination():
+    keys = [step.key for step in demo_steps()]
+    assert keys.index("facilitators") > keys.index("coordination")
+
+
+def test_the_ntt_signing_at_the_belu_rakor(seeded):
+    signed = Contract.objects.filter(signed_at_meeting__title__startswith=demo.BELU_MEETING)
+    assert signed.count() == 3  # three representatives
+    assert {c.facilitator.cohort for c in signed} == {2014, 2015}
+    for contract in signed:
+        assert contract.signed_on == dt.date(2019, 4, 25)
+        assert contract.regency_code.startswith("53.") and contract.facilitator.regency_code.startswith("53.")
+        assert contract.party == "director_general" and NUMBER.match(contract.number)
+        assert contract.signed_at_meeting.host_region_id == "53.04"
+    second_year = signed.get(facilitator__cohort=2014)
+    assert second_year.contract_year == 2 and second_year.previous.period_end == dt.date(2019, 4, 30)
+
+
+def test_the_ppu_facilitator_placement_and_contract_chain():
+    facilitator = Facilitator.objects.get(user__username="tpl.ppu")
+    assert facilitator.regency_code == "64.09" and facilitator.agency.name == demo.PPU_AGENCY
+    current = Placement.objects.get(facilitator=facilitator, ends_on__isnull=True)
+    assert current.region_id == "64.09" and current.host_agency == facilitator.agency
+    assert current.supervisor.username == "dinas.ppu"
+    chain = list(Contract.objects.filter(facilitator=facilitator).order_by("period_start"))
+    assert [c.contract_year for c in chain] == [1, 2, 3, 4]
+    assert [c.previous for c in chain] == [None, *chain[:-1]]
+    assert all(NUMBER.match(c.number) for c in chain)
+    assert chain[-1].period_start <= TODAY <= chain[-1].period_end
+
+
+def test_the_ppu_caseload_is_the_saloloang_sentra_and_its_members():
+    facilitator = Facilitator.objects.get(user__username="tpl.ppu")
+    caseload = Assignment.objects.filter(facilitator=facilitator)
+    centre = caseload.get(centre__isnull=False).centre
+    assert centre.name == demo.SALOLOANG_CENTRE and centre.regency_code == "64.09"
+    members = set(CentreMembership.objects.filter(centre=centre).values_list("enterprise_id", flat=True))
+    enterprises = set(caseload.filter(enterprise__isnull=False).values_list("enterprise_id", flat=True))
+    assert enterprises and enterprises <= members
+
+
+def test_the_ppu_visits_july_to_november_with_photos(seeded):
+    facilitator = Facilitator.objects.get(user__username="tpl.ppu")
+    visits = Visit.objects.filter(facilitator=facilitator)
+    months = {v.visited_at.date().replace(day=1) for v in visits}
+    assert months == {dt.date(2026, m, 1) for m in range(7, 12)}
+    assert max(v.visited_at.date() for v in visits) <= demo.LAST_VISIT_DAY
+    assert VisitAction.objects.filter(visit__facilitator=facilitator, done_on__isnull=True).exists()
+    photos = VisitPhoto.objects.filter(visit__facilitator=facilitator)
+    assert photos.count() >= visits.count()
+    photo = photos.first()
+    with Image.open(seeded["media"] / photo.image.name) as image:
+        assert image.format == "JPEG" and image.size == (photo.width, photo.height)
+        assert not image.getexif()  # nothing but the pixels
+    # Each caseload entry's last visit is the latest visit that named it.
+    for assignment in Assignment.objects.filter(facilitator=facilitator, enterprise__isnull=False):
+        latest = VisitEnterprise.objects.filter(
+            visit__facilitator=facilitator, enterprise=assignment.enterprise
+        ).aggregate(Max("visited_on"))["visited_on__max"]
+        assert assignment.last_visit_on == latest
+
+
+def test_the_ppu_reports_one_approved_one_returned_and_proposals():
+    facilitator = Facilitator.objects.get(user__username="tpl.ppu")
+    reports = {r.month: r for r in MonthlyReport.objects.filter(facilitator=facilitator)}
+    approved, returned = reports[dt.date(2026, 9, 1)], reports[dt.date(2026, 10, 1)]
+    assert approved.verification_status == "verified" and approved.verified_at
+    assert returned.verification_status == "returned" and returned.return_reason
+    september = Visit.objects.filter(facilitator=facilitator, visited_at__month=9, visited_at__year=2026)
+    assert approved.figures["visits"] == september.count() > 0
+    assert approved.due_on == dt.date(2026, 10, 5)
+    proposals = EnterpriseProposal.objects.filter(facilitator=facilitator)
+    assert proposals.count() == 2
+    assert set(proposals.values_list("outcome", "verification_status")) == {("pending", "submitted")}
+    for proposal in proposals:
+        assert proposal.base_values["workers"] == proposal.enterprise.workers
+        assert proposal.changes["workers"] > proposal.enterprise.workers
+
+
+def test_about_a_thousand_generated_facilitators_across_regencies():
+    generated = Facilitator.objects.filter(notes=demo.GENERATED_NOTE)
+    assert generated.count() == demo.GENERATED["small"]
+    assert set(generated.values_list("cohort", flat=True)) == set(range(2012, 2020))
+    assert generated.values("regency_code").distinct().count() > 400
+    assert {a.kind for a in (f.agency for f in generated[:50])} == {"regency_industry"}
+    statuses = set(generated.values_list("status", flat=True))
+    assert statuses == {"active", "on_leave", "ended", "resigned"}
+
+
+def test_generated_contracts_are_yearly_chains_without_overlap():
+    by_facilitator: dict[int, list] = {}
+    for contract in Contract.objects.filter(facilitator__notes=demo.GENERATED_NOTE).order_by("period_start"):
+        by_facilitator.setdefault(contract.facilitator_id, []).append(contract)
+    statuses = dict(Facilitator.objects.filter(notes=demo.GENERATED_NOTE).values_list("pk", "status"))
+    assert len(by_facilitator) == len(statuses)
+    for pk, chain in by_facilitator.items():
+        for before, after in zip(chain, chain[1:], strict=False):
+            assert after.previous_id == before.pk and after.contract_year == before.contract_year + 1
+            assert after.period_start == before.period_end + dt.timedelta(days=1)
+        running = chain[-1].period_start <= demo.LAST_VISIT_DAY <= chain[-1].period_end
+        assert running == (statuses[pk] in ("active", "on_leave")), (pk, statuses[pk])
+        assert chain[0].period_start.year >= chain[0].facilitator.cohort + 4
+
+
+def test_generated_visits_stay_in_the_placement_and_in_the_past():
+    visits = Visit.objects.filter(facilitator__notes=demo.GENERATED_NOTE)
+    assert visits.count() > 5 * demo.GENERATED["small"]
+    assert not visits.filter(visited_at__date__gt=demo.LAST_VISIT_DAY).exists()
+    assert not visits.exclude(facilitator__status__in=["active", "on_leave"]).exists()
+    assert not VisitEnterprise.objects.exclude(enterprise__regency_code=F("visit__regency_code")).exists()
+    assert not VisitCentre.objects.exclude(centre__regency_code=F("visit__regency_code")).exists()
+    # last_visit_on is the latest visit of each caseload entry; some were not visited for 90 days.
+    latest = {
+        (row["visit__facilitator_id"], row["enterprise_id"]): row["last"]
+        for row in VisitEnterprise.objects.values("visit__facilitator_id", "enterprise_id").annotate(
+            last=Max("visited_on")
+        )
+    }
+    assignments = Assignment.objects.filter(enterprise__isnull=False)
+    assert all(a.last_visit_on == latest.get((a.facilitator_id, a.enterprise_id)) for a in assignments)
+    assert (
+        not Assignment.objects.values("enterprise_id")
+        .exclude(enterprise=None)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    )  # one facilitator per enterprise
+    stale = TODAY - dt.timedelta(days=90)
+    assert Assignment.objects.filter(last_visit_on__lt=stale).exists() or (
+        Assignment.objects.filter(last_visit_on__isnull=True).exists()
+    )
+
+
+def test_a_second_run_writes_nothing(seeded):
+    before = fingerprint()
+    report = DemoReport()
+    with override_settings(MEDIA_ROOT=seeded["media"]):
+        demo.seed(seed=2026, report=report)
+    assert fingerprint() == before
+    assert not any(report.created.values())
+
+
+def test_the_same_seed_gives_the_same_rows(seeded):
+    before = fingerprint()
+    with transaction.atomic(), override_settings(MEDIA_ROOT=seeded["media"]):
+        for model in (
+            VisitPhoto,
+            VisitAction,
+            VisitCentre,
+            VisitEnterprise,
+            EnterpriseProposal,
+            MonthlyReport,
+        ):
+            model.objects.all().delete()
+        Contract.objects.update(previous=None)
+        for model in (Visit, Assignment, Contract, Placement, Facilitator):
+            model.objects.all().delete()
+        demo.seed(seed=2026, report=DemoReport())
+        again = fingerprint()
+        transaction.set_rollback(True)
+    assert again == before
