@@ -6,6 +6,7 @@ Menus and buttons ask it so a role is shown only what it may use (accounts/permi
   {% if may.import %}            an import of any kind the role may run
   {% if may.verification %}      any step of the verification workflow (submit, verify, accept,
                                  return, reopen)
+  {% if may.field_app %}         the facilitators' phone app (/lapangan/): the facilitator role only
 The actor is computed once per request (accounts.scope.actor_for_request caches it).
 
 `verification_waiting`: for a role that checks others' work (verify or accept), how many records wait
@@ -16,6 +17,7 @@ it, each type's count stopping at WAITING_CAP + 1 rows (the badge shows "99+"), 
 
 from __future__ import annotations
 
+from sentra.accounts.models import Role
 from sentra.accounts.permissions import AREA_ACTIONS, WORKFLOW, Action
 from sentra.accounts.scope import actor_for_request
 
@@ -41,6 +43,8 @@ class Permissions:
             return any(actor.can(step, area) for step in WORKFLOW for area in AREA_ACTIONS)
         if key == Action.IMPORT:
             return any(actor.can(Action.IMPORT, area) for area in AREA_ACTIONS)
+        if key == "field_app":  # the phone app at /lapangan/ is the facilitator's own tool
+            return actor.role == Role.FACILITATOR
         area, _sep, action = key.rpartition("_")
         if area and area not in AREA_ACTIONS:
             raise KeyError(key)

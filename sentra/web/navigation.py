@@ -88,6 +88,8 @@ GROUPS = (
             Entry(_("Pendamping (TPL-IKM)"), "web:facilitator_list", "/pendamping/tpl/", "facilitators_list"),
             Entry(_("Kontrak"), "web:facilitator_contract_list", "/pendamping/kontrak/", "facilitators_list"),
             Entry(_("Kunjungan"), "web:visit_list", "/pendamping/kunjungan/", "facilitators_list"),
+            # The phone app (offline visits): the facilitator's own tool, shown to facilitators only.
+            Entry(_("Aplikasi lapangan"), "web:field_app", "/lapangan/", "field_app"),
         ),
     ),
     Group(
