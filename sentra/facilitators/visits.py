@@ -271,8 +271,9 @@ def locate(
                 Notice(
                     "outside_indonesia",
                     _(
-                        "Koordinat %(lat).5f, %(lon).5f berada di luar wilayah daratan Indonesia (di laut atau di "
-                        "luar negeri). Kunjungan tetap disimpan dan ditandai untuk diperiksa pembimbing."
+                        "Koordinat %(lat).5f, %(lon).5f berada di luar wilayah daratan Indonesia "
+                        "(di laut atau di luar negeri). Kunjungan tetap disimpan dan ditandai untuk "
+                        "diperiksa pembimbing."
                     )
                     % {"lat": lat, "lon": lon},
                     "latitude",
@@ -517,7 +518,8 @@ def _check(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) -> dict
                 FieldError(
                     "visited_at",
                     _(
-                        "Tanggal kunjungan %(on)s sebelum kontrak/penempatan pertama %(name)s dimulai (%(start)s)."
+                        "Tanggal kunjungan %(on)s sebelum kontrak/penempatan pertama %(name)s "
+                        "dimulai (%(start)s)."
                     )
                     % {
                         "on": local_date(visited_at).isoformat(),
