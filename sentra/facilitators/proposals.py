@@ -31,7 +31,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, region_q, require, require_record, unknown_reference
@@ -41,7 +40,7 @@ from sentra.core.errors import DomainError, FieldError
 from sentra.core.validation import full_clean_or_raise
 from sentra.core.versioning import lock_latest
 from sentra.registry.models import Enterprise
-from sentra.registry.services import ENTERPRISE_FIELDS, enterprise_update
+from sentra.registry.services import enterprise_update
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import transition
 
@@ -51,26 +50,27 @@ from .selectors import visible_facilitators
 
 # What a facilitator may propose: what they can see and count in the field. Each is a column of
 # registry.models.Enterprise written by registry.services.enterprise_update (ENTERPRISE_FIELDS).
-PROPOSABLE_FIELDS: dict[str, Any] = {
-    "workers": gettext_lazy("tenaga kerja"),
-    "investment": gettext_lazy("nilai investasi (Rp)"),
-    "production_capacity": gettext_lazy("kapasitas produksi"),
-    "capacity_unit": gettext_lazy("satuan kapasitas"),
-    "production_value": gettext_lazy("nilai produksi per tahun (Rp)"),
-    "production_quantity": gettext_lazy("jumlah produksi per tahun"),
-    "production_unit": gettext_lazy("satuan produksi"),
-}
-assert set(PROPOSABLE_FIELDS) <= set(ENTERPRISE_FIELDS)
+PROPOSABLE_FIELDS: tuple[str, ...] = (
+    "workers",
+    "investment",
+    "production_capacity",
+    "capacity_unit",
+    "production_value",
+    "production_quantity",
+    "production_unit",
+)
 
 PROPOSED = "proposed"
 CURRENT = "current"
 
 
 def field_label(name: str) -> str:
+    """The field's name as the enterprise form labels it, first letter raised ("Tenaga kerja")."""
     try:
-        return str(Enterprise._meta.get_field(name).verbose_name)
+        label = str(Enterprise._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+    return label[:1].upper() + label[1:]
 
 
 def json_value(value: Any) -> Any:

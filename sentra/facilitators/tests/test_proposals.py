@@ -295,3 +295,10 @@ def test_reject_returns_it_with_the_reason(tpl, dinas, facilitator, enterprise):
     assert Enterprise.objects.get(pk=enterprise.pk).workers == 4
     assert Notification.objects.filter(user_id=facilitator.user_id, message__contains="musiman").exists()
     assert AuditEvent.objects.filter(object_id=proposal.pk, action="return").exists()
+
+
+def test_every_proposable_field_is_written_by_the_registry_update():
+    from sentra.facilitators.proposals import PROPOSABLE_FIELDS
+    from sentra.registry.services import ENTERPRISE_FIELDS
+
+    assert set(PROPOSABLE_FIELDS) <= set(ENTERPRISE_FIELDS)
