@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentra.settings")
 
 app = Celery("sentra")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["sentra.core", "sentra.coordination"])
+app.autodiscover_tasks(["sentra.core", "sentra.coordination", "sentra.facilitators"])
 
 # `celery -A sentra beat`: end the jobs whose worker died (a heartbeat older than
 # SENTRA_JOB_STALE_SECONDS), also when nobody opens their page. Without a broker, run
@@ -22,5 +22,11 @@ app.conf.beat_schedule = {
     "sentra-coordination-reminders": {
         "task": "sentra.coordination.send_reminders_and_digest",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Facilitators' contracts ending in 60 and 30 days (facilitators/expiry.py), each notice once.
+    # Without a broker, `sentra notify-contracts` from cron.
+    "sentra-facilitators-contract-notices": {
+        "task": "sentra.facilitators.notify_expiring_contracts",
+        "schedule": crontab(hour=7, minute=5),
     },
 }
