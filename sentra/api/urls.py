@@ -11,6 +11,7 @@ from . import (
     coordination_dashboard,
     coordination_documents,
     coordination_programmes,
+    facilitator_reports,
     imports,
     programmes,
     regions,
@@ -79,3 +80,4 @@ api.add_router("/", coordination.router)
 api.add_router("/", coordination_calendar.router)
 api.add_router("/", coordination_documents.router)
 api.add_router("/", coordination_programmes.router)
+api.add_router("/", facilitator_reports.router)

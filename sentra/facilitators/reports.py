@@ -580,7 +580,14 @@ def report_pdf(doc: ReportDocument) -> bytes:
         "title", parent=body, fontName="Helvetica-Bold", fontSize=14, leading=18, alignment=TA_CENTER
     )
     h2 = ParagraphStyle(
-        "h2", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
+        "h2",
+        parent=body,
+        fontName="Helvetica-Bold",
+        fontSize=11,
+        leading=14,
+        spaceBefore=8,
+        spaceAfter=4,
+        keepWithNext=1,
     )
     centre = ParagraphStyle("centre", parent=body, alignment=TA_CENTER)
     grid_colour = colors.HexColor("#808080")
@@ -650,7 +657,7 @@ def report_pdf(doc: ReportDocument) -> bytes:
                     ),
                 ]
             )
-        fixed = [9 * mm, 22 * mm, 28 * mm, 38 * mm, 28 * mm]
+        fixed = [9 * mm, 21 * mm, 26 * mm, 40 * mm, 36 * mm]
         rest = (width - sum(fixed)) / 3
         story.append(grid(rows, [*fixed, rest, rest, rest]))
     else:
