@@ -88,6 +88,13 @@ GROUPS = (
             Entry(_("Pendamping (TPL-IKM)"), "web:facilitator_list", "/pendamping/tpl/", "facilitators_list"),
             Entry(_("Kontrak"), "web:facilitator_contract_list", "/pendamping/kontrak/", "facilitators_list"),
             Entry(_("Kunjungan"), "web:visit_list", "/pendamping/kunjungan/", "facilitators_list"),
+            # Field proposals wait for whoever decides them (the Dinas: verify in the facilitators area).
+            Entry(
+                _("Usulan pembaruan IKM"),
+                "web:facilitator_proposal_list",
+                "/pendamping/usulan/",
+                "facilitators_verify",
+            ),
             # The phone app (offline visits): the facilitator's own tool, shown to facilitators only.
             Entry(_("Aplikasi lapangan"), "web:field_app", "/lapangan/", "field_app"),
         ),
