@@ -11,7 +11,9 @@ from . import (
     coordination_dashboard,
     coordination_documents,
     coordination_programmes,
+    facilitator_coverage,
     facilitator_reports,
+    facilitators_visits,
     imports,
     programmes,
     regions,
@@ -81,3 +83,7 @@ api.add_router("/", coordination_calendar.router)
 api.add_router("/", coordination_documents.router)
 api.add_router("/", coordination_programmes.router)
 api.add_router("/", facilitator_reports.router)
+# Before the facilitators router: "/facilitators/coverage" would otherwise match "/facilitators/{id}".
+api.add_router("/", facilitator_coverage.router)
+# Field visits of facilitators and their photos: the phone app's offline sync (issue 16).
+api.add_router("/", facilitators_visits.router)
