@@ -7,6 +7,8 @@ Menus and buttons ask it so a role is shown only what it may use (accounts/permi
   {% if may.verification %}      any step of the verification workflow (submit, verify, accept,
                                  return, reopen)
   {% if may.field_app %}         the facilitators' phone app (/lapangan/): the facilitator role only
+  {% if may.facilitator_coverage %} the facilitators' coverage (/pendamping/cakupan/): readers of the
+                                 area except facilitators themselves
 The actor is computed once per request (accounts.scope.actor_for_request caches it).
 
 `verification_waiting`: for a role that checks others' work (verify or accept), how many records wait
@@ -45,6 +47,10 @@ class Permissions:
             return any(actor.can(Action.IMPORT, area) for area in AREA_ACTIONS)
         if key == "field_app":  # the phone app at /lapangan/ is the facilitator's own tool
             return actor.role == Role.FACILITATOR
+        if key == "facilitator_coverage":  # coverage is the managers' view (Dinas, province, ministry)
+            return actor.can(Action.LIST, "facilitators") and (
+                actor.role != Role.FACILITATOR or actor.is_superuser
+            )
         area, _sep, action = key.rpartition("_")
         if area and area not in AREA_ACTIONS:
             raise KeyError(key)

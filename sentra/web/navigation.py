@@ -95,6 +95,13 @@ GROUPS = (
                 "/pendamping/usulan/",
                 "facilitators_verify",
             ),
+            # Coverage and performance per region: the managers' view, not a facilitator's.
+            Entry(
+                _("Cakupan pendampingan"),
+                "web:facilitator_coverage",
+                "/pendamping/cakupan/",
+                "facilitator_coverage",
+            ),
             # The phone app (offline visits): the facilitator's own tool, shown to facilitators only.
             Entry(_("Aplikasi lapangan"), "web:field_app", "/lapangan/", "field_app"),
         ),
