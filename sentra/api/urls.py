@@ -14,7 +14,6 @@ from . import (
     facilitator_coverage,
     facilitator_reports,
     facilitators_visits,
-    facilitators_visits,
     imports,
     programmes,
     regions,
@@ -86,7 +85,5 @@ api.add_router("/", coordination_programmes.router)
 api.add_router("/", facilitator_reports.router)
 # Before the facilitators router: "/facilitators/coverage" would otherwise match "/facilitators/{id}".
 api.add_router("/", facilitator_coverage.router)
-# Field visits of facilitators and their photos: the phone app's offline sync (issue 16).
-api.add_router("/", facilitators_visits.router)
 # Field visits of facilitators and their photos: the phone app's offline sync (issue 16).
 api.add_router("/", facilitators_visits.router)
