@@ -56,7 +56,7 @@ class FacilitatorPlaced(models.Model):
 
 def _url(name: str, pk: int) -> str:
     try:
-        return reverse(name, args=[pk])
+        return reverse(f"web:{name}", args=[pk])
     except NoReverseMatch:  # the web layer registers its pages; a domain never depends on them
         return ""
 
