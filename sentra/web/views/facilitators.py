@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sentra.accounts.permissions import Action, Area
-from sentra.accounts.scope import Actor, actor_for_request, require_record
+from sentra.accounts.scope import Actor, actor_for_request, require_record, within_region_q
 from sentra.agencies.models import Agency
 from sentra.coordination import selectors as coordination_selectors
 from sentra.coordination.models import Meeting
@@ -344,7 +344,7 @@ class AssignmentForm(forms.Form):
 def _host_agencies(form, actor: Actor):
     if not (actor.is_national or actor.is_superuser) and actor.region_code:
         form.fields["host_agency"].queryset = Agency.objects.filter(
-            Q(region_id=actor.region_code) | Q(region_id__startswith=actor.region_code + ".")
+            within_region_q(actor, "region_id")
         ).order_by("name")
     return form
 
