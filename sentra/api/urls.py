@@ -12,6 +12,7 @@ from . import (
     coordination_documents,
     coordination_programmes,
     facilitator_coverage,
+    facilitator_proposals,
     facilitator_reports,
     facilitators_visits,
     imports,
@@ -87,3 +88,5 @@ api.add_router("/", facilitator_reports.router)
 api.add_router("/", facilitator_coverage.router)
 # Field visits of facilitators and their photos: the phone app's offline sync (issue 16).
 api.add_router("/", facilitators_visits.router)
+# Enterprise updates proposed in the field and the Dinas' decision on them.
+api.add_router("/", facilitator_proposals.router)
