@@ -14,6 +14,7 @@ from . import (
     facilitator_coverage,
     facilitator_proposals,
     facilitator_reports,
+    facilitators,
     facilitators_visits,
     imports,
     programmes,
@@ -86,6 +87,8 @@ api.add_router("/", coordination_programmes.router)
 api.add_router("/", facilitator_reports.router)
 # Before the facilitators router: "/facilitators/coverage" would otherwise match "/facilitators/{id}".
 api.add_router("/", facilitator_coverage.router)
+# Facilitators, their contracts (with renewals), placements and caseload (issue 16).
+api.add_router("/", facilitators.router)
 # Field visits of facilitators and their photos: the phone app's offline sync (issue 16).
 api.add_router("/", facilitators_visits.router)
 # Enterprise updates proposed in the field and the Dinas' decision on them.

@@ -20,7 +20,6 @@ from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, require
 from sentra.core.errors import NotFound
 from sentra.core.filtersets import FilterField, FilterSet
-from sentra.regions.models import Region
 
 from . import selectors
 from .choices import ContractParty, FacilitatorStatus, Polytechnic, VisitKind
@@ -37,10 +36,6 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _provinces():
-    return Region.objects.filter(level=1).order_by("code").values_list("code", "name")
-
-
 def _search(description: str) -> FilterField:
     return FilterField("q", label=_("Cari"), description=description, max_length=200)
 
@@ -48,10 +43,8 @@ def _search(description: str) -> FilterField:
 def _province() -> FilterField:
     return FilterField(
         "province",
-        "choice",
-        _("Provinsi"),
-        "Kode provinsi penempatan, mis. 64.",
-        choices=_provinces,
+        label=_("Kode provinsi"),
+        description="Kode provinsi penempatan, mis. 64.",
         max_length=2,
         pattern=PROVINCE_PATTERN,
     )
