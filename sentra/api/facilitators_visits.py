@@ -211,6 +211,13 @@ class PhotoIn(Schema):
     caption: Text = Field("", max_length=photos.MAX_CAPTION)
 
 
+class PhotoRefusedOut(ValidationErrorOut):
+    """422: the request does not match the schema, or the file is refused (then `code` says why)."""
+
+    code: str = Field("", description="file_type_mismatch, file_empty, too_large, image_too_large")
+    errors: list[ItemErrorOut] = []
+
+
 class PhotoSavedOut(Schema):
     id: int
     status: str = Field(description="created | existing")
@@ -298,7 +305,7 @@ def visit_sync(request, payload: BatchIn):
     response={
         200: PhotoSavedOut,
         201: PhotoSavedOut,
-        422: ValidationErrorOut,
+        422: PhotoRefusedOut,
         **NOT_FOUND,
         400: ApiError,
         **READ,

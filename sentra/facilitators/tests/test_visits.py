@@ -55,8 +55,8 @@ def working(facilitator, placement, contract):
     return facilitator
 
 
-@pytest.fixture
-def amplang(ppu_dinas):
+def make_amplang(ppu_dinas):
+    """An IKM of Salo Loang with coordinates 60 m from PPU_POINT."""
     return EnterpriseFactory(
         name="UD Amplang Salo Loang",
         agency=ppu_dinas,
@@ -64,6 +64,11 @@ def amplang(ppu_dinas):
         latitude=Decimal("-1.250500"),
         longitude=Decimal("116.700800"),
     )
+
+
+@pytest.fixture
+def amplang(ppu_dinas):
+    return make_amplang(ppu_dinas)
 
 
 def codes(exc: DomainError) -> list[str]:
