@@ -494,3 +494,24 @@ def test_placement_factory_and_current_placement(facilitator, placement):
     Placement.objects.filter(pk=placement.pk).update(ends_on=dt.date(2026, 1, 1))
     assert selectors.current_placement(facilitator) is None
     assert PlacementFactory is not None and FacilitatorFactory is not None
+
+
+# --- admin --------------------------------------------------------------------------------------------
+
+
+def test_every_model_has_a_read_only_admin_without_the_nik(admin_client, facilitator, contract, placement):
+    from django.apps import apps
+    from django.contrib import admin
+    from django.urls import reverse
+
+    Facilitator.objects.filter(pk=facilitator.pk).update(identity_number="6409012345678901")
+    for model in apps.get_app_config("facilitators").get_models():
+        assert model in admin.site._registry, model
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        response = admin_client.get(reverse(name))
+        assert response.status_code == 200, model
+    page = admin_client.get(reverse("admin:facilitators_facilitator_change", args=[facilitator.pk]))
+    assert page.status_code == 200
+    assert "6409012345678901" not in page.content.decode()
+    search = admin_client.get(reverse("admin:facilitators_contract_changelist"), {"q": "KK/1/2026"})
+    assert "3.8.2 /IKM/KK/1/2026" in search.content.decode()
