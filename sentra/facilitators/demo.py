@@ -35,10 +35,9 @@ from functools import cache
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
+from sentra.accounts.scope import Actor, Channel, actor_for_user, system_actor
 from sentra.agencies.demo_facts import MINISTRY_AGENCY, PPU_AGENCY
 from sentra.agencies.models import Agency, AgencyKind
 from sentra.coordination.calendar import zone_of_region
@@ -47,25 +46,21 @@ from sentra.core.demo import DemoContext, DemoReport, person_name
 from sentra.regions.models import Region
 from sentra.registry.models import Centre, CentreMembership, Enterprise
 
+from . import services
 from .choices import (
     ContractParty,
     FacilitatorStatus,
     Polytechnic,
-    ProposalStatus,
     VisitKind,
 )
 from .models import (
     Assignment,
     Contract,
-    EnterpriseProposal,
     Facilitator,
-    MonthlyReport,
     Placement,
     Visit,
-    VisitAction,
     VisitCentre,
     VisitEnterprise,
-    VisitPhoto,
 )
 
 # Generated facilitators per demo size (issue 16: "about 1,000"; the national figure is the
@@ -227,13 +222,6 @@ def _photo_bytes(rng: random.Random, label: str) -> tuple[bytes, int, int]:
     return out.getvalue(), width, height
 
 
-def _store_photo(photo: VisitPhoto, content: bytes) -> None:
-    name = f"visits/{photo.client_id}.jpg"  # models.visit_photo_path
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(content))
-    photo.image.name = name
-
-
 # --- the NTT 2019 signing at the Belu Rakor ----------------------------------------------------------
 
 # (name, sex, cohort, regency, polytechnic, contract year, n) — illustrative people; the facts give the
@@ -245,7 +233,8 @@ NTT_REPRESENTATIVES = [
 ]
 
 
-def _ntt_signing(report: DemoReport) -> None:
+def _ntt_signing(actor: Actor, report: DemoReport) -> None:
+    """Through the facilitators' services as the system actor, so it is audited like any change."""
     if Contract.objects.filter(signed_at_meeting__title__startswith=BELU_MEETING).exists():
         return
     meeting = (
@@ -255,68 +244,62 @@ def _ntt_signing(report: DemoReport) -> None:
         report.unresolved.append("facilitators: the Belu Rakor 2019 not found (coordination step first)")
         return
     dinas = _regency_dinas({spec[3] for spec in NTT_REPRESENTATIVES}, report)
-    signed_on = dt.date(2019, 4, 25)
     for name, sex, cohort, regency, polytechnic, contract_year, n in NTT_REPRESENTATIVES:
         region = Region.objects.get(code=regency)
-        facilitator = Facilitator(
+        host = Agency.objects.get(pk=dinas[regency])
+        facilitator = services.facilitator_create(
+            actor=actor,
             name=name,
             sex=sex,
             cohort=cohort,
-            education="d3",
-            polytechnic=polytechnic,
             home_region=region,
-            agency_id=dinas[regency],
+            agency=host,
+            polytechnic=polytechnic,
             notes=f"Perwakilan TPL-IKM angkatan {cohort} pada penandatanganan kontrak di Rakor Belu 2019. "
             + ILLUSTRATIVE,
         )
-        facilitator.place_at(regency)
-        facilitator.save()
         start = dt.date(2019, 5, 1)
-        placement = Placement(
+        services.placement_create(
+            actor=actor,
             facilitator=facilitator,
             region=region,
-            host_agency_id=dinas[regency],
+            host_agency=host,
             starts_on=dt.date(2018, 5, 1) if contract_year == 2 else start,
         )
-        placement.place_at(regency)
         previous = None
         if contract_year == 2:  # the first-year contract of cohort 2014, signed at the province in 2018
-            previous = Contract(
+            previous = services.contract_create(
+                actor=actor,
                 facilitator=facilitator,
                 number=contract_number(n, "53", 1, 4, 2018),
+                period_start=dt.date(2018, 5, 1),
+                period_end=dt.date(2019, 4, 30),
                 party=ContractParty.DIRECTOR_GENERAL,
                 signed_on=dt.date(2018, 4, 20),
                 signed_place="Kantor Disperindag Provinsi Nusa Tenggara Timur, Kupang",
-                contract_year=1,
-                period_start=dt.date(2018, 5, 1),
-                period_end=dt.date(2019, 4, 30),
                 funding_source="APBN, DIPA Ditjen IKMA 2018",
                 honorarium=_honorarium(2018),
                 operating_costs=Decimal(750_000),
                 notes=ILLUSTRATIVE,
             )
-            previous.place_at(regency)
-            previous.save()
             report.created["facilitator contracts"] += 1
-        contract = Contract(
+        services.contract_create(
+            actor=actor,
             facilitator=facilitator,
             number=contract_number(n, "53", contract_year, 4, 2019),
-            party=ContractParty.DIRECTOR_GENERAL,
-            signed_on=signed_on,
-            signed_place="Aula Hotel Matahari, Atambua (Kab. Belu)",
-            signed_at_meeting=meeting,
-            contract_year=contract_year,
             period_start=start,
             period_end=dt.date(2020, 4, 30),
+            previous=previous,
+            contract_year=contract_year,
+            party=ContractParty.DIRECTOR_GENERAL,
+            signed_on=dt.date(2019, 4, 25),
+            signed_place="Aula Hotel Matahari, Atambua (Kab. Belu)",
+            signed_at_meeting=meeting,
             funding_source="APBN, DIPA Ditjen IKMA 2019",
             honorarium=_honorarium(2019),
             operating_costs=Decimal(750_000),
-            previous=previous,
             notes=f"Ditandatangani {DG_PARTY} pada Rakor Belu, 25 April 2019. {ILLUSTRATIVE}",
         )
-        contract.place_at(regency)
-        contract.save()
-        placement.save()
         report.created["facilitators"] += 1
         report.created["facilitator contracts"] += 1
 
@@ -327,7 +310,10 @@ PPU_CONTRACT_STARTS = [dt.date(year, 5, 1) for year in (2023, 2024, 2025, 2026)]
 PPU_VISIT_MONTHS = [(2026, month) for month in range(7, 12)]
 
 
-def _ppu(rng: random.Random, report: DemoReport) -> None:
+def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
+    """The PPU facilitator's year, written as the people would: the records by the system through the
+    facilitators' services, the visits, photos, proposals and reports by `tpl.ppu` through the visit,
+    photo, proposal and report services, the reports decided by `dinas.ppu`."""
     User = get_user_model()
     user = User.objects.filter(username=TPL_USERNAME).first()
     if user is None:
@@ -342,7 +328,8 @@ def _ppu(rng: random.Random, report: DemoReport) -> None:
         return
     supervisor = User.objects.filter(username=SUPERVISOR_USERNAME).first()
     region = Region.objects.get(code=PPU)
-    facilitator = Facilitator(
+    facilitator = services.facilitator_create(
+        actor=actor,
         user=user,
         name="Rahmat Hidayat",
         sex="m",
@@ -357,48 +344,40 @@ def _ppu(rng: random.Random, report: DemoReport) -> None:
         agency=agency,
         notes="Pendamping sentra sabut kelapa Saloloang. " + ILLUSTRATIVE,
     )
-    facilitator.place_at(PPU)
-    facilitator.save()
     report.created["facilitators"] += 1
-    placements = [
-        Placement(
-            facilitator=facilitator,
-            region=region,
-            host_agency=agency,
-            starts_on=dt.date(2023, 5, 1),
-            ends_on=dt.date(2025, 4, 30),
-        ),
-        Placement(
-            facilitator=facilitator,
-            region=region,
-            host_agency=agency,
-            supervisor=supervisor,
-            starts_on=dt.date(2025, 5, 1),
-        ),
-    ]
-    for placement in placements:
-        placement.place_at(PPU)
-        placement.save()
+    services.placement_create(
+        actor=actor,
+        facilitator=facilitator,
+        region=region,
+        host_agency=agency,
+        starts_on=dt.date(2023, 5, 1),
+        ends_on=dt.date(2025, 4, 30),
+    )
+    services.placement_create(
+        actor=actor,
+        facilitator=facilitator,
+        region=region,
+        host_agency=agency,
+        supervisor=supervisor,
+        starts_on=dt.date(2025, 5, 1),
+    )
     previous = None
     for year_no, start in enumerate(PPU_CONTRACT_STARTS, start=1):
-        contract = Contract(
+        previous = services.contract_create(
+            actor=actor,
             facilitator=facilitator,
             number=contract_number(7, "64", year_no, 4, start.year),
+            period_start=start,
+            period_end=dt.date(start.year + 1, 4, 30),
+            previous=previous,
             party=ContractParty.DIRECTOR_GENERAL,
             signed_on=start - dt.timedelta(days=10),
             signed_place="Kantor Disperindagkop Provinsi Kalimantan Timur, Samarinda",
-            contract_year=year_no,
-            period_start=start,
-            period_end=dt.date(start.year + 1, 4, 30),
             funding_source=f"APBN, DIPA Ditjen IKMA {start.year}",
             honorarium=_honorarium(start.year),
             operating_costs=Decimal(1_000_000),
-            previous=previous,
             notes=ILLUSTRATIVE,
         )
-        contract.place_at(PPU)
-        contract.save()
-        previous = contract
         report.created["facilitator contracts"] += 1
 
     # Caseload: the Saloloang coir sentra and six of its members (the first by id), from May 2025.
@@ -408,32 +387,32 @@ def _ppu(rng: random.Random, report: DemoReport) -> None:
         ).order_by("pk")[:6]
     )
     start = dt.date(2025, 5, 1)
-    assignments = [Assignment(facilitator=facilitator, centre=centre, starts_on=start)]
-    assignments += [Assignment(facilitator=facilitator, enterprise=e, starts_on=start) for e in members]
-    for assignment in assignments:
-        assignment.place_at(PPU)
-    Assignment.objects.bulk_create(assignments)
+    services.assignment_create(actor=actor, facilitator=facilitator, starts_on=start, centre=centre)
+    for enterprise in members:
+        services.assignment_create(
+            actor=actor, facilitator=facilitator, starts_on=start, enterprise=enterprise
+        )
 
-    visits, photos = _ppu_visits(rng, facilitator, user, centre, members)
-    last = {}
-    for visit, enterprises in visits:
-        day = visit.visited_at.date()
-        last[centre.pk] = max(last.get(centre.pk, day), day)
-        for enterprise in enterprises:
-            last[enterprise.pk] = max(last.get(enterprise.pk, day), day)
-    for assignment in assignments:
-        assignment.last_visit_on = last.get(assignment.centre_id or assignment.enterprise_id)
-    Assignment.objects.bulk_update(assignments, ["last_visit_on"])
+    tpl = actor_for_user(user, channel=Channel.API)
+    visits, photos = _ppu_visits(tpl, rng, facilitator, centre, members)
     report.created["visits"] += len(visits)
     report.created["visit photos"] += photos
-    _ppu_reports(facilitator, supervisor, report)
-    _ppu_proposals(rng, facilitator, visits, members, report)
+    _ppu_proposals(tpl, rng, facilitator, visits, report)
+    if supervisor is not None:
+        _ppu_reports(tpl, actor_for_user(supervisor), facilitator, report)
 
 
-def _ppu_visits(rng, facilitator, user, centre, members) -> tuple[list, int]:
+def _ppu_visits(tpl: Actor, rng, facilitator, centre, members) -> tuple[list, int]:
+    """Four visits a month from July to mid-November 2026, sent as the phone app sends them (the sync
+    service), each with a photo or two (generated images) re-encoded by the photo service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import photos as photo_service
+    from . import visits as visit_service
+
     zone = zone_of_region(PPU)
     written: list[tuple[Visit, list[Enterprise]]] = []
-    photos = 0
+    count = 0
     for year, month in PPU_VISIT_MONTHS:
         for day in (3, 10, 17, 24):
             when = dt.datetime(year, month, day, rng.randint(8, 15), rng.choice((0, 15, 30, 45)), tzinfo=zone)
@@ -442,143 +421,96 @@ def _ppu_visits(rng, facilitator, user, centre, members) -> tuple[list, int]:
             visited = rng.sample(members, k=min(len(members), rng.randint(1, 3)))
             latitude, longitude = _near(rng, PPU, 0.01)
             kind = rng.choices(list(VISIT_KIND_WEIGHTS), weights=list(VISIT_KIND_WEIGHTS.values()))[0]
-            visit = Visit(
-                client_id=_uuid(rng),
-                facilitator=facilitator,
-                visited_at=when,
-                latitude=latitude,
-                longitude=longitude,
-                accuracy_m=round(rng.uniform(4, 25), 1),
-                village_id=centre.village_id,
-                kind=kind,
-                findings=rng.choice(FINDINGS),
-                problems=rng.choice(PROBLEMS),
-                advice=rng.choice(ADVICE),
-                recorded_by=user,
-            )
-            visit.place_at(PPU)
-            visit.save()
-            VisitCentre.objects.create(visit=visit, centre=centre)
-            VisitEnterprise.objects.bulk_create(
-                VisitEnterprise(visit=visit, enterprise=e, visited_on=when.date()) for e in visited
-            )
+            actions = []
             if day in (3, 17):
-                VisitAction.objects.create(
-                    visit=visit,
-                    description=rng.choice(ACTIONS),
-                    due_on=when.date() + dt.timedelta(days=30),
-                    done_on=when.date() + dt.timedelta(days=20) if month < 10 else None,
-                )
+                due = when.date() + dt.timedelta(days=30)
+                actions = [{"description": rng.choice(ACTIONS), "due_on": due.isoformat()}]
+            visit, _, _ = visit_service.record_visit(
+                tpl,
+                {
+                    "client_id": str(_uuid(rng)),
+                    "visited_at": when.isoformat(),
+                    "latitude": str(latitude) if latitude is not None else None,
+                    "longitude": str(longitude) if longitude is not None else None,
+                    "accuracy_m": round(rng.uniform(4, 25), 1),
+                    "kind": kind,
+                    "findings": rng.choice(FINDINGS),
+                    "problems": rng.choice(PROBLEMS),
+                    "advice": rng.choice(ADVICE),
+                    "centre_ids": [centre.pk],
+                    "enterprise_ids": [e.pk for e in visited],
+                    "actions": actions,
+                },
+            )
+            if actions and month < 10:  # the earlier months' follow-ups are done
+                visit.actions.update(done_on=when.date() + dt.timedelta(days=20))
             for index in range(1 if day != 10 else 2):
-                content, width, height = _photo_bytes(
+                content, _width, _height = _photo_bytes(
                     rng, f"{centre.name} - {when:%d-%m-%Y %H:%M} ({index + 1})"
                 )
-                photo = VisitPhoto(
-                    client_id=_uuid(rng),
-                    visit=visit,
+                photo_service.add_photo(
+                    tpl,
+                    visit_client_id=str(visit.client_id),
+                    client_id=str(_uuid(rng)),
+                    upload=SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg"),
                     taken_at=when + dt.timedelta(minutes=5 * index),
                     latitude=latitude,
                     longitude=longitude,
-                    width=width,
-                    height=height,
-                    size_bytes=len(content),
                     caption="Proses pengolahan sabut kelapa" if index == 0 else "Produk jadi",
                 )
-                _store_photo(photo, content)
-                photo.save()
-                photos += 1
+                count += 1
             written.append((visit, visited))
-    return written, photos
+    return written, count
 
 
-def _month_figures(facilitator: Facilitator, month: dt.date) -> dict:
-    """What the report of `month` counts (the same figures the reports' generator writes)."""
-    end = _add_months(month, 1)
-    visits = Visit.objects.filter(
-        facilitator=facilitator, visited_at__date__gte=month, visited_at__date__lt=end
-    )
-    by_kind: dict[str, int] = defaultdict(int)
-    for kind in visits.values_list("kind", flat=True):
-        by_kind[kind] += 1
-    return {
-        "visits": visits.count(),
-        "by_kind": dict(sorted(by_kind.items())),
-        "enterprises": VisitEnterprise.objects.filter(visit__in=visits)
-        .values("enterprise_id")
-        .distinct()
-        .count(),
-        "centres": VisitCentre.objects.filter(visit__in=visits).values("centre_id").distinct().count(),
-        "problems": visits.exclude(problems="").count(),
-        "actions": VisitAction.objects.filter(visit__in=visits).count(),
-        "actions_done": VisitAction.objects.filter(visit__in=visits, done_on__isnull=False).count(),
-        "photos": VisitPhoto.objects.filter(visit__in=visits).count(),
-    }
+def _ppu_reports(tpl: Actor, dinas: Actor, facilitator: Facilitator, report: DemoReport) -> None:
+    """September approved by the Dinas, October returned with a reason (the reports' services)."""
+    from . import reports
 
-
-def _ppu_reports(facilitator: Facilitator, supervisor, report: DemoReport) -> None:
-    """September approved (verified by the Dinas), October returned with a reason."""
-    zone = zone_of_region(PPU)
-    specs = [
-        (
-            dt.date(2026, 9, 1),
-            {
-                "verification_status": "verified",
-                "submitted_at": dt.datetime(2026, 10, 3, 16, tzinfo=zone),
-                "verified_at": dt.datetime(2026, 10, 6, 9, tzinfo=zone),
-            },
-        ),
+    decisions = [
+        (dt.date(2026, 9, 1), ""),
         (
             dt.date(2026, 10, 1),
-            {
-                "verification_status": "returned",
-                "submitted_at": dt.datetime(2026, 11, 4, 17, tzinfo=zone),
-                "return_reason": "Foto kunjungan 24 Oktober belum ada dan rencana bulan November "
-                "belum menyebut jadwal pelatihan kemasan. Mohon dilengkapi.",
-            },
+            "Foto kunjungan 24 Oktober belum ada dan rencana bulan November belum menyebut jadwal "
+            "pelatihan kemasan. Mohon dilengkapi.",
         ),
     ]
-    for month, state in specs:
-        figures = _month_figures(facilitator, month)
-        monthly = MonthlyReport(
-            facilitator=facilitator,
-            month=month,
-            due_on=_add_months(month, 1).replace(day=5),
-            figures=figures,
-            results=f"{figures['visits']} kunjungan ke Sentra Kelapa dan Kerajinannya (Saloloang); "
-            "anggota sentra dibimbing pencatatan produksi serat sabut dan kemasan.",
+    for month, return_reason in decisions:
+        monthly = reports.generate(actor=tpl, facilitator=facilitator, month=month)
+        monthly = reports.update_text(
+            actor=tpl,
+            report=monthly,
+            results=f"{monthly.figures.get('visits', 0)} kunjungan ke Sentra Kelapa dan Kerajinannya "
+            "(Saloloang); anggota sentra dibimbing pencatatan produksi serat sabut dan kemasan.",
             problems="Harga sabut kelapa dari pengepul naik; mesin pengurai serat sering macet.",
             plan_next_month="Pendampingan pengajuan bantuan mesin pengurai serat dan pelatihan kemasan.",
-            submitted_by=facilitator.user,
-            **state,
         )
-        monthly.place_at(PPU)
-        monthly.save()
+        monthly = reports.submit(actor=tpl, report=monthly)
+        if return_reason:
+            reports.return_report(actor=dinas, report=monthly, reason=return_reason)
+        else:
+            reports.approve(actor=dinas, report=monthly)
         report.created["monthly reports"] += 1
 
 
-def _ppu_proposals(rng, facilitator, visits, members, report: DemoReport) -> None:
-    """Two field updates of member enterprises, waiting for the Dinas (submitted, pending)."""
-    if not visits or not members:
+def _ppu_proposals(tpl: Actor, rng, facilitator, visits, report: DemoReport) -> None:
+    """Two field updates of member enterprises seen on the last visit, waiting for the Dinas."""
+    from .proposals import propose
+
+    if not visits:
         return
     last_visit, seen = visits[-1]
-    for enterprise in (seen + members)[:2]:
+    for enterprise in (seen + [e for _, es in visits for e in es])[:2]:
         enterprise = Enterprise.objects.get(pk=enterprise.pk)
-        workers = (enterprise.workers or 0) + rng.randint(1, 3)
-        proposal = EnterpriseProposal(
-            client_id=_uuid(rng),
+        propose(
+            actor=tpl,
             facilitator=facilitator,
-            visit=last_visit,
-            enterprise=enterprise,
-            changes={"workers": workers},
-            base_values={"workers": enterprise.workers},
+            enterprise_id=enterprise.pk,
+            changes={"workers": (enterprise.workers or 0) + rng.randint(1, 3)},
             base_version=enterprise.version,
-            outcome=ProposalStatus.PENDING,
-            verification_status="submitted",
-            submitted_by=facilitator.user,
-            submitted_at=last_visit.visited_at + dt.timedelta(hours=2),
+            client_id=str(_uuid(rng)),
+            visit=last_visit,
         )
-        proposal.place_at(PPU)
-        proposal.save()
         report.created["proposals"] += 1
 
 
@@ -790,10 +722,11 @@ def seed(*, seed: int, report: DemoReport, size: str = "small") -> None:
     if not Agency.objects.filter(name=MINISTRY_AGENCY).exists():
         report.unresolved.append("facilitators: the demo agencies not found (registry step first)")
         return
+    actor = system_actor()
     with transaction.atomic():
-        _ntt_signing(report)
+        _ntt_signing(actor, report)
     with transaction.atomic():
-        _ppu(random.Random(f"{seed}:facilitators:ppu"), report)  # nosec B311 - reproducible demo data
+        _ppu(actor, random.Random(f"{seed}:facilitators:ppu"), report)  # nosec B311 - reproducible demo data
     with transaction.atomic():
         _generated(random.Random(f"{seed}:facilitators:generated"), report, size)  # nosec B311
 
