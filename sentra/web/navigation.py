@@ -88,6 +88,9 @@ GROUPS = (
             Entry(_("Pendamping (TPL-IKM)"), "web:facilitator_list", "/pendamping/tpl/", "facilitators_list"),
             Entry(_("Kontrak"), "web:facilitator_contract_list", "/pendamping/kontrak/", "facilitators_list"),
             Entry(_("Kunjungan"), "web:visit_list", "/pendamping/kunjungan/", "facilitators_list"),
+            Entry(
+                _("Laporan bulanan"), "web:monthly_report_list", "/pendamping/laporan/", "facilitators_list"
+            ),
             # Field proposals wait for whoever decides them (the Dinas: verify in the facilitators area).
             Entry(
                 _("Usulan pembaruan IKM"),

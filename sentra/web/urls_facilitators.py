@@ -36,6 +36,21 @@ urlpatterns += [
 ]
 
 # --- monthly reports --------------------------------------------------------------------------------
+from .views import facilitator_reports as monthly  # noqa: E402
+
+urlpatterns += [
+    path("laporan/", monthly.report_list, name="monthly_report_list"),
+    path("laporan/buat/", monthly.report_generate, name="monthly_report_generate"),
+    path("laporan/terlambat/", monthly.late_list, name="monthly_report_late"),
+    path("laporan/<int:pk>/", monthly.report_detail, name="monthly_report_detail"),
+    path("laporan/<int:pk>/hitung-ulang/", monthly.report_refresh, name="monthly_report_refresh"),
+    path("laporan/<int:pk>/teks/", monthly.report_text, name="monthly_report_text"),
+    path("laporan/<int:pk>/ajukan/", monthly.report_submit, name="monthly_report_submit"),
+    path("laporan/<int:pk>/setujui/", monthly.report_verify, name="monthly_report_verify"),
+    path("laporan/<int:pk>/kembalikan/", monthly.report_return, name="monthly_report_return"),
+    path("laporan/<int:pk>/pdf/", monthly.report_pdf, name="monthly_report_pdf"),
+    path("laporan/<int:pk>/xlsx/", monthly.report_xlsx, name="monthly_report_xlsx"),
+]
 
 # --- coverage and performance -----------------------------------------------------------------------
 from .views import facilitator_coverage as coverage  # noqa: E402
