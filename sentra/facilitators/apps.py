@@ -7,6 +7,10 @@ class FacilitatorsConfig(AppConfig):
     verbose_name = _("Pendamping lapangan (TPL-IKM)")
 
     def ready(self) -> None:
+        from .imports import register_import_kinds
+
+        register_import_kinds()  # `sentra import facilitators FILE`: people, contracts, placements
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo` (core.demo), after coordination's step (it reads the Belu Rakor 2019): the NTT
