@@ -39,7 +39,8 @@ from sentra.audit.services import record_change, snapshot
 from sentra.core.errors import DomainError, FieldError
 from sentra.core.validation import full_clean_or_raise
 from sentra.core.versioning import lock_latest
-from sentra.registry.models import Enterprise
+from sentra.registry.choices import CertificationKind
+from sentra.registry.models import Certification, Enterprise
 from sentra.registry.services import enterprise_update
 from sentra.verification.models import VerificationStatus
 from sentra.verification.services import transition
@@ -50,7 +51,7 @@ from .selectors import visible_facilitators
 
 # What a facilitator may propose: what they can see and count in the field. Each is a column of
 # registry.models.Enterprise written by registry.services.enterprise_update (ENTERPRISE_FIELDS).
-PROPOSABLE_FIELDS: tuple[str, ...] = (
+COLUMN_FIELDS: tuple[str, ...] = (
     "workers",
     "investment",
     "production_capacity",
@@ -59,6 +60,11 @@ PROPOSABLE_FIELDS: tuple[str, ...] = (
     "production_quantity",
     "production_unit",
 )
+# Certificates the facilitator saw (a new halal or PIRT certificate): a list of certificates to add,
+# [{"kind": "halal", "number": "…", "issued_on": "2026-05-01"}], each checked by the registry's
+# Certification model; proposing never removes a certificate.
+CERTIFICATIONS = "certifications"
+PROPOSABLE_FIELDS: tuple[str, ...] = (*COLUMN_FIELDS, CERTIFICATIONS)
 
 PROPOSED = "proposed"
 CURRENT = "current"
@@ -66,6 +72,8 @@ CURRENT = "current"
 
 def field_label(name: str) -> str:
     """The field's name as the enterprise form labels it, first letter raised ("Tenaga kerja")."""
+    if name == CERTIFICATIONS:
+        return _("Sertifikat")
     try:
         label = str(Enterprise._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
@@ -74,14 +82,39 @@ def field_label(name: str) -> str:
 
 
 def json_value(value: Any) -> Any:
-    """A field's value as the proposal stores it in JSON (decimals as text, so nothing is rounded)."""
+    """A field's value as the proposal stores it in JSON (decimals as plain text, so nothing is
+    rounded: 12.5, 100 — never 1E+2)."""
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     return value
 
 
+def display(name: str, value: Any) -> str:
+    """A stored value as a person reads it: certificates as "Halal 123 (2026-05-01)", None as —."""
+    if name == CERTIFICATIONS:
+        labels = dict(CertificationKind.choices)
+        return (
+            "; ".join(
+                f"{labels.get(c.get('kind'), c.get('kind'))} {c.get('number')}"
+                + (f" ({c['issued_on']})" if c.get("issued_on") else "")
+                for c in value or []
+            )
+            or "—"
+        )
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def _certificate_key(item: dict) -> tuple[str, str]:
+    return (str(item.get("kind")), str(item.get("number")))
+
+
 def _same(a: Any, b: Any) -> bool:
-    """Equal as values: "12.50" and "12.5", 9 and "9" are the same production figure."""
+    """Equal as values: "12.50" and "12.5", 9 and "9" are the same production figure; lists of
+    certificates in any order."""
+    if isinstance(a, list) or isinstance(b, list):
+        return sorted(map(_certificate_key, a or [])) == sorted(map(_certificate_key, b or []))
     if a is None or b is None or a == "" or b == "":
         return (a in (None, "")) == (b in (None, "")) and (a in (None, "") or a == b)
     try:
@@ -90,8 +123,60 @@ def _same(a: Any, b: Any) -> bool:
         return str(a) == str(b)
 
 
+def _certificates(enterprise: Enterprise) -> list[dict]:
+    return [
+        {"kind": c.kind, "number": c.number, "issued_on": c.issued_on.isoformat() if c.issued_on else None}
+        for c in Certification.objects.filter(enterprise_id=enterprise.pk).order_by("kind", "number")
+    ]
+
+
 def current_values(enterprise: Enterprise, fields) -> dict[str, Any]:
-    return {name: json_value(getattr(enterprise, name)) for name in fields}
+    return {
+        name: _certificates(enterprise) if name == CERTIFICATIONS else json_value(getattr(enterprise, name))
+        for name in fields
+    }
+
+
+def _clean_certifications(enterprise: Enterprise, items: Any) -> list[dict]:
+    """Certificates to add, each checked by the registry's Certification model (kind among its
+    choices, number, date, one certificate per kind and number: its own codes), on
+    `certifications.<n>.<field>`."""
+    if not isinstance(items, list) or not items or len(items) > 20:
+        message = _("Sebutkan 1 sampai 20 sertifikat: jenis, nomor dan tanggal terbit.")
+        raise DomainError(message, code="invalid", errors=[FieldError(CERTIFICATIONS, message, "invalid")])
+    cleaned, errors, seen = [], [], set()
+    for index, item in enumerate(items):
+        item = item if isinstance(item, dict) else {}
+        certificate = Certification(
+            enterprise_id=enterprise.pk,
+            kind=item.get("kind") or "",
+            number=str(item.get("number") or "").strip(),
+            issued_on=item.get("issued_on") or None,
+        )
+        try:
+            full_clean_or_raise(certificate)
+        except DomainError as error:
+            errors += [
+                FieldError(f"{CERTIFICATIONS}.{index}.{e.field}", e.message, e.code) for e in error.errors
+            ]
+            continue
+        key = (certificate.kind, certificate.number)
+        if key in seen:
+            errors.append(
+                FieldError(f"{CERTIFICATIONS}.{index}", _("Sertifikat ini disebut dua kali."), "duplicate")
+            )
+            continue
+        seen.add(key)
+        cleaned.append(
+            {
+                "kind": certificate.kind,
+                "number": certificate.number,
+                "issued_on": certificate.issued_on.isoformat() if certificate.issued_on else None,
+            }
+        )
+    if errors:
+        raise DomainError(_("Data sertifikat tidak valid."), code="validation", errors=errors)
+    return cleaned
 
 
 def _clean_changes(enterprise: Enterprise, changes: Any) -> dict[str, Any]:
@@ -116,12 +201,18 @@ def _clean_changes(enterprise: Enterprise, changes: Any) -> dict[str, Any]:
                 for name in unknown
             ],
         )
-    probe = Enterprise.objects.get(pk=enterprise.pk)
-    for name, value in changes.items():
-        setattr(probe, name, value)
-    others = [f.name for f in Enterprise._meta.fields if f.name not in changes]
-    full_clean_or_raise(probe, exclude=others)
-    return {name: json_value(getattr(probe, name)) for name in changes}
+    columns = {name: value for name, value in changes.items() if name != CERTIFICATIONS}
+    cleaned: dict[str, Any] = {}
+    if columns:
+        probe = Enterprise.objects.get(pk=enterprise.pk)
+        for name, value in columns.items():
+            setattr(probe, name, value)
+        others = [f.name for f in Enterprise._meta.fields if f.name not in columns]
+        full_clean_or_raise(probe, exclude=others)
+        cleaned = {name: json_value(getattr(probe, name)) for name in columns}
+    if CERTIFICATIONS in changes:
+        cleaned[CERTIFICATIONS] = _clean_certifications(enterprise, changes[CERTIFICATIONS])
+    return cleaned
 
 
 def _proposal_enterprise(actor: Actor, facilitator: Facilitator, enterprise_id) -> Enterprise:
@@ -247,10 +338,12 @@ def conflicting_fields(proposal: EnterpriseProposal, enterprise: Enterprise) -> 
 
 def is_conflict(proposal: EnterpriseProposal, enterprise: Enterprise) -> bool:
     """Applying would overwrite someone else's change: the enterprise is no longer the version the
-    facilitator saw and at least one proposed field changed since."""
+    facilitator saw and at least one proposed field changed since. Certificates are rows of their
+    own, outside the enterprise's version: they are compared by value always."""
+    changed = conflicting_fields(proposal, enterprise)
     if proposal.base_version is not None and enterprise.version == proposal.base_version:
-        return False
-    return bool(conflicting_fields(proposal, enterprise))
+        changed = [name for name in changed if name == CERTIFICATIONS]
+    return bool(changed)
 
 
 def _notify_facilitator(proposal: EnterpriseProposal, message: str) -> None:
@@ -275,15 +368,34 @@ def _decided(actor: Actor, proposal: EnterpriseProposal, outcome: str, note: str
 
 def _write(actor: Actor, proposal: EnterpriseProposal, enterprise: Enterprise, values: dict, **kw) -> None:
     """The enterprise's normal update (registry.services.enterprise_update): its lock, permission,
-    lock-when-accepted and version checks, validation, audit and verification side effects."""
+    lock-when-accepted and version checks, validation, audit and verification side effects. Proposed
+    certificates are then added (those the enterprise does not hold yet), each checked by the
+    Certification model and recorded in the history."""
+    columns = {name: value for name, value in values.items() if name != CERTIFICATIONS}
     enterprise_update(
         actor=actor,
         enterprise=enterprise,
         reason=_("Usulan pendamping %(name)s (#%(id)s)")
         % {"name": proposal.facilitator.name, "id": proposal.pk},
         **kw,
-        **values,
+        **columns,
     )
+    held = {_certificate_key(c) for c in _certificates(enterprise)}
+    for item in values.get(CERTIFICATIONS) or []:
+        if _certificate_key(item) in held:
+            continue
+        certificate = Certification(
+            enterprise=enterprise, kind=item["kind"], number=item["number"], issued_on=item.get("issued_on")
+        )
+        full_clean_or_raise(certificate)
+        certificate.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=certificate,
+            reason=_("Usulan pendamping %(name)s (#%(id)s)")
+            % {"name": proposal.facilitator.name, "id": proposal.pk},
+        )
 
 
 @transaction.atomic

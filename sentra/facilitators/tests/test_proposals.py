@@ -21,7 +21,7 @@ from sentra.facilitators.proposals import (
     reject_proposal,
     resolve_conflict,
 )
-from sentra.registry.models import Enterprise
+from sentra.registry.models import Certification, Enterprise
 from sentra.registry.services import enterprise_update
 from sentra.registry.tests.factories import EnterpriseFactory
 from sentra.verification.models import VerificationStatus
@@ -83,7 +83,7 @@ def test_propose_files_a_submitted_proposal_with_the_values_at_receipt(tpl, faci
     assert proposal.verification_status == VerificationStatus.SUBMITTED
     assert proposal.submitted_by_id == facilitator.user_id
     assert proposal.outcome == ProposalStatus.PENDING
-    assert proposal.changes == {"workers": 9, "production_capacity": "12.50"}
+    assert proposal.changes == {"workers": 9, "production_capacity": "12.5"}
     assert proposal.base_values == {"workers": 4, "production_capacity": None}
     assert proposal.base_version == enterprise.version
     assert proposal.regency_code == PPU
@@ -298,7 +298,41 @@ def test_reject_returns_it_with_the_reason(tpl, dinas, facilitator, enterprise):
 
 
 def test_every_proposable_field_is_written_by_the_registry_update():
-    from sentra.facilitators.proposals import PROPOSABLE_FIELDS
+    from sentra.facilitators.proposals import COLUMN_FIELDS
     from sentra.registry.services import ENTERPRISE_FIELDS
 
-    assert set(PROPOSABLE_FIELDS) <= set(ENTERPRISE_FIELDS)
+    assert set(COLUMN_FIELDS) <= set(ENTERPRISE_FIELDS)
+
+
+# --- certificates -------------------------------------------------------------------------------
+
+HALAL = {"kind": "halal", "number": "ID64110000123450925", "issued_on": "2026-09-25"}
+
+
+def test_certificates_are_checked_by_the_registry_model(tpl, facilitator, enterprise):
+    with pytest.raises(DomainError) as err:
+        file(tpl, facilitator, enterprise, {"certifications": [{"kind": "iso", "number": "1"}, HALAL, HALAL]})
+    found = {(e.field, e.code) for e in err.value.errors}
+    assert found == {("certifications.0.kind", "invalid_choice"), ("certifications.2", "duplicate")}
+    Certification.objects.create(enterprise=enterprise, kind="halal", number=HALAL["number"])
+    with pytest.raises(DomainError) as err:
+        file(tpl, facilitator, enterprise, {"certifications": [HALAL]})
+    assert err.value.errors[0].field.startswith("certifications.0")
+
+
+def test_a_proposed_certificate_is_added_and_recorded(tpl, dinas, facilitator, enterprise):
+    proposal, _ = file(tpl, facilitator, enterprise, {"certifications": [HALAL]})
+    assert proposal.base_values == {"certifications": []}
+    apply_proposal(actor=dinas, proposal=proposal, version=None)
+    certificate = Certification.objects.get(enterprise=enterprise)
+    assert (certificate.kind, certificate.issued_on.isoformat()) == ("halal", "2026-09-25")
+    assert AuditEvent.objects.filter(object_type="registry.certification", object_id=certificate.pk).exists()
+
+
+def test_a_certificate_added_meanwhile_is_a_conflict(tpl, dinas, facilitator, enterprise):
+    proposal, _ = file(tpl, facilitator, enterprise, {"certifications": [HALAL]})
+    Certification.objects.create(enterprise=enterprise, kind="pirt", number="P-IRT 2066409010123-26")
+    apply_proposal(actor=dinas, proposal=proposal, version=None)
+    proposal.refresh_from_db()
+    assert proposal.outcome == ProposalStatus.CONFLICT
+    assert Certification.objects.filter(enterprise=enterprise).count() == 1

@@ -100,14 +100,15 @@ def proposal_list(request):
 def comparison(proposal: EnterpriseProposal) -> list[dict]:
     """One row per proposed field: its value when proposed, now, proposed, and whether it changed since."""
     now = proposals.current_values(proposal.enterprise, proposal.changes)
+    changed = set(proposals.conflicting_fields(proposal, proposal.enterprise))
     return [
         {
             "name": name,
             "label": proposals.field_label(name),
-            "base": proposal.base_values.get(name),
-            "current": now[name],
-            "proposed": value,
-            "changed_since": name in proposals.conflicting_fields(proposal, proposal.enterprise),
+            "base": proposals.display(name, proposal.base_values.get(name)),
+            "current": proposals.display(name, now[name]),
+            "proposed": proposals.display(name, value),
+            "changed_since": name in changed,
         }
         for name, value in proposal.changes.items()
     ]
