@@ -29,6 +29,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -350,8 +351,13 @@ def _notify_facilitator(proposal: EnterpriseProposal, message: str) -> None:
     from sentra.accounts.services import notify
 
     user_id = proposal.facilitator.user_id
-    if user_id is not None:
-        notify(user_id=user_id, message=message, link=proposal.enterprise.get_absolute_url())
+    if user_id is None:
+        return
+    try:  # the proposal's page, which the facilitator reads; the web layer registers it
+        link = reverse("web:facilitator_proposal_detail", args=[proposal.pk])
+    except NoReverseMatch:
+        link = ""
+    notify(user_id=user_id, message=message, link=link)
 
 
 def _decided(actor: Actor, proposal: EnterpriseProposal, outcome: str, note: str, before: dict) -> None:
