@@ -11,6 +11,10 @@ class FacilitatorsConfig(AppConfig):
 
         register_import_kinds()  # `sentra import facilitators FILE`: people, contracts, placements
 
+        from .imports_visits import register_import_kinds as register_visit_imports
+
+        register_visit_imports()  # `sentra import visits FILE`: one row per field visit
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo` (core.demo), after coordination's step (it reads the Belu Rakor 2019): the NTT

@@ -363,7 +363,7 @@ def _chosen_village(code: Any, placement_regency: str, errors: list[FieldError])
 # --- the write --------------------------------------------------------------------------------------
 
 
-def _existing(actor: Actor, client_id: uuid.UUID) -> Visit | None:
+def existing_visit(actor: Actor, client_id: uuid.UUID) -> Visit | None:
     found = Visit.objects.filter(client_id=client_id).first()
     if found is None:
         return None
@@ -483,7 +483,7 @@ def _actions(raw: Any, errors: list[FieldError]) -> list[tuple[str, dt.date | No
     return result
 
 
-def _check(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) -> dict[str, Any]:
+def check_visit(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) -> dict[str, Any]:
     """Every rule of a new visit; all problems at once (one DomainError), nothing written."""
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
@@ -634,12 +634,12 @@ def _summary(errors: list[FieldError]) -> str:
 def record_visit(actor: Actor, data: dict[str, Any]) -> tuple[Visit, bool, list[Notice]]:
     """One visit (keys as the API's visit item; `facilitator_id` when a manager records for someone)."""
     client_id = parse_client_id(data.get("client_id"))
-    existing = _existing(actor, client_id)
+    existing = existing_visit(actor, client_id)
     if existing is not None:
         require(actor, Action.VIEW, Area.FACILITATORS)
         return existing, False, _already_synced(existing, data)
     facilitator = facilitator_for(actor, data.get("facilitator_id"))
-    clean = _check(actor, facilitator, data)
+    clean = check_visit(actor, facilitator, data)
     try:
         with transaction.atomic():
             visit = _write(actor, facilitator, client_id, clean)
