@@ -379,9 +379,9 @@ class FacilitatorSchema(ImportSchema):
                 fail(column, "required", _("Kolom %(column)s wajib diisi.") % {"column": column})
         name = parse("nama", lambda v: parse_text(v, max_length=150))
         sex = parse("jenis_kelamin", lambda v: _choice(v, Sex, SEX_WORDS))
-        cohort = parse("angkatan", lambda v: parse_int(v, minimum=0, maximum=9999))
+        cohort = parse("angkatan", lambda v: parse_int(v, minimum=0, maximum=None))
         person = {
-            "birth_year": parse("tahun_lahir", lambda v: parse_int(v, minimum=0, maximum=9999)),
+            "birth_year": parse("tahun_lahir", lambda v: parse_int(v, minimum=0, maximum=None)),
             "education": parse("pendidikan", lambda v: _choice(v, Education, EDUCATION_WORDS)) or "d3",
             "polytechnic": parse("politeknik", lambda v: _choice(v, Polytechnic, POLYTECHNIC_WORDS)) or "",
             "study_programme": parse("program_studi", lambda v: parse_text(v, max_length=150)) or "",
@@ -400,6 +400,11 @@ class FacilitatorSchema(ImportSchema):
             "operating_costs": parse("biaya_operasional", lambda v: parse_int(v, minimum=0)) or 0,
             "funding_source": parse("sumber_dana", lambda v: parse_text(v, max_length=150)) or "",
         }
+        if cohort is not None or person["birth_year"] is not None:
+            # The services' own checks of the person's values, reported with the row's other errors.
+            for error in services.person_value_errors(birth_year=person["birth_year"], cohort=cohort):
+                if error.field != "cohort" or cohort is not None:
+                    fail(FIELD_COLUMNS[error.field], error.code, error.message)
         placement_start = parse("mulai_penempatan", parse_date)
         home_code = placement_code = None
         if row.text("kabupaten_asal"):

@@ -210,22 +210,25 @@ def _regency(region: Region | None, field: str) -> Region:
 # --- facilitators ----------------------------------------------------------------------------------
 
 
-def _check_facilitator(facilitator: Facilitator) -> None:
+def person_value_errors(
+    *, identity_number: str = "", birth_year: int | None, cohort: int | None
+) -> list[FieldError]:
+    """The checks of a person's own values (NIK, birth year, cohort), also run by the import per row."""
     errors: list[FieldError] = []
-    number = facilitator.identity_number or ""
+    number = identity_number or ""
     if number and not re.fullmatch(r"[0-9]{16}", number):
         errors.append(FieldError("identity_number", _("NIK harus tepat 16 digit angka."), "identity_number"))
     year = today().year
-    if facilitator.birth_year is not None and not (year - 70 <= facilitator.birth_year <= year - 15):
+    if birth_year is not None and not (year - 70 <= birth_year <= year - 15):
         errors.append(
             FieldError(
                 "birth_year",
                 _("Tahun lahir %(year)s tidak masuk akal (antara %(low)s dan %(high)s).")
-                % {"year": facilitator.birth_year, "low": year - 70, "high": year - 15},
+                % {"year": birth_year, "low": year - 70, "high": year - 15},
                 "birth_year",
             )
         )
-    if facilitator.cohort is None or not (FIRST_COHORT <= facilitator.cohort <= year):
+    if cohort is None or not (FIRST_COHORT <= cohort <= year):
         errors.append(
             FieldError(
                 "cohort",
@@ -233,6 +236,15 @@ def _check_facilitator(facilitator: Facilitator) -> None:
                 "cohort",
             )
         )
+    return errors
+
+
+def _check_facilitator(facilitator: Facilitator) -> None:
+    errors = person_value_errors(
+        identity_number=facilitator.identity_number,
+        birth_year=facilitator.birth_year,
+        cohort=facilitator.cohort,
+    )
     if facilitator.home_region_id and facilitator.home_region.level != Region.Level.REGENCY:
         errors.append(
             FieldError("home_region", _("Kabupaten/kota asal harus kabupaten atau kota."), "not_regency")
