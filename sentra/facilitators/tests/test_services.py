@@ -515,3 +515,62 @@ def test_every_model_has_a_read_only_admin_without_the_nik(admin_client, facilit
     assert "6409012345678901" not in page.content.decode()
     search = admin_client.get(reverse("admin:facilitators_contract_changelist"), {"q": "KK/1/2026"})
     assert "3.8.2 /IKM/KK/1/2026" in search.content.decode()
+
+
+# --- the scope rule -----------------------------------------------------------------------------------
+
+
+class TestScope:
+    @pytest.fixture
+    def records(self, facilitator, colleague, kudus_facilitator, contract):
+        return {
+            "own": facilitator,
+            "colleague": colleague,
+            "kudus": kudus_facilitator,
+            "contract": contract,
+            "colleague_contract": ContractFactory(facilitator=colleague, number="REKAN/2026"),
+            "kudus_contract": ContractFactory(facilitator=kudus_facilitator, number="KUDUS/2026"),
+        }
+
+    def test_a_facilitator_sees_only_their_own_records(self, tpl, records):
+        assert list(selectors.visible_facilitators(tpl)) == [records["own"]]
+        assert list(selectors.visible_contracts(tpl)) == [records["contract"]]
+        with pytest.raises(NotFound):
+            selectors.get_visible(tpl, selectors.visible_facilitators(tpl), records["colleague"].pk)
+        with pytest.raises(NotFound):
+            selectors.get_visible(tpl, selectors.visible_contracts(tpl), records["colleague_contract"].pk)
+
+    def test_the_dinas_sees_its_regency(self, ppu_officer, records):
+        assert set(selectors.visible_facilitators(ppu_officer)) == {records["own"], records["colleague"]}
+        assert records["kudus_contract"] not in selectors.visible_contracts(ppu_officer)
+        with pytest.raises(NotFound):
+            selectors.get_visible(
+                ppu_officer, selectors.visible_facilitators(ppu_officer), records["kudus"].pk
+            )
+
+    def test_the_province_sees_its_regencies_and_the_ministry_all(
+        self, kaltim_officer, ministry_admin, records
+    ):
+        assert set(selectors.visible_facilitators(kaltim_officer)) == {records["own"], records["colleague"]}
+        assert selectors.visible_facilitators(ministry_admin).count() == 3
+
+    def test_writes_outside_answer_not_found(self, kudus_officer, records, ppu_dinas):
+        with pytest.raises(NotFound):
+            services.contract_create(
+                actor=kudus_officer,
+                facilitator=records["own"],
+                number="X/1",
+                period_start=dt.date(2027, 1, 1),
+                period_end=dt.date(2027, 12, 31),
+            )
+        with pytest.raises(NotFound):
+            services.contract_renew(actor=kudus_officer, contract=records["contract"], number="X/2")
+        with pytest.raises(NotFound):
+            services.placement_create(
+                actor=kudus_officer,
+                facilitator=records["own"],
+                region=region(KUDUS),
+                host_agency=ppu_dinas,
+                starts_on=dt.date(2027, 1, 1),
+            )
+        assert Contract.objects.count() == 3 and not Placement.objects.exists()
