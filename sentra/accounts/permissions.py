@@ -53,6 +53,7 @@ class Area(models.TextChoices):
     REGISTRY = "registry", _("registri IKM, sentra dan produk")
     PROGRAMMES = "programmes", _("program, kegiatan dan anggaran")
     COORDINATION = "coordination", _("rapat koordinasi, tindak lanjut dan kesepakatan")
+    ANALYTICS = "analytics", _("analisis: tautan kegiatan yang tumpang tindih, potensi unggulan")
     FACILITATORS = "facilitators", _("pendamping lapangan (TPL-IKM): kontrak, kunjungan, laporan")
 
 
@@ -65,6 +66,9 @@ AREA_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     # Meetings, follow-ups and agreements are organised and signed by agencies and councils; a
     # facilitator attends and reads them (the organiser records attendance and decisions).
     Area.COORDINATION: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
+    # Links between overlapping activities are planning decisions: made by those who plan (as
+    # programmes); the figures of leading potential are reads for everyone.
+    Area.ANALYTICS: {**ROLE_ACTIONS, Role.FACILITATOR: READ},
     # Facilitators, contracts, placements, visits, proposals and monthly reports: the regency's Dinas
     # manages its facilitators and approves (verifies) their reports and proposals; the province
     # oversees; a facilitator records their own visits and proposals and submits their own report
