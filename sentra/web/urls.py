@@ -18,6 +18,7 @@ urlpatterns = [
     path("laporan/", include("sentra.web.urls_reports")),
     path("koordinasi/", include("sentra.web.urls_coordination")),  # part 4: meetings, follow-ups, agreements
     path("pendamping/", include("sentra.web.urls_facilitators")),  # part 5: TPL-IKM and their work
+    path("analisis/", include("sentra.web.urls_analytics")),  # part 6: overlaps, potential, profiles
     path("lapangan/", include("sentra.web.urls_field")),  # part 5: the facilitator's phone app (offline)
     path("peta/provinsi.geojson", maps.provinces_geojson, name="map_provinces"),
     path("peta/wilayah.geojson", maps.region_geojson, name="map_region"),
