@@ -301,3 +301,35 @@ def test_a_role_without_the_area_is_refused(api, facilitator):
     council = persona(Role.DEKRANAS_OFFICER, region=PPU)
     assert api(council, "get", "/facilitators").status_code == 200  # reads
     assert api(council, "post", "/facilitators", _new()).status_code == 403
+
+
+def test_web_and_api_read_one_filter_set(api, dinas, facilitator, contract, ppu_dinas):
+    """The pages and the API take their filters from facilitators/filtersets.py: the same values give
+    the same rows, and a value one refuses the other refuses too."""
+    from sentra.api import facilitators as api_module
+    from sentra.facilitators import filtersets
+    from sentra.web.generic import RECORD_TYPES
+    from sentra.web.views import facilitators as _pages  # noqa: F401 (registers the types)
+
+    assert RECORD_TYPES["facilitator"].filter_set is filtersets.FACILITATOR_FILTERS
+    assert RECORD_TYPES["facilitator_contract"].filter_set is filtersets.CONTRACT_FILTERS
+    assert RECORD_TYPES["visit"].filter_set is filtersets.VISIT_FILTERS
+    for schema, filter_set in (
+        (api_module.FacilitatorFilters, filtersets.FACILITATOR_FILTERS),
+        (api_module.ContractFilters, filtersets.CONTRACT_FILTERS),
+    ):
+        assert {f.name for f in filter_set.fields} <= set(schema.model_fields)
+    later = FacilitatorFactory(name="Maria Goreti", agency=ppu_dinas)
+    ContractFactory(
+        facilitator=later,
+        number="9.9.9 /IKM/KK/1/2027",
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2027, 2, 28),
+    )
+    web = Client()
+    web.force_login(dinas)
+    page = web.get("/pendamping/kontrak/", {"berakhir": "60"}).content.decode()
+    assert ids(api(dinas, "get", "/facilitator-contracts?expiring_within_days=60")) == {contract.pk}
+    assert contract.number in page and "9.9.9 /IKM/KK/1/2027" not in page
+    assert api(dinas, "get", "/facilitator-contracts?year=1999").status_code == 422
+    assert "Paling kecil 2000." in web.get("/pendamping/kontrak/", {"tahun": "1999"}).content.decode()
