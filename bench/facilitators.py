@@ -683,7 +683,9 @@ def measure_pages(args, users: dict, counts: dict) -> tuple[list, list]:
             continue
         client = clients[who]
         try:
+            began = time.perf_counter()
             first = client.get(url)
+            cold = round((time.perf_counter() - began) * 1000, 1)
         except Exception as exc:  # a page that fails is reported, the others still measured
             skipped.append(f"{label} (error: {type(exc).__name__}: {str(exc)[:120]})")
             continue
@@ -707,6 +709,7 @@ def measure_pages(args, users: dict, counts: dict) -> tuple[list, list]:
             {
                 "page": label,
                 "url": url,
+                "first_ms": cold,
                 **page,
                 "baseline_p95": floor["p95"],
                 "ratio_p95": round(page["p95"] / floor["p95"], 2) if floor["p95"] else None,
@@ -722,13 +725,13 @@ def measure_pages(args, users: dict, counts: dict) -> tuple[list, list]:
 
 
 def prepare(args) -> dict:
-    generate.setup_django(args.db, NAME, fresh=args.fresh)
+    generate.setup_django(args.db, args.name, fresh=args.fresh)
     if not generate.national_is_loaded(args.rows, 1):
         print(f"generating {args.rows:,} enterprises ({args.db}) …", flush=True)
         generate.generate_national(args.rows, 1)
         generate.analyze()
     wanted = f"rows={args.rows} n={args.facilitators} vpm={args.visits_per_month} seed={args.seed}"
-    meta_path = OUT / f"{NAME}-{args.db}.json"
+    meta_path = OUT / f"{args.name}-{args.db}.json"
     if meta_get("facilitators") == wanted and meta_path.exists():
         return json.loads(meta_path.read_text())
     print(f"generating {args.facilitators:,} facilitators and a year of visits ({args.db}) …", flush=True)
@@ -770,12 +773,12 @@ def report_markdown(result: dict) -> str:
     elif sync:
         lines += [f"Sync skipped: {sync.get('skipped')}", ""]
     lines += [
-        "| page | p50 ms | p95 ms | baseline p95 ms | p95 / baseline | load before → after |",
-        "|---|---:|---:|---:|---:|---|",
+        "| page | first ms | p50 ms | p95 ms | baseline p95 ms | p95 / baseline | load before → after |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in result["pages"]:
         lines.append(
-            f"| {row['page']} | {row['p50']} | {row['p95']} | {row['baseline_p95']} | "
+            f"| {row['page']} | {row['first_ms']} | {row['p50']} | {row['p95']} | {row['baseline_p95']} | "
             f"{row['ratio_p95']} | {row['load_before']} → {row['load_after']} |"
         )
     if result["skipped"]:
@@ -792,6 +795,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--sync-repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--name", default=NAME, help="bench database (SQLite file in bench/out or PostgreSQL)"
+    )
     parser.add_argument("--fresh", action="store_true", help="drop the bench database and generate again")
     parser.add_argument("--only", choices=["generate", "pages", "sync"], help="one phase only")
     args = parser.parse_args(argv)
