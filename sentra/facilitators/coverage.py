@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, IntegerField, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,12 +247,9 @@ def _not_visited(on: dt.date) -> Q:
     )
 
 
-def _month_counts(months: list[dt.date]) -> dict:
-    """One filtered count per month of `months` (m0 the oldest), on visited_at."""
-    return {
-        f"m{i}": Count("pk", filter=Q(visited_at__gte=_aware(m), visited_at__lt=_aware(add_months(m, 1))))
-        for i, m in enumerate(months)
-    }
+def _month_q(month: dt.date) -> Q:
+    """Visits of a calendar month (WIB)."""
+    return Q(visited_at__gte=_aware(month), visited_at__lt=_aware(add_months(month, 1)))
 
 
 def _reports_q(report_month: dt.date) -> Q:
@@ -299,15 +296,21 @@ def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | Non
             target.enterprises_covered = row["enterprises"]
             target.not_visited_90 = row["not_visited"]
 
-    visits = grouped(
-        Visit,
-        Q(visited_at__gte=_aware(months[0]), visited_at__lt=_aware(add_months(month, 1))),
-        **_month_counts(months),
-    )
-    for row in visits:
+    # One grouped count per month, as one UNION ALL: each is a range of the (code, visited_at) index,
+    # counted without reading a row; six filtered counts over the whole range cost SQLite ~6 times more.
+    per_month = [
+        Visit.objects.filter(scope_q(actor), within, _month_q(m))
+        .annotate(month_index=Value(i, output_field=IntegerField()))
+        .order_by()
+        .values(group, "month_index")
+        .annotate(n=Count("pk"))
+        for i, m in enumerate(months)
+    ]
+    for row in per_month[0].union(*per_month[1:], all=True):
         if (target := rows.get(row[group])) is not None:
-            target.visits_by_month = [row[f"m{i}"] for i in range(MONTHS_BACK)]
-            target.visits_month = target.visits_by_month[-1]
+            target.visits_by_month[row["month_index"]] = row["n"]
+    for row in rows.values():
+        row.visits_month = row.visits_by_month[-1]
 
     ending = Q(
         period_end__gte=today,
@@ -379,7 +382,7 @@ def regency_facilitators(
         target = rows[row["facilitator_id"]]
         target.centres, target.enterprises = row["centres"], row["enterprises"]
         target.not_visited_90 = row["not_visited"]
-    this_month = Q(visited_at__gte=_aware(month), visited_at__lt=_aware(add_months(month, 1)))
+    this_month = _month_q(month)
     visits = (
         Visit.objects.filter(facilitator_id__in=ids)
         .order_by()
