@@ -437,6 +437,7 @@ def _ppu_visits(tpl: Actor, rng, facilitator, centre, members) -> tuple[list, in
                     "findings": rng.choice(FINDINGS),
                     "problems": rng.choice(PROBLEMS),
                     "advice": rng.choice(ADVICE),
+                    "village_code": centre.village_id,  # chosen on the phone: Saloloang
                     "centre_ids": [centre.pk],
                     "enterprise_ids": [e.pk for e in visited],
                     "actions": actions,

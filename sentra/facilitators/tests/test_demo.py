@@ -112,6 +112,8 @@ def test_the_ppu_visits_july_to_november_with_photos(seeded):
     months = {v.visited_at.date().replace(day=1) for v in visits}
     assert months == {dt.date(2026, m, 1) for m in range(7, 12)}
     assert max(v.visited_at.date() for v in visits) <= demo.LAST_VISIT_DAY
+    assert {v.village.name for v in visits} == {"Salo Loang"}  # the sentra's village, chosen on the phone
+    assert not visits.exclude(location_flag="").exists()  # the coordinates fall inside the regency
     assert VisitAction.objects.filter(visit__facilitator=facilitator, done_on__isnull=True).exists()
     photos = VisitPhoto.objects.filter(visit__facilitator=facilitator)
     assert photos.count() >= visits.count()
