@@ -333,3 +333,11 @@ def test_web_and_api_read_one_filter_set(api, dinas, facilitator, contract, ppu_
     assert contract.number in page and "9.9.9 /IKM/KK/1/2027" not in page
     assert api(dinas, "get", "/facilitator-contracts?year=1999").status_code == 422
     assert "Paling kecil 2000." in web.get("/pendamping/kontrak/", {"tahun": "1999"}).content.decode()
+
+
+def test_a_null_identity_number_keeps_the_stored_one(api, dinas, facilitator):
+    Facilitator.objects.filter(pk=facilitator.pk).update(identity_number=NIK)
+    done = api(dinas, "patch", f"/facilitators/{facilitator.pk}", {"identity_number": None, "phone": "0812"})
+    assert done.status_code == 200 and NIK not in done.content.decode()
+    facilitator.refresh_from_db()
+    assert facilitator.identity_number == NIK and facilitator.phone == "0812"
