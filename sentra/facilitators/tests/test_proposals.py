@@ -101,6 +101,16 @@ def test_propose_is_idempotent_on_the_client_id(tpl, facilitator, enterprise):
     assert EnterpriseProposal.objects.count() == 1
 
 
+def test_a_replay_returns_what_was_written_even_when_it_would_be_refused_now(tpl, facilitator, enterprise):
+    client_id = uuid.uuid4()
+    first, _ = file(tpl, facilitator, enterprise, client_id=client_id)
+    Enterprise.objects.filter(pk=enterprise.pk).update(
+        village_id="33.19.01.2001", province_code="33", regency_code="33.19"
+    )
+    again, created = file(tpl, facilitator, enterprise, {"workers": -1}, client_id=client_id)
+    assert (again.pk, created) == (first.pk, False)
+
+
 def test_a_client_id_of_another_facilitator_is_refused(tpl, facilitator, enterprise, regency_agency, dinas):
     client_id = uuid.uuid4()
     file(tpl, facilitator, enterprise, client_id=client_id)
@@ -139,6 +149,13 @@ def test_an_enterprise_outside_the_placement_regency_is_unknown(tpl, facilitator
         file(tpl, facilitator, elsewhere)
     assert err.value.code == "unknown_reference"
     assert err.value.errors[0].field == "enterprise_id"
+
+
+def test_even_a_national_actor_proposes_only_in_the_placement_regency(facilitator, actor, kudus_agency):
+    elsewhere = EnterpriseFactory(agency=kudus_agency, village_id="33.19.01.2001")
+    with pytest.raises(DomainError) as err:
+        file(actor, facilitator, elsewhere)
+    assert err.value.code == "unknown_reference"
 
 
 def test_a_facilitator_cannot_propose_for_a_colleague(facilitator, enterprise, regency_agency):

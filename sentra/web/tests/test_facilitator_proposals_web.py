@@ -114,3 +114,13 @@ def test_another_regency_gets_404(client, proposal, kudus_agency):
     assert client.post(reverse("web:facilitator_proposal_apply", args=[proposal.pk])).status_code == 404
     page = client.get(reverse("web:facilitator_proposal_list")).content.decode()
     assert "UD Amplang Bu Sri" not in page
+
+
+def test_the_enterprise_page_shows_waiting_proposals(client, dinas_user, proposal, enterprise):
+    client.force_login(dinas_user)
+    url = reverse("web:enterprise_detail", args=[enterprise.pk])
+    page = client.get(url).content.decode()
+    assert 'id="pending-proposals"' in page
+    assert reverse("web:facilitator_proposal_detail", args=[proposal.pk]) in page
+    client.post(reverse("web:facilitator_proposal_apply", args=[proposal.pk]), {"version": proposal.version})
+    assert 'id="pending-proposals"' not in client.get(url).content.decode()
