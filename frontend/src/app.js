@@ -125,7 +125,8 @@ function renderCaseload() {
     const id = `v-${item.type}-${item.id}`;
     const prefix = item.type === 'centre' ? 'Sentra · ' : 'IKM · ';
     const input = el('input', { type: 'checkbox', id, name: item.type, value: String(item.id), 'data-name': `${prefix}${item.name}` });
-    box.append(el('label', { class: 'field-check', for: id }, input, ` ${prefix}${item.name}`, item.village ? el('small', { class: 'muted', text: ` — ${item.village}` }) : null));
+    const text = el('span', {}, `${prefix}${item.name}`, item.village ? el('small', { class: 'muted', text: ` — ${item.village}` }) : null);
+    box.append(el('label', { class: 'field-check', for: id }, input, text));
   }
   const select = $('p-enterprise');
   const chosen = select.value;
@@ -437,7 +438,7 @@ async function start() {
     return undefined;
   });
   form.addEventListener('submit', saveVisit);
-  form.addEventListener('reset', (event) => { event.preventDefault(); resetForm(); });
+  $('v-reset').addEventListener('click', resetForm);
   $('v-gps').addEventListener('click', takePosition);
   $('v-gps-clear').addEventListener('click', () => { state.position = null; $('v-gps-text').textContent = $('v-gps-text').dataset.initial; $('v-gps-clear').hidden = true; });
   $('v-action-add').addEventListener('click', () => addAction().querySelector('input').focus());

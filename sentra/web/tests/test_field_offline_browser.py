@@ -115,6 +115,8 @@ def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, p
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     expect(page.locator("#v-caseload input[name=enterprise]")).to_have_count(2)
     expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)")
+    expect(page.locator("#field-warning")).to_be_hidden()
+    expect(page.locator("#v-gps-clear")).to_be_hidden()  # "Tanpa lokasi" only once a location is taken
 
     context.set_offline(True)
     expect(page.locator("#field-net")).to_have_attribute("data-state", "offline")
@@ -176,6 +178,14 @@ def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, p
     assert set(Visit.objects.values_list("facilitator_id", flat=True)) == {tpl.pk}
     stored = VisitPhoto.objects.get()
     assert max(stored.width, stored.height) <= 1600
+    assert stored.visit.findings == "Alat tenun bantuan sudah dipakai."
+    # Each visit with what was ticked for it, and nothing carried over from the visit before.
+    visited = {v.findings: list(v.enterprises.values_list("name", flat=True)) for v in Visit.objects.all()}
+    assert visited == {
+        "Kemasan amplang belum berlabel.": ["UD Amplang Bu Sri"],
+        "Alat tenun bantuan sudah dipakai.": ["CV Tenun Paser"],
+        "Tenaga kerja bertambah.": ["UD Amplang Bu Sri"],
+    }
 
     # The same batch again, as a retry after a lost answer would send it: nothing written twice.
     replay = page.evaluate("() => window.sentraField.replayLastBatch()")
