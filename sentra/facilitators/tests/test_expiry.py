@@ -92,6 +92,7 @@ class TestNotices:
         expiry.notify_expiring_contracts()
         again = expiry.notify_expiring_contracts()
         assert again.notices == 0
+        assert expiry.notify_expiring_contracts(dry_run=True).notices == 0  # nothing left to send
         assert Notification.objects.count() == 3
         assert ContractNotice.objects.get().days_before == 60
 
