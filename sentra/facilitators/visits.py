@@ -259,11 +259,12 @@ def locate(
     flag = LocationFlag.NONE
     regency = geo.regency_at(lat, lon)
     if regency is None:
-        near = (
-            geo.in_indonesia_bbox(lat, lon)
-            and (geo.distance_to_regency_km(lat, lon, placement_regency) or 0) <= COAST_KM
+        coast = (
+            geo.distance_to_regency_km(lat, lon, placement_regency)
+            if geo.in_indonesia_bbox(lat, lon)
+            else None
         )
-        if near:
+        if coast is not None and coast <= COAST_KM:
             regency = placement_regency  # on the beach of a simplified coastline
         else:
             flag = LocationFlag.OUTSIDE_INDONESIA
@@ -645,7 +646,7 @@ def record_visit(actor: Actor, data: dict[str, Any]) -> tuple[Visit, bool, list[
             visit = _write(actor, facilitator, client_id, clean)
     except IntegrityError:
         # The same client id written meanwhile by a concurrent retry of this sync: answer with it.
-        existing = Visit.objects.filter(client_id=client_id).first()
+        existing = existing_visit(actor, client_id)  # client_id_in_use when it is not the actor's to read
         if existing is None:
             raise
         return existing, False, _already_synced(existing, data)

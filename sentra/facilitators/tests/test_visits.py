@@ -268,7 +268,9 @@ def test_the_village_comes_from_the_nearest_registered_enterprise(tpl, working, 
 @pytest.mark.django_db
 def test_an_enterprise_further_than_2_km_does_not_place_the_visit(tpl, working, amplang):
     lat, lon = PPU_POINT
-    visit, _, _ = visits.record_visit(tpl, body(latitude=str(lat + Decimal("0.03")), longitude=str(lon)))
+    # 0.015° north and east: inside the index read's box (±2 km), but 2.4 km away diagonally
+    off = Decimal("0.015")
+    visit, _, _ = visits.record_visit(tpl, body(latitude=str(lat + off), longitude=str(lon + off)))
     assert visit.village_id is None
 
 
