@@ -88,7 +88,9 @@ def tpl(reference, django_user_model, regency_agency):
     return facilitator
 
 
-def _record(page, *, when: str, kind: str, findings: str, enterprise: str, action: str = "", photo=None):
+def _record(
+    page, *, when: str, kind: str, findings: str, enterprise: str, action: str = "", photo=None, workers=None
+):
     page.fill("#v-when", when)
     page.select_option("#v-kind", kind)
     page.fill("#v-findings", findings)
@@ -100,11 +102,15 @@ def _record(page, *, when: str, kind: str, findings: str, enterprise: str, actio
     if photo:
         page.set_input_files("#v-photos", files=[photo])
         expect(page.locator("#v-photo-list li")).to_have_count(1)
+    if workers is not None:  # a proposed update of the IKM's data, for the Dinas to decide
+        page.click("#v-proposal > summary")
+        page.select_option("#p-enterprise", label=enterprise)
+        page.fill("#p-workers", str(workers))
     page.click("#v-save")
 
 
 def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, phone, tpl):
-    from sentra.facilitators.models import Visit, VisitAction, VisitPhoto
+    from sentra.facilitators.models import EnterpriseProposal, Visit, VisitAction, VisitPhoto
 
     context, page = phone
     dialogs: list[str] = []
@@ -144,6 +150,7 @@ def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, p
         kind="data_collection",
         findings="Tenaga kerja bertambah.",
         enterprise="UD Amplang Bu Sri",
+        workers=12,
     )
     expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (3)")
     expect(page.locator("#field-warning")).to_contain_text("3 kunjungan belum terkirim")
@@ -186,12 +193,18 @@ def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, p
         "Alat tenun bantuan sudah dipakai.": ["CV Tenun Paser"],
         "Tenaga kerja bertambah.": ["UD Amplang Bu Sri"],
     }
+    # The proposal went with its visit, to the Dinas, never onto the IKM itself.
+    proposal = EnterpriseProposal.objects.get()
+    assert proposal.changes == {"workers": 12} and proposal.visit.findings == "Tenaga kerja bertambah."
+    assert proposal.enterprise.name == "UD Amplang Bu Sri" and proposal.enterprise.workers != 12
+    assert proposal.base_version == proposal.enterprise.version
 
     # The same batch again, as a retry after a lost answer would send it: nothing written twice.
     replay = page.evaluate("() => window.sentraField.replayLastBatch()")
     assert replay["status"] == 200
     assert {item["status"] for item in replay["body"]["results"]} == {"existing"}
     assert Visit.objects.count() == 3 and VisitPhoto.objects.count() == 1
+    assert EnterpriseProposal.objects.count() == 1
 
 
 def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_error_until_corrected(
