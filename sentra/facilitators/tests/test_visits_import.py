@@ -131,3 +131,13 @@ def test_a_committed_import_rolls_back_as_a_whole(csv_file, working, amplang, pp
     assert report.batch_id
     import_rollback(batch_id=report.batch_id, actor=ppu_officer)
     assert Visit.objects.count() == 0 and VisitAction.objects.count() == 0
+
+
+def test_the_command_line(csv_file, working, amplang, ppu_officer_user):
+    from django.core.management import call_command
+
+    path = str(csv_file(rows_for(working, amplang)))
+    call_command("import", "visits", path, "--as", ppu_officer_user.username, "--no-progress")
+    assert not Visit.objects.exists()
+    call_command("import", "visits", path, "--commit", "--as", ppu_officer_user.username, "--no-progress")
+    assert Visit.objects.count() == 2
