@@ -236,8 +236,14 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_error_until_corr
     expect(page.locator("#visit-errors")).to_contain_text("future_date")
     expect(page.locator("#v-findings")).to_have_value("Tanggal salah ketik.")
     page.fill("#v-when", "2026-11-13T09:00")
+    # The phone's GPS, with its accuracy (Saloloang, Penajam).
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation({"latitude": -1.2436, "longitude": 116.7642, "accuracy": 12})
+    page.click("#v-gps")
+    expect(page.locator("#v-gps-text")).to_contain_text("akurasi ±12 m")
     page.click("#v-save")
     expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)", timeout=20_000)
     visit = Visit.objects.get()
     assert str(visit.client_id) == client_id  # corrected, not duplicated: the same id as before
     assert list(visit.enterprises.values_list("name", flat=True)) == ["CV Tenun Paser"]
+    assert (float(visit.latitude), float(visit.longitude), visit.accuracy_m) == (-1.2436, 116.7642, 12)
