@@ -15,7 +15,8 @@ Per region row (definitions also in docs/facilitators.md, "Coverage and performa
 - `contracts_ending`: contracts ending within 60 days (today included) that have no renewal yet;
 - reports of the month before the month shown, of active facilitators: `reports_on_time` submitted on
   or before their due date (the latest submission counts), `reports_late` after it, `reports_missing`
-  never submitted (not yet late while the due date has not passed: `Coverage.reports_due_passed`).
+  not in: never submitted, a draft, or returned and not sent again (as reports.late_reports counts;
+  not yet late while the due date has not passed: `Coverage.reports_due_passed`).
 
 Every figure is one GROUP BY query per level over an indexed column of the facilitators' tables
 (whatever the number of regions), scoped by facilitators.selectors.scope_q; the regency level adds one
@@ -41,6 +42,7 @@ from sentra.regions.models import Region
 
 from .choices import FacilitatorStatus
 from .models import Assignment, Contract, Facilitator, MonthlyReport, Visit
+from .reports import OPEN_STATUSES
 from .selectors import own_work_only, scope_q
 
 MONTHS_BACK = 6
@@ -253,11 +255,13 @@ def _month_q(month: dt.date) -> Q:
 
 
 def _reports_q(report_month: dt.date) -> Q:
+    """Reports in: submitted and not back with the facilitator (a draft, or returned and not sent again,
+    is not in — as reports.late_reports counts it)."""
     return Q(
         month=report_month,
         facilitator__status=FacilitatorStatus.ACTIVE,
         submitted_at__isnull=False,
-    )
+    ) & ~Q(verification_status__in=OPEN_STATUSES)
 
 
 def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | None = None) -> Coverage:
@@ -406,7 +410,7 @@ def regency_facilitators(
     for facilitator_id, status, submitted_at, due_on in reports:
         target = rows[facilitator_id]
         target.report_status = status
-        if submitted_at is not None:
+        if submitted_at is not None and status not in OPEN_STATUSES:
             late = timezone.localtime(submitted_at).date() > due_on
             target.report_timeliness = "late" if late else "on_time"
     return list(rows.values())

@@ -119,7 +119,8 @@ def world(facilitator, colleague, kudus_facilitator, ppu_dinas, kudus_agency):
 
     report(a, dt.datetime(2026, 11, 5, 23, 0, tzinfo=WIB))  # on the due date, late evening: on time
     report(b, dt.datetime(2026, 11, 6, 0, 30, tzinfo=WIB))  # after it: late (5 Nov in UTC)
-    report(kudus_facilitator, None, status="draft")  # never submitted: missing
+    # Sent on time, returned by the Dinas and not sent again: not in (as reports.late_reports counts).
+    report(kudus_facilitator, dt.datetime(2026, 11, 3, 9, 0, tzinfo=WIB), status="returned")
     report(on_leave, dt.datetime(2026, 11, 1, 9, 0, tzinfo=WIB))  # not active: not counted
     return {"a": a, "b": b, "on_leave": on_leave}
 
@@ -162,7 +163,7 @@ def test_national_figures_per_province(world, ministry_admin):
         "visits": (1, [0, 0, 0, 0, 0, 1], 0.2),
         "not_visited_90": 1,  # assigned in January, never visited
         "contracts_ending": 0,
-        "reports": (0, 0, 1),  # a draft is not a report in
+        "reports": (0, 0, 1),  # a returned report is not in
     }
     assert figures(rows["11"]) == figures(coverage.CoverageRow(code="11", name=""))
     assert (data.total.facilitators, data.total.centres, data.total.centres_covered) == (3, 5, 3)
