@@ -43,7 +43,7 @@ from sentra.regions.models import Region
 from .choices import FacilitatorStatus
 from .models import Assignment, Contract, Facilitator, MonthlyReport, Visit
 from .reports import OPEN_STATUSES
-from .selectors import own_work_only, scope_q
+from .selectors import contracts_expiring, own_work_only, scope_q
 
 MONTHS_BACK = 6
 NOT_VISITED_DAYS = 90
@@ -316,12 +316,9 @@ def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | Non
     for row in rows.values():
         row.visits_month = row.visits_by_month[-1]
 
-    ending = Q(
-        period_end__gte=today,
-        period_end__lte=today + dt.timedelta(days=CONTRACT_WINDOW_DAYS),
-        renewal__isnull=True,
-    )
-    for row in grouped(Contract, ending, n=Count("pk")):
+    # Not renewed and ending within 60 days: the notifier's list (selectors.contracts_expiring), counted.
+    ending = contracts_expiring(actor, within_days=CONTRACT_WINDOW_DAYS, on=today).filter(within)
+    for row in ending.order_by().values(group).annotate(n=Count("pk")):
         if (target := rows.get(row[group])) is not None:
             target.contracts_ending = row["n"]
 
