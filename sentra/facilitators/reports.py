@@ -398,11 +398,8 @@ def late_reports(*, actor: Actor, as_of: dt.date | None = None) -> list[LateFaci
     months = []
     month = last
     for _step in range(LATE_WINDOW_MONTHS + 1):
-        if due_on_for(month) < as_of:
-            months.append(month)
+        months.append(month)
         month = month_start(month - dt.timedelta(days=1))
-    if not months:
-        return []
     facilitators = list(selectors.visible_facilitators(actor).order_by("name", "pk"))
     ids = [f.pk for f in facilitators]
     periods = _periods(ids)

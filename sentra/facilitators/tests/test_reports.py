@@ -160,6 +160,8 @@ def october(world):
     september = visit(rina, dt.datetime(2026, 9, 30, 23, 50, tzinfo=WITA))
     # ... but an action of September's visit done in October counts as done in October.
     VisitAction.objects.create(visit=september, description="Ikut pameran", done_on=dt.date(2026, 10, 5))
+    # ... and one done in September does not.
+    VisitAction.objects.create(visit=september, description="Daftar NIB", done_on=dt.date(2026, 9, 28))
     # A colleague's October visit is not Rina's.
     visit(world["budi"], dt.datetime(2026, 10, 10, 9, 0, tzinfo=WITA), enterprises=[e1])
     made = EnterpriseProposal(
