@@ -13,10 +13,10 @@ PostgreSQL database of that name), reused while `bench_meta` says it holds the s
   (default 2,700, the issue's figure) placed across the regencies in proportion to their enterprises,
   each with two yearly contracts (a renewal chain; about one in six ending within 60 days), a placement,
   a caseload of 2 centres and 25 enterprises of their regency (never shared);
-- `--visits-per-month` visits (default 20) per facilitator for the twelve months up to today
-  (~650,000 visits), each at an enterprise of the caseload (one in five also at a centre), with the
-  caseload's `last_visit_on` kept as the visit services keep it;
-- the monthly reports of the eleven past months (most approved on time, some late, some missing).
+- `--visits-per-month` visits (default 20) per facilitator for the twelve full months before this one
+  and this month so far (~650,000 visits), each at an enterprise of the caseload (one in five also at
+  a centre), with the caseload's `last_visit_on` kept as the visit services keep it;
+- the monthly reports of the twelve past months (most approved on time, some late, some missing).
 
 Visits and their links are written as raw tuples by the database's fastest path (generate.bulk_load:
 executemany on SQLite, COPY on PostgreSQL), the rest with bulk_create: the services' rules are tested
@@ -282,7 +282,7 @@ def generate_facilitators(args, *, log=print) -> dict:
     kinds = list(VisitKind.values)
     visit_columns = [f.column for f in Visit._meta.concrete_fields]
     zone = dt.timezone(dt.timedelta(hours=7))
-    first_day = add_months(today.replace(day=1), -11)
+    first_day = add_months(today.replace(day=1), -12)  # twelve full months and this month so far
     stamp = raw.moment(timezone.now())
     links_e, links_c, last_seen = [], [], {}
     counts = {"visits": 0}
@@ -294,7 +294,7 @@ def generate_facilitators(args, *, log=print) -> dict:
             enterprises_own = [x for x in own if x[0].enterprise_id]
             centres_own = [x for x in own if x[0].centre_id]
             lat0, lng0 = points.get(f.regency_code, (-2.5, 118.0))
-            for month_no in range(12):
+            for month_no in range(13):
                 month = add_months(first_day, month_no)
                 days = (add_months(month, 1) - month).days
                 for _ in range(args.visits_per_month):
@@ -356,10 +356,11 @@ def generate_facilitators(args, *, log=print) -> dict:
         f"({time.perf_counter() - started:.0f} s)"
     )
 
-    # Reports of the eleven past months: approved on time, a few late, a few missing, some returned.
+    # Reports of the twelve past months: approved on time, a few late, a few missing, some returned;
+    # last month's submitted and not yet approved.
     reports = []
     for f in facilitators:
-        for month_no in range(11):
+        for month_no in range(12):
             month = add_months(first_day, month_no)
             due = add_months(month, 1).replace(day=5)
             fate = rng.random()
@@ -368,7 +369,7 @@ def generate_facilitators(args, *, log=print) -> dict:
             submitted = dt.datetime.combine(due - dt.timedelta(days=rng.randint(0, 4)), dt.time(9), zone)
             if fate < 0.15:
                 submitted += dt.timedelta(days=rng.randint(2, 20))  # late
-            status = "returned" if fate > 0.97 else "verified" if month_no < 10 else "submitted"
+            status = "returned" if fate > 0.97 else "verified" if month_no < 11 else "submitted"
             report = MonthlyReport(
                 facilitator=f,
                 month=month,
@@ -730,7 +731,7 @@ def prepare(args) -> dict:
         print(f"generating {args.rows:,} enterprises ({args.db}) …", flush=True)
         generate.generate_national(args.rows, 1)
         generate.analyze()
-    wanted = f"rows={args.rows} n={args.facilitators} vpm={args.visits_per_month} seed={args.seed}"
+    wanted = f"v2 rows={args.rows} n={args.facilitators} vpm={args.visits_per_month} seed={args.seed}"
     meta_path = OUT / f"{args.name}-{args.db}.json"
     if meta_get("facilitators") == wanted and meta_path.exists():
         return json.loads(meta_path.read_text())
