@@ -279,9 +279,20 @@ def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | Non
         code: CoverageRow(code=code, name=name, centres=centres, enterprises=enterprises)
         for code, (name, centres, enterprises) in _region_totals(actor, region).items()
     }
+    if level == "regency":
+        # By its regencies rather than by province_code: the (regency_code, …) indexes then hold every
+        # column read (visits: 250 → 16 ms for Jawa Tengah's 6 months on SQLite, the bench's data).
+        within = Q(regency_code__in=list(rows))
+
+    # Inside the reader's region the region filter implies the scope rule's (facilitators, who read
+    # only their own work, are refused above); left out, it lets the indexes cover the counts.
+    implied = actor.region_code is None or (region is not None and code_in_scope(actor, region.code))
+
+    def scope(facilitator: str = "facilitator") -> Q:
+        return Q() if implied else scope_q(actor, facilitator=facilitator)
 
     def grouped(model, *annotations_q, facilitator: str = "facilitator", **annotations):
-        qs = model.objects.filter(scope_q(actor, facilitator=facilitator), within, *annotations_q)
+        qs = model.objects.filter(scope(facilitator), within, *annotations_q)
         return qs.order_by().values(group).annotate(**annotations)
 
     for row in grouped(Facilitator, Q(status=FacilitatorStatus.ACTIVE), facilitator="", n=Count("pk")):
@@ -303,7 +314,7 @@ def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | Non
     # One grouped count per month, as one UNION ALL: each is a range of the (code, visited_at) index,
     # counted without reading a row; six filtered counts over the whole range cost SQLite ~6 times more.
     per_month = [
-        Visit.objects.filter(scope_q(actor), within, _month_q(m))
+        Visit.objects.filter(scope(), within, _month_q(m))
         .annotate(month_index=Value(i, output_field=IntegerField()))
         .order_by()
         .values(group, "month_index")
