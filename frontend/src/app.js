@@ -22,6 +22,7 @@ function uuid() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+const RETRY_MS = 60_000;
 const pad = (n) => String(n).padStart(2, '0');
 
 // "2026-11-16T10:00" in the phone's zone -> "2026-11-16T10:00:00+07:00"
@@ -429,6 +430,10 @@ async function start() {
   resetForm();
   window.addEventListener('online', () => { showNetwork(); sync(); });
   window.addEventListener('offline', showNetwork);
+  // A weak signal often comes back without an `online` event: try again while the app is open and
+  // whenever it comes back to the front.
+  setInterval(() => { if (navigator.onLine) sync(); }, RETRY_MS);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && navigator.onLine) sync(); });
   window.addEventListener('beforeunload', (event) => {
     if (state.pendingCount > 0) {
       event.preventDefault();
