@@ -75,6 +75,8 @@ def _exif_place_time(image) -> tuple[dt.datetime | None, Decimal | None, Decimal
         raw = sub.get(0x9003) or exif.get(0x0132)  # DateTimeOriginal, else DateTime
         if raw:
             taken = timezone.make_aware(dt.datetime.strptime(str(raw).strip(), "%Y:%m:%d %H:%M:%S"))
+            if not 2000 <= taken.year <= 2100:  # a camera that was never set
+                taken = None
         gps = exif.get_ifd(0x8825)
         if gps and 2 in gps and 4 in gps:
 
@@ -211,6 +213,9 @@ def add_photo(
             errors.append(FieldError(name, _("Harus antara -%(n)s dan %(n)s.") % {"n": limit}, "invalid"))
             number = None
         point[name] = number
+    if taken_at is not None and not 2000 <= taken_at.year <= 2100:
+        errors.append(FieldError("taken_at", _("Waktu foto tidak masuk akal."), "invalid"))
+        taken_at = None
     if taken_at is not None and timezone.is_naive(taken_at):
         taken_at = timezone.make_aware(taken_at)
     if errors:

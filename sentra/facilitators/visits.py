@@ -138,6 +138,8 @@ def _datetime(value: Any) -> dt.datetime | None:
             parsed = None
         if parsed is None:
             raise ValueError(value)
+    if not 2000 <= parsed.year <= 2100:  # nothing to compare or store (year 1 with an offset overflows)
+        raise ValueError(value)
     if timezone.is_naive(parsed):  # no offset: read on Sentra's clock (WIB)
         parsed = timezone.make_aware(parsed)
     return parsed

@@ -174,6 +174,14 @@ def test_a_visit_before_the_first_contract_or_placement_is_refused(tpl, working)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "1999-12-31T10:00:00+07:00", "kemarin"])
+def test_an_absurd_or_unreadable_time_is_refused_as_invalid(tpl, working, when):
+    with pytest.raises(DomainError) as caught:
+        visits.record_visit(tpl, body(visited_at=when))
+    assert [(e.field, e.code) for e in caught.value.errors] == [("visited_at", "invalid")]
+
+
+@pytest.mark.django_db
 def test_unknown_or_unreadable_enterprises_and_centres_are_refused(tpl, working, kudus_agency):
     outside = EnterpriseFactory(village_id="33.19.01.2001", agency=kudus_agency)
     centre_outside = CentreFactory(village_id="33.19.01.2001", agency=kudus_agency)
