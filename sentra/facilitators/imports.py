@@ -338,7 +338,10 @@ class FacilitatorSchema(ImportSchema):
                 a for a in agencies if wanted in (normalise_header(a.name), normalise_header(a.short_name))
             ]
             if not matches:
-                matches = [a for a in agencies if wanted and wanted in normalise_header(a.name)]
+                # Every word typed found in the agency's name: "Dinas Perindustrian Kab. Penajam Paser
+                # Utara" is the "Dinas Perindustrian, Perdagangan dan UKM Kab. Penajam Paser Utara".
+                words = set(wanted.split("_")) - {""}
+                matches = [a for a in agencies if words and words <= set(normalise_header(a.name).split("_"))]
         else:
             matches = [a for a in agencies if a.kind == AgencyKind.REGENCY_INDUSTRY]
         if len(matches) == 1:

@@ -184,3 +184,17 @@ def test_the_command_line(csv_file, ppu_officer_user, ppu_dinas, capsys):
         "import", "facilitators", str(path), "--commit", "--as", ppu_officer_user.username, "--no-progress"
     )
     assert Contract.objects.count() == 4
+
+
+def test_the_template_filled_with_its_examples_imports(tmp_path, ppu_officer, ppu_dinas):
+    """The downloadable template (web, API, CLI) lists every column; its example row is a valid row."""
+    from sentra.core.import_kinds import template_file
+    from sentra.facilitators.imports import COLUMNS
+
+    content, _type = template_file("facilitators", "csv")
+    assert all(column.key in content for column in COLUMNS)
+    path = tmp_path / "contoh.csv"
+    row = ",".join(f'"{column.example}"' for column in COLUMNS)
+    path.write_text(content + row + "\n", encoding="utf-8")
+    report = import_file(kind="facilitators", path=path, actor=ppu_officer)
+    assert report.ok, report.errors
