@@ -9,6 +9,7 @@ refuses; updates take `expected_version` (core.versioning, StaleVersion code `st
                        birth_year=None, education="d3", polytechnic="", study_programme="", phone="",
                        email="", identity_number="", scholarship_programme=..., status="active",
                        notes="") -> Facilitator
+        (agency: the host Dinas; None → the writer's own agency)
     facilitator_update(*, actor, facilitator, expected_version=None, reason="", **fields) -> Facilitator
     facilitator_set_status(*, actor, facilitator, status, expected_version=None, reason="") -> Facilitator
 
@@ -30,6 +31,9 @@ refuses; updates take `expected_version` (core.versioning, StaleVersion code `st
 
 Model instances are passed (Region, Agency, User, Meeting, BudgetLine, Centre, Enterprise), as the
 forms' ModelChoiceFields give them; references are checked against what the actor reads.
+Helpers for the pages and the import: is_manager(actor) (Dinas, province, ministry admin: who may
+manage facilitators), require_manager(actor, action), next_period(contract) (a renewal's default
+period), person_value_errors(identity_number=, birth_year=, cohort=) (the person's own checks).
 Reads (facilitators.selectors): identity_number_for(actor, facilitator), contracts_expiring(actor,
 within_days=60), current_placement(facilitator, on=None).
 
