@@ -37,7 +37,7 @@ def make(client, world, month="2026-10"):
 def test_the_facilitator_generates_writes_and_submits(client, world, october):
     tpl = login(client, "tpl.ppu")
     page = tpl.get(reverse("web:monthly_report_list")).content.decode()
-    assert 'id="generate-form"' in page
+    assert 'id="generate-form"' in page and 'id="waiting-link"' not in page
     response = make(tpl, world)
     report = MonthlyReport.objects.get()
     assert response.status_code == 302 and response.url == reverse(
@@ -69,6 +69,7 @@ def test_the_dinas_approves_or_returns_with_a_reason(client, world, october):
     )
     tpl.post(reverse("web:monthly_report_submit", args=[report.pk]))
     dinas = login(client, "dinas.ppu")
+    assert "Menunggu persetujuan (1)" in dinas.get(reverse("web:monthly_report_list")).content.decode()
     page = dinas.get(reverse("web:monthly_report_detail", args=[report.pk])).content.decode()
     assert 'id="step-verify"' in page and 'id="step-return"' in page and 'id="step-submit"' not in page
     response = dinas.post(reverse("web:monthly_report_return", args=[report.pk]), {"reason": ""}, follow=True)

@@ -165,6 +165,12 @@ def report_list(request):
         "paginator": paginator,
         "query": query.urlencode(),
         "due_day": reports.due_day(),
+        # The supervisor's queue: submitted reports waiting for their approval.
+        "waiting": reports.report_list(
+            actor=actor, filters=reports.ReportFilter(status=VerificationStatus.SUBMITTED)
+        ).count()
+        if actor.can(Action.VERIFY, Area.FACILITATORS)
+        else None,
         "generate_form": GenerateForm(
             initial={"bulan": reports.month_start(today), "pendamping": own.pk if own else None},
             facilitators=facilitators,
