@@ -464,3 +464,29 @@ def test_menu_entries_per_role(login, dinas, tpl_user, facilitator):
     page = names(dinas.get(reverse("web:facilitator_list")))
     for name in ("facilitator_list", "facilitator_contract_list", "visit_list"):
         assert reverse(f"web:{name}") in page
+
+
+def test_a_visit_photo_is_served_only_to_readers_of_the_visit(
+    login, dinas, tpl_user, facilitator, colleague, kudus_client, settings, tmp_path
+):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from sentra.facilitators.models import VisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 120, 40)).save(buffer, "JPEG")
+    theirs = _visit(colleague)
+    photo = VisitPhoto(client_id=uuid.uuid4(), visit=theirs, width=8, height=6, caption="Kemasan amplang")
+    photo.image.save("x.jpg", ContentFile(buffer.getvalue()), save=True)
+    url = reverse("web:visit_photo", args=[photo.pk])
+    served = dinas.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content) == buffer.getvalue()
+    assert url in names(dinas.get(reverse("web:visit_detail", args=[theirs.pk])))
+    assert login(tpl_user).get(url).status_code == 404  # a colleague's visit
+    assert kudus_client.get(url).status_code == 404
+    assert dinas.get(reverse("web:visit_photo", args=[photo.pk + 1000])).status_code == 404
