@@ -47,6 +47,10 @@ def test_the_facilitator_generates_writes_and_submits(client, world, october):
     assert "Kemasan kurang menarik" in page and 'id="text-form"' in page
     assert 'id="step-submit"' in page and 'id="step-verify"' not in page
     assert 'id="report-late"' in page  # due 5 November
+    # The Dinas reads the draft but does not submit for a facilitator who has an account.
+    dinas_page = login(client, "dinas.ppu").get(response.url).content.decode()
+    assert "Kemasan kurang menarik" in dinas_page and 'id="step-submit"' not in dinas_page
+    tpl = login(client, "tpl.ppu")
     saved = tpl.post(
         reverse("web:monthly_report_text", args=[report.pk]),
         {"version": report.version, "results": "Label baru", "problems": "", "plan_next_month": "Halal"},
