@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sentra.settings")
 
 app = Celery("sentra")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["sentra.core", "sentra.coordination", "sentra.facilitators"])
+app.autodiscover_tasks(["sentra.core", "sentra.coordination", "sentra.facilitators", "sentra.analytics"])
 
 # `celery -A sentra beat`: end the jobs whose worker died (a heartbeat older than
 # SENTRA_JOB_STALE_SECONDS), also when nobody opens their page. Without a broker, run
@@ -28,5 +28,11 @@ app.conf.beat_schedule = {
     "sentra-facilitators-contract-notices": {
         "task": "sentra.facilitators.notify_expiring_contracts",
         "schedule": crontab(hour=7, minute=5),
+    },
+    # The year's registry snapshot for shift-share (analytics/snapshots.py), on 31 December at 23:30 WIB,
+    # replacing one taken earlier that year. Without a broker, `sentra snapshot-registry --replace` from cron.
+    "sentra-analytics-registry-snapshot": {
+        "task": "sentra.analytics.snapshot_registry",
+        "schedule": crontab(month_of_year=12, day_of_month=31, hour=23, minute=30),
     },
 }

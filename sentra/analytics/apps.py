@@ -4,3 +4,31 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "sentra.analytics"
     label = "analytics"
+
+    def ready(self) -> None:
+        # The count of active IKM per village × KBLI follows every registry write in its transaction
+        # (analytics/aggregates.py): services, imports, and audit's restores and rollbacks.
+        from sentra.audit.signals import placed_records_written
+        from sentra.registry.signals import enterprise_villages_written, enterprise_written
+
+        from . import aggregates
+
+        enterprise_written.connect(aggregates.on_enterprise_written, dispatch_uid="analytics_kbli_one")
+        enterprise_villages_written.connect(
+            aggregates.on_villages_written, dispatch_uid="analytics_kbli_import"
+        )
+        placed_records_written.connect(
+            aggregates.on_placed_records_written, dispatch_uid="analytics_kbli_audit"
+        )
+
+        from sentra.core.demo import DemoStep, register_demo_step
+
+        # `sentra demo`: the count rebuilt after the generated registry, and two registry years.
+        register_demo_step(
+            DemoStep(
+                key=self.label,
+                run="sentra.analytics.demo.demo_step",
+                order=60,
+                counts=("registry counts", "registry snapshots"),
+            )
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from .links import (
     unrestored_message,
 )
 from .models import AuditAction, AuditBatch, AuditEvent
+from .signals import placed_records_written
 
 # Bookkeeping columns whose change is not a change of the data. `version` (core.versioning) counts
 # writes: a restore or a rollback must not bring an old one back, so snapshots leave it out.
@@ -258,6 +260,8 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
     _require_own_rule(actor, obj)
     ensure_editable(obj)
     before = snapshot(obj)
+    place = _placement_column(model)
+    was_at = getattr(obj, place) if place else None
     values = {k: v for k, v in (event.snapshot or {}).items() if k not in VERIFICATION_FIELDS}
     links, kept = restorable_links(obj, event, link_values(obj, values))
     _apply(obj, values)
@@ -267,6 +271,8 @@ def restore_version(*, actor: Actor, event: AuditEvent, reason: str = "") -> mod
     mark_edited(obj)
     full_clean_or_raise(obj)
     obj.save()
+    if place:
+        placed_records_written.send(sender=model, places={was_at, getattr(obj, place)} - {None})
     restore_links(obj, links)
     record_change(
         actor=actor,
@@ -490,6 +496,7 @@ class _Undo:
         self.events.flush()
         try:
             rows.delete()
+            self._written(before.values())
         except (ProtectedError, RestrictedError) as exc:
             users = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
             used = sorted({str(o) for o in list(users)[:5]})
@@ -511,7 +518,7 @@ class _Undo:
         _require_rollback_all(self.actor, self.model, rows)
         stored = self.current([pk for pk, _c in changes])
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        linked = []
+        linked, written = [], []
         for pk, recorded in changes:
             before = stored.get(pk)
             if before is None:
@@ -519,6 +526,7 @@ class _Undo:
             earlier = {name: values[0] for name, values in recorded.items()}
             columns = tuple(sorted(n for n in earlier if n in self.fields and n in before))
             restored = {**before, **{n: earlier[n] for n in columns}}
+            written.append(restored)
             if columns:
                 groups.setdefault(columns, []).append((*(self._db_value(n, earlier[n]) for n in columns), pk))
             if any(n not in self.fields for n in earlier):
@@ -545,6 +553,7 @@ class _Undo:
             params = [(*v[:-1], *extra, v[-1]) for v in values]
             with self.connection.cursor() as cursor:
                 cursor.executemany(sql, params)
+        self._written([*stored.values(), *written])
         self.events.flush()
         for pk, earlier, before, restored in linked:
             obj = self.model._base_manager.get(pk=pk)
@@ -571,6 +580,13 @@ class _Undo:
 
     def _region(self, values: dict[str, Any]) -> str:
         return (values.get(self.place) or "") if self.place else ""
+
+    def _written(self, values: Iterable[dict[str, Any]]) -> None:
+        """Tells the domains (audit.signals) which places the undo wrote to, before and after."""
+        if self.place:
+            places = {v.get(self.place) for v in values} - {None}
+            if places:
+                placed_records_written.send(sender=self.model, places=places)
 
     def _db_value(self, name: str, value: Any) -> Any:
         field = self.fields[name]

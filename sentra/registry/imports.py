@@ -86,6 +86,7 @@ from .services import (
     enterprise_size_class,
     owning_agency,
 )
+from .signals import enterprise_villages_written
 
 BATCH_SIZE = 2_000
 MAX_INT = 2_147_483_647
@@ -745,12 +746,16 @@ class EnterpriseSchema(_RegistrySchema):
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
         self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, report=report, now=self.now)
         self.updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
+        # Villages the import writes to (new rows, updated rows before and after): analytics recounts
+        # them in end_write, in the import's transaction (registry.signals).
+        self.touched: set[str] = self.updater.touched
         self.indexes = _DeferredIndexes(self.inserter.connection, start_rows=self.high_water)
 
     def write_batch(self, rows: list[Row], report: ImportReport) -> None:
         inserter, updater, agency = self.inserter, self.updater, self.owner
         for row, data, found in self.batch:
             village, kbli = data.pop("village"), data.pop("kbli")
+            self.touched.add(village)
             if found is None:
                 # New rows skip model instances and the SQL compiler: plain tuples, executemany/COPY.
                 report.created += inserter.add(data, kbli, village, row.number)
@@ -770,6 +775,8 @@ class EnterpriseSchema(_RegistrySchema):
         report.updated += self.updater.flush()
         self.inserter.history.flush()
         self.indexes.restore()
+        if self.touched:
+            enterprise_villages_written.send(sender=Enterprise, villages=self.touched)
 
 
 def _quantity() -> Callable[[Any], Decimal | None]:
@@ -859,6 +866,7 @@ class _EnterpriseUpdater:
         self.attnames = [Enterprise._meta.get_field(f).attname for f in fields if f != "updated_at"]
         self.fields = [*fields, VERSION_FIELD]
         self.pending: list[tuple[Enterprise, Row]] = []
+        self.touched: set[str] = set()  # the villages the updated records were in before
 
     def add(self, enterprise: Enterprise, row: Row) -> int:
         self.pending.append((enterprise, row))
@@ -874,6 +882,7 @@ class _EnterpriseUpdater:
             .filter(pk__in=[e.pk for e, _row in pending])
             .values("id", *AUDITED_FIELDS)
         }
+        self.touched.update(values["village_id"] for values in stored.values())
         refused = False
         for enterprise, row in pending:
             before = {name: _json(stored[enterprise.pk][name]) for name in AUDITED_FIELDS}

@@ -37,6 +37,7 @@ from .models import (
     is_manufacturing_kbli,
     kbli_not_manufacturing_message,
 )
+from .signals import counted_facts, enterprise_written
 
 SMALL_INVESTMENT_LIMIT = 1_000_000_000  # Rp1 miliar
 MEDIUM_INVESTMENT_LIMIT = 15_000_000_000  # Rp15 miliar
@@ -148,7 +149,10 @@ def record_delete(*, actor: Actor, record, reason: str = "", expected_version: i
     ensure_editable(record)
     check_version(record, expected_version)
     record_change(actor=actor, action=AuditAction.DELETE, obj=record, before=snapshot(record), reason=reason)
+    counted = counted_facts(record) if isinstance(record, Enterprise) else None
     record.delete()
+    if counted is not None:
+        enterprise_written.send(sender=Enterprise, before=counted, after=None)
 
 
 def _assign(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -209,6 +213,7 @@ def enterprise_create(
     enterprise = Enterprise(agency=owning_agency(actor, agency))
     enterprise = _enterprise_save(enterprise, village_code=village_code, kbli_code=kbli_code, data=data)
     _created(actor, enterprise)
+    enterprise_written.send(sender=Enterprise, before=None, after=counted_facts(enterprise))
     return enterprise
 
 
@@ -224,6 +229,7 @@ def enterprise_update(
     **data: Any,
 ) -> Enterprise:
     before = _editing(actor, enterprise, expected_version)
+    counted = counted_facts(enterprise)  # the stored values, reloaded under the lock by _editing
     village_code = village_code or enterprise.village_id
     require_place(actor, Action.EDIT, village_code)
     mark_edited(enterprise)
@@ -231,6 +237,7 @@ def enterprise_update(
         enterprise, village_code=village_code, kbli_code=kbli_code or enterprise.kbli_id, data=data
     )
     _edited(actor, enterprise, before, reason)
+    enterprise_written.send(sender=Enterprise, before=counted, after=counted_facts(enterprise))
     return enterprise
 
 

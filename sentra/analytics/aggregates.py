@@ -1,0 +1,222 @@
+"""The count of active IKM per village × 5-digit KBLI (analytics.models.KbliCount), kept current by every
+write of the registry in the write's own transaction, so each figure read from it is the last saved record.
+
+Who writes what (docs/analytics.md, "Fresh figures"):
+
+- registry.services (create, update, delete; facilitators' accepted proposals go through them): the
+  signal registry.signals.enterprise_written carries the counted facts before and after; `apply_change`
+  turns them into one statement per (village, KBLI) touched — one UPDATE for an edit of workers,
+  production value or status in place, an upsert for a new row, and an UPDATE then a DELETE of an emptied
+  row when the last active IKM of a village × KBLI leaves it.
+- the import's bulk path (registry.imports): registry.signals.enterprise_villages_written names the
+  villages written to; `rebuild_kbli_counts(villages)` counts them again with one GROUP BY per slice.
+- audit's restore of a version and the rollback of an import: audit.signals.placed_records_written, the
+  same recount of the villages before and after.
+
+Only status "active" (registry.choices.EnterpriseStatus) is counted. `kbli_count_drift()` compares the
+table with a fresh GROUP BY; the tests run it after many mixed writes, and an operator can too
+(`sentra rebuild-kbli-counts --check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connections, router, transaction
+
+from sentra.registry.choices import EnterpriseStatus
+from sentra.registry.models import Enterprise
+from sentra.registry.signals import Facts
+
+from .models import KbliCount
+
+# Villages per recount statement (an IN list well under SQLite's 32,766 parameters).
+RECOUNT_SLICE = 500
+
+
+def _connection():
+    return connections[router.db_for_write(KbliCount)]
+
+
+def _names():
+    """Quoted table and column names of the count and of the enterprises (no value is interpolated)."""
+    connection = _connection()
+    quote = connection.ops.quote_name
+    enterprise = Enterprise._meta
+    return {
+        "kc": quote(KbliCount._meta.db_table),
+        "e": quote(enterprise.db_table),
+        "village": quote(enterprise.get_field("village").column),
+        "kbli": quote(enterprise.get_field("kbli").column),
+        "workers": quote(enterprise.get_field("workers").column),
+        "value": quote(enterprise.get_field("production_value").column),
+        "status": quote(enterprise.get_field("status").column),
+    }
+
+
+# --- one record: exact deltas -------------------------------------------------------------------------
+
+
+def apply_change(before: Facts | None, after: Facts | None) -> int:
+    """Brings the count up to date for one enterprise written from `before` to `after`
+    (registry.signals.counted_facts: village, KBLI, workers, production value; None = not counted).
+    Returns the number of statements run (0 when nothing counted changed)."""
+    deltas: dict[tuple[str, str], list[int]] = {}
+    for facts, sign in ((before, -1), (after, 1)):
+        if facts is None:
+            continue
+        village, kbli, workers, value = facts
+        delta = deltas.setdefault((village, kbli), [0, 0, 0])
+        delta[0] += sign
+        delta[1] += sign * int(workers or 0)
+        delta[2] += sign * int(value or 0)
+    names = _names()
+    statements = 0
+    with _connection().cursor() as cursor:
+        for (village, kbli), (count, workers, value) in deltas.items():
+            if count == 0 and workers == 0 and value == 0:
+                continue
+            if count > 0:
+                # A record arriving (created, activated, moved in): its row may not exist yet. All three
+                # deltas are positive here (the row's facts alone), so the proposed row passes the
+                # tables' CHECK (>= 0) constraints before ON CONFLICT turns it into an addition.
+                cursor.execute(
+                    f"INSERT INTO {names['kc']} (village_code, district_code, regency_code, province_code, "  # nosec B608
+                    "kbli, enterprises, workers, production_value) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (village_code, kbli) DO UPDATE SET "
+                    f"enterprises = {names['kc']}.enterprises + excluded.enterprises, "
+                    f"workers = {names['kc']}.workers + excluded.workers, "
+                    f"production_value = {names['kc']}.production_value + excluded.production_value",
+                    [village, village[:8], village[:5], village[:2], kbli, count, workers, value],
+                )
+                statements += 1
+                continue
+            # An edit in place (count 0) or a record leaving (-1). Floored at zero: a count that drifted
+            # (a write outside the services) never fails the user's save on the CHECK constraint.
+            cursor.execute(
+                f"UPDATE {names['kc']} SET "  # nosec B608: quoted model names only
+                "enterprises = CASE WHEN enterprises + %s < 0 THEN 0 ELSE enterprises + %s END, "
+                "workers = CASE WHEN workers + %s < 0 THEN 0 ELSE workers + %s END, "
+                "production_value = CASE WHEN production_value + %s < 0 THEN 0 "
+                "ELSE production_value + %s END "
+                "WHERE village_code = %s AND kbli = %s",
+                [count, count, workers, workers, value, value, village, kbli],
+            )
+            statements += 1
+            if count < 0:
+                cursor.execute(
+                    f"DELETE FROM {names['kc']} WHERE village_code = %s AND kbli = %s AND enterprises = 0",  # nosec B608
+                    [village, kbli],
+                )
+                statements += 1
+    return statements
+
+
+# --- many records: a recount ---------------------------------------------------------------------------
+
+
+def _select(names: dict[str, str], where: str = "") -> str:
+    """SELECT of the count per village × KBLI from the enterprises, in KbliCount's column order."""
+    v = names["village"]
+    return (
+        f"SELECT {v}, SUBSTR({v}, 1, 8), SUBSTR({v}, 1, 5), SUBSTR({v}, 1, 2), {names['kbli']}, "  # nosec B608
+        f"COUNT(*), COALESCE(SUM({names['workers']}), 0), COALESCE(SUM(COALESCE({names['value']}, 0)), 0) "
+        f"FROM {names['e']} WHERE {names['status']} = %s {where}"
+        f"GROUP BY {v}, {names['kbli']}"
+    )
+
+
+COLUMNS = (
+    "(village_code, district_code, regency_code, province_code, kbli, enterprises, workers, production_value)"
+)
+
+
+@transaction.atomic
+def rebuild_kbli_counts(villages: Iterable[str] | None = None) -> int:
+    """Counts again, from the enterprises, every village (None) or the villages given: a DELETE and an
+    INSERT … SELECT … GROUP BY per slice of villages, in one transaction. Returns the rows written."""
+    names = _names()
+    active = str(EnterpriseStatus.ACTIVE)
+    written = 0
+    with _connection().cursor() as cursor:
+        if villages is None:
+            cursor.execute(f"DELETE FROM {names['kc']}")  # nosec B608
+            cursor.execute(f"INSERT INTO {names['kc']} {COLUMNS} {_select(names)}", [active])  # nosec B608
+            return max(cursor.rowcount, 0)
+        codes = sorted({v for v in villages if v})
+        for start in range(0, len(codes), RECOUNT_SLICE):
+            part = codes[start : start + RECOUNT_SLICE]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"DELETE FROM {names['kc']} WHERE village_code IN ({marks})", part)  # nosec B608
+            where = f"AND {names['village']} IN ({marks}) "
+            cursor.execute(f"INSERT INTO {names['kc']} {COLUMNS} {_select(names, where)}", [active, *part])  # nosec B608
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+# --- the check ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One village × KBLI where the table and a fresh count disagree: (enterprises, workers, value) each."""
+
+    village_code: str
+    kbli: str
+    stored: tuple[int, int, int] | None
+    counted: tuple[int, int, int] | None
+
+
+def kbli_count_drift(villages: Iterable[str] | None = None) -> list[Drift]:
+    """Where KbliCount differs from a fresh GROUP BY of the active enterprises (empty: it is exact).
+    Rows of the table with zero enterprises count as missing rows (they should have been deleted)."""
+    names = _names()
+    codes = None if villages is None else sorted(set(villages))
+    stored_rows = KbliCount.objects.all()
+    where, params = "", [str(EnterpriseStatus.ACTIVE)]
+    if codes is not None:
+        stored_rows = stored_rows.filter(village_code__in=codes)
+        marks = ", ".join(["%s"] * len(codes)) or "NULL"
+        where, params = f"AND {names['village']} IN ({marks}) ", [*params, *codes]
+    stored = {
+        (r.village_code, r.kbli): (r.enterprises, r.workers, r.production_value)
+        for r in stored_rows
+        if r.enterprises or r.workers or r.production_value
+    }
+    places = {
+        (r.village_code, r.kbli): (r.district_code, r.regency_code, r.province_code) for r in stored_rows
+    }
+    with _connection().cursor() as cursor:
+        cursor.execute(_select(names, where), params)
+        counted = {(row[0], row[4]): (int(row[5]), int(row[6]), int(row[7])) for row in cursor.fetchall()}
+    drift = [
+        Drift(village, kbli, stored.get((village, kbli)), counted.get((village, kbli)))
+        for village, kbli in sorted(set(stored) | set(counted))
+        if stored.get((village, kbli)) != counted.get((village, kbli))
+    ]
+    # The copied prefixes must follow the village code too.
+    drift += [
+        Drift(village, kbli, stored.get((village, kbli)), counted.get((village, kbli)))
+        for (village, kbli), place in sorted(places.items())
+        if place != (village[:8], village[:5], village[:2]) and (village, kbli) in stored
+    ]
+    return drift
+
+
+# --- receivers (connected in analytics.apps) ---------------------------------------------------------
+
+
+def on_enterprise_written(
+    sender, *, before: Facts | None = None, after: Facts | None = None, **kwargs
+) -> None:
+    apply_change(before, after)
+
+
+def on_villages_written(sender, *, villages: Iterable[str] = (), **kwargs) -> None:
+    rebuild_kbli_counts(villages)
+
+
+def on_placed_records_written(sender, *, places: Iterable[str] = (), **kwargs) -> None:
+    if sender is Enterprise:
+        rebuild_kbli_counts(places)
