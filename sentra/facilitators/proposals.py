@@ -104,6 +104,8 @@ def display(name: str, value: Any) -> str:
         )
     if value is None or value == "":
         return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")  # 150.000.000, as the IKM page writes figures
     return str(value)
 
 

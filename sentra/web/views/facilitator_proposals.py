@@ -131,7 +131,7 @@ def proposal_detail(request, pk: int):
         "proposal": proposal,
         "enterprise": proposal.enterprise,
         "rows": rows,
-        "conflict": any(row["changed_since"] for row in rows),
+        "conflict": proposals.is_conflict(proposal, proposal.enterprise),
         "can_decide": waiting and actor.can(Action.VERIFY, Area.FACILITATORS),
         "reject_form": RejectForm(initial={"version": proposal.version}),
     }
