@@ -15,6 +15,10 @@ class FacilitatorsConfig(AppConfig):
 
         register_visit_imports()  # `sentra import visits FILE`: one row per field visit
 
+        from .visits import register_audit_links
+
+        register_audit_links()  # a visit's IKM and sentra in its history (audit.links)
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo` (core.demo), after coordination's step (it reads the Belu Rakor 2019): the NTT

@@ -48,6 +48,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, region_q, require
@@ -814,3 +815,47 @@ def visit_get(actor: Actor, pk: int) -> Visit:
 
 def last_visit_of(facilitator: Facilitator) -> dt.datetime | None:
     return Visit.objects.filter(facilitator=facilitator).aggregate(last=Max("visited_at"))["last"]
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+
+def _read_places(visit: Visit) -> dict[str, list]:
+    return {
+        "enterprises": sorted(visit.visit_enterprises.values_list("enterprise_id", flat=True)),
+        "centres": sorted(visit.visit_centres.values_list("centre_id", flat=True)),
+    }
+
+
+def _restore_places(visit: Visit, values: dict[str, list]) -> None:
+    if "enterprises" in values:
+        wanted = set(
+            Enterprise.objects.filter(pk__in=values["enterprises"] or []).values_list("pk", flat=True)
+        )
+        visit.visit_enterprises.exclude(enterprise_id__in=wanted).delete()
+        have = set(visit.visit_enterprises.values_list("enterprise_id", flat=True))
+        day = local_date(visit.visited_at)
+        VisitEnterprise.objects.bulk_create(
+            [VisitEnterprise(visit=visit, enterprise_id=pk, visited_on=day) for pk in sorted(wanted - have)]
+        )
+    if "centres" in values:
+        wanted = set(Centre.objects.filter(pk__in=values["centres"] or []).values_list("pk", flat=True))
+        visit.visit_centres.exclude(centre_id__in=wanted).delete()
+        have = set(visit.visit_centres.values_list("centre_id", flat=True))
+        VisitCentre.objects.bulk_create(
+            [VisitCentre(visit=visit, centre_id=pk) for pk in sorted(wanted - have)]
+        )
+
+
+def register_audit_links() -> None:
+    """The IKM and sentra of a visit, in its history like fields (audit.links); from the app's ready()."""
+    from sentra.audit.links import register_links
+
+    register_links(
+        Visit,
+        ("enterprises", "centres"),
+        read=_read_places,
+        restore=_restore_places,
+        labels={"enterprises": _l("IKM dikunjungi"), "centres": _l("sentra dikunjungi")},
+        targets={"enterprises": Enterprise, "centres": Centre},
+    )

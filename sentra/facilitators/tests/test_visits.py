@@ -343,6 +343,14 @@ def test_a_visit_is_placed_and_audited(tpl, working):
 
 
 @pytest.mark.django_db
+def test_the_history_of_a_visit_names_the_places_visited(tpl, working, amplang):
+    centre = CentreFactory(agency=working.agency)
+    visit, _, _ = visits.record_visit(tpl, body(enterprise_ids=[amplang.pk], centre_ids=[centre.pk]))
+    event = AuditEvent.objects.get(object_type="facilitators.visit", object_id=visit.pk)
+    assert event.snapshot["enterprises"] == [amplang.pk] and event.snapshot["centres"] == [centre.pk]
+
+
+@pytest.mark.django_db
 def test_a_proposal_in_a_visit_goes_with_it_and_a_bad_one_writes_nothing(tpl, working, amplang):
     from sentra.facilitators.models import EnterpriseProposal
 
