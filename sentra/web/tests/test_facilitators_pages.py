@@ -434,6 +434,8 @@ def test_visits_list_for_supervisors_with_filters(dinas, facilitator, colleague)
     assert detail(october) in by_kind and detail(flagged) not in by_kind
     by_person = names(dinas.get(url, {"facilitator": facilitator.pk}))
     assert detail(flagged) in by_person and detail(october) not in by_person
+    assert f'<option value="{facilitator.pk}" selected>Nur Aisyah</option>' in by_person
+    assert f'<option value="{colleague.pk}">Andi Saputra</option>' in by_person
     bad_month = names(dinas.get(url, {"bulan": "2026-13"}))
     assert "Isian tidak sah." in bad_month
 
@@ -445,6 +447,7 @@ def test_a_facilitator_sees_only_their_own_visits(login, tpl_user, facilitator, 
     page = names(own.get(reverse("web:visit_list")))
     assert reverse("web:visit_detail", args=[mine.pk]) in page
     assert reverse("web:visit_detail", args=[theirs.pk]) not in page
+    assert "Andi Saputra" not in page  # nor the colleague's name in the facilitator select
     assert own.get(reverse("web:visit_detail", args=[theirs.pk])).status_code == 404
     assert own.get(reverse("web:visit_detail", args=[mine.pk])).status_code == 200
 

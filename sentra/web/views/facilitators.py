@@ -824,6 +824,15 @@ VISIT_COLUMNS = [
 ]
 
 
+FACILITATOR_CHOICES = 500  # the visits list's facilitator select; more: type the id in the address
+
+
+def _visit_list_extra(actor: Actor) -> dict:
+    """The facilitators the user reads, for the visits list's facilitator select (by name, not by id)."""
+    people = selectors.visible_facilitators(actor).order_by("name", "pk").values_list("pk", "name")
+    return {**_list_extra(actor), "facilitator_choices": list(people[:FACILITATOR_CHOICES])}
+
+
 VISIT = register(
     RecordType(
         key="visit",
@@ -834,7 +843,7 @@ VISIT = register(
         get_fn=filtersets.visit_get,
         filter_set=VISIT_FILTERS,
         **_templates("visit"),
-        list_extra=_list_extra,
+        list_extra=_visit_list_extra,
         export_fn=_exporter("sentra-kunjungan", VISIT_COLUMNS),
         may_edit=_managed,
     )
