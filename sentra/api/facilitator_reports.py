@@ -123,7 +123,7 @@ def _report(actor, pk: int, action: str = Action.VIEW) -> MonthlyReport:
 
 @router.get(
     "/facilitator-reports",
-    response={200: Page[ReportOut], **REFUSED},
+    response={200: Page[ReportOut], 400: ApiError, **REFUSED},
     summary="Daftar laporan bulanan TPL-IKM (filter bulan, status, pendamping, terlambat)",
 )
 def report_list(request, filters: Query[ReportFilterIn]):

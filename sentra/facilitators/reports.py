@@ -111,19 +111,34 @@ def month_bounds(month: dt.date, regency_code: str) -> tuple[dt.datetime, dt.dat
     return start, end
 
 
+# Months a report can be about (TPL-IKM began in 2008): outside, dates would overflow at the edges
+# of the calendar when moved to UTC or to the next month.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_month(value) -> dt.date:
-    """ "2026-10", "2026-10-01" or a date → the first day of that month; a clear error otherwise."""
+    """A month as "2026-10", "2026-10-01" or a date → its first day; a clear error otherwise."""
     if isinstance(value, dt.datetime):
         value = value.date()
+    month = None
     if isinstance(value, dt.date):
-        return month_start(value)
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            return month_start(dt.datetime.strptime(text, fmt).date())
-        except ValueError:
-            continue
-    raise _error(_("Bulan tidak dikenali: tulis tahun-bulan, mis. 2026-10."), "invalid_month", "month")
+        month = month_start(value)
+    else:
+        text = str(value or "").strip()
+        for fmt in ("%Y-%m", "%Y-%m-%d"):
+            try:
+                month = month_start(dt.datetime.strptime(text, fmt).date())
+                break
+            except ValueError:
+                continue
+    if month is None or not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise _error(
+            _("Bulan tidak dikenali: tulis tahun-bulan antara %(first)s dan %(last)s, mis. 2026-10.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            "invalid_month",
+            "month",
+        )
+    return month
 
 
 # --- figures ------------------------------------------------------------------------------------------
@@ -394,6 +409,13 @@ def late_reports(*, actor: Actor, as_of: dt.date | None = None) -> list[LateFaci
     generated, still a draft, or returned and not sent again. A month counts when one of the
     facilitator's contracts or placements covers part of it; the list looks back LATE_WINDOW_MONTHS."""
     as_of = as_of or timezone.localdate()
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        raise _error(
+            _("Tanggal acuan harus antara tahun %(first)s dan %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            "invalid_date",
+            "as_of",
+        )
     last = month_start(as_of)
     months = []
     month = last

@@ -115,6 +115,11 @@ def test_late_list(client, world):
         "status": "missing",
     }
     assert login(client, "dinas.kudus").get(f"{API}/late").json() == []
+    dinas = login(client, "dinas.ppu")
+    edge = dinas.get(f"{API}/late", {"as_of": "0001-01-01"})
+    assert edge.status_code == 400 and edge.json()["code"] == "invalid_date"
+    edge = dinas.get(API, {"month": "0001-01"})
+    assert edge.status_code == 400 and edge.json()["code"] == "invalid_month"
 
 
 def test_downloads(client, world, october):

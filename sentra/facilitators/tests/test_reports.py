@@ -248,9 +248,10 @@ class TestGenerate:
         # The running month (November on the fixed clock) is allowed.
         assert reports.generate(actor=world["tpl"], facilitator=world["rina"], month="2026-11").pk
 
-    def test_a_bad_month_says_how_to_write_it(self, world):
+    @pytest.mark.parametrize("month", ["Oktober", "0001-01", "1999-12", dt.date(1, 1, 1)])
+    def test_a_bad_month_says_how_to_write_it(self, world, month):
         with pytest.raises(DomainError) as error:
-            reports.generate(actor=world["tpl"], facilitator=world["rina"], month="Oktober")
+            reports.generate(actor=world["tpl"], facilitator=world["rina"], month=month)
         assert error.value.code == "invalid_month"
         assert error.value.errors[0].field == "month"
 
@@ -418,6 +419,12 @@ class TestLateReports:
         late = reports.late_reports(actor=world["dinas"], as_of=dt.date(2026, 11, 6))
         rina = next(e for e in late if e.facilitator == world["rina"])
         assert OCTOBER in [m.month for m in rina.months]
+
+    def test_a_date_at_the_edge_of_the_calendar_is_refused(self, world):
+        for as_of in (dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+            with pytest.raises(DomainError) as error:
+                reports.late_reports(actor=world["dinas"], as_of=as_of)
+            assert error.value.code == "invalid_date"
 
     def test_scoped(self, world):
         assert reports.late_reports(actor=world["kudus"], as_of=dt.date(2026, 11, 16)) == []
