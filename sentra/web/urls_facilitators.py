@@ -14,6 +14,7 @@ from .views import facilitators as records  # noqa: E402
 # List, export, form, history and restore from web/generic.py; the detail pages are the views' own.
 urlpatterns += [
     *record_urls("tpl", "facilitator", detail=records.facilitator_detail),
+    path("tpl/<int:pk>/kontak/", records.facilitator_contact, name="facilitator_contact"),
     path("tpl/<int:pk>/penempatan/", records.facilitator_placement, name="facilitator_placement"),
     path("tpl/<int:pk>/binaan/", records.facilitator_assignment, name="facilitator_assignment"),
     path("penempatan/<int:pk>/akhiri/", records.placement_end, name="facilitator_placement_end"),

@@ -493,3 +493,25 @@ def test_a_visit_photo_is_served_only_to_readers_of_the_visit(
     assert login(tpl_user).get(url).status_code == 404  # a colleague's visit
     assert kudus_client.get(url).status_code == 404
     assert dinas.get(reverse("web:visit_photo", args=[photo.pk + 1000])).status_code == 404
+
+
+def test_a_facilitator_corrects_their_own_contact_only(login, tpl_user, dinas, facilitator, colleague):
+    own = login(tpl_user)
+    page = names(own.get(reverse("web:facilitator_detail", args=[facilitator.pk])))
+    assert 'id="own-contact"' in page
+    assert 'id="own-contact"' not in names(
+        dinas.get(reverse("web:facilitator_detail", args=[facilitator.pk]))
+    )
+    url = reverse("web:facilitator_contact", args=[facilitator.pk])
+    bad = own.post(url, {"phone": "0812", "email": "bukan-surel"})
+    assert bad.status_code == 400 and 'id="own-contact" open' in names(bad)
+    done = own.post(
+        url, {"phone": "0812-5555-1234", "email": "aisyah@example.id", "study_programme": "Teknik Kimia"}
+    )
+    assert done.status_code == 302
+    facilitator.refresh_from_db()
+    assert (facilitator.phone, facilitator.email) == ("0812-5555-1234", "aisyah@example.id")
+    other = reverse("web:facilitator_contact", args=[colleague.pk])
+    assert own.post(other, {"phone": "0"}).status_code == 404
+    colleague.refresh_from_db()
+    assert colleague.phone != "0"

@@ -304,6 +304,14 @@ def _identity_number(request, actor: Actor, facilitator: Facilitator) -> dict:
     return {"may_read_identity": True, "identity_number": shown}
 
 
+class ContactForm(forms.Form):
+    """What a facilitator corrects in their own record (services.OWN_CONTACT_FIELDS)."""
+
+    phone = forms.CharField(label=gettext_lazy("Telepon"), max_length=30, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    study_programme = forms.CharField(label=gettext_lazy("Program studi"), max_length=150, required=False)
+
+
 class PlacementForm(forms.Form):
     region = forms.CharField(
         label=gettext_lazy("Kode kabupaten/kota penempatan"),
@@ -378,6 +386,9 @@ def _facilitator_page(request, actor: Actor, facilitator: Facilitator, status: i
         "placement_form": forms_.get("placement_form") or PlacementForm(),
         "assignment_form": forms_.get("assignment_form") or AssignmentForm(initial={"starts_on": today}),
         "end_form": EndForm(initial={"ends_on": today}),
+        "own_record": facilitator.user_id is not None and facilitator.user_id == actor.user_id,
+        "contact_form": forms_.get("contact_form")
+        or ContactForm(initial={k: getattr(facilitator, k) for k in ("phone", "email", "study_programme")}),
         "expiring_days": EXPIRING_DAYS,
         **_identity_number(request, actor, facilitator),
     }
@@ -402,11 +413,12 @@ def facilitator_detail(request, pk: int):
     return _facilitator_page(request, actor, facilitator)
 
 
-def _facilitator_post(request, pk: int, form_class, key: str, write):
+def _facilitator_post(request, pk: int, form_class, key: str, write, *, managers_only: bool = True):
     """A form posted from a facilitator's page: done → back to the page; refused → the page with errors."""
     actor = actor_for_request(request)
     facilitator = filtersets.facilitator_get(actor=actor, pk=pk)
-    _managed(actor, facilitator)
+    if managers_only:
+        _managed(actor, facilitator)
     form = form_class(request.POST)
     if key == "placement_form":
         _host_agencies(form, actor)
@@ -420,6 +432,18 @@ def _facilitator_post(request, pk: int, form_class, key: str, write):
                 messages.success(request, message)
                 return redirect("web:facilitator_detail", pk=facilitator.pk)
     return _facilitator_page(request, actor, facilitator, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def facilitator_contact(request, pk: int):
+    """A facilitator corrects their own phone, e-mail and study programme (the service says who may)."""
+
+    def write(actor, facilitator, form):
+        services.facilitator_update(actor=actor, facilitator=facilitator, **form.cleaned_data)
+        return _("Kontak Anda tersimpan.")
+
+    return _facilitator_post(request, pk, ContactForm, "contact_form", write, managers_only=False)
 
 
 @login_required
