@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from sentra.accounts.permissions import Action, Area
 from sentra.accounts.scope import Actor, code_in_scope, require
 from sentra.core.errors import DomainError, FieldError, NotFound
+from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
 
@@ -623,3 +624,70 @@ def leading_commodities(
     return Leading(
         region=region, digits=nation.kbli_digits, measure=nation.measure, growth_from=base, items=items
     )
+
+
+# --- exports (the web page's and the API's CSV/XLSX) -------------------------------------------------------
+
+
+def _blank(value):
+    return "" if value is None else round(value, 6)
+
+
+def _few(row) -> str:
+    return "ya" if row.few_enterprises else ""
+
+
+LQ_COLUMNS = [
+    Column("Kode wilayah", lambda r: r.region_code),
+    Column("Wilayah", lambda r: r.region_name),
+    Column("KBLI", lambda r: r.kbli),
+    Column("Judul KBLI", lambda r: r.kbli_title),
+    Column("Nilai (e_ij)", lambda r: r.value),
+    Column("Total wilayah (e_i)", lambda r: r.region_total),
+    Column("Pangsa di wilayah", lambda r: _blank(r.share)),
+    Column("Kode pembanding (kosong: nasional)", lambda r: r.reference_code),
+    Column("Nilai pembanding (E_j)", lambda r: r.reference_value),
+    Column("Total pembanding (E)", lambda r: r.reference_total),
+    Column("Pangsa di pembanding", lambda r: _blank(r.reference_share)),
+    Column("LQ", lambda r: _blank(r.lq)),
+    Column("IKM aktif di sel", lambda r: r.enterprises),
+    Column("IKM aktif di wilayah", lambda r: r.region_enterprises),
+    Column("Sedikit IKM", _few),
+]
+
+SHIFT_SHARE_COLUMNS = [
+    Column("KBLI", lambda r: r.kbli),
+    Column("Judul KBLI", lambda r: r.kbli_title),
+    Column("Awal", lambda r: r.start),
+    Column("Akhir", lambda r: r.end),
+    Column("Perubahan", lambda r: r.change),
+    Column("Pertumbuhan wilayah (g_ij)", lambda r: _blank(r.region_growth)),
+    Column("Pertumbuhan KBLI nasional (G_j)", lambda r: _blank(r.kbli_growth)),
+    Column("Pertumbuhan nasional (NS)", lambda r: round(r.national_share, 6)),
+    Column("Bauran industri (IM)", lambda r: round(r.industry_mix, 6)),
+    Column("Keunggulan kompetitif wilayah (RS)", lambda r: round(r.regional_shift, 6)),
+]
+
+LEADING_COLUMNS = [
+    Column("Peringkat", lambda r: r.rank),
+    Column("KBLI", lambda r: r.kbli),
+    Column("Judul KBLI", lambda r: r.kbli_title),
+    Column("Nilai", lambda r: r.value),
+    Column("Pangsa di wilayah", lambda r: _blank(r.share)),
+    Column("LQ terhadap nasional", lambda r: _blank(r.lq_nation)),
+    Column("LQ terhadap wilayah induk", lambda r: _blank(r.lq_parent)),
+    Column("IKM aktif", lambda r: r.enterprises),
+    Column("Sedikit IKM", _few),
+    Column("Pertumbuhan", lambda r: _blank(r.growth)),
+    Column("Pertumbuhan nasional (NS)", lambda r: _blank(r.national_share)),
+    Column("Bauran industri (IM)", lambda r: _blank(r.industry_mix)),
+    Column("Keunggulan kompetitif wilayah (RS)", lambda r: _blank(r.regional_shift)),
+]
+
+
+def export_response(kind: str, name: str, rows, file_format: str):
+    """CSV (default) or XLSX of a table: kind is "lq", "shift_share" or "leading"."""
+    columns = {"lq": LQ_COLUMNS, "shift_share": SHIFT_SHARE_COLUMNS, "leading": LEADING_COLUMNS}[kind]
+    if file_format == "xlsx":
+        return xlsx_response(name, rows, columns, sheet_title=kind)
+    return csv_response(name, rows, columns)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from sentra.core.errors import DomainError, StaleVersion
 
 from . import (
+    analytics_potential,
     coordination,
     coordination_calendar,
     coordination_dashboard,
@@ -93,3 +94,5 @@ api.add_router("/", facilitators.router)
 api.add_router("/", facilitators_visits.router)
 # Enterprise updates proposed in the field and the Dinas' decision on them.
 api.add_router("/", facilitator_proposals.router)
+# Leading potential: location quotient, shift-share, leading commodities (issue 17 §3).
+api.add_router("/", analytics_potential.router)
