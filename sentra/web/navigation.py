@@ -114,6 +114,7 @@ GROUPS = (
         _("Analisis"),
         (
             Entry(_("Dasbor dan peta"), "web:dashboard", "/", "list"),
+            Entry(_("Potensi unggulan"), "web:analytics_potential", "/analisis/potensi/", "analytics_list"),
             Entry(_("Laporan (dekon, Rakor)"), "web:reports", "/laporan/", "programmes_list"),
         ),
     ),

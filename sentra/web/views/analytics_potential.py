@@ -1,0 +1,277 @@
+"""Leading potential (Potensi unggulan, issue 17 §3) at /analisis/potensi/: the ranked leading commodities
+of a region, the location-quotient table of the regions inside it, a map of one commodity (regencies
+shaded by LQ), the shift-share between two registry snapshots, and the exports of each table.
+
+Figures from analytics/potential.py; the view reads the query (Indonesian names: wilayah, tingkat, digit,
+ukuran, pembanding, kbli, dari, sampai), shows a parameter error on the page with its message (never a
+traceback), and a region outside the reader's own answers 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from sentra.accounts.permissions import Action, Area
+from sentra.accounts.scope import actor_for_request, require
+from sentra.analytics import potential
+from sentra.analytics.models import RegistrySnapshot
+from sentra.core.errors import DomainError
+
+from .maps import _features
+
+MEASURE_LABELS = {
+    "enterprises": gettext_lazy("Jumlah IKM aktif"),
+    "workers": gettext_lazy("Tenaga kerja"),
+    "production_value": gettext_lazy("Nilai produksi (Rp)"),
+}
+LEVEL_LABELS = {
+    "province": gettext_lazy("Provinsi"),
+    "regency": gettext_lazy("Kabupaten/kota"),
+    "district": gettext_lazy("Kecamatan"),
+}
+REFERENCE_LABELS = {
+    "nation": gettext_lazy("Nasional"),
+    "parent": gettext_lazy("Wilayah induk (provinsi/kabupaten)"),
+}
+PARAMS = ("wilayah", "tingkat", "digit", "ukuran", "pembanding", "kbli", "dari", "sampai")
+
+
+def _params(request) -> dict:
+    get = request.GET
+    return {
+        "wilayah": get.get("wilayah", "").strip(),
+        "tingkat": get.get("tingkat", "").strip(),
+        "digit": get.get("digit", "").strip() or "2",
+        "ukuran": get.get("ukuran", "").strip() or "enterprises",
+        "pembanding": get.get("pembanding", "").strip() or "nation",
+        "kbli": get.get("kbli", "").strip(),
+        "dari": get.get("dari", "").strip(),
+        "sampai": get.get("sampai", "").strip() or "now",
+    }
+
+
+def _default_level(actor, region) -> str:
+    """One level below the region asked for (the country: regencies), at most districts."""
+    level = region.level if region is not None else 1 if actor.region_code is None else None
+    if level is None:
+        level = len(actor.region_code.split("."))
+    return {1: "regency", 2: "district"}.get(level, "district")
+
+
+def _query(params: dict, **changes) -> str:
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v and k in PARAMS})
+
+
+def _lq_table(actor, params):
+    region = potential.find_region(actor, params["wilayah"] or None)
+    level = params["tingkat"] or _default_level(actor, region)
+    params["tingkat"] = level
+    return potential.location_quotient(
+        actor=actor,
+        region=region,
+        level=level,
+        kbli_digits=params["digit"],
+        measure=params["ukuran"],
+        reference=params["pembanding"],
+    )
+
+
+def _map_kbli(params: dict, table, leading) -> str:
+    """The commodity the map shows: the one asked for, else the region's first leading commodity, else
+    the KBLI with the highest LQ in the table."""
+    if params["kbli"]:
+        return params["kbli"]
+    if leading is not None and leading.items:
+        return leading.items[0].kbli
+    best = max((r for r in table.rows if r.lq is not None), key=lambda r: r.lq, default=None)
+    return best.kbli if best else ""
+
+
+MAX_ROWS = 1500  # rows drawn on the page; the exports hold all of them
+
+
+def _labels(table) -> dict:
+    return {
+        "level_label": LEVEL_LABELS[table.level].lower(),
+        "measure_label": MEASURE_LABELS[table.measure],
+        "reference_label": REFERENCE_LABELS[table.reference],
+    }
+
+
+def _rows(table, params: dict) -> list[dict]:
+    page = reverse("web:analytics_potential")
+    return [
+        {
+            "row": row,
+            "region_url": page + "?" + _query(params, wilayah=row.region_code, tingkat="", kbli=""),
+            "map_url": page + "?" + _query(params, kbli=row.kbli) + "#potential-map",
+        }
+        for row in table.rows[:MAX_ROWS]
+    ]
+
+
+@login_required
+@require_GET
+def potential_page(request):
+    actor = actor_for_request(request)
+    require(actor, Action.LIST, Area.ANALYTICS)
+    params = _params(request)
+    context = {
+        "params": params,
+        "measure_labels": MEASURE_LABELS,
+        "level_labels": LEVEL_LABELS,
+        "reference_labels": REFERENCE_LABELS,
+        "digits": potential.DIGITS,
+        "min_region": potential.MIN_REGION_ENTERPRISES,
+        "min_cell": potential.MIN_CELL_ENTERPRISES,
+        "years": list(RegistrySnapshot.objects.order_by("-year").values_list("year", flat=True)),
+        "can_export": actor.can(Action.EXPORT, Area.ANALYTICS),
+        "error": None,
+        "table": None,
+        "leading": None,
+        "shift": None,
+        "shift_error": None,
+    }
+    status = 200
+    try:
+        table = _lq_table(actor, params)
+        context["table"] = table
+        region = table.region
+        if region is not None:
+            context["leading"] = potential.leading_commodities(
+                actor=actor,
+                region_code=region.code,
+                digits=table.kbli_digits,
+                measure=table.measure,
+                limit=10,
+            )
+        if region is not None and params["dari"]:
+            try:
+                context["shift"] = potential.shift_share(
+                    actor=actor,
+                    region=region,
+                    from_year=params["dari"],
+                    to_year=params["sampai"],
+                    kbli_digits=table.kbli_digits,
+                    measure=table.measure,
+                )
+            except DomainError as exc:
+                context["shift_error"] = exc.message
+                status = 400
+        kbli = _map_kbli(params, table, context["leading"])
+        context["map_kbli"] = kbli
+        if kbli:
+            map_params = {**params, "kbli": kbli}
+            context["map_url"] = reverse("web:analytics_potential_map") + "?" + _query(map_params)
+        context["query"] = _query(params)
+        context.update(_labels(table))
+        context["rows"] = _rows(table, params)
+        context["truncated"] = len(table.rows) > MAX_ROWS
+    except DomainError as exc:
+        context["error"] = exc.message
+        status = 400
+    return render(request, "web/analytics/potential/page.html", context, status=status)
+
+
+EXPORT_KINDS = {"lq": "lq", "unggulan": "leading", "shift-share": "shift_share"}
+
+
+@login_required
+@require_GET
+def potential_export(request):
+    """One table as CSV (default) or XLSX (?format=xlsx): ?tabel=lq|unggulan|shift-share."""
+    actor = actor_for_request(request)
+    require(actor, Action.EXPORT, Area.ANALYTICS)
+    params = _params(request)
+    kind = EXPORT_KINDS.get(request.GET.get("tabel", "lq"))
+    if kind is None:
+        raise Http404
+    file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    try:
+        if kind == "lq":
+            table = _lq_table(actor, params)
+            name = f"sentra-lq-{table.level}-kbli{table.kbli_digits}-{table.measure}"
+            name += f"-{table.region.code}" if table.region else ""
+            return potential.export_response("lq", name, table.rows, file_format)
+        if kind == "leading":
+            result = potential.leading_commodities(
+                actor=actor,
+                region_code=params["wilayah"],
+                digits=params["digit"],
+                measure=params["ukuran"],
+                limit=500,
+            )
+            return potential.export_response(
+                "leading", f"sentra-komoditas-unggulan-{result.region.code}", result.items, file_format
+            )
+        result = potential.shift_share(
+            actor=actor,
+            region=params["wilayah"],
+            from_year=params["dari"],
+            to_year=params["sampai"],
+            kbli_digits=params["digit"],
+            measure=params["ukuran"],
+        )
+        name = f"sentra-shift-share-{result.region.code}-{result.from_year}-{result.to_year or 'kini'}"
+        return potential.export_response("shift_share", name, result.rows, file_format)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def potential_map(request):
+    """Regencies (of the region's province; the whole country for a national reader without a region)
+    with their LQ against the nation for one KBLI (?kbli=), by the page's measure, as GeoJSON."""
+    actor = actor_for_request(request)
+    require(actor, Action.LIST, Area.ANALYTICS)
+    params = _params(request)
+    kbli = params["kbli"]
+    try:
+        region = potential.find_region(actor, params["wilayah"] or None)
+        if region is None and actor.region_code is not None:
+            region = potential.find_region(actor, actor.region_code)
+        province = region.code[:2] if region is not None else None
+        if province is not None and actor.region_code is not None and len(actor.region_code) > 2:
+            within = actor.region_code[:5]  # a regency reader sees their own regency only
+        else:
+            within = province
+        table = potential.location_quotient(
+            actor=actor,
+            region=within,
+            level="regency",
+            kbli_digits=len(kbli) if len(kbli) in potential.DIGITS else params["digit"],
+            measure=params["ukuran"],
+            reference="nation",
+        )
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    by_code = {row.region_code: row for row in table.rows if row.kbli == kbli}
+    page = reverse("web:analytics_potential")
+    features = []
+    for feature in _features("regencies.geojson"):
+        code = feature["properties"]["code"]
+        if within is not None and not code.startswith(within):
+            continue
+        row = by_code.get(code)
+        properties = {
+            "code": code,
+            "name": row.region_name if row else feature["properties"].get("name", code),
+            "lq": round(row.lq, 3) if row and row.lq is not None else None,
+            "value": row.value if row else 0,
+            "enterprises": row.enterprises if row else 0,
+            "few": bool(row.few_enterprises) if row else False,
+            "url": page + "?" + _query(params, wilayah=code, tingkat="", kbli=kbli),
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
+    body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/geo+json")
