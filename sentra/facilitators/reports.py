@@ -578,6 +578,18 @@ def file_name(report: MonthlyReport, extension: str) -> str:
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
+# A row of the visits table must fit on one page (reportlab cannot split a table row): a cell's text
+# is cut here in the PDF, and read whole in the XLSX and on the visit's page.
+PDF_CELL_CHARS = 900
+
+
+def _cell_text(text: str) -> str:
+    text = str(text or "")
+    if len(text) <= PDF_CELL_CHARS:
+        return text
+    return text[:PDF_CELL_CHARS].rstrip() + " … " + _("(selengkapnya di XLSX)")
+
+
 def report_pdf(doc: ReportDocument) -> bytes:
     """A4 landscape for the visits table's seven columns; built-in Helvetica, text XML-escaped."""
     from reportlab.lib import colors
@@ -671,7 +683,7 @@ def report_pdf(doc: ReportDocument) -> bytes:
                 [
                     para(i, small),
                     *(
-                        para(x, small)
+                        para(_cell_text(x), small)
                         for x in (v.date, v.place, v.enterprises, v.kind, v.findings, v.problems, v.advice)
                     ),
                 ]

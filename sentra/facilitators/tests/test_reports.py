@@ -520,3 +520,28 @@ class TestPrinted:
         visit(world["rina"], dt.datetime(2026, 10, 25, 9, tzinfo=WITA), findings="Terlambat disinkron")
         doc = reports.report_document(approved)
         assert len(doc.visits) == 3
+
+    def test_very_long_visit_text_still_prints(self):
+        """A table row cannot split across pages: the PDF cuts a cell, the XLSX keeps it whole."""
+        text = "kata " * 3000
+        line = reports.VisitLine(
+            "01/10/2026 10.00", "Saloloang", "UD A, " * 400, "Pendampingan", text, text, text
+        )
+        doc = reports.ReportDocument(
+            title="Laporan",
+            header=[("Nama pendamping", "Rina")],
+            figures=[("Kunjungan", 3)],
+            visits=[line] * 3,
+            results=text,
+            problems="",
+            plan_next_month="",
+            status="Konsep",
+            status_lines=["Status: Konsep"],
+            facilitator_name="Rina",
+            supervisor_name="",
+            signed_at="Penajam",
+            approved=False,
+        )
+        assert reports.report_pdf(doc).startswith(b"%PDF")
+        book = openpyxl.load_workbook(io.BytesIO(reports.report_xlsx(doc)))
+        assert book["Kunjungan"]["F2"].value == text
