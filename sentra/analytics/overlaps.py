@@ -189,31 +189,29 @@ def overlaps_for(
         if score >= THRESHOLD:
             scored.append((score, cand, why))
     scored.sort(key=lambda t: (-t[0], t[1].start or dt.date.max, t[1].pk))
-    results: list[Overlap] = []
+    shown = []
     for score, cand, why in scored:
-        full = (
-            cand.region_id is not None
-            and code_in_scope(actor, cand.region_id)
-            or (cand.region_id is None and actor.is_national)
-        )
-        if not full and not _works_in(actor, cand):
-            continue
-        results.append(
-            Overlap(
-                activity_id=cand.pk,
-                name=cand.name,
-                agency_name=cand.agency_name,
-                region_name=cand.region_name if full else "",
-                start_date=cand.start if full else None,
-                end_date=cand.end if full else None,
-                score=round(score, 3),
-                reasons=why if full else [],
-                detail_visible=full,
-                link_kind=None,
-            )
-        )
-        if len(results) >= limit:
+        full = _reads(actor, cand)
+        if full or _works_in(actor, cand):
+            shown.append((score, cand, why if full else [], full))
+        if len(shown) >= limit:
             break
+    _name_places(shown)
+    results = [
+        Overlap(
+            activity_id=cand.pk,
+            name=cand.name,
+            agency_name=cand.agency_name,
+            region_name=cand.region_name if full else "",
+            start_date=cand.start if full else None,
+            end_date=cand.end if full else None,
+            score=round(score, 3),
+            reasons=why,
+            detail_visible=full,
+            link_kind=None,
+        )
+        for score, cand, why, full in shown
+    ]
     if plan.pk and results:
         _attach_links(plan.pk, results)
     return results
@@ -531,7 +529,7 @@ def _score(a: Plan, b: Plan) -> tuple[float, list[str]]:
         reasons.append(_("%(n)s sentra yang sama") % {"n": shared_c})
     reasons.append(_topic_reason(a, b, ta, tb))
     if place_code and place >= 0.45:
-        reasons.append(_place_reason(place_code, place))
+        reasons.append(("place", place_code, place))  # named in one query for all results (_name_places)
     reasons.append(_time_reason(pa, pb))
     return score, [r for r in reasons if r]
 
@@ -553,10 +551,19 @@ def _topic_reason(a: Plan, b: Plan, ta: Topic, tb: Topic) -> str:
 _LEVEL_WORDS = {13: "desa/kelurahan", 8: "kecamatan", 5: "kabupaten/kota", 2: "provinsi"}
 
 
-def _place_reason(code: str, place: float) -> str:
+def _name_places(shown) -> None:
+    """Replaces the ("place", code, weight) markers in the reasons by words, one query for all."""
     from sentra.regions.models import Region
 
-    name = Region.objects.filter(pk=code).values_list("name", flat=True).first() or code
+    codes = {r[1] for _s, _c, why, _f in shown for r in why if isinstance(r, tuple)}
+    names = dict(Region.objects.filter(pk__in=codes).values_list("code", "name")) if codes else {}
+    for _s, _c, why, _f in shown:
+        for i, r in enumerate(why):
+            if isinstance(r, tuple):
+                why[i] = _place_reason(r[1], r[2], names.get(r[1], r[1]))
+
+
+def _place_reason(code: str, place: float, name: str) -> str:
     level = _LEVEL_WORDS.get(len(code), "wilayah")
     if place >= 1.0:
         return _("di %(level)s yang sama: %(name)s") % {"level": level, "name": name}
@@ -592,6 +599,13 @@ def _time_reason(pa, pb) -> str:
 
 
 # --- scope and links ------------------------------------------------------------------------------
+
+
+def _reads(actor: Actor, cand: Plan) -> bool:
+    """Whether the actor may read the activity in full (its agency's region inside the actor's)."""
+    if cand.region_id is None:
+        return actor.is_national
+    return code_in_scope(actor, cand.region_id)
 
 
 def _works_in(actor: Actor, cand: Plan) -> bool:
