@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from sentra.core.errors import DomainError, StaleVersion
 
 from . import (
+    analytics_overlaps,
     analytics_potential,
     coordination,
     coordination_calendar,
@@ -96,3 +97,5 @@ api.add_router("/", facilitators_visits.router)
 api.add_router("/", facilitator_proposals.router)
 # Leading potential: location quotient, shift-share, leading commodities (issue 17 §3).
 api.add_router("/", analytics_potential.router)
+# Overlaps in planning: /activities/{id}/overlaps and /activities/{id}/links (issue 17 §1).
+api.add_router("/", analytics_overlaps.router)
