@@ -115,6 +115,12 @@ GROUPS = (
         (
             Entry(_("Dasbor dan peta"), "web:dashboard", "/", "list"),
             Entry(_("Potensi unggulan"), "web:analytics_potential", "/analisis/potensi/", "analytics_list"),
+            Entry(
+                _("Tumpang tindih kegiatan"),
+                "web:analytics_overlaps",
+                "/analisis/tumpang-tindih/",
+                "analytics_list",
+            ),
             Entry(_("Laporan (dekon, Rakor)"), "web:reports", "/laporan/", "programmes_list"),
         ),
     ),

@@ -16,6 +16,19 @@ urlpatterns += [
 # --- where a sentra fits ------------------------------------------------------------------------------
 
 # --- overlapping activities and links -----------------------------------------------------------------
+from .views import analytics_overlaps as overlaps  # noqa: E402
+
+urlpatterns += [
+    path("tumpang-tindih/", overlaps.overlap_report_page, name="analytics_overlaps"),
+    path("tumpang-tindih/ekspor/", overlaps.overlap_report_export, name="analytics_overlaps_export"),
+    path("tumpang-tindih/periksa/", overlaps.overlap_draft, name="analytics_overlap_draft"),
+    path("tumpang-tindih/kegiatan/<int:pk>/tautan/", overlaps.activity_link, name="analytics_activity_link"),
+    path(
+        "tumpang-tindih/kegiatan/<int:pk>/tautan/<int:link_id>/hapus/",
+        overlaps.activity_unlink,
+        name="analytics_activity_unlink",
+    ),
+]
 
 # --- training pathways ----------------------------------------------------------------------------------
 

@@ -35,9 +35,9 @@ def koperasi(db):
     return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
 
 
-def activity(agency, name, **kw):
-    act = ActivityFactory(agency=agency, name=name, kind="training", start_date=JUNE, end_date=JULY, **kw)
-    act.locations.set([SALOLOANG])
+def activity(agency, name, *, places=(SALOLOANG,), start=JUNE, end=JULY, **kw):
+    act = ActivityFactory(agency=agency, name=name, kind="training", start_date=start, end_date=end, **kw)
+    act.locations.set(places)
     return act
 
 

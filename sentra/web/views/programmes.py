@@ -55,6 +55,7 @@ from ..forms_programmes import (
     PlanFilterForm,
     ProgrammeForm,
 )
+from .analytics_overlaps import overlap_panel
 from .history import history_page
 from .registry import (
     COUNT_CAP,
@@ -311,6 +312,7 @@ def activity_detail(request, pk: int):
             "months": _month_table(activity, lines),
             "realised_total": sum(r.amount for r in activity.realisations.all()),
             "reason_form": ReasonForm(),
+            **overlap_panel(actor, activity),  # issue 17 §1: related activities and likely overlaps
         },
     )
 
@@ -535,6 +537,7 @@ def activity_form(request, pk: int | None = None):
         back=back,
         template="web/programmes/activity_form.html",
         no_programme=not programmes,
+        overlap_activity=obj,
         **_beneficiaries(actor, form, obj),
     )
 
