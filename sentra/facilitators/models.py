@@ -344,6 +344,8 @@ class Visit(TimeStampedModel, FacilitatorPlaced, Versioned):
             models.Index(fields=["facilitator", "visited_at"], name="fac_visit_fac_at"),
             models.Index(fields=["regency_code", "visited_at"], name="fac_visit_reg_at"),
             models.Index(fields=["province_code", "visited_at"], name="fac_visit_prov_at"),
+            # The ministry's national list, newest first, reads this one.
+            models.Index(fields=["visited_at"], name="fac_visit_at"),
         ]
 
     def __str__(self) -> str:

@@ -151,6 +151,14 @@ def test_detail_per_role(login, dinas, tpl_user, facilitator, colleague, kudus_c
     assert own.get(reverse("web:facilitator_detail", args=[999999])).status_code == 404
 
 
+def test_detail_of_a_placement_without_a_supervisor(dinas, facilitator, placement):
+    # Most placements name no supervisor (the generated national data): the page says "—".
+    placement.supervisor = None
+    placement.save()
+    response = dinas.get(reverse("web:facilitator_detail", args=[facilitator.pk]))
+    assert response.status_code == 200 and "Pembimbing" in names(response)
+
+
 def test_the_identity_number_only_for_managers_on_request_and_logged(login, dinas, tpl_user, facilitator):
     Facilitator.objects.filter(pk=facilitator.pk).update(identity_number=NIK)
     url = reverse("web:facilitator_detail", args=[facilitator.pk])
