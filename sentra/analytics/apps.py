@@ -21,6 +21,13 @@ class AnalyticsConfig(AppConfig):
             aggregates.on_placed_records_written, dispatch_uid="analytics_kbli_audit"
         )
 
+        # The beneficiaries import warns of likely overlaps on its rows (issue 17 §1).
+        from sentra.programmes.signals import beneficiary_row_checked
+
+        from .overlap_report import import_row_warnings
+
+        beneficiary_row_checked.connect(import_row_warnings, dispatch_uid="analytics_import_overlaps")
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo`: the count rebuilt after the generated registry, and two registry years.

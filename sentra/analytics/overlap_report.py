@@ -247,3 +247,48 @@ def export_response(report: Report, table: str, file_format: str):
     if file_format == "xlsx":
         return xlsx_response(name, rows, columns, sheet_title=name[:31])
     return csv_response(name, rows, columns)
+
+
+# --- the beneficiaries import (programmes.signals.beneficiary_row_checked) -------------------------------
+
+IMPORT_MAX_CHECKS = 500
+
+
+def import_row_warnings(
+    sender, *, schema, actor: Actor, activity_id: int, centre_ids=(), enterprise_ids=(), **kwargs
+) -> list[tuple[str, str]]:
+    """Warnings for a row adding a beneficiary to an activity: each likely overlap of the activity with
+    another agency's activity that this beneficiary reveals, named with its agency and reasons, once per
+    pair in an import. After IMPORT_MAX_CHECKS rows the check stops, with one warning saying so."""
+    state = schema.__dict__.setdefault("_overlap_state", {"checks": 0, "seen": set()})
+    state["checks"] += 1
+    if state["checks"] > IMPORT_MAX_CHECKS:
+        if state["checks"] == IMPORT_MAX_CHECKS + 1:
+            return [
+                (
+                    "overlap_check_stopped",
+                    _(
+                        "Pemeriksaan tumpang tindih berhenti setelah %(n)d baris; periksa sisanya di laporan "
+                        "Tumpang tindih kegiatan."
+                    )
+                    % {"n": IMPORT_MAX_CHECKS},
+                )
+            ]
+        return []
+    activity = Activity.objects.filter(pk=activity_id).select_related("agency").first()
+    if activity is None:
+        return []
+    draft = {"centre_ids": list(centre_ids), "enterprise_ids": list(enterprise_ids)}
+    warnings = []
+    for found in overlaps_for(actor=actor, activity=activity, draft=draft, limit=5):
+        if found.link_kind or (activity.pk, found.activity_id) in state["seen"]:
+            continue
+        state["seen"].add((activity.pk, found.activity_id))
+        message = _("Kemungkinan tumpang tindih dengan kegiatan “%(name)s” (%(agency)s)") % {
+            "name": found.name,
+            "agency": found.agency_name,
+        }
+        if found.detail_visible and found.reasons:
+            message += ": " + "; ".join(found.reasons)
+        warnings.append(("likely_overlap", message + "."))
+    return warnings

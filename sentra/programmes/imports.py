@@ -1189,6 +1189,16 @@ class BeneficiarySchema(ActivityLookup, ImportSchema):
                 "already_linked",
                 _("%(name)s sudah menjadi penerima manfaat kegiatan ini; baris dilewati.") % {"name": name},
             )
+        elif self.actor is not None:
+            # issue 17 §1: a likely overlap with another agency's activity is a warning on the row
+            from .signals import beneficiary_row_checked
+
+            ids = {"centre_ids": [pk] if kind == "c" else [], "enterprise_ids": [pk] if kind == "e" else []}
+            for _receiver, warnings in beneficiary_row_checked.send(
+                sender=type(self), schema=self, actor=self.actor, activity_id=activity[0], **ids
+            ):
+                for code, message in warnings or ():
+                    report.warn(row.number, "kode_kegiatan", row.text("kode_kegiatan"), code, message)
         return (activity[0], kind, pk)
 
     def duplicate_key_message(self, first_row: int) -> tuple[str, str]:

@@ -138,3 +138,24 @@ def test_links_of_shows_the_link_from_both_sides(officer, pair):
     assert (from_basic.other_id, from_basic.role) == (pair[1].pk, "next")
     assert (from_next.other_id, from_next.role) == (pair[0].pk, "previous")
     assert from_basic.can_change and from_basic.other_visible
+
+
+def test_the_beneficiaries_import_warns_of_a_likely_overlap_on_the_row(tmp_path, officer, dinas, koperasi):
+    from sentra.core.import_kinds import import_file
+    from sentra.registry.tests.factories import EnterpriseFactory
+
+    weavers = EnterpriseFactory.create_batch(3, village_id="64.09.02.1003", kbli_id="13122")
+    mine = activity(dinas, "Pelatihan peningkatan mutu", places=(), code="5305.901")
+    theirs = activity(koperasi, "Bimtek desain produk", places=())
+    theirs.enterprises.set(weavers)
+    mine.enterprises.set(weavers[1:])
+    path = tmp_path / "penerima.csv"
+    path.write_text(
+        "Tahun anggaran,Kode kegiatan,NIB\n" + f"2026,5305.901,{weavers[0].nib}\n",
+        encoding="utf-8",
+    )
+    report = import_file(kind="beneficiaries", path=path, actor=officer, commit=True)
+    assert report.error_count == 0 and report.created + report.updated >= 0
+    [warning] = [w for w in report.warnings if w.code == "likely_overlap"]
+    assert warning.row == 2 and theirs.name in warning.message and koperasi.name in warning.message
+    assert weavers[0] in mine.enterprises.all()  # a warning, not an error: the row is written
