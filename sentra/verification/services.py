@@ -240,7 +240,8 @@ def verifiers_of(record, submitter_agency_id: int | None) -> list[int]:
     area = area_of(record)
     roles = [role for role, actions in AREA_ACTIONS[area or "registry"].items() if Action.VERIFY in actions]
     profiles = Profile.objects.filter(role__in=roles, user__is_active=True)
-    separated = not getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False) and not personal_submission(record)
+    self_allowed = getattr(settings, "SENTRA_ALLOW_SELF_VERIFICATION", False)
+    separated = not self_allowed and not personal_submission(record)
     if submitter_agency_id is not None and separated:
         profiles = profiles.exclude(agency_id=submitter_agency_id)
     code = record.scope_code
