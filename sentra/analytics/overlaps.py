@@ -380,7 +380,12 @@ def _candidates(plan: Plan, period: tuple[dt.date, dt.date]) -> list[Plan]:
     ids.discard(plan.pk)
     if not ids:
         return []
-    qs = Activity.objects.filter(pk__in=ids, fiscal_year__in=years)
+    qs = Activity.objects.filter(
+        Q(start_date__lte=hi) | Q(start_date__isnull=True),
+        Q(end_date__gte=lo) | Q(end_date__isnull=True),
+        pk__in=ids,
+        fiscal_year__in=years,
+    )
     if plan.agency_id is not None:
         qs = qs.exclude(agency_id=plan.agency_id)
     rows = list(
@@ -399,11 +404,12 @@ def _candidates(plan: Plan, period: tuple[dt.date, dt.date]) -> list[Plan]:
         )[:MAX_CANDIDATES]
     )
     cands: dict[int, Plan] = {}
+    plan_topic = plan.topic
     for pk, name, desc, kind, agency, year, start, end, region, agency_name, region_name in rows:
         cand = Plan(pk, name, desc, kind, agency, year, start, end, region_id=region)
         cand.agency_name, cand.region_name = agency_name or "", region_name or ""
         p = cand.period
-        if p is None or p[0] > hi or p[1] < lo:
+        if p is None or p[0] > hi or p[1] < lo or _topic_bound(plan, plan_topic, cand) < THRESHOLD:
             continue
         cands[pk] = cand
     if not cands:
@@ -490,6 +496,14 @@ def _subject(a: Plan, b: Plan, ta: Topic, tb: Topic) -> float:
     if ta.tokens and tb.tokens:
         return min(1.0, jaccard(ta.tokens, tb.tokens) * 2)
     return 0.5
+
+
+def _topic_bound(a: Plan, ta: Topic, b: Plan) -> float:
+    """The highest topic score the pair can reach whatever its beneficiaries (place and time ≤ 1): a
+    candidate below THRESHOLD here is dropped before its locations and beneficiaries are read."""
+    tb = b.topic
+    subject_max = 0.0 if ta.commodities and tb.commodities and not ta.commodities & tb.commodities else 1.0
+    return _kind_similarity(a, b, ta, tb) * (0.2 + 0.8 * subject_max)
 
 
 def _time(pa: tuple[dt.date, dt.date], pb: tuple[dt.date, dt.date]) -> float:
