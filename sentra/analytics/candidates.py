@@ -41,6 +41,7 @@ from sentra.core.errors import DomainError, FieldError, NotFound
 from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
+from sentra.regions.selectors import region_filter_q
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.models import Centre, CentreVillage, Enterprise
 
@@ -178,7 +179,7 @@ def _covered(region: Region | None, kbli: str | None) -> tuple[set, set]:
     """(village, KBLI) and (district, KBLI) pairs where a live sentra lies."""
     links = CentreVillage.objects.filter(centre__status__in=LIVE_STATUSES)
     if region is not None:
-        links = links.filter(village_id__startswith=region.code)
+        links = links.filter(region_filter_q("village_id", region.code))
     if kbli:
         links = links.filter(centre__kbli_id=kbli)
     villages, districts = set(), set()
@@ -334,7 +335,7 @@ def _raw_material_candidates(actor: Actor, region: Region, minimum: int) -> list
         Enterprise.objects.filter(
             region_q(actor), status=EnterpriseStatus.ACTIVE, regency_code=region.code[:5]
         )
-        .filter(village_id__startswith=region.code)
+        .filter(region_filter_q("village_id", region.code))
         .exclude(raw_material="")
         .values_list("village_id", "raw_material", "workers", "production_value")
     )
@@ -350,7 +351,7 @@ def _raw_material_candidates(actor: Actor, region: Region, minimum: int) -> list
     covered = {
         (village, normalise_material(material))
         for village, material in CentreVillage.objects.filter(
-            centre__status__in=LIVE_STATUSES, village_id__startswith=region.code
+            region_filter_q("village_id", region.code), centre__status__in=LIVE_STATUSES
         ).values_list("village_id", "centre__raw_material")
     }
     return [
@@ -394,7 +395,7 @@ def weak_centres(*, actor: Actor, region=None, kbli: str | None = None, min_ente
     minimum = parse_min(min_enterprises)
     centres = Centre.objects.filter(region_q(actor), status__in=DESIGNATED_STATUSES)
     if region is not None:
-        centres = centres.filter(village_id__startswith=region.code)
+        centres = centres.filter(region_filter_q("village_id", region.code))
     if kbli:
         centres = centres.filter(kbli_id=kbli)
     centres = (
