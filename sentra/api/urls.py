@@ -7,6 +7,7 @@ from sentra.core.errors import DomainError, StaleVersion
 
 from . import (
     analytics_overlaps,
+    analytics_pathways,
     analytics_potential,
     coordination,
     coordination_calendar,
@@ -99,3 +100,5 @@ api.add_router("/", facilitator_proposals.router)
 api.add_router("/", analytics_potential.router)
 # Overlaps in planning: /activities/{id}/overlaps and /activities/{id}/links (issue 17 §1).
 api.add_router("/", analytics_overlaps.router)
+# Training pathway: /enterprises/{id}/pathway and /centres/{id}/pathway (issue 17 §2).
+api.add_router("/", analytics_pathways.router)
