@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from sentra.core.errors import DomainError, StaleVersion
 
 from . import (
+    analytics_candidates,
     analytics_overlaps,
     analytics_pathways,
     analytics_potential,
@@ -102,3 +103,5 @@ api.add_router("/", analytics_potential.router)
 api.add_router("/", analytics_overlaps.router)
 # Training pathway: /enterprises/{id}/pathway and /centres/{id}/pathway (issue 17 §2).
 api.add_router("/", analytics_pathways.router)
+# Where a sentra fits: /analytics/sentra-candidates, /weak-centres, propose (issue 17 §4).
+api.add_router("/", analytics_candidates.router)
