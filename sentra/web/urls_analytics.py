@@ -31,5 +31,11 @@ urlpatterns += [
 ]
 
 # --- training pathways ----------------------------------------------------------------------------------
+from .views import analytics_pathways as pathways  # noqa: E402
+
+urlpatterns += [
+    path("jalur/ikm/<int:pk>/", pathways.enterprise_pathway, name="analytics_pathway_enterprise"),
+    path("jalur/sentra/<int:pk>/", pathways.centre_pathway, name="analytics_pathway_centre"),
+]
 
 # --- province and regency profile ---------------------------------------------------------------------
