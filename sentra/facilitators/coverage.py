@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Max, Q, Value
+from django.db.models import Count, IntegerField, Max, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -337,12 +337,22 @@ def region_coverage(*, actor: Actor, region: Region | None, month: dt.date | Non
         if (target := rows.get(row[group])) is not None:
             target.contracts_ending = row["n"]
 
-    on_time = Q(submitted_at__date__lte=F("due_on"))
-    for row in grouped(
-        MonthlyReport,
-        _reports_q(report_month),
-        on_time=Count("pk", filter=on_time),
-        late=Count("pk", filter=~on_time),
+    # On time: submitted by the end (WIB) of the report's own due day. Compared with a constant bound per
+    # due date (a month's reports share one or a few) instead of casting every submitted_at to a date,
+    # which SQLite does row by row in Python.
+    dues = MonthlyReport.objects.filter(_reports_q(report_month)).order_by().values_list("due_on", flat=True)
+    on_time = Q()
+    for due_on in sorted(set(dues.distinct())):
+        on_time |= Q(due_on=due_on, submitted_at__lt=_aware(due_on + dt.timedelta(days=1)))
+    for row in (
+        grouped(
+            MonthlyReport,
+            _reports_q(report_month),
+            on_time=Count("pk", filter=on_time),
+            late=Count("pk", filter=~on_time),
+        )
+        if on_time  # no report in: nothing to count
+        else []
     ):
         if (target := rows.get(row[group])) is not None:
             target.reports_on_time, target.reports_late = row["on_time"], row["late"]

@@ -209,6 +209,17 @@ def test_another_month_moves_the_visits_and_the_reports(world, ministry_admin):
     assert (kaltim.reports_on_time, kaltim.reports_late, kaltim.reports_missing) == (0, 0, 2)
 
 
+def test_each_report_is_timed_against_its_own_due_date(world, ministry_admin):
+    """A report given a later due date (an extension) is on time until the end of that day (WIB)."""
+    a, b = world["a"], world["b"]
+    MonthlyReport.objects.filter(facilitator=b).update(due_on=dt.date(2026, 11, 6))  # 00:30 on the 6th
+    rows = {row.code: row for row in coverage.region_coverage(actor=ministry_admin, region=None).rows}
+    assert (rows[KALTIM].reports_on_time, rows[KALTIM].reports_late) == (2, 0)
+    MonthlyReport.objects.filter(facilitator=a).update(due_on=dt.date(2026, 11, 4))  # 23:00 on the 5th
+    rows = {row.code: row for row in coverage.region_coverage(actor=ministry_admin, region=None).rows}
+    assert (rows[KALTIM].reports_on_time, rows[KALTIM].reports_late) == (1, 1)
+
+
 def test_reports_not_yet_due_are_not_late(world, ministry_admin):
     data = coverage.region_coverage(actor=ministry_admin, region=None, month=dt.date(2026, 12, 1))
 
@@ -244,7 +255,8 @@ def test_a_regency_officer_reading_the_country_sees_only_its_regency(world, ppu_
 def test_the_number_of_queries_does_not_grow_with_the_data(
     world, ministry_admin, ppu_officer, django_assert_max_num_queries, kudus_agency
 ):
-    with django_assert_max_num_queries(8):  # regions, IKM, centres (cached after), then 5 figures
+    # regions, IKM, centres (cached after), then 5 figures and the month's report due dates
+    with django_assert_max_num_queries(9):
         coverage.region_coverage(actor=ministry_admin, region=None)
     for i in range(5):
         f = FacilitatorFactory(name=f"Tambahan {i}", agency=kudus_agency, home_region_id=KUDUS)
@@ -252,12 +264,12 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         ContractFactory(facilitator=f)
         report(f, dt.datetime(2026, 11, 2, 9, 0, tzinfo=WIB))
     cache.clear()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         coverage.region_coverage(actor=ministry_admin, region=None)
-    with django_assert_max_num_queries(5):  # the totals come from the cache now
+    with django_assert_max_num_queries(6):  # the totals come from the cache now
         coverage.region_coverage(actor=ministry_admin, region=None)
     regency = Region.objects.get(code=PPU)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         coverage.region_coverage(actor=ppu_officer, region=regency)
 
 
