@@ -74,7 +74,8 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
     names = _names()
     statements = 0
     with _connection().cursor() as cursor:
-        for (village, kbli), (count, workers, value) in deltas.items():
+        # In key order: two moves in opposite directions lock the rows in the same order (no deadlock).
+        for (village, kbli), (count, workers, value) in sorted(deltas.items()):
             if count == 0 and workers == 0 and value == 0:
                 continue
             if count > 0:
