@@ -14,6 +14,13 @@ urlpatterns += [
 ]
 
 # --- where a sentra fits ------------------------------------------------------------------------------
+from .views import analytics_candidates as candidates  # noqa: E402
+
+urlpatterns += [
+    path("kandidat-sentra/", candidates.candidates_page, name="analytics_candidates"),
+    path("kandidat-sentra/ekspor/", candidates.candidates_export, name="analytics_candidates_export"),
+    path("kandidat-sentra/usulkan/", candidates.candidate_propose, name="analytics_candidate_propose"),
+]
 
 # --- overlapping activities and links -----------------------------------------------------------------
 from .views import analytics_overlaps as overlaps  # noqa: E402
