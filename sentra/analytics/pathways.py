@@ -103,7 +103,9 @@ def _value_on(events: list[tuple[dt.date, dict]], current: dict, name: str, on: 
         if day <= on:
             value, found = changes[name][1], True
         elif not found:
-            return changes[name][0]
+            # before the record was created (a create's change is [None, value]): its first known value
+            before, after = changes[name][0], changes[name][1]
+            return before if before is not None else after
         else:
             break
     return value if found else current.get(name)

@@ -107,6 +107,14 @@ def test_values_before_the_first_change_come_from_its_before_and_without_history
     assert ev.after == {"workers": 5, "production_value": 500}
 
 
+def test_an_activity_before_the_record_was_created_uses_its_first_known_value(officer, dinas):
+    ikm = EnterpriseFactory(workers=6, production_value=50)
+    act(dinas, "Pelatihan", "training", dt.date(2023, 1, 1), dt.date(2023, 1, 2), ikm)
+    change(ikm, dt.date(2024, 1, 1), workers=[None, 3], production_value=[None, 40])
+    [ev] = pathway(actor=officer, enterprise=ikm.pk).events
+    assert ev.before == {"workers": 3, "production_value": 40}
+
+
 def test_certificate_outside_the_window_is_not_a_result(officer, dinas):
     ikm = EnterpriseFactory()
     act(dinas, "Fasilitasi SNI", "cert_sni", dt.date(2023, 1, 1), dt.date(2023, 1, 2), ikm)
