@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db.models import Q, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,17 +222,11 @@ def _scope_q(actor: Actor) -> Q:
     return Q(**{LEVEL_FIELD.get(len(code.split(".")), "village_code"): code})
 
 
-def _kbli_expr(digits: int):
-    return "kbli" if digits == 5 else Substr("kbli", 1, digits)
-
-
 def _grouped(model_qs, group_field: str | None, digits: int, measure: str) -> pd.DataFrame:
-    """Sum of the measure (and of enterprises) per (KBLI prefix, group), one GROUP BY in the database."""
-    if digits == 5:
-        kbli_key = "kbli"
-    else:
-        model_qs, kbli_key = model_qs.annotate(k=Substr("kbli", 1, digits)), "k"
-    keys = [kbli_key] + ([group_field] if group_field else [])
+    """Sum of the measure (and of enterprises) per (KBLI prefix, group). The database groups by the
+    5-digit code (no expression to sort on: about twice as fast on SQLite at a million rows) and pandas
+    folds the codes to `digits`."""
+    keys = ["kbli"] + ([group_field] if group_field else [])
     sums = {"v": Sum(measure), "n": Sum("enterprises")} if measure != "enterprises" else {"v": Sum(measure)}
     rows = list(model_qs.order_by().values(*keys).annotate(**sums).values_list(*keys, *sums))
     columns = ["kbli"] + (["group"] if group_field else []) + ["value"]
@@ -243,6 +236,11 @@ def _grouped(model_qs, group_field: str | None, digits: int, measure: str) -> pd
         frame["enterprises"] = frame["value"]
     frame["value"] = frame["value"].fillna(0).astype("int64")
     frame["enterprises"] = frame["enterprises"].fillna(0).astype("int64")
+    if digits != 5:
+        frame["kbli"] = frame["kbli"].str.slice(0, digits)
+        frame = frame.groupby(keys[:1] + (["group"] if group_field else []), as_index=False)[
+            ["value", "enterprises"]
+        ].sum()
     return frame
 
 
@@ -329,17 +327,26 @@ def location_quotient(
         return table
 
     parent_field = LEVEL_FIELD.get(level_number - 1) if reference == "parent" else None
+    # The whole country read by a national reader: the cells are already every count, so the reference
+    # is summed from them instead of a second pass over the table.
+    everything = region is None and actor.region_code is None
     if parent_field is None:
         cells["ref"] = ""
-        ref = _grouped(KbliCount.objects.all(), None, digits, measure)
-        ref["ref"] = ""
+        if everything:
+            ref = cells.groupby(["ref", "kbli"], as_index=False)["value"].sum()
+        else:
+            ref = _grouped(KbliCount.objects.all(), None, digits, measure)
+            ref["ref"] = ""
     else:
         parent_length = {1: 2, 2: 5}[level_number - 1]
         cells["ref"] = cells["region"].str.slice(0, parent_length)
-        parents = sorted(cells["ref"].unique())
-        ref = _grouped(
-            KbliCount.objects.filter(**{f"{parent_field}__in": parents}), parent_field, digits, measure
-        ).rename(columns={"group": "ref"})
+        if everything:
+            ref = cells.groupby(["ref", "kbli"], as_index=False)["value"].sum()
+        else:
+            parents = sorted(cells["ref"].unique())
+            ref = _grouped(
+                KbliCount.objects.filter(**{f"{parent_field}__in": parents}), parent_field, digits, measure
+            ).rename(columns={"group": "ref"})
     frame = lq_frame(cells[["region", "ref", "kbli", "value", "enterprises"]], ref[["ref", "kbli", "value"]])
     frame["few"] = (frame["region_enterprises"] < MIN_REGION_ENTERPRISES) | (
         frame["enterprises"] < MIN_CELL_ENTERPRISES
