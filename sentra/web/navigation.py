@@ -116,6 +116,12 @@ GROUPS = (
             Entry(_("Dasbor dan peta"), "web:dashboard", "/", "list"),
             Entry(_("Potensi unggulan"), "web:analytics_potential", "/analisis/potensi/", "analytics_list"),
             Entry(
+                _("Profil wilayah (lampiran Rakor)"),
+                "web:analytics_profile_index",
+                "/analisis/profil/",
+                "analytics_list",
+            ),
+            Entry(
                 _("Kandidat sentra"),
                 "web:analytics_candidates",
                 "/analisis/kandidat-sentra/",

@@ -46,3 +46,9 @@ urlpatterns += [
 ]
 
 # --- province and regency profile ---------------------------------------------------------------------
+from .views import analytics_profiles as profiles  # noqa: E402
+
+urlpatterns += [
+    path("profil/", profiles.profile_index, name="analytics_profile_index"),
+    path("profil/<str:code>/", profiles.region_profile, name="analytics_profile"),
+]
