@@ -181,6 +181,7 @@ _COMMODITIES = _phrases(COMMODITY_SYNONYMS)
 _MAX_PHRASE = max(len(p) for p, _ in _FORMS + _COMMODITIES)
 _FORM_INDEX = {p: v for p, v in _FORMS}
 _COMMODITY_INDEX = {p: v for p, v in _COMMODITIES}
+_PHRASE_STARTS = frozenset(p[0] for p, _ in _FORMS + _COMMODITIES if len(p) > 1)
 
 
 @lru_cache(maxsize=65536)
@@ -199,7 +200,8 @@ def topic_of(text: str) -> Topic:
             i += 2  # the place word and the name after it
             continue
         matched = False
-        for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+        longest = min(_MAX_PHRASE, len(words) - i) if words[i] in _PHRASE_STARTS else 1
+        for size in range(longest, 0, -1):
             phrase = tuple(words[i : i + size])
             if phrase in _COMMODITY_INDEX:
                 commodities.add(_COMMODITY_INDEX[phrase])
