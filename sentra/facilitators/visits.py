@@ -38,8 +38,9 @@ visits it wrote and the retry answers them `existing`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -187,10 +188,17 @@ def local_date(moment: dt.datetime) -> dt.date:
 # --- who the visit is of ----------------------------------------------------------------------------
 
 
-def facilitator_for(actor: Actor, facilitator_id: Any = None) -> Facilitator:
+def facilitator_for(actor: Actor, facilitator_id: Any = None, cache: BatchCache | None = None) -> Facilitator:
     """The actor's own facilitator record; a manager names a facilitator they read (and may write for)."""
     require(actor, Action.CREATE, Area.FACILITATORS)
-    own = own_facilitator(actor) if own_work_only(actor) else None
+    own = None
+    if own_work_only(actor):
+        if cache is None:
+            own = own_facilitator(actor)
+        else:
+            if actor.user_id not in cache.own:
+                cache.own[actor.user_id] = own_facilitator(actor)
+            own = cache.own[actor.user_id]
     if own_work_only(actor):
         if own is None:
             message = _("Akun Anda belum terhubung dengan data pendamping (TPL-IKM); hubungi Dinas Anda.")
@@ -227,8 +235,26 @@ def _unknown_facilitator(pk: Any) -> DomainError:
     )
 
 
-def work_starts_on(facilitator: Facilitator) -> dt.date | None:
+@dataclass
+class BatchCache:
+    """What the visits of one sync batch share, read once per batch instead of once per visit.
+
+    Only reads that cannot change between the visits of one batch are kept: the facilitator's own record,
+    the first day of their work, and the coordinates of the registered enterprises of a regency (for the
+    village of a point). Each visit is still written in its own transaction.
+    """
+
+    own: dict[int, Facilitator | None] = field(default_factory=dict)
+    starts: dict[int, dt.date | None] = field(default_factory=dict)
+    grids: dict[str, dict[tuple[int, int], list]] = field(default_factory=dict)
+
+
+def work_starts_on(facilitator: Facilitator, cache: BatchCache | None = None) -> dt.date | None:
     """The first day of the facilitator's first contract or placement (None when neither exists)."""
+    if cache is not None:
+        if facilitator.pk not in cache.starts:
+            cache.starts[facilitator.pk] = work_starts_on(facilitator)
+        return cache.starts[facilitator.pk]
     starts = [
         Contract.objects.filter(facilitator=facilitator).aggregate(first=Min("period_start"))["first"],
         Placement.objects.filter(facilitator=facilitator).aggregate(first=Min("starts_on"))["first"],
@@ -315,9 +341,43 @@ def locate(
     return flag, regency, notices
 
 
-def village_near(regency: str, latitude: Decimal, longitude: Decimal) -> str | None:
+GRID_DEG = 0.05  # cells of the per-batch grid of enterprise points (> NEAR_KM everywhere in Indonesia)
+
+
+def _grid(regency: str, cache: BatchCache) -> dict[tuple[int, int], list]:
+    """The regency's registered enterprises with coordinates, bucketed by GRID_DEG cell (once a batch)."""
+    grid = cache.grids.get(regency)
+    if grid is None:
+        grid = {}
+        rows = (
+            Enterprise.objects.filter(regency_code=regency, latitude__isnull=False, longitude__isnull=False)
+            .order_by()
+            .values_list("village_id", "latitude", "longitude")
+        )
+        for village_id, e_lat, e_lon in rows.iterator(chunk_size=5000):
+            e_lat, e_lon = float(e_lat), float(e_lon)
+            key = (math.floor(e_lat / GRID_DEG), math.floor(e_lon / GRID_DEG))
+            grid.setdefault(key, []).append((village_id, e_lat, e_lon))
+        cache.grids[regency] = grid
+    return grid
+
+
+def village_near(
+    regency: str, latitude: Decimal, longitude: Decimal, cache: BatchCache | None = None
+) -> str | None:
     """The village of the nearest registered enterprise with coordinates within NEAR_KM, in `regency`."""
     lat, lon = float(latitude), float(longitude)
+    if cache is not None:
+        dlat, dlon = geo.degrees_around(lat, NEAR_KM)
+        grid = _grid(regency, cache)
+        best, best_km = None, NEAR_KM
+        for i in range(math.floor((lat - dlat) / GRID_DEG), math.floor((lat + dlat) / GRID_DEG) + 1):
+            for j in range(math.floor((lon - dlon) / GRID_DEG), math.floor((lon + dlon) / GRID_DEG) + 1):
+                for village_id, e_lat, e_lon in grid.get((i, j), ()):
+                    km = geo.distance_km(lat, lon, e_lat, e_lon)
+                    if km <= best_km:
+                        best, best_km = village_id, km
+        return best
     dlat, dlon = geo.degrees_around(lat, NEAR_KM)
     rows = (
         Enterprise.objects.filter(
@@ -487,7 +547,9 @@ def _actions(raw: Any, errors: list[FieldError]) -> list[tuple[str, dt.date | No
     return result
 
 
-def check_visit(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) -> dict[str, Any]:
+def check_visit(
+    actor: Actor, facilitator: Facilitator, data: dict[str, Any], cache: BatchCache | None = None
+) -> dict[str, Any]:
     """Every rule of a new visit; all problems at once (one DomainError), nothing written."""
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
@@ -516,7 +578,7 @@ def check_visit(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) ->
                     "future_date",
                 )
             )
-        starts = work_starts_on(facilitator)
+        starts = work_starts_on(facilitator, cache)
         if starts is not None and local_date(visited_at) < starts:
             errors.append(
                 FieldError(
@@ -619,7 +681,7 @@ def check_visit(actor: Actor, facilitator: Facilitator, data: dict[str, Any]) ->
     )
     village = None
     if regency is not None:
-        village = village_near(regency, clean["latitude"], clean["longitude"])
+        village = village_near(regency, clean["latitude"], clean["longitude"], cache)
     village = village or chosen
     if village is None:
         places = {p.village_id for p in [*clean["enterprises"], *clean["centres"]]}
@@ -635,15 +697,20 @@ def _summary(errors: list[FieldError]) -> str:
     return _("Kunjungan tidak disimpan: %(n)s isian perlu diperbaiki.") % {"n": len(errors)}
 
 
-def record_visit(actor: Actor, data: dict[str, Any]) -> tuple[Visit, bool, list[Notice]]:
-    """One visit (keys as the API's visit item; `facilitator_id` when a manager records for someone)."""
+def record_visit(
+    actor: Actor, data: dict[str, Any], cache: BatchCache | None = None
+) -> tuple[Visit, bool, list[Notice]]:
+    """One visit (keys as the API's visit item; `facilitator_id` when a manager records for someone).
+
+    `cache`: the reads a sync batch shares between its visits (sync_batch passes one).
+    """
     client_id = parse_client_id(data.get("client_id"))
     existing = existing_visit(actor, client_id)
     if existing is not None:
         require(actor, Action.VIEW, Area.FACILITATORS)
         return existing, False, _already_synced(existing, data)
-    facilitator = facilitator_for(actor, data.get("facilitator_id"))
-    clean = check_visit(actor, facilitator, data)
+    facilitator = facilitator_for(actor, data.get("facilitator_id"), cache)
+    clean = check_visit(actor, facilitator, data, cache)
     try:
         with transaction.atomic():
             visit = _write(actor, facilitator, client_id, clean)
@@ -741,13 +808,14 @@ def sync_batch(actor: Actor, items: list[dict[str, Any]]) -> list[SyncResult]:
         ) % {"n": MAX_BATCH}
         raise DomainError(message, code="too_many_visits", errors=[FieldError("visits", message, "too_many")])
     require(actor, Action.CREATE, Area.FACILITATORS)
+    cache = BatchCache()
     results = []
     for item in items:
         raw_id = str((item or {}).get("client_id", "") if isinstance(item, dict) else "")[:64]
         try:
             if not isinstance(item, dict):
                 raise DomainError(_("Data kunjungan harus berupa objek."), code="invalid")
-            visit, created, notices = record_visit(actor, item)
+            visit, created, notices = record_visit(actor, item, cache)
         except NotFound:
             results.append(
                 SyncResult(

@@ -267,18 +267,55 @@ def test_odd_coordinates_are_accepted_with_a_warning_and_flagged(
     assert all(n.message for n in notices)
 
 
+# Each once alone (one index read per visit) and once as in a sync batch (the regency's points read
+# once into a grid of GRID_DEG cells: PPU_POINT lies on a cell corner, so the offsets cross cells).
+BATCH = pytest.mark.parametrize("batch", [False, True], ids=["alone", "batch"])
+
+
+def cache_for(batch: bool):
+    return visits.BatchCache() if batch else None
+
+
+@BATCH
 @pytest.mark.django_db
-def test_the_village_comes_from_the_nearest_registered_enterprise(tpl, working, amplang):
-    visit, _, _ = visits.record_visit(tpl, body())
+def test_the_village_comes_from_the_nearest_registered_enterprise(tpl, working, amplang, batch):
+    visit, _, _ = visits.record_visit(tpl, body(), cache_for(batch))
     assert visit.village_id == SALOLOANG
 
 
+@BATCH
 @pytest.mark.django_db
-def test_an_enterprise_further_than_2_km_does_not_place_the_visit(tpl, working, amplang):
+def test_an_enterprise_under_2_km_away_in_any_direction_places_the_visit(tpl, working, amplang, batch):
+    lat, lon = PPU_POINT
+    cache = cache_for(batch)
+    for dlat, dlon in [
+        ("0.006", "0.006"),
+        ("-0.006", "0.006"),
+        ("0.006", "-0.006"),
+        ("-0.006", "-0.006"),
+        ("0", "-0.015"),
+    ]:
+        visit, _, _ = visits.record_visit(
+            tpl,
+            body(
+                client_id=str(uuid.uuid4()),
+                latitude=str(lat + Decimal(dlat)),
+                longitude=str(lon + Decimal(dlon)),
+            ),
+            cache,
+        )
+        assert visit.village_id == SALOLOANG, (dlat, dlon)
+
+
+@BATCH
+@pytest.mark.django_db
+def test_an_enterprise_further_than_2_km_does_not_place_the_visit(tpl, working, amplang, batch):
     lat, lon = PPU_POINT
     # 0.015° north and east: inside the index read's box (±2 km), but 2.4 km away diagonally
     off = Decimal("0.015")
-    visit, _, _ = visits.record_visit(tpl, body(latitude=str(lat + off), longitude=str(lon + off)))
+    visit, _, _ = visits.record_visit(
+        tpl, body(latitude=str(lat + off), longitude=str(lon + off)), cache_for(batch)
+    )
     assert visit.village_id is None
 
 
