@@ -10,6 +10,7 @@ from . import (
     analytics_overlaps,
     analytics_pathways,
     analytics_potential,
+    analytics_profiles,
     coordination,
     coordination_calendar,
     coordination_dashboard,
@@ -105,3 +106,5 @@ api.add_router("/", analytics_overlaps.router)
 api.add_router("/", analytics_pathways.router)
 # Where a sentra fits: /analytics/sentra-candidates, /weak-centres, propose (issue 17 §4).
 api.add_router("/", analytics_candidates.router)
+# Province and regency profile: /analytics/profile/{code} (issue 17 §5).
+api.add_router("/", analytics_profiles.router)
