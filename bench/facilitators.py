@@ -598,7 +598,8 @@ def measure_sync(args, users: dict, facilitator_pk: int) -> dict:
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(pk=users["facilitator"]))
     photo = photo_bytes()
-    rng = random.Random(args.seed + 7)
+    # Fresh client ids on every run: a rerun on the kept database must not replay the previous run's queue.
+    rng = random.Random(f"{args.seed + 7}-{time.time_ns()}")
     runs, bases = [], []
     before = load()
     last_items = None
