@@ -296,13 +296,11 @@ def build(args, log) -> dict:
 
     signature = f"v={DATA_VERSION} activities={args.activities} pairs={args.pairs} seed={args.seed}"
     meta = generate.OUT_DIR / f"{NAME}-{args.db}-pairs.json"
-    if not generate.national_is_loaded(args.enterprises, args.seed):
-        log(f"generating {args.enterprises:,} enterprises …")
-        generate.generate_national(args.enterprises, args.seed, log=log)
+    enterprises_loaded = generate.national_is_loaded(args.enterprises, args.seed)
     with connection.cursor() as cursor:
         cursor.execute("SELECT value FROM bench_meta WHERE key = 'overlaps'")
         row = cursor.fetchone()
-    if row and row[0] == signature and meta.exists():
+    if enterprises_loaded and row and row[0] == signature and meta.exists():
         return json.loads(meta.read_text())
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -316,6 +314,9 @@ def build(args, log) -> dict:
         ):
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute("DELETE FROM bench_meta WHERE key = 'overlaps'")
+    if not enterprises_loaded:
+        log(f"generating {args.enterprises:,} enterprises …")
+        generate.generate_national(args.enterprises, args.seed, log=log)  # clears bench_meta
     Agency.objects.filter(name__startswith="BENCH ").delete()
     regencies = list(Region.objects.filter(level=Region.Level.REGENCY).values_list("code", "name"))
     Agency.objects.bulk_create(
