@@ -367,7 +367,11 @@ def _name(found: list[Candidate]) -> None:
     codes = set()
     for c in found:
         codes.update({c.place_code, c.district_code, c.regency_code})
-    names = dict(Region.objects.filter(code__in=sorted(codes)).values_list("code", "name"))
+    names: dict[str, str] = {}
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), 5000):  # nationally tens of thousands of villages: in chunks
+        chunk = ordered[start : start + 5000]
+        names.update(Region.objects.filter(code__in=chunk).values_list("code", "name"))
     titles = dict(
         Kbli.objects.filter(code__in=sorted({c.kbli for c in found if c.kbli})).values_list("code", "title")
     )
