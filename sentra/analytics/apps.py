@@ -39,3 +39,12 @@ class AnalyticsConfig(AppConfig):
                 counts=("registry counts", "registry snapshots"),
             )
         )
+        # Overlaps, links and pathways to look at: the Kutai Timur case and a few generated ones.
+        register_demo_step(
+            DemoStep(
+                key="analytics_overlaps",
+                run="sentra.analytics.demo_overlaps.demo_step",
+                order=65,
+                counts=("overlap demo activities", "activity links"),
+            )
+        )
