@@ -42,7 +42,12 @@ class Permissions:
         if not actor.is_authenticated:
             return False
         if key == "verification":
-            return any(actor.can(step, area) for step in WORKFLOW for area in AREA_ACTIONS)
+            # /verifikasi/ lists the registries', plans' and coordination's records; facilitators'
+            # reports and proposals wait in their own queues (/pendamping/laporan/, /pendamping/usulan/),
+            # so a facilitator's right to submit their report does not bring an empty page to the menu.
+            return any(
+                actor.can(step, area) for step in WORKFLOW for area in AREA_ACTIONS if area != "facilitators"
+            )
         if key == Action.IMPORT:
             return any(actor.can(Action.IMPORT, area) for area in AREA_ACTIONS)
         if key == "field_app":  # the phone app at /lapangan/ is the facilitator's own tool

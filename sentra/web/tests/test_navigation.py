@@ -22,7 +22,7 @@ def test_groups_come_in_order_with_the_utilities_last():
     assert [g.key for g in GROUPS] == ["registry", "programmes", "coordination", "facilitators", "analysis"]
     may = May({"list": True, "programmes_list": True, "import": True, "verification": True})
     groups, utilities = menu(may, "/ikm/")
-    # Without the coordination flag its group is hidden; facilitators wait for their pages.
+    # Without the coordination and facilitators flags their groups are hidden.
     assert [g.key for g in groups] == ["registry", "programmes", "analysis"]
     assert [u.key for u in utilities] == ["import_upload", "verification_queue", "notifications", "account"]
     registry = groups[0]
@@ -57,17 +57,17 @@ def _menu(page: str) -> str:
     [
         (
             Role.MINISTRY_ANALYST,
-            ["registry", "programmes", "coordination", "analysis"],
+            ["registry", "programmes", "coordination", "facilitators", "analysis"],
             ["notifications", "account"],
         ),
         (
             Role.FACILITATOR,
-            ["registry", "programmes", "coordination", "analysis"],
+            ["registry", "programmes", "coordination", "facilitators", "analysis"],
             ["notifications", "account"],
         ),
         (
             Role.REGENCY_OFFICER,
-            ["registry", "programmes", "coordination", "analysis"],
+            ["registry", "programmes", "coordination", "facilitators", "analysis"],
             ["import_upload", "verification_queue", "notifications", "account"],
         ),
     ],

@@ -30,22 +30,34 @@ EVERYONE = [
     "/koordinasi/program-nasional/",
     "/koordinasi/kerja-sama/",
     "/koordinasi/kalender/",
+    "/pendamping/tpl/",
+    "/pendamping/kontrak/",
+    "/pendamping/kunjungan/",
+    "/pendamping/laporan/",
+    "/analisis/potensi/",
+    "/analisis/profil/",
+    "/analisis/kandidat-sentra/",
+    "/analisis/tumpang-tindih/",
     "/laporan/",
     "/notifikasi/",
     "/akun/",
 ]
 IMPORT = "/impor/"
 VERIFY = "/verifikasi/"
+PROPOSALS = "/pendamping/usulan/"  # decided by the Dinas (verify in the facilitators area) and above
+COVERAGE = "/pendamping/cakupan/"  # the managers' and readers' view, not a facilitator's
+FIELD_APP = "/lapangan/"  # the facilitator's own phone app
 
 # role → the links of the main menu beyond EVERYONE.
 NAV = {
-    Role.MINISTRY_ADMIN: [IMPORT, VERIFY],
-    Role.MINISTRY_ANALYST: [],  # reads only: no "Impor", no "Verifikasi"
-    Role.PROVINCE_OFFICER: [IMPORT, VERIFY],
-    Role.REGENCY_OFFICER: [IMPORT, VERIFY],
-    Role.FACILITATOR: [],  # enters registry data; imports and the workflow are not theirs
-    Role.DEKRANAS_OFFICER: [VERIFY],  # submits its own agency's records
-    Role.VIEWER: [],
+    Role.MINISTRY_ADMIN: [IMPORT, VERIFY, PROPOSALS, COVERAGE],
+    Role.MINISTRY_ANALYST: [COVERAGE],  # reads only: no "Impor", no "Verifikasi"
+    Role.PROVINCE_OFFICER: [IMPORT, VERIFY, PROPOSALS, COVERAGE],
+    Role.REGENCY_OFFICER: [IMPORT, VERIFY, PROPOSALS, COVERAGE],
+    # enters registry data and field visits; imports, the workflow and coverage are not theirs
+    Role.FACILITATOR: [FIELD_APP],
+    Role.DEKRANAS_OFFICER: [VERIFY, COVERAGE],  # submits its own agency's records
+    Role.VIEWER: [COVERAGE],
 }
 
 REGISTRY_WRITERS = {
