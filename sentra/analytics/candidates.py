@@ -367,11 +367,12 @@ def _name(found: list[Candidate]) -> None:
     codes = set()
     for c in found:
         codes.update({c.place_code, c.district_code, c.regency_code})
-    names: dict[str, str] = {}
-    ordered = sorted(codes)
-    for start in range(0, len(ordered), 5000):  # nationally tens of thousands of villages: in chunks
-        chunk = ordered[start : start + 5000]
-        names.update(Region.objects.filter(code__in=chunk).values_list("code", "name"))
+    if len(codes) > 5000:  # nationally tens of thousands of villages: every name in one plain read
+        names = dict(
+            Region.objects.filter(level__gte=2).values_list("code", "name").iterator(chunk_size=20000)
+        )
+    else:
+        names = dict(Region.objects.filter(code__in=sorted(codes)).values_list("code", "name"))
     titles = dict(
         Kbli.objects.filter(code__in=sorted({c.kbli for c in found if c.kbli})).values_list("code", "title")
     )
