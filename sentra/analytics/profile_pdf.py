@@ -4,7 +4,7 @@ as the page (analytics.profiles.region_profile), each with its one-line explanat
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph markup; parses nothing
 
 from django.utils import formats
 from django.utils.translation import gettext as _
