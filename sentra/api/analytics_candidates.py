@@ -38,7 +38,7 @@ class CandidateQuery(Schema):
     )
 
 
-class CandidateOut(Schema):
+class SentraCandidateOut(Schema):
     rank: int
     kind: str = Field(
         description="`village`: satu desa, KBLI sama; `district`: gabungan desa satu kecamatan yang bersama "
@@ -69,7 +69,7 @@ class CandidatesOut(Schema):
     min_enterprises: int
     growth_from: int | None
     raw_material_checked: bool
-    items: list[CandidateOut]
+    items: list[SentraCandidateOut]
 
 
 @router.get(
@@ -92,7 +92,7 @@ def sentra_candidates(request, query: Query[CandidateQuery]):
         "min_enterprises": result.min_enterprises,
         "growth_from": result.growth_from,
         "raw_material_checked": result.raw_material_checked,
-        "items": [{name: getattr(c, name) for name in CandidateOut.model_fields} for c in result.items],
+        "items": [{name: getattr(c, name) for name in SentraCandidateOut.model_fields} for c in result.items],
     }
 
 

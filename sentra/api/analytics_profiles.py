@@ -17,7 +17,7 @@ from .schemas import ApiError, ErrorOut
 router = Router(tags=["analisis"])
 
 
-class LeadingOut(Schema):
+class ProfileLeadingOut(Schema):
     rank: int
     kbli: str
     kbli_title: str
@@ -33,7 +33,7 @@ class LeadingOut(Schema):
     growth: float | None
 
 
-class CountOut(Schema):
+class ProfileCountOut(Schema):
     key: str
     label: str
     count: int
@@ -52,8 +52,8 @@ class LargestCentreOut(Schema):
 class CentresOut(Schema):
     total: int
     active: int = Field(description="Semua status kecuali tidak aktif.")
-    by_status: list[CountOut]
-    by_kbli: list[CountOut] = Field(description="Sentra aktif per KBLI 2 digit.")
+    by_status: list[ProfileCountOut]
+    by_kbli: list[ProfileCountOut] = Field(description="Sentra aktif per KBLI 2 digit.")
     largest: list[LargestCentreOut] = Field(description="Sentra aktif dengan anggota terbanyak (10).")
 
 
@@ -74,7 +74,7 @@ class SpendingOut(Schema):
     total: SpendingRowOut
 
 
-class CoverageOut(Schema):
+class ProfileCoverageOut(Schema):
     facilitators: int
     centres: int
     centres_covered: int
@@ -104,11 +104,13 @@ class ProfileOut(Schema):
     title: str
     level: int = Field(description="1 provinsi, 2 kabupaten/kota.")
     generated_at: datetime
-    leading: list[LeadingOut]
+    leading: list[ProfileLeadingOut]
     leading_note: str
     centres: CentresOut
     spending: SpendingOut
-    coverage: CoverageOut | None = Field(description="null bila peran Anda tidak boleh melihat pendamping.")
+    coverage: ProfileCoverageOut | None = Field(
+        description="null bila peran Anda tidak boleh melihat pendamping."
+    )
     coverage_note: str
     follow_ups: FollowUpsOut | None
     follow_ups_note: str
@@ -155,7 +157,7 @@ def _out(p: Profile) -> dict:
             "rows": [_row(r) for r in s.rows],
             "total": _row(s.total),
         },
-        "coverage": None if cov is None else {k: getattr(cov, k) for k in CoverageOut.model_fields},
+        "coverage": None if cov is None else {k: getattr(cov, k) for k in ProfileCoverageOut.model_fields},
         "coverage_note": p.coverage_note,
         "follow_ups": None
         if f is None

@@ -68,7 +68,7 @@ def _meeting(actor: Actor, pk: int | None) -> Meeting | None:
 # --- schemas -----------------------------------------------------------------------------------------
 
 
-class AgencyRef(Schema):
+class SenderAgencyRef(Schema):
     id: int
     name: str
 
@@ -80,11 +80,11 @@ class Counts(Schema):
     declined: int
 
 
-class ProgrammeOut(Schema):
+class NationalProgrammeOut(Schema):
     id: int
     title: str
     description: str
-    sender: AgencyRef = Field(alias="agency")
+    sender: SenderAgencyRef = Field(alias="agency")
     presented_at_id: int | None
     level: CascadeLevel
     fiscal_year: int
@@ -99,7 +99,7 @@ def _with_counts(actor: Actor, programme):
     return programme
 
 
-class _ProgrammeOut(ProgrammeOut):
+class _ProgrammeOut(NationalProgrammeOut):
     @staticmethod
     def resolve_adoptions(obj):
         if hasattr(obj, "adoptions_counts"):
@@ -112,7 +112,7 @@ class _ProgrammeOut(ProgrammeOut):
         }
 
 
-class ProgrammeFilters(Schema):
+class NationalProgrammeFilters(Schema):
     q: Str = Field("", max_length=200, description="Cari judul atau uraian.")
     year: Year | None = None
     status: Annotated[str, Field(pattern=r"^(draft|sent)?$")] = Field(
@@ -123,7 +123,7 @@ class ProgrammeFilters(Schema):
     page_size: PageSize = DEFAULT_PAGE_SIZE
 
 
-class ProgrammeIn(Schema):
+class NationalProgrammeIn(Schema):
     sender_id: Id | None = Field(None, description="Instansi nasional pengirim; bawaan: instansi Anda.")
     title: Str = Field(max_length=300)
     description: Str = Field("", max_length=10_000)
@@ -146,7 +146,7 @@ class ProgrammePatch(Schema):
 class AdoptionOut(Schema):
     id: int
     programme_id: int
-    agency: AgencyRef
+    agency: SenderAgencyRef
     region: str | None = Field(None, alias="region_id")
     region_name: str | None = Field(None, alias="region.name")
     status: AdoptionStatus
@@ -189,7 +189,7 @@ class AdoptionPatch(Schema):
 @router.get(
     "/national-programmes", response={200: Page[_ProgrammeOut], **READ}, summary="Daftar program nasional"
 )
-def programme_list(request, filters: Query[ProgrammeFilters]):
+def programme_list(request, filters: Query[NationalProgrammeFilters]):
     actor = _reader(request)
     f = cascade.ProgrammeFilter(
         q=filters.q.strip(), year=filters.year, status=filters.status, sender=filters.sender_id
@@ -202,7 +202,7 @@ def programme_list(request, filters: Query[ProgrammeFilters]):
     response={201: _ProgrammeOut, **WRITE},
     summary="Catat (dan teruskan) program nasional",
 )
-def programme_create(request, payload: ProgrammeIn, response: HttpResponse):
+def programme_create(request, payload: NationalProgrammeIn, response: HttpResponse):
     actor = api_actor(request)
     require(actor, Action.CREATE, Area.COORDINATION)
     sender = None

@@ -120,7 +120,7 @@ class ResolveIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class ProposalReasonIn(Schema):
     reason: Text = Field("", max_length=500, description="Wajib: mengapa usulan tidak diterapkan.")
 
 
@@ -210,7 +210,7 @@ def proposal_resolve(request, proposal_id: Id, payload: ResolveIn, response: Htt
     summary="Kembalikan usulan kepada pendamping dengan alasan",
     description=IF_MATCH_DESCRIPTION,
 )
-def proposal_reject(request, proposal_id: Id, payload: ReasonIn, response: HttpResponse):
+def proposal_reject(request, proposal_id: Id, payload: ProposalReasonIn, response: HttpResponse):
     actor = api_actor(request)
     proposal = _proposal(actor, proposal_id)
     proposals.reject_proposal(

@@ -38,7 +38,7 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportOut(Schema):
+class MonthlyReportOut(Schema):
     id: int
     facilitator_id: int
     facilitator_name: str
@@ -98,7 +98,7 @@ class TextIn(Schema):
     plan_next_month: ReportText | None = None
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: Text = Field("", max_length=500, description="Wajib: apa yang harus diperbaiki.")
 
 
@@ -123,7 +123,7 @@ def _report(actor, pk: int, action: str = Action.VIEW) -> MonthlyReport:
 
 @router.get(
     "/facilitator-reports",
-    response={200: Page[ReportOut], 400: ApiError, **REFUSED},
+    response={200: Page[MonthlyReportOut], 400: ApiError, **REFUSED},
     summary="Daftar laporan bulanan TPL-IKM (filter bulan, status, pendamping, terlambat)",
 )
 def report_list(request, filters: Query[ReportFilterIn]):
@@ -180,7 +180,7 @@ def late_list(request, as_of: dt.date | None = None):
 
 @router.get(
     "/facilitator-reports/{report_id}",
-    response={200: ReportOut, **NOT_FOUND, **REFUSED},
+    response={200: MonthlyReportOut, **NOT_FOUND, **REFUSED},
     summary="Satu laporan bulanan (angka, teks, status)",
 )
 def report_detail(request, report_id: Id, response: HttpResponse):
@@ -190,7 +190,7 @@ def report_detail(request, report_id: Id, response: HttpResponse):
 
 @router.post(
     "/facilitator-reports",
-    response={200: ReportOut, 201: ReportOut, **NOT_FOUND, **WRITE},
+    response={200: MonthlyReportOut, 201: MonthlyReportOut, **NOT_FOUND, **WRITE},
     summary="Buat atau hitung ulang laporan bulan itu dari kunjungannya",
     description=(
         "201 saat dibuat, 200 saat dihitung ulang (hanya konsep atau dikembalikan; yang sudah "
@@ -209,7 +209,7 @@ def report_generate(request, payload: GenerateIn, response: HttpResponse):
 
 @router.patch(
     "/facilitator-reports/{report_id}",
-    response={200: ReportOut, **NOT_FOUND, **WRITE, **STALE},
+    response={200: MonthlyReportOut, **NOT_FOUND, **WRITE, **STALE},
     summary="Ubah teks laporan: hasil, permasalahan, rencana bulan berikutnya",
     description=IF_MATCH_DESCRIPTION + " Hanya konsep atau laporan yang dikembalikan (`report_locked`).",
 )
@@ -224,7 +224,7 @@ def report_patch(request, report_id: Id, payload: TextIn, response: HttpResponse
 
 @router.post(
     "/facilitator-reports/{report_id}/submit",
-    response={200: ReportOut, **NOT_FOUND, **WRITE},
+    response={200: MonthlyReportOut, **NOT_FOUND, **WRITE},
     summary="Ajukan laporan (pendamping; angka dihitung ulang lebih dahulu)",
 )
 def report_submit(request, report_id: Id, response: HttpResponse):
@@ -234,7 +234,7 @@ def report_submit(request, report_id: Id, response: HttpResponse):
 
 @router.post(
     "/facilitator-reports/{report_id}/approve",
-    response={200: ReportOut, **NOT_FOUND, **WRITE},
+    response={200: MonthlyReportOut, **NOT_FOUND, **WRITE},
     summary="Setujui laporan (Dinas pembina; bukan pengajunya sendiri)",
 )
 def report_approve(request, report_id: Id, response: HttpResponse):
@@ -244,10 +244,10 @@ def report_approve(request, report_id: Id, response: HttpResponse):
 
 @router.post(
     "/facilitator-reports/{report_id}/return",
-    response={200: ReportOut, **NOT_FOUND, **WRITE},
+    response={200: MonthlyReportOut, **NOT_FOUND, **WRITE},
     summary="Kembalikan laporan dengan alasan",
 )
-def report_return(request, report_id: Id, payload: ReasonIn, response: HttpResponse):
+def report_return(request, report_id: Id, payload: ReportReasonIn, response: HttpResponse):
     actor = api_actor(request)
     report = reports.return_report(actor=actor, report=_report(actor, report_id), reason=payload.reason)
     return tagged(response, report)

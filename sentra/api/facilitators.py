@@ -57,7 +57,7 @@ AssignmentFilters = filter_schema(ASSIGNMENT_FILTERS, "FacilitatorAssignmentFilt
 # --- schemas -----------------------------------------------------------------------------------------
 
 
-class AgencyRef(Schema):
+class FacilitatorAgencyRef(Schema):
     id: int
     name: str
 
@@ -87,7 +87,7 @@ class FacilitatorOut(Schema):
     province_code: str = Field(description="Provinsi penempatan.")
     regency_code: str = Field(description="Kabupaten/kota penempatan (penempatan berjalan, else asal).")
     status: FacilitatorStatus
-    agency: AgencyRef = Field(description="Dinas pembina.")
+    agency: FacilitatorAgencyRef = Field(description="Dinas pembina.")
     username: str | None = Field(None, description="Akun pengguna pendamping.")
     phone: str
     email: str
@@ -229,7 +229,7 @@ class PlacementOut(Schema):
     id: int
     facilitator: FacilitatorRef
     region: str = Field(alias="region_id", description="Kabupaten/kota penempatan.")
-    host_agency: AgencyRef
+    host_agency: FacilitatorAgencyRef
     supervisor: str | None = Field(None, description="Nama pengguna pembimbing.")
     starts_on: dt.date
     ends_on: dt.date | None

@@ -147,3 +147,22 @@ def test_the_published_document_has_no_key_twice():
 
     json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=keep)
     assert repeated == []
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own():
+    """Django Ninja files each schema under its class name in the document's components: two classes
+    of one name (CoverageOut of the coverage and of the profile) leave one of them described by the
+    other's fields, and clients validating against the document refuse the real answers."""
+    import sentra.api.urls  # noqa: F401 - every router and its schemas loaded
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names: dict[str, set[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("sentra.") and "tests" not in cls.__module__:
+            names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: modules for name, modules in names.items() if len(modules) > 1} == {}
