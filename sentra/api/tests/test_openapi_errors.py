@@ -153,8 +153,9 @@ def test_every_schema_of_the_api_has_a_name_of_its_own():
     """Django Ninja files each schema under its class name in the document's components: two classes
     of one name (CoverageOut of the coverage and of the profile) leave one of them described by the
     other's fields, and clients validating against the document refuse the real answers."""
-    import sentra.api.urls  # noqa: F401 - every router and its schemas loaded
     from ninja import Schema
+
+    import sentra.api.urls  # noqa: F401 - every router and its schemas loaded
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
