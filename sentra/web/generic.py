@@ -95,6 +95,26 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
+def titled_form_extra(title_new, title_edit, list_name: str, detail_name: str, *, placeholder: str = "name"):
+    """A RecordType's `form_extra`: the form's title and its way back — the list for a new record, the
+    record's own page for an edit, whose title names the record as %(placeholder)s."""
+
+    def extra(obj) -> dict:
+        if obj is None:
+            return {"title": title_new, "back": reverse(list_name)}
+        return {"title": title_edit % {placeholder: obj}, "back": reverse(detail_name, args=[obj.pk])}
+
+    return extra
+
+
+def list_templates(template_dir: str, key: str) -> dict:
+    """A RecordType's list page and its rows (the htmx partial), by the house's file names."""
+    return {
+        "list_template": f"{template_dir}/{key}_list.html",
+        "rows_template": f"{template_dir}/_{key}_rows.html",
+    }
+
+
 def _no_extra(obj) -> dict:
     return {}
 

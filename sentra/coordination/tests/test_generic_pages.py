@@ -140,3 +140,12 @@ def test_every_coordination_page_links_its_history(client, ntt):
         history = reverse(f"web:{key}_history", args=[record.pk])
         assert history in client.get(reverse(f"web:{key}_detail", args=[record.pk])).content.decode()
         assert client.get(history).status_code == 200
+
+
+def test_the_edit_form_names_the_record_and_leads_back_to_it(client, ntt):
+    meeting = MeetingFactory(agency=ntt, title="Rakor Belu")
+    client.force_login(persona(Role.PROVINCE_OFFICER, agency=ntt))
+    response = client.get(reverse("web:meeting_edit", args=[meeting.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Rakor Belu" in page
+    assert f'href="{reverse("web:meeting_detail", args=[meeting.pk])}"' in page

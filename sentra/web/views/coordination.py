@@ -11,6 +11,8 @@ The filters are the ones the API takes (coordination/filtersets.py).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -53,7 +55,7 @@ from ..forms_coordination import (
     ParticipantForm,
     PartyForm,
 )
-from ..generic import RecordType, register
+from ..generic import RecordType, list_templates, register, titled_form_extra
 from . import registry  # noqa: F401 (registered first: the registry's types lead every list of types)
 
 FORM_TEMPLATE = "web/coordination/form.html"
@@ -103,24 +105,15 @@ def _agency_fixed(prepare=None):
     return prepare_form
 
 
-def _form_extra(title_new, title_edit, list_name: str, detail_name: str):
-    def extra(obj) -> dict:
-        if obj is None:
-            return {"title": title_new, "back": reverse(list_name)}
-        return {"title": title_edit % {"title": obj}, "back": reverse(detail_name, args=[obj.pk])}
-
-    return extra
+# Form titles name the record as %(title)s; lists live in web/coordination (web/generic.py).
+_form_extra = partial(titled_form_extra, placeholder="title")
 
 
 # What the three coordination types' declarations share (as REGISTRY_LISTS does for the registry's).
 COORDINATION_PAGES = {"area": Area.COORDINATION, "verified": False, "template_dir": "web/coordination"}
 
 
-def _templates(key: str) -> dict:
-    return {
-        "list_template": f"web/coordination/{key}_list.html",
-        "rows_template": f"web/coordination/_{key}_rows.html",
-    }
+_templates = partial(list_templates, "web/coordination")
 
 
 # --- meetings ----------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ selectors.identity_number_for, which logs every reading (UU 27/2022 PDP).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -53,7 +55,7 @@ from sentra.programmes.models import BudgetLine
 from sentra.regions.models import Region
 
 from ..forms import VersionedForm, add_domain_errors, resolve_centre, resolve_enterprise
-from ..generic import RecordType, register
+from ..generic import RecordType, list_templates, register, titled_form_extra
 from . import coordination  # noqa: F401 (registered first: the earlier parts' types lead every list of types)
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
@@ -93,23 +95,13 @@ def _list_extra(actor: Actor) -> dict:
     return {"may_manage": may_manage(actor), "today": filtersets.today()}
 
 
-def _form_extra(title_new, title_edit, list_name: str, detail_name: str):
-    def extra(obj) -> dict:
-        if obj is None:
-            return {"title": title_new, "back": reverse(list_name)}
-        return {"title": title_edit % {"name": obj}, "back": reverse(detail_name, args=[obj.pk])}
-
-    return extra
+_form_extra = titled_form_extra  # form titles name the record as %(name)s (web/generic.py)
 
 
 FACILITATOR_PAGES = {"area": Area.FACILITATORS, "verified": False, "template_dir": "web/facilitators"}
 
 
-def _templates(key: str) -> dict:
-    return {
-        "list_template": f"web/facilitators/{key}_list.html",
-        "rows_template": f"web/facilitators/_{key}_rows.html",
-    }
+_templates = partial(list_templates, "web/facilitators")
 
 
 def _region_code(form, field: str, *, level: int = Region.Level.REGENCY) -> Region | None:
