@@ -365,10 +365,15 @@ async function renderQueue() {
 }
 
 async function sync() {
+  // Taken before the first await: the online event, the retry timer and the page coming back into view
+  // can all call sync() at once, and two syncs interleaving would send the same photo twice.
   if (state.syncing) return;
-  const mine = (await store.allVisits()).filter((v) => v.owner === state.owner && v.state !== 'error');
-  if (!mine.length) return;
   state.syncing = true;
+  const mine = (await store.allVisits()).filter((v) => v.owner === state.owner && v.state !== 'error');
+  if (!mine.length) {
+    state.syncing = false;
+    return;
+  }
   $('field-send').disabled = true;
   message(label('Sending'));
   try {

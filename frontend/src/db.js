@@ -51,6 +51,45 @@ export async function saveVisitWithPhotos(visit, photos) {
   await tx.done;
 }
 
+// A visit the server has: kept (as sent) while photos of it wait on the phone, dropped otherwise. In one
+// transaction with the photo store, so that a photo upload finishing at the same moment cannot leave a
+// sent visit behind with nothing left to send (it would wait in the queue for ever).
+export async function keepSentVisitWhilePhotosWait(visit) {
+  const database = await db();
+  const tx = database.transaction(['visits', 'photos'], 'readwrite');
+  const waiting = await tx.objectStore('photos').index('visit').count(visit.client_id);
+  if (waiting) await tx.objectStore('visits').put(visit);
+  else await tx.objectStore('visits').delete(visit.client_id);
+  await tx.done;
+}
+
+// A photo the server has: dropped, and its visit with it when it was the visit's last photo (one transaction).
+export async function dropSentPhoto(photo) {
+  const database = await db();
+  const tx = database.transaction(['visits', 'photos'], 'readwrite');
+  await tx.objectStore('photos').delete(photo.client_id);
+  const waiting = await tx.objectStore('photos').index('visit').count(photo.visit_client_id);
+  const visit = await tx.objectStore('visits').get(photo.visit_client_id);
+  if (!waiting && visit && visit.state === 'sent') await tx.objectStore('visits').delete(photo.visit_client_id);
+  await tx.done;
+}
+
+// Sent visits with no photo left to send (left by an older version of the app): nothing of them is
+// still on the phone only, so they leave the queue. -> how many were dropped
+export async function dropFinishedVisits(owner) {
+  const database = await db();
+  const tx = database.transaction(['visits', 'photos'], 'readwrite');
+  let dropped = 0;
+  for (const visit of await tx.objectStore('visits').getAll()) {
+    if (visit.owner !== owner || visit.state !== 'sent') continue;
+    if (await tx.objectStore('photos').index('visit').count(visit.client_id)) continue;
+    await tx.objectStore('visits').delete(visit.client_id);
+    dropped += 1;
+  }
+  await tx.done;
+  return dropped;
+}
+
 export async function photosOf(visitClientId) {
   return (await db()).getAllFromIndex('photos', 'visit', visitClientId);
 }

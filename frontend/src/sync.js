@@ -71,9 +71,7 @@ export async function syncQueue({ owner, csrfToken, visitsUrl, photosUrl, onProg
         visit.server_id = item.id;
         visit.warnings = item.warnings || [];
         visit.errors = [];
-        const photos = await store.photosOf(visit.client_id);
-        if (photos.length) await store.putVisit(visit);
-        else await store.deleteVisit(visit.client_id);
+        await store.keepSentVisitWhilePhotosWait(visit);
         result.sent += 1;
       } else {
         visit.state = 'error';
@@ -86,6 +84,7 @@ export async function syncQueue({ owner, csrfToken, visitsUrl, photosUrl, onProg
     }
   }
   result.photosSent = await syncPhotos({ owner, csrfToken, photosUrl, onProgress });
+  await store.dropFinishedVisits(owner);
   return result;
 }
 
@@ -111,9 +110,8 @@ async function syncPhotos({ owner, csrfToken, photosUrl, onProgress }) {
     });
     if (isAuthFailure(response)) throw new SessionExpired();
     if (response.status === 200 || response.status === 201) {
-      await store.deletePhoto(photo.client_id);
+      await store.dropSentPhoto(photo);
       sent += 1;
-      if (!(await store.photosOf(visit.client_id)).length) await store.deleteVisit(visit.client_id);
     } else if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       photo.state = 'error';
       photo.errors = await readError(response);

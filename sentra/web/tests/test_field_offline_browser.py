@@ -247,3 +247,61 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_error_until_corr
     assert str(visit.client_id) == client_id  # corrected, not duplicated: the same id as before
     assert list(visit.enterprises.values_list("name", flat=True)) == ["CV Tenun Paser"]
     assert (float(visit.latitude), float(visit.longitude), visit.accuracy_m) == (-1.2436, 116.7642, 12)
+
+
+# A visit the server already has, left in the queue with no photo to send (an older app version could
+# leave one when two syncs ran at once: CI saw "Belum terkirim (1)" for ever).
+LEFTOVER_SENT_VISIT = """(owner) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('sentra-lapangan');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('visits', 'readwrite');
+    tx.objectStore('visits').put({
+      client_id: '7d1f3c1e-0000-4000-8000-000000000001', owner, state: 'sent', server_id: 1,
+      created_at: '2026-11-10T01:00:00Z', errors: [], warnings: [],
+      summary: {kind: 'Pembinaan', places: ['UD Amplang Bu Sri']},
+      payload: {visited_at: '2026-11-10T09:00:00+08:00'}});
+    tx.oncomplete = () => resolve(true);
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+def test_a_sent_visit_with_nothing_left_to_send_leaves_the_queue(live_server, phone, tpl):
+    context, page = phone
+    log_in(page, live_server, "tpl.ppu")
+    page.goto(live_server.url + reverse("web:field_app"))
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)")
+    context.set_offline(True)
+    page.evaluate(LEFTOVER_SENT_VISIT, "tpl.ppu")
+    page.reload()
+    expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (1)")
+    context.set_offline(False)  # the next sync finds nothing of it still only on the phone
+    expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)", timeout=20_000)
+
+
+def test_syncs_started_at_once_send_a_visit_and_its_photo_once(live_server, phone, tpl):
+    from sentra.facilitators.models import Visit, VisitPhoto
+
+    context, page = phone
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, live_server, "tpl.ppu")
+    page.goto(live_server.url + reverse("web:field_app"))
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    photo = {"name": "alat.png", "mimeType": "image/png", "buffer": _png(800, 600)}
+    _record(
+        page,
+        when="2026-11-11T10:30",
+        kind="monitoring",
+        findings="Alat tenun bantuan sudah dipakai.",
+        enterprise="CV Tenun Paser",
+        photo=photo,
+    )
+    expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (1)")
+    context.set_offline(False)  # the online event syncs; the timer and a tap on "Kirim" come at once
+    page.evaluate("() => Promise.all([sentraField.sync(), sentraField.sync(), sentraField.sync()])")
+    expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)", timeout=20_000)
+    assert Visit.objects.count() == 1
+    assert VisitPhoto.objects.count() == 1
