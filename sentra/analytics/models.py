@@ -40,10 +40,47 @@ class KbliCount(models.Model):
             models.Index(fields=["province_code", "kbli"], name="analytics_kc_province"),
             models.Index(fields=["district_code", "kbli"], name="analytics_kc_district"),
             models.Index(fields=["kbli", "enterprises"], name="analytics_kc_kbli_size"),
+            # Sentra candidates of the whole country: the villages reaching the minimum, by an index range.
+            models.Index(fields=["enterprises"], name="analytics_kc_size"),
         ]
 
     def __str__(self) -> str:
         return f"{self.village_code} {self.kbli}: {self.enterprises}"
+
+
+class KbliRollup(models.Model):
+    """`KbliCount` summed per district and per regency × 5-digit KBLI, kept with it in the same
+    transaction (analytics.aggregates). At 4.4 million IKM the village counts run to millions of rows;
+    the LQ of every regency, a province profile and the clusters of sentra candidates read these
+    instead: one row per regency × KBLI (about 200,000 nationally) or per district × KBLI."""
+
+    class Level(models.IntegerChoices):
+        REGENCY = 2, _("Kabupaten/Kota")
+        DISTRICT = 3, _("Kecamatan")
+
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    region_code = models.CharField(_("kode wilayah"), max_length=8)
+    regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5)
+    province_code = models.CharField(_("kode provinsi"), max_length=2)
+    kbli = models.CharField(_("KBLI"), max_length=5)
+    enterprises = models.PositiveIntegerField(_("jumlah IKM"), default=0)
+    workers = models.PositiveBigIntegerField(_("tenaga kerja"), default=0)
+    production_value = models.PositiveBigIntegerField(_("nilai produksi (Rp)"), default=0)
+
+    class Meta:
+        verbose_name = _("jumlah IKM per wilayah dan KBLI")
+        verbose_name_plural = _("jumlah IKM per wilayah dan KBLI")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "region_code", "kbli"], name="analytics_rollup_once")
+        ]
+        indexes = [
+            models.Index(fields=["level", "province_code", "kbli"], name="analytics_ru_province"),
+            models.Index(fields=["level", "regency_code", "kbli"], name="analytics_ru_regency"),
+            models.Index(fields=["level", "enterprises"], name="analytics_ru_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.region_code} {self.kbli}: {self.enterprises}"
 
 
 class RegistrySnapshot(TimeStampedModel):
