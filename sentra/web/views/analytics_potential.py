@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -87,16 +88,41 @@ def _lq_table(actor, params):
 
 def _map_kbli(params: dict, table, leading) -> str:
     """The commodity the map shows: the one asked for, else the region's first leading commodity, else
-    the KBLI with the highest LQ in the table."""
+    the KBLI with the highest LQ in the table among the cells with enough IKM (a single IKM in a small
+    regency gives the highest LQs of the country, not a commodity worth a map), else with any."""
     if params["kbli"]:
         return params["kbli"]
     if leading is not None and leading.items:
         return leading.items[0].kbli
-    best = max((r for r in table.rows if r.lq is not None), key=lambda r: r.lq, default=None)
+    best = max(
+        (r for r in table.rows if r.lq is not None),
+        key=lambda r: (not r.few_enterprises, r.lq),
+        default=None,
+    )
     return best.kbli if best else ""
 
 
-MAX_ROWS = 1500  # rows drawn on the page; the exports hold all of them
+def _kbli_title(kbli: str, table, leading) -> str:
+    """The map's commodity by name (the heading "Peta LQ KBLI 12" alone tells a reader nothing)."""
+    for item in [*(leading.items if leading is not None else []), *table.rows]:
+        if item.kbli == kbli:
+            return item.kbli_title
+    return ""
+
+
+LQ_PER_PAGE = 50  # rows of the LQ table per page (a province at 5 digits has thousands); exports hold all
+# The LQ table's orders (?urut=key, "-key" descending), applied to every row before a page is cut, so a
+# click on a heading orders the whole table, not the page shown. No ?urut: region, then LQ (highest first).
+LQ_SORTS = {
+    "wilayah": (gettext_lazy("Wilayah"), lambda r: (r.region_name, r.region_code)),
+    "kbli": ("KBLI", lambda r: r.kbli),
+    "lq": ("LQ", lambda r: r.lq),  # next to the KBLI: what a phone shows before scrolling sideways
+    "ikm": (gettext_lazy("IKM aktif"), lambda r: r.enterprises),
+    "nilai": (gettext_lazy("Nilai"), lambda r: r.value),
+    "pangsa": (gettext_lazy("Pangsa di wilayah"), lambda r: r.share),
+    "pembanding": (gettext_lazy("Pangsa di pembanding"), lambda r: r.reference_share),
+}
+TEXT_SORTS = frozenset({"wilayah", "kbli"})  # first click: A–Z; the figures: highest first
 
 
 def _labels(table) -> dict:
@@ -107,16 +133,63 @@ def _labels(table) -> dict:
     }
 
 
-def _rows(table, params: dict) -> list[dict]:
-    page = reverse("web:analytics_potential")
-    return [
-        {
-            "row": row,
-            "region_url": page + "?" + _query(params, wilayah=row.region_code, tingkat="", kbli=""),
-            "map_url": page + "?" + _query(params, kbli=row.kbli) + "#potential-map",
-        }
-        for row in table.rows[:MAX_ROWS]
-    ]
+def _sorted(rows: list, sort: str) -> tuple[list, str]:
+    """The rows in the order ?urut= asks (an unknown key: as computed); rows without the value last."""
+    key = sort.lstrip("-")
+    if key not in LQ_SORTS:
+        return rows, ""
+    value = LQ_SORTS[key][1]
+    present = [r for r in rows if value(r) is not None]
+    present.sort(key=value, reverse=sort.startswith("-"))
+    return present + [r for r in rows if value(r) is None], sort
+
+
+def _sort_headers(sort: str) -> list[dict]:
+    headers = []
+    for key, (label, _value) in LQ_SORTS.items():
+        active = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        if active:
+            following = key if descending else f"-{key}"
+        else:
+            following = key if key in TEXT_SORTS else f"-{key}"
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "descending": active and descending,
+                "next": following,
+                "numeric": key not in TEXT_SORTS,
+            }
+        )
+    return headers
+
+
+def _lq_page(request, table, params: dict) -> dict:
+    """One page of the LQ table in the order asked, with the links its rows and headings need (the
+    filters kept in every link, the page's anchor #lq so the reader stays on the table)."""
+    rows, sort = _sorted(table.rows, request.GET.get("urut", "").strip())
+    paginator = Paginator(rows, LQ_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    url = reverse("web:analytics_potential")
+    query = _query(params)
+    return {
+        "rows": [
+            {
+                "row": row,
+                "region_url": url + "?" + _query(params, wilayah=row.region_code, tingkat="", kbli=""),
+                "map_url": url + "?" + _query(params, kbli=row.kbli) + "#potential-map",
+            }
+            for row in page.object_list
+        ],
+        "lq_page": page,
+        "lq_paginator": paginator,
+        "lq_sort": sort,
+        "lq_sort_headers": _sort_headers(sort),
+        "lq_sort_query": query,  # a heading's link: the filters, a new order, the first page
+        "lq_page_query": "&".join(q for q in (query, urlencode({"urut": sort}) if sort else "") if q),
+    }
 
 
 @login_required
@@ -169,13 +242,13 @@ def potential_page(request):
                 status = 400
         kbli = _map_kbli(params, table, context["leading"])
         context["map_kbli"] = kbli
+        context["map_kbli_title"] = _kbli_title(kbli, table, context["leading"]) if kbli else ""
         if kbli:
             map_params = {**params, "kbli": kbli}
             context["map_url"] = reverse("web:analytics_potential_map") + "?" + _query(map_params)
         context["query"] = _query(params)
         context.update(_labels(table))
-        context["rows"] = _rows(table, params)
-        context["truncated"] = len(table.rows) > MAX_ROWS
+        context.update(_lq_page(request, table, params))
     except DomainError as exc:
         context["error"] = exc.message
         status = 400

@@ -20,6 +20,7 @@ from sentra.analytics import profiles
 from sentra.analytics.potential import MIN_CELL_ENTERPRISES, MIN_REGION_ENTERPRISES
 from sentra.analytics.profile_pdf import profile_pdf
 from sentra.core.errors import DomainError, NotFound
+from sentra.programmes.choices import Month
 
 
 def _year(request) -> int | None:
@@ -58,6 +59,7 @@ def region_profile(request, code: str):
             "min_region": MIN_REGION_ENTERPRISES,
             "min_cell": MIN_CELL_ENTERPRISES,
             "regencies": profiles.child_regencies(p.region),
+            "month_label": Month(p.spending.month).label,  # "sampai bulan Desember", not "bulan 12"
         },
     )
 
