@@ -15,8 +15,14 @@ Facts and what is illustrative (../shared/docs/demo-facts.md, domain-facts.md §
   second-year contract was 2018, the facts' example), renewed yearly; their names and numbers are
   generated.
 
-Dates are fixed (not "today"): the demo's visits run to 15 November 2026 and the reports to October
-2026, so the same seed gives the same rows whenever it runs. Generated rows are written with
+Dates follow the day the demo is built (`build_day()`: django.utils.timezone.localdate(), WIB), so
+whoever opens it sees this month's work: the visits run up to the day before (tpl.ppu's last 18 visit
+days, the generated ones over the six months ending with it), tpl.ppu's contracts are the four yearly
+ones up to the one running that day, and the monthly reports are the four months before the current
+one: the last complete month approved, the one before returned with a reason, the two older ones
+approved. Built on 16 November 2026 (the tests' clock) that is visits to 15 November, reports
+July-October (September returned). The same seed
+and the same build day give the same rows. Generated rows are written with
 bulk_create (valid by construction, no per-row audit, as the registry's generated data); the real
 records are few and written the same way for now, each marked in its notes as demo data. Running the
 demo again writes nothing twice: each part first looks for what it wrote.
@@ -36,6 +42,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from sentra.accounts.scope import Actor, Channel, actor_for_user, system_actor
 from sentra.agencies.demo_facts import MINISTRY_AGENCY, PPU_AGENCY
@@ -57,6 +64,7 @@ from .models import (
     Assignment,
     Contract,
     Facilitator,
+    MonthlyReport,
     Placement,
     Visit,
     VisitCentre,
@@ -67,8 +75,14 @@ from .models import (
 # 2,730 graduates of 2007–2015, domain-facts §2).
 GENERATED = {"small": 1_000, "regional": 1_600, "national": 2_700}
 COHORTS = tuple(range(2012, 2020))
-LAST_VISIT_DAY = dt.date(2026, 11, 15)  # the demo's visits end here (fixed: same seed, same rows)
-VISIT_MONTHS = 6  # generated visits: June to November 2026
+VISIT_MONTHS = 6  # generated visits: the six months ending with the build day's yesterday
+PPU_VISITS = 18  # tpl.ppu's visits: the last 18 of the days 3, 10, 17 and 24 before the build day
+PPU_VISIT_DAYS = (3, 10, 17, 24)
+PPU_REPORTS = 4  # the months before the build day's month with a report (the last one returned)
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
 GENERATED_NOTE = "Data contoh bangkitan (sentra demo)."
 ILLUSTRATIVE = "Data contoh: orang, nomor kontrak dan isinya ilustratif."
 BELU_MEETING = "Rakor Pelaksanaan Kegiatan 2019 dan Penyusunan Program IKM 2020"
@@ -151,6 +165,34 @@ def contract_number(n: int, province: str, contract_year: int, month: int, year:
 def _add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     return dt.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def build_day() -> dt.date:
+    """The day the demo is built, in the project's zone (WIB): its dated records lead up to the day
+    before, so a demo built any day has this month's and last month's work to show."""
+    return timezone.localdate()
+
+
+def last_visit_day(today: dt.date) -> dt.date:
+    """The demo's visits end the day before it is built (none in the future, none on a day half done)."""
+    return today - dt.timedelta(days=1)
+
+
+def ppu_contract_starts(today: dt.date) -> list[dt.date]:
+    """tpl.ppu's four yearly contracts (1 May – 30 April), the last one running on the build day."""
+    year = today.year if today >= dt.date(today.year, 5, 1) else today.year - 1
+    return [dt.date(y, 5, 1) for y in range(year - 3, year + 1)]
+
+
+def ppu_visit_days(today: dt.date) -> list[dt.date]:
+    """tpl.ppu's visit days, oldest first: the last PPU_VISITS days 3, 10, 17 and 24 before today
+    (built on 16 November 2026: 3 July to 10 November; on 6 December: 24 July to 3 December)."""
+    days: list[dt.date] = []
+    month = last_visit_day(today).replace(day=1)
+    while len(days) < PPU_VISITS:
+        days.extend(d for d in (month.replace(day=n) for n in reversed(PPU_VISIT_DAYS)) if d < today)
+        month = _add_months(month, -1)
+    return sorted(days[:PPU_VISITS])
 
 
 def _honorarium(year: int) -> Decimal:
@@ -306,11 +348,8 @@ def _ntt_signing(actor: Actor, report: DemoReport) -> None:
 
 # --- the PPU facilitator `tpl.ppu` -------------------------------------------------------------------
 
-PPU_CONTRACT_STARTS = [dt.date(year, 5, 1) for year in (2023, 2024, 2025, 2026)]
-PPU_VISIT_MONTHS = [(2026, month) for month in range(7, 12)]
 
-
-def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
+def _ppu(actor: Actor, rng: random.Random, report: DemoReport, today: dt.date) -> None:
     """The PPU facilitator's year, written as the people would: the records by the system through the
     facilitators' services, the visits, photos, proposals and reports by `tpl.ppu` through the visit,
     photo, proposal and report services, the reports decided by `dinas.ppu`."""
@@ -345,13 +384,15 @@ def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
         notes="Pendamping sentra sabut kelapa Saloloang. " + ILLUSTRATIVE,
     )
     report.created["facilitators"] += 1
+    # Two placements: the first two contract years, then the current one supervised by dinas.ppu.
+    contract_starts = ppu_contract_starts(today)
     services.placement_create(
         actor=actor,
         facilitator=facilitator,
         region=region,
         host_agency=agency,
-        starts_on=dt.date(2023, 5, 1),
-        ends_on=dt.date(2025, 4, 30),
+        starts_on=contract_starts[0],
+        ends_on=contract_starts[2] - dt.timedelta(days=1),
     )
     services.placement_create(
         actor=actor,
@@ -359,10 +400,10 @@ def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
         region=region,
         host_agency=agency,
         supervisor=supervisor,
-        starts_on=dt.date(2025, 5, 1),
+        starts_on=contract_starts[2],
     )
     previous = None
-    for year_no, start in enumerate(PPU_CONTRACT_STARTS, start=1):
+    for year_no, start in enumerate(contract_starts, start=1):
         previous = services.contract_create(
             actor=actor,
             facilitator=facilitator,
@@ -380,13 +421,14 @@ def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
         )
         report.created["facilitator contracts"] += 1
 
-    # Caseload: the Saloloang coir sentra and six of its members (the first by id), from May 2025.
+    # Caseload: the Saloloang coir sentra and six of its members (the first by id), from the current
+    # placement on.
     members = list(
         Enterprise.objects.filter(
             pk__in=CentreMembership.objects.filter(centre=centre).values("enterprise_id")
         ).order_by("pk")[:6]
     )
-    start = dt.date(2025, 5, 1)
+    start = contract_starts[2]
     services.assignment_create(actor=actor, facilitator=facilitator, starts_on=start, centre=centre)
     for enterprise in members:
         services.assignment_create(
@@ -394,17 +436,18 @@ def _ppu(actor: Actor, rng: random.Random, report: DemoReport) -> None:
         )
 
     tpl = actor_for_user(user, channel=Channel.API)
-    visits, photos = _ppu_visits(tpl, rng, facilitator, centre, members)
+    visits, photos = _ppu_visits(tpl, rng, facilitator, centre, members, today)
     report.created["visits"] += len(visits)
     report.created["visit photos"] += photos
     _ppu_proposals(tpl, rng, facilitator, visits, report)
     if supervisor is not None:
-        _ppu_reports(tpl, actor_for_user(supervisor), facilitator, report)
+        _ppu_reports(tpl, actor_for_user(supervisor), facilitator, report, today)
 
 
-def _ppu_visits(tpl: Actor, rng, facilitator, centre, members) -> tuple[list, int]:
-    """Four visits a month from July to mid-November 2026, sent as the phone app sends them (the sync
-    service), each with a photo or two (generated images) re-encoded by the photo service."""
+def _ppu_visits(tpl: Actor, rng, facilitator, centre, members, today: dt.date) -> tuple[list, int]:
+    """Four visits a month (days 3, 10, 17, 24), the last 18 before the build day, sent as the phone
+    app sends them (the sync service), each with a photo or two (generated images) re-encoded by the
+    photo service. The follow-ups of the visits before last month are done."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from . import photos as photo_service
@@ -413,70 +456,81 @@ def _ppu_visits(tpl: Actor, rng, facilitator, centre, members) -> tuple[list, in
     zone = zone_of_region(PPU)
     written: list[tuple[Visit, list[Enterprise]]] = []
     count = 0
-    for year, month in PPU_VISIT_MONTHS:
-        for day in (3, 10, 17, 24):
-            when = dt.datetime(year, month, day, rng.randint(8, 15), rng.choice((0, 15, 30, 45)), tzinfo=zone)
-            if when.date() > LAST_VISIT_DAY:
-                continue
-            visited = rng.sample(members, k=min(len(members), rng.randint(1, 3)))
-            latitude, longitude = _near(rng, PPU, 0.01)
-            kind = rng.choices(list(VISIT_KIND_WEIGHTS), weights=list(VISIT_KIND_WEIGHTS.values()))[0]
-            actions = []
-            if day in (3, 17):
-                due = when.date() + dt.timedelta(days=30)
-                actions = [{"description": rng.choice(ACTIONS), "due_on": due.isoformat()}]
-            visit, _, _ = visit_service.record_visit(
-                tpl,
-                {
-                    "client_id": str(_uuid(rng)),
-                    "visited_at": when.isoformat(),
-                    "latitude": str(latitude) if latitude is not None else None,
-                    "longitude": str(longitude) if longitude is not None else None,
-                    "accuracy_m": round(rng.uniform(4, 25), 1),
-                    "kind": kind,
-                    "findings": rng.choice(FINDINGS),
-                    "problems": rng.choice(PROBLEMS),
-                    "advice": rng.choice(ADVICE),
-                    "village_code": centre.village_id,  # chosen on the phone: Saloloang
-                    "centre_ids": [centre.pk],
-                    "enterprise_ids": [e.pk for e in visited],
-                    "actions": actions,
-                },
+    done_before = _add_months(today.replace(day=1), -1)
+    for visit_day in ppu_visit_days(today):
+        day = visit_day.day
+        when = dt.datetime(
+            *visit_day.timetuple()[:3], rng.randint(8, 15), rng.choice((0, 15, 30, 45)), tzinfo=zone
+        )
+        visited = rng.sample(members, k=min(len(members), rng.randint(1, 3)))
+        latitude, longitude = _near(rng, PPU, 0.01)
+        kind = rng.choices(list(VISIT_KIND_WEIGHTS), weights=list(VISIT_KIND_WEIGHTS.values()))[0]
+        actions = []
+        if day in (3, 17):
+            due = when.date() + dt.timedelta(days=30)
+            actions = [{"description": rng.choice(ACTIONS), "due_on": due.isoformat()}]
+        visit, _, _ = visit_service.record_visit(
+            tpl,
+            {
+                "client_id": str(_uuid(rng)),
+                "visited_at": when.isoformat(),
+                "latitude": str(latitude) if latitude is not None else None,
+                "longitude": str(longitude) if longitude is not None else None,
+                "accuracy_m": round(rng.uniform(4, 25), 1),
+                "kind": kind,
+                "findings": rng.choice(FINDINGS),
+                "problems": rng.choice(PROBLEMS),
+                "advice": rng.choice(ADVICE),
+                "village_code": centre.village_id,  # chosen on the phone: Saloloang
+                "centre_ids": [centre.pk],
+                "enterprise_ids": [e.pk for e in visited],
+                "actions": actions,
+            },
+        )
+        if actions and visit_day < done_before:  # the follow-ups before last month are done
+            visit.actions.update(done_on=when.date() + dt.timedelta(days=20))
+        for index in range(1 if day != 10 else 2):
+            content, _width, _height = _photo_bytes(
+                rng, f"{centre.name} - {when:%d-%m-%Y %H:%M} ({index + 1})"
             )
-            if actions and month < 10:  # the earlier months' follow-ups are done
-                visit.actions.update(done_on=when.date() + dt.timedelta(days=20))
-            for index in range(1 if day != 10 else 2):
-                content, _width, _height = _photo_bytes(
-                    rng, f"{centre.name} - {when:%d-%m-%Y %H:%M} ({index + 1})"
-                )
-                photo_service.add_photo(
-                    tpl,
-                    visit_client_id=str(visit.client_id),
-                    client_id=str(_uuid(rng)),
-                    upload=SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg"),
-                    taken_at=when + dt.timedelta(minutes=5 * index),
-                    latitude=latitude,
-                    longitude=longitude,
-                    caption="Proses pengolahan sabut kelapa" if index == 0 else "Produk jadi",
-                )
-                count += 1
-            written.append((visit, visited))
+            photo_service.add_photo(
+                tpl,
+                visit_client_id=str(visit.client_id),
+                client_id=str(_uuid(rng)),
+                upload=SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg"),
+                taken_at=when + dt.timedelta(minutes=5 * index),
+                latitude=latitude,
+                longitude=longitude,
+                caption="Proses pengolahan sabut kelapa" if index == 0 else "Produk jadi",
+            )
+            count += 1
+        written.append((visit, visited))
     return written, count
 
 
-def _ppu_reports(tpl: Actor, dinas: Actor, facilitator: Facilitator, report: DemoReport) -> None:
-    """September approved by the Dinas, October returned with a reason (the reports' services)."""
+def _ppu_reports(
+    tpl: Actor, dinas: Actor, facilitator: Facilitator, report: DemoReport, today: dt.date
+) -> None:
+    """The reports of the four months before the build day's, through the reports' services: the last
+    complete month's approved (what the coverage page shows by default), the one before returned with a
+    reason (tpl.ppu's to complete), the two older ones approved; built on 16 November 2026: July,
+    August and October approved, September returned. Each was submitted two days before its due date
+    and decided two days later, as a facilitator on time would have: the services stamp the build's
+    time, so those two stamps are set back afterwards (never later than now), the history keeps the
+    build's."""
     from . import reports
 
-    decisions = [
-        (dt.date(2026, 9, 1), ""),
-        (
-            dt.date(2026, 10, 1),
-            "Foto kunjungan 24 Oktober belum ada dan rencana bulan November belum menyebut jadwal "
-            "pelatihan kemasan. Mohon dilengkapi.",
-        ),
-    ]
-    for month, return_reason in decisions:
+    current = today.replace(day=1)
+    returned = _add_months(current, -2)
+    reason = (
+        f"Foto kunjungan 24 {MONTHS_ID[returned.month - 1]} belum ada dan rencana bulan "
+        f"{MONTHS_ID[_add_months(returned, 1).month - 1]} belum menyebut jadwal pelatihan "
+        "kemasan. Mohon dilengkapi."
+    )
+    zone = zone_of_region(PPU)
+    now = timezone.now()
+    for n in range(PPU_REPORTS, 0, -1):
+        month = _add_months(current, -n)
         monthly = reports.generate(actor=tpl, facilitator=facilitator, month=month)
         monthly = reports.update_text(
             actor=tpl,
@@ -487,10 +541,18 @@ def _ppu_reports(tpl: Actor, dinas: Actor, facilitator: Facilitator, report: Dem
             plan_next_month="Pendampingan pengajuan bantuan mesin pengurai serat dan pelatihan kemasan.",
         )
         monthly = reports.submit(actor=tpl, report=monthly)
-        if return_reason:
-            reports.return_report(actor=dinas, report=monthly, reason=return_reason)
+        if month == returned:
+            reports.return_report(actor=dinas, report=monthly, reason=reason)
         else:
             reports.approve(actor=dinas, report=monthly)
+        due = monthly.due_on
+        submitted = min(
+            now, dt.datetime(due.year, due.month, due.day, 16, 0, tzinfo=zone) - dt.timedelta(days=2)
+        )
+        stamps = {"submitted_at": submitted}
+        if month != returned:
+            stamps["verified_at"] = min(now, submitted + dt.timedelta(days=2))
+        MonthlyReport.objects.filter(pk=monthly.pk).update(**stamps)
         report.created["monthly reports"] += 1
 
 
@@ -518,9 +580,10 @@ def _ppu_proposals(tpl: Actor, rng, facilitator, visits, report: DemoReport) -> 
 # --- generated facilitators --------------------------------------------------------------------------
 
 
-def _generated(rng: random.Random, report: DemoReport, size: str) -> None:
+def _generated(rng: random.Random, report: DemoReport, size: str, today: dt.date) -> None:
     if Facilitator.objects.filter(notes=GENERATED_NOTE).exists():
         return
+    last_day = last_visit_day(today)
     regencies = list(
         Region.objects.filter(level=Region.Level.REGENCY).order_by("code").values_list("code", flat=True)
     )
@@ -552,9 +615,9 @@ def _generated(rng: random.Random, report: DemoReport, size: str) -> None:
         )
         facilitator.place_at(home)
         facilitators.append(facilitator)
-        # Yearly contracts from the first up to the one running on the demo's last day; ended and
+        # Yearly contracts from the first up to the one running on the build day; ended and
         # resigned people stopped one to four years earlier.
-        months = (LAST_VISIT_DAY.year - first.year) * 12 + LAST_VISIT_DAY.month - first.month
+        months = (today.year - first.year) * 12 + today.month - first.month
         years = months // 12 + 1
         if status in (FacilitatorStatus.ENDED, FacilitatorStatus.RESIGNED):
             years = max(1, years - rng.randint(1, 4))
@@ -610,7 +673,7 @@ def _generated(rng: random.Random, report: DemoReport, size: str) -> None:
     Placement.objects.bulk_create(placements, batch_size=2000)
     report.created["facilitator contracts"] += total
     active = [f for f in facilitators if f.status in (FacilitatorStatus.ACTIVE, FacilitatorStatus.ON_LEAVE)]
-    _caseloads_and_visits(rng, active, report)
+    _caseloads_and_visits(rng, active, report, last_day)
 
 
 @cache
@@ -622,8 +685,12 @@ def _province_office_place(code: str) -> str:
     return f"Disperindag Provinsi {_province_names().get(code[:2], code[:2])}"
 
 
-def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], report: DemoReport) -> None:
-    """Up to 2 centres and 6 enterprises of their regency each (none shared), visits June–November."""
+def _caseloads_and_visits(
+    rng: random.Random, facilitators: list[Facilitator], report: DemoReport, last_day: dt.date
+) -> None:
+    """Up to 2 centres and 6 enterprises of their regency each (none shared), assigned from the
+    first of the month ten months before the last visit day back two years; visits over the
+    VISIT_MONTHS months ending with the last visit day (the day before the build)."""
     regencies = sorted({f.regency_code for f in facilitators})
     centres: dict[str, list[tuple[int, str]]] = {}
     enterprises: dict[str, list[tuple[int, str]]] = {}
@@ -644,9 +711,10 @@ def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], r
         rng.shuffle(centres[code])
         rng.shuffle(enterprises[code])
     assignments: list[tuple[Facilitator, Assignment, str]] = []
+    assigned_by = _add_months(last_day.replace(day=1), -10)  # 1 January 2026 for visits to 15 November
     for facilitator in facilitators:
         code = facilitator.regency_code
-        start = dt.date(2026, 1, 1) - dt.timedelta(days=rng.randint(0, 700))
+        start = assigned_by - dt.timedelta(days=rng.randint(0, 700))
         for _ in range(min(2, len(centres[code]))):
             pk, village = centres[code].pop()
             assignments.append(
@@ -665,7 +733,7 @@ def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], r
 
     kinds, kind_weights = list(VISIT_KIND_WEIGHTS), list(VISIT_KIND_WEIGHTS.values())
     visits, links = [], []  # links: (visit, assignment)
-    first_month = _add_months(LAST_VISIT_DAY.replace(day=1), 1 - VISIT_MONTHS)
+    first_month = _add_months(last_day.replace(day=1), 1 - VISIT_MONTHS)
     for facilitator in facilitators:
         own = caseload.get(id(facilitator), [])
         zone = zone_of_region(facilitator.regency_code)
@@ -674,7 +742,7 @@ def _caseloads_and_visits(rng: random.Random, facilitators: list[Facilitator], r
             month = _add_months(first_month, month_no)
             for _ in range(rng.randint(1, 3) if busy else rng.randint(0, 1)):
                 day = month + dt.timedelta(days=rng.randint(0, 27))
-                if day > LAST_VISIT_DAY:
+                if day > last_day:
                     continue
                 targets = rng.sample(own, k=min(len(own), rng.randint(1, 2))) if own else []
                 latitude, longitude = _near(rng, facilitator.regency_code)
@@ -723,13 +791,14 @@ def seed(*, seed: int, report: DemoReport, size: str = "small") -> None:
     if not Agency.objects.filter(name=MINISTRY_AGENCY).exists():
         report.unresolved.append("facilitators: the demo agencies not found (registry step first)")
         return
+    today = build_day()
     actor = system_actor()
     with transaction.atomic():
         _ntt_signing(actor, report)
     with transaction.atomic():
-        _ppu(actor, random.Random(f"{seed}:facilitators:ppu"), report)  # nosec B311 - reproducible demo data
+        _ppu(actor, random.Random(f"{seed}:facilitators:ppu"), report, today)  # nosec B311 - reproducible demo data
     with transaction.atomic():
-        _generated(random.Random(f"{seed}:facilitators:generated"), report, size)  # nosec B311
+        _generated(random.Random(f"{seed}:facilitators:generated"), report, size, today)  # nosec B311
 
 
 def demo_step(context: DemoContext) -> None:

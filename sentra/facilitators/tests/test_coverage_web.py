@@ -189,3 +189,20 @@ def test_the_page_costs_the_same_queries_with_more_data(
     client.get(URL)
     with django_assert_max_num_queries(queries):
         client.get(URL)
+
+
+def test_the_page_says_which_month_it_shows_and_offers_the_month_before(login, ppu_officer, time_machine):
+    """The current month by default, even on its sixth day (what officials expect), said plainly with
+    how far it runs, and the last complete month one click away; no link to a month still to come."""
+    time_machine.move_to(dt.datetime(2026, 12, 6, 9, 0, tzinfo=WIB), tick=True)
+    client = login(ppu_officer)
+
+    page = client.get(URL).content.decode()
+    earlier = client.get(URL, {"wilayah": PPU, "bulan": "2026-11"}).content.decode()
+
+    assert "Ditampilkan: Desember 2026" in page and "bulan berjalan, baru 6 hari (sampai 6 Desember)" in page
+    assert 'href="/pendamping/cakupan/?wilayah=64.09&amp;bulan=2026-11" rel="prev"' in page
+    assert 'rel="next"' not in page  # January 2027 has not begun
+    assert "Ditampilkan: November 2026" in earlier and "bulan berjalan" not in earlier
+    assert 'href="/pendamping/cakupan/?wilayah=64.09&amp;bulan=2026-10" rel="prev"' in earlier
+    assert 'href="/pendamping/cakupan/?wilayah=64.09&amp;bulan=2026-12" rel="next"' in earlier

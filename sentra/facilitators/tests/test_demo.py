@@ -1,21 +1,26 @@
 """The facilitators' demo: the NTT 2019 signing at the Belu Rakor, the PPU facilitator `tpl.ppu` with a
 year of work, about 1,000 generated TPL-IKM; the same seed gives the same rows, a second run writes
-nothing."""
+nothing. Its dates follow the day it is built: here the tests' clock, 16 November 2026 (visits to
+15 November), and in the last tests 6 December 2026 (a demo built later has that month's work)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
+from sentra.accounts.scope import actor_for_user
 from sentra.coordination import demo as coordination_demo
 from sentra.core.demo import DemoReport, demo_steps
-from sentra.facilitators import demo
+from sentra.facilitators import coverage, demo
 from sentra.facilitators.models import (
     Assignment,
     Contract,
@@ -33,7 +38,8 @@ from sentra.registry import demo as registry_demo
 from sentra.registry.models import CentreMembership
 
 NUMBER = re.compile(r"^\d+\.\d+\.\d+ /IKM/KK/\d{1,2}/\d{4}$")  # "3.8.2 /IKM/KK/1/2018"
-TODAY = dt.date(2026, 11, 16)
+TODAY = dt.date(2026, 11, 16)  # the tests' clock (sentra/conftest.py): the day the demo is built
+LAST_VISIT_DAY = dt.date(2026, 11, 15)
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +59,10 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+
+def _local_days(visits) -> list[dt.date]:
+    return sorted(timezone.localtime(at).date() for at in visits.values_list("visited_at", flat=True))
 
 
 def fingerprint() -> list:
@@ -111,7 +121,9 @@ def test_the_ppu_visits_july_to_november_with_photos(seeded):
     visits = Visit.objects.filter(facilitator=facilitator)
     months = {v.visited_at.date().replace(day=1) for v in visits}
     assert months == {dt.date(2026, m, 1) for m in range(7, 12)}
-    assert max(v.visited_at.date() for v in visits) <= demo.LAST_VISIT_DAY
+    days = sorted(v.visited_at.date() for v in visits)
+    assert len(days) == 18 and days[0] == dt.date(2026, 7, 3) and days[-1] == dt.date(2026, 11, 10)
+    assert {d.day for d in days} == {3, 10, 17, 24}
     assert {v.village.name for v in visits} == {"Salo Loang"}  # the sentra's village, chosen on the phone
     assert not visits.exclude(location_flag="").exists()  # the coordinates fall inside the regency
     assert VisitAction.objects.filter(visit__facilitator=facilitator, done_on__isnull=True).exists()
@@ -132,12 +144,20 @@ def test_the_ppu_visits_july_to_november_with_photos(seeded):
 def test_the_ppu_reports_one_approved_one_returned_and_proposals():
     facilitator = Facilitator.objects.get(user__username="tpl.ppu")
     reports = {r.month: r for r in MonthlyReport.objects.filter(facilitator=facilitator)}
-    approved, returned = reports[dt.date(2026, 9, 1)], reports[dt.date(2026, 10, 1)]
+    assert sorted(reports) == [dt.date(2026, m, 1) for m in (7, 8, 9, 10)]
+    assert {reports[dt.date(2026, m, 1)].verification_status for m in (7, 8)} == {"verified"}
+    # The last complete month approved (the coverage page's default shows it), the one before returned.
+    approved, returned = reports[dt.date(2026, 10, 1)], reports[dt.date(2026, 9, 1)]
     assert approved.verification_status == "verified" and approved.verified_at
     assert returned.verification_status == "returned" and returned.return_reason
-    september = Visit.objects.filter(facilitator=facilitator, visited_at__month=9, visited_at__year=2026)
-    assert approved.figures["visits"] == september.count() > 0
-    assert approved.due_on == dt.date(2026, 10, 5)
+    assert "24 September" in returned.return_reason and "bulan Oktober" in returned.return_reason
+    october = Visit.objects.filter(facilitator=facilitator, visited_at__month=10, visited_at__year=2026)
+    assert approved.figures["visits"] == october.count() > 0
+    assert approved.due_on == dt.date(2026, 11, 5)
+    # Submitted two days before the due date and approved on it, as an on-time facilitator would.
+    assert timezone.localtime(approved.submitted_at).date() == dt.date(2026, 11, 3)
+    assert timezone.localtime(approved.verified_at).date() == dt.date(2026, 11, 5)
+    assert timezone.localtime(returned.submitted_at).date() == dt.date(2026, 10, 3)
     proposals = EnterpriseProposal.objects.filter(facilitator=facilitator)
     assert proposals.count() == 2
     assert set(proposals.values_list("outcome", "verification_status")) == {("pending", "submitted")}
@@ -166,7 +186,7 @@ def test_generated_contracts_are_yearly_chains_without_overlap():
         for before, after in zip(chain, chain[1:], strict=False):
             assert after.previous_id == before.pk and after.contract_year == before.contract_year + 1
             assert after.period_start == before.period_end + dt.timedelta(days=1)
-        running = chain[-1].period_start <= demo.LAST_VISIT_DAY <= chain[-1].period_end
+        running = chain[-1].period_start <= TODAY <= chain[-1].period_end
         assert running == (statuses[pk] in ("active", "on_leave")), (pk, statuses[pk])
         assert chain[0].period_start.year >= chain[0].facilitator.cohort + 4
 
@@ -174,7 +194,9 @@ def test_generated_contracts_are_yearly_chains_without_overlap():
 def test_generated_visits_stay_in_the_placement_and_in_the_past():
     visits = Visit.objects.filter(facilitator__notes=demo.GENERATED_NOTE)
     assert visits.count() > 5 * demo.GENERATED["small"]
-    assert not visits.filter(visited_at__date__gt=demo.LAST_VISIT_DAY).exists()
+    assert not visits.filter(visited_at__date__gt=LAST_VISIT_DAY).exists()
+    months = {day.replace(day=1) for day in _local_days(visits)}
+    assert months == {dt.date(2026, m, 1) for m in range(6, 12)}  # six months ending with the last day
     assert not visits.exclude(facilitator__status__in=["active", "on_leave"]).exists()
     assert not VisitEnterprise.objects.exclude(enterprise__regency_code=F("visit__regency_code")).exists()
     assert not VisitCentre.objects.exclude(centre__regency_code=F("visit__regency_code")).exists()
@@ -209,22 +231,105 @@ def test_a_second_run_writes_nothing(seeded):
     assert not any(report.created.values())
 
 
+def _wipe() -> None:
+    """Everything the facilitators' step wrote (the steps before it stay)."""
+    for model in (
+        VisitPhoto,
+        VisitAction,
+        VisitCentre,
+        VisitEnterprise,
+        EnterpriseProposal,
+        MonthlyReport,
+    ):
+        model.objects.all().delete()
+    Contract.objects.update(previous=None)
+    for model in (Visit, Assignment, Contract, Placement, Facilitator):
+        model.objects.all().delete()
+
+
 def test_the_same_seed_gives_the_same_rows(seeded):
     before = fingerprint()
     with transaction.atomic(), override_settings(MEDIA_ROOT=seeded["media"]):
-        for model in (
-            VisitPhoto,
-            VisitAction,
-            VisitCentre,
-            VisitEnterprise,
-            EnterpriseProposal,
-            MonthlyReport,
-        ):
-            model.objects.all().delete()
-        Contract.objects.update(previous=None)
-        for model in (Visit, Assignment, Contract, Placement, Facilitator):
-            model.objects.all().delete()
+        _wipe()
         demo.seed(seed=2026, report=DemoReport())
         again = fingerprint()
         transaction.set_rollback(True)
     assert again == before
+
+
+# --- a demo built on a later day ----------------------------------------------------------------------
+
+LATER = dt.datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # three weeks after the above
+
+
+@pytest.fixture
+def built_later(seeded, time_machine):
+    """The facilitators' step built again (same seed) on 6 December 2026, rolled back afterwards."""
+    time_machine.move_to(LATER, tick=True)
+    with transaction.atomic(), override_settings(MEDIA_ROOT=seeded["media"]):
+        _wipe()
+        demo.seed(seed=2026, report=DemoReport())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.usefixtures("built_later")
+def test_a_demo_built_later_has_that_month_and_the_month_before():
+    """The demo's visits end the day before it is built, whatever day that is: an official opening the
+    coverage page (this month by default) on the day sees visits of this month and of the last."""
+    assert timezone.localdate() == dt.date(2026, 12, 6)
+    ppu = _local_days(Visit.objects.filter(facilitator__user__username="tpl.ppu"))
+    assert len(ppu) == 18 and ppu[0] == dt.date(2026, 7, 24) and ppu[-1] == dt.date(2026, 12, 3)
+    generated = _local_days(Visit.objects.filter(facilitator__notes=demo.GENERATED_NOTE))
+    assert generated[-1] <= dt.date(2026, 12, 5)  # none today or later
+    assert {d.replace(day=1) for d in generated} == {dt.date(2026, m, 1) for m in range(7, 13)}
+    for visits in (ppu, generated):
+        assert any(d.month == 11 for d in visits) and any(d.month == 12 for d in visits)
+
+
+@pytest.mark.usefixtures("built_later")
+def test_a_demo_built_later_moves_its_reports_and_keeps_its_contracts_running():
+    facilitator = Facilitator.objects.get(user__username="tpl.ppu")
+    reports = {r.month: r for r in MonthlyReport.objects.filter(facilitator=facilitator)}
+    assert sorted(reports) == [dt.date(2026, m, 1) for m in (8, 9, 10, 11)]
+    assert {reports[dt.date(2026, m, 1)].verification_status for m in (8, 9, 11)} == {"verified"}
+    returned = reports[dt.date(2026, 10, 1)]  # the month before the last complete one, to be completed
+    assert returned.verification_status == "returned"
+    assert "24 Oktober" in returned.return_reason and "bulan November" in returned.return_reason
+    assert reports[dt.date(2026, 11, 1)].figures["visits"] == 4
+    today = dt.date(2026, 12, 6)
+    for chain_end in (
+        Contract.objects.filter(facilitator=f).order_by("-period_start").first()
+        for f in Facilitator.objects.filter(status="active").exclude(
+            contracts__signed_at_meeting__isnull=False  # the NTT 2019 signing is history, as it was
+        )
+    ):
+        assert chain_end.period_start <= today <= chain_end.period_end
+    # The coverage page's default month (this month) has the visits; its reports are November's.
+    dinas = actor_for_user(get_user_model().objects.get(username="dinas.ppu"))
+    data = coverage.region_coverage(actor=dinas, region=coverage.coverage_region(actor=dinas, code=None))
+    assert data.month == dt.date(2026, 12, 1) and data.report_month == dt.date(2026, 11, 1)
+    assert data.total.visits_month > 0 and data.total.visits_by_month[-2] > 0
+    row = next(r for r in data.facilitators if r.facilitator == facilitator)
+    assert row.visits_month == 1
+    assert (row.report_status, row.report_timeliness) == ("verified", "on_time")  # November's
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (dt.date(2026, 11, 16), dt.date(2026, 7, 3), dt.date(2026, 11, 10)),
+        (dt.date(2027, 1, 3), dt.date(2026, 8, 17), dt.date(2026, 12, 24)),  # the 3rd is today: not yet
+        (dt.date(2027, 3, 1), dt.date(2026, 10, 17), dt.date(2027, 2, 24)),
+    ],
+)
+def test_the_ppu_visit_days_are_the_last_18_before_the_build_day(today, first, last):
+    days = demo.ppu_visit_days(today)
+    assert len(days) == len(set(days)) == 18 and days == sorted(days)
+    assert (days[0], days[-1]) == (first, last)
+
+
+def test_the_ppu_contracts_end_with_the_one_running_on_the_build_day():
+    assert demo.ppu_contract_starts(dt.date(2026, 11, 16))[0] == dt.date(2023, 5, 1)
+    assert demo.ppu_contract_starts(dt.date(2027, 4, 30))[-1] == dt.date(2026, 5, 1)
+    assert demo.ppu_contract_starts(dt.date(2027, 5, 1))[-1] == dt.date(2027, 5, 1)

@@ -67,6 +67,21 @@ def _page_url(region: str = "", month=None) -> str:
     return reverse("web:facilitator_coverage") + (f"?{query}" if query else "")
 
 
+def _month_nav(region: Region | None, data: cov.Coverage) -> dict:
+    """The month shown, said plainly, with the month before one click away (and the month after, up to
+    the current one). The current month is the default, whatever its day: on its first days it holds
+    few visits, so the page says how far it runs and offers the last complete month next to it."""
+    code = region.code if region else ""
+    current = cov.month_start(data.today)
+    previous, following = cov.add_months(data.month, -1), cov.add_months(data.month, 1)
+    return {
+        "previous": {"month": previous, "url": _page_url(code, previous)},
+        "next": {"month": following, "url": _page_url(code, following)} if following <= current else None,
+        "is_current": data.month == current,
+        "days": data.today.day,
+    }
+
+
 def _crumbs(actor: Actor, region: Region | None, month) -> list[dict]:
     crumbs = [{"label": _("Nasional"), "url": _page_url("", month)}] if actor.is_national else []
     if region is not None:
@@ -119,6 +134,7 @@ def coverage_page(request):
         "level_label": LEVEL_LABELS[data.level],
         "crumbs": _crumbs(actor, region, month),
         "month_value": data.month.strftime("%Y-%m"),
+        "month_nav": _month_nav(region, data),
         "export_query": query,
         "map_url": reverse("web:facilitator_coverage_map") + (f"?{query}" if query else ""),
         "show_map": data.level != "facilitator",
