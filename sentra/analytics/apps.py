@@ -28,6 +28,15 @@ class AnalyticsConfig(AppConfig):
 
         beneficiary_row_checked.connect(import_row_warnings, dispatch_uid="analytics_import_overlaps")
 
+        # The overlap check's stored topic of an activity follows its every save, in its transaction.
+        from django.db.models.signals import post_save
+
+        from sentra.programmes.models import Activity
+
+        from .overlaps import on_activity_saved
+
+        post_save.connect(on_activity_saved, sender=Activity, dispatch_uid="analytics_activity_topic")
+
         from sentra.core.demo import DemoStep, register_demo_step
 
         # `sentra demo`: the count rebuilt after the generated registry, and two registry years.

@@ -175,3 +175,34 @@ class ActivityLink(TimeStampedModel, Versioned):
     @property
     def scope_code(self) -> str | None:
         return self.first.scope_code
+
+
+class ActivityTopic(models.Model):
+    """What an activity's title and description name, as the overlap check reads it (analytics.overlaps):
+    the canonical commodities and forms of analytics.normalise, so that the check drops candidates of
+    another topic in SQL, before any row reaches Python.
+
+    Written by analytics' receiver of every activity save, in its transaction (overlaps.on_activity_saved,
+    connected in apps.py); filled for existing rows by migration 0003 and `overlaps.rebuild_topics`. A
+    row counts only while `version` is the activity's version and `rules` the normaliser's fingerprint
+    (normalise.RULES): a write that bypassed the receiver (bulk loads, audit's rollbacks, which all count
+    the version up) or a change of the synonyms makes the check read that activity's title itself."""
+
+    activity = models.OneToOneField(
+        "programmes.Activity",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="overlap_topic",
+        verbose_name=_("kegiatan"),
+    )
+    version = models.PositiveIntegerField(_("versi kegiatan"))
+    rules = models.CharField(_("versi normalisasi"), max_length=12)
+    commodities = models.TextField(_("komoditas"), blank=True)  # " batik tenun "
+    forms = models.TextField(_("bentuk kegiatan"), blank=True)  # " pelatihan "
+
+    class Meta:
+        verbose_name = _("topik kegiatan")
+        verbose_name_plural = _("topik kegiatan")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}:{self.commodities.strip()}/{self.forms.strip()}"

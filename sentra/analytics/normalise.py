@@ -16,6 +16,7 @@ Pure functions, no database: the bench and the tests call them directly.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -219,6 +220,36 @@ def topic_of(text: str) -> Topic:
             tokens.add(_stem(word))
         i += 1
     return Topic(frozenset(forms), frozenset(commodities), frozenset(tokens))
+
+
+def stored_keys(text: str) -> tuple[str, str]:
+    """The commodities and forms of `text` as the overlap check stores them per activity
+    (analytics.models.ActivityTopic): canonical keys in order, space-separated, with a space before the
+    first and after the last (" batik tenun "), so that a key is found in SQL as `LIKE '% tenun %'`;
+    "" when there is none."""
+    topic = topic_of(text)
+    return _joined(topic.commodities), _joined(topic.forms)
+
+
+def _joined(keys) -> str:
+    return f" {' '.join(sorted(keys))} " if keys else ""
+
+
+def _rules() -> str:
+    """A fingerprint of what `stored_keys` depends on (the synonyms, the place words, the parsing): a
+    stored topic computed under other rules is not trusted and is computed again (ActivityTopic)."""
+    parts = (
+        TOPIC_RULES_VERSION,
+        sorted(FORM_SYNONYMS.items()),
+        sorted(COMMODITY_SYNONYMS.items()),
+        sorted(PLACE_WORDS),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+#: Raise when topic_of's parsing changes in a way the tables above do not show.
+TOPIC_RULES_VERSION = 1
+RULES = _rules()
 
 
 def _stem(word: str) -> str:

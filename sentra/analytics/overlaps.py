@@ -10,7 +10,11 @@ How a pair is judged — block first, then score:
    overlaps the activity's or lies within one quarter (92 days) of it (an activity without dates spans its
    fiscal year), and that share a place: a location in the same regency (or a location enclosing one of
    ours: a regency- or province-wide activity), an agency placed in the same regency (activities without
-   locations), or a beneficiary centre or enterprise in common.
+   locations), or a beneficiary centre or enterprise in common. Among those, only the ones whose topic can
+   still reach the threshold (a kind of the same family or form, and no other commodity named) are read:
+   filtered in SQL on the topic stored per activity (`ActivityTopic`, kept by every save of an activity:
+   `on_activity_saved`; `rebuild_topics` after bulk loads). An activity whose stored topic is missing or
+   out of date (another version of the activity, other normalisation rules) is read and judged in Python.
 2. **Scoring** (0..1) = topic × place × time:
    - *topic* = kind similarity × (0.2 + 0.8 × subject). Kind: same kind 1, same family (training/WUB;
      halal/SNI/HKI; exhibition/e-commerce; machines/revitalisation) 0.7, otherwise 0.2 (0.8 when the
@@ -39,10 +43,13 @@ only when the actor may read them, so the check cannot be used to probe other re
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import chain
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from sentra.accounts.permissions import Action, Area
@@ -51,12 +58,14 @@ from sentra.programmes.models import Activity
 from sentra.regions.selectors import region_filter_q
 from sentra.registry.models import Centre, Enterprise
 
-from .models import ActivityLink
-from .normalise import Topic, commodity_label, form_label, jaccard, topic_of
+from .models import ActivityLink, ActivityTopic
+from .normalise import RULES, Topic, commodity_label, form_label, jaccard, stored_keys, topic_of
 
 THRESHOLD = 0.5
 ADJACENT_DAYS = 92  # one quarter
 MAX_CANDIDATES = 3000
+# Kind similarity (see the module docstring): same kind, same family, a form both name, otherwise.
+KIND_SAME, KIND_SAME_FAMILY, KIND_SAME_FORM, KIND_OTHER = 1.0, 0.7, 0.8, 0.2
 
 KIND_FAMILY = {
     "training": "capacity",
@@ -388,6 +397,10 @@ def _candidates(plan: Plan, period: tuple[dt.date, dt.date]) -> list[Plan]:
     )
     if plan.agency_id is not None:
         qs = qs.exclude(agency_id=plan.agency_id)
+    plan_topic = plan.topic
+    topic_q = _topic_q(plan, plan_topic)
+    if topic_q is not None:
+        qs = qs.filter(topic_q)
     rows = list(
         qs.values_list(
             "pk",
@@ -404,7 +417,6 @@ def _candidates(plan: Plan, period: tuple[dt.date, dt.date]) -> list[Plan]:
         )[:MAX_CANDIDATES]
     )
     cands: dict[int, Plan] = {}
-    plan_topic = plan.topic
     for pk, name, desc, kind, agency, year, start, end, region, agency_name, region_name in rows:
         cand = Plan(pk, name, desc, kind, agency, year, start, end, region_id=region)
         cand.agency_name, cand.region_name = agency_name or "", region_name or ""
@@ -439,6 +451,95 @@ def _candidates(plan: Plan, period: tuple[dt.date, dt.date]) -> list[Plan]:
         cands[aid].beneficiary_villages |= villages.get(("e", eid), set())
         cands[aid].kblis |= kblis.get(("e", eid), set())
     return list(cands.values())
+
+
+# --- the stored topic (ActivityTopic) ------------------------------------------------------------
+
+
+def _topic_q(plan: Plan, ta: Topic) -> Q | None:
+    """`_topic_bound` in SQL, on the stored topics: the candidates whose topic may reach THRESHOLD, and
+    those without a current stored topic (Python judges them); None when no candidate can be dropped.
+
+    The kind similarity is one of four levels (same kind, same family, a form in common, otherwise)
+    and the best subject 1 (a commodity in common, or none named on one side) or 0 (both name
+    commodities, none shared): every pair of levels that reaches THRESHOLD is let through."""
+    any_ = None  # no condition at that level
+    kinds: list[tuple[float, Q | None]] = [(KIND_OTHER, any_)]
+    if plan.kind:
+        kinds.append((KIND_SAME, Q(kind=plan.kind)))
+    family = KIND_FAMILY.get(plan.kind)
+    if family:
+        kinds.append((KIND_SAME_FAMILY, Q(kind__in=sorted(k for k, f in KIND_FAMILY.items() if f == family))))
+    forms = _forms(plan, ta)
+    if forms:
+        form_q = Q(kind__in=sorted(k for k, f in KIND_FORM.items() if f in forms))
+        for f in sorted(forms):
+            form_q |= Q(overlap_topic__forms__contains=f" {f} ")
+        kinds.append((KIND_SAME_FORM, form_q))
+    subjects: list[tuple[float, Q | None]] = [(1.0, any_)]
+    if ta.commodities:
+        shared_q = Q(overlap_topic__commodities="")
+        for c in sorted(ta.commodities):
+            shared_q |= Q(overlap_topic__commodities__contains=f" {c} ")
+        subjects = [(1.0, shared_q), (0.0, any_)]
+    reach = Q(pk__in=[])
+    for subject, subject_q in subjects:
+        kind_qs = [q for kind, q in kinds if kind * (0.2 + 0.8 * subject) >= THRESHOLD]
+        if not kind_qs:
+            continue
+        if any_ in kind_qs and subject_q is any_:
+            return None
+        either = any_ if any_ in kind_qs else reduce(operator.or_, kind_qs)
+        if either is any_:
+            reach |= subject_q
+        elif subject_q is any_:
+            reach |= either
+        else:
+            reach |= either & subject_q
+    current = Q(overlap_topic__version=F("version"), overlap_topic__rules=RULES)
+    return ~current | reach
+
+
+def on_activity_saved(sender, instance, raw=False, **kwargs) -> None:
+    """post_save of programmes.Activity (connected in apps.py): its stored topic, in the same
+    transaction (a fixture load, `raw`, is left to rebuild_topics)."""
+    if not raw and instance.pk is not None:
+        _write_topics(Activity.objects.filter(pk=instance.pk))
+
+
+def rebuild_topics(activity_ids=None, *, chunk: int = 5000) -> int:
+    """Brings the stored topics of `activity_ids` (all activities when None) up to date where missing,
+    of an older version of the activity or of other normalisation rules: after writes that bypass
+    the model's save (bulk loads, raw SQL) or a change of analytics.normalise. Returns how many it
+    wrote."""
+    current = Q(overlap_topic__version=F("version"), overlap_topic__rules=RULES)
+    qs = Activity.objects.filter(~current).order_by("pk")
+    if activity_ids is not None:
+        qs = qs.filter(pk__in=list(activity_ids))
+    written, last = 0, 0
+    while True:
+        ids = list(qs.filter(pk__gt=last).values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return written
+        written += _write_topics(Activity.objects.filter(pk__in=ids))
+        last = ids[-1]
+
+
+def _write_topics(activities) -> int:
+    rows = []
+    for pk, version, name, description in activities.values_list("pk", "version", "name", "description"):
+        commodities, forms = stored_keys(f"{name} {description}")
+        rows.append(
+            ActivityTopic(activity_id=pk, version=version, rules=RULES, commodities=commodities, forms=forms)
+        )
+    with transaction.atomic():
+        ActivityTopic.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["activity"],
+            update_fields=["version", "rules", "commodities", "forms"],
+        )
+    return len(rows)
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -476,16 +577,19 @@ def _place(a: Plan, b: Plan) -> tuple[float, str | None]:
     return best, (x if len(x) <= len(y) else y) if best >= 0.7 else x[:8] if best == 0.45 else None
 
 
+def _forms(plan: Plan, topic: Topic) -> frozenset[str]:
+    """The forms the title names and the kind's own."""
+    return topic.forms | ({KIND_FORM[plan.kind]} if plan.kind in KIND_FORM else frozenset())
+
+
 def _kind_similarity(a: Plan, b: Plan, ta: Topic, tb: Topic) -> float:
     if a.kind and a.kind == b.kind:
-        return 1.0
-    forms_a = ta.forms | ({KIND_FORM[a.kind]} if a.kind in KIND_FORM else set())
-    forms_b = tb.forms | ({KIND_FORM[b.kind]} if b.kind in KIND_FORM else set())
+        return KIND_SAME
     if KIND_FAMILY.get(a.kind) and KIND_FAMILY.get(a.kind) == KIND_FAMILY.get(b.kind):
-        return 0.7
-    if forms_a & forms_b:
-        return 0.8
-    return 0.2
+        return KIND_SAME_FAMILY
+    if _forms(a, ta) & _forms(b, tb):
+        return KIND_SAME_FORM
+    return KIND_OTHER
 
 
 def _subject(a: Plan, b: Plan, ta: Topic, tb: Topic) -> float:
