@@ -13,6 +13,10 @@ Who writes what (docs/analytics.md, "Fresh figures"):
 - audit's restore of a version and the rollback of an import: audit.signals.placed_records_written, the
   same recount of the villages before and after.
 
+Every statement on the village count has its twin on `KbliRollup` (the same sums per district and per
+regency, both levels in one statement), so the rollups are exact whenever the village count is; a recount
+of villages recounts their districts and regencies from the village count.
+
 Only status "active" (registry.choices.EnterpriseStatus) is counted. `kbli_count_drift()` compares the
 table with a fresh GROUP BY; the tests run it after many mixed writes, and an operator can too
 (`sentra rebuild-kbli-counts --check`).
@@ -29,7 +33,7 @@ from sentra.registry.choices import EnterpriseStatus
 from sentra.registry.models import Enterprise
 from sentra.registry.signals import Facts
 
-from .models import KbliCount
+from .models import KbliCount, KbliRollup
 
 # Villages per recount statement (an IN list well under SQLite's 32,766 parameters).
 RECOUNT_SLICE = 500
@@ -46,6 +50,7 @@ def _names():
     enterprise = Enterprise._meta
     return {
         "kc": quote(KbliCount._meta.db_table),
+        "ru": quote(KbliRollup._meta.db_table),
         "e": quote(enterprise.db_table),
         "village": quote(enterprise.get_field("village").column),
         "kbli": quote(enterprise.get_field("kbli").column),
@@ -91,26 +96,53 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
                     f"production_value = {names['kc']}.production_value + excluded.production_value",
                     [village, village[:8], village[:5], village[:2], kbli, count, workers, value],
                 )
-                statements += 1
+                cursor.execute(
+                    f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} VALUES "  # nosec B608: quoted model names only
+                    "(%s, %s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (level, region_code, kbli) DO UPDATE SET "
+                    f"enterprises = {names['ru']}.enterprises + excluded.enterprises, "
+                    f"workers = {names['ru']}.workers + excluded.workers, "
+                    f"production_value = {names['ru']}.production_value + excluded.production_value",
+                    [
+                        *(DISTRICT, village[:8], village[:5], village[:2], kbli, count, workers, value),
+                        *(REGENCY, village[:5], village[:5], village[:2], kbli, count, workers, value),
+                    ],
+                )
+                statements += 2
                 continue
             # An edit in place (count 0) or a record leaving (-1). Floored at zero: a count that drifted
             # (a write outside the services) never fails the user's save on the CHECK constraint.
-            cursor.execute(
-                f"UPDATE {names['kc']} SET "  # nosec B608: quoted model names only
+            deltas_sql = (
                 "enterprises = CASE WHEN enterprises + %s < 0 THEN 0 ELSE enterprises + %s END, "
                 "workers = CASE WHEN workers + %s < 0 THEN 0 ELSE workers + %s END, "
                 "production_value = CASE WHEN production_value + %s < 0 THEN 0 "
                 "ELSE production_value + %s END "
-                "WHERE village_code = %s AND kbli = %s",
-                [count, count, workers, workers, value, value, village, kbli],
             )
-            statements += 1
+            deltas_params = [count, count, workers, workers, value, value]
+            cursor.execute(
+                f"UPDATE {names['kc']} SET {deltas_sql}"  # nosec B608: quoted model names only
+                "WHERE village_code = %s AND kbli = %s",
+                [*deltas_params, village, kbli],
+            )
+            rollups_where = (
+                "kbli = %s AND ((level = %s AND region_code = %s) OR (level = %s AND region_code = %s))"
+            )
+            rollups_params = [kbli, DISTRICT, village[:8], REGENCY, village[:5]]
+            cursor.execute(
+                f"UPDATE {names['ru']} SET {deltas_sql}WHERE {rollups_where}",  # nosec B608: quoted names only
+                [*deltas_params, *rollups_params],
+            )
+            statements += 2
             if count < 0:
                 cursor.execute(
                     f"DELETE FROM {names['kc']} WHERE village_code = %s AND kbli = %s AND enterprises = 0",  # nosec B608
                     [village, kbli],
                 )
-                statements += 1
+                cursor.execute(
+                    f"DELETE FROM {names['ru']} WHERE {rollups_where} AND enterprises = 0",  # nosec B608
+                    rollups_params,
+                )
+                statements += 2
     return statements
 
 
@@ -131,6 +163,55 @@ def _select(names: dict[str, str], where: str = "") -> str:
 COLUMNS = (
     "(village_code, district_code, regency_code, province_code, kbli, enterprises, workers, production_value)"
 )
+ROLLUP_COLUMNS = (
+    "(level, region_code, regency_code, province_code, kbli, enterprises, workers, production_value)"
+)
+DISTRICT, REGENCY = KbliRollup.Level.DISTRICT.value, KbliRollup.Level.REGENCY.value
+# The code of each rollup level as a prefix of the village code (the copied columns are not trusted).
+PREFIX = {DISTRICT: 8, REGENCY: 5}
+
+
+def _rollup_select(level: int, where: str = "") -> str:
+    """SELECT of the village count summed per `level` × KBLI, in ROLLUP_COLUMNS' order."""
+    code = f"SUBSTR(village_code, 1, {PREFIX[level]})"
+    return (
+        f"SELECT {level}, {code}, SUBSTR(village_code, 1, 5), SUBSTR(village_code, 1, 2), kbli, "
+        "SUM(enterprises), SUM(workers), SUM(production_value) "
+        f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {code}, SUBSTR(village_code, 1, 5), "
+        "SUBSTR(village_code, 1, 2), kbli"
+    )
+
+
+def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
+    """Sums the village count again into KbliRollup: every district and regency (None), or those of the
+    villages given. Returns the rows written. (Runs inside the caller's transaction.)"""
+    names = _names()
+    written = 0
+    with _connection().cursor() as cursor:
+        if villages is None:
+            cursor.execute(f"DELETE FROM {names['ru']}")  # nosec B608: quoted model names only
+            for level in (DISTRICT, REGENCY):
+                select = _rollup_select(level).format(kc=names["kc"])
+                cursor.execute(f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} {select}")  # nosec B608
+                written += max(cursor.rowcount, 0)
+            return written
+        codes = {v for v in villages if v}
+        for level in (DISTRICT, REGENCY):
+            regions = sorted({v[: PREFIX[level]] for v in codes})
+            column = "district_code" if level == DISTRICT else "regency_code"
+            for start in range(0, len(regions), RECOUNT_SLICE):
+                part = regions[start : start + RECOUNT_SLICE]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"DELETE FROM {names['ru']} WHERE level = %s AND region_code IN ({marks})",  # nosec B608
+                    [level, *part],
+                )
+                # The village count's own prefix column picks the rows by index; the sums group on the
+                # village code itself.
+                select = _rollup_select(level, f"AND {column} IN ({marks}) ").format(kc=names["kc"])
+                cursor.execute(f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} {select}", part)  # nosec B608
+                written += max(cursor.rowcount, 0)
+    return written
 
 
 @transaction.atomic
@@ -144,7 +225,9 @@ def rebuild_kbli_counts(villages: Iterable[str] | None = None) -> int:
         if villages is None:
             cursor.execute(f"DELETE FROM {names['kc']}")  # nosec B608
             cursor.execute(f"INSERT INTO {names['kc']} {COLUMNS} {_select(names)}", [active])  # nosec B608
-            return max(cursor.rowcount, 0)
+            written = max(cursor.rowcount, 0)
+            rebuild_rollups()
+            return written
         codes = sorted({v for v in villages if v})
         for start in range(0, len(codes), RECOUNT_SLICE):
             part = codes[start : start + RECOUNT_SLICE]
@@ -153,6 +236,7 @@ def rebuild_kbli_counts(villages: Iterable[str] | None = None) -> int:
             where = f"AND {names['village']} IN ({marks}) "
             cursor.execute(f"INSERT INTO {names['kc']} {COLUMNS} {_select(names, where)}", [active, *part])  # nosec B608
             written += max(cursor.rowcount, 0)
+    rebuild_rollups(codes)
     return written
 
 
@@ -163,10 +247,11 @@ def rebuild_kbli_counts(villages: Iterable[str] | None = None) -> int:
 class Drift:
     """One village × KBLI where the table and a fresh count disagree: (enterprises, workers, value) each."""
 
-    village_code: str
+    village_code: str  # for a rollup row, the district or regency code
     kbli: str
     stored: tuple[int, int, int] | None
     counted: tuple[int, int, int] | None
+    level: int = 4  # 4 the village count; 3, 2 its rollups per district, regency
 
 
 def kbli_count_drift(villages: Iterable[str] | None = None) -> list[Drift]:
@@ -202,6 +287,38 @@ def kbli_count_drift(villages: Iterable[str] | None = None) -> list[Drift]:
         for (village, kbli), place in sorted(places.items())
         if place != (village[:8], village[:5], village[:2]) and (village, kbli) in stored
     ]
+    return drift + rollup_drift(codes)
+
+
+def rollup_drift(villages: Iterable[str] | None = None) -> list[Drift]:
+    """Where KbliRollup differs from the village count summed afresh (all regions, or those of `villages`)."""
+    names = _names()
+    codes = None if villages is None else sorted(set(villages))
+    drift: list[Drift] = []
+    with _connection().cursor() as cursor:
+        for level in (DISTRICT, REGENCY):
+            stored_rows = KbliRollup.objects.filter(level=level)
+            where, params = "", []
+            if codes is not None:
+                regions = sorted({v[: PREFIX[level]] for v in codes})
+                stored_rows = stored_rows.filter(region_code__in=regions)
+                marks = ", ".join(["%s"] * len(regions)) or "NULL"
+                where = f"AND SUBSTR(village_code, 1, {PREFIX[level]}) IN ({marks}) "
+                params = regions
+            stored = {
+                (r.region_code, r.kbli): (r.enterprises, r.workers, r.production_value)
+                for r in stored_rows
+                if r.enterprises or r.workers or r.production_value
+            }
+            places = {(r.region_code, r.kbli): (r.regency_code, r.province_code) for r in stored_rows}
+            cursor.execute(_rollup_select(level, where).format(kc=names["kc"]), params)
+            counted = {(row[1], row[4]): (int(row[5]), int(row[6]), int(row[7])) for row in cursor.fetchall()}
+            drift += [
+                Drift(region, kbli, stored.get((region, kbli)), counted.get((region, kbli)), level)
+                for region, kbli in sorted(set(stored) | set(counted))
+                if stored.get((region, kbli)) != counted.get((region, kbli))
+                or places.get((region, kbli), (region[:5], region[:2])) != (region[:5], region[:2])
+            ]
     return drift
 
 

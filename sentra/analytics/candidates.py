@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,8 @@ from sentra.regions.selectors import region_filter_q
 from sentra.registry.choices import CentreStatus, EnterpriseStatus
 from sentra.registry.models import Centre, CentreVillage, Enterprise
 
-from .models import KbliCount, RegistrySnapshot, SnapshotCount
+from .counts import DISTRICT, ROLLUP_DISTRICT_FIELDS, level_of, within
+from .models import KbliCount, KbliRollup, RegistrySnapshot, SnapshotCount
 from .potential import growth_base_year
 
 MIN_ENTERPRISES = 5
@@ -109,7 +110,8 @@ class Candidates:
     min_enterprises: int
     growth_from: int | None
     raw_material_checked: bool
-    items: list[Candidate]
+    items: list[Candidate]  # ranked; only the first `limit` when candidates() was given one
+    total: int = 0  # every candidate found, whatever the limit
 
 
 # --- parameters ---------------------------------------------------------------------------------------
@@ -203,8 +205,15 @@ def _growth(districts: set[str], kbli: str | None) -> tuple[int | None, dict]:
 
 
 def candidates(
-    *, actor: Actor, region=None, kbli: str | None = None, min_enterprises=MIN_ENTERPRISES
+    *,
+    actor: Actor,
+    region=None,
+    kbli: str | None = None,
+    min_enterprises=MIN_ENTERPRISES,
+    limit: int | None = None,
 ) -> Candidates:
+    """Candidates ranked (see the module's docstring); with `limit`, only the first `limit` of them are
+    built (named, with their villages and growth) and `total` still counts them all."""
     require(actor, Action.LIST, Area.ANALYTICS)
     region = region if isinstance(region, Region) else find_region(actor, region)
     if region is not None and not code_in_scope(actor, region.code):
@@ -219,96 +228,72 @@ def candidates(
         counts = counts.filter(kbli=kbli)
     covered_villages, covered_districts = _covered(region, kbli)
 
-    found: list[Candidate] = []
-    # Villages: one indexed read of the cells that reach the minimum.
+    # Every candidate first as a plain tuple (nationally there can be hundreds of thousands of district
+    # clusters): (enterprises, workers, kind, place, district, regency, KBLI, value). Only the ranked
+    # page asked for (`limit`) becomes Candidate objects with names, member villages and growth.
+    light: list[tuple] = []
+    # Villages: one indexed read of the cells that reach the minimum (the index on the cell's size).
+    reached: set[tuple[str, str]] = set()  # (district, KBLI) where one village alone reaches the minimum
     for row in counts.filter(enterprises__gte=minimum).values_list(
         "village_code", "district_code", "regency_code", "kbli", "enterprises", "workers", "production_value"
     ):
         village, district, regency, code, n, workers, value = row
-        if (village, code) in covered_villages:
-            continue
-        found.append(
-            Candidate(
-                KIND_VILLAGE,
-                village,
-                "",
-                district,
-                "",
-                regency,
-                "",
-                code,
-                "",
-                "",
-                n,
-                workers,
-                value,
-                [village],
-            )
+        reached.add((district, code))
+        if (village, code) not in covered_villages:
+            light.append((n, workers or 0, KIND_VILLAGE, village, district, regency, code, value or 0))
+    # Clusters: districts × KBLI reaching the minimum together where no village does alone — read from
+    # the district rollup (one row per district × KBLI, kept with the village count), not summed here.
+    finest = max(region.level if region is not None else 1, level_of(actor.region_code or "0"))
+    if finest <= DISTRICT:  # inside one village there is no cluster of villages
+        districts = KbliRollup.objects.filter(
+            within(ROLLUP_DISTRICT_FIELDS, actor.region_code),
+            level=KbliRollup.Level.DISTRICT,
+            enterprises__gte=minimum,
         )
-    # Clusters: districts × KBLI reaching the minimum together where no village does alone.
-    clusters = (
-        counts.order_by()
-        .values("district_code", "regency_code", "kbli")
-        .annotate(
-            n=Sum("enterprises"),
-            workers=Sum("workers"),
-            value=Sum("production_value"),
-            top=Max("enterprises"),
+        if region is not None:
+            districts = districts.filter(within(ROLLUP_DISTRICT_FIELDS, region.code))
+        if kbli:
+            districts = districts.filter(kbli=kbli)
+        excluded = reached | covered_districts
+        light.extend(
+            (n, w, KIND_DISTRICT, d, d, r, k, v)
+            for d, r, k, n, w, v in districts.values_list(
+                "region_code", "regency_code", "kbli", "enterprises", "workers", "production_value"
+            ).iterator(chunk_size=20000)
+            if (d, k) not in excluded
         )
-        .filter(n__gte=minimum, top__lt=minimum)
-    )
-    cluster_rows = [r for r in clusters if (r["district_code"], r["kbli"]) not in covered_districts]
-    if cluster_rows:
-        keys = {(r["district_code"], r["kbli"]) for r in cluster_rows}
-        members: dict[tuple[str, str], list[str]] = {}
-        cells = counts.filter(
-            district_code__in=sorted({d for d, _k in keys}), kbli__in=sorted({k for _d, k in keys})
-        ).values_list("district_code", "kbli", "village_code")
-        for district, code, village in cells:
-            if (district, code) in keys:
-                members.setdefault((district, code), []).append(village)
-        for r in cluster_rows:
-            key = (r["district_code"], r["kbli"])
-            found.append(
-                Candidate(
-                    KIND_DISTRICT,
-                    r["district_code"],
-                    "",
-                    r["district_code"],
-                    "",
-                    r["regency_code"],
-                    "",
-                    r["kbli"],
-                    "",
-                    "",
-                    r["n"],
-                    r["workers"] or 0,
-                    r["value"] or 0,
-                    sorted(members.get(key, [])),
-                )
-            )
     raw_checked = region is not None and region.level >= Region.Level.REGENCY and not kbli
-    if raw_checked:
-        found.extend(_raw_material_candidates(actor, region, minimum))
+    raw = _raw_material_candidates(actor, region, minimum) if raw_checked else []
+    light.extend((c.enterprises, c.workers, KIND_RAW, c.place_code, "", "", "", 0, c) for c in raw)
+
+    total = len(light)
+    light.sort(key=lambda t: (-t[0], -t[1]))
+    if limit is not None and len(light) > limit:
+        # The page, and every candidate tied with its last one on (IKM, workers): growth and the codes
+        # decide among those, so the first `limit` are exactly those of the whole list ranked.
+        last = light[limit - 1][:2] if limit > 0 else None
+        cut = limit
+        while last is not None and cut < len(light) and light[cut][:2] == last:
+            cut += 1
+        light = light[:cut]
+    found = [t[8] if len(t) > 8 else _candidate(t) for t in light]
+    _members(counts, [c for c in found if c.kind == KIND_DISTRICT])
 
     base, growth_base = _growth({c.district_code for c in found if c.kbli}, kbli)
     if growth_base:
-        now = dict(
-            ((r["district_code"], r["kbli"]), r["n"])
-            for r in KbliCount.objects.filter(
-                district_code__in=sorted({c.district_code for c in found if c.kbli}),
+        now = {
+            (district, code): n
+            for district, code, n in KbliRollup.objects.filter(
+                level=KbliRollup.Level.DISTRICT,
+                region_code__in=sorted({c.district_code for c in found if c.kbli}),
                 kbli__in=sorted({c.kbli for c in found if c.kbli}),
-            )
-            .order_by()
-            .values("district_code", "kbli")
-            .annotate(n=Sum("enterprises"))
-        )
+            ).values_list("region_code", "kbli", "enterprises")
+        }
         for c in found:
             before = growth_base.get((c.district_code, c.kbli))
             if before:
                 c.growth = now.get((c.district_code, c.kbli), 0) / before - 1
 
-    _name(found)
     found.sort(
         key=lambda c: (
             -c.enterprises,
@@ -318,6 +303,9 @@ def candidates(
             c.kbli,
         )
     )
+    if limit is not None:
+        found = found[:limit]
+    _name(found)
     for rank, c in enumerate(found, start=1):
         c.rank = rank
     return Candidates(
@@ -327,7 +315,30 @@ def candidates(
         growth_from=base,
         raw_material_checked=raw_checked,
         items=found,
+        total=total,
     )
+
+
+def _candidate(t: tuple) -> Candidate:
+    n, workers, kind, place, district, regency, code, value = t
+    villages = [place] if kind == KIND_VILLAGE else []  # a cluster's villages: _members
+    return Candidate(kind, place, "", district, "", regency, "", code, "", "", n, workers, value, villages)
+
+
+def _members(counts, clusters: list[Candidate]) -> None:
+    """The villages of each district cluster (those with an active IKM of its KBLI), in one read."""
+    if not clusters:
+        return
+    keys = {(c.district_code, c.kbli): c for c in clusters}
+    cells = counts.filter(
+        district_code__in=sorted({d for d, _k in keys}), kbli__in=sorted({k for _d, k in keys})
+    ).values_list("district_code", "kbli", "village_code")
+    for district, code, village in cells:
+        cluster = keys.get((district, code))
+        if cluster is not None:
+            cluster.villages.append(village)
+    for cluster in clusters:
+        cluster.villages.sort()
 
 
 def _raw_material_candidates(actor: Actor, region: Region, minimum: int) -> list[Candidate]:

@@ -1,6 +1,6 @@
 """Leading potential (potensi unggulan, issue 17 §3): location quotient, shift-share and the ranked
-leading commodities of a region, from the maintained counts (KbliCount, live) and the yearly registry
-snapshots (SnapshotCount).
+leading commodities of a region, from the maintained counts (KbliCount and its district/regency rollups,
+live: analytics.counts picks the coarsest that suffices) and the yearly registry snapshots (SnapshotCount).
 
 The formulas are written once, in the pure functions `lq_frame` and `shift_share_frame` (pandas), and
 everything else (web page, API, exports, province profile) reads them through `location_quotient`,
@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q, Sum
+from django.db.models import F, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,8 @@ from sentra.core.exports import Column, csv_response, xlsx_response
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
 
-from .models import KbliCount, RegistrySnapshot, SnapshotCount
+from .counts import level_of, live_counts, within
+from .models import RegistrySnapshot, SnapshotCount
 
 LEVELS = {"province": 1, "regency": 2, "district": 3}
 LEVEL_FIELD = {1: "province_code", 2: "regency_code", 3: "district_code"}
@@ -214,21 +216,19 @@ def _region_in_scope(actor: Actor, region: Region | str | None) -> Region | None
     return found
 
 
-def _scope_q(actor: Actor) -> Q:
-    """KbliCount rows inside the actor's region."""
-    code = actor.region_code
-    if code is None:
-        return Q()
-    return Q(**{LEVEL_FIELD.get(len(code.split(".")), "village_code"): code})
+def _actor_level(actor: Actor) -> int:
+    """The level of the reader's own region (1 for a national reader: nothing finer is needed)."""
+    return level_of(actor.region_code) if actor.region_code else 1
 
 
 def _grouped(model_qs, group_field: str | None, digits: int, measure: str) -> pd.DataFrame:
-    """Sum of the measure (and of enterprises) per (KBLI prefix, group). The database groups by the
-    5-digit code (no expression to sort on: about twice as fast on SQLite at a million rows) and pandas
-    folds the codes to `digits`."""
-    keys = ["kbli"] + ([group_field] if group_field else [])
+    """Sum of the measure (and of enterprises) per (KBLI prefix, group), grouped by the database on the
+    code's first `digits` characters: the rows shipped are regions × KBLI at that level (514 × ~22 for
+    the regencies at two digits), whatever the size of the count table."""
+    keys = ["k"] + ([group_field] if group_field else [])
     sums = {"v": Sum(measure), "n": Sum("enterprises")} if measure != "enterprises" else {"v": Sum(measure)}
-    rows = list(model_qs.order_by().values(*keys).annotate(**sums).values_list(*keys, *sums))
+    code = F("kbli") if digits == 5 else Substr("kbli", 1, digits)
+    rows = list(model_qs.order_by().annotate(k=code).values(*keys).annotate(**sums).values_list(*keys, *sums))
     columns = ["kbli"] + (["group"] if group_field else []) + ["value"]
     columns += ["enterprises"] if measure != "enterprises" else []
     frame = pd.DataFrame(rows, columns=columns)
@@ -236,11 +236,6 @@ def _grouped(model_qs, group_field: str | None, digits: int, measure: str) -> pd
         frame["enterprises"] = frame["value"]
     frame["value"] = frame["value"].fillna(0).astype("int64")
     frame["enterprises"] = frame["enterprises"].fillna(0).astype("int64")
-    if digits != 5:
-        frame["kbli"] = frame["kbli"].str.slice(0, digits)
-        frame = frame.groupby(keys[:1] + (["group"] if group_field else []), as_index=False)[
-            ["value", "enterprises"]
-        ].sum()
     return frame
 
 
@@ -317,35 +312,38 @@ def location_quotient(
             _("%(name)s berada di bawah tingkat %(level)s: pilih tingkat yang sama atau di bawahnya.")
             % {"name": region.name, "level": level},
         )
-    group_field = LEVEL_FIELD[level_number]
-    cells_qs = KbliCount.objects.filter(_scope_q(actor))
+    finest = max(level_number, region.level if region is not None else 1, _actor_level(actor))
+    counts, fields = live_counts(finest)
+    cells_qs = counts.filter(within(fields, actor.region_code))
     if region is not None:
-        cells_qs = cells_qs.filter(**{LEVEL_FIELD[region.level]: region.code})
-    cells = _grouped(cells_qs, group_field, digits, measure).rename(columns={"group": "region"})
+        cells_qs = cells_qs.filter(within(fields, region.code))
+    cells = _grouped(cells_qs, fields[level_number], digits, measure).rename(columns={"group": "region"})
     table = LQTable(region=region, level=level, kbli_digits=digits, measure=measure, reference=reference)
     if cells.empty:
         return table
 
-    parent_field = LEVEL_FIELD.get(level_number - 1) if reference == "parent" else None
+    parent_level = level_number - 1 if reference == "parent" and level_number > 1 else None
     # The whole country read by a national reader: the cells are already every count, so the reference
     # is summed from them instead of a second pass over the table.
     everything = region is None and actor.region_code is None
-    if parent_field is None:
+    if parent_level is None:
         cells["ref"] = ""
         if everything:
             ref = cells.groupby(["ref", "kbli"], as_index=False)["value"].sum()
         else:
-            ref = _grouped(KbliCount.objects.all(), None, digits, measure)
+            ref = _grouped(live_counts(1)[0], None, digits, measure)
             ref["ref"] = ""
     else:
-        parent_length = {1: 2, 2: 5}[level_number - 1]
+        parent_length = {1: 2, 2: 5}[parent_level]
         cells["ref"] = cells["region"].str.slice(0, parent_length)
         if everything:
             ref = cells.groupby(["ref", "kbli"], as_index=False)["value"].sum()
         else:
             parents = sorted(cells["ref"].unique())
+            parent_counts, parent_fields = live_counts(parent_level)
+            parent_field = parent_fields[parent_level]
             ref = _grouped(
-                KbliCount.objects.filter(**{f"{parent_field}__in": parents}), parent_field, digits, measure
+                parent_counts.filter(**{f"{parent_field}__in": parents}), parent_field, digits, measure
             ).rename(columns={"group": "ref"})
     frame = lq_frame(cells[["region", "ref", "kbli", "value", "enterprises"]], ref[["ref", "kbli", "value"]])
     frame["few"] = (frame["region_enterprises"] < MIN_REGION_ENTERPRISES) | (
@@ -489,20 +487,18 @@ def shift_share(
 
 
 def _shift_share(region, start_snapshot, end_snapshot, digits, measure, actor) -> ShiftShare:
-    field_name = LEVEL_FIELD[region.level]
-
-    def counts(snapshot, within: bool) -> pd.DataFrame:
-        if snapshot is None:
-            qs = KbliCount.objects.all()
+    def counts(snapshot, inside: bool) -> pd.DataFrame:
+        if snapshot is None:  # now: the live counts, as coarse as the region and the reader allow
+            qs, fields = live_counts(max(region.level, _actor_level(actor)) if inside else 1)
         else:
-            qs = SnapshotCount.objects.filter(snapshot=snapshot)
-        if within:
-            qs = qs.filter(**{field_name: region.code}).filter(_scope_q(actor))
+            qs, fields = SnapshotCount.objects.filter(snapshot=snapshot), LEVEL_FIELD
+        if inside:
+            qs = qs.filter(within(fields, region.code)).filter(within(fields, actor.region_code))
         return _grouped(qs, None, digits, measure)[["kbli", "value"]]
 
-    def both(within: bool) -> pd.DataFrame:
-        start = counts(start_snapshot, within).rename(columns={"value": "start"})
-        end = counts(end_snapshot, within).rename(columns={"value": "end"})
+    def both(inside: bool) -> pd.DataFrame:
+        start = counts(start_snapshot, inside).rename(columns={"value": "start"})
+        end = counts(end_snapshot, inside).rename(columns={"value": "end"})
         return start.merge(end, on="kbli", how="outer").fillna(0)
 
     frame = shift_share_frame(both(True), both(False)).sort_values(

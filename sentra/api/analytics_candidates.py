@@ -22,6 +22,9 @@ from .schemas import ApiError, ErrorOut
 router = Router(tags=["analisis"])
 
 ERRORS = {400: ApiError, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# Nationally there can be hundreds of thousands of candidates: JSON comes a page at a time.
+MAX_LIMIT = 1000
+MAX_OFFSET = 100_000
 
 
 class CandidateQuery(Schema):
@@ -34,7 +37,16 @@ class CandidateQuery(Schema):
     kbli: str | None = Field(None, description="KBLI 2020 lima digit; tidak dikenal: 400 `unknown_kbli`.")
     min: str = Field("5", description="Minimal IKM aktif (PP 29/2018: 5).")
     format: Literal["csv", "xlsx"] | None = Field(
-        None, description="Kosong: JSON. `csv` atau `xlsx`: berkas."
+        None, description="Kosong: JSON. `csv` atau `xlsx`: berkas (semua kandidat, tanpa halaman)."
+    )
+    limit: int = Field(
+        100,
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Kandidat per halaman JSON (1–{MAX_LIMIT}); `total` menghitung semua.",
+    )
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description="Lewati sekian kandidat teratas (halaman berikutnya)."
     )
 
 
@@ -69,6 +81,8 @@ class CandidatesOut(Schema):
     min_enterprises: int
     growth_from: int | None
     raw_material_checked: bool
+    total: int = Field(description="Semua kandidat yang ditemukan (`items` hanya halaman ini).")
+    offset: int
     items: list[SentraCandidateOut]
 
 
@@ -83,16 +97,27 @@ class CandidatesOut(Schema):
 )
 def sentra_candidates(request, query: Query[CandidateQuery]):
     actor = api_actor(request)
-    result = cand.candidates(actor=actor, region=query.region, kbli=query.kbli, min_enterprises=query.min)
+    result = cand.candidates(
+        actor=actor,
+        region=query.region,
+        kbli=query.kbli,
+        min_enterprises=query.min,
+        limit=None if query.format else query.offset + query.limit,
+    )
     if query.format:
         return cand.export_response(result, query.format)
     return {
+        "total": result.total,
+        "offset": query.offset,
         "region": result.region.code if result.region else "",
         "kbli": result.kbli or "",
         "min_enterprises": result.min_enterprises,
         "growth_from": result.growth_from,
         "raw_material_checked": result.raw_material_checked,
-        "items": [{name: getattr(c, name) for name in SentraCandidateOut.model_fields} for c in result.items],
+        "items": [
+            {name: getattr(c, name) for name in SentraCandidateOut.model_fields}
+            for c in result.items[query.offset :]
+        ],
     }
 
 

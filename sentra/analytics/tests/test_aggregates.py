@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics.aggregates import apply_change, kbli_count_drift, rebuild_kbli_counts
-from sentra.analytics.models import KbliCount
+from sentra.analytics.models import KbliCount, KbliRollup
 from sentra.audit.models import AuditEvent
 from sentra.audit.services import restore_version
 from sentra.core.errors import DomainError
@@ -182,3 +182,73 @@ def test_a_write_rolled_back_takes_its_count_with_it(actor):
         assert count(SALOLOANG, AMPLANG) == (2, 10, 0)
         raise RuntimeError
     assert count(SALOLOANG, AMPLANG) == (1, 4, 0)
+
+
+def rollup(level: int, code: str, kbli: str) -> tuple[int, int, int] | None:
+    row = KbliRollup.objects.filter(level=level, region_code=code, kbli=kbli).first()
+    return None if row is None else (row.enterprises, row.workers, row.production_value)
+
+
+def test_district_and_regency_rollups_follow_every_write(actor):
+    a = create(actor, workers=4, production_value=100)
+    create(actor, village=NENANG, workers=6, production_value=50, name="UD Dua")
+    c = create(actor, village=SEPAKU, workers=1, name="UD Tiga")
+    assert rollup(3, "64.09.01", AMPLANG) == (2, 10, 150)  # Saloloang and Nenang: one district
+    assert rollup(3, "64.09.03", AMPLANG) == (1, 1, 0)
+    assert rollup(2, "64.09", AMPLANG) == (3, 11, 150)
+    row = KbliRollup.objects.get(level=3, region_code="64.09.01", kbli=AMPLANG)
+    assert (row.regency_code, row.province_code) == ("64.09", "64")
+
+    enterprise_update(actor=actor, enterprise=a, workers=9)  # in place: both levels
+    assert rollup(3, "64.09.01", AMPLANG) == (2, 15, 150) and rollup(2, "64.09", AMPLANG) == (3, 16, 150)
+    enterprise_update(actor=actor, enterprise=a, village_code=SEPAKU)  # to another district, same regency
+    assert rollup(3, "64.09.01", AMPLANG) == (1, 6, 50) and rollup(3, "64.09.03", AMPLANG) == (2, 10, 100)
+    assert rollup(2, "64.09", AMPLANG) == (3, 16, 150)
+    enterprise_update(actor=actor, enterprise=a, kbli_code=TENUN)
+    assert rollup(2, "64.09", AMPLANG) == (2, 7, 50) and rollup(2, "64.09", TENUN) == (1, 9, 100)
+    record_delete(actor=actor, record=a)
+    assert rollup(3, "64.09.03", TENUN) is None and rollup(2, "64.09", TENUN) is None  # emptied: gone
+    enterprise_update(actor=actor, enterprise=c, status="inactive")
+    assert rollup(3, "64.09.03", AMPLANG) is None and rollup(2, "64.09", AMPLANG) == (1, 6, 50)
+    assert kbli_count_drift() == []
+
+
+def test_a_wrong_rollup_is_found_and_a_rebuild_mends_it(actor):
+    create(actor, workers=4)
+    KbliRollup.objects.filter(level=2).update(workers=99)
+    drift = kbli_count_drift()
+    assert [(d.level, d.village_code, d.stored, d.counted) for d in drift] == [
+        (2, "64.09", (1, 99, 0), (1, 4, 0))
+    ]
+    rebuild_kbli_counts()
+    assert kbli_count_drift() == [] and rollup(2, "64.09", AMPLANG) == (1, 4, 0)
+    KbliRollup.objects.filter(level=3).delete()  # a recount of some villages mends their districts
+    rebuild_kbli_counts([SALOLOANG])
+    assert rollup(3, "64.09.01", AMPLANG) == (1, 4, 0) and kbli_count_drift() == []
+
+
+def test_the_migration_fills_the_rollups_from_the_counts_already_kept(actor):
+    import importlib
+
+    from django.apps import apps
+
+    from sentra.analytics.aggregates import rollup_drift
+
+    migration = importlib.import_module("sentra.analytics.migrations.0002_kbli_rollup")
+    create(actor, workers=4, production_value=7)
+    create(actor, village=NENANG, workers=6, name="UD Dua")
+    create(actor, village=SEPAKU, kbli=TENUN, workers=1, name="UD Tiga")
+    KbliRollup.objects.all().delete()  # as before the migration: only the village counts exist
+    assert len(rollup_drift()) == 4
+
+    class Editor:  # what fill_rollups uses of a schema editor (SQLite's cannot open inside a test)
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.fill_rollups(apps, Editor())
+    assert rollup_drift() == []
+    assert rollup(3, "64.09.01", AMPLANG) == (2, 10, 7) and rollup(2, "64.09", TENUN) == (1, 1, 0)

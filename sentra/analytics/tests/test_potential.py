@@ -9,6 +9,7 @@ import pytest
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import potential
+from sentra.analytics.aggregates import rebuild_rollups
 from sentra.analytics.models import KbliCount, RegistrySnapshot, SnapshotCount
 from sentra.conftest import KUDUS, PENAJAM, PPU
 from sentra.core.errors import DomainError, NotFound
@@ -20,7 +21,7 @@ KUDUS_DISTRICT = "33.19.01"
 
 def count(village: str, kbli: str, enterprises: int, workers: int = 0, production_value: int = 0):
     parts = village.split(".")
-    return KbliCount.objects.create(
+    row = KbliCount.objects.create(
         village_code=village,
         district_code=".".join(parts[:3]),
         regency_code=".".join(parts[:2]),
@@ -30,6 +31,8 @@ def count(village: str, kbli: str, enterprises: int, workers: int = 0, productio
         workers=workers,
         production_value=production_value,
     )
+    rebuild_rollups([village])  # as the registry's writes keep them
+    return row
 
 
 def snapshot(year: int, rows: dict[tuple[str, str], int]) -> RegistrySnapshot:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import profiles
+from sentra.analytics.aggregates import rebuild_rollups
 from sentra.analytics.models import KbliCount
 from sentra.analytics.profile_pdf import profile_pdf
 from sentra.conftest import KUDUS, PPU, SALOLOANG
@@ -26,7 +27,7 @@ KUDUS_VILLAGE = "33.19.01.2001"
 
 def count(village: str, kbli: str, enterprises: int):
     parts = village.split(".")
-    return KbliCount.objects.create(
+    row = KbliCount.objects.create(
         village_code=village,
         district_code=".".join(parts[:3]),
         regency_code=".".join(parts[:2]),
@@ -34,6 +35,8 @@ def count(village: str, kbli: str, enterprises: int):
         kbli=kbli,
         enterprises=enterprises,
     )
+    rebuild_rollups([village])  # as the registry's writes keep them
+    return row
 
 
 @pytest.fixture

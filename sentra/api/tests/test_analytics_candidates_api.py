@@ -93,3 +93,16 @@ def test_documented_in_the_openapi():
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/analytics/sentra-candidates" in paths
     assert "/api/v1/analytics/sentra-candidates/propose" in paths
+
+
+def test_candidates_come_a_page_at_a_time_with_the_total(registry):
+    for village in (NENANG, "64.09.01.1003"):  # two more villages over the minimum, fewer IKM each
+        ikm(village, n=6 if village == NENANG else 7)
+    rebuild_kbli_counts()
+    ministry = client_of(persona(Role.MINISTRY_ANALYST))
+    whole = ministry.get(f"{URL}?region=64.09&kbli={AMPLANG}").json()
+    assert whole["total"] == 3 and [c["rank"] for c in whole["items"]] == [1, 2, 3]
+    page = ministry.get(f"{URL}?region=64.09&kbli={AMPLANG}&limit=1&offset=1").json()
+    assert page["total"] == 3 and page["offset"] == 1
+    assert [(c["rank"], c["place_code"]) for c in page["items"]] == [(2, whole["items"][1]["place_code"])]
+    assert ministry.get(f"{URL}?limit=0").status_code in (400, 422)

@@ -31,12 +31,13 @@ def _params(request) -> dict:
     return {name: request.GET.get(name, "").strip() for name in PARAMS}
 
 
-def _run(actor, params):
+def _run(actor, params, limit=None):
     return cand.candidates(
         actor=actor,
         region=params["wilayah"] or None,
         kbli=params["kbli"] or None,
         min_enterprises=params["min"] or cand.MIN_ENTERPRISES,
+        limit=limit,
     )
 
 
@@ -58,10 +59,10 @@ def candidates_page(request):
     }
     status = 200
     try:
-        result = _run(actor, params)
+        result = _run(actor, params, limit=MAX_ROWS)  # nationally: hundreds of thousands
         context["result"] = result
-        context["rows"] = result.items[:MAX_ROWS]
-        context["truncated"] = len(result.items) > MAX_ROWS
+        context["rows"] = result.items
+        context["truncated"] = result.total > MAX_ROWS
         context["weak"] = cand.weak_centres(
             actor=actor, region=result.region, kbli=result.kbli, min_enterprises=result.min_enterprises
         )
