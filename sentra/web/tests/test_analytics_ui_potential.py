@@ -71,8 +71,9 @@ def test_the_export_still_holds_every_row(ministry):
 
 def test_the_map_shows_a_commodity_with_enough_ikm_and_names_it(ministry):
     count("11.01.01.2001", "12011", 1)  # one tobacco IKM in an Aceh regency: the country's highest LQ
+    count("33.19.01.2001", "10720", 5)  # food: 55 IKM in the country, textiles 50
     html = ministry.get(PAGE).content.decode()
-    assert re.search(r'data-potential-url="[^"]*kbli=10\b', html)  # PPU's food (LQ 1,5, 30 IKM), not 12
+    assert re.search(r'data-potential-url="[^"]*kbli=10\b', html)  # the most IKM, not the highest LQ (12)
     title = html.split('id="map-title"', 1)[1].split("</h2>", 1)[0]
     assert "Industri Makanan" in title
 

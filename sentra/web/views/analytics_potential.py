@@ -88,18 +88,16 @@ def _lq_table(actor, params):
 
 def _map_kbli(params: dict, table, leading) -> str:
     """The commodity the map shows: the one asked for, else the region's first leading commodity, else
-    the KBLI with the highest LQ in the table among the cells with enough IKM (a single IKM in a small
-    regency gives the highest LQs of the country, not a commodity worth a map), else with any."""
+    (the whole country) the KBLI with the most active IKM in the table, the lower code on a tie: its map
+    shades regencies all over the country, where the highest LQ is one IKM in one small regency."""
     if params["kbli"]:
         return params["kbli"]
     if leading is not None and leading.items:
         return leading.items[0].kbli
-    best = max(
-        (r for r in table.rows if r.lq is not None),
-        key=lambda r: (not r.few_enterprises, r.lq),
-        default=None,
-    )
-    return best.kbli if best else ""
+    totals: dict[str, int] = {}
+    for row in table.rows:
+        totals[row.kbli] = totals.get(row.kbli, 0) + row.enterprises
+    return min(totals, key=lambda kbli: (-totals[kbli], kbli)) if totals else ""
 
 
 def _kbli_title(kbli: str, table, leading) -> str:
