@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph m
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from sentra.programmes.choices import Month
+
 from .profiles import Profile
 
 
@@ -18,6 +20,11 @@ def _n(value) -> str:
 
 def _pct(value) -> str:
     return "—" if value is None else f"{formats.number_format(value, 1, use_l10n=True)} %"
+
+
+def _lq(value) -> str:
+    """Two decimals always, as the page writes it ("1,50", not "1,5" next to "4,64")."""
+    return formats.number_format(value, 2, use_l10n=True)
 
 
 def profile_pdf(p: Profile) -> bytes:
@@ -78,7 +85,7 @@ def profile_pdf(p: Profile) -> bytes:
                 f"{item.kbli} {item.kbli_title}",
                 _n(item.enterprises),
                 _pct(None if item.share is None else 100 * item.share),
-                (_n(round(item.lq_nation, 2)) if item.lq_nation is not None else "—")
+                (_lq(item.lq_nation) if item.lq_nation is not None else "—")
                 + (" *" if item.few_enterprises else ""),
             ]
             for item in p.leading.items
@@ -134,7 +141,7 @@ def profile_pdf(p: Profile) -> bytes:
                 "(sentra dan IKM). "
                 "Penyerapan = realisasi s.d. bulan %(month)s ÷ (pagu − blokir)."
             )
-            % {"month": s.month},
+            % {"month": Month(s.month).label},  # "Desember", not "12"
             small,
         ),
     ]
