@@ -4,6 +4,7 @@ as the page (analytics.profiles.region_profile), each with its one-line explanat
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape  # nosec B406 - escapes text for Paragraph markup; parses nothing
 
 from django.utils import formats
@@ -22,6 +23,11 @@ def _pct(value) -> str:
     return "—" if value is None else f"{formats.number_format(value, 1, use_l10n=True)} %"
 
 
+# A table cell that is a figure: digits with grouping, decimals, %, "/", the few-IKM star, or "—"
+# (a date, 16-11-2026, is not).
+FIGURE = re.compile(r"^(?!\d{2}-\d{2}-\d{4}$)(—|[\d.,\s%/*+−-]*\d[\d.,\s%/*+−-]*)$")
+
+
 def _lq(value) -> str:
     """Two decimals always, as the page writes it ("1,50", not "1,5" next to "4,64")."""
     return formats.number_format(value, 2, use_l10n=True)
@@ -29,6 +35,7 @@ def _lq(value) -> str:
 
 def profile_pdf(p: Profile) -> bytes:
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -45,8 +52,15 @@ def profile_pdf(p: Profile) -> bytes:
     def para(text, style=base):
         return Paragraph(escape(str(text)), style)
 
+    cell_right = ParagraphStyle("cr", parent=cell, alignment=TA_RIGHT)
+
     def table(header, rows, widths):
-        data = [[para(h, cell) for h in header]] + [[para(v, cell) for v in row] for row in rows]
+        # A column of figures only (counts, rupiah, shares, LQ, "3 / 9", "—") is right-aligned, heading
+        # included, so that a Rakor reads the digits under each other as on the page.
+        numeric = {i for i in range(len(header)) if rows and all(FIGURE.match(str(r[i])) for r in rows)}
+        data = [[para(h, cell_right if i in numeric else cell) for i, h in enumerate(header)]] + [
+            [para(v, cell_right if i in numeric else cell) for i, v in enumerate(row)] for row in rows
+        ]
         t = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
         t.setStyle(
             TableStyle(

@@ -2,6 +2,7 @@
 no sentence left hanging over an empty list of follow-ups, and the PDF annex writing LQ and month as the
 page does."""
 
+import re
 import shutil
 import subprocess  # nosec B404 - runs pdftotext on a PDF the test wrote
 
@@ -62,3 +63,23 @@ def test_the_pdf_writes_lq_and_month_as_the_page_does(tmp_path):
     text = pdf_text(response.content, tmp_path)
     assert "1,50" in text and "0,50" in text
     assert "s.d. bulan November" in text and "bulan 11" not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_pdf_aligns_figures_right(tmp_path):
+    count("64.09.01.1002", "10710", 1234)
+    count("64.09.01.1002", "13121", 56)
+    client = Client()
+    client.force_login(persona(Role.MINISTRY_ANALYST))
+    path = tmp_path / "profil.pdf"
+    path.write_bytes(client.get(reverse("web:analytics_profile", args=[PPU]), {"format": "pdf"}).content)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    boxes = {
+        word: (float(x_min), float(x_max))
+        for x_min, x_max, word in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<', bbox.stdout
+        )
+    }
+    big, small = boxes["1.234"], boxes["56"]  # the IKM column of the leading commodities
+    assert abs(big[1] - small[1]) < 1  # right edges under each other
+    assert big[0] < small[0] - 5  # left edges not
