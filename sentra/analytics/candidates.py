@@ -27,10 +27,11 @@ the registry's normal service, in one transaction, with the candidate's enterpri
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,29 +256,34 @@ def candidates(
         if kbli:
             districts = districts.filter(kbli=kbli)
         excluded = reached | covered_districts
-        light.extend(
-            (n, w, KIND_DISTRICT, d, d, r, k, v)
-            for d, r, k, n, w, v in districts.values_list(
-                "region_code", "regency_code", "kbli", "enterprises", "workers", "production_value"
-            ).iterator(chunk_size=20000)
-            if (d, k) not in excluded
-        )
+        # Nationally ~200,000 district rows reach the minimum: read as plain tuples by the database
+        # cursor (no model rows), filtered here against the pairs a village or a sentra already holds.
+        sql, params = districts.values_list(
+            "enterprises", "workers", "region_code", "regency_code", "kbli", "production_value"
+        ).query.sql_with_params()
+        with connections[districts.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(20000):
+                light.extend(
+                    (n, w or 0, KIND_DISTRICT, d, d, r, k, v or 0)
+                    for n, w, d, r, k, v in chunk
+                    if (d, k) not in excluded
+                )
     raw_checked = region is not None and region.level >= Region.Level.REGENCY and not kbli
     raw = _raw_material_candidates(actor, region, minimum) if raw_checked else []
     light.extend((c.enterprises, c.workers, KIND_RAW, c.place_code, "", "", "", 0, c) for c in raw)
 
     total = len(light)
-    light.sort(key=lambda t: (-t[0], -t[1]))
     if limit is not None and len(light) > limit:
         # The page, and every candidate tied with its last one on (IKM, workers): growth and the codes
         # decide among those, so the first `limit` are exactly those of the whole list ranked.
-        last = light[limit - 1][:2] if limit > 0 else None
-        cut = limit
-        while last is not None and cut < len(light) and light[cut][:2] == last:
-            cut += 1
-        light = light[:cut]
+        best = heapq.nlargest(limit, light, key=lambda t: (t[0], t[1])) if limit > 0 else []
+        if best:
+            last = best[-1][:2]
+            best += [t for t in light if t[:2] == last and t not in best]
+        light = best
     found = [t[8] if len(t) > 8 else _candidate(t) for t in light]
-    _members(counts, [c for c in found if c.kind == KIND_DISTRICT])
+    _members([c for c in found if c.kind == KIND_DISTRICT])
 
     base, growth_base = _growth({c.district_code for c in found if c.kbli}, kbli)
     if growth_base:
@@ -325,18 +331,36 @@ def _candidate(t: tuple) -> Candidate:
     return Candidate(kind, place, "", district, "", regency, "", code, "", "", n, workers, value, villages)
 
 
-def _members(counts, clusters: list[Candidate]) -> None:
-    """The villages of each district cluster (those with an active IKM of its KBLI), in one read."""
+PAIRS_PER_STATEMENT = 4000  # (district, KBLI) pairs per VALUES list: 8,000 parameters, under SQLite's cap
+
+
+def _pairs_sql(table, columns: str, pairs: list[tuple[str, str]], where: str, params: list):
+    """Rows of `table` whose (district, KBLI) is one of `pairs`, a statement per slice of pairs: one
+    indexed lookup per pair on both databases (row values IN a VALUES list)."""
+    connection = connections[router.db_for_read(table)]
+    name = connection.ops.quote_name(table._meta.db_table)
+    key = "region_code" if table is KbliRollup else "district_code"
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), PAIRS_PER_STATEMENT):
+            part = pairs[start : start + PAIRS_PER_STATEMENT]
+            values = ", ".join(["(%s, %s)"] * len(part))
+            cursor.execute(
+                f"SELECT {columns} FROM {name} WHERE {where} AND ({key}, kbli) IN (VALUES {values})",  # nosec B608: quoted names and fixed columns only
+                [*params, *(code for pair in part for code in pair)],
+            )
+            yield from cursor.fetchall()
+
+
+def _members(clusters: list[Candidate]) -> None:
+    """The villages of each district cluster (those with an active IKM of its KBLI), in one read per
+    4,000 clusters."""
     if not clusters:
         return
     keys = {(c.district_code, c.kbli): c for c in clusters}
-    cells = counts.filter(
-        district_code__in=sorted({d for d, _k in keys}), kbli__in=sorted({k for _d, k in keys})
-    ).values_list("district_code", "kbli", "village_code")
-    for district, code, village in cells:
-        cluster = keys.get((district, code))
-        if cluster is not None:
-            cluster.villages.append(village)
+    for district, code, village in _pairs_sql(
+        KbliCount, "district_code, kbli, village_code", sorted(keys), "enterprises > %s", [0]
+    ):
+        keys[(district, code)].villages.append(village)
     for cluster in clusters:
         cluster.villages.sort()
 

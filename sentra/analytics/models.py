@@ -38,7 +38,8 @@ class KbliCount(models.Model):
         indexes = [
             models.Index(fields=["regency_code", "kbli"], name="analytics_kc_regency"),
             models.Index(fields=["province_code", "kbli"], name="analytics_kc_province"),
-            models.Index(fields=["district_code", "kbli"], name="analytics_kc_district"),
+            # With the village: a cluster's member villages are read from the index alone.
+            models.Index(fields=["district_code", "kbli", "village_code"], name="analytics_kc_district_v"),
             models.Index(fields=["kbli", "enterprises"], name="analytics_kc_kbli_size"),
             # Sentra candidates of the whole country: the villages reaching the minimum, by an index range.
             models.Index(fields=["enterprises"], name="analytics_kc_size"),
