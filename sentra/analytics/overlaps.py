@@ -43,9 +43,7 @@ only when the actor may read them, so the check cannot be used to probe other re
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 from itertools import chain
 
 from django.db import transaction
@@ -462,40 +460,36 @@ def _topic_q(plan: Plan, ta: Topic) -> Q | None:
 
     The kind similarity is one of four levels (same kind, same family, a form in common, otherwise)
     and the best subject 1 (a commodity in common, or none named on one side) or 0 (both name
-    commodities, none shared): every pair of levels that reaches THRESHOLD is let through."""
-    any_ = None  # no condition at that level
-    kinds: list[tuple[float, Q | None]] = [(KIND_OTHER, any_)]
-    if plan.kind:
-        kinds.append((KIND_SAME, Q(kind=plan.kind)))
+    commodities, none shared): every pair of levels that reaches THRESHOLD is let through. A level is
+    the kinds it takes and the forms a title may name instead (None: any candidate)."""
     family = KIND_FAMILY.get(plan.kind)
-    if family:
-        kinds.append((KIND_SAME_FAMILY, Q(kind__in=sorted(k for k, f in KIND_FAMILY.items() if f == family))))
     forms = _forms(plan, ta)
-    if forms:
-        form_q = Q(kind__in=sorted(k for k, f in KIND_FORM.items() if f in forms))
-        for f in sorted(forms):
-            form_q |= Q(overlap_topic__forms__contains=f" {f} ")
-        kinds.append((KIND_SAME_FORM, form_q))
-    subjects: list[tuple[float, Q | None]] = [(1.0, any_)]
+    kinds: list[tuple[float, tuple[set[str], set[str]] | None]] = [
+        (KIND_OTHER, None),
+        (KIND_SAME, ({plan.kind} if plan.kind else set(), set())),
+        (KIND_SAME_FAMILY, ({k for k, f in KIND_FAMILY.items() if f == family} if family else set(), set())),
+        (KIND_SAME_FORM, ({k for k, f in KIND_FORM.items() if f in forms}, set(forms))),
+    ]
+    subjects: list[tuple[float, Q | None]] = [(1.0, None)]
     if ta.commodities:
         shared_q = Q(overlap_topic__commodities="")
         for c in sorted(ta.commodities):
             shared_q |= Q(overlap_topic__commodities__contains=f" {c} ")
-        subjects = [(1.0, shared_q), (0.0, any_)]
+        subjects = [(1.0, shared_q), (0.0, None)]
     reach = Q(pk__in=[])
     for subject, subject_q in subjects:
-        kind_qs = [q for kind, q in kinds if kind * (0.2 + 0.8 * subject) >= THRESHOLD]
-        if not kind_qs:
+        levels = [level for kind, level in kinds if kind * (0.2 + 0.8 * subject) >= THRESHOLD]
+        if not levels:
             continue
-        if any_ in kind_qs and subject_q is any_:
-            return None
-        either = any_ if any_ in kind_qs else reduce(operator.or_, kind_qs)
-        if either is any_:
+        if None in levels:
+            if subject_q is None:
+                return None
             reach |= subject_q
-        elif subject_q is any_:
-            reach |= either
-        else:
-            reach |= either & subject_q
+            continue
+        kind_q = Q(kind__in=sorted(set().union(*(k for k, _f in levels))))
+        for f in sorted(set().union(*(f for _k, f in levels))):
+            kind_q |= Q(overlap_topic__forms__contains=f" {f} ")
+        reach |= kind_q if subject_q is None else kind_q & subject_q
     current = Q(overlap_topic__version=F("version"), overlap_topic__rules=RULES)
     return ~current | reach
 
