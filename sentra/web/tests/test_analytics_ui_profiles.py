@@ -83,3 +83,10 @@ def test_the_pdf_aligns_figures_right(tmp_path):
     big, small = boxes["1.234"], boxes["56"]  # the IKM column of the leading commodities
     assert abs(big[1] - small[1]) < 1  # right edges under each other
     assert big[0] < small[0] - 5  # left edges not
+
+
+def test_the_actions_wrap_without_a_dangling_dot(page):
+    # On a phone "Wilayah lain ·" ended one line and "Profil provinsi" began the next: the links are
+    # spaced by the flex gap, no separator character between them.
+    actions = page.split('class="small profile-actions"', 1)[1].split("</p>", 1)[0]
+    assert "Profil provinsi" in actions and "·" not in actions
