@@ -98,7 +98,8 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
                 )
                 cursor.execute(
                     f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} VALUES "  # nosec B608: quoted model names only
-                    "(%s, %s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * 4)
+                    + " "
                     "ON CONFLICT (level, region_code, kbli) DO UPDATE SET "
                     f"enterprises = {names['ru']}.enterprises + excluded.enterprises, "
                     f"workers = {names['ru']}.workers + excluded.workers, "
@@ -106,6 +107,8 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
                     [
                         *(DISTRICT, village[:8], village[:5], village[:2], kbli, count, workers, value),
                         *(REGENCY, village[:5], village[:5], village[:2], kbli, count, workers, value),
+                        *(PROVINCE, village[:2], "", village[:2], kbli, count, workers, value),
+                        *(NATION, "", "", "", kbli, count, workers, value),
                     ],
                 )
                 statements += 2
@@ -125,9 +128,20 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
                 [*deltas_params, village, kbli],
             )
             rollups_where = (
-                "kbli = %s AND ((level = %s AND region_code = %s) OR (level = %s AND region_code = %s))"
+                "kbli = %s AND ((level = %s AND region_code = %s) OR (level = %s AND region_code = %s) "
+                "OR (level = %s AND region_code = %s) OR (level = %s AND region_code = %s))"
             )
-            rollups_params = [kbli, DISTRICT, village[:8], REGENCY, village[:5]]
+            rollups_params = [
+                kbli,
+                DISTRICT,
+                village[:8],
+                REGENCY,
+                village[:5],
+                PROVINCE,
+                village[:2],
+                NATION,
+                "",
+            ]
             cursor.execute(
                 f"UPDATE {names['ru']} SET {deltas_sql}WHERE {rollups_where}",  # nosec B608: quoted names only
                 [*deltas_params, *rollups_params],
@@ -166,19 +180,28 @@ COLUMNS = (
 ROLLUP_COLUMNS = (
     "(level, region_code, regency_code, province_code, kbli, enterprises, workers, production_value)"
 )
-DISTRICT, REGENCY = KbliRollup.Level.DISTRICT.value, KbliRollup.Level.REGENCY.value
+NATION, PROVINCE, REGENCY, DISTRICT = (level.value for level in KbliRollup.Level)
+LEVELS = (DISTRICT, REGENCY, PROVINCE, NATION)  # finest first: each is recounted from the one before
 # The code of each rollup level as a prefix of the village code (the copied columns are not trusted).
-PREFIX = {DISTRICT: 8, REGENCY: 5}
+PREFIX = {DISTRICT: 8, REGENCY: 5, PROVINCE: 2, NATION: 0}
+
+
+def _places(level: int, region: str) -> tuple[str, str]:
+    """The regency and province codes a rollup row of `level` for `region` carries."""
+    if level >= REGENCY:
+        return region[:5], region[:2]
+    return "", region
 
 
 def _rollup_select(level: int, where: str = "") -> str:
     """SELECT of the village count summed per `level` × KBLI, in ROLLUP_COLUMNS' order."""
-    code = f"SUBSTR(village_code, 1, {PREFIX[level]})"
+    code = f"SUBSTR(village_code, 1, {PREFIX[level]})" if level != NATION else "''"
+    regency = "SUBSTR(village_code, 1, 5)" if level >= REGENCY else "''"
+    province = "SUBSTR(village_code, 1, 2)" if level >= PROVINCE else "''"
     return (
-        f"SELECT {level}, {code}, SUBSTR(village_code, 1, 5), SUBSTR(village_code, 1, 2), kbli, "
+        f"SELECT {level}, {code}, {regency}, {province}, kbli, "
         "SUM(enterprises), SUM(workers), SUM(production_value) "
-        f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {code}, SUBSTR(village_code, 1, 5), "
-        "SUBSTR(village_code, 1, 2), kbli"
+        f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {code}, {regency}, {province}, kbli"
     )
 
 
@@ -190,7 +213,7 @@ def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
     with _connection().cursor() as cursor:
         if villages is None:
             cursor.execute(f"DELETE FROM {names['ru']}")  # nosec B608: quoted model names only
-            for level in (DISTRICT, REGENCY):
+            for level in LEVELS:
                 select = _rollup_select(level).format(kc=names["kc"])
                 cursor.execute(f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} {select}")  # nosec B608
                 written += max(cursor.rowcount, 0)
@@ -198,7 +221,7 @@ def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
         codes = {v for v in villages if v}
         for level in (DISTRICT, REGENCY):
             regions = sorted({v[: PREFIX[level]] for v in codes})
-            column = "district_code" if level == DISTRICT else "regency_code"
+            column = {DISTRICT: "district_code", REGENCY: "regency_code"}[level]
             for start in range(0, len(regions), RECOUNT_SLICE):
                 part = regions[start : start + RECOUNT_SLICE]
                 marks = ", ".join(["%s"] * len(part))
@@ -211,6 +234,33 @@ def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
                 select = _rollup_select(level, f"AND {column} IN ({marks}) ").format(kc=names["kc"])
                 cursor.execute(f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} {select}", part)  # nosec B608
                 written += max(cursor.rowcount, 0)
+        # The provinces from their regency rows, the nation from the province rows: a few thousand rows
+        # each, never the village count again.
+        provinces = sorted({v[:2] for v in codes})
+        for start in range(0, len(provinces), RECOUNT_SLICE):
+            part = provinces[start : start + RECOUNT_SLICE]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"DELETE FROM {names['ru']} WHERE level = %s AND region_code IN ({marks})",  # nosec B608
+                [PROVINCE, *part],
+            )
+            cursor.execute(
+                f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} SELECT %s, province_code, '', province_code, "  # nosec B608
+                "kbli, SUM(enterprises), SUM(workers), SUM(production_value) "
+                f"FROM {names['ru']} WHERE level = %s AND province_code IN ({marks}) "
+                "GROUP BY province_code, kbli",
+                [PROVINCE, REGENCY, *part],
+            )
+            written += max(cursor.rowcount, 0)
+        if provinces:
+            cursor.execute(f"DELETE FROM {names['ru']} WHERE level = %s", [NATION])  # nosec B608
+            cursor.execute(
+                f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} SELECT %s, '', '', '', kbli, "  # nosec B608
+                f"SUM(enterprises), SUM(workers), SUM(production_value) FROM {names['ru']} "
+                "WHERE level = %s GROUP BY kbli",
+                [NATION, PROVINCE],
+            )
+            written += max(cursor.rowcount, 0)
     return written
 
 
@@ -296,10 +346,10 @@ def rollup_drift(villages: Iterable[str] | None = None) -> list[Drift]:
     codes = None if villages is None else sorted(set(villages))
     drift: list[Drift] = []
     with _connection().cursor() as cursor:
-        for level in (DISTRICT, REGENCY):
+        for level in LEVELS:
             stored_rows = KbliRollup.objects.filter(level=level)
             where, params = "", []
-            if codes is not None:
+            if codes is not None and level != NATION:
                 regions = sorted({v[: PREFIX[level]] for v in codes})
                 stored_rows = stored_rows.filter(region_code__in=regions)
                 marks = ", ".join(["%s"] * len(regions)) or "NULL"
@@ -317,7 +367,7 @@ def rollup_drift(villages: Iterable[str] | None = None) -> list[Drift]:
                 Drift(region, kbli, stored.get((region, kbli)), counted.get((region, kbli)), level)
                 for region, kbli in sorted(set(stored) | set(counted))
                 if stored.get((region, kbli)) != counted.get((region, kbli))
-                or places.get((region, kbli), (region[:5], region[:2])) != (region[:5], region[:2])
+                or places.get((region, kbli), _places(level, region)) != _places(level, region)
             ]
     return drift
 

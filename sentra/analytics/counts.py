@@ -1,8 +1,9 @@
 """Which maintained count a regional figure reads (analytics.models): the coarsest one that still tells
-the regions it needs apart. A figure by province or regency reads the regency rows of `KbliRollup`
-(~200,000 nationally at 4.4 million IKM), one by district its district rows, and only a figure inside one
-village reads `KbliCount` itself. All three are kept exact by analytics.aggregates in the write's
-transaction, so the choice changes the speed, never the figure."""
+the regions it needs apart. A national total reads the nation rows of `KbliRollup` (one per KBLI), a
+figure by province its province rows, by regency its regency rows (~200,000 nationally at 4.4 million
+IKM), by district its district rows, and only a figure inside one village reads `KbliCount` itself. All
+are kept exact by analytics.aggregates in the write's transaction, so the choice changes the speed,
+never the figure."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.db.models import Q, QuerySet
 
 from .models import KbliCount, KbliRollup
 
-PROVINCE, REGENCY, DISTRICT, VILLAGE = 1, 2, 3, 4
+NATION, PROVINCE, REGENCY, DISTRICT, VILLAGE = 0, 1, 2, 3, 4
 
 # The column holding each level's code, per table.
+ROLLUP_PROVINCE_FIELDS = {PROVINCE: "province_code"}
 ROLLUP_REGENCY_FIELDS = {PROVINCE: "province_code", REGENCY: "regency_code"}
 ROLLUP_DISTRICT_FIELDS = {**ROLLUP_REGENCY_FIELDS, DISTRICT: "region_code"}
 VILLAGE_FIELDS = {PROVINCE: "province_code", REGENCY: "regency_code", DISTRICT: "district_code"}
@@ -26,7 +28,11 @@ def level_of(code: str) -> int:
 
 def live_counts(finest: int) -> tuple[QuerySet, dict[int, str]]:
     """The live count rows fine enough for level `finest`, and the column of each level in them."""
-    if finest <= REGENCY:
+    if finest == NATION:  # one row per KBLI
+        return KbliRollup.objects.filter(level=KbliRollup.Level.NATION), {}
+    if finest == PROVINCE:
+        return KbliRollup.objects.filter(level=KbliRollup.Level.PROVINCE), ROLLUP_PROVINCE_FIELDS
+    if finest == REGENCY:
         return KbliRollup.objects.filter(level=KbliRollup.Level.REGENCY), ROLLUP_REGENCY_FIELDS
     if finest == DISTRICT:
         return KbliRollup.objects.filter(level=KbliRollup.Level.DISTRICT), ROLLUP_DISTRICT_FIELDS

@@ -50,12 +50,15 @@ class KbliCount(models.Model):
 
 
 class KbliRollup(models.Model):
-    """`KbliCount` summed per district and per regency × 5-digit KBLI, kept with it in the same
-    transaction (analytics.aggregates). At 4.4 million IKM the village counts run to millions of rows;
+    """`KbliCount` summed per district, regency, province and for the nation × 5-digit KBLI, kept with
+    it in the same transaction (analytics.aggregates). Province and nation rows carry "" for the codes
+    they have none of. At 4.4 million IKM the village counts run to millions of rows;
     the LQ of every regency, a province profile and the clusters of sentra candidates read these
     instead: one row per regency × KBLI (about 200,000 nationally) or per district × KBLI."""
 
     class Level(models.IntegerChoices):
+        NATION = 0, _("Nasional")
+        PROVINCE = 1, _("Provinsi")
         REGENCY = 2, _("Kabupaten/Kota")
         DISTRICT = 3, _("Kecamatan")
 

@@ -331,7 +331,7 @@ def location_quotient(
         if everything:
             ref = cells.groupby(["ref", "kbli"], as_index=False)["value"].sum()
         else:
-            ref = _grouped(live_counts(1)[0], None, digits, measure)
+            ref = _grouped(live_counts(0)[0], None, digits, measure)  # the nation's rows
             ref["ref"] = ""
     else:
         parent_length = {1: 2, 2: 5}[parent_level]
@@ -353,25 +353,34 @@ def location_quotient(
 
     names = dict(Region.objects.filter(code__in=list(frame["region"].unique())).values_list("code", "name"))
     titles = _kbli_titles(frame["kbli"].unique())
+
+    # Columns to plain Python lists once (NaN → None, numpy ints → int), then one LQRow per row in
+    # positional order: for the 514 regencies × KBLI this is a third of the time per-field conversion took.
+    def floats(column):
+        return [None if pd.isna(v) else float(v) for v in frame[column].tolist()]
+
+    def ints(column):
+        return frame[column].astype("int64").tolist()
+
+    regions, kblis, refs = frame["region"].tolist(), frame["kbli"].tolist(), frame["ref"].tolist()
     table.rows = [
-        LQRow(
-            region_code=r.region,
-            region_name=names.get(r.region, r.region),
-            kbli=r.kbli,
-            kbli_title=titles.get(r.kbli, ""),
-            value=int(r.value),
-            region_total=int(r.region_total),
-            share=_nan_none(r.share),
-            reference_code=r.ref,
-            reference_value=int(r.ref_value),
-            reference_total=int(r.ref_total),
-            reference_share=_nan_none(r.ref_share),
-            lq=_nan_none(r.lq),
-            enterprises=int(r.enterprises),
-            region_enterprises=int(r.region_enterprises),
-            few_enterprises=bool(r.few),
+        LQRow(region, names.get(region, region), kbli, titles.get(kbli, ""), *rest)
+        for region, kbli, *rest in zip(
+            regions,
+            kblis,
+            ints("value"),
+            ints("region_total"),
+            floats("share"),
+            refs,
+            ints("ref_value"),
+            ints("ref_total"),
+            floats("ref_share"),
+            floats("lq"),
+            ints("enterprises"),
+            ints("region_enterprises"),
+            [bool(v) for v in frame["few"].tolist()],
+            strict=True,
         )
-        for r in frame.itertuples(index=False)
     ]
     return table
 
@@ -489,7 +498,7 @@ def shift_share(
 def _shift_share(region, start_snapshot, end_snapshot, digits, measure, actor) -> ShiftShare:
     def counts(snapshot, inside: bool) -> pd.DataFrame:
         if snapshot is None:  # now: the live counts, as coarse as the region and the reader allow
-            qs, fields = live_counts(max(region.level, _actor_level(actor)) if inside else 1)
+            qs, fields = live_counts(max(region.level, _actor_level(actor)) if inside else 0)
         else:
             qs, fields = SnapshotCount.objects.filter(snapshot=snapshot), LEVEL_FIELD
         if inside:

@@ -24,6 +24,7 @@ from sentra.registry.tests.factories import EnterpriseFactory
 pytestmark = pytest.mark.django_db
 
 SALOLOANG, NENANG = "64.09.01.1002", "64.09.01.1001"
+KUDUS_VILLAGE = "33.19.01.2001"  # Jawa Tengah
 SEPAKU = "64.09.03.2001"  # another district of PPU (Kecamatan Sepaku)
 AMPLANG, TENUN = "10794", "13121"
 
@@ -235,11 +236,12 @@ def test_the_migration_fills_the_rollups_from_the_counts_already_kept(actor):
     from sentra.analytics.aggregates import rollup_drift
 
     migration = importlib.import_module("sentra.analytics.migrations.0002_kbli_rollup")
+    upper = importlib.import_module("sentra.analytics.migrations.0006_rollup_province_nation")
     create(actor, workers=4, production_value=7)
     create(actor, village=NENANG, workers=6, name="UD Dua")
     create(actor, village=SEPAKU, kbli=TENUN, workers=1, name="UD Tiga")
     KbliRollup.objects.all().delete()  # as before the migration: only the village counts exist
-    assert len(rollup_drift()) == 4
+    assert len(rollup_drift()) == 4 + 2 + 2  # districts and regency; the province; the nation
 
     class Editor:  # what fill_rollups uses of a schema editor (SQLite's cannot open inside a test)
         def __init__(self):
@@ -249,6 +251,25 @@ def test_the_migration_fills_the_rollups_from_the_counts_already_kept(actor):
             with connection.cursor() as cursor:
                 cursor.execute(sql)
 
-    migration.fill_rollups(apps, Editor())
+    migration.fill_rollups(apps, Editor())  # 0002: districts and regencies from the village counts
+    upper.fill_province_and_nation(apps, Editor())  # 0006: provinces from regencies, the nation from them
     assert rollup_drift() == []
+    assert rollup(0, "", AMPLANG) == (2, 10, 7) and rollup(1, "64", TENUN) == (1, 1, 0)
     assert rollup(3, "64.09.01", AMPLANG) == (2, 10, 7) and rollup(2, "64.09", TENUN) == (1, 1, 0)
+
+
+def test_province_and_nation_rows_follow_writes_and_recounts(actor):
+    a = create(actor, workers=4, production_value=5)
+    create(actor, village=KUDUS_VILLAGE, workers=2, name="UD Kudus")
+    assert rollup(1, "64", AMPLANG) == (1, 4, 5) and rollup(1, "33", AMPLANG) == (1, 2, 0)
+    assert rollup(0, "", AMPLANG) == (2, 6, 5)
+    row = KbliRollup.objects.get(level=1, region_code="64", kbli=AMPLANG)
+    assert (row.regency_code, row.province_code) == ("", "64")
+    enterprise_update(actor=actor, enterprise=a, kbli_code=TENUN)
+    assert rollup(0, "", AMPLANG) == (1, 2, 0) and rollup(0, "", TENUN) == (1, 4, 5)
+    KbliRollup.objects.filter(level__lte=1).delete()
+    rebuild_kbli_counts([SALOLOANG])  # a recount of one village mends its province and the nation
+    assert rollup(1, "64", TENUN) == (1, 4, 5) and rollup(0, "", TENUN) == (1, 4, 5)
+    assert rollup(1, "33", AMPLANG) is None  # Kudus was not recounted: its province row waits
+    rebuild_kbli_counts()
+    assert kbli_count_drift() == []
