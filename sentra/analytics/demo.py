@@ -20,6 +20,7 @@ from sentra.core.demo import DemoContext
 
 from .aggregates import rebuild_kbli_counts
 from .models import KbliCount, RegistrySnapshot
+from .overlaps import rebuild_topics
 from .snapshots import reconstruct_snapshot, take_snapshot
 
 RECONSTRUCTED_YEARS = (2024, 2025)
@@ -29,6 +30,7 @@ RECONSTRUCTED_YEARS = (2024, 2025)
 def seed(*, report=None) -> dict[str, int]:
     had = KbliCount.objects.count()
     rebuild_kbli_counts()
+    rebuild_topics()  # the demo's generated activities were bulk-created, past the save that keeps them
     made = 0
     for year in RECONSTRUCTED_YEARS:
         if not RegistrySnapshot.objects.filter(year=year).exists():

@@ -61,3 +61,15 @@ def test_a_second_run_writes_nothing_and_the_same_data_give_the_same_rows(regist
     demo.seed(report=report)
     assert fingerprint() == before
     assert not any(report.created.values())
+
+
+def test_the_demo_stores_the_topic_of_activities_loaded_past_their_save(registry):
+    from sentra.analytics.models import ActivityTopic
+    from sentra.programmes.models import Activity
+    from sentra.programmes.tests.factories import ActivityFactory
+
+    made = ActivityFactory(name="Pelatihan tenun ikat")
+    ActivityTopic.objects.all().delete()  # as after the programmes' bulk demo load
+    demo.seed()
+    topic = ActivityTopic.objects.get(activity=made)
+    assert topic.version == Activity.objects.get(pk=made.pk).version
