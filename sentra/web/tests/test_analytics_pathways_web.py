@@ -59,3 +59,18 @@ def test_another_regency_gets_404(kudus_agency):
     c = Client()
     c.force_login(persona(Role.REGENCY_OFFICER, agency=kudus_agency))
     assert c.get(reverse("web:analytics_pathway_enterprise", args=[ikm.pk])).status_code == 404
+
+
+def test_an_unrecorded_production_value_is_not_shown_as_zero_to_zero(client, dinas):
+    ikm = EnterpriseFactory(workers=4, production_value=None)
+    a = ActivityFactory(
+        agency=dinas, name="Pelatihan kemasan", kind="training", start_date=dt.date(2026, 3, 2)
+    )
+    a.enterprises.add(ikm)
+    html = client.get(reverse("web:analytics_pathway_enterprise", args=[ikm.pk])).content.decode()
+    assert "Tenaga kerja" in html  # the workers before and after are shown
+    assert "Nilai produksi (Rp)" not in html
+    valued = EnterpriseFactory(workers=4, production_value=50_000_000)
+    a.enterprises.add(valued)
+    html = client.get(reverse("web:analytics_pathway_enterprise", args=[valued.pk])).content.decode()
+    assert "Nilai produksi (Rp)" in html and "50.000.000" in html
