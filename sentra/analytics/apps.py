@@ -48,6 +48,15 @@ class AnalyticsConfig(AppConfig):
                 counts=("registry counts", "registry snapshots"),
             )
         )
+        # Sentra candidates and growth in Kaltim: IKM without a sentra, before the count and snapshots.
+        register_demo_step(
+            DemoStep(
+                key="analytics_candidates",
+                run="sentra.analytics.demo_candidates.demo_step",
+                order=55,
+                counts=("candidate demo IKM",),
+            )
+        )
         # Overlaps, links and pathways to look at: the Kutai Timur case and a few generated ones.
         register_demo_step(
             DemoStep(
