@@ -97,9 +97,7 @@ def apply_change(before: Facts | None, after: Facts | None) -> int:
                     [village, village[:8], village[:5], village[:2], kbli, count, workers, value],
                 )
                 cursor.execute(
-                    f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} VALUES "  # nosec B608: quoted model names only
-                    + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * 4)
-                    + " "
+                    f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} VALUES {FOUR_ROWS} "  # nosec B608: quoted model names only
                     "ON CONFLICT (level, region_code, kbli) DO UPDATE SET "
                     f"enterprises = {names['ru']}.enterprises + excluded.enterprises, "
                     f"workers = {names['ru']}.workers + excluded.workers, "
@@ -186,6 +184,10 @@ LEVELS = (DISTRICT, REGENCY, PROVINCE, NATION)  # finest first: each is recounte
 PREFIX = {DISTRICT: 8, REGENCY: 5, PROVINCE: 2, NATION: 0}
 
 
+# One row per level (district, regency, province, nation) in the upsert of a unit arriving.
+FOUR_ROWS = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * 4)
+
+
 def _places(level: int, region: str) -> tuple[str, str]:
     """The regency and province codes a rollup row of `level` for `region` carries."""
     if level >= REGENCY:
@@ -199,7 +201,7 @@ def _rollup_select(level: int, where: str = "") -> str:
     regency = "SUBSTR(village_code, 1, 5)" if level >= REGENCY else "''"
     province = "SUBSTR(village_code, 1, 2)" if level >= PROVINCE else "''"
     return (
-        f"SELECT {level}, {code}, {regency}, {province}, kbli, "
+        f"SELECT {level}, {code}, {regency}, {province}, kbli, "  # nosec B608: fixed expressions only
         "SUM(enterprises), SUM(workers), SUM(production_value) "
         f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {code}, {regency}, {province}, kbli"
     )
