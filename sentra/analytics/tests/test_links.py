@@ -12,7 +12,6 @@ from sentra.audit.models import AuditEvent
 from sentra.conftest import KUDUS, PPU
 from sentra.core.errors import AccessDenied, DomainError, NotFound
 from sentra.programmes.tests.factories import ActivityFactory
-from sentra.registry.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,38 +19,10 @@ SALOLOANG = "64.09.01.1002"
 JUNE, JULY = dt.date(2026, 6, 2), dt.date(2026, 7, 20)
 
 
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def dekranasda(db):
-    return AgencyFactory(name="Dekranasda Kab. PPU", kind="dekranasda", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
-
-
 def activity(agency, name, *, places=(SALOLOANG,), start=JUNE, end=JULY, **kw):
     act = ActivityFactory(agency=agency, name=name, kind="training", start_date=start, end_date=end, **kw)
     act.locations.set(places)
     return act
-
-
-@pytest.fixture
-def pair(dinas, koperasi):
-    return (
-        activity(dinas, "Pelatihan tenun ikat Desa Salo Loang"),
-        activity(koperasi, "Bimtek tenun lanjutan Desa Salo Loang"),
-    )
-
-
-@pytest.fixture
-def officer(dinas):
-    return actor_of(persona(Role.REGENCY_OFFICER, agency=dinas))
 
 
 def test_a_sequence_is_linked_without_reason_with_the_checks_score_and_audited(officer, pair):

@@ -7,48 +7,12 @@ from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import links
 from sentra.analytics.models import ActivityLink, LinkKind
+from sentra.analytics.tests.test_links import activity
 from sentra.conftest import KUDUS, PPU
 from sentra.core.errors import AccessDenied, DomainError, StaleVersion
 from sentra.programmes.tests.factories import ActivityFactory
-from sentra.registry.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
-
-SALOLOANG = "64.09.01.1002"
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
-
-
-@pytest.fixture
-def dekranasda(db):
-    return AgencyFactory(name="Dekranasda Kab. PPU", kind="dekranasda", region_id=PPU)
-
-
-@pytest.fixture
-def officer(dinas):
-    return actor_of(persona(Role.REGENCY_OFFICER, agency=dinas))
-
-
-def activity(agency, name):
-    act = ActivityFactory(agency=agency, name=name, kind="training")
-    act.locations.set([SALOLOANG])
-    return act
-
-
-@pytest.fixture
-def pair(dinas, koperasi):
-    return (
-        activity(dinas, "Pelatihan tenun ikat Desa Salo Loang"),
-        activity(koperasi, "Bimtek tenun lanjutan Desa Salo Loang"),
-    )
 
 
 def test_a_dekranasda_may_link_a_pair_whose_second_activity_is_its_own(pair, dekranasda):

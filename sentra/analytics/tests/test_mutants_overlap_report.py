@@ -6,30 +6,18 @@ import datetime as dt
 
 import pytest
 
-from sentra.accounts.models import Role
-from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import overlap_report
 from sentra.analytics.models import ActivityLink, LinkKind
 from sentra.analytics.overlaps import overlaps_for
-from sentra.conftest import KALTIM, PPU
+from sentra.conftest import KALTIM
 from sentra.programmes.tests.factories import ActivityFactory
-from sentra.registry.tests.factories import AgencyFactory, EnterpriseFactory
+from sentra.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
 SALOLOANG = "64.09.01.1002"
 TODAY = dt.date(2026, 11, 16)  # the suite's fixed clock
 JUNE, JULY = dt.date(2026, 6, 2), dt.date(2026, 7, 20)
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def officer(dinas):
-    return actor_of(persona(Role.REGENCY_OFFICER, agency=dinas))
 
 
 def activity(agency, name, kind="training", start=JUNE, end=JULY, *, places=(SALOLOANG,), enterprises=()):

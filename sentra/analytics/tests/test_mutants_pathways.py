@@ -5,49 +5,23 @@ analytics/pathways.py."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from sentra.accounts.models import Role
-from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics.models import ActivityLink, LinkKind
 from sentra.analytics.pathways import RESULT_DAYS, pathway
-from sentra.audit.models import AuditEvent
-from sentra.conftest import PPU
+from sentra.analytics.tests.test_pathways import change
 from sentra.programmes.tests.factories import ActivityFactory
 from sentra.registry.models import Certification
-from sentra.registry.tests.factories import AgencyFactory, EnterpriseFactory
+from sentra.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
 START, END = dt.date(2024, 6, 1), dt.date(2024, 6, 10)
 
 
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def officer(dinas):
-    return actor_of(persona(Role.REGENCY_OFFICER, agency=dinas))
-
-
 def act(agency, kind, start=START, end=END, *beneficiaries, name="Kegiatan"):
     a = ActivityFactory(agency=agency, name=name, kind=kind, start_date=start, end_date=end)
     a.enterprises.set(beneficiaries)
     return a
-
-
-def change(enterprise, on: dt.date, **fields):
-    ev = AuditEvent.objects.create(
-        channel="web",
-        action="update",
-        object_type="registry.enterprise",
-        object_id=enterprise.pk,
-        object_repr=enterprise.name,
-        changes=fields,
-    )
-    AuditEvent.objects.filter(pk=ev.pk).update(at=timezone.make_aware(dt.datetime.combine(on, dt.time(9))))
 
 
 def test_a_change_on_the_activitys_start_day_is_already_the_value_before(officer, dinas):

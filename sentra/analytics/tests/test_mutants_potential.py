@@ -9,8 +9,8 @@ import pytest
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import potential
-from sentra.analytics.aggregates import rebuild_rollups
-from sentra.analytics.models import KbliCount, RegistrySnapshot
+from sentra.analytics.models import RegistrySnapshot
+from sentra.analytics.tests.test_potential import count  # keeps the rollups in step (rebuild_rollups)
 from sentra.conftest import KUDUS, PPU
 from sentra.core.errors import DomainError, NotFound
 from sentra.regions.models import Region
@@ -18,27 +18,12 @@ from sentra.regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
-def count(village: str, kbli: str, enterprises: int):
-    parts = village.split(".")
-    KbliCount.objects.create(
-        village_code=village,
-        district_code=".".join(parts[:3]),
-        regency_code=".".join(parts[:2]),
-        province_code=parts[0],
-        kbli=kbli,
-        enterprises=enterprises,
-        workers=enterprises,
-        production_value=0,
-    )
-    rebuild_rollups([village])  # the district/regency sums the registry's writes keep with it
-
-
 def test_few_enterprises_means_under_30_in_the_region_or_under_5_in_the_cell(system_actor):
     """PPU counts exactly 30 IKM with a cell of exactly 5: nothing is few. Kudus counts 29: every cell is."""
-    count("64.09.01.1002", "10710", 25)
-    count("64.09.01.1002", "13121", 5)
-    count("33.19.01.2001", "10710", 25)
-    count("33.19.01.2001", "13121", 4)
+    count("64.09.01.1002", "10710", 25, workers=25)
+    count("64.09.01.1002", "13121", 5, workers=5)
+    count("33.19.01.2001", "10710", 25, workers=25)
+    count("33.19.01.2001", "13121", 4, workers=4)
     rows = {
         (r.region_code, r.kbli): r.few_enterprises
         for r in potential.location_quotient(actor=system_actor, kbli_digits=5).rows
@@ -63,7 +48,7 @@ def test_growth_is_measured_from_the_latest_snapshot_before_this_year(system_act
     for year in (2024, 2025, 2026):  # the fixed clock is in 2026
         RegistrySnapshot.objects.create(year=year, taken_on=dt.date(year, 12, 31))
     assert potential.growth_base_year() == 2025
-    count("64.09.01.1002", "10710", 6)
+    count("64.09.01.1002", "10710", 6, workers=6)
     assert potential.leading_commodities(actor=system_actor, region_code=PPU).growth_from == 2025
 
 

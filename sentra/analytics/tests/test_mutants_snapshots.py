@@ -4,25 +4,12 @@ analytics/snapshots.py."""
 
 import pytest
 
-from sentra.analytics.models import KbliCount, RegistrySnapshot, SnapshotCount
+from sentra.analytics.models import RegistrySnapshot, SnapshotCount
 from sentra.analytics.snapshots import FIRST_YEAR, take_snapshot
+from sentra.analytics.tests.test_potential import count
 from sentra.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
-
-
-def count(village: str, kbli: str, enterprises: int, workers: int = 0):
-    parts = village.split(".")
-    KbliCount.objects.create(
-        village_code=village,
-        district_code=".".join(parts[:3]),
-        regency_code=".".join(parts[:2]),
-        province_code=parts[0],
-        kbli=kbli,
-        enterprises=enterprises,
-        workers=workers,
-        production_value=0,
-    )
 
 
 def test_the_first_year_is_1945_and_the_year_before_is_refused():

@@ -9,22 +9,12 @@ from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics import links, overlap_report
 from sentra.analytics.tests.test_links import JULY, JUNE, SALOLOANG, activity
-from sentra.conftest import KUDUS, PPU
+from sentra.conftest import KUDUS
 from sentra.core.errors import DomainError, NotFound
 from sentra.programmes.tests.factories import ActivityFactory
-from sentra.registry.tests.factories import AgencyFactory, EnterpriseFactory
+from sentra.registry.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics.models import ActivityLink
 from sentra.analytics.overlaps import THRESHOLD, overlaps_for
-from sentra.conftest import KALTIM, PPU
+from sentra.conftest import KALTIM
 from sentra.programmes.tests.factories import ActivityFactory
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
 
@@ -19,16 +19,6 @@ PETUNG = "64.09.01.1003"  # another village of Kecamatan Penajam
 WARU = "64.09.02.1003"  # Kecamatan Babulu
 PENAJAM = "64.09.01"
 JUNE, JULY = dt.date(2026, 6, 2), dt.date(2026, 7, 20)
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
 
 
 def activity(agency, name, *, places=(SALOLOANG,), start=JUNE, end=JULY, kind="training", year=None, **kw):

@@ -7,8 +7,6 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from sentra.accounts.models import Role
-from sentra.accounts.tests.factories import actor_of, persona
 from sentra.analytics.models import ActivityLink, LinkKind
 from sentra.analytics.pathways import pathway
 from sentra.audit.models import AuditEvent
@@ -21,21 +19,6 @@ from sentra.registry.models import Certification
 from sentra.registry.tests.factories import AgencyFactory, CentreFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
-
-
-@pytest.fixture
-def officer(dinas):
-    return actor_of(persona(Role.REGENCY_OFFICER, agency=dinas))
 
 
 def act(agency, name, kind, start, end, *beneficiaries):

@@ -6,27 +6,19 @@ from django.test import Client
 from sentra.accounts.models import Role
 from sentra.accounts.tests.factories import persona
 from sentra.analytics.models import ActivityLink
+from sentra.analytics.tests import conftest as analytics_fixtures
 from sentra.analytics.tests.test_links import activity
-from sentra.conftest import PPU
-from sentra.registry.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
+
+# The agencies of the analytics tests (sentra/analytics/tests/conftest.py), here too.
+dinas, koperasi = analytics_fixtures.dinas, analytics_fixtures.koperasi
 
 
 def client_of(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def dinas(db):
-    return AgencyFactory(name="Dinas Perindustrian Kab. PPU", kind="regency_industry", region_id=PPU)
-
-
-@pytest.fixture
-def koperasi(db):
-    return AgencyFactory(name="Dinas Koperasi dan UKM Kab. PPU", kind="regency_other", region_id=PPU)
 
 
 @pytest.fixture
