@@ -200,10 +200,12 @@ def _rollup_select(level: int, where: str = "") -> str:
     code = f"SUBSTR(village_code, 1, {PREFIX[level]})" if level != NATION else "''"
     regency = "SUBSTR(village_code, 1, 5)" if level >= REGENCY else "''"
     province = "SUBSTR(village_code, 1, 2)" if level >= PROVINCE else "''"
+    # PostgreSQL refuses a constant in GROUP BY: only the expressions that vary.
+    group = ", ".join([e for e in dict.fromkeys((code, regency, province)) if e != "''"] + ["kbli"])
     return (
         f"SELECT {level}, {code}, {regency}, {province}, kbli, "  # nosec B608: fixed expressions only
         "SUM(enterprises), SUM(workers), SUM(production_value) "
-        f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {code}, {regency}, {province}, kbli"
+        f"FROM {{kc}} WHERE enterprises > 0 {where}GROUP BY {group}"
     )
 
 
