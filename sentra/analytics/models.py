@@ -17,17 +17,25 @@ from sentra.core.models import TimeStampedModel
 from sentra.core.versioning import Versioned
 
 
-class KbliCount(models.Model):
-    """Active enterprises, their workers and production value in one village for one 5-digit KBLI."""
+class KbliTotals(models.Model):
+    """What every live count holds for its place and 5-digit KBLI: active IKM, workers, production value."""
 
-    village_code = models.CharField(_("kode desa/kelurahan"), max_length=13)
-    district_code = models.CharField(_("kode kecamatan"), max_length=8)
     regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5)
     province_code = models.CharField(_("kode provinsi"), max_length=2)
     kbli = models.CharField(_("KBLI"), max_length=5)
     enterprises = models.PositiveIntegerField(_("jumlah IKM"), default=0)
     workers = models.PositiveBigIntegerField(_("tenaga kerja"), default=0)
     production_value = models.PositiveBigIntegerField(_("nilai produksi (Rp)"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class KbliCount(KbliTotals):
+    """Active enterprises, their workers and production value in one village for one 5-digit KBLI."""
+
+    village_code = models.CharField(_("kode desa/kelurahan"), max_length=13)
+    district_code = models.CharField(_("kode kecamatan"), max_length=8)
 
     class Meta:
         verbose_name = _("jumlah IKM per desa dan KBLI")
@@ -49,7 +57,7 @@ class KbliCount(models.Model):
         return f"{self.village_code} {self.kbli}: {self.enterprises}"
 
 
-class KbliRollup(models.Model):
+class KbliRollup(KbliTotals):
     """`KbliCount` summed per district, regency, province and for the nation × 5-digit KBLI, kept with
     it in the same transaction (analytics.aggregates). Province and nation rows carry "" for the codes
     they have none of. At 4.4 million IKM the village counts run to millions of rows;
@@ -64,12 +72,6 @@ class KbliRollup(models.Model):
 
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
     region_code = models.CharField(_("kode wilayah"), max_length=8)
-    regency_code = models.CharField(_("kode kabupaten/kota"), max_length=5)
-    province_code = models.CharField(_("kode provinsi"), max_length=2)
-    kbli = models.CharField(_("KBLI"), max_length=5)
-    enterprises = models.PositiveIntegerField(_("jumlah IKM"), default=0)
-    workers = models.PositiveBigIntegerField(_("tenaga kerja"), default=0)
-    production_value = models.PositiveBigIntegerField(_("nilai produksi (Rp)"), default=0)
 
     class Meta:
         verbose_name = _("jumlah IKM per wilayah dan KBLI")
