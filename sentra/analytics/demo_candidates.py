@@ -13,8 +13,8 @@ shipped Kemendagri list, three groups of active IKM without a sentra, most of th
 - Kab. Kutai Kartanegara (64.02): 3 + 3 wooden-furniture makers (KBLI 31001) in Kelurahan Loa Ipuh and
   Kelurahan Timbau, Kecamatan Tenggarong — neither village reaches 5 alone: a district cluster.
 
-Illustrative, not facts (names, owners and figures are made up). They are written by the registry demo's
-bulk path (registry.demo._EnterpriseWriter, with production value) like the generated IKM, so analytics'
+Illustrative, not facts (names, owners and figures are made up). They are written in bulk
+(Enterprise.objects.bulk_create, past the services) like the registry demo's generated IKM, so analytics'
 step that follows rebuilds the count, its rollups and the 2024/2025 snapshots from the table: the 2025
 snapshot holds only those started in 2025 or before, and the growth shows. NIBs 764… (13 digits; the
 registry demo uses 9… and 8…); a second run finds the first NIB and writes nothing.
@@ -22,6 +22,7 @@ registry demo uses 9… and 8…); a second run finds the first NIB and writes n
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +31,6 @@ from sentra.agencies.demo import demo_agencies_by_name, province_agencies
 from sentra.core.demo import DemoContext, DemoReport
 from sentra.regions.models import Region
 from sentra.registry.choices import EnterpriseStatus
-from sentra.registry.demo import _EnterpriseWriter
 from sentra.registry.models import Enterprise
 from sentra.registry.services import enterprise_size_class
 
@@ -90,13 +90,25 @@ def demo_nib(group: int, index: int) -> str:
     return f"764{group:02d}{index:08d}"
 
 
-class _Writer(_EnterpriseWriter):
-    """The registry demo's bulk writer, with the production value these rows carry."""
+# Accepted by the province, as most of the registry demo's records (its own writer is not imported:
+# a domain's demo never imports another's, core/tests/test_layering.py).
+ACCEPTED = datetime(2026, 1, 15, tzinfo=UTC)
 
-    COLUMNS = (*_EnterpriseWriter.COLUMNS, "production_value")
 
-    def _row(self, pk: int, row: dict[str, Any]) -> tuple[Any, ...]:
-        return (*super()._row(pk, row), row["production_value"])
+def _enterprise(row: dict[str, Any], owners: dict[str, int]) -> Enterprise:
+    return Enterprise(
+        village_id=row["village"],
+        province_code=row["province_code"],
+        regency_code=row["regency_code"],
+        agency_id=owners[row["village"][:2]],
+        kbli_id=row["kbli"],
+        **{k: row[k] for k in ("name", "owner_name", "nib", "address", "workers", "investment")},
+        **{k: row[k] for k in ("production_value", "year_started", "size_class", "status")},
+        verification_status="accepted",
+        submitted_at=ACCEPTED,
+        verified_at=ACCEPTED + timedelta(days=7),
+        accepted_at=ACCEPTED + timedelta(days=21),
+    )
 
 
 def rows() -> list[dict[str, Any]]:
@@ -135,7 +147,7 @@ def seed(*, report: DemoReport | None = None) -> dict[str, int]:
     report = report or DemoReport()
     owners = province_agencies(demo_agencies_by_name(), report)
     new = rows()
-    _Writer(owners).write(new)
+    Enterprise.objects.bulk_create([_enterprise(row, owners) for row in new])
     counts[COUNT] = len(new)
     report.created[COUNT] += len(new)
     return counts
