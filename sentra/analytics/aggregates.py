@@ -209,6 +209,16 @@ def _rollup_select(level: int, where: str = "") -> str:
     )
 
 
+def _forget_rollups(cursor, names: dict[str, str], level: int, regions: list[str]) -> str:
+    """Deletes the rollup rows of `regions` at `level` before they are summed again; -> the IN marks."""
+    marks = ", ".join(["%s"] * len(regions))
+    cursor.execute(
+        f"DELETE FROM {names['ru']} WHERE level = %s AND region_code IN ({marks})",  # nosec B608: quoted names
+        [level, *regions],
+    )
+    return marks
+
+
 def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
     """Sums the village count again into KbliRollup: every district and regency (None), or those of the
     villages given. Returns the rows written. (Runs inside the caller's transaction.)"""
@@ -228,11 +238,7 @@ def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
             column = {DISTRICT: "district_code", REGENCY: "regency_code"}[level]
             for start in range(0, len(regions), RECOUNT_SLICE):
                 part = regions[start : start + RECOUNT_SLICE]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"DELETE FROM {names['ru']} WHERE level = %s AND region_code IN ({marks})",  # nosec B608
-                    [level, *part],
-                )
+                marks = _forget_rollups(cursor, names, level, part)
                 # The village count's own prefix column picks the rows by index; the sums group on the
                 # village code itself.
                 select = _rollup_select(level, f"AND {column} IN ({marks}) ").format(kc=names["kc"])
@@ -243,11 +249,7 @@ def rebuild_rollups(villages: Iterable[str] | None = None) -> int:
         provinces = sorted({v[:2] for v in codes})
         for start in range(0, len(provinces), RECOUNT_SLICE):
             part = provinces[start : start + RECOUNT_SLICE]
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(
-                f"DELETE FROM {names['ru']} WHERE level = %s AND region_code IN ({marks})",  # nosec B608
-                [PROVINCE, *part],
-            )
+            marks = _forget_rollups(cursor, names, PROVINCE, part)
             cursor.execute(
                 f"INSERT INTO {names['ru']} {ROLLUP_COLUMNS} SELECT %s, province_code, '', province_code, "  # nosec B608
                 "kbli, SUM(enterprises), SUM(workers), SUM(production_value) "
