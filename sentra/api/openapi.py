@@ -20,6 +20,7 @@ declaration of a status code always wins (e.g. a 412 with `current_version`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -175,5 +176,12 @@ class SentraAPI(NinjaAPI):
     and the If-Match/ETag headers of the operations that honour record versions."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return document_standard_errors(document_versions(document))
+        # The document follows from the routes and their schemas only, which are fixed once the URLs
+        # are loaded; building it walks ~1,900 pydantic models (about 2 s), so it is built once per
+        # process and each caller gets its own copy (callers, and JSON encoding, may change it).
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_openapi_documents", {})
+        if key not in cache:
+            document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            cache[key] = document_standard_errors(document_versions(document))
+        return copy.deepcopy(cache[key])
