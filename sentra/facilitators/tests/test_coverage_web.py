@@ -206,3 +206,6 @@ def test_the_page_says_which_month_it_shows_and_offers_the_month_before(login, p
     assert "Ditampilkan: November 2026" in earlier and "bulan berjalan" not in earlier
     assert 'href="/pendamping/cakupan/?wilayah=64.09&amp;bulan=2026-10" rel="prev"' in earlier
     assert 'href="/pendamping/cakupan/?wilayah=64.09&amp;bulan=2026-12" rel="next"' in earlier
+    # The tables' visit columns name the month they count, never "this month" for a past one.
+    assert ">Kunjungan Nov 2026</th>" in earlier and "Kunjungan bulan ini" not in earlier
+    assert ">Kunjungan Des 2026</th>" in page
