@@ -41,6 +41,8 @@ def profile_pdf(p: Profile) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from sentra.core.pdf import NumberedCanvas, page_number
+
     base = ParagraphStyle("b", fontName="Helvetica", fontSize=8.5, leading=10.5)
     small = ParagraphStyle("s", parent=base, fontSize=7.5, leading=9, textColor=colors.HexColor("#444444"))
     h1 = ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=16)
@@ -242,8 +244,7 @@ def profile_pdf(p: Profile) -> bytes:
     )
 
     def footer(canvas, doc_):
-        canvas.setFont("Helvetica", 7)
-        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, _("Halaman %(n)s") % {"n": doc_.page})
+        page_number(canvas, A4[0] - 15 * mm, 8 * mm, color=colors.black)
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()

@@ -30,6 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from sentra.accounts.scope import Actor
+from sentra.core.pdf import NumberedCanvas, page_number
 from sentra.programmes.reports.data import long_date
 from sentra.programmes.reports.pdf import HEAD
 
@@ -269,7 +270,7 @@ def _footer(label: str):
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(MARGIN + 6, 10 * mm, label[:110])
-        canvas.drawRightString(PAGE[0] - MARGIN - 6, 10 * mm, _("Halaman %(n)s") % {"n": doc.page})
+        page_number(canvas, PAGE[0] - MARGIN - 6, 10 * mm, size=7.5)
         canvas.restoreState()
 
     return draw
@@ -288,7 +289,7 @@ def _build(story: list, title: str, footer: str) -> bytes:
         author="Sentra",
     )
     draw = _footer(footer)
-    doc.build(story, onFirstPage=draw, onLaterPages=draw)
+    doc.build(story, onFirstPage=draw, onLaterPages=draw, canvasmaker=NumberedCanvas)
     return out.getvalue()
 
 

@@ -599,6 +599,7 @@ def report_pdf(doc: ReportDocument) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from sentra.core.pdf import NumberedCanvas, page_number
     from sentra.programmes.reports.pdf import HEAD
 
     page = landscape(A4)
@@ -723,7 +724,7 @@ def report_pdf(doc: ReportDocument) -> bytes:
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(margin + 6, 8 * mm, f"{doc.title} — {doc.facilitator_name}"[:120])
-        canvas.drawRightString(page[0] - margin - 6, 8 * mm, _("Halaman %(n)s") % {"n": document.page})
+        page_number(canvas, page[0] - margin - 6, 8 * mm, size=7.5)
         canvas.restoreState()
 
     out = BytesIO()
@@ -736,7 +737,7 @@ def report_pdf(doc: ReportDocument) -> bytes:
         bottomMargin=16 * mm,
         title=f"{doc.title} — {doc.facilitator_name}",
         author="Sentra",
-    ).build(story, onFirstPage=footer, onLaterPages=footer)
+    ).build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return out.getvalue()
 
 

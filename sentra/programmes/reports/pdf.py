@@ -39,6 +39,8 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
+from sentra.core.pdf import NumberedCanvas, page_number  # noqa: E402
+
 from .data import DekonReport, RakorPack, lagging_note, long_date  # noqa: E402
 from .xlsx import AGGREGATE_COLUMNS, FORM_A_COLUMNS, FORM_B_COLUMNS, FORM_C_COLUMNS, NOTES  # noqa: E402
 
@@ -198,7 +200,7 @@ def _footer(canvas, doc) -> None:
     canvas.setFont("Helvetica", 7)
     canvas.setFillColor(colors.grey)
     canvas.drawString(MARGIN, 7 * mm, getattr(doc, "sentra_footer", ""))
-    canvas.drawRightString(PAGE[0] - MARGIN, 7 * mm, _("Halaman %(n)d") % {"n": doc.page})
+    page_number(canvas, PAGE[0] - MARGIN, 7 * mm, color=colors.grey)
     canvas.restoreState()
 
 
@@ -216,7 +218,7 @@ def _build(story: list, title: str, footer: str, compress: bool) -> bytes:
         pageCompression=1 if compress else 0,
     )
     doc.sentra_footer = footer
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
 
