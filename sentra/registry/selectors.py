@@ -165,6 +165,30 @@ FTS_IDS = "SELECT rowid FROM registry_enterprise_fts WHERE registry_enterprise_f
 FTS_ID_LIMIT = 1_000  # SQLite: up to this many matches are fetched from FTS once and looked up by id
 
 
+FTS_SPARSE_CANDIDATES = 5_000  # SQLite: a phrase's fragments finding more rows: the phrase is asked
+
+
+def _fts_sparse_ids(q: str) -> list[int] | None:
+    """SQLite: the ids whose name or owner holds the phrase `q`, found from a few of its trigrams
+    (_phrase_fragments) and tested in Python, as FTS5's phrase would match it (case folded); None
+    for a single word, or when the fragments find more than FTS_SPARSE_CANDIDATES rows."""
+    fragments = _phrase_fragments(q)
+    if fragments is None:
+        return None
+    query = " AND ".join(_fts_phrase(fragment) for fragment in fragments)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id, e.name, e.owner_name FROM registry_enterprise e "
+            f"WHERE e.id IN ({FTS_IDS}) LIMIT %s",
+            [query, FTS_SPARSE_CANDIDATES + 1],
+        )
+        candidates = cursor.fetchall()
+    if len(candidates) > FTS_SPARSE_CANDIDATES:
+        return None
+    needle = q.lower()
+    return [pk for pk, name, owner in candidates if needle in name.lower() or needle in (owner or "").lower()]
+
+
 def _sqlite_search(qs: QuerySet, q: str, *, in_small_area: bool) -> QuerySet:
     """SQLite: ask FTS5 once for at most FTS_ID_LIMIT + 1 matching ids.
 
@@ -173,9 +197,11 @@ def _sqlite_search(qs: QuerySet, q: str, *, in_small_area: bool) -> QuerySet:
     filter by that id list. A common term keeps the FTS5 match inside the query (FtsMatch), where
     the page stops after one page of ids.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"{FTS_IDS} LIMIT %s", [_fts_phrase(q), FTS_ID_LIMIT + 1])
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = _fts_sparse_ids(q)
+    if ids is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{FTS_IDS} LIMIT %s", [_fts_phrase(q), FTS_ID_LIMIT + 1])
+            ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= FTS_ID_LIMIT:
         return qs.filter(id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
     return qs.filter(FtsMatch(q, from_area_index=in_small_area))
@@ -231,25 +257,35 @@ def _postgres_search(qs: QuerySet, q: str, *, in_small_area: bool = False) -> Qu
     return qs.filter(match)
 
 
-_WORD = re.compile(r"[^\W_]+")  # the words pg_trgm cuts a text into: runs of letters and digits
+_WORD = re.compile(r"[^\W_]+")  # words as pg_trgm cuts a text: runs of letters and digits
 
 
-def _sparse_trigram_q(q: str) -> Q | None:
-    """PostgreSQL: a few of a long phrase's trigrams, as the GIN probe's condition, or None.
+def _phrase_fragments(q: str) -> list[str] | None:
+    """A few of a phrase's trigrams for the index probe, or None for a term of one word.
 
-    For `%usaha jamu makmur berkah%` pg_trgm reads the posting lists of all 22 trigrams, padded
-    ones ("  j", "mu ") included, each a long list when every word is common: 0.2-0.45 s on a quiet
-    machine at 4.4 M. The words' first and last three letters (8 lists here) already find about
-    the same rows, since a word's trigrams come together; the exact match (_substring_q, no index)
-    then drops the few extra candidates. None for a single word: its own trigrams are few, and two
-    of them alone ("ren", "ang" of "rendang") can be common together.
+    For `%usaha jamu makmur berkah%` pg_trgm reads the posting lists of all 22 trigrams of the
+    phrase, padded ones ("  j", "mu ") included, and FTS5 the doclists of its 22 (with the spaces),
+    each a long list when its word is common: 0.1-0.2 s of a rare full name's time at 4.4 M on a
+    quiet machine. The first and last three letters of each word (8 lists here) find about the
+    same rows, since a word's trigrams come together; the caller then tests the few candidates for
+    the whole phrase. Not for a single word: its own trigrams are few, and two of them alone
+    ("ren", "ang" of "rendang") can be common together.
     """
     words = [word for word in _WORD.findall(q) if len(word) >= 3]
     if len(words) < 2:
         return None
     fragments: list[str] = []
     for word in words:
-        fragments += dict.fromkeys([word[:3], word[-3:]])  # one fragment for a 3-letter word
+        fragments += [part for part in (word[:3], word[-3:]) if part not in fragments]
+    return fragments
+
+
+def _sparse_trigram_q(q: str) -> Q | None:
+    """PostgreSQL: the name, or the owner's name, holds every fragment of the phrase (the trigram
+    indexes serve each `icontains`); None for a single word."""
+    fragments = _phrase_fragments(q)
+    if fragments is None:
+        return None
     sparse = Q()
     for field in ("name", "owner_name"):
         every = Q()

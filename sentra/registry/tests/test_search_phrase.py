@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sentra.registry import selectors
 from sentra.registry.selectors import RegistryFilter, enterprise_list
 from sentra.registry.tests.factories import EnterpriseFactory
 
@@ -76,3 +77,20 @@ def test_a_single_word_keeps_the_probe_of_all_its_trigrams(actor, names):
         assert found(actor, "Berkahnya") == ["Kopi Bubuk Sinar"]
     if connection.vendor == "postgresql":
         assert not [q for q in queries if "STRPOS(" in q["sql"]]
+
+
+def test_sqlite_asks_fts5_for_the_words_ends_only(actor, names):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL asks its trigram indexes")
+    with CaptureQueriesContext(connection) as queries:
+        assert found(actor, "Usaha Jamu Makmur Berkah") == ["Kopi Bubuk Sinar", "Usaha Jamu Makmur Berkah"]
+    matched = [q["sql"] for q in queries if "MATCH" in q["sql"]]
+    assert len(matched) == 1, matched
+    assert '"usa" and "aha" and "jam"' in matched[0].lower()  # fragments, not the phrase
+    assert '"usaha jamu makmur berkah"' not in matched[0].lower()
+
+
+def test_fragments_finding_too_many_rows_fall_back_to_the_whole_phrase(actor, names, monkeypatch):
+    monkeypatch.setattr(selectors, "FTS_SPARSE_CANDIDATES", 1)
+    assert found(actor, "Usaha Jamu Makmur Berkah") == ["Kopi Bubuk Sinar", "Usaha Jamu Makmur Berkah"]
+    assert found(actor, "Makmur Berkah Usaha") == []
