@@ -3,10 +3,12 @@ only while current, and the SQL filter on it drops no candidate the check would 
 
 import datetime as dt
 import importlib
+import io
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
@@ -99,6 +101,18 @@ def test_rebuild_writes_missing_and_stale_topics_only(agencies):
     assert rebuild_topics([acts[0].pk, acts[1].pk]) == 0
     assert rebuild_topics([acts[2].pk]) == 1
     assert topic(acts[2]).version == Activity.objects.get(pk=acts[2].pk).version
+
+
+def test_the_rebuild_command_writes_what_is_missing_and_says_how_many(agencies):
+    acts = [activity(agencies[0], f"Pelatihan batik {i}") for i in range(2)]
+    ActivityTopic.objects.filter(activity_id=acts[1].pk).delete()
+    out = io.StringIO()
+    call_command("rebuild_topics", stdout=out)
+    assert out.getvalue().strip() == "Topik kegiatan diperbarui: 1."
+    assert topic(acts[1]).commodities == " batik "
+    out = io.StringIO()
+    call_command("rebuild_topics", stdout=out)
+    assert out.getvalue().strip() == "Topik kegiatan diperbarui: 0."
 
 
 def test_the_migration_fills_the_topic_of_existing_activities(agencies):
