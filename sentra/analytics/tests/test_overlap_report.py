@@ -132,3 +132,22 @@ def test_both_activity_pages_show_the_link_and_the_form_checks_a_draft(
         },
     ).content.decode()
     assert "kemungkinan tumpang tindih dengan rencana ini" in draft and theirs.name in draft
+
+
+def test_each_table_of_the_page_comes_in_pages_of_its_own(officer_user, dinas, koperasi, monkeypatch):
+    from sentra.web.views import analytics_overlaps
+
+    monkeypatch.setattr(analytics_overlaps, "REPORT_PER_PAGE", 1)
+    activity(dinas, "Pelatihan tenun ikat Desa Salo Loang")
+    activity(koperasi, "Bimtek tenun Desa Salo Loang")
+    activity(dinas, "Pelatihan batik Desa Salo Loang")
+    activity(koperasi, "Bimtek batik tulis Desa Salo Loang")
+    client = client_of(officer_user)
+    url = "/analisis/tumpang-tindih/?tahun=2026&hal_pelatihan=1"
+    first, second = (client.get(url + extra).content.decode() for extra in ("", "&hal_duplikat=2"))
+    assert "Halaman 1 dari 2" in first and "Halaman 2 dari 2" in second
+    assert 'href="?tahun=2026&amp;hal_pelatihan=1&amp;hal_duplikat=2#duplicates"' in first  # keeps the rest
+    assert 'href="?tahun=2026&amp;hal_pelatihan=1&amp;hal_duplikat=1#duplicates"' in second  # and back
+    shown = [("pelatihan tenun" in page, "pelatihan batik" in page) for page in (first, second)]
+    assert sorted(shown) == [(False, True), (True, False)]  # one pair per page, each pair once
+    assert '<span class="badge">2</span>' in first  # the count is of every row, not of the page

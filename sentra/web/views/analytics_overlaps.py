@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -154,11 +155,27 @@ def overlap_report_page(request):
     }
     status = 200
     try:
-        context["report"] = _report(request, actor)
+        context["report"] = report = _report(request, actor)
+        context["pages_duplikat"] = _table_page(request, "duplikat", report.duplicates, "duplicates")
+        context["pages_pelatihan"] = _table_page(request, "pelatihan", report.trainings, "trainings")
     except DomainError as error:
         context["error"] = error.message
         status = 400
     return render(request, "web/analytics/overlaps/report.html", context, status=status)
+
+
+REPORT_PER_PAGE = 25  # rows per table of the report: a phone shows a page without scrolling for minutes
+
+
+def _table_page(request, table: str, rows: list, anchor: str) -> dict:
+    """One page of a report table, its own parameter (`hal_duplikat`, `hal_pelatihan`) so that paging
+    one table keeps the other's page, and the query of its links."""
+    param = f"hal_{table}"
+    page = Paginator(rows, REPORT_PER_PAGE).get_page(request.GET.get(param))
+    others = QueryDict(mutable=True)
+    others.update(request.GET)
+    others.pop(param, None)
+    return {"page": page, "param": param, "query": others.urlencode(), "anchor": anchor}
 
 
 @login_required
