@@ -427,6 +427,9 @@ class ImportSchema:
     #: (labels under a merged cell: "Kontak" over "HP" and "E-mail") names the columns it spans, and a
     #: row numbering the columns (1, 2, 3 …) is skipped. Off, the first non-blank row is the header.
     flexible_header: bool = False
+    #: About how many data rows the file holds (its lines; set by the engine before `prepare`): a
+    #: schema may plan its writes by it, e.g. build indexes once at the end of a large import.
+    expected_rows: int = 0
 
     @property
     def multiline_keys(self) -> frozenset[str]:
@@ -913,7 +916,8 @@ def run_import(
         return _run_one_pass(path, schema, report, commit, on_progress, max_bytes)
     try:
         reader = sniff(path, max_bytes=max_bytes)
-        total = reader.estimated_rows() * (2 if commit else 1)
+        schema.expected_rows = reader.estimated_rows()
+        total = schema.expected_rows * (2 if commit else 1)
         progress = _Progress(on_progress, total)
         columns, start = _check_file(reader, schema, report, progress)
         schema.finish_check(report)
@@ -1019,6 +1023,7 @@ def _run_one_pass(
         else:
             _number, header = _header(reader, stream)
         positions = _map_columns(schema, header)
+        schema.expected_rows = progress.total
         schema.prepare({key for key in positions if key})
         keys = _KeyIndex()
         if not commit:

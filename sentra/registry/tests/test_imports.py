@@ -498,6 +498,31 @@ def test_a_large_import_into_a_small_table_builds_its_indexes_and_search_once_at
     assert searched("Setelah Impor") == [unit.pk]
 
 
+def test_a_file_whose_lines_reach_the_threshold_sets_the_indexes_aside_after_its_first_batch(
+    tmp_path, ministry_agency, actor, small_batches
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its indexes")
+    small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 40  # 51 rows: reached only after two batches written
+    with CaptureQueriesContext(connection) as captured:
+        report = import_enterprises(
+            actor=actor, path=write(tmp_path, "\n".join([HEADER, *many(51)])), commit=True
+        )
+    assert report.committed and report.created == 51
+    statements = [q["sql"] for q in captured.captured_queries]
+    first_drop = next(i for i, sql in enumerate(statements) if sql.startswith("DROP INDEX"))
+    inserts = [sql for sql in statements[:first_drop] if 'INSERT INTO "registry_enterprise" ' in sql]
+    assert len(inserts) == 1  # the file's 52 lines announced it: no second batch with every index
+    assert len(searched("UD Banyak")) == 51
+    # a file shorter than the threshold keeps them, as before
+    small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 60
+    report, deferred = import_deferring(tmp_path, actor, many(30, start=100))
+    assert report.committed and report.created == 30 and not deferred
+
+
 def test_an_import_failing_after_its_indexes_were_set_aside_leaves_them_in_place(
     tmp_path, ministry_agency, actor, small_batches
 ):
