@@ -85,6 +85,7 @@ def phase(args) -> dict:
     from sentra.accounts.scope import system_actor
     from sentra.registry.models import Enterprise
     from sentra.registry.selectors import RegistryFilter, enterprise_list
+    from sentra.web.generic import SEARCH_COUNT_CAP
 
     user, _ = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_staff": True, "is_superuser": True}
@@ -128,14 +129,17 @@ def phase(args) -> dict:
         qs = enterprise_list(actor=system_actor(), filters=filters)
         try:
             page_sql, page_params = qs[:PAGE].query.sql_with_params()
-            count_sql, count_params = qs.order_by().values("pk")[:10_001].query.sql_with_params()
+            # As the pages and the API count a text search: to SEARCH_COUNT_CAP + 1 ("more than 1,000").
+            capped = qs.order_by().values("pk")[: SEARCH_COUNT_CAP + 1]
+            count_sql, count_params = capped.query.sql_with_params()
             count_sql = f"SELECT COUNT(*) FROM ({count_sql}) capped"
         except EmptyResultSet:  # the selector already knows there is no match (an empty id list)
             page_sql, page_params = "SELECT 1 WHERE false", []
             count_sql, count_params = "SELECT 0", []
         params = {"q": q, **({"region": region} if region else {}), **({"sort": sort} if sort else {})}
         case = {"case": label, "q": q, "region": region, "sort": sort}
-        case["matched (capped at 10,001)"] = raw(count_sql, count_params)[0][0]
+        case["matched (capped)"] = raw(count_sql, count_params)[0][0]
+        case["count cap"] = SEARCH_COUNT_CAP
         case["raw page SQL"] = timed(lambda s=page_sql, p=page_params: raw(s, p), args.requests)
         case["raw capped count SQL"] = timed(lambda s=count_sql, p=count_params: raw(s, p), args.requests)
         case["API"] = timed(lambda p=params: get(API_URL, **p), args.requests)
@@ -182,8 +186,9 @@ def report(results: list[dict]) -> str:
         for case in r["cases"]:
             where = f"{case['q']}" + (f" + region {case['region']}" if case["region"] else "")
             where += f", sort={case['sort']}" if case.get("sort") else ""
-            matched = case.get("matched (capped at 10,001)", "")
-            matched = "> 10,000" if matched == 10_001 else (f"{matched:,}" if matched != "" else "")
+            matched = case.get("matched (capped)", "")
+            cap = case.get("count cap", 0)
+            matched = f"> {cap:,}" if matched == cap + 1 else (f"{matched:,}" if matched != "" else "")
             for key, value in case.items():
                 if isinstance(value, dict):
                     ratio = f"{value['p95'] / base[key]:.1f}" if key in base else ""
