@@ -178,7 +178,7 @@ def _fts_sparse_ids(q: str) -> list[int] | None:
     query = " AND ".join(_fts_phrase(fragment) for fragment in fragments)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.id, e.name, e.owner_name FROM registry_enterprise e "
+            "SELECT e.id, e.name, e.owner_name FROM registry_enterprise e "  # nosec B608: constant SQL
             f"WHERE e.id IN ({FTS_IDS}) LIMIT %s",
             [query, FTS_SPARSE_CANDIDATES + 1],
         )
