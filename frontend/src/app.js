@@ -474,9 +474,24 @@ async function start() {
   renderCaseload();
   if (!fresh && state.data) $('field-storage').textContent = `${label('Cached')} ${new Date(state.data.generated_at).toLocaleString('id-ID')}`;
   askPersistentStorage();
+  // Whether a service worker served this page, read before registering: with skipWaiting and
+  // clientsClaim a new worker can take control while `register` resolves, and this first page (which
+  // it did not serve) would then never be cached; a reload without signal would fail.
+  const served = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
   await registerWorker();
-  if (navigator.onLine && !(navigator.serviceWorker && navigator.serviceWorker.controller)) cacheShell();
+  if (navigator.onLine && !served) await cacheShell();
+  if (served || (await shellCached())) {
+    root.dataset.offlineReady = '1';
+    $('field-offline').hidden = false;
+  }
   if (navigator.onLine) sync();
+}
+
+// Whether the app shell is in the cache, so that a reload without signal shows the app.
+async function shellCached() {
+  if (!('caches' in window)) return false;
+  const cache = await caches.open(CACHE_NAME);
+  return Boolean(await cache.match(root.dataset.scope, { ignoreVary: true, ignoreSearch: true }));
 }
 
 // For people and tests: the queue and a replay of the last batch sent (the server must answer `existing`).

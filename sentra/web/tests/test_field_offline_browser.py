@@ -117,8 +117,12 @@ def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, p
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
     log_in(page, live_server, "tpl.ppu")
     page.goto(live_server.url + reverse("web:field_app"))
-    # Online once: the service worker installs and takes the page; the caseload is on the phone.
+    # Online once: the service worker installs and takes the page, the app shell is stored on the
+    # phone (which the app says), and the caseload too.
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    expect(page.locator("#field-offline")).to_have_text(
+        "Aplikasi tersimpan di ponsel: dapat dibuka tanpa sinyal."
+    )
     expect(page.locator("#v-caseload input[name=enterprise]")).to_have_count(2)
     expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)")
     expect(page.locator("#field-warning")).to_be_hidden()
@@ -272,6 +276,7 @@ def test_a_sent_visit_with_nothing_left_to_send_leaves_the_queue(live_server, ph
     log_in(page, live_server, "tpl.ppu")
     page.goto(live_server.url + reverse("web:field_app"))
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    expect(page.locator("#field-offline")).to_be_visible()  # the shell is stored: a reload offline works
     expect(page.locator("#field-pending-count")).to_have_text("Belum terkirim (0)")
     context.set_offline(True)
     page.evaluate(LEFTOVER_SENT_VISIT, "tpl.ppu")
