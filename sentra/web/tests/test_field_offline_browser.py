@@ -107,6 +107,9 @@ def _record(
         page.select_option("#p-enterprise", label=enterprise)
         page.fill("#p-workers", str(workers))
     page.click("#v-save")
+    # Saved on the phone when the form is empty again: a next visit typed before that (the save of a
+    # photo takes a moment) would be wiped by the form's reset, as a person typing could not be.
+    expect(page.locator("#v-findings")).to_have_value("")
 
 
 def test_three_visits_made_offline_survive_a_reload_and_sync_once(live_server, phone, tpl):
