@@ -248,7 +248,10 @@ def raw_rows(path: Path, agencies: dict[str, int], headers: dict[str, str]):
 
 
 def empty_enterprises() -> None:
-    """An empty enterprise table, and no history: every import or raw run starts from the same state."""
+    """An empty enterprise table, no history and no counts of it (analytics' village × KBLI count and
+    its rollups, kept by every registry write): every import or raw run starts from the same state,
+    the one a new installation has. (Before 2026-12-07 the counts stayed: each Sentra run first
+    deleted the previous run's 175,000 count rows, which an import into an empty table never does.)"""
     from django.db import connection
 
     tables = [
@@ -258,6 +261,8 @@ def empty_enterprises() -> None:
         "registry_enterprise",
         "audit_auditevent",
         "audit_auditbatch",
+        "analytics_kblicount",
+        "analytics_kblirollup",
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

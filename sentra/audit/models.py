@@ -53,9 +53,21 @@ class AuditBatch(models.Model):
         return f"{self.kind} #{self.pk}"
 
 
+def created_changes(snapshot: dict) -> dict[str, list]:
+    """The changes of a record's creation: [None, value] for every value its snapshot holds (what
+    audit.services.diff(None, snapshot) gives)."""
+    return {name: [None, snapshot[name]] for name in sorted(snapshot) if snapshot[name] is not None}
+
+
 class AuditEvent(models.Model):
     """One change to one record. `changes` maps each changed field to [before, after];
-    `snapshot` is the whole record after the change (before it, for a delete), for restoring."""
+    `snapshot` is the whole record after the change (before it, for a delete), for restoring.
+
+    A creation's changes follow from its snapshot (`created_changes`). Bulk writers store them as
+    {} — the enterprise import's events were half their size and time for the copy (PostgreSQL
+    7.9 → 3.2 s per 100,000 rows) — and every event loaded through the ORM carries them again
+    (`from_db`), so pages, the API and restores read one format. Reads by `values()` of a creation
+    find {}: take the snapshot there."""
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -89,3 +101,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.get_action_display()}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        event = super().from_db(db, field_names, values)
+        loaded = event.__dict__
+        if (
+            loaded.get("action") == AuditAction.CREATE
+            and loaded.get("changes") == {}
+            and loaded.get("snapshot")
+        ):
+            event.changes = created_changes(event.snapshot)
+        return event

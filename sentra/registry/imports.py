@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router
+from django.db import IntegrityError, OperationalError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -921,27 +921,34 @@ class _EnterpriseUpdater:
 
 
 class _DeferredIndexes:
-    """SQLite: an import that is most of the table builds the enterprise indexes once, at its end.
+    """An import that is most of the table builds the enterprise indexes once, at its end.
 
-    Every new row costs an insert into each of the table's secondary indexes and, by trigger, into
-    the FTS5 search table: for an import into an empty or small table that is most of its time,
-    and a sorted build of each index at the end is cheaper, as the national demo loads. Once the
-    import has written SENTRA_IMPORT_DEFER_INDEXES_ROWS new rows and at least as many as the table
-    held when it began (or, when the file's lines already say so, `ImportSchema.expected_rows`,
-    after its first batch), `maybe_defer` drops those indexes and the search insert trigger; `restore`
-    (end_write) creates them again with their own SQL and indexes the rows written meanwhile for
-    search. Kept: the primary key, the unique unit key (its duplicates must fail on the row that
-    makes them) and the village index, which the import's own lookups use.
+    Every new row costs an insert into each of the table's secondary indexes (and on SQLite, by
+    trigger, into the FTS5 search table): for an import into an empty or small table that is most of
+    its time, and a sorted build of each index at the end is cheaper, as the national demo loads.
+    Once the import has written SENTRA_IMPORT_DEFER_INDEXES_ROWS new rows and at least as many as the
+    table held when it began (or, when the file's lines already say so, `ImportSchema.expected_rows`,
+    after its first batch), `maybe_defer` drops those indexes (SQLite: and the search insert
+    trigger); `restore` (end_write) creates them again with their own SQL (SQLite: and indexes the
+    rows written meanwhile for search). Kept: the primary key, the unique unit key (its duplicates
+    must fail on the row that makes them) and the village index, which the import's own lookups use.
 
-    All of it happens inside the import's one transaction, and SQLite's schema changes are
+    All of it happens inside the import's one transaction, and both databases' schema changes are
     transactional: an error, or a process killed mid-import, rolls them back with the rows, so the
     table never lacks an index or its search (registry tests: test_import_kill and the deferred
-    tests in test_imports). Readers keep seeing the committed table meanwhile (WAL). PostgreSQL is
-    left alone: DROP INDEX there would lock every reader out of the table until the import commits.
+    tests in test_imports).
+
+    Readers: SQLite's keep seeing the committed table (WAL). PostgreSQL's DROP INDEX locks the table
+    until the import commits, so readers of the enterprise table wait for it — which is why only an
+    import at least as large as the table does this (a first load of a region, never 100,000 rows
+    into a national table of millions). The lock is asked for with a short `lock_timeout`: when a
+    reader holds the table that long, the import keeps its indexes rather than queue every later
+    reader behind it (a savepoint undoes the attempt).
     """
 
     KEPT = ("enterprise_unit",)
     SEARCH_TRIGGER = "registry_enterprise_fts_ai"
+    LOCK_TIMEOUT = "1s"  # PostgreSQL: how long the import waits for readers before keeping its indexes
 
     def __init__(self, connection: Any, start_rows: int, expected_rows: int = 0) -> None:
         self.connection = connection
@@ -953,48 +960,85 @@ class _DeferredIndexes:
         # end's build then covers at most the table plus the file, as the threshold allows anyway.
         if expected_rows >= self.after:
             self.after = 1
-        self.enabled = connection.vendor == "sqlite" and settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS > 0
+        self.enabled = settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS > 0
         self.deferred: list[str] = []  # the CREATE statements of what was set aside, in order
-        self.search_from = 0  # new rows above this id have no search entry yet
+        self.search_from = 0  # new rows above this id have no search entry yet (SQLite)
+        self.tried = False
 
     def maybe_defer(self, written: int, last_id: int) -> None:
-        if not self.enabled or self.deferred or written < self.after:
+        if not self.enabled or self.tried or written < self.after:
             return
-        table = Enterprise._meta.db_table
+        self.tried = True
         village = Enterprise._meta.get_field("village").column
+        postgres = self.connection.vendor == "postgresql"
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL AND "
-                "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%%') OR (type = 'trigger' AND name = %s)) "
-                "ORDER BY type, name",
-                [table, self.SEARCH_TRIGGER],
-            )
             found = [
                 (name, sql)
-                for name, sql in cursor.fetchall()
-                if name not in self.KEPT and not sql.endswith(f'("{village}")')
+                for name, sql in self._droppable(cursor, postgres)
+                if name not in self.KEPT and not sql.endswith((f'("{village}")', f"({village})"))
             ]
+            if postgres:
+                self._drop_postgresql(cursor, found)
+                return
             self.search_from = last_id
             for name, sql in found:
                 kind = "TRIGGER" if name == self.SEARCH_TRIGGER else "INDEX"
                 cursor.execute(f'DROP {kind} "{name}"')  # names read from sqlite_master just now
                 self.deferred.append(sql)
 
+    def _droppable(self, cursor: Any, postgres: bool) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of the table's non-unique indexes (SQLite: and search trigger)."""
+        table = Enterprise._meta.db_table
+        if postgres:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = %s AND indexdef NOT LIKE 'CREATE UNIQUE%%' ORDER BY indexname",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL AND "
+                "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%%') OR (type = 'trigger' AND name = %s)) "
+                "ORDER BY type, name",
+                [table, self.SEARCH_TRIGGER],
+            )
+        return cursor.fetchall()
+
+    def _drop_postgresql(self, cursor: Any, found: list[tuple[str, str]]) -> None:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        previous = cursor.fetchone()[0]
+        try:
+            with transaction.atomic(using=self.connection.alias):  # a savepoint
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [self.LOCK_TIMEOUT])
+                # The rows' deferred foreign-key checks are due first: PostgreSQL changes no index of
+                # a table with pending trigger events (they would run at the commit anyway).
+                self.connection.check_constraints()
+                for name, _sql in found:
+                    cursor.execute(f'DROP INDEX "{name}"')  # names read from pg_indexes just now
+        except OperationalError:  # lock_timeout: a reader holds the table; keep the indexes
+            return
+        finally:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        self.deferred = [sql for _name, sql in found]
+
     def restore(self) -> None:
         if not self.deferred:
             return
+        if self.connection.vendor == "postgresql":
+            self.connection.check_constraints()  # as before the DROP: no pending trigger events
         with self.connection.cursor() as cursor:
             for sql in self.deferred:
                 if not sql.startswith("CREATE TRIGGER"):
-                    cursor.execute(sql)  # the table's own statement from sqlite_master
-            cursor.execute(
-                "INSERT INTO registry_enterprise_fts(rowid, name, owner_name) "
-                "SELECT id, name, owner_name FROM registry_enterprise WHERE id > %s",
-                [self.search_from],
-            )
-            for sql in self.deferred:
-                if sql.startswith("CREATE TRIGGER"):
-                    cursor.execute(sql)
+                    cursor.execute(sql)  # the table's own statement from sqlite_master / pg_indexes
+            if self.connection.vendor == "sqlite":
+                cursor.execute(
+                    "INSERT INTO registry_enterprise_fts(rowid, name, owner_name) "
+                    "SELECT id, name, owner_name FROM registry_enterprise WHERE id > %s",
+                    [self.search_from],
+                )
+                for sql in self.deferred:
+                    if sql.startswith("CREATE TRIGGER"):
+                        cursor.execute(sql)
         self.deferred = []
 
 
@@ -1008,9 +1052,9 @@ class _EnterpriseInserter:
 
     After each batch one INSERT … SELECT writes the batch's audit events from the rows just inserted
     (ids above the last batch's, with this import's creation stamp): the database builds each event's
-    snapshot and changes as audit.services.snapshot / diff(None, snapshot) would (decimals as text,
-    every audited column, the verification state of a new record), so no value travels back to Python
-    and no JSON is encoded there.
+    snapshot as audit.services.snapshot would (decimals as text, every audited column, the verification
+    state of a new record), so no value travels back to Python and no JSON is encoded there. Its
+    changes are stored as {} and read back from the snapshot (audit.models.created_changes).
     """
 
     ROW_FIELDS = ENTERPRISE_FIELDS
@@ -1091,23 +1135,18 @@ class _EnterpriseInserter:
             else:
                 assert field.get_internal_type() not in ("DateTimeField", "DateField", "BooleanField"), name
                 values.append((name, column, []))
-        pairs, changed, params, changed_params = [], [], [], []
+        pairs, params = [], []
         for name, expression, extra in values:
             pairs.append(f"'{name}', {expression}")
             params += extra
-            if expression.startswith("NULL"):
-                continue  # diff(None, …) leaves out what is still None
-            pair = "jsonb_build_array(NULL::text, {e})" if postgres else "json_array(NULL, {e})"
-            changed.append(
-                f"'{name}', CASE WHEN {expression} IS NULL THEN NULL ELSE {pair.format(e=expression)} END"
-            )
-            changed_params += extra * 2  # the expression appears twice
+        # A creation's changes are left {}: they follow from the snapshot (audit.models.created_changes),
+        # and writing them too cost as much as the snapshot itself.
         if postgres:
             snapshot_sql = f"jsonb_build_object({', '.join(pairs)})"
-            changes_sql = f"jsonb_strip_nulls(jsonb_build_object({', '.join(changed)}))"
-        else:  # json_patch drops the members whose value is null
+            changes_sql = "'{}'::jsonb"
+        else:
             snapshot_sql = f"json_object({', '.join(pairs)})"
-            changes_sql = f"json_patch('{{}}', json_object({', '.join(changed)}))"
+            changes_sql = "'{}'"
         events = self.history.events
         sql = (
             f"INSERT INTO {quote(events.table)} ({', '.join(quote(c) for c in events.db_columns)}) "
@@ -1123,7 +1162,7 @@ class _EnterpriseInserter:
             "changes",
             "snapshot",
         )
-        return sql, [*events.prefix, str(AuditAction.CREATE), *changed_params, *params]
+        return sql, [*events.prefix, str(AuditAction.CREATE), *params]
 
     def add(self, data: dict[str, Any], kbli: str, village: str, row_number: int) -> int:
         """Queue one row; returns the number of rows written now (0 or a batch)."""
