@@ -45,6 +45,7 @@ from sentra.audit.services import (
 )
 from sentra.core.import_kinds import ImportKind, import_file, register_kind
 from sentra.core.imports import (
+    BackgroundWrites,
     CellError,
     Column,
     ImportReport,
@@ -783,15 +784,23 @@ class EnterpriseSchema(_RegistrySchema):
             enterprise.updated_at = timezone.now()
             report.updated += updater.add(enterprise, row)
         self.batch = []
-        self.indexes.maybe_defer(report.created, inserter.high_water)
+        if self.indexes.due(report.created):
+            inserter.settle()  # the rows written so far are in the table, and their ids known
+            self.indexes.defer(inserter.high_water)
 
     def end_write(self, report: ImportReport) -> None:
         report.created += self.inserter.flush()
+        self.inserter.settle()
         report.updated += self.updater.flush()
         self.inserter.history.flush()
         self.indexes.restore()
         if self.touched:
             enterprise_villages_written.send(sender=Enterprise, villages=self.touched)
+
+    def stop_write(self) -> None:
+        inserter = getattr(self, "inserter", None)
+        if inserter is not None:
+            inserter.close()
 
 
 def _quantity() -> Callable[[Any], Decimal | None]:
@@ -941,7 +950,7 @@ class _DeferredIndexes:
     its time, and a sorted build of each index at the end is cheaper, as the national demo loads.
     Once the import has written SENTRA_IMPORT_DEFER_INDEXES_ROWS new rows and at least as many as the
     table held when it began (or, when the file's lines already say so, `ImportSchema.expected_rows`,
-    after its first batch), `maybe_defer` drops those indexes (SQLite: and the search insert
+    after its first batch), `defer` drops those indexes (SQLite: and the search insert
     trigger); `restore` (end_write) creates them again with their own SQL (SQLite: and indexes the
     rows written meanwhile for search). Kept: the primary key, the unique unit key (its duplicates
     must fail on the row that makes them) and the village index, which the import's own lookups use.
@@ -978,9 +987,12 @@ class _DeferredIndexes:
         self.search_from = 0  # new rows above this id have no search entry yet (SQLite)
         self.tried = False
 
-    def maybe_defer(self, written: int, last_id: int) -> None:
-        if not self.enabled or self.tried or written < self.after:
-            return
+    def due(self, written: int) -> bool:
+        """Whether the indexes are to be set aside now, `written` new rows into the import."""
+        return self.enabled and not self.tried and written >= self.after
+
+    def defer(self, last_id: int) -> None:
+        """Set the indexes aside; `last_id`: the highest id written so far (all of it in the table)."""
         self.tried = True
         village = Enterprise._meta.get_field("village").column
         postgres = self.connection.vendor == "postgresql"
@@ -1104,6 +1116,7 @@ class _EnterpriseInserter:
         self.pending: list[tuple[Any, ...]] = []
         # (NIB, KBLI, village) → file row, for the batch not yet written
         self.pending_units: dict[tuple[str, str, str], int] = {}
+        self.writes = BackgroundWrites(self.connection)
         self.high_water = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.events_sql, self.events_params = self._events_statement(fields)
         # A batch's rows are the ids between the last batch's highest and the highest id this
@@ -1197,26 +1210,43 @@ class _EnterpriseInserter:
         return self.flush() if len(self.pending) >= BATCH_SIZE else 0
 
     def flush(self) -> int:
+        """Write the queued rows; their audit events are written by the worker thread while the import
+        reads on (PostgreSQL; see core.imports.BackgroundWrites). Returns how many rows."""
         if not self.pending:
             return 0
+        rows, units = self.pending, self.pending_units
+        self.pending, self.pending_units = [], {}
         try:
-            insert_many(self.connection, self.table, self.db_columns, self.pending)
+            insert_many(self.connection, self.table, self.db_columns, rows)
         except IntegrityError as exc:
-            self._nib_taken(exc)
+            self._nib_taken(exc, units)
             raise
-        written, self.pending, self.pending_units = len(self.pending), [], {}
         with self.connection.cursor() as cursor:
             cursor.execute(self.last_id_sql, self.last_id_params)
             last_id = cursor.fetchone()[0]
-            batch = [self.high_water, last_id, self.prefix[0], self.prefix[2]]
+        # submit waits for the batch before's events first (their error is raised here)
+        self.writes.submit(self._record_events, self.high_water, last_id, len(rows))
+        self.high_water = last_id
+        return len(rows)
+
+    def settle(self) -> None:
+        """Wait until the events of every batch written are written too (a job's error is raised here)."""
+        self.writes.wait()
+
+    def close(self) -> None:
+        self.writes.close()
+
+    def _record_events(self, after: int, last_id: int, written: int) -> None:
+        """The CREATE events of the rows with ids in (after, last_id] (a BackgroundWrites job: the
+        driver cursor only)."""
+        with self.writes.driver_cursor() as cursor:
+            batch = [after, last_id, self.prefix[0], self.prefix[2]]
             # Only quote_name()d model names and fixed SQL are interpolated; values are parameters.
             cursor.execute(self.events_sql + self.new_rows + " ORDER BY e.id", [*self.events_params, *batch])
             recorded = cursor.rowcount
         assert recorded == written, f"recorded {recorded} events for {written} new enterprises"
-        self.high_water = last_id
-        return written
 
-    def _nib_taken(self, exc: IntegrityError) -> None:
+    def _nib_taken(self, exc: IntegrityError, units: dict[tuple[str, str, str], int]) -> None:
         """Name the row whose unit (NIB, KBLI, village) someone else registered after the file was
         checked, and refuse (report_nib_taken: nothing of the record that took it is named).
 
@@ -1224,7 +1254,7 @@ class _EnterpriseInserter:
         own duplicates were refused earlier). PostgreSQL names the key in the error's detail;
         SQLite does not, but its transaction is still usable, so the batch's units that a record not
         of this import now holds are looked up."""
-        if not self.pending_units:
+        if not units:
             return
         detail = getattr(getattr(exc.__cause__, "diag", None), "message_detail", None) or ""
         taken = {
@@ -1232,20 +1262,20 @@ class _EnterpriseInserter:
             for nib, kbli, village in re.findall(
                 r"\(nib, kbli_id, village_id\)=\((\d{13}), (\d{5}), ([\d.]+)\)", detail
             )
-        } & set(self.pending_units)
+        } & set(units)
         if not taken and self.connection.vendor == "sqlite":
-            nibs = {nib for nib, _kbli, _village in self.pending_units}
+            nibs = {nib for nib, _kbli, _village in units}
             taken = {
                 unit
                 for unit in Enterprise.objects.filter(nib__in=nibs)
                 .exclude(created_at=self.now, agency_id=self.agency_id)
                 .values_list("nib", "kbli_id", "village_id")
-                if unit in self.pending_units
+                if unit in units
             }
-        for unit in sorted(taken, key=self.pending_units.__getitem__):
+        for unit in sorted(taken, key=units.__getitem__):
             # Whether the actor may read the record that took it is not asked (PostgreSQL's
             # transaction is aborted here): the answer is the one of a unit held outside their region.
-            report_nib_taken(self.report, self.pending_units[unit], unit[0])
+            report_nib_taken(self.report, units[unit], unit[0])
         if taken:
             raise WriteRefused from exc
 

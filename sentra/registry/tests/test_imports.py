@@ -499,22 +499,25 @@ def test_a_large_import_into_a_small_table_builds_its_indexes_and_search_once_at
 
 
 def test_a_file_whose_lines_reach_the_threshold_sets_the_indexes_aside_after_its_first_batch(
-    tmp_path, ministry_agency, actor, small_batches
+    tmp_path, ministry_agency, actor, small_batches, monkeypatch
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from sentra.registry.imports import _DeferredIndexes
 
     small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 40  # 51 rows: reached only after two batches written
-    with CaptureQueriesContext(connection) as captured:
-        report = import_enterprises(
-            actor=actor, path=write(tmp_path, "\n".join([HEADER, *many(51)])), commit=True
-        )
+    in_table_then = []
+    defer = _DeferredIndexes.defer
+
+    def defer_counting(self, last_id):
+        in_table_then.append(Enterprise.objects.count())
+        defer(self, last_id)
+
+    monkeypatch.setattr(_DeferredIndexes, "defer", defer_counting)
+    report = import_enterprises(
+        actor=actor, path=write(tmp_path, "\n".join([HEADER, *many(51)])), commit=True
+    )
     assert report.committed and report.created == 51
-    statements = [q["sql"] for q in captured.captured_queries]
-    first_drop = next(i for i, sql in enumerate(statements) if sql.startswith("DROP INDEX"))
-    # One audit INSERT … SELECT per batch written (PostgreSQL's rows go by COPY, which is not captured)
-    batches = [sql for sql in statements[:first_drop] if 'INSERT INTO "audit_auditevent" ' in sql]
-    assert len(batches) == 1  # the file's 52 lines announced it: no second batch with every index
+    # the file's 52 lines announced it: set aside after one batch of 20, not a second with every index
+    assert in_table_then == [20]
     assert len(searched("UD Banyak")) == 51
     # a file shorter than the threshold keeps them, as before
     small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 60
@@ -535,6 +538,35 @@ def test_an_import_failing_after_its_indexes_were_set_aside_leaves_them_in_place
     assert enterprise_schema() == before and Enterprise.objects.count() == 0
     unit = EnterpriseFactory(name="Keripik Setelah Gagal")
     assert searched("Setelah Gagal") == [unit.pk]
+
+
+def test_a_batch_still_being_written_when_a_later_row_fails_is_undone_with_the_rest(
+    tmp_path, ministry_agency, actor, small_batches, monkeypatch
+):
+    """PostgreSQL writes a batch's audit events in a worker thread while the next batch is checked
+    (BackgroundWrites): the engine waits for it before the transaction ends, so a slow write still
+    lands inside the transaction the error rolls back — never after it, on its own."""
+    import threading
+    import time
+
+    from sentra.audit.models import AuditEvent
+    from sentra.registry.imports import _EnterpriseInserter
+
+    small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 0
+    original = _EnterpriseInserter._record_events
+
+    def slow_events(self, *args):
+        time.sleep(0.3)  # the import reads on and finds the bad row meanwhile
+        original(self, *args)
+
+    monkeypatch.setattr(_EnterpriseInserter, "_record_events", slow_events)
+    rows = many(45)
+    rows[44] = rows[44].replace(",10794,", ",99999,")  # the third batch: two were sent to be written
+    report = import_enterprises(actor=actor, path=write(tmp_path, "\n".join([HEADER, *rows])), commit=True)
+    assert not report.committed and codes(report) == [(46, "kbli", "unknown_kbli")]
+    # no write job outlives the import (one would run outside its transaction, after the rollback)
+    assert not [t for t in threading.enumerate() if t.name.startswith("sentra-import-write")]
+    assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == 0
 
 
 def test_an_import_smaller_than_the_table_keeps_its_indexes(tmp_path, ministry_agency, actor, small_batches):
