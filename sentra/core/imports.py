@@ -482,8 +482,7 @@ class ImportSchema:
 
     def stop_write(self) -> None:
         """Once the write phase ends — normally, refused or failed — and before its transaction does:
-        wait for anything the schema left running (BackgroundWrites.close). May raise WriteRefused
-        after reporting, or a job's database error."""
+        wait for anything the schema left running (BackgroundWrites.close). May raise a job's error."""
 
     def column_keys(self) -> dict[str, str]:
         """Normalised header or alias → column key."""
@@ -1521,13 +1520,6 @@ class BackgroundWrites:
             yield cursor
 
 
-def copy_rows(cursor: Any, table: str, names: str, rows: list[tuple[Any, ...]]) -> None:
-    """PostgreSQL COPY FROM STDIN of `rows` on a driver cursor; `table` and `names` already quoted."""
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def insert_many(db, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """INSERT rows of plain, already-validated values by the database's fastest path: executemany on
     SQLite (in process, no round trips), COPY FROM STDIN on PostgreSQL. `db` is a Django connection;
@@ -1538,8 +1530,12 @@ def insert_many(db, table: str, columns: tuple[str, ...], rows: list[tuple[Any, 
         if db.vendor == "postgresql":
             # The driver's own cursor bypasses Django's error translation: a failing COPY must still
             # raise django.db.IntegrityError / DatabaseError, which the import engine reports.
-            with db.wrap_database_errors:
-                copy_rows(cursor.cursor, quote(table), names, rows)
+            with (
+                db.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
             return
         # Only quote_name()d model names are interpolated; every value is a %s parameter.
         placeholders = ", ".join(["%s"] * len(columns))
