@@ -1012,8 +1012,8 @@ def _run_one_pass(
     later row, or in finish_check) rolls the whole transaction back, so nothing is written while any
     error remains, exactly as with two passes, and every row is still checked and reported.
 
-    Memory stays flat: rows are held one batch at a time, and the natural keys seen so far live in
-    a temporary table of the same database (_KeyIndex), not in a Python dict. A dry run reads the
+    Memory stays flat: rows are held one batch at a time, and the natural keys seen so far, beyond a
+    bounded dict, live in a temporary table of the same database (_KeyIndex). A dry run reads the
     same way without a transaction and writes nothing but that temporary table."""
     keys: _KeyIndex | None = None
     stream: RowStream | None = None
@@ -1116,30 +1116,28 @@ def _fingerprint(row: Row) -> int:
 
 
 class _KeyIndex:
-    """The natural keys seen so far in a file, in a temporary table of the import's database.
+    """The natural keys seen so far in a file: in a dict while they are few, then in a temporary table
+    of the import's database.
 
-    One row per distinct key: its 64-bit hash (primary key), the fingerprint of the first row that
-    had it and that row's number. A batch is checked with one SELECT and recorded with one
-    executemany (SQLite) or COPY (PostgreSQL), so memory does not grow with the file, whatever its
-    size. The table lives in the connection's temporary schema (SQLite's temp database, PostgreSQL's
-    pg_temp): other connections never see it, and it is dropped at the end (a rollback of the
-    import's transaction does not matter: it is created before the transaction begins).
+    One entry per distinct key: its 64-bit hash, the fingerprint of the first row that had it and
+    that row's number. Up to MEMORY_KEYS keys stay in a dict (one int per key, about 120 bytes with
+    the dict's own: 30 MB at most); a file with more moves them to the table and goes on there, one
+    SELECT and one executemany (SQLite) or COPY (PostgreSQL) per batch, so memory stays flat whatever
+    the file's size. The dict spares the table's writes and lookups, 0.18 of the 5.3 s of 100,000
+    rows into SQLite. The table lives in the connection's temporary schema (SQLite's temp database,
+    PostgreSQL's pg_temp): other connections never see it, and it is dropped at the end (created
+    inside the import's transaction, a rollback drops it too).
 
     As with the dict it replaces, two different keys sharing a 64-bit hash (odds ~n²/2⁶⁵, ~3e-8 at a
     million rows) would be reported as a duplicate, never silently merged."""
 
     TABLE = "sentra_import_keys"
+    MEMORY_KEYS = 250_000
 
     def __init__(self) -> None:
         self.connection = connection
         self.postgres = connection.vendor == "postgresql"
-        with connection.cursor() as cursor:
-            kind = "bigint" if self.postgres else "INTEGER"
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
-                f"(k {kind} PRIMARY KEY, f {kind} NOT NULL, r {kind} NOT NULL)"
-            )
-            cursor.execute(f"DELETE FROM {self.TABLE}")  # nosec B608: a constant table name
+        self.memory: dict[int, int] | None = {}  # key hash → fingerprint << 32 | first row; None: the table
 
     def check(self, rows: list[Row], natural: list[Any], schema: ImportSchema, report: ImportReport) -> None:
         batch: dict[int, tuple[int, int]] = {}  # key hash → (fingerprint, first row), new in this batch
@@ -1168,6 +1166,9 @@ class _KeyIndex:
         self._record([(k, f, r) for k, (f, r) in batch.items()])
 
     def _lookup(self, keys: list[int]) -> dict[int, tuple[int, int]]:
+        memory = self.memory
+        if memory is not None:
+            return {k: (memory[k] >> 32, memory[k] & 0xFFFFFFFF) for k in keys if k in memory}
         with self.connection.cursor() as cursor:
             if self.postgres:
                 cursor.execute(f"SELECT k, f, r FROM {self.TABLE} WHERE k = ANY(%s::bigint[])", [keys])  # nosec B608
@@ -1179,6 +1180,26 @@ class _KeyIndex:
     def _record(self, rows: list[tuple[int, int, int]]) -> None:
         if not rows:
             return
+        memory = self.memory
+        if memory is not None:
+            if len(memory) + len(rows) <= self.MEMORY_KEYS:
+                memory.update((k, f << 32 | r) for k, f, r in rows)
+                return
+            self.memory = None  # too many for the dict: the table from now on, with the keys so far
+            self._create()
+            self._insert([(k, v >> 32, v & 0xFFFFFFFF) for k, v in memory.items()])
+        self._insert(rows)
+
+    def _create(self) -> None:
+        with self.connection.cursor() as cursor:
+            kind = "bigint" if self.postgres else "INTEGER"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                f"(k {kind} PRIMARY KEY, f {kind} NOT NULL, r {kind} NOT NULL)"
+            )
+            cursor.execute(f"DELETE FROM {self.TABLE}")  # nosec B608: a constant table name
+
+    def _insert(self, rows: list[tuple[int, int, int]]) -> None:
         with self.connection.cursor() as cursor:
             if self.postgres:
                 with (
@@ -1520,14 +1541,29 @@ class BackgroundWrites:
             yield cursor
 
 
-def insert_many(db, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def insert_many(
+    db,
+    table: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    fixed: dict[str, None | str] | None = None,
+) -> None:
     """INSERT rows of plain, already-validated values by the database's fastest path: executemany on
     SQLite (in process, no round trips), COPY FROM STDIN on PostgreSQL. `db` is a Django connection;
-    run it inside the caller's transaction so that a later error still leaves nothing written."""
+    run it inside the caller's transaction so that a later error still leaves nothing written.
+
+    `fixed`: more columns, each NULL (None) or empty ('') in every row, as a file's absent columns
+    are. SQLite takes them as the literals NULL and '' in the statement instead of a bound parameter
+    per row and column: binding them was half of the enterprise import's insert (26 of its 44
+    columns in a typical file; 1.26 → 0.66 s per 100,000 rows). COPY adds them to each row."""
+    fixed = fixed or {}
+    if any(value not in (None, "") for value in fixed.values()):
+        raise ValueError(f"insert_many: fixed values are None or '' only, not {fixed!r}")
     quote = db.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
+    names = ", ".join(quote(c) for c in (*columns, *fixed))
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
+            tail = tuple(fixed.values())
             # The driver's own cursor bypasses Django's error translation: a failing COPY must still
             # raise django.db.IntegrityError / DatabaseError, which the import engine reports.
             with (
@@ -1535,10 +1571,12 @@ def insert_many(db, table: str, columns: tuple[str, ...], rows: list[tuple[Any, 
                 cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
             ):
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, *tail) if tail else row)
             return
-        # Only quote_name()d model names are interpolated; every value is a %s parameter.
-        placeholders = ", ".join(["%s"] * len(columns))
+        # Only quote_name()d model names and the literals NULL and '' are interpolated; every value
+        # is a %s parameter.
+        literals = ["NULL" if value is None else "''" for value in fixed.values()]
+        placeholders = ", ".join(["%s"] * len(columns) + literals)
         cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})", rows)  # nosec B608
 
 

@@ -19,6 +19,7 @@ created or updated record, written in bulk, so that it can be rolled back as a w
 from __future__ import annotations
 
 import enum
+import operator
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -657,10 +658,22 @@ class EnterpriseSchema(_RegistrySchema):
                     report.error(row.number, "nama_usaha", "", "required", _("Nama usaha wajib diisi."))
         if failed:
             return None
-        data["workers"] = data["workers"] or 0
-        data["investment"] = data["investment"] or 0
-        data["status"] = data["status"] or EnterpriseStatus.ACTIVE
-        data["raw_material_origin"] = data["raw_material_origin"] or ""
+        return self._completed(data)
+
+    # What an empty cell stands for where the record needs a value.
+    EMPTY_MEANS = (
+        ("workers", 0),
+        ("investment", 0),
+        ("status", EnterpriseStatus.ACTIVE),
+        ("raw_material_origin", ""),
+    )
+
+    @classmethod
+    def _completed(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """`data` with EMPTY_MEANS filled in (of the fields it holds)."""
+        for field, value in cls.EMPTY_MEANS:
+            if field in data and not data[field]:
+                data[field] = value
         return data
 
     def _parse_kbli(self, value: Any) -> str:
@@ -758,7 +771,11 @@ class EnterpriseSchema(_RegistrySchema):
             | {"size_class", "updated_at", "verification_status", "verified_at"}
         )
         both_size_inputs = {"tenaga_kerja", "investasi"} <= self.present
-        self.inserter = _EnterpriseInserter(agency_id=agency.pk, history=history, report=report, now=self.now)
+        # Fields every row leaves None or '' (the file lacks their column): written as literals.
+        fixed = {f: v for f, v in self._completed(dict(self.absent)).items() if v is None or v == ""}
+        self.inserter = _EnterpriseInserter(
+            agency_id=agency.pk, history=history, report=report, now=self.now, fixed=fixed
+        )
         self.updater = _EnterpriseUpdater(self.guard, history, update_fields, both_size_inputs, report)
         # Villages the import writes to (new rows, updated rows before and after): analytics recounts
         # them in end_write, in the import's transaction (registry.signals).
@@ -1085,8 +1102,16 @@ class _EnterpriseInserter:
     ROW_FIELDS = ENTERPRISE_FIELDS
 
     def __init__(
-        self, *, agency_id: int, history: _History, report: ImportReport, now: datetime | None = None
+        self,
+        *,
+        agency_id: int,
+        history: _History,
+        report: ImportReport,
+        now: datetime | None = None,
+        fixed: dict[str, None | str] | None = None,
     ) -> None:
+        """`fixed`: fields that every row of the file leaves None or '' (columns it lacks): left out of
+        the rows' tuples and written as literals (core.imports.insert_many)."""
         self.connection = connections[router.db_for_write(Enterprise)]
         self.history = history
         self.report = report
@@ -1100,19 +1125,27 @@ class _EnterpriseInserter:
             fields["agency_id"].get_db_prep_save(agency_id, self.connection),
         )
         columns = ("created_at", "updated_at", "agency_id", "village_id", "province_code", "regency_code")
-        columns += ("kbli_id", "size_class", *self.ROW_FIELDS)
-        self.columns = columns
+        fixed = fixed or {}
+        self.row_fields = tuple(f for f in self.ROW_FIELDS if f not in fixed)
+        columns += ("kbli_id", "size_class", *self.row_fields)
         # Columns the database fills itself (verification state of a new record) may be left out.
         missing = {
             name
-            for name in set(fields) - set(columns) - {meta.pk.attname}
+            for name in set(fields) - set(columns) - set(fixed) - {meta.pk.attname}
             if not (fields[name].has_db_default() or fields[name].null)
         }
         assert not missing, f"_EnterpriseInserter does not fill {sorted(missing)}"
-        unaudited = set(AUDITED_FIELDS) - set(columns) - set(NEW_RECORD_STATE)
+        unaudited = set(AUDITED_FIELDS) - set(columns) - set(fixed) - set(NEW_RECORD_STATE)
         assert not unaudited, f"_EnterpriseInserter does not record {sorted(unaudited)}"
         self.table = meta.db_table
         self.db_columns = tuple(fields[c].column for c in columns)
+        self.fixed = {fields[name].column: value for name, value in fixed.items()}
+        # A row's values in column order, by itemgetter (in C; a tuple from two names on).
+        self.row_values = (
+            operator.itemgetter(*self.row_fields)
+            if len(self.row_fields) > 1
+            else lambda data: tuple(data[f] for f in self.row_fields)
+        )
         self.pending: list[tuple[Any, ...]] = []
         # (NIB, KBLI, village) → file row, for the batch not yet written
         self.pending_units: dict[tuple[str, str, str], int] = {}
@@ -1204,7 +1237,7 @@ class _EnterpriseInserter:
                 village[:5],
                 kbli,
                 str(size),
-                *(data[f] for f in self.ROW_FIELDS),
+                *self.row_values(data),
             )
         )
         return self.flush() if len(self.pending) >= BATCH_SIZE else 0
@@ -1217,7 +1250,7 @@ class _EnterpriseInserter:
         rows, units = self.pending, self.pending_units
         self.pending, self.pending_units = [], {}
         try:
-            insert_many(self.connection, self.table, self.db_columns, rows)
+            insert_many(self.connection, self.table, self.db_columns, rows, self.fixed)
         except IntegrityError as exc:
             self._nib_taken(exc, units)
             raise

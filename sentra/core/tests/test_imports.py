@@ -347,3 +347,21 @@ def test_on_sqlite_an_import_writes_with_the_import_page_cache_and_gives_it_back
     assert page_cache_kib() == usual
     run_import(path=write(tmp_path, "kode,jumlah\nk1,x\n"), schema=Watching(), commit=True)
     assert page_cache_kib() == usual  # given back after a refused import too
+
+
+def test_keys_moved_from_memory_to_the_table_still_find_duplicates_of_early_rows(tmp_path, db, monkeypatch):
+    """Up to MEMORY_KEYS keys live in a dict; the batch that passes it moves them all to the temporary
+    table (here the second), and later batches still find duplicates of the first rows."""
+    from sentra.core import imports
+
+    monkeypatch.setattr(imports._KeyIndex, "MEMORY_KEYS", 3_000)
+    created = []
+    create = imports._KeyIndex._create
+    monkeypatch.setattr(imports._KeyIndex, "_create", lambda self: (created.append(1), create(self)))
+    rows = ["a,1", *(f"k{i},{i}" for i in range(5000)), "a,1", "a,2"]
+    report = run_import(
+        path=write(tmp_path, "kode,jumlah\n" + "\n".join(rows) + "\n"), schema=OnePassEcho(), commit=True
+    )
+    assert [(e.row, e.code) for e in report.errors] == [(5003, "duplicate_row"), (5004, "duplicate_key")]
+    assert "baris 2" in report.errors[0].message
+    assert created == [1] and echo_jobs() == 0 and not key_table_exists()

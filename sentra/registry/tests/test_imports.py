@@ -399,6 +399,30 @@ def test_a_created_enterprise_is_recorded_as_record_change_would(tmp_path, minis
     )
 
 
+def test_a_column_the_file_lacks_is_stored_as_its_empty_cell_would_be(tmp_path, ministry_agency, actor):
+    """New rows leave the columns a file lacks out of their values (written as NULL / '' once per
+    statement): each record is the same as from a file with those columns present and empty."""
+    from sentra.registry.imports import ENTERPRISE_COLUMNS
+
+    every = [c.key for c in ENTERPRISE_COLUMNS]
+    cells = {"nama_usaha": "UD Lengkap", "kbli": "10794", "kode_wilayah": "64.09.01.1001"}
+    full = ",".join(every) + "\n" + ",".join(cells.get(key, "") for key in every) + "\n"
+    short = "nama_usaha,kbli,kode_wilayah\nUD Singkat,10794,64.09.01.1002\n"
+    for name, text in (("full.csv", full), ("short.csv", short)):
+        report = import_enterprises(actor=actor, path=write(tmp_path, text, name), commit=True)
+        assert report.ok and report.created == 1, report.errors
+    ignored = {"id", "name", "village", "created_at", "updated_at"}
+    fields = [f.attname for f in Enterprise._meta.concrete_fields if f.name not in ignored]
+    complete, lacking = (Enterprise.objects.values(*fields).get(name=n) for n in ("UD Lengkap", "UD Singkat"))
+    assert lacking == complete
+    assert (lacking["workers"], lacking["status"], lacking["raw_material_origin"], lacking["nib"]) == (
+        0,
+        "active",
+        "",
+        None,
+    )
+
+
 def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
     tmp_path, ministry_agency, actor, monkeypatch
 ):
