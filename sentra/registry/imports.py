@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connections, router, transaction
+from django.db import IntegrityError, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -63,6 +63,7 @@ from sentra.core.imports import (
     parse_int,
     parse_text,
 )
+from sentra.core.indexes import IndexesSetAside
 from sentra.core.versioning import VERSION_FIELD, bump
 from sentra.regions.codes import normalise_code
 from sentra.regions.models import Kbli, Region
@@ -812,7 +813,11 @@ class EnterpriseSchema(_RegistrySchema):
         self.inserter.history.flush()
         self.indexes.restore()
         if self.touched:
-            enterprise_villages_written.send(sender=Enterprise, villages=self.touched)
+            # An import as large as the table is most of the count too: analytics may set its
+            # indexes aside for the recount as well.
+            enterprise_villages_written.send(
+                sender=Enterprise, villages=self.touched, most_of_table=self.indexes.set_aside
+            )
 
     def stop_write(self) -> None:
         inserter = getattr(self, "inserter", None)
@@ -972,22 +977,17 @@ class _DeferredIndexes:
     rows written meanwhile for search). Kept: the primary key, the unique unit key (its duplicates
     must fail on the row that makes them) and the village index, which the import's own lookups use.
 
-    All of it happens inside the import's one transaction, and both databases' schema changes are
-    transactional: an error, or a process killed mid-import, rolls them back with the rows, so the
-    table never lacks an index or its search (registry tests: test_import_kill and the deferred
-    tests in test_imports).
-
-    Readers: SQLite's keep seeing the committed table (WAL). PostgreSQL's DROP INDEX locks the table
-    until the import commits, so readers of the enterprise table wait for it — which is why only an
+    The dropping and building is core.indexes.IndexesSetAside's, inside the import's one transaction:
+    an error, or a process killed mid-import, rolls it back with the rows, so the table never lacks
+    an index or its search (registry tests: test_import_kill and the deferred tests in test_imports).
+    PostgreSQL's readers of the enterprise table wait for such an import — which is why only an
     import at least as large as the table does this (a first load of a region, never 100,000 rows
-    into a national table of millions). The lock is asked for with a short `lock_timeout`: when a
-    reader holds the table that long, the import keeps its indexes rather than queue every later
-    reader behind it (a savepoint undoes the attempt).
+    into a national table of millions) — unless one holds the table longer than
+    IndexesSetAside.LOCK_TIMEOUT, when the indexes stay.
     """
 
     KEPT = ("enterprise_unit",)
     SEARCH_TRIGGER = "registry_enterprise_fts_ai"
-    LOCK_TIMEOUT = "1s"  # PostgreSQL: how long the import waits for readers before keeping its indexes
 
     def __init__(self, connection: Any, start_rows: int, expected_rows: int = 0) -> None:
         self.connection = connection
@@ -1000,9 +1000,25 @@ class _DeferredIndexes:
         if expected_rows >= self.after:
             self.after = 1
         self.enabled = settings.SENTRA_IMPORT_DEFER_INDEXES_ROWS > 0
-        self.deferred: list[str] = []  # the CREATE statements of what was set aside, in order
+        village = Enterprise._meta.get_field("village").column
+        self.aside = IndexesSetAside(
+            connection,
+            Enterprise._meta.db_table,
+            # the unit key and the village index serve the import's own lookups
+            keep=lambda name, sql: name in self.KEPT or sql.endswith((f'("{village}")', f"({village})")),
+            triggers=(self.SEARCH_TRIGGER,),
+        )
         self.search_from = 0  # new rows above this id have no search entry yet (SQLite)
         self.tried = False
+
+    @property
+    def deferred(self) -> list[str]:
+        return self.aside.deferred
+
+    @property
+    def set_aside(self) -> bool:
+        """Whether this import set the indexes aside (stays True once they are built again)."""
+        return self.aside.set_aside
 
     def due(self, written: int) -> bool:
         """Whether the indexes are to be set aside now, `written` new rows into the import."""
@@ -1011,77 +1027,20 @@ class _DeferredIndexes:
     def defer(self, last_id: int) -> None:
         """Set the indexes aside; `last_id`: the highest id written so far (all of it in the table)."""
         self.tried = True
-        village = Enterprise._meta.get_field("village").column
-        postgres = self.connection.vendor == "postgresql"
-        with self.connection.cursor() as cursor:
-            found = [
-                (name, sql)
-                for name, sql in self._droppable(cursor, postgres)
-                if name not in self.KEPT and not sql.endswith((f'("{village}")', f"({village})"))
-            ]
-            if postgres:
-                self._drop_postgresql(cursor, found)
-                return
-            self.search_from = last_id
-            for name, sql in found:
-                kind = "TRIGGER" if name == self.SEARCH_TRIGGER else "INDEX"
-                cursor.execute(f'DROP {kind} "{name}"')  # names read from sqlite_master just now
-                self.deferred.append(sql)
-
-    def _droppable(self, cursor: Any, postgres: bool) -> list[tuple[str, str]]:
-        """(name, CREATE statement) of the table's non-unique indexes (SQLite: and search trigger)."""
-        table = Enterprise._meta.db_table
-        if postgres:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                "AND tablename = %s AND indexdef NOT LIKE 'CREATE UNIQUE%%' ORDER BY indexname",
-                [table],
-            )
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL AND "
-                "((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%%') OR (type = 'trigger' AND name = %s)) "
-                "ORDER BY type, name",
-                [table, self.SEARCH_TRIGGER],
-            )
-        return cursor.fetchall()
-
-    def _drop_postgresql(self, cursor: Any, found: list[tuple[str, str]]) -> None:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        previous = cursor.fetchone()[0]
-        try:
-            with transaction.atomic(using=self.connection.alias):  # a savepoint
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [self.LOCK_TIMEOUT])
-                # The rows' deferred foreign-key checks are due first: PostgreSQL changes no index of
-                # a table with pending trigger events (they would run at the commit anyway).
-                self.connection.check_constraints()
-                for name, _sql in found:
-                    cursor.execute(f'DROP INDEX "{name}"')  # names read from pg_indexes just now
-        except OperationalError:  # lock_timeout: a reader holds the table; keep the indexes
-            return
-        finally:
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
-        self.deferred = [sql for _name, sql in found]
+        self.search_from = last_id
+        self.aside.drop()
 
     def restore(self) -> None:
-        if not self.deferred:
-            return
-        if self.connection.vendor == "postgresql":
-            self.connection.check_constraints()  # as before the DROP: no pending trigger events
-        with self.connection.cursor() as cursor:
-            for sql in self.deferred:
-                if not sql.startswith("CREATE TRIGGER"):
-                    cursor.execute(sql)  # the table's own statement from sqlite_master / pg_indexes
-            if self.connection.vendor == "sqlite":
-                cursor.execute(
-                    "INSERT INTO registry_enterprise_fts(rowid, name, owner_name) "
-                    "SELECT id, name, owner_name FROM registry_enterprise WHERE id > %s",
-                    [self.search_from],
-                )
-                for sql in self.deferred:
-                    if sql.startswith("CREATE TRIGGER"):
-                        cursor.execute(sql)
-        self.deferred = []
+        self.aside.restore(before_triggers=self._fill_search)
+
+    def _fill_search(self, cursor: Any) -> None:
+        """SQLite: the rows written while the search trigger was away, into the search table."""
+        if self.connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO registry_enterprise_fts(rowid, name, owner_name) "
+                "SELECT id, name, owner_name FROM registry_enterprise WHERE id > %s",
+                [self.search_from],
+            )
 
 
 class _EnterpriseInserter:

@@ -17,7 +17,8 @@ from .choices import EnterpriseStatus
 enterprise_written = Signal()
 
 #: An import's bulk path wrote enterprises. kwargs: villages — every village code an enterprise was
-#: created in, moved from or to, or changed in (a recount of those villages is exact).
+#: created in, moved from or to, or changed in (a recount of those villages is exact); most_of_table
+#: — the import was at least as large as the table it began with (it set the table's indexes aside).
 enterprise_villages_written = Signal()
 
 Facts = tuple[str, str, int, int]

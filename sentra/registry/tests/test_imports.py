@@ -452,21 +452,23 @@ def test_an_nib_registered_by_someone_else_during_the_import_names_its_row(
 # --- a large import into a small table: indexes and search built once at its end (SQLite) -------------
 
 
-def enterprise_schema() -> list[tuple]:
-    """The enterprise table's indexes and triggers with their SQL (both databases)."""
+def enterprise_schema(table: str = "registry_enterprise") -> list[tuple]:
+    """A table's indexes and triggers with their SQL (both databases)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'registry_enterprise' "
-                "AND sql IS NOT NULL ORDER BY type, name"
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s "
+                "AND sql IS NOT NULL ORDER BY type, name",
+                [table],
             )
         else:
             cursor.execute(
-                "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = 'registry_enterprise' "
+                "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = %s "
                 "UNION ALL SELECT 'trigger', tgname, '' FROM pg_trigger "
-                "WHERE tgrelid = 'registry_enterprise'::regclass ORDER BY 1, 2"
+                "WHERE tgrelid = %s::regclass ORDER BY 1, 2",
+                [table, table],
             )
         return cursor.fetchall()
 
@@ -593,6 +595,38 @@ def test_a_batch_still_being_written_when_a_later_row_fails_is_undone_with_the_r
     assert Enterprise.objects.count() == 0 and AuditEvent.objects.count() == 0
 
 
+def test_the_count_after_an_import_as_large_as_the_table_is_built_with_its_indexes_set_aside(
+    tmp_path, ministry_agency, actor, small_batches
+):
+    """Such an import is most of the count per village × KBLI too: the recount drops the count's and
+    rollups' secondary indexes and builds them again, and the figures are exact."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sentra.analytics.aggregates import kbli_count_drift
+    from sentra.analytics.models import KbliCount, KbliRollup
+
+    tables = (KbliCount._meta.db_table, KbliRollup._meta.db_table)
+    before = [enterprise_schema(table) for table in tables]
+    rows = many(30) + [r.replace("64.09.01.1001", "64.09.01.1002") for r in many(21, start=100, workers=2)]
+    with CaptureQueriesContext(connection) as captured:
+        report = import_enterprises(
+            actor=actor, path=write(tmp_path, "\n".join([HEADER, *rows])), commit=True
+        )
+    assert report.committed and report.created == 51
+    dropped = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('DROP INDEX "analytics_')]
+    assert len(dropped) >= 4  # the count's own and the rollups'
+    assert [enterprise_schema(table) for table in tables] == before
+    assert kbli_count_drift() == []
+    counted = KbliCount.objects.filter(kbli="10794").order_by("village_code")
+    assert [(c.village_code, c.enterprises, c.workers) for c in counted] == [
+        ("64.09.01.1001", 30, 120),
+        ("64.09.01.1002", 21, 42),
+    ]
+    regency = KbliRollup.objects.get(level=KbliRollup.Level.REGENCY, region_code="64.09", kbli="10794")
+    assert (regency.enterprises, regency.workers) == (51, 162)
+
+
 def test_an_import_smaller_than_the_table_keeps_its_indexes(tmp_path, ministry_agency, actor, small_batches):
     small_batches.SENTRA_IMPORT_DEFER_INDEXES_ROWS = 0  # off: the table gets 60 rows the usual way
     report, deferred = import_deferring(tmp_path, actor, many(60))
@@ -612,11 +646,11 @@ def test_postgresql_keeps_the_indexes_while_a_reader_holds_the_table(
     import psycopg
     from django.db import connection
 
-    from sentra.registry.imports import _DeferredIndexes
+    from sentra.core.indexes import IndexesSetAside
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite readers never block a schema change in WAL mode")
-    monkeypatch.setattr(_DeferredIndexes, "LOCK_TIMEOUT", "50ms")
+    monkeypatch.setattr(IndexesSetAside, "LOCK_TIMEOUT", "50ms")
     before = enterprise_schema()
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
