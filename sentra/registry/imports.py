@@ -1115,8 +1115,10 @@ class _EnterpriseInserter:
         # connection has just been given, with this import's stamp. `agency_id + 0` keeps the planner
         # off the agency index: every row of an import shares its agency, so PostgreSQL would read
         # all rows imported so far for every batch, and the import would slow down as it grows.
+        # PostgreSQL: with the snapshot's row (_events_statement), each value under its key's name.
+        lateral = f"CROSS JOIN LATERAL (SELECT {self.snapshot_row}) s " if self.snapshot_row else ""
         self.new_rows = (
-            f"FROM {self.connection.ops.quote_name(self.table)} e "  # nosec B608: model names only
+            f"FROM {self.connection.ops.quote_name(self.table)} e {lateral}"  # nosec B608: model names only
             "WHERE e.id > %s AND e.id <= %s AND e.created_at = %s AND e.agency_id + 0 = %s"
         )
         if self.connection.vendor == "postgresql":
@@ -1153,17 +1155,19 @@ class _EnterpriseInserter:
             else:
                 assert field.get_internal_type() not in ("DateTimeField", "DateField", "BooleanField"), name
                 values.append((name, column, []))
-        pairs, params = [], []
-        for name, expression, extra in values:
-            pairs.append(f"'{name}', {expression}")
-            params += extra
+        params = [p for _name, _expression, extra in values for p in extra]
+        self.snapshot_row = ""
         # A creation's changes are left {}: they follow from the snapshot (audit.models.created_changes),
         # and writing them too cost as much as the snapshot itself.
         if postgres:
-            snapshot_sql = f"jsonb_build_object({', '.join(pairs)})"
+            # to_jsonb of a row whose columns are named as the keys (joined LATERAL in new_rows):
+            # 1.04 s per 100,000 rows where jsonb_build_object of 90 arguments took 1.30.
+            self.snapshot_row = ", ".join(f'{expression} AS "{name}"' for name, expression, _ in values)
+            snapshot_sql = "to_jsonb(s)"
             changes_sql = "'{}'::jsonb"
         else:
-            snapshot_sql = f"json_object({', '.join(pairs)})"
+            pairs = ", ".join(f"'{name}', {expression}" for name, expression, _extra in values)
+            snapshot_sql = f"json_object({pairs})"
             changes_sql = "'{}'"
         events = self.history.events
         sql = (
