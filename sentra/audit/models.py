@@ -84,8 +84,17 @@ class AuditEvent(models.Model):
     find {}: take the snapshot there."""
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # The history's links to its user and batch are not foreign keys in the database (as
+    # django-simple-history's): the history is append-only, written by audit's own code with the
+    # acting user and the batch it has just created, and Django still applies SET_NULL and PROTECT
+    # on deletes. A database check per event was 0.6 of 8 s per 100,000 imported rows (PostgreSQL).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     username = models.CharField(_("pengguna"), max_length=150, blank=True)
     channel = models.CharField(_("saluran"), max_length=10, choices=AuditChannel.choices)
@@ -105,6 +114,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("kelompok"),
+        db_constraint=False,
     )
 
     class Meta:

@@ -1,5 +1,6 @@
-"""The history's JSON columns: no per-row JSON_VALID check on SQLite (every writer writes JSON by
-construction; the check parsed each event again), jsonb on PostgreSQL."""
+"""What the database checks of each history event as it is written: its JSON is jsonb on PostgreSQL
+and not parsed again on SQLite (every writer writes JSON by construction), and its user and batch
+are plain columns, their deletes handled by Django (SET_NULL, PROTECT) as the foreign keys were."""
 
 from __future__ import annotations
 
@@ -38,3 +39,38 @@ def test_an_event_written_by_the_orm_reads_back_the_same():
     event.refresh_from_db()
     assert event.changes == {"name": ["Lama", 'Baru "kutip" é']}
     assert event.snapshot == {"name": 'Baru "kutip" é', "workers": 3, "latitude": None}
+
+
+def test_the_history_s_user_and_batch_are_links_the_database_does_not_check_on_write():
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        foreign = {
+            name: info["foreign_key"]
+            for name, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["foreign_key"]
+        }
+    assert foreign == {}
+
+
+def test_a_deleted_user_s_events_stay_with_their_name_and_a_batch_with_events_is_kept(django_user_model):
+    from django.db.models import ProtectedError
+
+    from sentra.audit.models import AuditBatch
+
+    user = django_user_model.objects.create_user("petugas.hapus", password="x")  # noqa: S106
+    batch = AuditBatch.objects.create(kind="import", user=user, username=user.username, channel="import")
+    event = AuditEvent.objects.create(
+        user=user,
+        username=user.username,
+        channel="import",
+        action="create",
+        object_type="registry.enterprise",
+        object_id=1,
+        batch=batch,
+    )
+    user.delete()  # Django's SET_NULL, as the database's own foreign key did before
+    event.refresh_from_db()
+    assert (event.user_id, event.username, event.batch_id) == (None, "petugas.hapus", batch.pk)
+    with pytest.raises(ProtectedError):
+        batch.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
