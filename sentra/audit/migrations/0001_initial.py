@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,135 +15,48 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="AuditBatch",
+            name='AuditBatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("kind", models.CharField(max_length=30, verbose_name="jenis")),
-                ("description", models.CharField(blank=True, max_length=300, verbose_name="keterangan")),
-                ("username", models.CharField(blank=True, max_length=150, verbose_name="pengguna")),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("web", "Web"),
-                            ("api", "API"),
-                            ("import", "Impor"),
-                            ("cli", "Baris perintah"),
-                            ("system", "Sistem"),
-                        ],
-                        max_length=10,
-                        verbose_name="saluran",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="waktu")),
-                ("rolled_back_at", models.DateTimeField(blank=True, null=True, verbose_name="dibatalkan")),
-                (
-                    "rolled_back_by",
-                    models.CharField(blank=True, max_length=150, verbose_name="dibatalkan oleh"),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=30, verbose_name='jenis')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='keterangan')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='pengguna')),
+                ('channel', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('import', 'Impor'), ('cli', 'Baris perintah'), ('system', 'Sistem')], max_length=10, verbose_name='saluran')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
+                ('rolled_back_at', models.DateTimeField(blank=True, null=True, verbose_name='dibatalkan')),
+                ('rolled_back_by', models.CharField(blank=True, max_length=150, verbose_name='dibatalkan oleh')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "kelompok perubahan",
-                "verbose_name_plural": "kelompok perubahan",
-                "ordering": ["-created_at"],
+                'verbose_name': 'kelompok perubahan',
+                'verbose_name_plural': 'kelompok perubahan',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="AuditEvent",
+            name='AuditEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="waktu")),
-                ("username", models.CharField(blank=True, max_length=150, verbose_name="pengguna")),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("web", "Web"),
-                            ("api", "API"),
-                            ("import", "Impor"),
-                            ("cli", "Baris perintah"),
-                            ("system", "Sistem"),
-                        ],
-                        max_length=10,
-                        verbose_name="saluran",
-                    ),
-                ),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="alamat IP")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("create", "dibuat"),
-                            ("update", "diubah"),
-                            ("delete", "dihapus"),
-                            ("restore", "dipulihkan"),
-                            ("submit", "diajukan"),
-                            ("verify", "diverifikasi"),
-                            ("accept", "diterima"),
-                            ("return", "dikembalikan"),
-                            ("reopen", "dibuka kembali"),
-                            ("rollback", "dibatalkan (impor)"),
-                        ],
-                        max_length=10,
-                        verbose_name="aksi",
-                    ),
-                ),
-                ("object_type", models.CharField(max_length=50, verbose_name="jenis data")),
-                ("object_id", models.BigIntegerField(verbose_name="id data")),
-                ("object_repr", models.CharField(max_length=200, verbose_name="data")),
-                ("region_code", models.CharField(blank=True, max_length=13, verbose_name="kode wilayah")),
-                ("changes", models.JSONField(blank=True, default=dict, verbose_name="perubahan")),
-                ("snapshot", models.JSONField(blank=True, default=dict, verbose_name="keadaan")),
-                ("reason", models.CharField(blank=True, max_length=500, verbose_name="alasan")),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="events",
-                        to="audit.auditbatch",
-                        verbose_name="kelompok",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='pengguna')),
+                ('channel', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('import', 'Impor'), ('cli', 'Baris perintah'), ('system', 'Sistem')], max_length=10, verbose_name='saluran')),
+                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='alamat IP')),
+                ('action', models.CharField(choices=[('create', 'dibuat'), ('update', 'diubah'), ('delete', 'dihapus'), ('restore', 'dipulihkan'), ('submit', 'diajukan'), ('verify', 'diverifikasi'), ('accept', 'diterima'), ('return', 'dikembalikan'), ('reopen', 'dibuka kembali'), ('rollback', 'dibatalkan (impor)')], max_length=10, verbose_name='aksi')),
+                ('object_type', models.CharField(max_length=50, verbose_name='jenis data')),
+                ('object_id', models.BigIntegerField(verbose_name='id data')),
+                ('object_repr', models.CharField(max_length=200, verbose_name='data')),
+                ('region_code', models.CharField(blank=True, max_length=13, verbose_name='kode wilayah')),
+                ('changes', models.JSONField(blank=True, default=dict, verbose_name='perubahan')),
+                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name='keadaan')),
+                ('reason', models.CharField(blank=True, max_length=500, verbose_name='alasan')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='audit.auditbatch', verbose_name='kelompok')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "riwayat perubahan",
-                "verbose_name_plural": "riwayat perubahan",
-                "ordering": ["-at", "-id"],
-                "indexes": [
-                    models.Index(fields=["object_type", "object_id", "at"], name="audit_event_object")
-                ],
+                'verbose_name': 'riwayat perubahan',
+                'verbose_name_plural': 'riwayat perubahan',
+                'ordering': ['-at', '-id'],
+                'indexes': [models.Index(fields=['object_type', 'object_id', 'at'], name='audit_event_object')],
             },
         ),
     ]

@@ -4,30 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("audit", "0001_initial"),
+        ('audit', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="auditevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("create", "dibuat"),
-                    ("update", "diubah"),
-                    ("delete", "dihapus"),
-                    ("restore", "dipulihkan"),
-                    ("submit", "diajukan"),
-                    ("verify", "diverifikasi"),
-                    ("accept", "diterima"),
-                    ("return", "dikembalikan"),
-                    ("reopen", "dibuka kembali"),
-                    ("rollback", "dibatalkan (impor)"),
-                    ("access", "dibaca (data pribadi)"),
-                ],
-                max_length=10,
-                verbose_name="aksi",
-            ),
+            model_name='auditevent',
+            name='action',
+            field=models.CharField(choices=[('create', 'dibuat'), ('update', 'diubah'), ('delete', 'dihapus'), ('restore', 'dipulihkan'), ('submit', 'diajukan'), ('verify', 'diverifikasi'), ('accept', 'diterima'), ('return', 'dikembalikan'), ('reopen', 'dibuka kembali'), ('rollback', 'dibatalkan (impor)'), ('access', 'dibaca (data pribadi)')], max_length=10, verbose_name='aksi'),
         ),
     ]
