@@ -101,3 +101,28 @@ def test_a_plain_date_reads_as_a_local_date():
     assert local_date("2026-03-01") == "1 Maret 2026"
     assert local_datetime("2026-12-31T17:30:00+00:00") == "1 Januari 2027 00:30 WIB"
     assert local_datetime(dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)) == "5 Januari 2026 09:00 WIB"
+
+
+def test_a_new_record_s_history_lists_the_fields_it_was_given_in_the_model_s_order(
+    auth_client, user, regency_agency
+):
+    """Empty fields of a new record (nothing → nothing) are left out; the rest follow the model's
+    field order (the place, then name, owner…), not the columns' alphabetical order."""
+    enterprise = services.enterprise_create(
+        actor=actor_for_user(user),
+        village_code=SALOLOANG,
+        kbli_code="10794",
+        agency=regency_agency,
+        name="UD Amplang Bahari",
+    )
+
+    response = auth_client.get(reverse("web:enterprise_history", args=[enterprise.pk]))
+
+    row = next(r for r in response.context["events"] if r["event"].action == "create")
+    assert row["changes"] and all(c["before"] != "—" or c["after"] != "—" for c in row["changes"])
+    fields = [c["field"] for c in row["changes"]]
+    address = str(Enterprise._meta.get_field("address").verbose_name)
+    assert address not in fields  # given no address: nothing to read
+    label = {f.attname: str(f.verbose_name) for f in Enterprise._meta.concrete_fields}
+    expected = [label[f.attname] for f in Enterprise._meta.concrete_fields if label[f.attname] in fields]
+    assert fields == expected and fields != sorted(fields)

@@ -88,14 +88,17 @@ def change_rows(event, labels, names: dict | None = None, kinds: dict | None = N
     agency, the submitter) — so values read as names rather than ids; `kinds` (field_kinds): dates
     and moments shown in local time rather than as stored ISO text."""
     rows = []
-    for name, pair in (event.changes or {}).items():
+    # In the model's own field order (a record's place, name, owner…), not by column name.
+    order = {name: position for position, name in enumerate(labels)}
+    for name, pair in sorted((event.changes or {}).items(), key=lambda item: order.get(item[0], len(order))):
         before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         label, choices = labels.get(name, (name, {}))
         choices = {**choices, **(names or {}).get(name, {})}
         kind = (kinds or {}).get(name, "")
-        rows.append(
-            {"field": label, "before": _show(before, choices, kind), "after": _show(after, choices, kind)}
-        )
+        shown = _show(before, choices, kind), _show(after, choices, kind)
+        if shown == ("—", "—"):  # nothing to nothing (a new record's empty fields): no row to read
+            continue
+        rows.append({"field": label, "before": shown[0], "after": shown[1]})
     return rows
 
 
