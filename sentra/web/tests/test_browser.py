@@ -152,3 +152,30 @@ def test_no_csp_violation_on_the_dashboard_map_lists_and_api_docs(
     page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<i style="color: red">x</i>')""")
     page.wait_for_function("(window.__csp || []).length > 0")
     assert any("style-src" in v for v in csp_violations(page))
+
+
+def test_a_record_s_history_on_a_phone_shows_its_changes_without_sideways_scrolling(logged_in, live_server):
+    """At 390 px each event is a block: its who/when as labelled lines and its changes full width,
+    inside the screen (before, the table scrolled sideways with the changes out of sight)."""
+    from sentra.accounts.scope import system_actor
+    from sentra.registry import services
+    from sentra.registry.tests.factories import AgencyFactory
+
+    enterprise = services.enterprise_create(
+        actor=system_actor(),
+        village_code=SALOLOANG,
+        kbli_code="10794",
+        agency=AgencyFactory(),
+        name="UD Amplang Riwayat",
+    )
+    page = logged_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("web:enterprise_history", args=[enterprise.pk]))
+    changes = page.locator(".history-table .changes").first
+    expect(changes).to_be_visible()
+    box = changes.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator(".history-table thead")).to_be_hidden()
+    expect(page.locator("td[data-label='Pengguna']").first).to_be_visible()
+    assert "UD Amplang Riwayat" in changes.inner_text()
