@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sentra.accounts.scope import Channel, actor_for_request
@@ -45,6 +45,7 @@ class ReportOut(Schema):
     rows_total: int
     created: int
     updated: int
+    unchanged: int = Field(0, description="Rows matching a record and changing nothing in it: not written.")
     committed: bool
     batch_id: int | None = None
     ok: bool

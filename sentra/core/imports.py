@@ -89,6 +89,7 @@ class ImportReport:
     rows_total: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # rows that matched a record and changed nothing in it (nothing written)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -116,6 +117,7 @@ class ImportReport:
             "rows_total": self.rows_total,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "committed": self.committed,
             "batch_id": self.batch_id,
             "ok": self.ok,
@@ -132,6 +134,7 @@ class ImportReport:
             "rows_total",
             "created",
             "updated",
+            "unchanged",
             "committed",
             "batch_id",
             "error_count",
@@ -936,7 +939,7 @@ def run_import(
             progress.done()
     except ImportFileError as exc:
         # A broken file is one message: row errors found before the break would only distract.
-        report.created = report.updated = report.error_count = report.warning_count = 0
+        report.created = report.updated = report.unchanged = report.error_count = report.warning_count = 0
         report.errors, report.warnings = [], []
         report.error(None, exc.column, exc.value, exc.code, exc.message)
     return report
@@ -991,7 +994,7 @@ def sqlite_page_cache(kib: int) -> Iterator[None]:
 
 
 def _nothing_written(report: ImportReport) -> None:
-    report.created = report.updated = 0
+    report.created = report.updated = report.unchanged = 0
     report.batch_id = None
     report.committed = False
 
@@ -1047,7 +1050,7 @@ def _run_one_pass(
         progress.total = report.rows_total  # the estimate counted lines, not rows
         progress.done()
     except ImportFileError as exc:
-        report.created = report.updated = report.error_count = report.warning_count = 0
+        report.created = report.updated = report.unchanged = report.error_count = report.warning_count = 0
         report.errors, report.warnings = [], []
         report.batch_id = None
         report.committed = False

@@ -810,6 +810,7 @@ class EnterpriseSchema(_RegistrySchema):
         report.created += self.inserter.flush()
         self.inserter.settle()
         report.updated += self.updater.flush()
+        report.unchanged = self.updater.unchanged
         self.inserter.history.flush()
         self.indexes.restore()
         if self.touched:
@@ -913,6 +914,7 @@ class _EnterpriseUpdater:
         self.fields = [*fields, VERSION_FIELD]
         self.pending: list[tuple[Enterprise, Row]] = []
         self.touched: set[str] = set()  # the villages the updated records were in before
+        self.unchanged = 0  # rows that matched a record and said what it already holds
 
     def add(self, enterprise: Enterprise, row: Row) -> int:
         self.pending.append((enterprise, row))
@@ -930,6 +932,7 @@ class _EnterpriseUpdater:
         }
         self.touched.update(values["village_id"] for values in stored.values())
         refused = False
+        changed: list[Enterprise] = []
         for enterprise, row in pending:
             before = {name: _json(stored[enterprise.pk][name]) for name in AUDITED_FIELDS}
             guard = self.guard.record(
@@ -946,22 +949,30 @@ class _EnterpriseUpdater:
                 continue
             enterprise.verification_status = before["verification_status"]
             enterprise.verified_at = stored[enterprise.pk]["verified_at"]
-            mark_edited(enterprise)
             if not self.both_size_inputs:
                 # The size class needs both inputs; the one the file lacks is the stored one.
                 enterprise.size_class = enterprise_size_class(
                     workers=enterprise.workers if "workers" in self.fields else before["workers"],
                     investment=enterprise.investment if "investment" in self.fields else before["investment"],
                 )
-            enterprise.version = bump()
             after = dict(before)
             for name in self.attnames:
                 after[name] = _json(getattr(enterprise, name))
+            if after == before:
+                # The row says what is stored: nothing is written, and a checked record stays checked
+                # (a file imported again would otherwise send every verified record back to draft).
+                self.unchanged += 1
+                continue
+            mark_edited(enterprise)
+            after["verification_status"] = _json(enterprise.verification_status)
+            after["verified_at"] = _json(enterprise.verified_at)
+            enterprise.version = bump()
             self.history.updated(enterprise.pk, enterprise.name, enterprise.village_id, before, after)
+            changed.append(enterprise)
         if refused:
             raise WriteRefused
-        Enterprise.objects.bulk_update([e for e, _row in pending], self.fields, batch_size=500)
-        return len(pending)
+        Enterprise.objects.bulk_update(changed, self.fields, batch_size=500)
+        return len(changed)
 
 
 class _DeferredIndexes:

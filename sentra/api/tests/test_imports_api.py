@@ -53,7 +53,9 @@ def test_dry_run_then_commit(auth_client, ministry_agency):
     response = auth_client.post(f"{API}/enterprises?commit=true", {"file": upload("a.csv", GOOD)})
     assert response.json()["report"]["created"] == 2 and Enterprise.objects.count() == 2
     again = auth_client.post(f"{API}/enterprises?commit=true", {"file": upload("a.csv", GOOD)}).json()
-    assert (again["report"]["created"], again["report"]["updated"]) == (0, 2)
+    # The same file again: both rows match their records and change nothing, so nothing is written.
+    report = again["report"]
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 2)
 
 
 def test_errors_are_listed_and_downloadable(auth_client, ministry_agency):

@@ -67,10 +67,43 @@ def test_reimport_updates_instead_of_duplicating(tmp_path, ministry_agency, acto
     import_enterprises(actor=actor, path=path, commit=True)
     changed = "\n".join([HEADER, GOOD[0].replace(",4,", ",30,"), GOOD[1], GOOD[2].replace("Rahma", "Rahmah")])
     report = import_enterprises(actor=actor, path=write(tmp_path, changed, "again.csv"), commit=True)
-    assert (report.created, report.updated) == (0, 3)
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 1)  # GOOD[1] as it was
     assert Enterprise.objects.count() == 3
     assert Enterprise.objects.get(nib="9120001234567").workers == 30
     assert Enterprise.objects.get(name="Tenun Sarung Samarinda").owner_name == "Rahmah"
+
+
+def test_a_file_imported_again_unchanged_writes_nothing_and_keeps_verified_records_verified(
+    tmp_path, ministry_agency, actor
+):
+    """Rows that say what their records already hold are not written: no version counted up, no
+    history, and a verified record is not sent back to draft as an edit would be."""
+    from sentra.audit.models import AuditEvent
+    from sentra.verification.models import VerificationStatus
+
+    path = write(tmp_path, "\n".join([HEADER, *GOOD]) + "\n")
+    import_enterprises(actor=actor, path=path, commit=True)
+    Enterprise.objects.filter(nib="9120001234567").update(verification_status=VerificationStatus.VERIFIED)
+    before = {e.pk: (e.version, e.verification_status, e.updated_at) for e in Enterprise.objects.all()}
+    events = AuditEvent.objects.count()
+
+    changed = GOOD[2].replace("Rahma", "Rahmah")
+    report = import_enterprises(
+        actor=actor,
+        path=write(tmp_path, "\n".join([HEADER, GOOD[0], GOOD[1], changed]), "again.csv"),
+        commit=True,
+    )
+
+    assert report.committed and (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    after = {e.pk: (e.version, e.verification_status, e.updated_at) for e in Enterprise.objects.all()}
+    edited = Enterprise.objects.get(name="Tenun Sarung Samarinda")
+    assert {pk: v for pk, v in after.items() if pk != edited.pk} == {
+        pk: v for pk, v in before.items() if pk != edited.pk
+    }
+    assert Enterprise.objects.get(nib="9120001234567").verification_status == VerificationStatus.VERIFIED
+    assert edited.owner_name == "Rahmah" and edited.version != before[edited.pk][0]
+    assert AuditEvent.objects.count() == events + 1  # the one edit, recorded
+    assert report.as_dict()["unchanged"] == 2
 
 
 def test_semicolon_delimiter_bom_and_decimal_comma(tmp_path, ministry_agency, actor):

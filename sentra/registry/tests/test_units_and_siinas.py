@@ -158,7 +158,7 @@ def test_reimporting_a_file_updates_its_units_and_never_duplicates(tmp_path, act
     first = import_enterprises(actor=actor, path=_write(tmp_path, text), commit=True)
     assert first.ok and (first.created, first.updated) == (3, 0), first.errors
     again = import_enterprises(actor=actor, path=_write(tmp_path, text.replace(",4,", ",6,")), commit=True)
-    assert again.ok and (again.created, again.updated) == (0, 3), again.errors
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 1, 2), again.errors
     assert Enterprise.objects.count() == 3
     assert Enterprise.objects.get(nib=NIB, kbli_id=TAHU).workers == 6
     assert Enterprise.objects.get(nib=NIB, kbli_id=TEMPE).workers == 3

@@ -141,6 +141,10 @@ class Command(BaseCommand):
             "created": report.created,
             "updated": report.updated,
         }
+        if report.unchanged:
+            summary += " " + _("%(n)d baris sama dengan data yang ada dan tidak ditulis ulang.") % {
+                "n": report.unchanged
+            }
         self.stdout.write(summary)
         if not report.ok:
             self.stdout.write(_("Tidak ada data yang ditulis; perbaiki galat di atas lalu ulangi."))
