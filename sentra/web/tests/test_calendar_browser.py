@@ -10,6 +10,8 @@ import pytest
 
 from sentra.web.tests.browser import BROWSER, PASSWORD, log_in, open_from_menu, screenshot_to
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = BROWSER
 
 screenshot = screenshot_to("SENTRA_CALENDAR_SHOTS")
@@ -52,7 +54,9 @@ def test_the_month_grid_at_1366_and_the_day_list_at_390(
     open_from_menu(page, "calendar_month")
 
     grid = page.locator("#calendar-grid")
-    assert grid.is_visible() and not page.locator("#calendar-days").is_visible()
+    # Waiting assertions: the menu's click returns before the page's own stylesheet has loaded.
+    expect(grid).to_be_visible()
+    expect(page.locator("#calendar-days")).to_be_hidden()
     assert page.locator("#calendar-month").inner_text().lower() == "november 2026"
     cells = grid.locator("td:has(a.calendar-event)")
     assert [cells.nth(i).get_attribute("data-date") for i in range(cells.count())] == [
@@ -72,9 +76,10 @@ def test_the_month_grid_at_1366_and_the_day_list_at_390(
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("#calendar-nav a[rel=prev]")
     page.wait_for_url("**bulan=2026-11**")
-    assert not page.locator("#calendar-grid").is_visible()
+    expect(page.locator("#calendar-grid")).to_be_hidden()
     days = page.locator("#calendar-days section")
-    assert days.count() == 3 and days.first.is_visible()
+    expect(days.first).to_be_visible()
+    assert days.count() == 3
     assert "Rakor Pelaksanaan Kegiatan IKM Kabupaten Belu" in days.first.inner_text()
     assert not overflows(page)
     screenshot(page, "month-390")
