@@ -35,16 +35,20 @@ def changes_of(response, action: str) -> dict[str, tuple[str, str]]:
     return {c["field"]: (c["before"], c["after"]) for c in row["changes"]}
 
 
-def test_the_owning_agency_and_the_village_read_as_names_not_ids(auth_client, user, regency_agency):
+def history_of_a_new_record(client, user, agency):
+    """The history page of an IKM the user has just created through the service (no address)."""
     enterprise = services.enterprise_create(
         actor=actor_for_user(user),
         village_code=SALOLOANG,
         kbli_code="10794",
-        agency=regency_agency,
+        agency=agency,
         name="UD Amplang Bahari",
     )
+    return client.get(reverse("web:enterprise_history", args=[enterprise.pk]))
 
-    response = auth_client.get(reverse("web:enterprise_history", args=[enterprise.pk]))
+
+def test_the_owning_agency_and_the_village_read_as_names_not_ids(auth_client, user, regency_agency):
+    response = history_of_a_new_record(auth_client, user, regency_agency)
 
     changes = changes_of(response, "create")
     owner = str(Enterprise._meta.get_field("agency").verbose_name)
@@ -108,15 +112,7 @@ def test_a_new_record_s_history_lists_the_fields_it_was_given_in_the_model_s_ord
 ):
     """Empty fields of a new record (nothing → nothing) are left out; the rest follow the model's
     field order (the place, then name, owner…), not the columns' alphabetical order."""
-    enterprise = services.enterprise_create(
-        actor=actor_for_user(user),
-        village_code=SALOLOANG,
-        kbli_code="10794",
-        agency=regency_agency,
-        name="UD Amplang Bahari",
-    )
-
-    response = auth_client.get(reverse("web:enterprise_history", args=[enterprise.pk]))
+    response = history_of_a_new_record(auth_client, user, regency_agency)
 
     row = next(r for r in response.context["events"] if r["event"].action == "create")
     assert row["changes"] and all(c["before"] != "—" or c["after"] != "—" for c in row["changes"])
