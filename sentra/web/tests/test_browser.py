@@ -58,6 +58,8 @@ def test_dashboard_map_and_search(logged_in, live_server):
     # Live search: typing filters the rows without reloading the page.
     open_from_menu(page, "enterprise_list")
     page.wait_for_selector("#rows")
+    # The rows are in the page before its scripts run: typing earlier would send no search.
+    page.wait_for_load_state("load")
     page.fill("#id_q", "amplang")
     expect(page.locator("#rows")).not_to_contain_text("Batik Kudus Kulon", timeout=30_000)
     rows = page.locator("#rows tbody tr")
